@@ -1,1 +1,96 @@
-//! placeholder
+//! Runtime for generated Twilio REST clients.
+//!
+//! Generated crates such as `twilio-chat-v2` describe each operation as a [`Request`]; this crate sends it:
+//! HTTP Basic [`Credentials`] (auth token or API key), region and edge host rewriting, the standard headers,
+//! form encoding ([`Params`]), retries ([`RetryPolicy`]) and timeouts, pagination ([`Page`], [`Client::stream`])
+//! with link safety checks, one [`Error`] type, tracing and an [`Observer`] hook, and webhook signature
+//! validation ([`webhook::RequestValidator`]).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use futures_util::StreamExt as _;
+//! use twilio_rest_runtime::{
+//!     Client, Credentials, ErrorKind, Method, Params, Request, RequestOptions, encode_path_segment,
+//! };
+//!
+//! #[derive(Debug, serde::Deserialize)]
+//! struct Channel {
+//!     sid: String,
+//!     friendly_name: Option<String>,
+//! }
+//!
+//! # async fn run() -> Result<(), twilio_rest_runtime::Error> {
+//! // Credentials from TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN (or TWILIO_API_KEY + TWILIO_API_SECRET).
+//! let client: Client = Client::builder("https://chat.twilio.com")
+//!     .credentials(Credentials::from_env()?)
+//!     .edge("sydney") // requests go to https://chat.sydney.us1.twilio.com
+//!     .build()?;
+//!
+//! // One request: create a channel.
+//! let mut form = Params::new();
+//! form.push("FriendlyName", "General");
+//! let path = format!("/v2/Services/{}/Channels", encode_path_segment("IS00000000000000000000000000000000"));
+//! let channel: Channel = client
+//!     .execute(Request::new(Method::POST, "CreateChannel", path.clone()).form(form))
+//!     .await?;
+//! println!("created {}", channel.sid);
+//!
+//! // Every channel, page after page, at most 500 of them.
+//! let mut channels = client.stream::<Channel>(Request::new(Method::GET, "ListChannel", path), Some(500));
+//! while let Some(channel) = channels.next().await {
+//!     println!("{:?}", channel?.friendly_name);
+//! }
+//!
+//! // Errors carry Twilio's status, code and message.
+//! let fetch = Request::new(Method::GET, "FetchChannel", "/v2/Services/IS0/Channels/CH0".into())
+//!     .options(RequestOptions::new().max_attempts(1));
+//! match client.execute::<Channel>(fetch).await {
+//!     Ok(channel) => println!("{channel:?}"),
+//!     Err(e) if e.is_not_found() => println!("no such channel: {:?}", e.code()),
+//!     Err(e) if e.kind() == ErrorKind::Timeout => println!("timed out"),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(())
+//! # }
+//!
+//! // Webhooks: check X-Twilio-Signature before trusting a request.
+//! use twilio_rest_runtime::webhook::RequestValidator;
+//! let validator = RequestValidator::new("your auth token");
+//! let params = [("From", "+14158675309"), ("Body", "hello")];
+//! if !validator.validate("https://example.com/hook", &params, "signature from the header") {
+//!     // reject with 403
+//! }
+//! ```
+//!
+//! # Behaviour
+//!
+//! - Success is any 2xx for [`Client::execute`] and [`Client::execute_empty`]; exactly `200` for pages.
+//! - Retries (default 3 attempts) cover 429, 503 and connection failures for idempotent methods, with full-jitter
+//!   exponential backoff and `Retry-After`; see [`RetryPolicy`].
+//! - Each attempt runs in a `tracing` span `twilio.request` with fields `operation`, `method`, `path` (no query),
+//!   `attempt` and `status`; headers and bodies are never traced.
+//! - `Debug` of [`Credentials`], [`Client`], [`ClientBuilder`] and [`webhook::RequestValidator`], error messages and
+//!   traces never contain secrets; observers see `Authorization: [redacted]`.
+
+#![deny(missing_docs)]
+
+mod client;
+mod credentials;
+mod error;
+mod observe;
+mod page;
+mod request;
+mod retry;
+pub mod webhook;
+
+pub use chrono;
+pub use reqwest::Method;
+
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use credentials::Credentials;
+pub use error::{ApiError, Error, ErrorKind};
+pub use observe::{Exchange, Observer};
+pub use page::{ItemStream, Page, PageMeta};
+pub use request::{ParamValue, Params, Request, RequestOptions, encode_path_segment};
+pub use retry::{RetryPolicy, Sleeper, TokioSleeper};

@@ -1,0 +1,398 @@
+//! The one error type of the runtime: [`Error`] with its [`ErrorKind`], and [`ApiError`], the parsed form of a
+//! Twilio error response. Messages name the operation and never contain credentials.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+/// Longest response body excerpt (in characters) kept in an error when the body is not a Twilio error document.
+pub(crate) const SNIPPET_CHARS: usize = 512;
+
+/// Every failure of the runtime: configuration, transport, timeouts, API errors, decoding and pagination.
+///
+/// `Display` gives a one-line message that starts with the operation id when there is one (for example
+/// `FetchService: HTTP 404: The requested resource /Services/IS1 was not found (code 20404)`). Neither `Display`
+/// nor `Debug` ever contains an auth token, API key secret or `Authorization` header: messages only name the
+/// variable or field at fault.
+///
+/// The error is `Send + Sync + 'static`, so it can cross tasks and be boxed into `anyhow`-style errors.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    operation: Option<String>,
+    message: String,
+    api: Option<ApiError>,
+    decode_path: Option<String>,
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+/// What went wrong, broadly. Match on it to decide what to do; the enum may grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Twilio answered with a non-success status. [`Error::api_error`] has the status, code and message.
+    Api,
+    /// The request could not be sent or the response could not be read (DNS, connect, TLS, reset).
+    Transport,
+    /// The attempt exceeded its timeout (connect or total). See [`Error::is_timeout`].
+    Timeout,
+    /// A success response could not be decoded into the expected type. [`Error::decode_path`] names the JSON path.
+    Decode,
+    /// The client is misconfigured: missing or malformed credentials, bad base URL, region or edge, refused
+    /// `http://`. Reported by `build()` or before any request is sent.
+    Config,
+    /// A caller-supplied value cannot be sent (for example a header value with a line break).
+    InvalidArgument,
+    /// A page link is unsafe or inconsistent: a next page on another scheme, host or port than the client's base
+    /// URL, a page link that repeats an already fetched page, or a page body without records.
+    Pagination,
+}
+
+/// A Twilio error response: the HTTP status and, when the body is Twilio's JSON error document
+/// (`{"code", "message", "more_info", "status", "details"}`), its fields.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status of the response (not the `status` field of the body).
+    pub status: u16,
+    /// Twilio error code, such as `20404`; see <https://www.twilio.com/docs/api/errors>.
+    pub code: Option<i64>,
+    /// Human-readable message from Twilio.
+    pub message: Option<String>,
+    /// Link to the documentation of the error code.
+    pub more_info: Option<String>,
+    /// Extra structured details Twilio sometimes includes.
+    pub details: Option<serde_json::Value>,
+    /// When the body was not a Twilio error document (HTML, empty, truncated JSON): its first 512 characters,
+    /// cut on a character boundary. `None` when the body was parsed.
+    pub body_snippet: Option<String>,
+}
+
+impl Error {
+    /// The broad category of the failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The operation id (such as `CreateMessage`) the error happened in, when known.
+    pub fn operation(&self) -> Option<&str> {
+        self.inner.operation.as_deref()
+    }
+
+    /// The HTTP status for [`ErrorKind::Api`] errors.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.api.as_ref().map(|a| a.status)
+    }
+
+    /// The Twilio error code for [`ErrorKind::Api`] errors whose body was a Twilio error document.
+    pub fn code(&self) -> Option<i64> {
+        self.inner.api.as_ref().and_then(|a| a.code)
+    }
+
+    /// Twilio's error message for [`ErrorKind::Api`] errors whose body was a Twilio error document.
+    pub fn message(&self) -> Option<&str> {
+        self.inner.api.as_ref().and_then(|a| a.message.as_deref())
+    }
+
+    /// Twilio's documentation link for the error code, when given.
+    pub fn more_info(&self) -> Option<&str> {
+        self.inner.api.as_ref().and_then(|a| a.more_info.as_deref())
+    }
+
+    /// Twilio's structured `details`, when given.
+    pub fn details(&self) -> Option<&serde_json::Value> {
+        self.inner.api.as_ref().and_then(|a| a.details.as_ref())
+    }
+
+    /// The full API error for [`ErrorKind::Api`] errors.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        self.inner.api.as_ref()
+    }
+
+    /// For [`ErrorKind::Decode`] errors: the JSON path that failed, such as `messages[3].date_created`
+    /// (`.` when the document itself was malformed).
+    pub fn decode_path(&self) -> Option<&str> {
+        self.inner.decode_path.as_deref()
+    }
+
+    /// `true` for HTTP 404 responses (Twilio code 20404).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404) || self.code() == Some(20404)
+    }
+
+    /// `true` for HTTP 429 responses (Twilio code 20429) that were still failing after retries.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(429) || self.code() == Some(20429)
+    }
+
+    /// `true` when an attempt timed out ([`ErrorKind::Timeout`]).
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == ErrorKind::Timeout
+    }
+
+    /// `true` for HTTP 401 and 403 responses and Twilio code 20003 (authentication failed).
+    pub fn is_auth_error(&self) -> bool {
+        matches!(self.status(), Some(401 | 403)) || self.code() == Some(20003)
+    }
+
+    /// An [`ErrorKind::InvalidArgument`] error for `operation`; generated code uses it to reject arguments
+    /// before sending anything.
+    pub fn invalid_argument(operation: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, message).with_operation(operation)
+    }
+
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                operation: None,
+                message: message.into(),
+                api: None,
+                decode_path: None,
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Config, message)
+    }
+
+    pub(crate) fn pagination(operation: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Pagination, message).with_operation(operation)
+    }
+
+    pub(crate) fn with_operation(mut self, operation: &str) -> Self {
+        self.inner.operation = Some(operation.to_owned());
+        self
+    }
+
+    pub(crate) fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
+        self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    /// An error for a response whose status is not the expected success status.
+    pub(crate) fn from_response(operation: &str, status: u16, body: &[u8]) -> Self {
+        let api = ApiError::parse(status, body);
+        let message = api.describe();
+        let mut err = Self::new(ErrorKind::Api, message).with_operation(operation);
+        err.inner.api = Some(api);
+        err
+    }
+
+    /// A transport error from reqwest, classified as [`ErrorKind::Timeout`] or [`ErrorKind::Transport`].
+    pub(crate) fn from_reqwest(operation: &str, err: reqwest::Error) -> Self {
+        let (kind, what) = if err.is_timeout() {
+            (ErrorKind::Timeout, "request timed out")
+        } else if err.is_connect() {
+            (ErrorKind::Transport, "could not connect")
+        } else if err.is_body() || err.is_decode() {
+            (ErrorKind::Transport, "could not read the response body")
+        } else {
+            (ErrorKind::Transport, "could not send the request")
+        };
+        // reqwest's message names the URL (never credentials: they travel in a header only).
+        let message = format!("{what}: {}", error_chain(&err));
+        Self::new(kind, message)
+            .with_operation(operation)
+            .with_source(err)
+    }
+
+    /// A decode error naming the JSON path that failed.
+    pub(crate) fn decode(operation: &str, path: String, cause: &dyn fmt::Display) -> Self {
+        let shown = if path.is_empty() {
+            ".".to_owned()
+        } else {
+            path
+        };
+        let message = format!("could not decode the response at `{shown}`: {cause}");
+        let mut err = Self::new(ErrorKind::Decode, message).with_operation(operation);
+        err.inner.decode_path = Some(shown);
+        err
+    }
+}
+
+impl ApiError {
+    /// Parses a Twilio error document; any other body is kept as a bounded snippet.
+    pub(crate) fn parse(status: u16, body: &[u8]) -> Self {
+        let parsed = serde_json::from_slice::<serde_json::Value>(body).ok();
+        if let Some(serde_json::Value::Object(map)) = parsed
+            && (map.contains_key("code") || map.contains_key("message"))
+        {
+            let code = map.get("code").and_then(|c| match c {
+                serde_json::Value::Number(n) => n.as_i64(),
+                serde_json::Value::String(s) => s.parse().ok(),
+                _ => None,
+            });
+            let text = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+            return Self {
+                status,
+                code,
+                message: text("message"),
+                more_info: text("more_info"),
+                details: map.get("details").filter(|d| !d.is_null()).cloned(),
+                body_snippet: None,
+            };
+        }
+        Self {
+            status,
+            code: None,
+            message: None,
+            more_info: None,
+            details: None,
+            body_snippet: Some(snippet(body)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut out = format!("HTTP {}", self.status);
+        match (&self.message, &self.body_snippet) {
+            (Some(m), _) => {
+                out.push_str(": ");
+                out.push_str(m);
+            }
+            (None, Some(s)) if s.trim().is_empty() => out.push_str(": empty response body"),
+            (None, Some(s)) => {
+                out.push_str(": unexpected response body: ");
+                out.push_str(s);
+            }
+            (None, None) => {}
+        }
+        if let Some(code) = self.code {
+            out.push_str(&format!(" (code {code}"));
+            if let Some(more) = &self.more_info {
+                out.push_str(&format!(", see {more}"));
+            }
+            out.push(')');
+        }
+        out
+    }
+}
+
+/// The first [`SNIPPET_CHARS`] characters of a body (lossy UTF-8), cut on a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(SNIPPET_CHARS).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn error_chain(err: &dyn StdError) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner.operation {
+            Some(op) => write!(f, "{op}: {}", self.inner.message),
+            None => f.write_str(&self.inner.message),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.inner.kind);
+        if let Some(op) = &self.inner.operation {
+            d.field("operation", op);
+        }
+        d.field("message", &self.inner.message);
+        if let Some(api) = &self.inner.api {
+            d.field("api", api);
+        }
+        if let Some(path) = &self.inner.decode_path {
+            d.field("decode_path", path);
+        }
+        d.finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn error_is_send_sync_static() {
+        assert_send_sync::<Error>();
+    }
+
+    #[test]
+    fn parses_twilio_error_document() {
+        let body = br#"{"code": 20404, "message": "The requested resource /Services/IS1 was not found", "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404, "details": {"a": 1}}"#;
+        let err = Error::from_response("FetchService", 404, body);
+        assert_eq!(err.kind(), ErrorKind::Api);
+        assert_eq!(err.status(), Some(404));
+        assert_eq!(err.code(), Some(20404));
+        assert!(err.is_not_found());
+        assert!(!err.is_auth_error());
+        assert_eq!(err.details(), Some(&serde_json::json!({"a": 1})));
+        assert_eq!(
+            err.to_string(),
+            "FetchService: HTTP 404: The requested resource /Services/IS1 was not found (code 20404, see https://www.twilio.com/docs/errors/20404)"
+        );
+    }
+
+    #[test]
+    fn snippet_is_bounded_on_char_boundary() {
+        let body = "é".repeat(600);
+        let s = snippet(body.as_bytes());
+        assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
+        assert!(s.ends_with('…'));
+        let short = snippet(b"oops");
+        assert_eq!(short, "oops");
+    }
+
+    #[test]
+    fn non_json_bodies_keep_status_and_snippet() {
+        let err = Error::from_response("Op", 500, b"<html>boom</html>");
+        assert_eq!(err.status(), Some(500));
+        assert_eq!(err.code(), None);
+        assert_eq!(
+            err.api_error().and_then(|a| a.body_snippet.as_deref()),
+            Some("<html>boom</html>")
+        );
+        let empty = Error::from_response("Op", 502, b"");
+        assert_eq!(empty.to_string(), "Op: HTTP 502: empty response body");
+        let truncated = Error::from_response("Op", 500, br#"{"code": 2040"#);
+        assert_eq!(truncated.code(), None);
+        assert!(truncated.to_string().contains(r#"{"code": 2040"#));
+    }
+
+    #[test]
+    fn helpers_classify() {
+        assert!(Error::from_response("Op", 429, b"").is_rate_limited());
+        assert!(Error::from_response("Op", 401, b"").is_auth_error());
+        let e = Error::invalid_argument("CreateMessage", "body is empty");
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert_eq!(e.operation(), Some("CreateMessage"));
+        assert_eq!(e.to_string(), "CreateMessage: body is empty");
+    }
+}

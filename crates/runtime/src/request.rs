@@ -1,0 +1,378 @@
+//! Describing one API call: [`Request`] (method, operation id, path, query, body, headers, options), the ordered
+//! [`Params`] encoded as `application/x-www-form-urlencoded`, the [`ParamValue`] conversions, and
+//! [`encode_path_segment`] for path parameters.
+//!
+//! Encoding rules (the same for query strings and form bodies): only parameters that were pushed are sent, in
+//! push order; arrays repeat their key (`Permission=a&Permission=b`); booleans are `true`/`false`; date-times are
+//! converted to UTC and written `YYYY-MM-DDTHH:MM:SSZ` (fractional seconds only when non-zero); keys are sent
+//! verbatim (dotted keys such as `Notifications.NewMessage.Enabled` stay dotted). Everything except RFC 3986
+//! unreserved characters (`A-Z a-z 0-9 - . _ ~`) is percent-encoded with upper-case hex, so a space is `%20`
+//! (never `+`, which is `%2B`): the one form every server decodes the same way in both query and body.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
+use reqwest::Method;
+
+/// One API call, built by generated code and run by [`Client::execute`](crate::Client::execute) and friends.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) operation: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Params,
+    pub(crate) body: Body,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) page_key: Option<&'static str>,
+    pub(crate) options: RequestOptions,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    None,
+    Form(Params),
+    Json(serde_json::Value),
+}
+
+/// Ordered `(key, value)` pairs for a query string or form body. Repeated keys are allowed and kept in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params {
+    pairs: Vec<(Cow<'static, str>, String)>,
+}
+
+/// Conversion of a parameter value to its wire text (before percent-encoding).
+///
+/// Implemented for strings, `bool` (`true`/`false`), integers, floats, chrono date-times (converted to UTC,
+/// `YYYY-MM-DDTHH:MM:SSZ`, fraction only when non-zero), [`NaiveDate`] (`YYYY-MM-DD`), `serde_json::Value`
+/// (compact JSON text) and references to any of these. Enums of generated models are passed as `value.as_str()`.
+pub trait ParamValue {
+    /// The unencoded wire text of the value.
+    fn to_param(&self) -> String;
+}
+
+/// Per-request overrides of the client's settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// Total time allowed for each attempt (connect, send, read the body); overrides the client's timeout.
+    pub timeout: Option<Duration>,
+    /// Most attempts for this request, first one included; overrides the client's [`RetryPolicy`](crate::RetryPolicy).
+    pub max_attempts: Option<u32>,
+    /// Whether a non-idempotent request (`POST`, `PATCH`) may be retried; overrides the client's policy.
+    pub retry_non_idempotent: Option<bool>,
+}
+
+impl Request {
+    /// A request for `operation_id` (used in errors, traces and observers) with a path such as
+    /// `/v2/Services/IS123/Channels`, built with [`encode_path_segment`] for each parameter. The path is
+    /// appended to the client's base URL.
+    pub fn new(method: Method, operation_id: &'static str, path: String) -> Self {
+        Self {
+            method,
+            operation: operation_id,
+            path,
+            query: Params::new(),
+            body: Body::None,
+            headers: Vec::new(),
+            page_key: None,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// Appends query parameters (added after any already set).
+    pub fn query(mut self, params: Params) -> Self {
+        self.query.pairs.extend(params.pairs);
+        self
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body (replacing any body). It is sent even when empty.
+    pub fn form(mut self, params: Params) -> Self {
+        self.body = Body::Form(params);
+        self
+    }
+
+    /// Sets an `application/json` body (replacing any body).
+    pub fn json(mut self, body: serde_json::Value) -> Self {
+        self.body = Body::Json(body);
+        self
+    }
+
+    /// Adds a header, such as `X-Twilio-Webhook-Enabled`, sent with every attempt whatever the method (also on
+    /// `DELETE`). A value that is not a valid header value fails the call with
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) before anything is sent.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The property holding the records of a page that has no `meta.key` (API v2010 style pages).
+    pub fn page_key(mut self, key: &'static str) -> Self {
+        self.page_key = Some(key);
+        self
+    }
+
+    /// Per-request timeout and retry overrides.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The operation id given to [`Request::new`].
+    pub fn operation_id(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path given to [`Request::new`] (without query).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl Params {
+    /// No parameters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends `key=value`.
+    pub fn push<V: ParamValue>(&mut self, key: &'static str, value: V) {
+        self.pairs.push((Cow::Borrowed(key), value.to_param()));
+    }
+
+    /// Appends `key=value` when `value` is `Some`; unset parameters are omitted.
+    pub fn push_opt<V: ParamValue>(&mut self, key: &'static str, value: Option<V>) {
+        if let Some(v) = value {
+            self.push(key, v);
+        }
+    }
+
+    /// Appends `key=value` once per value (repeated keys: how Twilio takes arrays).
+    pub fn push_each<V: ParamValue>(
+        &mut self,
+        key: &'static str,
+        values: impl IntoIterator<Item = V>,
+    ) {
+        for v in values {
+            self.push(key, v);
+        }
+    }
+
+    /// The pairs in push order, unencoded.
+    pub fn pairs(&self) -> &[(Cow<'static, str>, String)] {
+        &self.pairs
+    }
+
+    /// `true` when no parameter was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// The `application/x-www-form-urlencoded` text: `k=v` pairs joined by `&`, percent-encoded as described
+    /// in the [module docs](self) (space is `%20`).
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        for (i, (k, v)) in self.pairs.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            percent_encode_into(&mut out, k);
+            out.push('=');
+            percent_encode_into(&mut out, v);
+        }
+        out
+    }
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Total time allowed for each attempt of this request.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+
+    /// Most attempts for this request, first one included (`1` disables retries; `0` counts as `1`).
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = Some(n);
+        self
+    }
+
+    /// Allow (or forbid) retrying this request even though its method is not idempotent.
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.retry_non_idempotent = Some(yes);
+        self
+    }
+}
+
+/// Percent-encodes a path parameter: everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`),
+/// so `/`, `#`, `?` and `%` cannot change the path (`a#b` becomes `a%23b`, `a/b` becomes `a%2Fb`).
+pub fn encode_path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    percent_encode_into(&mut out, value);
+    out
+}
+
+fn percent_encode_into(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+    }
+}
+
+impl ParamValue for str {
+    fn to_param(&self) -> String {
+        self.to_owned()
+    }
+}
+
+impl ParamValue for String {
+    fn to_param(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ParamValue for Cow<'_, str> {
+    fn to_param(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl<T: ParamValue + ?Sized> ParamValue for &T {
+    fn to_param(&self) -> String {
+        (**self).to_param()
+    }
+}
+
+impl ParamValue for bool {
+    fn to_param(&self) -> String {
+        if *self { "true" } else { "false" }.to_owned()
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+display_param!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64);
+
+impl<Tz: TimeZone> ParamValue for DateTime<Tz> {
+    fn to_param(&self) -> String {
+        self.with_timezone(&Utc)
+            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    }
+}
+
+impl ParamValue for NaiveDate {
+    fn to_param(&self) -> String {
+        self.format("%Y-%m-%d").to_string()
+    }
+}
+
+impl ParamValue for serde_json::Value {
+    fn to_param(&self) -> String {
+        self.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    #[test]
+    fn encodes_arrays_bools_dates_and_dotted_keys() {
+        let mut p = Params::new();
+        p.push("FriendlyName", "My chat & co");
+        p.push_each("Permission", ["sendMessage", "leaveChannel"]);
+        p.push("Notifications.NewMessage.Enabled", true);
+        p.push("ReadStatusEnabled", false);
+        p.push_opt::<&str>("Unset", None);
+        p.push_opt("Count", Some(5_i32));
+        let at = FixedOffset::east_opt(2 * 3600)
+            .and_then(|tz| tz.with_ymd_and_hms(2024, 1, 2, 5, 4, 5).single())
+            .unwrap();
+        p.push("DateCreated", at);
+        p.push("Attributes", serde_json::json!({"a": [1, "x y"]}));
+        p.push("Body", String::from("+1 ü"));
+        assert_eq!(
+            p.encode(),
+            "FriendlyName=My%20chat%20%26%20co&Permission=sendMessage&Permission=leaveChannel\
+             &Notifications.NewMessage.Enabled=true&ReadStatusEnabled=false&Count=5\
+             &DateCreated=2024-01-02T03%3A04%3A05Z\
+             &Attributes=%7B%22a%22%3A%5B1%2C%22x%20y%22%5D%7D&Body=%2B1%20%C3%BC"
+        );
+        assert_eq!(p.pairs().len(), 9);
+    }
+
+    #[test]
+    fn date_times_are_utc_with_optional_fraction() {
+        let t = Utc
+            .with_ymd_and_hms(2020, 2, 29, 23, 59, 58)
+            .single()
+            .unwrap();
+        assert_eq!(t.to_param(), "2020-02-29T23:59:58Z");
+        let frac = t + chrono::Duration::milliseconds(250);
+        assert_eq!(frac.to_param(), "2020-02-29T23:59:58.250Z");
+        let d = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
+        assert_eq!(d.to_param(), "2021-12-31");
+        let s = String::from("x");
+        assert_eq!((&s).to_param(), "x");
+        assert_eq!(1.5_f64.to_param(), "1.5");
+    }
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        let cases = [
+            ("IS123", "IS123"),
+            ("a#b", "a%23b"),
+            ("a/b", "a%2Fb"),
+            ("a b?c=d&e%", "a%20b%3Fc%3Dd%26e%25"),
+            ("user@example.com", "user%40example.com"),
+            ("ü", "%C3%BC"),
+            ("-._~", "-._~"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(encode_path_segment(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn request_builder_accumulates() {
+        let mut q = Params::new();
+        q.push("PageSize", 50_u32);
+        let r = Request::new(
+            Method::GET,
+            "ListChannel",
+            "/v2/Services/IS1/Channels".into(),
+        )
+        .query(q.clone())
+        .query(q)
+        .header("X-Twilio-Webhook-Enabled", "true")
+        .page_key("channels")
+        .options(RequestOptions::new().max_attempts(1));
+        assert_eq!(r.query.encode(), "PageSize=50&PageSize=50");
+        assert_eq!(r.operation_id(), "ListChannel");
+        assert_eq!(r.options.max_attempts, Some(1));
+    }
+}
