@@ -1,1 +1,95 @@
-fn main() {}
+//! Project automation. `cargo xtask codegen [--check] [--spec PATH]` regenerates the committed client and models
+//! from `spec/chat-v2.json`; `cargo xtask codegen --spec PATH --out DIR --name NAME` generates a standalone crate
+//! pair for any Twilio description. Arguments are parsed by hand; the generator itself lives in `twilio-codegen`.
+
+mod codegen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check] [--spec PATH]
+      regenerate crates/chat-v2-models and crates/chat-v2 from spec/chat-v2.json (or PATH);
+      --check fails if a committed file is stale instead of writing it
+  cargo xtask codegen --spec PATH --out DIR --name NAME
+      generate a standalone crate pair DIR/NAME-models and DIR/NAME from any description";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(format!("missing command\n{USAGE}"));
+    };
+    match command.as_str() {
+        "codegen" => {
+            let opts = parse_codegen(rest)?;
+            match (&opts.out, &opts.name) {
+                (Some(out), Some(name)) => {
+                    let spec = opts.spec.ok_or_else(|| format!("--out needs --spec\n{USAGE}"))?;
+                    if opts.check {
+                        return Err(format!("--check cannot be combined with --out\n{USAGE}"));
+                    }
+                    let summary = codegen::generate_standalone(&spec, out, name)?;
+                    println!("{summary}");
+                    Ok(())
+                }
+                (None, None) => {
+                    let mode = if opts.check { codegen::Mode::Check } else { codegen::Mode::Overwrite };
+                    let summary = codegen::run_codegen(mode, opts.spec.as_deref())?;
+                    println!("{summary}");
+                    Ok(())
+                }
+                _ => Err(format!("--out and --name go together\n{USAGE}")),
+            }
+        }
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
+
+#[derive(Debug, Default)]
+struct CodegenOpts {
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    name: Option<String>,
+}
+
+fn parse_codegen(args: &[String]) -> Result<CodegenOpts, String> {
+    let mut opts = CodegenOpts::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| {
+            it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--check" => opts.check = true,
+            "--spec" => opts.spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => opts.out = Some(PathBuf::from(value("--out")?)),
+            "--name" => {
+                let name = value("--name")?;
+                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    return Err(format!("--name `{name}` is not a valid package name"));
+                }
+                opts.name = Some(name);
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(opts)
+}
+
+#[cfg(test)]
+mod tests;

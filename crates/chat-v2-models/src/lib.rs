@@ -1,1 +1,38 @@
-//! placeholder
+//! Typed models of the Twilio Programmable Chat v2 REST API: services, channels, members, messages, invites,
+//! users, user channels and bindings, roles, credentials, bindings and channel webhooks.
+//!
+//! The types are generated from `spec/chat-v2.json` by `cargo xtask codegen` (see `src/generated/`); this file is
+//! hand-written. The async client lives in the `twilio-chat-v2` crate, which re-exports this one as `models`.
+//!
+//! - Structs are `#[non_exhaustive]`, derive `Default`, ignore unknown JSON fields and default missing ones; a field
+//!   is `Option<T>` when the description says it is nullable or not required.
+//! - Date-times are `chrono::DateTime<Utc>`: Twilio returns UTC, and parsing accepts RFC 3339 (Twilio's JSON APIs)
+//!   as well as RFC 2822 (older Twilio APIs), so the same models code serves other descriptions.
+//! - Enums are `#[non_exhaustive]` with an `Unknown(String)` variant: values Twilio adds later deserialize into it
+//!   and serialize back unchanged. `as_str()`, `Display` and an infallible `FromStr` give the wire value.
+//! - `attributes` fields hold JSON text; `attributes_json::<T>()` parses them.
+//!
+//! ```
+//! use twilio_chat_v2_models::{Message, ChannelChannelType};
+//!
+//! let message: Message = serde_json::from_str(r#"{
+//!     "sid": "IMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+//!     "body": "hello",
+//!     "index": 3,
+//!     "attributes": "{\"importance\": \"high\"}",
+//!     "date_created": "2016-03-24T20:37:57Z",
+//!     "something_new": true
+//! }"#).unwrap();
+//! assert_eq!(message.body.as_deref(), Some("hello"));
+//! let attributes: serde_json::Value = message.attributes_json().unwrap().unwrap();
+//! assert_eq!(attributes["importance"], "high");
+//!
+//! let kind: ChannelChannelType = "broadcast".parse().unwrap();
+//! assert_eq!(kind, ChannelChannelType::Unknown("broadcast".into()));
+//! assert_eq!(serde_json::to_string(&kind).unwrap(), r#""broadcast""#);
+//! ```
+
+#![deny(missing_docs)]
+
+mod generated;
+pub use generated::*;

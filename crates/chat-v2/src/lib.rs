@@ -1,1 +1,61 @@
-//! placeholder
+//! Async, fully typed client for the Twilio Programmable Chat v2 REST API.
+//!
+//! The client is generated from `spec/chat-v2.json` by `cargo xtask codegen` (see `src/generated/`); this file is
+//! hand-written. Resources follow the URL hierarchy: `client.service(sid).channel(sid).messages()` is
+//! `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`. Each operation is a builder named after its
+//! operationId ([`CreateMessage`], [`ListMessage`], ...): required parameters are arguments, optional ones are
+//! methods, and `.await` (or `.send()`) sends it. Lists return a [`Page`] or, with `.stream()`, every record.
+//! HTTP, credentials, retries, pagination and errors come from [`runtime`] (`twilio-rest-runtime`).
+//!
+//! ```no_run
+//! use futures_util::TryStreamExt as _;
+//! use twilio_chat_v2::{Client, Credentials, models};
+//!
+//! # async fn run() -> Result<(), twilio_chat_v2::Error> {
+//! let client = Client::new(Credentials::auth_token("ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "your_auth_token")?)?;
+//!
+//! // Create a service, a channel in it, and send a message.
+//! let service = client.services().create("Support").await?;
+//! let service_sid = service.sid.unwrap_or_default();
+//! let channel = client
+//!     .service(&service_sid)
+//!     .channels()
+//!     .create()
+//!     .friendly_name("General")
+//!     .unique_name("general")
+//!     .type_(models::ChannelChannelType::Private)
+//!     .await?;
+//! let channel_sid = channel.sid.unwrap_or_default();
+//! let message = client
+//!     .service(&service_sid)
+//!     .channel(&channel_sid)
+//!     .messages()
+//!     .create()
+//!     .body("Hello from Rust")
+//!     .from("system")
+//!     .await?;
+//! println!("sent message #{:?}", message.index);
+//!
+//! // Stream every message of the channel, oldest first, fetching pages as needed.
+//! let mut messages = client
+//!     .service(&service_sid)
+//!     .channel(&channel_sid)
+//!     .messages()
+//!     .list()
+//!     .order(models::MessageOrderType::Asc)
+//!     .page_size(100)
+//!     .stream();
+//! while let Some(message) = messages.try_next().await? {
+//!     println!("{}: {}", message.from.unwrap_or_default(), message.body.unwrap_or_default());
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(missing_docs)]
+
+mod generated;
+pub use generated::*;
+
+pub use twilio_chat_v2_models as models;
+pub use twilio_rest_runtime::{self as runtime, Credentials, Error, ErrorKind, ItemStream, Page, RequestOptions, RetryPolicy};

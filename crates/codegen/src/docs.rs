@@ -1,0 +1,141 @@
+//! Turns description text into doc attributes rustdoc accepts with `-D warnings`: bare URLs become autolinks,
+//! brackets that are not Markdown links are escaped (no broken intra-doc links), stray `<`/`>` are escaped (no
+//! invalid HTML), leading indentation is dropped (no accidental doctests) and code fences are marked `text`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes for `paragraphs`, separated by blank doc lines; empty paragraphs are skipped.
+pub fn doc_attrs(paragraphs: &[String]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for p in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(p.lines().map(str::to_owned));
+    }
+    let attrs = lines.iter().map(|l| {
+        let text = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#[doc = #text])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// Sanitizes one description for rustdoc.
+pub fn sanitize(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let line = line.trim();
+        if line.starts_with("```") {
+            if in_fence {
+                out.push("```".to_owned());
+            } else {
+                out.push("```text".to_owned());
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_owned());
+        } else {
+            out.push(sanitize_line(line));
+        }
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out.join("\n")
+}
+
+fn sanitize_line(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                // Inline code: copy verbatim up to the closing backtick.
+                if let Some(end) = chars[i + 1..].iter().position(|&x| x == '`') {
+                    out.extend(&chars[i..=i + 1 + end]);
+                    i += end + 2;
+                } else {
+                    out.push_str("\\`");
+                    i += 1;
+                }
+            }
+            '[' => {
+                // A Markdown link `[text](url)` is kept; anything else is escaped.
+                if let Some(close) = chars[i + 1..].iter().position(|&x| x == ']').map(|p| p + i + 1) {
+                    if chars.get(close + 1) == Some(&'(') {
+                        if let Some(end) = chars[close + 2..].iter().position(|&x| x == ')').map(|p| p + close + 2) {
+                            let text: String = chars[i + 1..close].iter().collect();
+                            let url: String = chars[close + 2..end].iter().collect();
+                            if !url.contains(char::is_whitespace) && !text.contains('[') {
+                                out.push('[');
+                                out.push_str(&sanitize_line(&text));
+                                out.push_str("](");
+                                out.push_str(&url);
+                                out.push(')');
+                                i = end + 1;
+                                continue;
+                            }
+                        }
+                    }
+                }
+                out.push_str("\\[");
+                i += 1;
+            }
+            ']' => {
+                out.push_str("\\]");
+                i += 1;
+            }
+            '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+                i += 1;
+            }
+            'h' if starts_with_url(&chars[i..]) => {
+                let mut end = i;
+                while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], '<' | '>' | '"') {
+                    end += 1;
+                }
+                while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | ')' | ']' | '\'' | '!' | '?') {
+                    end -= 1;
+                }
+                out.push('<');
+                out.extend(&chars[i..end]);
+                out.push('>');
+                i = end;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn starts_with_url(chars: &[char]) -> bool {
+    let s: String = chars.iter().take(8).collect();
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn keeps_links_and_code() {
+        assert_eq!(sanitize("See [Service](https://x.io/a) and `a[0]`."), "See [Service](https://x.io/a) and `a[0]`.");
+    }
+
+    #[test]
+    fn escapes_what_rustdoc_rejects() {
+        assert_eq!(sanitize("Go to https://x.io/a. Now"), "Go to <https://x.io/a>. Now");
+        assert_eq!(sanitize("[Service] is <b>"), "\\[Service\\] is \\<b\\>");
+        assert_eq!(sanitize("    indented\n```\nx\n```"), "indented\n```text\nx\n```");
+    }
+}

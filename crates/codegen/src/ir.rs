@@ -1,0 +1,258 @@
+//! The named intermediate representation between the OpenAPI description and the emitted tokens.
+//!
+//! Every name keeps both the Rust name (`name`) and the wire name (`api_name`); emission derives serde attributes
+//! and request keys from that pair. All collections are ordered (`Vec`, `BTreeMap`), so emission is deterministic.
+
+use std::collections::BTreeMap;
+
+/// A whole API: its models, its resource tree and its operations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title` of the description.
+    pub title: String,
+    /// `info.version` of the description.
+    pub version: String,
+    /// The first server URL (`https://chat.twilio.com`), if any.
+    pub base_url: Option<String>,
+    /// Models keyed by Rust type name.
+    pub schemas: BTreeMap<String, Schema>,
+    /// Top-level resources (children of the client), ordered by collection path.
+    pub resources: Vec<Resource>,
+    /// Every operation, in resource-tree order.
+    pub operations: Vec<Operation>,
+    /// The error body shared by the operations' 4XX/5XX responses, when the description names one.
+    pub error_model: Option<ErrorModel>,
+}
+
+/// A model: a struct (object schema) or an enum (string schema with `enum`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Schema {
+    /// An object with named properties.
+    Struct(Struct),
+    /// A closed set of strings, plus a catch-all for values added later.
+    Enum(Enum),
+}
+
+/// An object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Rust type name (`Message`).
+    pub name: String,
+    /// Component name or synthesized origin (`chat.v2.service.channel.message`).
+    pub api_name: String,
+    /// Description of the schema.
+    pub doc: Option<String>,
+    /// Properties in description order.
+    pub fields: Vec<Field>,
+}
+
+/// A property of an object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust field name (`type_`).
+    pub name: String,
+    /// JSON key (`type`).
+    pub api_name: String,
+    /// Type of the value.
+    pub ty: TypeRef,
+    /// Listed in the schema's `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Description of the property.
+    pub doc: Option<String>,
+}
+
+impl Field {
+    /// Whether the Rust field is `Option<T>` (nullable, not required, or of a type without a sensible default).
+    pub fn optional(&self) -> bool {
+        self.nullable || !self.required || matches!(self.ty, TypeRef::Enum(_))
+    }
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// Rust type name (`ChannelChannelType`).
+    pub name: String,
+    /// Component name or synthesized origin.
+    pub api_name: String,
+    /// Description of the schema.
+    pub doc: Option<String>,
+    /// Known values.
+    pub variants: Vec<Variant>,
+    /// Name of the catch-all variant holding any other value (`Unknown`, unless a value already uses it).
+    pub unknown: String,
+}
+
+/// One known value of an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Rust variant name (`NotParticipating`).
+    pub name: String,
+    /// Wire value (`notParticipating`).
+    pub api_name: String,
+}
+
+/// The type of a field, parameter or response.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `String` holding an absolute URL (`format: uri`).
+    Uri,
+    /// `chrono::DateTime<Utc>` (`format: date-time`).
+    DateTime,
+    /// `chrono::NaiveDate` (`format: date`).
+    Date,
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64` (`format: int64` or no format).
+    I64,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// `serde_json::Value`: untyped schemas, free-form objects, `uri-map`.
+    Json,
+    /// `BTreeMap<String, String>`: objects whose `additionalProperties` are strings.
+    StringMap,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// A struct of the models crate, by Rust name.
+    Struct(String),
+    /// An enum of the models crate, by Rust name.
+    Enum(String),
+}
+
+/// A node of the URL hierarchy: a collection path (`/v2/Services/{ServiceSid}/Channels`) and its instance path
+/// (`.../Channels/{Sid}`). Emitted as `ChannelList` and `ChannelContext`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Resource name (`Channel`, `UserChannel`).
+    pub name: String,
+    /// Accessor of the list on the parent (`channels`).
+    pub list_accessor: String,
+    /// Accessor of one instance on the parent (`channel`).
+    pub context_accessor: String,
+    /// Collection path template.
+    pub collection_path: String,
+    /// Instance path template, when the description has one.
+    pub instance_path: Option<String>,
+    /// Rust names of the path parameters the list carries (the parent's), outermost first.
+    pub list_params: Vec<String>,
+    /// Rust names of the path parameters the context carries (the parent's plus its own), outermost first.
+    pub context_params: Vec<String>,
+    /// Operations on the collection path (indices into [`Api::operations`]).
+    pub list_operations: Vec<usize>,
+    /// Operations on the instance path (indices into [`Api::operations`]).
+    pub instance_operations: Vec<usize>,
+    /// Nested resources.
+    pub children: Vec<Resource>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId` (`CreateMessage`).
+    pub id: String,
+    /// Builder type name (`CreateMessage`).
+    pub builder: String,
+    /// Method on the list or context that starts the builder (`create`).
+    pub verb: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template (`/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`).
+    pub path: String,
+    /// Description (or summary) of the operation.
+    pub doc: Option<String>,
+    /// Parameters in path order first, then the rest in description order.
+    pub params: Vec<Parameter>,
+    /// Content type of the request body, if it has one.
+    pub body_content_type: Option<String>,
+    /// What a success returns.
+    pub response: Response,
+}
+
+/// HTTP methods the generator supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// Upper-case name, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A parameter of an operation: in the path, the query, a header, or a field of a form body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Rust name (`notifications_new_message_enabled`); for headers, the builder method (`webhook_enabled`).
+    pub name: String,
+    /// Wire name (`Notifications.NewMessage.Enabled`, `X-Twilio-Webhook-Enabled`).
+    pub api_name: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Type of the value.
+    pub ty: TypeRef,
+    /// Required parameters become arguments of the list/context method, the others builder methods.
+    pub required: bool,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Location {
+    /// A `{Name}` segment of the path template.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A field of an `application/x-www-form-urlencoded` body.
+    Form,
+    /// The whole `application/json` body.
+    JsonBody,
+}
+
+/// What a successful response holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    /// Nothing (204 or no content): the call returns `()`.
+    Empty,
+    /// One value.
+    Value(TypeRef),
+    /// A page of records under `records_key`, plus `meta`.
+    Page {
+        /// Key of the records array (`messages`).
+        records_key: String,
+        /// Type of one record.
+        item: TypeRef,
+    },
+}
+
+/// The error body of the description's 4XX/5XX responses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorModel {
+    /// Rust name of the model (`TwilioError`).
+    pub name: String,
+}

@@ -1,0 +1,875 @@
+//! Parse (openapiv3) and lower the description into the IR: names, types, resources, operations.
+//!
+//! Supported: component schemas (objects, string enums, aliases), `$ref` to `#/components/{schemas,parameters,
+//! requestBodies,responses}`, path/query/header parameters, form and JSON bodies, GET/POST/PUT/PATCH/DELETE.
+//! Ignored because they do not change the client: response headers, examples, security, tags, servers per path,
+//! HEAD/OPTIONS/TRACE, `Accept`/`Content-Type`/`Authorization` header parameters. Untyped schemas, `oneOf`/`anyOf`/
+//! `not` and free-form objects lower to `serde_json::Value` (the documented fallback).
+
+use crate::error::{Error, ptr};
+use crate::ir::{
+    Api, Enum, ErrorModel, Field, Location, Method, Operation, Parameter, Resource, Response, Schema, Struct,
+    TypeRef, Variant,
+};
+use crate::naming::{Scope, component_type_name, header_method, pascal, singular, snake};
+use openapiv3::{
+    AdditionalProperties, OpenAPI, ParameterSchemaOrContent, ReferenceOr, RequestBody, SchemaKind, StatusCode,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Parses `spec_json` and lowers it into the IR.
+pub fn lower(spec_json: &str) -> Result<Api, Error> {
+    let raw: serde_json::Value =
+        serde_json::from_str(spec_json).map_err(|e| Error::new(None, "", format!("invalid JSON: {e}")))?;
+    let spec: OpenAPI = serde_json::from_value(raw)
+        .map_err(|e| Error::new(None, "", format!("not an OpenAPI 3.0 description: {e}")))?;
+    let mut lowerer = Lowerer::new(&spec)?;
+    lowerer.lower_components()?;
+    let operations = lowerer.lower_operations()?;
+    let (resources, operations) = build_resources(operations, &mut lowerer.type_names)?;
+    Ok(Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        base_url: spec.servers.first().map(|s| s.url.trim_end_matches('/').to_owned()),
+        schemas: lowerer.schemas,
+        resources,
+        operations,
+        error_model: lowerer.error_model,
+    })
+}
+
+/// How a component schema is referred to.
+#[derive(Debug, Clone)]
+enum Component {
+    Struct(String),
+    Enum(String),
+    Alias(Option<TypeRef>),
+}
+
+struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    components: BTreeMap<String, Component>,
+    schemas: BTreeMap<String, Schema>,
+    type_names: Scope,
+    error_model: Option<ErrorModel>,
+}
+
+/// An operation before it is placed in the resource tree.
+struct RawOperation {
+    op: Operation,
+    /// operationId with the verb prefix removed (`Message`), when it has a known verb.
+    noun: Option<String>,
+}
+
+const VERBS: &[(&str, &str)] =
+    &[("Create", "create"), ("List", "list"), ("Fetch", "fetch"), ("Update", "update"), ("Delete", "delete")];
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a OpenAPI) -> Result<Self, Error> {
+        let mut type_names = Scope::with_reserved(&["Client"]);
+        let mut components = BTreeMap::new();
+        if let Some(c) = &spec.components {
+            for (name, schema) in &c.schemas {
+                let pointer = ptr("/components/schemas", name);
+                let kind = match schema {
+                    ReferenceOr::Reference { .. } => Component::Alias(None),
+                    ReferenceOr::Item(s) => match &s.schema_kind {
+                        SchemaKind::Type(Type::Object(_)) => {
+                            Component::Struct(type_names.unique(component_type_name(name)))
+                        }
+                        SchemaKind::Any(any) if !any.properties.is_empty() => {
+                            Component::Struct(type_names.unique(component_type_name(name)))
+                        }
+                        SchemaKind::Type(Type::String(st)) if st.enumeration.iter().any(Option::is_some) => {
+                            Component::Enum(type_names.unique(component_type_name(name)))
+                        }
+                        _ => Component::Alias(None),
+                    },
+                };
+                let _ = pointer;
+                components.insert(name.clone(), kind);
+            }
+        }
+        Ok(Self { spec, components, schemas: BTreeMap::new(), type_names, error_model: None })
+    }
+
+    fn lower_components(&mut self) -> Result<(), Error> {
+        let Some(c) = &self.spec.components else { return Ok(()) };
+        // Aliases first (they may point at each other; resolve a few rounds, then give up with an error).
+        for (name, schema) in &c.schemas {
+            let pointer = ptr("/components/schemas", name);
+            match (self.components.get(name).cloned(), schema) {
+                (Some(Component::Struct(rust)), ReferenceOr::Item(s)) => {
+                    let (props, required) = object_parts(s);
+                    let st = self.lower_struct(&rust, name, s.schema_data.description.clone(), props, required, &pointer)?;
+                    self.schemas.insert(rust, Schema::Struct(st));
+                }
+                (Some(Component::Enum(rust)), ReferenceOr::Item(s)) => {
+                    if let SchemaKind::Type(Type::String(st)) = &s.schema_kind {
+                        let e = lower_enum(&rust, name, s.schema_data.description.clone(), &st.enumeration);
+                        self.schemas.insert(rust, Schema::Enum(e));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for _round in 0..8 {
+            let mut changed = false;
+            for (name, schema) in &c.schemas {
+                if let Some(Component::Alias(None)) = self.components.get(name) {
+                    let pointer = ptr("/components/schemas", name);
+                    let ty = match schema {
+                        ReferenceOr::Reference { reference } => match self.resolve_schema_ref(reference, &pointer) {
+                            Ok(ty) => ty,
+                            Err(_) => continue,
+                        },
+                        ReferenceOr::Item(s) => self.lower_schema(s, &component_type_name(name), &pointer, None)?.0,
+                    };
+                    self.components.insert(name.clone(), Component::Alias(Some(ty)));
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve_schema_ref(&self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+        let name = reference.strip_prefix("#/components/schemas/").ok_or_else(|| {
+            Error::new(None, pointer, format!("unsupported $ref {reference} (only #/components/schemas/...)"))
+        })?;
+        match self.components.get(name) {
+            Some(Component::Struct(rust)) => Ok(TypeRef::Struct(rust.clone())),
+            Some(Component::Enum(rust)) => Ok(TypeRef::Enum(rust.clone())),
+            Some(Component::Alias(Some(ty))) => Ok(ty.clone()),
+            Some(Component::Alias(None)) => {
+                Err(Error::new(None, pointer, format!("$ref {reference} is circular or unresolved")))
+            }
+            None => Err(Error::new(None, pointer, format!("$ref to missing schema {reference}"))),
+        }
+    }
+
+    /// Lowers a schema (or reference) to a type, hoisting inline enums and objects into models named after `hint`.
+    /// Returns the type and whether the schema is nullable.
+    fn lower_ref_or<S: std::borrow::Borrow<openapiv3::Schema>>(
+        &mut self,
+        schema: &ReferenceOr<S>,
+        hint: &str,
+        pointer: &str,
+        op: Option<&str>,
+    ) -> Result<(TypeRef, bool), Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema_ref(reference, pointer).map(|t| (t, false)).map_err(|e| with_op(e, op))
+            }
+            ReferenceOr::Item(s) => self.lower_schema(s.borrow(), hint, pointer, op),
+        }
+    }
+
+    fn lower_schema(
+        &mut self,
+        s: &openapiv3::Schema,
+        hint: &str,
+        pointer: &str,
+        op: Option<&str>,
+    ) -> Result<(TypeRef, bool), Error> {
+        let nullable = s.schema_data.nullable;
+        let ty = match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => {
+                if st.enumeration.iter().any(Option::is_some) {
+                    let name = self.type_names.unique(pascal(hint));
+                    let e = lower_enum(&name, hint, s.schema_data.description.clone(), &st.enumeration);
+                    self.schemas.insert(name.clone(), Schema::Enum(e));
+                    TypeRef::Enum(name)
+                } else {
+                    match &st.format {
+                        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                        VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" || f == "url" => TypeRef::Uri,
+                        _ => TypeRef::String,
+                    }
+                }
+            }
+            SchemaKind::Type(Type::Integer(it)) => match &it.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(items) => {
+                    let (inner, _) = self.lower_ref_or(items, &format!("{hint}Item"), &ptr(pointer, "items"), op)?;
+                    TypeRef::Array(Box::new(inner))
+                }
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            SchemaKind::Type(Type::Object(o)) => {
+                if !o.properties.is_empty() {
+                    let name = self.type_names.unique(pascal(hint));
+                    let st = self.lower_struct(
+                        &name,
+                        hint,
+                        s.schema_data.description.clone(),
+                        &o.properties,
+                        &o.required,
+                        pointer,
+                    )?;
+                    self.schemas.insert(name.clone(), Schema::Struct(st));
+                    TypeRef::Struct(name)
+                } else if is_string_map(o.additional_properties.as_ref()) {
+                    TypeRef::StringMap
+                } else {
+                    TypeRef::Json
+                }
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() => {
+                let name = self.type_names.unique(pascal(hint));
+                let st =
+                    self.lower_struct(&name, hint, s.schema_data.description.clone(), &any.properties, &any.required, pointer)?;
+                self.schemas.insert(name.clone(), Schema::Struct(st));
+                TypeRef::Struct(name)
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                return self.lower_ref_or(&all_of[0], hint, &ptr(pointer, "allOf/0"), op).map(|(t, _)| (t, nullable));
+            }
+            // Documented fallback: anything else is free-form JSON.
+            _ => TypeRef::Json,
+        };
+        Ok((ty, nullable))
+    }
+
+    fn lower_struct(
+        &mut self,
+        name: &str,
+        api_name: &str,
+        doc: Option<String>,
+        props: &indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>,
+        required: &[String],
+        pointer: &str,
+    ) -> Result<Struct, Error> {
+        let mut scope = Scope::new();
+        let mut fields = Vec::new();
+        for (key, prop) in props {
+            let field_pointer = ptr(&ptr(pointer, "properties"), key);
+            let hint = format!("{name}{}", pascal(key));
+            let (ty, nullable) = self.lower_ref_or(prop, &hint, &field_pointer, None)?;
+            let doc = match prop {
+                ReferenceOr::Item(s) => s.schema_data.description.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field {
+                name: scope.unique(snake(key)),
+                api_name: key.clone(),
+                ty,
+                required: required.contains(key),
+                nullable,
+                doc,
+            });
+        }
+        Ok(Struct { name: name.to_owned(), api_name: api_name.to_owned(), doc, fields })
+    }
+
+    fn lower_operations(&mut self) -> Result<Vec<RawOperation>, Error> {
+        let spec = self.spec;
+        let mut out = Vec::new();
+        let mut seen_ids = BTreeSet::new();
+        for (path, item) in &spec.paths.paths {
+            let path_pointer = ptr("/paths", path);
+            let item = match item {
+                ReferenceOr::Item(i) => i,
+                ReferenceOr::Reference { reference } => {
+                    return Err(Error::new(None, path_pointer, format!("unsupported path item $ref {reference}")));
+                }
+            };
+            let methods = [
+                ("get", Method::Get, &item.get),
+                ("post", Method::Post, &item.post),
+                ("put", Method::Put, &item.put),
+                ("patch", Method::Patch, &item.patch),
+                ("delete", Method::Delete, &item.delete),
+            ];
+            for (key, method, op) in methods {
+                let Some(op) = op else { continue };
+                let pointer = ptr(&path_pointer, key);
+                let id = op
+                    .operation_id
+                    .clone()
+                    .ok_or_else(|| Error::new(None, pointer.clone(), "missing operationId"))?;
+                if !seen_ids.insert(id.clone()) {
+                    return Err(Error::new(Some(&id), pointer, "duplicate operationId"));
+                }
+                out.push(self.lower_operation(path, method, &item.parameters, op, &id, &pointer)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        method: Method,
+        shared: &[ReferenceOr<openapiv3::Parameter>],
+        op: &openapiv3::Operation,
+        id: &str,
+        pointer: &str,
+    ) -> Result<RawOperation, Error> {
+        let mut scope =
+            Scope::with_reserved(&["client", "options", "limit", "send", "stream", "request_options", "into_request"]);
+        let template: Vec<String> = template_params(path);
+        let mut path_params: BTreeMap<String, Parameter> = BTreeMap::new();
+        let mut others = Vec::new();
+        let all = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{}/parameters/{i}", pointer.rsplit_once('/').map_or("", |x| x.0))))
+            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+        let mut by_key: Vec<(openapiv3::Parameter, String)> = Vec::new();
+        for (p, p_pointer) in all {
+            let p = self.resolve_parameter(p, &p_pointer, id)?;
+            let data = p.parameter_data_ref();
+            if let Some(existing) = by_key
+                .iter_mut()
+                .find(|(q, _)| q.parameter_data_ref().name == data.name && same_location(q, &p))
+            {
+                *existing = (p, p_pointer);
+            } else {
+                by_key.push((p, p_pointer));
+            }
+        }
+        for (p, p_pointer) in &by_key {
+            let data = p.parameter_data_ref();
+            let location = match p {
+                openapiv3::Parameter::Path { .. } => Location::Path,
+                openapiv3::Parameter::Query { .. } => Location::Query,
+                openapiv3::Parameter::Header { .. } => Location::Header,
+                openapiv3::Parameter::Cookie { .. } => {
+                    return Err(Error::new(Some(id), p_pointer.clone(), "unsupported parameter location cookie"));
+                }
+            };
+            if location == Location::Header
+                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                continue;
+            }
+            let schema = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => s,
+                ParameterSchemaOrContent::Content(_) => {
+                    return Err(Error::new(Some(id), p_pointer.clone(), "unsupported parameter with content"));
+                }
+            };
+            let hint = format!("{}{}", pascal(id), pascal(&data.name));
+            let (ty, _) = self.lower_ref_or(schema, &hint, &ptr(p_pointer, "schema"), Some(id))?;
+            if location == Location::Path && !template.contains(&data.name) {
+                return Err(Error::new(
+                    Some(id),
+                    p_pointer.clone(),
+                    format!("path parameter {} is not in the path template {path}", data.name),
+                ));
+            }
+            let name = match location {
+                Location::Header => scope.unique(header_method(&data.name)),
+                _ => scope.unique(snake(&data.name)),
+            };
+            let param = Parameter {
+                name,
+                api_name: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == Location::Path,
+                doc: data.description.clone(),
+            };
+            if location == Location::Path {
+                path_params.insert(data.name.clone(), param);
+            } else {
+                others.push(param);
+            }
+        }
+        let mut params = Vec::new();
+        for name in &template {
+            let p = path_params.remove(name).ok_or_else(|| {
+                Error::new(Some(id), pointer, format!("path template parameter {{{name}}} is not declared"))
+            })?;
+            params.push(p);
+        }
+        params.extend(others);
+
+        let mut body_content_type = None;
+        if let Some(body) = &op.request_body {
+            let body_pointer = format!("{pointer}/requestBody");
+            let body = self.resolve_request_body(body, &body_pointer, id)?;
+            let (ct, fields) = self.lower_body(&body, id, &body_pointer, &mut scope)?;
+            body_content_type = Some(ct);
+            params.extend(fields);
+        }
+
+        let response = self.lower_response(op, method, id, pointer)?;
+        let noun = VERBS.iter().find_map(|(prefix, _)| {
+            id.strip_prefix(prefix).filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())).map(str::to_owned)
+        });
+        let verb = VERBS
+            .iter()
+            .find(|(prefix, _)| noun.is_some() && id.starts_with(prefix))
+            .map_or_else(|| snake(id), |(_, v)| (*v).to_owned());
+        let doc = op
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .or_else(|| op.summary.clone().filter(|d| !d.trim().is_empty()));
+        Ok(RawOperation {
+            op: Operation {
+                id: id.to_owned(),
+                builder: pascal(id),
+                verb,
+                method,
+                path: path.to_owned(),
+                doc,
+                params,
+                body_content_type,
+                response,
+            },
+            noun,
+        })
+    }
+
+    fn resolve_parameter(
+        &self,
+        p: &ReferenceOr<openapiv3::Parameter>,
+        pointer: &str,
+        id: &str,
+    ) -> Result<openapiv3::Parameter, Error> {
+        match p {
+            ReferenceOr::Item(p) => Ok(p.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/");
+                name.and_then(|n| self.spec.components.as_ref()?.parameters.get(n))
+                    .and_then(|p| match p {
+                        ReferenceOr::Item(p) => Some(p.clone()),
+                        ReferenceOr::Reference { .. } => None,
+                    })
+                    .ok_or_else(|| Error::new(Some(id), pointer, format!("$ref to missing parameter {reference}")))
+            }
+        }
+    }
+
+    fn resolve_request_body(
+        &self,
+        b: &ReferenceOr<RequestBody>,
+        pointer: &str,
+        id: &str,
+    ) -> Result<RequestBody, Error> {
+        match b {
+            ReferenceOr::Item(b) => Ok(b.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/requestBodies/");
+                name.and_then(|n| self.spec.components.as_ref()?.request_bodies.get(n))
+                    .and_then(|b| match b {
+                        ReferenceOr::Item(b) => Some(b.clone()),
+                        ReferenceOr::Reference { .. } => None,
+                    })
+                    .ok_or_else(|| Error::new(Some(id), pointer, format!("$ref to missing request body {reference}")))
+            }
+        }
+    }
+
+    /// The properties and `required` of an object schema, following one `$ref` to a component.
+    fn object_of<'s>(
+        &'s self,
+        schema: &'s ReferenceOr<openapiv3::Schema>,
+    ) -> Option<(&'s indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>, &'s [String])> {
+        let s = match schema {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/schemas/")?;
+                match self.spec.components.as_ref()?.schemas.get(name)? {
+                    ReferenceOr::Item(s) => s,
+                    ReferenceOr::Reference { .. } => return None,
+                }
+            }
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => Some((&o.properties, &o.required)),
+            SchemaKind::Any(a) if !a.properties.is_empty() => Some((&a.properties, &a.required)),
+            _ => None,
+        }
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &RequestBody,
+        id: &str,
+        pointer: &str,
+        scope: &mut Scope,
+    ) -> Result<(String, Vec<Parameter>), Error> {
+        let content_pointer = format!("{pointer}/content");
+        if let Some(media) = body.content.get("application/x-www-form-urlencoded") {
+            let media_pointer = ptr(&content_pointer, "application/x-www-form-urlencoded");
+            let Some(schema) = &media.schema else {
+                return Ok(("application/x-www-form-urlencoded".to_owned(), Vec::new()));
+            };
+            let (props, required) = self.object_of(schema).ok_or_else(|| {
+                Error::new(Some(id), format!("{media_pointer}/schema"), "form body schema is not an object")
+            })?;
+            let props = props.clone();
+            let required = required.to_vec();
+            let mut fields = Vec::new();
+            for (key, prop) in &props {
+                let p_pointer = ptr(&format!("{media_pointer}/schema/properties"), key);
+                let hint = format!("{}{}", pascal(id), pascal(key));
+                let (ty, _) = self.lower_ref_or(prop, &hint, &p_pointer, Some(id))?;
+                if let TypeRef::Array(inner) = &ty {
+                    if matches!(**inner, TypeRef::Array(_) | TypeRef::Struct(_)) {
+                        return Err(Error::new(Some(id), p_pointer, "unsupported nested form field"));
+                    }
+                }
+                let doc = match prop {
+                    ReferenceOr::Item(s) => s.schema_data.description.clone(),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                fields.push(Parameter {
+                    name: scope.unique(snake(key)),
+                    api_name: key.clone(),
+                    location: Location::Form,
+                    ty,
+                    required: required.contains(key),
+                    doc,
+                });
+            }
+            return Ok(("application/x-www-form-urlencoded".to_owned(), fields));
+        }
+        if let Some(media) = body.content.get("application/json") {
+            let media_pointer = ptr(&content_pointer, "application/json");
+            let ty = match &media.schema {
+                Some(s) => self.lower_ref_or(s, &format!("{}Request", pascal(id)), &format!("{media_pointer}/schema"), Some(id))?.0,
+                None => TypeRef::Json,
+            };
+            let _ = ty;
+            return Ok((
+                "application/json".to_owned(),
+                vec![Parameter {
+                    name: scope.unique("body".to_owned()),
+                    api_name: "body".to_owned(),
+                    location: Location::JsonBody,
+                    ty: TypeRef::Json,
+                    required: true,
+                    doc: body.description.clone(),
+                }],
+            ));
+        }
+        let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        Err(Error::new(Some(id), content_pointer, format!("unsupported request body content type {}", types.join(", "))))
+    }
+
+    fn lower_response(
+        &mut self,
+        op: &openapiv3::Operation,
+        method: Method,
+        id: &str,
+        pointer: &str,
+    ) -> Result<Response, Error> {
+        // Error model: the first 4XX/5XX/default response with a referenced schema.
+        if self.error_model.is_none() {
+            for (code, resp) in op.responses.responses.iter() {
+                let is_error = match code {
+                    StatusCode::Code(c) => *c >= 400,
+                    StatusCode::Range(r) => *r >= 4,
+                };
+                if let (true, ReferenceOr::Item(resp)) = (is_error, resp) {
+                    if let Some(ReferenceOr::Reference { reference }) =
+                        resp.content.values().next().and_then(|m| m.schema.as_ref())
+                    {
+                        if let Ok(TypeRef::Struct(name)) = self.resolve_schema_ref(reference, pointer) {
+                            self.error_model = Some(ErrorModel { name });
+                        }
+                    }
+                }
+            }
+        }
+        let mut success: Vec<(u16, &ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                StatusCode::Code(c) if (200..300).contains(c) => Some((*c, r)),
+                StatusCode::Range(2) => Some((299, r)),
+                _ => None,
+            })
+            .collect();
+        success.sort_by_key(|(c, _)| *c);
+        let Some((code, resp)) = success.first() else {
+            return Err(Error::new(Some(id), format!("{pointer}/responses"), "no 2xx response"));
+        };
+        let resp_pointer = format!("{pointer}/responses/{code}");
+        let resp = match resp {
+            ReferenceOr::Item(r) => r.clone(),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/");
+                name.and_then(|n| self.spec.components.as_ref()?.responses.get(n))
+                    .and_then(|r| match r {
+                        ReferenceOr::Item(r) => Some(r.clone()),
+                        ReferenceOr::Reference { .. } => None,
+                    })
+                    .ok_or_else(|| Error::new(Some(id), &*resp_pointer, format!("$ref to missing response {reference}")))?
+            }
+        };
+        let media = resp
+            .content
+            .get("application/json")
+            .map(|m| ("application/json", m))
+            .or_else(|| resp.content.iter().next().map(|(k, m)| (k.as_str(), m)));
+        let Some((ct, media)) = media else { return Ok(Response::Empty) };
+        let Some(schema) = &media.schema else { return Ok(Response::Empty) };
+        let schema_pointer = format!("{}/schema", ptr(&format!("{resp_pointer}/content"), ct));
+        if method == Method::Get {
+            if let Some((props, _)) = self.object_of(schema) {
+                let records: Vec<_> = props.iter().filter(|(k, _)| k.as_str() != "meta").collect();
+                if props.contains_key("meta") && records.len() == 1 {
+                    let (key, items) = records[0];
+                    let items_schema = match items {
+                        ReferenceOr::Item(s) => match &s.schema_kind {
+                            SchemaKind::Type(Type::Array(a)) => a.items.clone(),
+                            _ => None,
+                        },
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    if let Some(items) = items_schema {
+                        let (key, items) = (key.clone(), items);
+                        let item_pointer = format!("{}/items", ptr(&format!("{schema_pointer}/properties"), &key));
+                        let (item, _) =
+                            self.lower_ref_or(&items, &format!("{}Item", pascal(id)), &item_pointer, Some(id))?;
+                        return Ok(Response::Page { records_key: key, item });
+                    }
+                }
+            }
+        }
+        let (ty, _) = self.lower_ref_or(schema, &format!("{}Response", pascal(id)), &schema_pointer, Some(id))?;
+        Ok(Response::Value(ty))
+    }
+}
+
+fn with_op(mut e: Error, op: Option<&str>) -> Error {
+    if e.operation().is_none() {
+        if let Some(op) = op {
+            e = Error::new(Some(op), e.pointer(), e.message());
+        }
+    }
+    e
+}
+
+fn same_location(a: &openapiv3::Parameter, b: &openapiv3::Parameter) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+fn object_parts(
+    s: &openapiv3::Schema,
+) -> (&indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>, &[String]) {
+    static EMPTY: std::sync::OnceLock<indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>> =
+        std::sync::OnceLock::new();
+    match &s.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
+        SchemaKind::Any(a) => (&a.properties, &a.required),
+        _ => (EMPTY.get_or_init(indexmap::IndexMap::new), &[]),
+    }
+}
+
+fn is_string_map(ap: Option<&AdditionalProperties>) -> bool {
+    matches!(ap, Some(AdditionalProperties::Schema(s))
+        if matches!(&**s, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Type(Type::String(st)) if st.enumeration.is_empty())))
+}
+
+fn lower_enum(name: &str, api_name: &str, doc: Option<String>, values: &[Option<String>]) -> Enum {
+    let mut scope = Scope::new();
+    let mut variants = Vec::new();
+    let mut seen = BTreeSet::new();
+    for v in values.iter().flatten() {
+        if seen.insert(v.clone()) {
+            variants.push(Variant { name: scope.unique(pascal(v)), api_name: v.clone() });
+        }
+    }
+    let unknown = scope.unique("Unknown".to_owned());
+    Enum { name: name.to_owned(), api_name: api_name.to_owned(), doc, variants, unknown }
+}
+
+/// `{Name}` parameters of a path template, in order.
+pub(crate) fn template_params(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn is_param(seg: &str) -> bool {
+    seg.starts_with('{') && seg.ends_with('}')
+}
+
+/// Path with parameter names erased: `/v2/Services/{ServiceSid}/Channels` -> `/v2/Services/{}/Channels`.
+fn normalize(segments: &[&str]) -> String {
+    segments.iter().map(|s| if is_param(s) { "{}" } else { s }).collect::<Vec<_>>().join("/")
+}
+
+#[derive(Default)]
+struct Node {
+    collection_path: Option<String>,
+    instance_path: Option<String>,
+    list_ops: Vec<usize>,
+    instance_ops: Vec<usize>,
+    /// Literal segments naming the collection (`Channels`).
+    literal: String,
+    parent: String,
+}
+
+/// Places operations in the URL hierarchy and names resources, lists, contexts and builders.
+fn build_resources(raw: Vec<RawOperation>, type_names: &mut Scope) -> Result<(Vec<Resource>, Vec<Operation>), Error> {
+    let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
+    let all_paths: Vec<String> = raw.iter().map(|r| r.op.path.clone()).collect();
+    for (i, r) in raw.iter().enumerate() {
+        let segments: Vec<&str> = r.op.path.split('/').collect();
+        let instance = segments.last().is_some_and(|s| is_param(s));
+        let coll_len = if instance { segments.len() - 1 } else { segments.len() };
+        ensure_node(&mut nodes, &segments[..coll_len]);
+        let key = normalize(&segments[..coll_len]);
+        let node = nodes.get_mut(&key).ok_or_else(|| Error::new(Some(&r.op.id), "", "internal: missing node"))?;
+        if instance {
+            node.instance_path.get_or_insert_with(|| r.op.path.clone());
+            node.instance_ops.push(i);
+        } else {
+            node.collection_path.get_or_insert_with(|| r.op.path.clone());
+            node.list_ops.push(i);
+        }
+    }
+    // Name resources: from the operationIds' nouns, else from the URL segment; unique across the crate.
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (key, node) in &nodes {
+        let mut nouns: BTreeMap<&str, usize> = BTreeMap::new();
+        for &i in node.list_ops.iter().chain(&node.instance_ops) {
+            if let Some(n) = &raw[i].noun {
+                *nouns.entry(n.as_str()).or_default() += 1;
+            }
+        }
+        let best = nouns.iter().max_by_key(|(n, c)| (**c, std::cmp::Reverse(**n))).map(|(n, _)| pascal(n));
+        let mut name = best.unwrap_or_else(|| pascal(&singular(&node.literal)));
+        if type_names.contains(&format!("{name}List")) || type_names.contains(&format!("{name}Context")) {
+            if let Some(parent) = names.get(&node.parent) {
+                name = format!("{parent}{name}");
+            }
+        }
+        let mut candidate = name.clone();
+        let mut n = 2;
+        while type_names.contains(&format!("{candidate}List")) || type_names.contains(&format!("{candidate}Context")) {
+            candidate = format!("{name}{n}");
+            n += 1;
+        }
+        type_names.unique(format!("{candidate}List"));
+        type_names.unique(format!("{candidate}Context"));
+        names.insert(key.clone(), candidate);
+    }
+    // Builders, in resource order; operations renumbered in that order.
+    let mut order: Vec<usize> = Vec::new();
+    for node in nodes.values() {
+        order.extend(node.list_ops.iter().chain(&node.instance_ops));
+    }
+    let mut new_index = vec![0; raw.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut ops: Vec<Option<Operation>> = raw.into_iter().map(|r| Some(r.op)).collect();
+    let mut operations = Vec::new();
+    for &old in &order {
+        if let Some(mut op) = ops[old].take() {
+            op.builder = type_names.unique(op.builder.clone());
+            operations.push(op);
+        }
+    }
+    fn build(
+        key: &str,
+        nodes: &BTreeMap<String, Node>,
+        names: &BTreeMap<String, String>,
+        operations: &mut [Operation],
+        new_index: &[usize],
+        all_paths: &[String],
+    ) -> Vec<Resource> {
+        let mut out = Vec::new();
+        for (child_key, node) in nodes.iter().filter(|(_, n)| n.parent == key) {
+            let name = names.get(child_key).cloned().unwrap_or_default();
+            let list_operations: Vec<usize> = node.list_ops.iter().map(|&i| new_index[i]).collect();
+            let instance_operations: Vec<usize> = node.instance_ops.iter().map(|&i| new_index[i]).collect();
+            let children = build(&format!("{child_key}/{{}}"), nodes, names, operations, new_index, all_paths);
+            let coll_segments = child_key.split('/').count();
+            let list_params = param_names(child_key, coll_segments, all_paths);
+            let context_params = param_names(&format!("{child_key}/{{}}"), coll_segments + 1, all_paths);
+            // Verbs unique per list / context, after the child accessors.
+            let mut list_scope = Scope::new();
+            let mut ctx_scope = Scope::new();
+            for c in &children {
+                ctx_scope.unique(c.list_accessor.clone());
+                ctx_scope.unique(c.context_accessor.clone());
+            }
+            for &i in &list_operations {
+                operations[i].verb = list_scope.unique(operations[i].verb.clone());
+            }
+            for &i in &instance_operations {
+                operations[i].verb = ctx_scope.unique(operations[i].verb.clone());
+            }
+            let list_accessor = snake(&node.literal);
+            let mut context_accessor = snake(&singular(&node.literal));
+            if context_accessor == list_accessor {
+                context_accessor = format!("{context_accessor}_instance");
+            }
+            out.push(Resource {
+                name,
+                list_accessor,
+                context_accessor,
+                collection_path: node.collection_path.clone().unwrap_or_else(|| child_key.to_owned()),
+                instance_path: node.instance_path.clone(),
+                list_params,
+                context_params,
+                list_operations,
+                instance_operations,
+                children,
+            });
+        }
+        out
+    }
+    let resources = build("", &nodes, &names, &mut operations, &new_index, &all_paths);
+    Ok((resources, operations))
+}
+
+/// Creates the node for a collection (and its ancestors).
+fn ensure_node(nodes: &mut BTreeMap<String, Node>, collection: &[&str]) {
+    let key = normalize(collection);
+    if nodes.contains_key(&key) {
+        return;
+    }
+    let last_param = collection.iter().rposition(|s| is_param(s));
+    let (parent, literal_start) = match last_param {
+        Some(p) => (normalize(&collection[..=p]), p + 1),
+        None => (String::new(), 0),
+    };
+    let literal = collection[literal_start..].iter().rev().find(|s| !s.is_empty()).copied().unwrap_or("Root");
+    nodes.insert(key, Node { literal: literal.to_owned(), parent: parent.clone(), ..Node::default() });
+    if let Some(p) = last_param {
+        ensure_node(nodes, &collection[..p]);
+    }
+}
+
+/// Snake-case names of the first `len` segments' parameters, taken from the first path with that shape.
+fn param_names(normalized_prefix: &str, len: usize, all_paths: &[String]) -> Vec<String> {
+    let mut candidates: Vec<&String> = all_paths.iter().collect();
+    candidates.sort();
+    let found = candidates
+        .iter()
+        .map(|p| p.split('/').collect::<Vec<_>>())
+        .filter(|segs| segs.len() >= len && normalize(&segs[..len]) == normalized_prefix)
+        .min_by_key(|segs| segs.len());
+    let mut scope = Scope::with_reserved(&["client"]);
+    match found {
+        Some(segs) => segs[..len]
+            .iter()
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|n| scope.unique(snake(n)))
+            .collect(),
+        None => Vec::new(),
+    }
+}

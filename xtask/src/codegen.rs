@@ -1,0 +1,165 @@
+//! `cargo xtask codegen`: reads the description, calls `twilio_codegen::generate`, writes files only when their
+//! bytes differ, or in check mode reports each stale file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use twilio_codegen::{Settings, generate};
+
+/// Where the committed description lives, relative to the workspace root.
+pub const SPEC: &str = "spec/chat-v2.json";
+
+/// Write files, or only check them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write files whose bytes differ.
+    Overwrite,
+    /// Fail naming every stale file.
+    Check,
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Regenerates (or checks) the committed crates from `spec` (default [`SPEC`]).
+pub fn run_codegen(mode: Mode, spec: Option<&Path>) -> Result<String, String> {
+    let root = project_root();
+    let (spec_path, display) = match spec {
+        Some(p) => (p.to_path_buf(), p.display().to_string()),
+        None => (root.join(SPEC), SPEC.to_owned()),
+    };
+    let text = fs::read_to_string(&spec_path).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (the description of Chat v2 belongs in {SPEC}; pass --spec PATH to use another)",
+            spec_path.display()
+        )
+    })?;
+    let settings = Settings { spec_path_display: display.clone(), ..Settings::chat_v2() };
+    let generated = generate(&text, &settings).map_err(|e| format!("{display}: {e}"))?;
+    let mut stale = Vec::new();
+    let mut written = 0;
+    for (rel, contents) in &generated.files {
+        match ensure_file_contents(&root.join(rel), contents, mode)? {
+            FileState::Fresh => {}
+            FileState::Written => written += 1,
+            FileState::Stale => stale.push(format!("{rel} is stale: run `cargo xtask codegen` and commit")),
+        }
+    }
+    if !stale.is_empty() {
+        return Err(stale.join("\n"));
+    }
+    Ok(format!(
+        "{display}: {} structs, {} enums, {} operations; {} of {} files {}",
+        generated.structs,
+        generated.enums,
+        generated.operations,
+        written,
+        generated.files.len(),
+        if mode == Mode::Check { "checked" } else { "written" }
+    ))
+}
+
+/// Generates `out/NAME-models` and `out/NAME` for any description, as crates that build on their own.
+pub fn generate_standalone(spec: &Path, out: &Path, name: &str) -> Result<String, String> {
+    let text = fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let models = format!("{name}-models");
+    let display = spec.file_name().map_or_else(|| spec.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let settings = Settings::new(&display, &models, name);
+    let generated = generate(&text, &settings).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let runtime = project_root().join("crates/runtime");
+    let models_ident = models.replace('-', "_");
+    let mut files = generated.files.clone();
+    files.insert(format!("{models}/Cargo.toml"), models_manifest(&models));
+    files.insert(format!("{models}/src/lib.rs"), models_lib(&display));
+    files.insert(format!("{name}/Cargo.toml"), client_manifest(name, &models, &runtime));
+    files.insert(format!("{name}/src/lib.rs"), client_lib(&display, &models_ident));
+    for (rel, contents) in &files {
+        ensure_file_contents(&out.join(rel), contents, Mode::Overwrite)?;
+    }
+    Ok(format!(
+        "{}: {} structs, {} enums, {} operations generated into {}",
+        spec.display(),
+        generated.structs,
+        generated.enums,
+        generated.operations,
+        out.display()
+    ))
+}
+
+/// What [`ensure_file_contents`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileState {
+    /// Already up to date.
+    Fresh,
+    /// Rewritten (overwrite mode).
+    Written,
+    /// Differs (check mode).
+    Stale,
+}
+
+/// Writes `contents` to `path` only when the bytes differ; in check mode reports instead of writing.
+pub fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> Result<FileState, String> {
+    if fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(FileState::Fresh);
+    }
+    if mode == Mode::Check {
+        return Ok(FileState::Stale);
+    }
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(FileState::Written)
+}
+
+fn models_manifest(models: &str) -> String {
+    format!(
+        r#"[package]
+name = "{models}"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+chrono = {{ version = "0.4.40", default-features = false, features = ["std", "serde"] }}
+
+[workspace]
+"#
+    )
+}
+
+fn client_manifest(name: &str, models: &str, runtime: &Path) -> String {
+    format!(
+        r#"[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+{models} = {{ path = "../{models}" }}
+twilio-rest-runtime = {{ path = "{}" }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+chrono = {{ version = "0.4.40", default-features = false, features = ["std", "serde"] }}
+
+[workspace]
+"#,
+        runtime.display()
+    )
+}
+
+fn models_lib(display: &str) -> String {
+    format!(
+        "//! Models generated from `{display}` by `cargo xtask codegen --spec`.\n\n#![deny(missing_docs)]\n\nmod generated;\npub use generated::*;\n"
+    )
+}
+
+fn client_lib(display: &str, models_ident: &str) -> String {
+    format!(
+        "//! Async client generated from `{display}` by `cargo xtask codegen --spec`.\n\n#![deny(missing_docs)]\n\nmod generated;\npub use generated::*;\n\npub use {models_ident} as models;\npub use twilio_rest_runtime::{{self as runtime, Credentials, Error, ErrorKind, ItemStream, Page, RequestOptions, RetryPolicy}};\n"
+    )
+}
