@@ -19,7 +19,9 @@ pub enum Mode {
 
 /// The workspace root (the parent of `xtask/`).
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// Regenerates (or checks) the committed crates from `spec` (default [`SPEC`]).
@@ -35,7 +37,10 @@ pub fn run_codegen(mode: Mode, spec: Option<&Path>) -> Result<String, String> {
             spec_path.display()
         )
     })?;
-    let settings = Settings { spec_path_display: display.clone(), ..Settings::chat_v2() };
+    let settings = Settings {
+        spec_path_display: display.clone(),
+        ..Settings::chat_v2()
+    };
     let generated = generate(&text, &settings).map_err(|e| format!("{display}: {e}"))?;
     let mut stale = Vec::new();
     let mut written = 0;
@@ -43,7 +48,9 @@ pub fn run_codegen(mode: Mode, spec: Option<&Path>) -> Result<String, String> {
         match ensure_file_contents(&root.join(rel), contents, mode)? {
             FileState::Fresh => {}
             FileState::Written => written += 1,
-            FileState::Stale => stale.push(format!("{rel} is stale: run `cargo xtask codegen` and commit")),
+            FileState::Stale => stale.push(format!(
+                "{rel} is stale: run `cargo xtask codegen` and commit"
+            )),
         }
     }
     if !stale.is_empty() {
@@ -56,15 +63,23 @@ pub fn run_codegen(mode: Mode, spec: Option<&Path>) -> Result<String, String> {
         generated.operations,
         written,
         generated.files.len(),
-        if mode == Mode::Check { "checked" } else { "written" }
+        if mode == Mode::Check {
+            "checked"
+        } else {
+            "written"
+        }
     ))
 }
 
 /// Generates `out/NAME-models` and `out/NAME` for any description, as crates that build on their own.
 pub fn generate_standalone(spec: &Path, out: &Path, name: &str) -> Result<String, String> {
-    let text = fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let text =
+        fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let models = format!("{name}-models");
-    let display = spec.file_name().map_or_else(|| spec.display().to_string(), |f| f.to_string_lossy().into_owned());
+    let display = spec.file_name().map_or_else(
+        || spec.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    );
     let settings = Settings::new(&display, &models, name);
     let generated = generate(&text, &settings).map_err(|e| format!("{}: {e}", spec.display()))?;
     let runtime = project_root().join("crates/runtime");
@@ -72,8 +87,14 @@ pub fn generate_standalone(spec: &Path, out: &Path, name: &str) -> Result<String
     let mut files = generated.files.clone();
     files.insert(format!("{models}/Cargo.toml"), models_manifest(&models));
     files.insert(format!("{models}/src/lib.rs"), models_lib(&display));
-    files.insert(format!("{name}/Cargo.toml"), client_manifest(name, &models, &runtime));
-    files.insert(format!("{name}/src/lib.rs"), client_lib(&display, &models_ident));
+    files.insert(
+        format!("{name}/Cargo.toml"),
+        client_manifest(name, &models, &runtime),
+    );
+    files.insert(
+        format!("{name}/src/lib.rs"),
+        client_lib(&display, &models_ident),
+    );
     for (rel, contents) in &files {
         ensure_file_contents(&out.join(rel), contents, Mode::Overwrite)?;
     }

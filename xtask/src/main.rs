@@ -34,7 +34,9 @@ fn run(args: &[String]) -> Result<(), String> {
             let opts = parse_codegen(rest)?;
             match (&opts.out, &opts.name) {
                 (Some(out), Some(name)) => {
-                    let spec = opts.spec.ok_or_else(|| format!("--out needs --spec\n{USAGE}"))?;
+                    let spec = opts
+                        .spec
+                        .ok_or_else(|| format!("--out needs --spec\n{USAGE}"))?;
                     if opts.check {
                         return Err(format!("--check cannot be combined with --out\n{USAGE}"));
                     }
@@ -43,7 +45,11 @@ fn run(args: &[String]) -> Result<(), String> {
                     Ok(())
                 }
                 (None, None) => {
-                    let mode = if opts.check { codegen::Mode::Check } else { codegen::Mode::Overwrite };
+                    let mode = if opts.check {
+                        codegen::Mode::Check
+                    } else {
+                        codegen::Mode::Overwrite
+                    };
                     let summary = codegen::run_codegen(mode, opts.spec.as_deref())?;
                     println!("{summary}");
                     Ok(())
@@ -72,7 +78,9 @@ fn parse_codegen(args: &[String]) -> Result<CodegenOpts, String> {
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |flag: &str| {
-            it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
         };
         match arg.as_str() {
             "--check" => opts.check = true,
@@ -80,7 +88,11 @@ fn parse_codegen(args: &[String]) -> Result<CodegenOpts, String> {
             "--out" => opts.out = Some(PathBuf::from(value("--out")?)),
             "--name" => {
                 let name = value("--name")?;
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
                     return Err(format!("--name `{name}` is not a valid package name"));
                 }
                 opts.name = Some(name);

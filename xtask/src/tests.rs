@@ -18,9 +18,12 @@ fn generated_code_is_fresh() {
 #[test]
 fn generation_is_deterministic() {
     let root = project_root();
-    let path = [root.join(SPEC), root.join("../shared/twilio-oai/twilio_chat_v2.json")]
-        .into_iter()
-        .find(|p| p.exists());
+    let path = [
+        root.join(SPEC),
+        root.join("../shared/twilio-oai/twilio_chat_v2.json"),
+    ]
+    .into_iter()
+    .find(|p| p.exists());
     let Some(path) = path else {
         eprintln!("SKIPPED: no description found");
         return;

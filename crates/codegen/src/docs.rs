@@ -15,7 +15,11 @@ pub fn doc_attrs(paragraphs: &[String]) -> TokenStream {
         lines.extend(p.lines().map(str::to_owned));
     }
     let attrs = lines.iter().map(|l| {
-        let text = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let text = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #text])
     });
     quote!(#(#attrs)*)
@@ -67,21 +71,26 @@ fn sanitize_line(line: &str) -> String {
             }
             '[' => {
                 // A Markdown link `[text](url)` is kept; anything else is escaped.
-                if let Some(close) = chars[i + 1..].iter().position(|&x| x == ']').map(|p| p + i + 1) {
-                    if chars.get(close + 1) == Some(&'(') {
-                        if let Some(end) = chars[close + 2..].iter().position(|&x| x == ')').map(|p| p + close + 2) {
-                            let text: String = chars[i + 1..close].iter().collect();
-                            let url: String = chars[close + 2..end].iter().collect();
-                            if !url.contains(char::is_whitespace) && !text.contains('[') {
-                                out.push('[');
-                                out.push_str(&sanitize_line(&text));
-                                out.push_str("](");
-                                out.push_str(&url);
-                                out.push(')');
-                                i = end + 1;
-                                continue;
-                            }
-                        }
+                if let Some(close) = chars[i + 1..]
+                    .iter()
+                    .position(|&x| x == ']')
+                    .map(|p| p + i + 1)
+                    && chars.get(close + 1) == Some(&'(')
+                    && let Some(end) = chars[close + 2..]
+                        .iter()
+                        .position(|&x| x == ')')
+                        .map(|p| p + close + 2)
+                {
+                    let text: String = chars[i + 1..close].iter().collect();
+                    let url: String = chars[close + 2..end].iter().collect();
+                    if !url.contains(char::is_whitespace) && !text.contains('[') {
+                        out.push('[');
+                        out.push_str(&sanitize_line(&text));
+                        out.push_str("](");
+                        out.push_str(&url);
+                        out.push(')');
+                        i = end + 1;
+                        continue;
                     }
                 }
                 out.push_str("\\[");
@@ -98,10 +107,18 @@ fn sanitize_line(line: &str) -> String {
             }
             'h' if starts_with_url(&chars[i..]) => {
                 let mut end = i;
-                while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], '<' | '>' | '"') {
+                while end < chars.len()
+                    && !chars[end].is_whitespace()
+                    && !matches!(chars[end], '<' | '>' | '"')
+                {
                     end += 1;
                 }
-                while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | ')' | ']' | '\'' | '!' | '?') {
+                while end > i
+                    && matches!(
+                        chars[end - 1],
+                        '.' | ',' | ';' | ':' | ')' | ']' | '\'' | '!' | '?'
+                    )
+                {
                     end -= 1;
                 }
                 out.push('<');
@@ -129,13 +146,22 @@ mod tests {
 
     #[test]
     fn keeps_links_and_code() {
-        assert_eq!(sanitize("See [Service](https://x.io/a) and `a[0]`."), "See [Service](https://x.io/a) and `a[0]`.");
+        assert_eq!(
+            sanitize("See [Service](https://x.io/a) and `a[0]`."),
+            "See [Service](https://x.io/a) and `a[0]`."
+        );
     }
 
     #[test]
     fn escapes_what_rustdoc_rejects() {
-        assert_eq!(sanitize("Go to https://x.io/a. Now"), "Go to <https://x.io/a>. Now");
+        assert_eq!(
+            sanitize("Go to https://x.io/a. Now"),
+            "Go to <https://x.io/a>. Now"
+        );
         assert_eq!(sanitize("[Service] is <b>"), "\\[Service\\] is \\<b\\>");
-        assert_eq!(sanitize("    indented\n```\nx\n```"), "indented\n```text\nx\n```");
+        assert_eq!(
+            sanitize("    indented\n```\nx\n```"),
+            "indented\n```text\nx\n```"
+        );
     }
 }

@@ -18,16 +18,28 @@ struct Ctx<'a> {
 pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
     let rt_ident = ident(&settings.runtime_crate);
     let models_ident = ident(&settings.models_crate);
-    let cx = Ctx { api, rt: quote!(::#rt_ident), models: quote!(::#models_ident) };
+    let cx = Ctx {
+        api,
+        rt: quote!(::#rt_ident),
+        models: quote!(::#models_ident),
+    };
     let rt = &cx.rt;
     let base_url = api.base_url.clone().unwrap_or_default();
     let base_doc = if base_url.is_empty() {
-        " The description names no server: set one with `Client::builder().base_url(..)`.".to_owned()
+        " The description names no server: set one with `Client::builder().base_url(..)`."
+            .to_owned()
     } else {
         format!(" Base URL of the API (`{base_url}`), from the description's `servers`.")
     };
-    let title_doc = format!(" Client of {}, version {}.", sanitize(&api.title), sanitize(&api.version));
-    let accessors = api.resources.iter().map(|r| accessors(&cx, r, &[], quote!(self.inner)));
+    let title_doc = format!(
+        " Client of {}, version {}.",
+        sanitize(&api.title),
+        sanitize(&api.version)
+    );
+    let accessors = api
+        .resources
+        .iter()
+        .map(|r| accessors(&cx, r, &[], quote!(self.inner)));
     let resources = api.resources.iter().map(|r| emit_resource(&cx, r));
     quote! {
         #[doc = #base_doc]
@@ -78,7 +90,12 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
 }
 
 /// `xs()` and `x(sid)` methods that open a child resource, given the path parameters the parent holds.
-fn accessors(cx: &Ctx<'_>, r: &Resource, parent_params: &[String], client: TokenStream) -> TokenStream {
+fn accessors(
+    cx: &Ctx<'_>,
+    r: &Resource,
+    parent_params: &[String],
+    client: TokenStream,
+) -> TokenStream {
     let mut out = TokenStream::new();
     let pass = |names: &[String]| -> Vec<TokenStream> {
         names
@@ -109,7 +126,10 @@ fn accessors(cx: &Ctx<'_>, r: &Resource, parent_params: &[String], client: Token
         let method = ident(&r.context_accessor);
         let fields = pass(&r.context_params);
         let own = r.context_params.last().map(|s| ident(s));
-        let path = r.instance_path.clone().unwrap_or_else(|| format!("{}/{{..}}", r.collection_path));
+        let path = r
+            .instance_path
+            .clone()
+            .unwrap_or_else(|| format!("{}/{{..}}", r.collection_path));
         let doc = format!(" One `{}` (`{}`).", r.name, path);
         if let Some(own) = own {
             out.extend(quote! {
@@ -140,8 +160,14 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
             let p = ident(p);
             quote!(#p: ::std::string::String,)
         });
-        let doc = format!(" Operations on the `{}` collection, `{}`.", r.name, r.collection_path);
-        let methods = r.list_operations.iter().map(|&i| verb_method(cx, &cx.api.operations[i], &r.list_params));
+        let doc = format!(
+            " Operations on the `{}` collection, `{}`.",
+            r.name, r.collection_path
+        );
+        let methods = r
+            .list_operations
+            .iter()
+            .map(|&i| verb_method(cx, &cx.api.operations[i], &r.list_params));
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
@@ -160,10 +186,22 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
             let p = ident(p);
             quote!(#p: ::std::string::String,)
         });
-        let path = r.instance_path.clone().unwrap_or_else(|| format!("{}/{{..}}", r.collection_path));
-        let doc = format!(" Operations on one `{}`, `{}`, and its nested resources.", r.name, path);
-        let methods = r.instance_operations.iter().map(|&i| verb_method(cx, &cx.api.operations[i], &r.context_params));
-        let children = r.children.iter().map(|c| accessors(cx, c, &r.context_params, quote!(self.client)));
+        let path = r
+            .instance_path
+            .clone()
+            .unwrap_or_else(|| format!("{}/{{..}}", r.collection_path));
+        let doc = format!(
+            " Operations on one `{}`, `{}`, and its nested resources.",
+            r.name, path
+        );
+        let methods = r
+            .instance_operations
+            .iter()
+            .map(|&i| verb_method(cx, &cx.api.operations[i], &r.context_params));
+        let children = r
+            .children
+            .iter()
+            .map(|c| accessors(cx, c, &r.context_params, quote!(self.client)));
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
@@ -187,7 +225,12 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
 }
 
 fn op_line(op: &Operation) -> String {
-    format!("`{} {}` (operation `{}`).", op.method.as_str(), op.path, op.id)
+    format!(
+        "`{} {}` (operation `{}`).",
+        op.method.as_str(),
+        op.path,
+        op.id
+    )
 }
 
 fn op_doc(op: &Operation) -> String {
@@ -203,23 +246,33 @@ fn op_doc(op: &Operation) -> String {
 }
 
 fn param_doc(p: &Parameter) -> String {
-    p.doc.as_deref().map(sanitize).unwrap_or_else(|| format!("The `{}` parameter.", p.api_name))
+    p.doc
+        .as_deref()
+        .map(sanitize)
+        .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name))
 }
 
 /// Parameters of a builder that are arguments of its verb method: required ones that are not path parameters.
 fn required_args(op: &Operation) -> impl Iterator<Item = &Parameter> {
-    op.params.iter().filter(|p| p.required && p.location != Location::Path)
+    op.params
+        .iter()
+        .filter(|p| p.required && p.location != Location::Path)
 }
 
 /// `create(args)` on a list or context.
 fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
     let verb = ident(&op.verb);
     let builder = ident(&op.builder);
-    let path_fields = op.params.iter().filter(|p| p.location == Location::Path).zip(held).map(|(p, h)| {
-        let f = ident(&p.name);
-        let h = ident(h);
-        quote!(#f: self.#h.clone(),)
-    });
+    let path_fields = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .zip(held)
+        .map(|(p, h)| {
+            let f = ident(&p.name);
+            let h = ident(h);
+            quote!(#f: self.#h.clone(),)
+        });
     let args: Vec<&Parameter> = required_args(op).collect();
     let arg_decls = args.iter().map(|p| {
         let name = ident(&p.name);
@@ -229,7 +282,7 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
     let arg_inits = args.iter().map(|p| {
         let name = ident(&p.name);
         let value = arg_convert(&p.ty, quote!(#name));
-        quote!(#name: #value,)
+        if value.to_string() == name.to_string() { quote!(#name,) } else { quote!(#name: #value,) }
     });
     let optional_inits = op.params.iter().filter(|p| !p.required).map(|p| {
         let name = ident(&p.name);
@@ -239,16 +292,27 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
             quote!(#name: ::std::option::Option::None,)
         }
     });
-    let limit_init = matches!(op.response, Response::Page { .. }).then(|| quote!(limit: ::std::option::Option::None,));
+    let limit_init = matches!(op.response, Response::Page { .. })
+        .then(|| quote!(limit: ::std::option::Option::None,));
     let mut paragraphs = vec![op_doc(op), op_line(op)];
     if !args.is_empty() {
         let list: Vec<String> = args
             .iter()
-            .map(|p| format!("* `{}` (`{}`): {}", p.name, p.api_name, param_doc(p).replace('\n', " ")))
+            .map(|p| {
+                format!(
+                    "* `{}` (`{}`): {}",
+                    p.name,
+                    p.api_name,
+                    param_doc(p).replace('\n', " ")
+                )
+            })
             .collect();
         paragraphs.push(format!("# Arguments\n\n{}", list.join("\n")));
     }
-    paragraphs.push(format!("Optional parameters are methods of [`{}`]; send it with `.send()` or `.await`.", op.builder));
+    paragraphs.push(format!(
+        "Optional parameters are methods of [`{}`]; send it with `.send()` or `.await`.",
+        op.builder
+    ));
     let doc = doc_attrs(&paragraphs);
     let allow = (args.len() >= 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
@@ -290,7 +354,11 @@ fn arg_type(cx: &Ctx<'_>, ty: &TypeRef) -> TokenStream {
         TypeRef::String | TypeRef::Uri => quote!(impl ::std::convert::Into<::std::string::String>),
         TypeRef::Array(inner) => match *inner {
             TypeRef::String | TypeRef::Uri => {
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<::std::string::String>>)
+                quote!(
+                    impl ::std::iter::IntoIterator<
+                        Item = impl ::std::convert::Into<::std::string::String>,
+                    >
+                )
             }
             other => {
                 let t = type_tokens(&other, Some(&cx.models));
@@ -305,7 +373,9 @@ fn arg_convert(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match wire_type(ty) {
         TypeRef::String | TypeRef::Uri => quote!(#value.into()),
         TypeRef::Array(inner) => match *inner {
-            TypeRef::String | TypeRef::Uri => quote!(#value.into_iter().map(::std::convert::Into::into).collect()),
+            TypeRef::String | TypeRef::Uri => {
+                quote!(#value.into_iter().map(::std::convert::Into::into).collect())
+            }
             _ => quote!(#value.into_iter().collect()),
         },
         _ => value,
@@ -318,8 +388,16 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let is_page = matches!(op.response, Response::Page { .. });
     let fields = op.params.iter().map(|p| {
         let f = ident(&p.name);
-        let ty = if p.location == Location::Path { quote!(::std::string::String) } else { stored_type(cx, &p.ty) };
-        let ty = if p.required || matches!(p.ty, TypeRef::Array(_)) { ty } else { quote!(::std::option::Option<#ty>) };
+        let ty = if p.location == Location::Path {
+            quote!(::std::string::String)
+        } else {
+            stored_type(cx, &p.ty)
+        };
+        let ty = if p.required || matches!(p.ty, TypeRef::Array(_)) {
+            ty
+        } else {
+            quote!(::std::option::Option<#ty>)
+        };
         quote!(#f: #ty,)
     });
     let limit_field = is_page.then(|| quote!(limit: ::std::option::Option<u64>,));
@@ -339,7 +417,9 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
             _ => format!("Sent as the `{}` form field.", p.api_name),
         });
         if matches!(p.ty, TypeRef::Array(_)) {
-            paragraphs.push("Each item is sent as a repeated key; replaces any earlier value.".to_owned());
+            paragraphs.push(
+                "Each item is sent as a repeated key; replaces any earlier value.".to_owned(),
+            );
         }
         let doc = doc_attrs(&paragraphs);
         quote! {
@@ -398,7 +478,11 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         fmt.push('/');
         if let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             fmt.push_str("{}");
-            if let Some(p) = op.params.iter().find(|p| p.location == Location::Path && p.api_name == param) {
+            if let Some(p) = op
+                .params
+                .iter()
+                .find(|p| p.location == Location::Path && p.api_name == param)
+            {
                 let f = ident(&p.name);
                 fmt_args.push(quote!(#rt::encode_path_segment(&self.#f)));
             }
@@ -411,10 +495,18 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     } else {
         quote!(::std::format!(#fmt, #(#fmt_args),*))
     };
-    let query_pushes: Vec<TokenStream> =
-        op.params.iter().filter(|p| p.location == Location::Query).map(|p| push(p, quote!(query))).collect();
-    let form_pushes: Vec<TokenStream> =
-        op.params.iter().filter(|p| p.location == Location::Form).map(|p| push(p, quote!(form))).collect();
+    let query_pushes: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| push(p, quote!(query)))
+        .collect();
+    let form_pushes: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Form)
+        .map(|p| push(p, quote!(form)))
+        .collect();
     let query = (!query_pushes.is_empty()).then(|| {
         quote! {
             let mut query = #rt::Params::new();
@@ -422,38 +514,53 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
             request = request.query(query);
         }
     });
-    let form = (!form_pushes.is_empty() || op.body_content_type.as_deref() == Some("application/x-www-form-urlencoded"))
-        .then(|| {
-            let decl = if form_pushes.is_empty() { quote!(let form) } else { quote!(let mut form) };
-            quote! {
-                #decl = #rt::Params::new();
-                #(#form_pushes)*
-                request = request.form(form);
-            }
-        });
-    let json = op.params.iter().find(|p| p.location == Location::JsonBody).map(|p| {
-        let f = ident(&p.name);
-        quote!(request = request.json(self.#f);)
-    });
-    let headers = op.params.iter().filter(|p| p.location == Location::Header).map(|p| {
-        let f = ident(&p.name);
-        let key = &p.api_name;
-        let v = param_expr(&p.ty, quote!(value));
-        if p.required {
-            quote! {
-                let value = &self.#f;
-                request = request.header(#key, #rt::ParamValue::to_param(&#v));
-            }
+    let form = (!form_pushes.is_empty()
+        || op.body_content_type.as_deref() == Some("application/x-www-form-urlencoded"))
+    .then(|| {
+        let decl = if form_pushes.is_empty() {
+            quote!(let form)
         } else {
-            quote! {
-                if let ::std::option::Option::Some(value) = &self.#f {
-                    request = request.header(#key, #rt::ParamValue::to_param(&#v));
-                }
-            }
+            quote!(let mut form)
+        };
+        quote! {
+            #decl = #rt::Params::new();
+            #(#form_pushes)*
+            request = request.form(form);
         }
     });
+    let json = op
+        .params
+        .iter()
+        .find(|p| p.location == Location::JsonBody)
+        .map(|p| {
+            let f = ident(&p.name);
+            quote!(request = request.json(self.#f);)
+        });
+    let headers = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Header)
+        .map(|p| {
+            let f = ident(&p.name);
+            let key = &p.api_name;
+            let v = param_expr(&p.ty, quote!(value));
+            if p.required {
+                quote! {
+                    let value = &self.#f;
+                    request = request.header(#key, #rt::ParamValue::to_param(&#v));
+                }
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#f {
+                        request = request.header(#key, #rt::ParamValue::to_param(&#v));
+                    }
+                }
+            }
+        });
     let page_key = match &op.response {
-        Response::Page { records_key, .. } => Some(quote!(request = request.page_key(#records_key);)),
+        Response::Page { records_key, .. } => {
+            Some(quote!(request = request.page_key(#records_key);))
+        }
         _ => None,
     };
     let method = ident(op.method.as_str());
@@ -531,11 +638,15 @@ fn push(p: &Parameter, params: TokenStream) -> TokenStream {
     let key = &p.api_name;
     match wire_type(&p.ty) {
         TypeRef::Array(inner) => match *inner {
-            TypeRef::Enum(_) => quote!(#params.push_each(#key, self.#f.iter().map(|value| value.as_str()));),
+            TypeRef::Enum(_) => {
+                quote!(#params.push_each(#key, self.#f.iter().map(|value| value.as_str()));)
+            }
             _ => quote!(#params.push_each(#key, self.#f);),
         },
         TypeRef::Enum(_) if p.required => quote!(#params.push(#key, self.#f.as_str());),
-        TypeRef::Enum(_) => quote!(#params.push_opt(#key, self.#f.as_ref().map(|value| value.as_str()));),
+        TypeRef::Enum(_) => {
+            quote!(#params.push_opt(#key, self.#f.as_ref().map(|value| value.as_str()));)
+        }
         _ if p.required => quote!(#params.push(#key, self.#f);),
         _ => quote!(#params.push_opt(#key, self.#f);),
     }

@@ -10,7 +10,11 @@ use quote::quote;
 pub fn emit(api: &Api) -> TokenStream {
     let datetime_fields = || {
         api.schemas.values().flat_map(|s| match s {
-            Schema::Struct(st) => st.fields.iter().filter(|f| f.ty == TypeRef::DateTime).collect(),
+            Schema::Struct(st) => st
+                .fields
+                .iter()
+                .filter(|f| f.ty == TypeRef::DateTime)
+                .collect(),
             Schema::Enum(_) => Vec::new(),
         })
     };
@@ -30,8 +34,14 @@ pub fn emit(api: &Api) -> TokenStream {
 fn emit_struct(st: &Struct) -> TokenStream {
     let name = ident(&st.name);
     let doc = doc_attrs(&[
-        st.doc.as_deref().map(sanitize).unwrap_or_else(|| format!("The `{}` resource.", st.api_name)),
-        format!("Component `{}` of the description. Unknown JSON fields are ignored and missing ones default.", st.api_name),
+        st.doc
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| format!("The `{}` resource.", st.api_name)),
+        format!(
+            "Component `{}` of the description. Unknown JSON fields are ignored and missing ones default.",
+            st.api_name
+        ),
     ]);
     let fields = st.fields.iter().map(emit_field);
     let helpers: Vec<TokenStream> = st
@@ -74,13 +84,26 @@ fn emit_struct(st: &Struct) -> TokenStream {
 fn emit_field(f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let inner = type_tokens(&f.ty, None);
-    let ty = if f.optional() { quote!(::std::option::Option<#inner>) } else { inner };
-    let mut paragraphs = vec![f.doc.as_deref().map(sanitize).unwrap_or_else(|| format!("The `{}` field.", f.api_name))];
+    let ty = if f.optional() {
+        quote!(::std::option::Option<#inner>)
+    } else {
+        inner
+    };
+    let mut paragraphs = vec![
+        f.doc
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| format!("The `{}` field.", f.api_name)),
+    ];
     match &f.ty {
         TypeRef::Uri => paragraphs.push("An absolute URL.".to_owned()),
-        TypeRef::DateTime => paragraphs
-            .push("In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).".to_owned()),
-        TypeRef::Json => paragraphs.push("Free-form JSON (the description gives no schema).".to_owned()),
+        TypeRef::DateTime => paragraphs.push(
+            "In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs)."
+                .to_owned(),
+        ),
+        TypeRef::Json => {
+            paragraphs.push("Free-form JSON (the description gives no schema).".to_owned())
+        }
         _ => {}
     }
     let doc = doc_attrs(&paragraphs);
@@ -105,7 +128,10 @@ fn emit_enum(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
     let unknown = ident(&e.unknown);
     let doc = doc_attrs(&[
-        e.doc.as_deref().map(sanitize).unwrap_or_else(|| format!("Values of `{}`.", e.api_name)),
+        e.doc
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| format!("Values of `{}`.", e.api_name)),
         format!(
             "Values this version does not know are kept in [`{}::{}`], so they round-trip unchanged.",
             e.name, e.unknown

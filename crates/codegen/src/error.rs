@@ -11,8 +11,16 @@ pub struct Error {
 }
 
 impl Error {
-    pub(crate) fn new(operation: Option<&str>, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { operation: operation.map(str::to_owned), pointer: pointer.into(), message: message.into() }
+    pub(crate) fn new(
+        operation: Option<&str>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            operation: operation.map(str::to_owned),
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 
     /// The operationId involved, when the problem is inside an operation.

@@ -5,12 +5,12 @@
 //! Output is deterministic: the same description and [`Settings`] always give the same bytes.
 //!
 //! ```
-//! let spec = r#"{"openapi": "3.0.1", "info": {"title": "Demo", "version": "1"},
+//! let spec = r##"{"openapi": "3.0.1", "info": {"title": "Demo", "version": "1"},
 //!   "servers": [{"url": "https://demo.twilio.com"}],
 //!   "paths": {"/v1/Things/{Sid}": {"get": {"operationId": "FetchThing",
 //!     "parameters": [{"name": "Sid", "in": "path", "required": true, "schema": {"type": "string"}}],
 //!     "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/thing"}}}}}}}},
-//!   "components": {"schemas": {"thing": {"type": "object", "properties": {"sid": {"type": "string", "nullable": true}}}}}}"#;
+//!   "components": {"schemas": {"thing": {"type": "object", "properties": {"sid": {"type": "string", "nullable": true}}}}}}"##;
 //! let generated = twilio_codegen::generate(spec, &twilio_codegen::Settings::new("demo.json", "demo_models", "demo")).unwrap();
 //! assert_eq!(generated.operations, 1);
 //! assert!(generated.files["demo/src/generated/mod.rs"].contains("pub struct FetchThing"));
@@ -97,9 +97,16 @@ pub fn lower(spec_json: &str) -> Result<ir::Api, Error> {
 
 /// Emits and renders the files of an already lowered API.
 pub fn generate_from_ir(api: &ir::Api, settings: &Settings) -> Result<Generated, Error> {
-    for (what, name) in [("models_crate", &settings.models_crate), ("runtime_crate", &settings.runtime_crate)] {
+    for (what, name) in [
+        ("models_crate", &settings.models_crate),
+        ("runtime_crate", &settings.runtime_crate),
+    ] {
         if syn::parse_str::<syn::Ident>(name).is_err() {
-            return Err(Error::new(None, "", format!("settings: {what} `{name}` is not a Rust identifier")));
+            return Err(Error::new(
+                None,
+                "",
+                format!("settings: {what} `{name}` is not a Rust identifier"),
+            ));
         }
     }
     let mut files = BTreeMap::new();
@@ -111,8 +118,17 @@ pub fn generate_from_ir(api: &ir::Api, settings: &Settings) -> Result<Generated,
         format!("{}/mod.rs", settings.client_dir),
         render(emit_client::emit(api, settings), settings, "client")?,
     );
-    let structs = api.schemas.values().filter(|s| matches!(s, ir::Schema::Struct(_))).count();
-    Ok(Generated { files, structs, enums: api.schemas.len() - structs, operations: api.operations.len() })
+    let structs = api
+        .schemas
+        .values()
+        .filter(|s| matches!(s, ir::Schema::Struct(_)))
+        .count();
+    Ok(Generated {
+        files,
+        structs,
+        enums: api.schemas.len() - structs,
+        operations: api.operations.len(),
+    })
 }
 
 /// The header line of every generated file.
@@ -121,14 +137,24 @@ pub fn header(spec_path_display: &str) -> String {
 }
 
 fn render(tokens: TokenStream, settings: &Settings, what: &str) -> Result<String, Error> {
-    let file = syn::parse2::<syn::File>(tokens)
-        .map_err(|e| Error::new(None, "", format!("internal: generated {what} code does not parse: {e}")))?;
-    Ok(format!("{}{}", header(&settings.spec_path_display), prettyplease::unparse(&file)))
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| {
+        Error::new(
+            None,
+            "",
+            format!("internal: generated {what} code does not parse: {e}"),
+        )
+    })?;
+    Ok(format!(
+        "{}{}",
+        header(&settings.spec_path_display),
+        prettyplease::unparse(&file)
+    ))
 }
 
 /// An identifier from a name made by [`naming`] (always valid; never panics).
 pub(crate) fn ident(name: &str) -> syn::Ident {
-    syn::parse_str::<syn::Ident>(name).unwrap_or_else(|_| format_ident!("invalid_identifier_{}", name.len()))
+    syn::parse_str::<syn::Ident>(name)
+        .unwrap_or_else(|_| format_ident!("invalid_identifier_{}", name.len()))
 }
 
 /// Tokens of a type; `models` is the path of the models crate when emitting outside it.
@@ -143,7 +169,9 @@ pub(crate) fn type_tokens(ty: &ir::TypeRef, models: Option<&TokenStream>) -> Tok
         T::F64 => quote!(f64),
         T::Bool => quote!(bool),
         T::Json => quote!(::serde_json::Value),
-        T::StringMap => quote!(::std::collections::BTreeMap<::std::string::String, ::std::string::String>),
+        T::StringMap => {
+            quote!(::std::collections::BTreeMap<::std::string::String, ::std::string::String>)
+        }
         T::Array(inner) => {
             let inner = type_tokens(inner, models);
             quote!(::std::vec::Vec<#inner>)

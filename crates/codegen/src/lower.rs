@@ -8,20 +8,20 @@
 
 use crate::error::{Error, ptr};
 use crate::ir::{
-    Api, Enum, ErrorModel, Field, Location, Method, Operation, Parameter, Resource, Response, Schema, Struct,
-    TypeRef, Variant,
+    Api, Enum, ErrorModel, Field, Location, Method, Operation, Parameter, Resource, Response,
+    Schema, Struct, TypeRef, Variant,
 };
 use crate::naming::{Scope, component_type_name, header_method, pascal, singular, snake};
 use openapiv3::{
-    AdditionalProperties, OpenAPI, ParameterSchemaOrContent, ReferenceOr, RequestBody, SchemaKind, StatusCode,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, OpenAPI, ParameterSchemaOrContent, ReferenceOr, RequestBody, SchemaKind,
+    StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Parses `spec_json` and lowers it into the IR.
 pub fn lower(spec_json: &str) -> Result<Api, Error> {
-    let raw: serde_json::Value =
-        serde_json::from_str(spec_json).map_err(|e| Error::new(None, "", format!("invalid JSON: {e}")))?;
+    let raw: serde_json::Value = serde_json::from_str(spec_json)
+        .map_err(|e| Error::new(None, "", format!("invalid JSON: {e}")))?;
     let spec: OpenAPI = serde_json::from_value(raw)
         .map_err(|e| Error::new(None, "", format!("not an OpenAPI 3.0 description: {e}")))?;
     let mut lowerer = Lowerer::new(&spec)?;
@@ -31,7 +31,10 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
-        base_url: spec.servers.first().map(|s| s.url.trim_end_matches('/').to_owned()),
+        base_url: spec
+            .servers
+            .first()
+            .map(|s| s.url.trim_end_matches('/').to_owned()),
         schemas: lowerer.schemas,
         resources,
         operations,
@@ -62,8 +65,13 @@ struct RawOperation {
     noun: Option<String>,
 }
 
-const VERBS: &[(&str, &str)] =
-    &[("Create", "create"), ("List", "list"), ("Fetch", "fetch"), ("Update", "update"), ("Delete", "delete")];
+const VERBS: &[(&str, &str)] = &[
+    ("Create", "create"),
+    ("List", "list"),
+    ("Fetch", "fetch"),
+    ("Update", "update"),
+    ("Delete", "delete"),
+];
 
 impl<'a> Lowerer<'a> {
     fn new(spec: &'a OpenAPI) -> Result<Self, Error> {
@@ -81,7 +89,9 @@ impl<'a> Lowerer<'a> {
                         SchemaKind::Any(any) if !any.properties.is_empty() => {
                             Component::Struct(type_names.unique(component_type_name(name)))
                         }
-                        SchemaKind::Type(Type::String(st)) if st.enumeration.iter().any(Option::is_some) => {
+                        SchemaKind::Type(Type::String(st))
+                            if st.enumeration.iter().any(Option::is_some) =>
+                        {
                             Component::Enum(type_names.unique(component_type_name(name)))
                         }
                         _ => Component::Alias(None),
@@ -91,23 +101,43 @@ impl<'a> Lowerer<'a> {
                 components.insert(name.clone(), kind);
             }
         }
-        Ok(Self { spec, components, schemas: BTreeMap::new(), type_names, error_model: None })
+        Ok(Self {
+            spec,
+            components,
+            schemas: BTreeMap::new(),
+            type_names,
+            error_model: None,
+        })
     }
 
     fn lower_components(&mut self) -> Result<(), Error> {
-        let Some(c) = &self.spec.components else { return Ok(()) };
+        let Some(c) = &self.spec.components else {
+            return Ok(());
+        };
         // Aliases first (they may point at each other; resolve a few rounds, then give up with an error).
         for (name, schema) in &c.schemas {
             let pointer = ptr("/components/schemas", name);
             match (self.components.get(name).cloned(), schema) {
                 (Some(Component::Struct(rust)), ReferenceOr::Item(s)) => {
                     let (props, required) = object_parts(s);
-                    let st = self.lower_struct(&rust, name, s.schema_data.description.clone(), props, required, &pointer)?;
+                    let st = self.lower_struct(
+                        &rust,
+                        name,
+                        s.schema_data.description.clone(),
+                        props,
+                        required,
+                        &pointer,
+                    )?;
                     self.schemas.insert(rust, Schema::Struct(st));
                 }
                 (Some(Component::Enum(rust)), ReferenceOr::Item(s)) => {
                     if let SchemaKind::Type(Type::String(st)) = &s.schema_kind {
-                        let e = lower_enum(&rust, name, s.schema_data.description.clone(), &st.enumeration);
+                        let e = lower_enum(
+                            &rust,
+                            name,
+                            s.schema_data.description.clone(),
+                            &st.enumeration,
+                        );
                         self.schemas.insert(rust, Schema::Enum(e));
                     }
                 }
@@ -120,13 +150,19 @@ impl<'a> Lowerer<'a> {
                 if let Some(Component::Alias(None)) = self.components.get(name) {
                     let pointer = ptr("/components/schemas", name);
                     let ty = match schema {
-                        ReferenceOr::Reference { reference } => match self.resolve_schema_ref(reference, &pointer) {
-                            Ok(ty) => ty,
-                            Err(_) => continue,
-                        },
-                        ReferenceOr::Item(s) => self.lower_schema(s, &component_type_name(name), &pointer, None)?.0,
+                        ReferenceOr::Reference { reference } => {
+                            match self.resolve_schema_ref(reference, &pointer) {
+                                Ok(ty) => ty,
+                                Err(_) => continue,
+                            }
+                        }
+                        ReferenceOr::Item(s) => {
+                            self.lower_schema(s, &component_type_name(name), &pointer, None)?
+                                .0
+                        }
                     };
-                    self.components.insert(name.clone(), Component::Alias(Some(ty)));
+                    self.components
+                        .insert(name.clone(), Component::Alias(Some(ty)));
                     changed = true;
                 }
             }
@@ -138,17 +174,29 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolve_schema_ref(&self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
-        let name = reference.strip_prefix("#/components/schemas/").ok_or_else(|| {
-            Error::new(None, pointer, format!("unsupported $ref {reference} (only #/components/schemas/...)"))
-        })?;
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .ok_or_else(|| {
+                Error::new(
+                    None,
+                    pointer,
+                    format!("unsupported $ref {reference} (only #/components/schemas/...)"),
+                )
+            })?;
         match self.components.get(name) {
             Some(Component::Struct(rust)) => Ok(TypeRef::Struct(rust.clone())),
             Some(Component::Enum(rust)) => Ok(TypeRef::Enum(rust.clone())),
             Some(Component::Alias(Some(ty))) => Ok(ty.clone()),
-            Some(Component::Alias(None)) => {
-                Err(Error::new(None, pointer, format!("$ref {reference} is circular or unresolved")))
-            }
-            None => Err(Error::new(None, pointer, format!("$ref to missing schema {reference}"))),
+            Some(Component::Alias(None)) => Err(Error::new(
+                None,
+                pointer,
+                format!("$ref {reference} is circular or unresolved"),
+            )),
+            None => Err(Error::new(
+                None,
+                pointer,
+                format!("$ref to missing schema {reference}"),
+            )),
         }
     }
 
@@ -162,9 +210,10 @@ impl<'a> Lowerer<'a> {
         op: Option<&str>,
     ) -> Result<(TypeRef, bool), Error> {
         match schema {
-            ReferenceOr::Reference { reference } => {
-                self.resolve_schema_ref(reference, pointer).map(|t| (t, false)).map_err(|e| with_op(e, op))
-            }
+            ReferenceOr::Reference { reference } => self
+                .resolve_schema_ref(reference, pointer)
+                .map(|t| (t, false))
+                .map_err(|e| with_op(e, op)),
             ReferenceOr::Item(s) => self.lower_schema(s.borrow(), hint, pointer, op),
         }
     }
@@ -181,14 +230,21 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(st)) => {
                 if st.enumeration.iter().any(Option::is_some) {
                     let name = self.type_names.unique(pascal(hint));
-                    let e = lower_enum(&name, hint, s.schema_data.description.clone(), &st.enumeration);
+                    let e = lower_enum(
+                        &name,
+                        hint,
+                        s.schema_data.description.clone(),
+                        &st.enumeration,
+                    );
                     self.schemas.insert(name.clone(), Schema::Enum(e));
                     TypeRef::Enum(name)
                 } else {
                     match &st.format {
                         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
                         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
-                        VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" || f == "url" => TypeRef::Uri,
+                        VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" || f == "url" => {
+                            TypeRef::Uri
+                        }
                         _ => TypeRef::String,
                     }
                 }
@@ -201,7 +257,12 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
-                    let (inner, _) = self.lower_ref_or(items, &format!("{hint}Item"), &ptr(pointer, "items"), op)?;
+                    let (inner, _) = self.lower_ref_or(
+                        items,
+                        &format!("{hint}Item"),
+                        &ptr(pointer, "items"),
+                        op,
+                    )?;
                     TypeRef::Array(Box::new(inner))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -227,13 +288,21 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let name = self.type_names.unique(pascal(hint));
-                let st =
-                    self.lower_struct(&name, hint, s.schema_data.description.clone(), &any.properties, &any.required, pointer)?;
+                let st = self.lower_struct(
+                    &name,
+                    hint,
+                    s.schema_data.description.clone(),
+                    &any.properties,
+                    &any.required,
+                    pointer,
+                )?;
                 self.schemas.insert(name.clone(), Schema::Struct(st));
                 TypeRef::Struct(name)
             }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                return self.lower_ref_or(&all_of[0], hint, &ptr(pointer, "allOf/0"), op).map(|(t, _)| (t, nullable));
+                return self
+                    .lower_ref_or(&all_of[0], hint, &ptr(pointer, "allOf/0"), op)
+                    .map(|(t, _)| (t, nullable));
             }
             // Documented fallback: anything else is free-form JSON.
             _ => TypeRef::Json,
@@ -269,7 +338,12 @@ impl<'a> Lowerer<'a> {
                 doc,
             });
         }
-        Ok(Struct { name: name.to_owned(), api_name: api_name.to_owned(), doc, fields })
+        Ok(Struct {
+            name: name.to_owned(),
+            api_name: api_name.to_owned(),
+            doc,
+            fields,
+        })
     }
 
     fn lower_operations(&mut self) -> Result<Vec<RawOperation>, Error> {
@@ -281,7 +355,11 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { reference } => {
-                    return Err(Error::new(None, path_pointer, format!("unsupported path item $ref {reference}")));
+                    return Err(Error::new(
+                        None,
+                        path_pointer,
+                        format!("unsupported path item $ref {reference}"),
+                    ));
                 }
             };
             let methods = [
@@ -301,7 +379,14 @@ impl<'a> Lowerer<'a> {
                 if !seen_ids.insert(id.clone()) {
                     return Err(Error::new(Some(&id), pointer, "duplicate operationId"));
                 }
-                out.push(self.lower_operation(path, method, &item.parameters, op, &id, &pointer)?);
+                out.push(self.lower_operation(
+                    path,
+                    method,
+                    &item.parameters,
+                    op,
+                    &id,
+                    &pointer,
+                )?);
             }
         }
         Ok(out)
@@ -316,16 +401,36 @@ impl<'a> Lowerer<'a> {
         id: &str,
         pointer: &str,
     ) -> Result<RawOperation, Error> {
-        let mut scope =
-            Scope::with_reserved(&["client", "options", "limit", "send", "stream", "request_options", "into_request"]);
+        let mut scope = Scope::with_reserved(&[
+            "client",
+            "options",
+            "limit",
+            "send",
+            "stream",
+            "request_options",
+            "into_request",
+        ]);
         let template: Vec<String> = template_params(path);
         let mut path_params: BTreeMap<String, Parameter> = BTreeMap::new();
         let mut others = Vec::new();
         let all = shared
             .iter()
             .enumerate()
-            .map(|(i, p)| (p, format!("{}/parameters/{i}", pointer.rsplit_once('/').map_or("", |x| x.0))))
-            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+            .map(|(i, p)| {
+                (
+                    p,
+                    format!(
+                        "{}/parameters/{i}",
+                        pointer.rsplit_once('/').map_or("", |x| x.0)
+                    ),
+                )
+            })
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))),
+            );
         let mut by_key: Vec<(openapiv3::Parameter, String)> = Vec::new();
         for (p, p_pointer) in all {
             let p = self.resolve_parameter(p, &p_pointer, id)?;
@@ -346,18 +451,27 @@ impl<'a> Lowerer<'a> {
                 openapiv3::Parameter::Query { .. } => Location::Query,
                 openapiv3::Parameter::Header { .. } => Location::Header,
                 openapiv3::Parameter::Cookie { .. } => {
-                    return Err(Error::new(Some(id), p_pointer.clone(), "unsupported parameter location cookie"));
+                    return Err(Error::new(
+                        Some(id),
+                        p_pointer.clone(),
+                        "unsupported parameter location cookie",
+                    ));
                 }
             };
             if location == Location::Header
-                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
             {
                 continue;
             }
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => s,
                 ParameterSchemaOrContent::Content(_) => {
-                    return Err(Error::new(Some(id), p_pointer.clone(), "unsupported parameter with content"));
+                    return Err(Error::new(
+                        Some(id),
+                        p_pointer.clone(),
+                        "unsupported parameter with content",
+                    ));
                 }
             };
             let hint = format!("{}{}", pascal(id), pascal(&data.name));
@@ -366,7 +480,10 @@ impl<'a> Lowerer<'a> {
                 return Err(Error::new(
                     Some(id),
                     p_pointer.clone(),
-                    format!("path parameter {} is not in the path template {path}", data.name),
+                    format!(
+                        "path parameter {} is not in the path template {path}",
+                        data.name
+                    ),
                 ));
             }
             let name = match location {
@@ -390,7 +507,11 @@ impl<'a> Lowerer<'a> {
         let mut params = Vec::new();
         for name in &template {
             let p = path_params.remove(name).ok_or_else(|| {
-                Error::new(Some(id), pointer, format!("path template parameter {{{name}}} is not declared"))
+                Error::new(
+                    Some(id),
+                    pointer,
+                    format!("path template parameter {{{name}}} is not declared"),
+                )
             })?;
             params.push(p);
         }
@@ -407,7 +528,9 @@ impl<'a> Lowerer<'a> {
 
         let response = self.lower_response(op, method, id, pointer)?;
         let noun = VERBS.iter().find_map(|(prefix, _)| {
-            id.strip_prefix(prefix).filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())).map(str::to_owned)
+            id.strip_prefix(prefix)
+                .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+                .map(str::to_owned)
         });
         let verb = VERBS
             .iter()
@@ -449,7 +572,13 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Item(p) => Some(p.clone()),
                         ReferenceOr::Reference { .. } => None,
                     })
-                    .ok_or_else(|| Error::new(Some(id), pointer, format!("$ref to missing parameter {reference}")))
+                    .ok_or_else(|| {
+                        Error::new(
+                            Some(id),
+                            pointer,
+                            format!("$ref to missing parameter {reference}"),
+                        )
+                    })
             }
         }
     }
@@ -469,7 +598,13 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Item(b) => Some(b.clone()),
                         ReferenceOr::Reference { .. } => None,
                     })
-                    .ok_or_else(|| Error::new(Some(id), pointer, format!("$ref to missing request body {reference}")))
+                    .ok_or_else(|| {
+                        Error::new(
+                            Some(id),
+                            pointer,
+                            format!("$ref to missing request body {reference}"),
+                        )
+                    })
             }
         }
     }
@@ -478,7 +613,7 @@ impl<'a> Lowerer<'a> {
     fn object_of<'s>(
         &'s self,
         schema: &'s ReferenceOr<openapiv3::Schema>,
-    ) -> Option<(&'s indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>, &'s [String])> {
+    ) -> Option<(&'s Properties, &'s [String])> {
         let s = match schema {
             ReferenceOr::Item(s) => s,
             ReferenceOr::Reference { reference } => {
@@ -510,7 +645,11 @@ impl<'a> Lowerer<'a> {
                 return Ok(("application/x-www-form-urlencoded".to_owned(), Vec::new()));
             };
             let (props, required) = self.object_of(schema).ok_or_else(|| {
-                Error::new(Some(id), format!("{media_pointer}/schema"), "form body schema is not an object")
+                Error::new(
+                    Some(id),
+                    format!("{media_pointer}/schema"),
+                    "form body schema is not an object",
+                )
             })?;
             let props = props.clone();
             let required = required.to_vec();
@@ -519,10 +658,14 @@ impl<'a> Lowerer<'a> {
                 let p_pointer = ptr(&format!("{media_pointer}/schema/properties"), key);
                 let hint = format!("{}{}", pascal(id), pascal(key));
                 let (ty, _) = self.lower_ref_or(prop, &hint, &p_pointer, Some(id))?;
-                if let TypeRef::Array(inner) = &ty {
-                    if matches!(**inner, TypeRef::Array(_) | TypeRef::Struct(_)) {
-                        return Err(Error::new(Some(id), p_pointer, "unsupported nested form field"));
-                    }
+                if let TypeRef::Array(inner) = &ty
+                    && matches!(**inner, TypeRef::Array(_))
+                {
+                    return Err(Error::new(
+                        Some(id),
+                        p_pointer,
+                        "unsupported nested array form field",
+                    ));
                 }
                 let doc = match prop {
                     ReferenceOr::Item(s) => s.schema_data.description.clone(),
@@ -542,7 +685,15 @@ impl<'a> Lowerer<'a> {
         if let Some(media) = body.content.get("application/json") {
             let media_pointer = ptr(&content_pointer, "application/json");
             let ty = match &media.schema {
-                Some(s) => self.lower_ref_or(s, &format!("{}Request", pascal(id)), &format!("{media_pointer}/schema"), Some(id))?.0,
+                Some(s) => {
+                    self.lower_ref_or(
+                        s,
+                        &format!("{}Request", pascal(id)),
+                        &format!("{media_pointer}/schema"),
+                        Some(id),
+                    )?
+                    .0
+                }
                 None => TypeRef::Json,
             };
             let _ = ty;
@@ -559,7 +710,11 @@ impl<'a> Lowerer<'a> {
             ));
         }
         let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-        Err(Error::new(Some(id), content_pointer, format!("unsupported request body content type {}", types.join(", "))))
+        Err(Error::new(
+            Some(id),
+            content_pointer,
+            format!("unsupported request body content type {}", types.join(", ")),
+        ))
     }
 
     fn lower_response(
@@ -576,14 +731,12 @@ impl<'a> Lowerer<'a> {
                     StatusCode::Code(c) => *c >= 400,
                     StatusCode::Range(r) => *r >= 4,
                 };
-                if let (true, ReferenceOr::Item(resp)) = (is_error, resp) {
-                    if let Some(ReferenceOr::Reference { reference }) =
+                if let (true, ReferenceOr::Item(resp)) = (is_error, resp)
+                    && let Some(ReferenceOr::Reference { reference }) =
                         resp.content.values().next().and_then(|m| m.schema.as_ref())
-                    {
-                        if let Ok(TypeRef::Struct(name)) = self.resolve_schema_ref(reference, pointer) {
-                            self.error_model = Some(ErrorModel { name });
-                        }
-                    }
+                    && let Ok(TypeRef::Struct(name)) = self.resolve_schema_ref(reference, pointer)
+                {
+                    self.error_model = Some(ErrorModel { name });
                 }
             }
         }
@@ -599,7 +752,11 @@ impl<'a> Lowerer<'a> {
             .collect();
         success.sort_by_key(|(c, _)| *c);
         let Some((code, resp)) = success.first() else {
-            return Err(Error::new(Some(id), format!("{pointer}/responses"), "no 2xx response"));
+            return Err(Error::new(
+                Some(id),
+                format!("{pointer}/responses"),
+                "no 2xx response",
+            ));
         };
         let resp_pointer = format!("{pointer}/responses/{code}");
         let resp = match resp {
@@ -611,7 +768,13 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Item(r) => Some(r.clone()),
                         ReferenceOr::Reference { .. } => None,
                     })
-                    .ok_or_else(|| Error::new(Some(id), &*resp_pointer, format!("$ref to missing response {reference}")))?
+                    .ok_or_else(|| {
+                        Error::new(
+                            Some(id),
+                            &*resp_pointer,
+                            format!("$ref to missing response {reference}"),
+                        )
+                    })?
             }
         };
         let media = resp
@@ -619,11 +782,17 @@ impl<'a> Lowerer<'a> {
             .get("application/json")
             .map(|m| ("application/json", m))
             .or_else(|| resp.content.iter().next().map(|(k, m)| (k.as_str(), m)));
-        let Some((ct, media)) = media else { return Ok(Response::Empty) };
-        let Some(schema) = &media.schema else { return Ok(Response::Empty) };
+        let Some((ct, media)) = media else {
+            return Ok(Response::Empty);
+        };
+        let Some(schema) = &media.schema else {
+            return Ok(Response::Empty);
+        };
         let schema_pointer = format!("{}/schema", ptr(&format!("{resp_pointer}/content"), ct));
-        if method == Method::Get {
-            if let Some((props, _)) = self.object_of(schema) {
+        if method == Method::Get
+            && let Some((props, _)) = self.object_of(schema)
+        {
+            {
                 let records: Vec<_> = props.iter().filter(|(k, _)| k.as_str() != "meta").collect();
                 if props.contains_key("meta") && records.len() == 1 {
                     let (key, items) = records[0];
@@ -636,27 +805,45 @@ impl<'a> Lowerer<'a> {
                     };
                     if let Some(items) = items_schema {
                         let (key, items) = (key.clone(), items);
-                        let item_pointer = format!("{}/items", ptr(&format!("{schema_pointer}/properties"), &key));
-                        let (item, _) =
-                            self.lower_ref_or(&items, &format!("{}Item", pascal(id)), &item_pointer, Some(id))?;
-                        return Ok(Response::Page { records_key: key, item });
+                        let item_pointer = format!(
+                            "{}/items",
+                            ptr(&format!("{schema_pointer}/properties"), &key)
+                        );
+                        let (item, _) = self.lower_ref_or(
+                            &items,
+                            &format!("{}Item", pascal(id)),
+                            &item_pointer,
+                            Some(id),
+                        )?;
+                        return Ok(Response::Page {
+                            records_key: key,
+                            item,
+                        });
                     }
                 }
             }
         }
-        let (ty, _) = self.lower_ref_or(schema, &format!("{}Response", pascal(id)), &schema_pointer, Some(id))?;
+        let (ty, _) = self.lower_ref_or(
+            schema,
+            &format!("{}Response", pascal(id)),
+            &schema_pointer,
+            Some(id),
+        )?;
         Ok(Response::Value(ty))
     }
 }
 
 fn with_op(mut e: Error, op: Option<&str>) -> Error {
-    if e.operation().is_none() {
-        if let Some(op) = op {
-            e = Error::new(Some(op), e.pointer(), e.message());
-        }
+    if e.operation().is_none()
+        && let Some(op) = op
+    {
+        e = Error::new(Some(op), e.pointer(), e.message());
     }
     e
 }
+
+/// Properties of an object schema, as openapiv3 stores them.
+type Properties = indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>;
 
 fn same_location(a: &openapiv3::Parameter, b: &openapiv3::Parameter) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
@@ -664,9 +851,13 @@ fn same_location(a: &openapiv3::Parameter, b: &openapiv3::Parameter) -> bool {
 
 fn object_parts(
     s: &openapiv3::Schema,
-) -> (&indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>, &[String]) {
-    static EMPTY: std::sync::OnceLock<indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>> =
-        std::sync::OnceLock::new();
+) -> (
+    &indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>,
+    &[String],
+) {
+    static EMPTY: std::sync::OnceLock<
+        indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>,
+    > = std::sync::OnceLock::new();
     match &s.schema_kind {
         SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
         SchemaKind::Any(a) => (&a.properties, &a.required),
@@ -685,11 +876,20 @@ fn lower_enum(name: &str, api_name: &str, doc: Option<String>, values: &[Option<
     let mut seen = BTreeSet::new();
     for v in values.iter().flatten() {
         if seen.insert(v.clone()) {
-            variants.push(Variant { name: scope.unique(pascal(v)), api_name: v.clone() });
+            variants.push(Variant {
+                name: scope.unique(pascal(v)),
+                api_name: v.clone(),
+            });
         }
     }
     let unknown = scope.unique("Unknown".to_owned());
-    Enum { name: name.to_owned(), api_name: api_name.to_owned(), doc, variants, unknown }
+    Enum {
+        name: name.to_owned(),
+        api_name: api_name.to_owned(),
+        doc,
+        variants,
+        unknown,
+    }
 }
 
 /// `{Name}` parameters of a path template, in order.
@@ -706,7 +906,11 @@ fn is_param(seg: &str) -> bool {
 
 /// Path with parameter names erased: `/v2/Services/{ServiceSid}/Channels` -> `/v2/Services/{}/Channels`.
 fn normalize(segments: &[&str]) -> String {
-    segments.iter().map(|s| if is_param(s) { "{}" } else { s }).collect::<Vec<_>>().join("/")
+    segments
+        .iter()
+        .map(|s| if is_param(s) { "{}" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[derive(Default)]
@@ -721,21 +925,31 @@ struct Node {
 }
 
 /// Places operations in the URL hierarchy and names resources, lists, contexts and builders.
-fn build_resources(raw: Vec<RawOperation>, type_names: &mut Scope) -> Result<(Vec<Resource>, Vec<Operation>), Error> {
+fn build_resources(
+    raw: Vec<RawOperation>,
+    type_names: &mut Scope,
+) -> Result<(Vec<Resource>, Vec<Operation>), Error> {
     let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
     let all_paths: Vec<String> = raw.iter().map(|r| r.op.path.clone()).collect();
     for (i, r) in raw.iter().enumerate() {
         let segments: Vec<&str> = r.op.path.split('/').collect();
         let instance = segments.last().is_some_and(|s| is_param(s));
-        let coll_len = if instance { segments.len() - 1 } else { segments.len() };
+        let coll_len = if instance {
+            segments.len() - 1
+        } else {
+            segments.len()
+        };
         ensure_node(&mut nodes, &segments[..coll_len]);
         let key = normalize(&segments[..coll_len]);
-        let node = nodes.get_mut(&key).ok_or_else(|| Error::new(Some(&r.op.id), "", "internal: missing node"))?;
+        let node = nodes
+            .get_mut(&key)
+            .ok_or_else(|| Error::new(Some(&r.op.id), "", "internal: missing node"))?;
         if instance {
             node.instance_path.get_or_insert_with(|| r.op.path.clone());
             node.instance_ops.push(i);
         } else {
-            node.collection_path.get_or_insert_with(|| r.op.path.clone());
+            node.collection_path
+                .get_or_insert_with(|| r.op.path.clone());
             node.list_ops.push(i);
         }
     }
@@ -748,16 +962,22 @@ fn build_resources(raw: Vec<RawOperation>, type_names: &mut Scope) -> Result<(Ve
                 *nouns.entry(n.as_str()).or_default() += 1;
             }
         }
-        let best = nouns.iter().max_by_key(|(n, c)| (**c, std::cmp::Reverse(**n))).map(|(n, _)| pascal(n));
+        let best = nouns
+            .iter()
+            .max_by_key(|(n, c)| (**c, std::cmp::Reverse(**n)))
+            .map(|(n, _)| pascal(n));
         let mut name = best.unwrap_or_else(|| pascal(&singular(&node.literal)));
-        if type_names.contains(&format!("{name}List")) || type_names.contains(&format!("{name}Context")) {
-            if let Some(parent) = names.get(&node.parent) {
-                name = format!("{parent}{name}");
-            }
+        if (type_names.contains(&format!("{name}List"))
+            || type_names.contains(&format!("{name}Context")))
+            && let Some(parent) = names.get(&node.parent)
+        {
+            name = format!("{parent}{name}");
         }
         let mut candidate = name.clone();
         let mut n = 2;
-        while type_names.contains(&format!("{candidate}List")) || type_names.contains(&format!("{candidate}Context")) {
+        while type_names.contains(&format!("{candidate}List"))
+            || type_names.contains(&format!("{candidate}Context"))
+        {
             candidate = format!("{name}{n}");
             n += 1;
         }
@@ -794,11 +1014,20 @@ fn build_resources(raw: Vec<RawOperation>, type_names: &mut Scope) -> Result<(Ve
         for (child_key, node) in nodes.iter().filter(|(_, n)| n.parent == key) {
             let name = names.get(child_key).cloned().unwrap_or_default();
             let list_operations: Vec<usize> = node.list_ops.iter().map(|&i| new_index[i]).collect();
-            let instance_operations: Vec<usize> = node.instance_ops.iter().map(|&i| new_index[i]).collect();
-            let children = build(&format!("{child_key}/{{}}"), nodes, names, operations, new_index, all_paths);
+            let instance_operations: Vec<usize> =
+                node.instance_ops.iter().map(|&i| new_index[i]).collect();
+            let children = build(
+                &format!("{child_key}/{{}}"),
+                nodes,
+                names,
+                operations,
+                new_index,
+                all_paths,
+            );
             let coll_segments = child_key.split('/').count();
             let list_params = param_names(child_key, coll_segments, all_paths);
-            let context_params = param_names(&format!("{child_key}/{{}}"), coll_segments + 1, all_paths);
+            let context_params =
+                param_names(&format!("{child_key}/{{}}"), coll_segments + 1, all_paths);
             // Verbs unique per list / context, after the child accessors.
             let mut list_scope = Scope::new();
             let mut ctx_scope = Scope::new();
@@ -821,7 +1050,10 @@ fn build_resources(raw: Vec<RawOperation>, type_names: &mut Scope) -> Result<(Ve
                 name,
                 list_accessor,
                 context_accessor,
-                collection_path: node.collection_path.clone().unwrap_or_else(|| child_key.to_owned()),
+                collection_path: node
+                    .collection_path
+                    .clone()
+                    .unwrap_or_else(|| child_key.to_owned()),
                 instance_path: node.instance_path.clone(),
                 list_params,
                 context_params,
@@ -847,8 +1079,20 @@ fn ensure_node(nodes: &mut BTreeMap<String, Node>, collection: &[&str]) {
         Some(p) => (normalize(&collection[..=p]), p + 1),
         None => (String::new(), 0),
     };
-    let literal = collection[literal_start..].iter().rev().find(|s| !s.is_empty()).copied().unwrap_or("Root");
-    nodes.insert(key, Node { literal: literal.to_owned(), parent: parent.clone(), ..Node::default() });
+    let literal = collection[literal_start..]
+        .iter()
+        .rev()
+        .find(|s| !s.is_empty())
+        .copied()
+        .unwrap_or("Root");
+    nodes.insert(
+        key,
+        Node {
+            literal: literal.to_owned(),
+            parent: parent.clone(),
+            ..Node::default()
+        },
+    );
     if let Some(p) = last_param {
         ensure_node(nodes, &collection[..p]);
     }

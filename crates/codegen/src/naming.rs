@@ -11,10 +11,11 @@ use std::collections::BTreeSet;
 /// Every Rust keyword: strict, reserved and edition-2018+ keywords (`async`, `await`, `dyn`, `try`, `gen`),
 /// plus `union` and `'static`-free weak keywords that cannot be plain identifiers in some position.
 pub const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
-    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
-    "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
 /// Whether `s` is a Rust keyword (strict, reserved or weak-but-problematic).
@@ -111,7 +112,9 @@ impl Scope {
 
     /// A scope where `names` are already taken.
     pub fn with_reserved(names: &[&str]) -> Self {
-        Self { taken: names.iter().map(|s| (*s).to_owned()).collect() }
+        Self {
+            taken: names.iter().map(|s| (*s).to_owned()).collect(),
+        }
     }
 
     /// Returns `name`, or `name_2`, `name_3`... (`Name2` for PascalCase names) when it is already taken.
@@ -122,7 +125,11 @@ impl Scope {
         let pascal_style = name.starts_with(|c: char| c.is_ascii_uppercase());
         let base = name.trim_end_matches('_');
         for n in 2.. {
-            let candidate = if pascal_style { format!("{base}{n}") } else { format!("{base}_{n}") };
+            let candidate = if pascal_style {
+                format!("{base}{n}")
+            } else {
+                format!("{base}_{n}")
+            };
             if self.taken.insert(candidate.clone()) {
                 return candidate;
             }
@@ -139,7 +146,9 @@ impl Scope {
 /// Replaces every non-alphanumeric character by `_` so heck sees word boundaries (`Notifications.NewMessage`,
 /// `application/json`, `a-b`).
 fn clean(wire: &str) -> String {
-    wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    wire.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 #[cfg(test)]
@@ -150,7 +159,10 @@ mod tests {
     fn every_keyword_becomes_a_valid_identifier() {
         for kw in KEYWORDS {
             let field = snake(kw);
-            assert!(syn::parse_str::<syn::Ident>(&field).is_ok(), "{kw} -> {field}");
+            assert!(
+                syn::parse_str::<syn::Ident>(&field).is_ok(),
+                "{kw} -> {field}"
+            );
             assert_ne!(&field, kw);
             let ty = pascal(kw);
             assert!(syn::parse_str::<syn::Ident>(&ty).is_ok(), "{kw} -> {ty}");
@@ -169,7 +181,10 @@ mod tests {
 
     #[test]
     fn dotted_names() {
-        assert_eq!(snake("Notifications.NewMessage.Enabled"), "notifications_new_message_enabled");
+        assert_eq!(
+            snake("Notifications.NewMessage.Enabled"),
+            "notifications_new_message_enabled"
+        );
         assert_eq!(snake("Limits.ChannelMembers"), "limits_channel_members");
         assert_eq!(snake("Configuration.Filters"), "configuration_filters");
     }
@@ -178,7 +193,10 @@ mod tests {
     fn case_conversion() {
         assert_eq!(snake("FriendlyName"), "friendly_name");
         assert_eq!(snake("ServiceSid"), "service_sid");
-        assert_eq!(snake("X-Twilio-Webhook-Enabled"), "x_twilio_webhook_enabled");
+        assert_eq!(
+            snake("X-Twilio-Webhook-Enabled"),
+            "x_twilio_webhook_enabled"
+        );
         assert_eq!(pascal("notParticipating"), "NotParticipating");
         assert_eq!(pascal("GET"), "Get");
         assert_eq!(pascal("application/json"), "ApplicationJson");
@@ -195,10 +213,22 @@ mod tests {
 
     #[test]
     fn component_names() {
-        assert_eq!(component_type_name("chat.v2.service.channel.message"), "Message");
-        assert_eq!(component_type_name("chat.v2.service.user.user_channel"), "UserChannel");
-        assert_eq!(component_type_name("message_enum_order_type"), "MessageOrderType");
-        assert_eq!(component_type_name("binding_enum_binding_type"), "BindingBindingType");
+        assert_eq!(
+            component_type_name("chat.v2.service.channel.message"),
+            "Message"
+        );
+        assert_eq!(
+            component_type_name("chat.v2.service.user.user_channel"),
+            "UserChannel"
+        );
+        assert_eq!(
+            component_type_name("message_enum_order_type"),
+            "MessageOrderType"
+        );
+        assert_eq!(
+            component_type_name("binding_enum_binding_type"),
+            "BindingBindingType"
+        );
         assert_eq!(component_type_name("MessagePage"), "MessagePage");
         assert_eq!(component_type_name("chat.v2.service"), "Service");
     }

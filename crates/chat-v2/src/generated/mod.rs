@@ -103,7 +103,7 @@ impl CredentialList {
     ) -> CreateCredential {
         CreateCredential {
             client: self.client.clone(),
-            type_: type_,
+            type_,
             api_key: ::std::option::Option::None,
             certificate: ::std::option::Option::None,
             friendly_name: ::std::option::Option::None,
@@ -3350,7 +3350,7 @@ impl CreateMember {
         self.date_updated = ::std::option::Option::Some(value);
         self
     }
-    /// Index of the newest message the user has read in the channel.
+    /// Read horizon to record: highest message index the user has seen in this channel.
     ///
     /// Sent as the `LastConsumedMessageIndex` form field.
     pub fn last_consumed_message_index(mut self, value: i64) -> Self {
@@ -3563,7 +3563,7 @@ impl UpdateMember {
         self.date_updated = ::std::option::Option::Some(value);
         self
     }
-    /// Index of the newest message the user has read in the channel.
+    /// Read horizon to record: highest message index the user has seen in this channel.
     ///
     /// Sent as the `LastConsumedMessageIndex` form field.
     pub fn last_consumed_message_index(mut self, value: i64) -> Self {
@@ -4452,7 +4452,7 @@ impl ChannelWebhookList {
             client: self.client.clone(),
             service_sid: self.service_sid.clone(),
             channel_sid: self.channel_sid.clone(),
-            type_: type_,
+            type_,
             configuration_filters: ::std::vec::Vec::new(),
             configuration_flow_sid: ::std::option::Option::None,
             configuration_method: ::std::option::Option::None,
@@ -5105,7 +5105,7 @@ impl RoleList {
             service_sid: self.service_sid.clone(),
             friendly_name: friendly_name.into(),
             permission: permission.into_iter().map(::std::convert::Into::into).collect(),
-            type_: type_,
+            type_,
             options: ::std::option::Option::None,
         }
     }
@@ -6711,7 +6711,7 @@ pub struct UpdateUserChannel {
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl UpdateUserChannel {
-    /// Index of the newest message the user has read in the channel.
+    /// Read horizon to record: highest message index the user has seen in this channel.
     ///
     /// Sent as the `LastConsumedMessageIndex` form field.
     pub fn last_consumed_message_index(mut self, value: i64) -> Self {
