@@ -17,7 +17,7 @@ pub const REDACTED: &str = "[redacted]";
 /// The account SID written by the recorder with `--redact-account`.
 pub const REDACTED_ACCOUNT_SID: &str = "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
 /// Account SID of the default credentials.
-pub const DEFAULT_ACCOUNT_SID: &str = "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
+pub const DEFAULT_ACCOUNT_SID: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 /// Auth token of the default credentials.
 pub const DEFAULT_AUTH_TOKEN: &str = "test_auth_token";
 

@@ -40,7 +40,9 @@ pub fn decode(text: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -61,7 +63,9 @@ pub fn encode(text: &str) -> String {
     let mut out = String::new();
     for b in text.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -76,17 +80,34 @@ mod tests {
     #[test]
     fn decodes_pairs() {
         let pairs = decode_pairs("A=1&B=x+y&B=%C3%A9&C=&D&E=%zz&F=%4");
-        let want: Vec<(String, String)> = [("A", "1"), ("B", "x y"), ("B", "é"), ("C", ""), ("D", ""), ("E", "%zz"), ("F", "%4")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let want: Vec<(String, String)> = [
+            ("A", "1"),
+            ("B", "x y"),
+            ("B", "é"),
+            ("C", ""),
+            ("D", ""),
+            ("E", "%zz"),
+            ("F", "%4"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
         assert_eq!(pairs, want);
     }
 
     #[test]
     fn splits_urls() {
-        assert_eq!(split_url("http://127.0.0.1:9/v2/Services?PageSize=2", "http://127.0.0.1:9"), ("/v2/Services".into(), "PageSize=2".into()));
-        assert_eq!(split_url("https://chat.twilio.com/v2/Services", "http://x"), ("/v2/Services".into(), String::new()));
+        assert_eq!(
+            split_url(
+                "http://127.0.0.1:9/v2/Services?PageSize=2",
+                "http://127.0.0.1:9"
+            ),
+            ("/v2/Services".into(), "PageSize=2".into())
+        );
+        assert_eq!(
+            split_url("https://chat.twilio.com/v2/Services", "http://x"),
+            ("/v2/Services".into(), String::new())
+        );
     }
 
     #[test]

@@ -1,0 +1,146 @@
+//! `record`: records a new scenario file from a real Twilio account (or any base URL).
+//!
+//! ```text
+//! TWILIO_ACCOUNT_SID=AC... TWILIO_AUTH_TOKEN=... \
+//!   cargo run -p conformance --bin record -- --live --operation CreateService --arg FriendlyName=demo \
+//!   --name operations/CreateService-live --out crates/conformance/scenarios/recorded/create-service.json --redact-account
+//! ```
+//!
+//! Refuses to run without `--live`: it sends real requests that can change the account.
+
+use std::process::ExitCode;
+
+use conformance::format::{Call, Mode};
+use conformance::record::{RecordConfig, record};
+use serde_json::{Map, Value};
+use twilio_rest_runtime::Credentials;
+
+const USAGE: &str = "usage: record --live --operation <OperationId> [--arg Name=Value]... [--mode send|stream] \
+[--limit N] [--name NAME] [--description TEXT] [--out FILE] [--redact-account] [--base-url URL]
+
+Credentials come from TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY + TWILIO_API_SECRET).
+Repeat --arg with the same name for an array parameter. Without --out the scenario is printed.";
+
+#[derive(Debug, Default)]
+struct Options {
+    live: bool,
+    redact_account: bool,
+    operation: Option<String>,
+    args: Map<String, Value>,
+    mode: Mode,
+    limit: Option<u64>,
+    name: Option<String>,
+    description: Option<String>,
+    out: Option<String>,
+    base_url: Option<String>,
+}
+
+fn parse(argv: Vec<String>) -> Result<Options, String> {
+    let mut o = Options::default();
+    let mut it = argv.into_iter();
+    while let Some(flag) = it.next() {
+        let mut value = |flag: &str| it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--live" => o.live = true,
+            "--redact-account" => o.redact_account = true,
+            "--operation" => o.operation = Some(value("--operation")?),
+            "--arg" => {
+                let arg = value("--arg")?;
+                let (k, v) = arg
+                    .split_once('=')
+                    .ok_or_else(|| format!("--arg {arg}: expected Name=Value"))?;
+                let v = Value::String(v.to_owned());
+                match o.args.get_mut(k) {
+                    None => {
+                        o.args.insert(k.to_owned(), v);
+                    }
+                    Some(Value::Array(items)) => items.push(v),
+                    Some(first) => *first = Value::Array(vec![first.take(), v]),
+                }
+            }
+            "--mode" => {
+                o.mode = match value("--mode")?.as_str() {
+                    "send" => Mode::Send,
+                    "stream" => Mode::Stream,
+                    other => return Err(format!("--mode {other}: expected send or stream")),
+                }
+            }
+            "--limit" => {
+                o.limit = Some(
+                    value("--limit")?
+                        .parse()
+                        .map_err(|e| format!("--limit: {e}"))?,
+                )
+            }
+            "--name" => o.name = Some(value("--name")?),
+            "--description" => o.description = Some(value("--description")?),
+            "--out" => o.out = Some(value("--out")?),
+            "--base-url" => o.base_url = Some(value("--base-url")?),
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown flag {other}\n\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+async fn run(o: Options) -> Result<(), String> {
+    if !o.live {
+        return Err(format!(
+            "refusing to record without --live: recording sends real requests to Twilio with your credentials\n\n{USAGE}"
+        ));
+    }
+    let operation = o
+        .operation
+        .ok_or_else(|| format!("--operation is required\n\n{USAGE}"))?;
+    let credentials =
+        Credentials::from_env().map_err(|e| format!("credentials from the environment: {e}"))?;
+    let name = o.name.unwrap_or_else(|| format!("recorded/{operation}"));
+    let config = RecordConfig {
+        description: o
+            .description
+            .unwrap_or_else(|| format!("{operation} recorded from a live account")),
+        name,
+        base_url: o
+            .base_url
+            .unwrap_or_else(|| twilio_chat_v2::DEFAULT_BASE_URL.to_owned()),
+        redact_account: o.redact_account,
+    };
+    let call = Call {
+        operation,
+        args: o.args,
+        mode: o.mode,
+        limit: o.limit,
+    };
+    let recording = record(credentials, &call, &config).await?;
+    let text = recording.scenario.to_json();
+    match &o.out {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| format!("{path}: {e}"))?;
+            eprintln!(
+                "wrote {path} ({} exchange(s))",
+                recording.scenario.exchanges.len()
+            );
+        }
+        None => print!("{text}"),
+    }
+    eprintln!(
+        "outcome: {}",
+        serde_json::to_string(&recording.outcome).unwrap_or_default()
+    );
+    Ok(())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let result = match parse(std::env::args().skip(1).collect()) {
+        Ok(options) => run(options).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("record: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
