@@ -28,6 +28,17 @@ use crate::request::Request;
 pub type ItemStream<T> = Pin<Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send>>;
 
 /// One page of a list operation.
+///
+/// Two body shapes are understood. Chat v2 style: `{"<key>": [...], "meta": {"page", "page_size",
+/// "first_page_url", "previous_page_url", "url", "next_page_url", "key"}}`, records under `meta.key`. API v2010
+/// style (no `meta`): `next_page_uri`, `first_page_uri`, `previous_page_uri`, `uri`, `page` and `page_size` at
+/// the top level, relative URIs resolved against the client's base URL, records under
+/// [`Request::page_key`](crate::Request::page_key) or else the only array-valued property.
+///
+/// Following a page ([`Client::next_page`](crate::Client::next_page), [`Client::stream`](crate::Client::stream))
+/// requires the link to share the client's scheme, host and port; Twilio's default host is mapped to the
+/// client's region/edge host first. Other links, and links to an already fetched page, give an
+/// [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) error and nothing is sent.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     /// The records of this page, in server order.

@@ -36,6 +36,28 @@ pub(crate) enum Body {
 }
 
 /// Ordered `(key, value)` pairs for a query string or form body. Repeated keys are allowed and kept in order.
+///
+/// Encoding rules (the same for query strings and form bodies): only parameters that were pushed are sent, in
+/// push order; arrays repeat their key (`Permission=a&Permission=b`, never commas or brackets); booleans are
+/// `true`/`false`; date-times are converted to UTC and written `YYYY-MM-DDTHH:MM:SSZ` (fractional seconds only
+/// when non-zero); keys are sent verbatim (dotted keys such as `Notifications.NewMessage.Enabled` stay dotted).
+/// Everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is percent-encoded with upper-case
+/// hex, so a space is `%20` and never `+` (a literal `+` is `%2B`): the one form every server decodes the same way
+/// in both query strings and bodies.
+///
+/// ```
+/// use twilio_rest_runtime::Params;
+///
+/// let mut p = Params::new();
+/// p.push("FriendlyName", "General chat");
+/// p.push_each("Permission", ["sendMessage", "leaveChannel"]);
+/// p.push("Notifications.NewMessage.Enabled", true);
+/// p.push_opt::<&str>("Attributes", None);
+/// assert_eq!(
+///     p.encode(),
+///     "FriendlyName=General%20chat&Permission=sendMessage&Permission=leaveChannel&Notifications.NewMessage.Enabled=true"
+/// );
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params {
     pairs: Vec<(Cow<'static, str>, String)>,
@@ -174,7 +196,7 @@ impl Params {
     }
 
     /// The `application/x-www-form-urlencoded` text: `k=v` pairs joined by `&`, percent-encoded as described
-    /// in the [module docs](self) (space is `%20`).
+    /// on [`Params`] (space is `%20`).
     pub fn encode(&self) -> String {
         let mut out = String::new();
         for (i, (k, v)) in self.pairs.iter().enumerate() {
@@ -337,7 +359,7 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
         assert_eq!(d.to_param(), "2021-12-31");
         let s = String::from("x");
-        assert_eq!((&s).to_param(), "x");
+        assert_eq!(<&String as ParamValue>::to_param(&&s), "x");
         assert_eq!(1.5_f64.to_param(), "1.5");
     }
 

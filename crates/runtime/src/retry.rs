@@ -25,6 +25,22 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::Method;
 
 /// Retry settings of a client. `Default` is [`RetryPolicy::new`].
+///
+/// What is retried:
+/// - responses `429 Too Many Requests` and `503 Service Unavailable`;
+/// - connection failures (nothing reached the server: DNS, refused, TLS handshake).
+///
+/// What is never retried: timeouts (the request may have been processed, and the timeout is the caller's bound
+/// on waiting), other statuses, decode errors. Only idempotent methods (`GET`, `HEAD`, `OPTIONS`, `PUT`,
+/// `DELETE`) are retried unless [`RetryPolicy::retry_non_idempotent`] or
+/// [`RequestOptions::retry_non_idempotent`](crate::RequestOptions::retry_non_idempotent) allows `POST` and
+/// `PATCH` too: a repeated `POST` could create a second message.
+///
+/// The wait after attempt `n` is the server's `Retry-After` (delta-seconds or HTTP date) when present, otherwise
+/// "full jitter" exponential backoff: a uniformly random duration in
+/// `[0, min(max_backoff, initial_backoff * 2^(n-1))]`. When `Retry-After` asks for more than
+/// [`RetryPolicy::max_retry_after`], the client stops and returns the error instead of waiting. Waits go through
+/// the client's [`Sleeper`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub(crate) max_attempts: u32,
