@@ -99,7 +99,8 @@ impl Client {
         self.inner.credentials.account_sid()
     }
 
-    /// Sends `req` and decodes a 2xx JSON body into `T`.
+    /// Sends `req` and decodes a 2xx JSON body into `T`. An empty body decodes as JSON `null` (so `()` and
+    /// `Option<_>` accept a `204 No Content`).
     ///
     /// Non-2xx responses become [`ErrorKind::Api`](crate::ErrorKind::Api) errors; a body that does not decode becomes an
     /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) error naming the operation and the JSON path that failed.
@@ -672,7 +673,7 @@ pub(crate) fn rewrite_host(host: &str, edge: Option<&str>, region: Option<&str>)
     let (Some(product), true) = (pieces.first(), pieces.len() >= 3) else {
         return host.to_owned();
     };
-    let suffix = pieces[pieces.len() - 2..].join(".");
+    let suffix = pieces.get(pieces.len() - 2..).unwrap_or_default().join(".");
     let (current_edge, current_region) = match pieces.len() {
         4 => (None, pieces.get(1).copied()),
         5 => (pieces.get(1).copied(), pieces.get(2).copied()),
@@ -738,6 +739,12 @@ fn millis(d: Duration) -> u64 {
 
 /// Decodes JSON, naming the path that failed; trailing data is an error too.
 pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Error> {
+    // An empty body (such as `204 No Content`) reads as JSON `null`, so `()` and `Option<T>` accept it.
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -943,5 +950,9 @@ mod tests {
         );
         let err = decode::<S>("FetchX", br#"{"inner": []} x"#).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Decode);
+        decode::<()>("DeleteX", b"").unwrap();
+        assert_eq!(decode::<Option<u32>>("X", b" \n").unwrap(), None);
+        let err = decode::<S>("FetchX", b"").unwrap_err();
+        assert_eq!(err.decode_path(), Some("."));
     }
 }

@@ -94,3 +94,8 @@ pub use observe::{Exchange, Observer};
 pub use page::{ItemStream, Page, PageMeta};
 pub use request::{ParamValue, Params, Request, RequestOptions, encode_path_segment};
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
+
+/// Compiles and runs the README examples as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -133,7 +133,7 @@ impl RetryPolicy {
         if nanos == 0 {
             return Duration::ZERO;
         }
-        Duration::from_nanos(random_u64() % (nanos + 1).max(1))
+        Duration::from_nanos(random_u64() % nanos.saturating_add(1))
     }
 }
 
