@@ -282,7 +282,11 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
     let arg_inits = args.iter().map(|p| {
         let name = ident(&p.name);
         let value = arg_convert(&p.ty, quote!(#name));
-        if value.to_string() == name.to_string() { quote!(#name,) } else { quote!(#name: #value,) }
+        if value.to_string() == name.to_string() {
+            quote!(#name,)
+        } else {
+            quote!(#name: #value,)
+        }
     });
     let optional_inits = op.params.iter().filter(|p| !p.required).map(|p| {
         let name = ident(&p.name);

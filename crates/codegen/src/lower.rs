@@ -20,9 +20,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Parses `spec_json` and lowers it into the IR.
 pub fn lower(spec_json: &str) -> Result<Api, Error> {
-    let raw: serde_json::Value = serde_json::from_str(spec_json)
+    // Syntax first, so a JSON error is reported as such; then the structure, straight from the text so that maps
+    // keep the description's order (serde_json::Value would sort keys).
+    serde_json::from_str::<serde_json::Value>(spec_json)
         .map_err(|e| Error::new(None, "", format!("invalid JSON: {e}")))?;
-    let spec: OpenAPI = serde_json::from_value(raw)
+    let spec: OpenAPI = serde_json::from_str(spec_json)
         .map_err(|e| Error::new(None, "", format!("not an OpenAPI 3.0 description: {e}")))?;
     let mut lowerer = Lowerer::new(&spec)?;
     lowerer.lower_components()?;

@@ -6,12 +6,12 @@
 #[serde(default)]
 #[non_exhaustive]
 pub struct Binding {
+    /// Twilio-assigned identifier of this push binding.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this push binding.
     pub account_sid: ::std::option::Option<::std::string::String>,
-    /// The `binding_type` field.
-    pub binding_type: ::std::option::Option<BindingBindingType>,
-    /// Identifier of the push credential used to deliver notifications through this push binding.
-    pub credential_sid: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this push binding is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
     /// Moment this push binding was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -26,20 +26,20 @@ pub struct Binding {
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Identity string of the chat user this push binding concerns, as issued in your access tokens.
     pub identity: ::std::option::Option<::std::string::String>,
-    /// API address of the user this binding belongs to.
-    ///
-    /// Free-form JSON (the description gives no schema).
-    pub links: ::std::option::Option<::serde_json::Value>,
+    /// Identifier of the push credential used to deliver notifications through this push binding.
+    pub credential_sid: ::std::option::Option<::std::string::String>,
+    /// The `binding_type` field.
+    pub binding_type: ::std::option::Option<BindingBindingType>,
     /// Notification categories delivered through this push binding.
     pub message_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Chat service SID (starting with IS) this push binding is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this push binding.
-    pub sid: ::std::option::Option<::std::string::String>,
     /// API address at which this push binding can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
+    /// API address of the user this binding belongs to.
+    ///
+    /// Free-form JSON (the description gives no schema).
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 /// Push technology of a binding: Apple (`apn`), Google Cloud Messaging (`gcm`) or Firebase (`fcm`).
 ///
@@ -130,12 +130,21 @@ pub struct BindingPage {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Channel {
+    /// Twilio-assigned identifier of this channel.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this channel.
     pub account_sid: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this channel is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
+    /// Display label chosen for this channel; need not be unique.
+    pub friendly_name: ::std::option::Option<::std::string::String>,
+    /// Optional application-chosen name, unique within the service, usable instead of the SID in URLs.
+    pub unique_name: ::std::option::Option<::std::string::String>,
     /// Application-defined metadata for this channel, encoded as JSON text (an empty object when never set).
     pub attributes: ::std::option::Option<::std::string::String>,
-    /// Identity of the user who opened the channel, or `system` when it was created through the REST API.
-    pub created_by: ::std::option::Option<::std::string::String>,
+    /// The `type` field.
+    #[serde(rename = "type")]
+    pub type_: ::std::option::Option<ChannelChannelType>,
     /// Moment this channel was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -146,29 +155,20 @@ pub struct Channel {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Display label chosen for this channel; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
-    /// Related collections of the channel (members, messages, invites, webhooks) and, when present, its newest message, as API addresses.
-    ///
-    /// Free-form JSON (the description gives no schema).
-    pub links: ::std::option::Option<::serde_json::Value>,
+    /// Identity of the user who opened the channel, or `system` when it was created through the REST API.
+    pub created_by: ::std::option::Option<::std::string::String>,
     /// How many members the channel currently has.
     pub members_count: ::std::option::Option<i64>,
     /// Running total of messages in the channel.
     pub messages_count: ::std::option::Option<i64>,
-    /// Chat service SID (starting with IS) this channel is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this channel.
-    pub sid: ::std::option::Option<::std::string::String>,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub type_: ::std::option::Option<ChannelChannelType>,
-    /// Optional application-chosen name, unique within the service, usable instead of the SID in URLs.
-    pub unique_name: ::std::option::Option<::std::string::String>,
     /// API address at which this channel can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
+    /// Related collections of the channel (members, messages, invites, webhooks) and, when present, its newest message, as API addresses.
+    ///
+    /// Free-form JSON (the description gives no schema).
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl Channel {
     /// Parses [`Channel::attributes`] (a JSON document in a string) into `T`; `None` when the field is absent.
@@ -263,10 +263,21 @@ pub struct ChannelPage {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelWebhook {
+    /// Twilio-assigned identifier of this channel webhook.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this channel webhook.
     pub account_sid: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this channel webhook is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
     /// Channel SID under which this channel webhook is stored.
     pub channel_sid: ::std::option::Option<::std::string::String>,
+    /// Kind of hook: `webhook`, `trigger` or `studio`.
+    #[serde(rename = "type")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    /// API address at which this channel webhook can be fetched again.
+    ///
+    /// An absolute URL.
+    pub url: ::std::option::Option<::std::string::String>,
     /// Settings object of the hook: target `url` and `method`, event `filters`, trigger words, Studio `flow_sid` and `retry_count`.
     ///
     /// Free-form JSON (the description gives no schema).
@@ -281,17 +292,6 @@ pub struct ChannelWebhook {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Chat service SID (starting with IS) this channel webhook is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this channel webhook.
-    pub sid: ::std::option::Option<::std::string::String>,
-    /// Kind of hook: `webhook`, `trigger` or `studio`.
-    #[serde(rename = "type")]
-    pub type_: ::std::option::Option<::std::string::String>,
-    /// API address at which this channel webhook can be fetched again.
-    ///
-    /// An absolute URL.
-    pub url: ::std::option::Option<::std::string::String>,
 }
 /// Value of the X-Twilio-Webhook-Enabled header on channel requests: `true` lets service webhooks fire for this request, `false` suppresses them.
 ///
@@ -432,10 +432,10 @@ impl<'de> ::serde::Deserialize<'de> for ChannelWebhookMethod {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChannelWebhookPage {
-    /// The `meta` field.
-    pub meta: ::std::option::Option<PageMeta>,
     /// The channel webhooks on this page.
     pub webhooks: ::std::option::Option<::std::vec::Vec<ChannelWebhook>>,
+    /// The `meta` field.
+    pub meta: ::std::option::Option<PageMeta>,
 }
 /// Kind of channel webhook: plain `webhook`, word `trigger`, or `studio` flow.
 ///
@@ -514,8 +514,17 @@ impl<'de> ::serde::Deserialize<'de> for ChannelWebhookType {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Credential {
+    /// Twilio-assigned identifier of this push credential.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this push credential.
     pub account_sid: ::std::option::Option<::std::string::String>,
+    /// Display label chosen for this push credential; need not be unique.
+    pub friendly_name: ::std::option::Option<::std::string::String>,
+    /// The `type` field.
+    #[serde(rename = "type")]
+    pub type_: ::std::option::Option<CredentialPushService>,
+    /// For APNs: whether notifications go to the sandbox gateway instead of production (reported as text).
+    pub sandbox: ::std::option::Option<::std::string::String>,
     /// Moment this push credential was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -526,15 +535,6 @@ pub struct Credential {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Display label chosen for this push credential; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
-    /// For APNs: whether notifications go to the sandbox gateway instead of production (reported as text).
-    pub sandbox: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this push credential.
-    pub sid: ::std::option::Option<::std::string::String>,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub type_: ::std::option::Option<CredentialPushService>,
     /// API address at which this push credential can be fetched again.
     ///
     /// An absolute URL.
@@ -629,12 +629,16 @@ impl<'de> ::serde::Deserialize<'de> for CredentialPushService {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Invite {
+    /// Twilio-assigned identifier of this invite.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this invite.
     pub account_sid: ::std::option::Option<::std::string::String>,
     /// Channel SID under which this invite is stored.
     pub channel_sid: ::std::option::Option<::std::string::String>,
-    /// Who issued the invitation, as an identity string.
-    pub created_by: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this invite is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
+    /// Identity string of the chat user this invite concerns, as issued in your access tokens.
+    pub identity: ::std::option::Option<::std::string::String>,
     /// Moment this invite was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -645,14 +649,10 @@ pub struct Invite {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Identity string of the chat user this invite concerns, as issued in your access tokens.
-    pub identity: ::std::option::Option<::std::string::String>,
     /// Identifier of the channel role the invited user will receive on joining.
     pub role_sid: ::std::option::Option<::std::string::String>,
-    /// Chat service SID (starting with IS) this invite is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this invite.
-    pub sid: ::std::option::Option<::std::string::String>,
+    /// Who issued the invitation, as an identity string.
+    pub created_by: ::std::option::Option<::std::string::String>,
     /// API address at which this invite can be fetched again.
     ///
     /// An absolute URL.
@@ -677,12 +677,16 @@ pub struct InvitePage {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Member {
+    /// Twilio-assigned identifier of this member.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this member.
     pub account_sid: ::std::option::Option<::std::string::String>,
-    /// Application-defined metadata for this member, encoded as JSON text (an empty object when never set).
-    pub attributes: ::std::option::Option<::std::string::String>,
     /// Channel SID under which this member is stored.
     pub channel_sid: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this member is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
+    /// Identity string of the chat user this member concerns, as issued in your access tokens.
+    pub identity: ::std::option::Option<::std::string::String>,
     /// Moment this member was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -693,8 +697,8 @@ pub struct Member {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Identity string of the chat user this member concerns, as issued in your access tokens.
-    pub identity: ::std::option::Option<::std::string::String>,
+    /// Identifier of the channel role held by this member.
+    pub role_sid: ::std::option::Option<::std::string::String>,
     /// Read horizon: highest message index acknowledged as read in this channel; null before any read report.
     pub last_consumed_message_index: ::std::option::Option<i64>,
     /// When this member last reported reading messages in the channel.
@@ -704,16 +708,12 @@ pub struct Member {
     pub last_consumption_timestamp: ::std::option::Option<
         ::chrono::DateTime<::chrono::Utc>,
     >,
-    /// Identifier of the channel role held by this member.
-    pub role_sid: ::std::option::Option<::std::string::String>,
-    /// Chat service SID (starting with IS) this member is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this member.
-    pub sid: ::std::option::Option<::std::string::String>,
     /// API address at which this member can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
+    /// Application-defined metadata for this member, encoded as JSON text (an empty object when never set).
+    pub attributes: ::std::option::Option<::std::string::String>,
 }
 impl Member {
     /// Parses [`Member::attributes`] (a JSON document in a string) into `T`; `None` when the field is absent.
@@ -808,12 +808,16 @@ impl<'de> ::serde::Deserialize<'de> for MemberWebhookEnabledType {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Message {
+    /// Twilio-assigned identifier of this message.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this message.
     pub account_sid: ::std::option::Option<::std::string::String>,
     /// Application-defined metadata for this message, encoded as JSON text (an empty object when never set).
     pub attributes: ::std::option::Option<::std::string::String>,
-    /// What the message says; structured data may be sent as serialized text.
-    pub body: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this message is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
+    /// Channel SID the message was posted into (equal to `channel_sid`).
+    pub to: ::std::option::Option<::std::string::String>,
     /// Channel SID under which this message is stored.
     pub channel_sid: ::std::option::Option<::std::string::String>,
     /// Moment this message was created, as an ISO 8601 UTC timestamp.
@@ -826,31 +830,27 @@ pub struct Message {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Identity of the author; messages posted by the REST API without an author show `system`.
-    pub from: ::std::option::Option<::std::string::String>,
-    /// Position of the message in its channel. Indices increase with arrival order but may have gaps.
-    pub index: ::std::option::Option<i64>,
     /// Identity behind the latest edit of the message; null when it was never edited.
     pub last_updated_by: ::std::option::Option<::std::string::String>,
+    /// Becomes true after any edit to the original message.
+    pub was_edited: ::std::option::Option<bool>,
+    /// Identity of the author; messages posted by the REST API without an author show `system`.
+    pub from: ::std::option::Option<::std::string::String>,
+    /// What the message says; structured data may be sent as serialized text.
+    pub body: ::std::option::Option<::std::string::String>,
+    /// Position of the message in its channel. Indices increase with arrival order but may have gaps.
+    pub index: ::std::option::Option<i64>,
+    /// `text` for plain messages, `media` when a file is attached.
+    #[serde(rename = "type")]
+    pub type_: ::std::option::Option<::std::string::String>,
     /// For media messages, an object with the media `sid`, `size` in bytes, `content_type` and `filename`; null for text messages.
     ///
     /// Free-form JSON (the description gives no schema).
     pub media: ::std::option::Option<::serde_json::Value>,
-    /// Chat service SID (starting with IS) this message is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this message.
-    pub sid: ::std::option::Option<::std::string::String>,
-    /// Channel SID the message was posted into (equal to `channel_sid`).
-    pub to: ::std::option::Option<::std::string::String>,
-    /// `text` for plain messages, `media` when a file is attached.
-    #[serde(rename = "type")]
-    pub type_: ::std::option::Option<::std::string::String>,
     /// API address at which this message can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
-    /// Becomes true after any edit to the original message.
-    pub was_edited: ::std::option::Option<bool>,
 }
 impl Message {
     /// Parses [`Message::attributes`] (a JSON document in a string) into `T`; `None` when the field is absent.
@@ -1011,20 +1011,14 @@ impl<'de> ::serde::Deserialize<'de> for MessageWebhookEnabledType {
 #[serde(default)]
 #[non_exhaustive]
 pub struct PageMeta {
-    /// Address of the first page of the same listing.
-    ///
-    /// An absolute URL.
-    pub first_page_url: ::std::option::Option<::std::string::String>,
-    /// Name of the member of the response object that holds the records.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Address of the page after this one; null on the last page.
-    ///
-    /// An absolute URL.
-    pub next_page_url: ::std::option::Option<::std::string::String>,
     /// Zero-based number of this page.
     pub page: ::std::option::Option<i64>,
     /// Largest number of records this page may hold.
     pub page_size: ::std::option::Option<i64>,
+    /// Address of the first page of the same listing.
+    ///
+    /// An absolute URL.
+    pub first_page_url: ::std::option::Option<::std::string::String>,
     /// Address of the page before this one; null on the first page.
     ///
     /// An absolute URL.
@@ -1033,6 +1027,12 @@ pub struct PageMeta {
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
+    /// Address of the page after this one; null on the last page.
+    ///
+    /// An absolute URL.
+    pub next_page_url: ::std::option::Option<::std::string::String>,
+    /// Name of the member of the response object that holds the records.
+    pub key: ::std::option::Option<::std::string::String>,
 }
 /// A named set of permissions, scoped either to a whole service (deployment) or to channels.
 ///
@@ -1041,8 +1041,19 @@ pub struct PageMeta {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Role {
+    /// Twilio-assigned identifier of this role.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this role.
     pub account_sid: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this role is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
+    /// Display label chosen for this role; need not be unique.
+    pub friendly_name: ::std::option::Option<::std::string::String>,
+    /// The `type` field.
+    #[serde(rename = "type")]
+    pub type_: ::std::option::Option<RoleRoleType>,
+    /// Permission names granted by this role.
+    pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Moment this role was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -1053,17 +1064,6 @@ pub struct Role {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Display label chosen for this role; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
-    /// Permission names granted by this role.
-    pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Chat service SID (starting with IS) this role is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this role.
-    pub sid: ::std::option::Option<::std::string::String>,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub type_: ::std::option::Option<RoleRoleType>,
     /// API address at which this role can be fetched again.
     ///
     /// An absolute URL.
@@ -1076,10 +1076,10 @@ pub struct Role {
 #[serde(default)]
 #[non_exhaustive]
 pub struct RolePage {
-    /// The `meta` field.
-    pub meta: ::std::option::Option<PageMeta>,
     /// The roles on this page.
     pub roles: ::std::option::Option<::std::vec::Vec<Role>>,
+    /// The `meta` field.
+    pub meta: ::std::option::Option<PageMeta>,
 }
 /// Scope of a role: `channel` roles apply inside channels, `deployment` roles to the whole service.
 ///
@@ -1154,10 +1154,12 @@ impl<'de> ::serde::Deserialize<'de> for RoleRoleType {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Service {
+    /// Twilio-assigned identifier of this Chat service.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this Chat service.
     pub account_sid: ::std::option::Option<::std::string::String>,
-    /// Deprecated: seconds between batched read reports sent by client SDKs.
-    pub consumption_report_interval: ::std::option::Option<i64>,
+    /// Display label chosen for this Chat service; need not be unique.
+    pub friendly_name: ::std::option::Option<::std::string::String>,
     /// Moment this Chat service was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -1168,54 +1170,52 @@ pub struct Service {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Channel-level role given to the user who creates a new channel.
-    pub default_channel_creator_role_sid: ::std::option::Option<::std::string::String>,
-    /// Channel-level role given to users when they join a channel of this service.
-    pub default_channel_role_sid: ::std::option::Option<::std::string::String>,
     /// Service-level role given to users when they join this service.
     pub default_service_role_sid: ::std::option::Option<::std::string::String>,
-    /// Display label chosen for this Chat service; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
+    /// Channel-level role given to users when they join a channel of this service.
+    pub default_channel_role_sid: ::std::option::Option<::std::string::String>,
+    /// Channel-level role given to the user who creates a new channel.
+    pub default_channel_creator_role_sid: ::std::option::Option<::std::string::String>,
+    /// True when read tracking (the consumption horizon) is switched on for this service.
+    pub read_status_enabled: ::std::option::Option<bool>,
+    /// True when online/offline reachability reporting is switched on for this service.
+    pub reachability_enabled: ::std::option::Option<bool>,
+    /// Seconds after a typing-started signal before clients stop showing the typing indicator on their own.
+    pub typing_indicator_timeout: ::std::option::Option<i64>,
+    /// Deprecated: seconds between batched read reports sent by client SDKs.
+    pub consumption_report_interval: ::std::option::Option<i64>,
     /// Service limits object, with `channel_members` (members allowed per channel) and `user_channels` (channels a user may join).
     ///
     /// Free-form JSON (the description gives no schema).
     pub limits: ::std::option::Option<::serde_json::Value>,
-    /// API addresses of the channels, users, roles and bindings of this service.
-    ///
-    /// Free-form JSON (the description gives no schema).
-    pub links: ::std::option::Option<::serde_json::Value>,
-    /// Media settings of the service, such as the upload size limit in megabytes and the placeholder text for media-only messages.
-    ///
-    /// Free-form JSON (the description gives no schema).
-    pub media: ::std::option::Option<::serde_json::Value>,
+    /// Address called before an event is applied, letting your server veto or change it.
+    pub pre_webhook_url: ::std::option::Option<::std::string::String>,
+    /// Address called after an event has been applied.
+    pub post_webhook_url: ::std::option::Option<::std::string::String>,
+    /// HTTP verb used when calling the pre- and post-event webhook addresses.
+    pub webhook_method: ::std::option::Option<::std::string::String>,
+    /// Names of the events that trigger the service-level webhooks.
+    pub webhook_filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// How many extra attempts are made when the pre-event webhook times out or answers 429, 503 or 504.
+    pub pre_webhook_retry_count: ::std::option::Option<i64>,
+    /// How many extra attempts are made when the post-event webhook times out or answers 429, 503 or 504.
+    pub post_webhook_retry_count: ::std::option::Option<i64>,
     /// Push notification settings of the service, grouped per event (new message, added to, removed from and invited to a channel).
     ///
     /// Free-form JSON (the description gives no schema).
     pub notifications: ::std::option::Option<::serde_json::Value>,
-    /// How many extra attempts are made when the post-event webhook times out or answers 429, 503 or 504.
-    pub post_webhook_retry_count: ::std::option::Option<i64>,
-    /// Address called after an event has been applied.
-    pub post_webhook_url: ::std::option::Option<::std::string::String>,
-    /// How many extra attempts are made when the pre-event webhook times out or answers 429, 503 or 504.
-    pub pre_webhook_retry_count: ::std::option::Option<i64>,
-    /// Address called before an event is applied, letting your server veto or change it.
-    pub pre_webhook_url: ::std::option::Option<::std::string::String>,
-    /// True when online/offline reachability reporting is switched on for this service.
-    pub reachability_enabled: ::std::option::Option<bool>,
-    /// True when read tracking (the consumption horizon) is switched on for this service.
-    pub read_status_enabled: ::std::option::Option<bool>,
-    /// Twilio-assigned identifier of this Chat service.
-    pub sid: ::std::option::Option<::std::string::String>,
-    /// Seconds after a typing-started signal before clients stop showing the typing indicator on their own.
-    pub typing_indicator_timeout: ::std::option::Option<i64>,
+    /// Media settings of the service, such as the upload size limit in megabytes and the placeholder text for media-only messages.
+    ///
+    /// Free-form JSON (the description gives no schema).
+    pub media: ::std::option::Option<::serde_json::Value>,
     /// API address at which this Chat service can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
-    /// Names of the events that trigger the service-level webhooks.
-    pub webhook_filters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// HTTP verb used when calling the pre- and post-event webhook addresses.
-    pub webhook_method: ::std::option::Option<::std::string::String>,
+    /// API addresses of the channels, users, roles and bindings of this service.
+    ///
+    /// Free-form JSON (the description gives no schema).
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 /// One page of Chat services, with its paging block.
 ///
@@ -1224,10 +1224,10 @@ pub struct Service {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ServicePage {
-    /// The `meta` field.
-    pub meta: ::std::option::Option<PageMeta>,
     /// The Chat services on this page.
     pub services: ::std::option::Option<::std::vec::Vec<Service>>,
+    /// The `meta` field.
+    pub meta: ::std::option::Option<PageMeta>,
 }
 /// Error body Twilio sends with 4xx and 5xx answers.
 ///
@@ -1238,10 +1238,6 @@ pub struct ServicePage {
 pub struct TwilioError {
     /// Twilio error code; see the error dictionary at `more_info`.
     pub code: i64,
-    /// Extra machine-readable context, when Twilio provides any.
-    ///
-    /// Free-form JSON (the description gives no schema).
-    pub details: ::std::option::Option<::serde_json::Value>,
     /// Human-readable explanation of the failure.
     pub message: ::std::string::String,
     /// Link to the documentation page of the error code.
@@ -1250,6 +1246,10 @@ pub struct TwilioError {
     pub more_info: ::std::option::Option<::std::string::String>,
     /// HTTP status code of the answer, repeated in the body.
     pub status: i64,
+    /// Extra machine-readable context, when Twilio provides any.
+    ///
+    /// Free-form JSON (the description gives no schema).
+    pub details: ::std::option::Option<::serde_json::Value>,
 }
 /// HTTP verb for the pre- and post-event webhooks.
 ///
@@ -1324,10 +1324,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateServiceWebhookMethod {
 #[serde(default)]
 #[non_exhaustive]
 pub struct User {
+    /// Twilio-assigned identifier of this user.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this user.
     pub account_sid: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this user is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
     /// Application-defined metadata for this user, encoded as JSON text (an empty object when never set).
     pub attributes: ::std::option::Option<::std::string::String>,
+    /// Display label chosen for this user; need not be unique.
+    pub friendly_name: ::std::option::Option<::std::string::String>,
+    /// Identifier of the service-level role held by this user.
+    pub role_sid: ::std::option::Option<::std::string::String>,
+    /// Identity string that names this user inside the service; it matches the identity in access tokens.
+    pub identity: ::std::option::Option<::std::string::String>,
+    /// Whether the user currently has a live client connection. Only set when reachability is enabled and the user was fetched individually.
+    pub is_online: ::std::option::Option<bool>,
+    /// Whether at least one push registration that might still work exists for the user. Only set when reachability is enabled.
+    pub is_notifiable: ::std::option::Option<bool>,
     /// Moment this user was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -1338,26 +1352,12 @@ pub struct User {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Display label chosen for this user; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
-    /// Identity string that names this user inside the service; it matches the identity in access tokens.
-    pub identity: ::std::option::Option<::std::string::String>,
-    /// Whether at least one push registration that might still work exists for the user. Only set when reachability is enabled.
-    pub is_notifiable: ::std::option::Option<bool>,
-    /// Whether the user currently has a live client connection. Only set when reachability is enabled and the user was fetched individually.
-    pub is_online: ::std::option::Option<bool>,
     /// Count of channel memberships currently held by this user.
     pub joined_channels_count: ::std::option::Option<i64>,
     /// API addresses of the channels and bindings of this user.
     ///
     /// Free-form JSON (the description gives no schema).
     pub links: ::std::option::Option<::serde_json::Value>,
-    /// Identifier of the service-level role held by this user.
-    pub role_sid: ::std::option::Option<::std::string::String>,
-    /// Chat service SID (starting with IS) this user is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this user.
-    pub sid: ::std::option::Option<::std::string::String>,
     /// API address at which this user can be fetched again.
     ///
     /// An absolute URL.
@@ -1378,12 +1378,12 @@ impl User {
 #[serde(default)]
 #[non_exhaustive]
 pub struct UserBinding {
+    /// Twilio-assigned identifier of this user binding.
+    pub sid: ::std::option::Option<::std::string::String>,
     /// Account SID (starting with AC) owning this user binding.
     pub account_sid: ::std::option::Option<::std::string::String>,
-    /// The `binding_type` field.
-    pub binding_type: ::std::option::Option<UserBindingBindingType>,
-    /// Identifier of the push credential used to deliver notifications through this user binding.
-    pub credential_sid: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this user binding is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
     /// Moment this user binding was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -1398,18 +1398,18 @@ pub struct UserBinding {
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Identity string of the chat user this user binding concerns, as issued in your access tokens.
     pub identity: ::std::option::Option<::std::string::String>,
+    /// Identifier of the user that owns this binding.
+    pub user_sid: ::std::option::Option<::std::string::String>,
+    /// Identifier of the push credential used to deliver notifications through this user binding.
+    pub credential_sid: ::std::option::Option<::std::string::String>,
+    /// The `binding_type` field.
+    pub binding_type: ::std::option::Option<UserBindingBindingType>,
     /// Notification categories delivered through this user binding.
     pub message_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Chat service SID (starting with IS) this user binding is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// Twilio-assigned identifier of this user binding.
-    pub sid: ::std::option::Option<::std::string::String>,
     /// API address at which this user binding can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
-    /// Identifier of the user that owns this binding.
-    pub user_sid: ::std::option::Option<::std::string::String>,
 }
 /// Push technology of a user's binding: `apn`, `gcm` or `fcm`.
 ///
@@ -1502,30 +1502,30 @@ pub struct UserBindingPage {
 pub struct UserChannel {
     /// Account SID (starting with AC) owning this user channel.
     pub account_sid: ::std::option::Option<::std::string::String>,
+    /// Chat service SID (starting with IS) this user channel is part of.
+    pub service_sid: ::std::option::Option<::std::string::String>,
     /// Identifier of the channel this entry describes.
     pub channel_sid: ::std::option::Option<::std::string::String>,
+    /// Identifier of the user whose view of the channel this is.
+    pub user_sid: ::std::option::Option<::std::string::String>,
+    /// Member SID standing for this user inside the channel.
+    pub member_sid: ::std::option::Option<::std::string::String>,
+    /// The `status` field.
+    pub status: ::std::option::Option<UserChannelChannelStatus>,
     /// Read horizon: highest message index acknowledged as read in this channel; null before any read report.
     pub last_consumed_message_index: ::std::option::Option<i64>,
+    /// Messages in the channel the user has not yet marked as read. Reading a message on a device does not update this by itself.
+    pub unread_messages_count: ::std::option::Option<i64>,
     /// API addresses of the channel, its member record and its messages.
     ///
     /// Free-form JSON (the description gives no schema).
     pub links: ::std::option::Option<::serde_json::Value>,
-    /// Member SID standing for this user inside the channel.
-    pub member_sid: ::std::option::Option<::std::string::String>,
-    /// The `notification_level` field.
-    pub notification_level: ::std::option::Option<UserChannelNotificationLevel>,
-    /// Chat service SID (starting with IS) this user channel is part of.
-    pub service_sid: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
-    pub status: ::std::option::Option<UserChannelChannelStatus>,
-    /// Messages in the channel the user has not yet marked as read. Reading a message on a device does not update this by itself.
-    pub unread_messages_count: ::std::option::Option<i64>,
     /// API address at which this user channel can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
-    /// Identifier of the user whose view of the channel this is.
-    pub user_sid: ::std::option::Option<::std::string::String>,
+    /// The `notification_level` field.
+    pub notification_level: ::std::option::Option<UserChannelNotificationLevel>,
 }
 /// Membership states between users and channels (`joined`, `invited`, `notParticipating`).
 ///
@@ -1748,10 +1748,10 @@ impl<'de> ::serde::Deserialize<'de> for UserChannelWebhookEnabledType {
 #[serde(default)]
 #[non_exhaustive]
 pub struct UserPage {
-    /// The `meta` field.
-    pub meta: ::std::option::Option<PageMeta>,
     /// The users on this page.
     pub users: ::std::option::Option<::std::vec::Vec<User>>,
+    /// The `meta` field.
+    pub meta: ::std::option::Option<PageMeta>,
 }
 /// Value of the X-Twilio-Webhook-Enabled header on user requests (`true` or `false`).
 ///

@@ -104,11 +104,11 @@ impl CredentialList {
         CreateCredential {
             client: self.client.clone(),
             type_,
-            api_key: ::std::option::Option::None,
-            certificate: ::std::option::Option::None,
             friendly_name: ::std::option::Option::None,
+            certificate: ::std::option::Option::None,
             private_key: ::std::option::Option::None,
             sandbox: ::std::option::Option::None,
+            api_key: ::std::option::Option::None,
             secret: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
@@ -142,11 +142,11 @@ impl CredentialContext {
         UpdateCredential {
             client: self.client.clone(),
             sid: self.sid.clone(),
-            api_key: ::std::option::Option::None,
-            certificate: ::std::option::Option::None,
             friendly_name: ::std::option::Option::None,
+            certificate: ::std::option::Option::None,
             private_key: ::std::option::Option::None,
             sandbox: ::std::option::Option::None,
+            api_key: ::std::option::Option::None,
             secret: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
@@ -276,24 +276,24 @@ impl ::std::future::IntoFuture for ListCredential {
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateCredential {
     client: ::twilio_rest_runtime::Client,
-    api_key: ::std::option::Option<::std::string::String>,
-    certificate: ::std::option::Option<::std::string::String>,
+    type_: ::twilio_chat_v2_models::CredentialPushService,
     friendly_name: ::std::option::Option<::std::string::String>,
+    certificate: ::std::option::Option<::std::string::String>,
     private_key: ::std::option::Option<::std::string::String>,
     sandbox: ::std::option::Option<bool>,
+    api_key: ::std::option::Option<::std::string::String>,
     secret: ::std::option::Option<::std::string::String>,
-    type_: ::twilio_chat_v2_models::CredentialPushService,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl CreateCredential {
-    /// GCM only: the server API key of your Google project.
+    /// Display label for the push credential; need not be unique.
     ///
-    /// Sent as the `ApiKey` form field.
-    pub fn api_key(
+    /// Sent as the `FriendlyName` form field.
+    pub fn friendly_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.api_key = ::std::option::Option::Some(value.into());
+        self.friendly_name = ::std::option::Option::Some(value.into());
         self
     }
     /// APNs only: the client certificate in PEM form.
@@ -304,16 +304,6 @@ impl CreateCredential {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.certificate = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Display label for the push credential; need not be unique.
-    ///
-    /// Sent as the `FriendlyName` form field.
-    pub fn friendly_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.friendly_name = ::std::option::Option::Some(value.into());
         self
     }
     /// APNs only: the private key matching the certificate, in PEM form.
@@ -331,6 +321,16 @@ impl CreateCredential {
     /// Sent as the `Sandbox` form field.
     pub fn sandbox(mut self, value: bool) -> Self {
         self.sandbox = ::std::option::Option::Some(value);
+        self
+    }
+    /// GCM only: the server API key of your Google project.
+    ///
+    /// Sent as the `ApiKey` form field.
+    pub fn api_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.api_key = ::std::option::Option::Some(value.into());
         self
     }
     /// FCM only: the server key of your Firebase project.
@@ -368,13 +368,13 @@ impl CreateCredential {
             ::std::string::String::from("/v2/Credentials"),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_opt("ApiKey", self.api_key);
-        form.push_opt("Certificate", self.certificate);
+        form.push("Type", self.type_.as_str());
         form.push_opt("FriendlyName", self.friendly_name);
+        form.push_opt("Certificate", self.certificate);
         form.push_opt("PrivateKey", self.private_key);
         form.push_opt("Sandbox", self.sandbox);
+        form.push_opt("ApiKey", self.api_key);
         form.push_opt("Secret", self.secret);
-        form.push("Type", self.type_.as_str());
         request = request.form(form);
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -466,23 +466,23 @@ impl ::std::future::IntoFuture for FetchCredential {
 pub struct UpdateCredential {
     client: ::twilio_rest_runtime::Client,
     sid: ::std::string::String,
-    api_key: ::std::option::Option<::std::string::String>,
-    certificate: ::std::option::Option<::std::string::String>,
     friendly_name: ::std::option::Option<::std::string::String>,
+    certificate: ::std::option::Option<::std::string::String>,
     private_key: ::std::option::Option<::std::string::String>,
     sandbox: ::std::option::Option<bool>,
+    api_key: ::std::option::Option<::std::string::String>,
     secret: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl UpdateCredential {
-    /// GCM only: the server API key of your Google project.
+    /// Display label for the push credential; need not be unique.
     ///
-    /// Sent as the `ApiKey` form field.
-    pub fn api_key(
+    /// Sent as the `FriendlyName` form field.
+    pub fn friendly_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.api_key = ::std::option::Option::Some(value.into());
+        self.friendly_name = ::std::option::Option::Some(value.into());
         self
     }
     /// APNs only: the client certificate in PEM form.
@@ -493,16 +493,6 @@ impl UpdateCredential {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.certificate = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Display label for the push credential; need not be unique.
-    ///
-    /// Sent as the `FriendlyName` form field.
-    pub fn friendly_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.friendly_name = ::std::option::Option::Some(value.into());
         self
     }
     /// APNs only: the private key matching the certificate, in PEM form.
@@ -520,6 +510,16 @@ impl UpdateCredential {
     /// Sent as the `Sandbox` form field.
     pub fn sandbox(mut self, value: bool) -> Self {
         self.sandbox = ::std::option::Option::Some(value);
+        self
+    }
+    /// GCM only: the server API key of your Google project.
+    ///
+    /// Sent as the `ApiKey` form field.
+    pub fn api_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.api_key = ::std::option::Option::Some(value.into());
         self
     }
     /// FCM only: the server key of your Firebase project.
@@ -560,11 +560,11 @@ impl UpdateCredential {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_opt("ApiKey", self.api_key);
-        form.push_opt("Certificate", self.certificate);
         form.push_opt("FriendlyName", self.friendly_name);
+        form.push_opt("Certificate", self.certificate);
         form.push_opt("PrivateKey", self.private_key);
         form.push_opt("Sandbox", self.sandbox);
+        form.push_opt("ApiKey", self.api_key);
         form.push_opt("Secret", self.secret);
         request = request.form(form);
         if let ::std::option::Option::Some(options) = self.options {
@@ -708,37 +708,37 @@ impl ServiceContext {
         UpdateService {
             client: self.client.clone(),
             sid: self.sid.clone(),
-            consumption_report_interval: ::std::option::Option::None,
-            default_channel_creator_role_sid: ::std::option::Option::None,
-            default_channel_role_sid: ::std::option::Option::None,
-            default_service_role_sid: ::std::option::Option::None,
             friendly_name: ::std::option::Option::None,
+            default_service_role_sid: ::std::option::Option::None,
+            default_channel_role_sid: ::std::option::Option::None,
+            default_channel_creator_role_sid: ::std::option::Option::None,
+            read_status_enabled: ::std::option::Option::None,
+            reachability_enabled: ::std::option::Option::None,
+            typing_indicator_timeout: ::std::option::Option::None,
+            consumption_report_interval: ::std::option::Option::None,
+            notifications_new_message_enabled: ::std::option::Option::None,
+            notifications_new_message_template: ::std::option::Option::None,
+            notifications_new_message_sound: ::std::option::Option::None,
+            notifications_new_message_badge_count_enabled: ::std::option::Option::None,
+            notifications_added_to_channel_enabled: ::std::option::Option::None,
+            notifications_added_to_channel_template: ::std::option::Option::None,
+            notifications_added_to_channel_sound: ::std::option::Option::None,
+            notifications_removed_from_channel_enabled: ::std::option::Option::None,
+            notifications_removed_from_channel_template: ::std::option::Option::None,
+            notifications_removed_from_channel_sound: ::std::option::Option::None,
+            notifications_invited_to_channel_enabled: ::std::option::Option::None,
+            notifications_invited_to_channel_template: ::std::option::Option::None,
+            notifications_invited_to_channel_sound: ::std::option::Option::None,
+            pre_webhook_url: ::std::option::Option::None,
+            post_webhook_url: ::std::option::Option::None,
+            webhook_method: ::std::option::Option::None,
+            webhook_filters: ::std::vec::Vec::new(),
             limits_channel_members: ::std::option::Option::None,
             limits_user_channels: ::std::option::Option::None,
             media_compatibility_message: ::std::option::Option::None,
-            notifications_added_to_channel_enabled: ::std::option::Option::None,
-            notifications_added_to_channel_sound: ::std::option::Option::None,
-            notifications_added_to_channel_template: ::std::option::Option::None,
-            notifications_invited_to_channel_enabled: ::std::option::Option::None,
-            notifications_invited_to_channel_sound: ::std::option::Option::None,
-            notifications_invited_to_channel_template: ::std::option::Option::None,
-            notifications_log_enabled: ::std::option::Option::None,
-            notifications_new_message_badge_count_enabled: ::std::option::Option::None,
-            notifications_new_message_enabled: ::std::option::Option::None,
-            notifications_new_message_sound: ::std::option::Option::None,
-            notifications_new_message_template: ::std::option::Option::None,
-            notifications_removed_from_channel_enabled: ::std::option::Option::None,
-            notifications_removed_from_channel_sound: ::std::option::Option::None,
-            notifications_removed_from_channel_template: ::std::option::Option::None,
-            post_webhook_retry_count: ::std::option::Option::None,
-            post_webhook_url: ::std::option::Option::None,
             pre_webhook_retry_count: ::std::option::Option::None,
-            pre_webhook_url: ::std::option::Option::None,
-            reachability_enabled: ::std::option::Option::None,
-            read_status_enabled: ::std::option::Option::None,
-            typing_indicator_timeout: ::std::option::Option::None,
-            webhook_filters: ::std::vec::Vec::new(),
-            webhook_method: ::std::option::Option::None,
+            post_webhook_retry_count: ::std::option::Option::None,
+            notifications_log_enabled: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -1059,55 +1059,78 @@ impl ::std::future::IntoFuture for FetchService {
 pub struct UpdateService {
     client: ::twilio_rest_runtime::Client,
     sid: ::std::string::String,
-    consumption_report_interval: ::std::option::Option<i64>,
-    default_channel_creator_role_sid: ::std::option::Option<::std::string::String>,
-    default_channel_role_sid: ::std::option::Option<::std::string::String>,
-    default_service_role_sid: ::std::option::Option<::std::string::String>,
     friendly_name: ::std::option::Option<::std::string::String>,
-    limits_channel_members: ::std::option::Option<i64>,
-    limits_user_channels: ::std::option::Option<i64>,
-    media_compatibility_message: ::std::option::Option<::std::string::String>,
+    default_service_role_sid: ::std::option::Option<::std::string::String>,
+    default_channel_role_sid: ::std::option::Option<::std::string::String>,
+    default_channel_creator_role_sid: ::std::option::Option<::std::string::String>,
+    read_status_enabled: ::std::option::Option<bool>,
+    reachability_enabled: ::std::option::Option<bool>,
+    typing_indicator_timeout: ::std::option::Option<i64>,
+    consumption_report_interval: ::std::option::Option<i64>,
+    notifications_new_message_enabled: ::std::option::Option<bool>,
+    notifications_new_message_template: ::std::option::Option<::std::string::String>,
+    notifications_new_message_sound: ::std::option::Option<::std::string::String>,
+    notifications_new_message_badge_count_enabled: ::std::option::Option<bool>,
     notifications_added_to_channel_enabled: ::std::option::Option<bool>,
-    notifications_added_to_channel_sound: ::std::option::Option<::std::string::String>,
     notifications_added_to_channel_template: ::std::option::Option<
         ::std::string::String,
     >,
-    notifications_invited_to_channel_enabled: ::std::option::Option<bool>,
-    notifications_invited_to_channel_sound: ::std::option::Option<::std::string::String>,
-    notifications_invited_to_channel_template: ::std::option::Option<
-        ::std::string::String,
-    >,
-    notifications_log_enabled: ::std::option::Option<bool>,
-    notifications_new_message_badge_count_enabled: ::std::option::Option<bool>,
-    notifications_new_message_enabled: ::std::option::Option<bool>,
-    notifications_new_message_sound: ::std::option::Option<::std::string::String>,
-    notifications_new_message_template: ::std::option::Option<::std::string::String>,
+    notifications_added_to_channel_sound: ::std::option::Option<::std::string::String>,
     notifications_removed_from_channel_enabled: ::std::option::Option<bool>,
-    notifications_removed_from_channel_sound: ::std::option::Option<
-        ::std::string::String,
-    >,
     notifications_removed_from_channel_template: ::std::option::Option<
         ::std::string::String,
     >,
-    post_webhook_retry_count: ::std::option::Option<i64>,
-    post_webhook_url: ::std::option::Option<::std::string::String>,
-    pre_webhook_retry_count: ::std::option::Option<i64>,
+    notifications_removed_from_channel_sound: ::std::option::Option<
+        ::std::string::String,
+    >,
+    notifications_invited_to_channel_enabled: ::std::option::Option<bool>,
+    notifications_invited_to_channel_template: ::std::option::Option<
+        ::std::string::String,
+    >,
+    notifications_invited_to_channel_sound: ::std::option::Option<::std::string::String>,
     pre_webhook_url: ::std::option::Option<::std::string::String>,
-    reachability_enabled: ::std::option::Option<bool>,
-    read_status_enabled: ::std::option::Option<bool>,
-    typing_indicator_timeout: ::std::option::Option<i64>,
-    webhook_filters: ::std::vec::Vec<::std::string::String>,
+    post_webhook_url: ::std::option::Option<::std::string::String>,
     webhook_method: ::std::option::Option<
         ::twilio_chat_v2_models::UpdateServiceWebhookMethod,
     >,
+    webhook_filters: ::std::vec::Vec<::std::string::String>,
+    limits_channel_members: ::std::option::Option<i64>,
+    limits_user_channels: ::std::option::Option<i64>,
+    media_compatibility_message: ::std::option::Option<::std::string::String>,
+    pre_webhook_retry_count: ::std::option::Option<i64>,
+    post_webhook_retry_count: ::std::option::Option<i64>,
+    notifications_log_enabled: ::std::option::Option<bool>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl UpdateService {
-    /// Deprecated: seconds between batched read reports from client SDKs.
+    /// Display label for the Chat service; need not be unique.
     ///
-    /// Sent as the `ConsumptionReportInterval` form field.
-    pub fn consumption_report_interval(mut self, value: i64) -> Self {
-        self.consumption_report_interval = ::std::option::Option::Some(value);
+    /// Sent as the `FriendlyName` form field.
+    pub fn friendly_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.friendly_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Service-level role to give users when they join the service.
+    ///
+    /// Sent as the `DefaultServiceRoleSid` form field.
+    pub fn default_service_role_sid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_service_role_sid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Channel-level role to give users when they join a channel.
+    ///
+    /// Sent as the `DefaultChannelRoleSid` form field.
+    pub fn default_channel_role_sid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_channel_role_sid = ::std::option::Option::Some(value.into());
         self
     }
     /// Channel-level role to give the user who creates a channel.
@@ -1122,34 +1145,214 @@ impl UpdateService {
         );
         self
     }
-    /// Channel-level role to give users when they join a channel.
+    /// Turn read tracking (the consumption horizon) on or off.
     ///
-    /// Sent as the `DefaultChannelRoleSid` form field.
-    pub fn default_channel_role_sid(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.default_channel_role_sid = ::std::option::Option::Some(value.into());
+    /// Sent as the `ReadStatusEnabled` form field.
+    pub fn read_status_enabled(mut self, value: bool) -> Self {
+        self.read_status_enabled = ::std::option::Option::Some(value);
         self
     }
-    /// Service-level role to give users when they join the service.
+    /// Turn online/offline reachability reporting on or off.
     ///
-    /// Sent as the `DefaultServiceRoleSid` form field.
-    pub fn default_service_role_sid(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.default_service_role_sid = ::std::option::Option::Some(value.into());
+    /// Sent as the `ReachabilityEnabled` form field.
+    pub fn reachability_enabled(mut self, value: bool) -> Self {
+        self.reachability_enabled = ::std::option::Option::Some(value);
         self
     }
-    /// Display label for the Chat service; need not be unique.
+    /// Seconds after a typing-started signal before clients stop showing the indicator on their own.
     ///
-    /// Sent as the `FriendlyName` form field.
-    pub fn friendly_name(
+    /// Sent as the `TypingIndicatorTimeout` form field.
+    pub fn typing_indicator_timeout(mut self, value: i64) -> Self {
+        self.typing_indicator_timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Deprecated: seconds between batched read reports from client SDKs.
+    ///
+    /// Sent as the `ConsumptionReportInterval` form field.
+    pub fn consumption_report_interval(mut self, value: i64) -> Self {
+        self.consumption_report_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Alert channel members by push whenever a message arrives.
+    ///
+    /// Sent as the `Notifications.NewMessage.Enabled` form field.
+    pub fn notifications_new_message_enabled(mut self, value: bool) -> Self {
+        self.notifications_new_message_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Text template of the new-message notification.
+    ///
+    /// Sent as the `Notifications.NewMessage.Template` form field.
+    pub fn notifications_new_message_template(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.friendly_name = ::std::option::Option::Some(value.into());
+        self.notifications_new_message_template = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sound played with the new-message notification.
+    ///
+    /// Sent as the `Notifications.NewMessage.Sound` form field.
+    pub fn notifications_new_message_sound(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notifications_new_message_sound = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Show an unread badge count with new-message notifications.
+    ///
+    /// Sent as the `Notifications.NewMessage.BadgeCountEnabled` form field.
+    pub fn notifications_new_message_badge_count_enabled(mut self, value: bool) -> Self {
+        self.notifications_new_message_badge_count_enabled = ::std::option::Option::Some(
+            value,
+        );
+        self
+    }
+    /// Alert users by push when someone adds them to a channel.
+    ///
+    /// Sent as the `Notifications.AddedToChannel.Enabled` form field.
+    pub fn notifications_added_to_channel_enabled(mut self, value: bool) -> Self {
+        self.notifications_added_to_channel_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Text template of the added-to-channel notification.
+    ///
+    /// Sent as the `Notifications.AddedToChannel.Template` form field.
+    pub fn notifications_added_to_channel_template(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notifications_added_to_channel_template = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sound played with the added-to-channel notification.
+    ///
+    /// Sent as the `Notifications.AddedToChannel.Sound` form field.
+    pub fn notifications_added_to_channel_sound(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notifications_added_to_channel_sound = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Alert users by push when they are taken out of a channel.
+    ///
+    /// Sent as the `Notifications.RemovedFromChannel.Enabled` form field.
+    pub fn notifications_removed_from_channel_enabled(mut self, value: bool) -> Self {
+        self.notifications_removed_from_channel_enabled = ::std::option::Option::Some(
+            value,
+        );
+        self
+    }
+    /// Text template of the removed-from-channel notification.
+    ///
+    /// Sent as the `Notifications.RemovedFromChannel.Template` form field.
+    pub fn notifications_removed_from_channel_template(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notifications_removed_from_channel_template = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sound played with the removed-from-channel notification.
+    ///
+    /// Sent as the `Notifications.RemovedFromChannel.Sound` form field.
+    pub fn notifications_removed_from_channel_sound(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notifications_removed_from_channel_sound = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Send invitees a push alert when they receive a channel invitation.
+    ///
+    /// Sent as the `Notifications.InvitedToChannel.Enabled` form field.
+    pub fn notifications_invited_to_channel_enabled(mut self, value: bool) -> Self {
+        self.notifications_invited_to_channel_enabled = ::std::option::Option::Some(
+            value,
+        );
+        self
+    }
+    /// Text template of the invitation notification.
+    ///
+    /// Sent as the `Notifications.InvitedToChannel.Template` form field.
+    pub fn notifications_invited_to_channel_template(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notifications_invited_to_channel_template = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sound played with the invitation notification.
+    ///
+    /// Sent as the `Notifications.InvitedToChannel.Sound` form field.
+    pub fn notifications_invited_to_channel_sound(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notifications_invited_to_channel_sound = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Address to call before events are applied.
+    ///
+    /// Sent as the `PreWebhookUrl` form field.
+    pub fn pre_webhook_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pre_webhook_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Address to call after events are applied.
+    ///
+    /// Sent as the `PostWebhookUrl` form field.
+    pub fn post_webhook_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.post_webhook_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// HTTP verb for the pre- and post-event webhooks.
+    ///
+    /// Sent as the `WebhookMethod` form field.
+    pub fn webhook_method(
+        mut self,
+        value: ::twilio_chat_v2_models::UpdateServiceWebhookMethod,
+    ) -> Self {
+        self.webhook_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// One event name that should reach the service webhooks; repeat the field for several.
+    ///
+    /// Sent as the `WebhookFilters` form field.
+    ///
+    /// Each item is sent as a repeated key; replaces any earlier value.
+    pub fn webhook_filters(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.webhook_filters = value
+            .into_iter()
+            .map(::std::convert::Into::into)
+            .collect();
         self
     }
     /// Most members a channel of this service may have (at most 1,000).
@@ -1176,146 +1379,11 @@ impl UpdateService {
         self.media_compatibility_message = ::std::option::Option::Some(value.into());
         self
     }
-    /// Alert users by push when someone adds them to a channel.
+    /// Extra attempts for the pre-event webhook after a timeout or a 429, 503 or 504 answer.
     ///
-    /// Sent as the `Notifications.AddedToChannel.Enabled` form field.
-    pub fn notifications_added_to_channel_enabled(mut self, value: bool) -> Self {
-        self.notifications_added_to_channel_enabled = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sound played with the added-to-channel notification.
-    ///
-    /// Sent as the `Notifications.AddedToChannel.Sound` form field.
-    pub fn notifications_added_to_channel_sound(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notifications_added_to_channel_sound = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Text template of the added-to-channel notification.
-    ///
-    /// Sent as the `Notifications.AddedToChannel.Template` form field.
-    pub fn notifications_added_to_channel_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notifications_added_to_channel_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Send invitees a push alert when they receive a channel invitation.
-    ///
-    /// Sent as the `Notifications.InvitedToChannel.Enabled` form field.
-    pub fn notifications_invited_to_channel_enabled(mut self, value: bool) -> Self {
-        self.notifications_invited_to_channel_enabled = ::std::option::Option::Some(
-            value,
-        );
-        self
-    }
-    /// Sound played with the invitation notification.
-    ///
-    /// Sent as the `Notifications.InvitedToChannel.Sound` form field.
-    pub fn notifications_invited_to_channel_sound(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notifications_invited_to_channel_sound = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Text template of the invitation notification.
-    ///
-    /// Sent as the `Notifications.InvitedToChannel.Template` form field.
-    pub fn notifications_invited_to_channel_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notifications_invited_to_channel_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Keep a log of sent push notifications.
-    ///
-    /// Sent as the `Notifications.LogEnabled` form field.
-    pub fn notifications_log_enabled(mut self, value: bool) -> Self {
-        self.notifications_log_enabled = ::std::option::Option::Some(value);
-        self
-    }
-    /// Show an unread badge count with new-message notifications.
-    ///
-    /// Sent as the `Notifications.NewMessage.BadgeCountEnabled` form field.
-    pub fn notifications_new_message_badge_count_enabled(mut self, value: bool) -> Self {
-        self.notifications_new_message_badge_count_enabled = ::std::option::Option::Some(
-            value,
-        );
-        self
-    }
-    /// Alert channel members by push whenever a message arrives.
-    ///
-    /// Sent as the `Notifications.NewMessage.Enabled` form field.
-    pub fn notifications_new_message_enabled(mut self, value: bool) -> Self {
-        self.notifications_new_message_enabled = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sound played with the new-message notification.
-    ///
-    /// Sent as the `Notifications.NewMessage.Sound` form field.
-    pub fn notifications_new_message_sound(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notifications_new_message_sound = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Text template of the new-message notification.
-    ///
-    /// Sent as the `Notifications.NewMessage.Template` form field.
-    pub fn notifications_new_message_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notifications_new_message_template = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Alert users by push when they are taken out of a channel.
-    ///
-    /// Sent as the `Notifications.RemovedFromChannel.Enabled` form field.
-    pub fn notifications_removed_from_channel_enabled(mut self, value: bool) -> Self {
-        self.notifications_removed_from_channel_enabled = ::std::option::Option::Some(
-            value,
-        );
-        self
-    }
-    /// Sound played with the removed-from-channel notification.
-    ///
-    /// Sent as the `Notifications.RemovedFromChannel.Sound` form field.
-    pub fn notifications_removed_from_channel_sound(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notifications_removed_from_channel_sound = ::std::option::Option::Some(
-            value.into(),
-        );
-        self
-    }
-    /// Text template of the removed-from-channel notification.
-    ///
-    /// Sent as the `Notifications.RemovedFromChannel.Template` form field.
-    pub fn notifications_removed_from_channel_template(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.notifications_removed_from_channel_template = ::std::option::Option::Some(
-            value.into(),
-        );
+    /// Sent as the `PreWebhookRetryCount` form field.
+    pub fn pre_webhook_retry_count(mut self, value: i64) -> Self {
+        self.pre_webhook_retry_count = ::std::option::Option::Some(value);
         self
     }
     /// Extra attempts for the post-event webhook after a timeout or a 429, 503 or 504 answer.
@@ -1325,79 +1393,11 @@ impl UpdateService {
         self.post_webhook_retry_count = ::std::option::Option::Some(value);
         self
     }
-    /// Address to call after events are applied.
+    /// Keep a log of sent push notifications.
     ///
-    /// Sent as the `PostWebhookUrl` form field.
-    pub fn post_webhook_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.post_webhook_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Extra attempts for the pre-event webhook after a timeout or a 429, 503 or 504 answer.
-    ///
-    /// Sent as the `PreWebhookRetryCount` form field.
-    pub fn pre_webhook_retry_count(mut self, value: i64) -> Self {
-        self.pre_webhook_retry_count = ::std::option::Option::Some(value);
-        self
-    }
-    /// Address to call before events are applied.
-    ///
-    /// Sent as the `PreWebhookUrl` form field.
-    pub fn pre_webhook_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.pre_webhook_url = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Turn online/offline reachability reporting on or off.
-    ///
-    /// Sent as the `ReachabilityEnabled` form field.
-    pub fn reachability_enabled(mut self, value: bool) -> Self {
-        self.reachability_enabled = ::std::option::Option::Some(value);
-        self
-    }
-    /// Turn read tracking (the consumption horizon) on or off.
-    ///
-    /// Sent as the `ReadStatusEnabled` form field.
-    pub fn read_status_enabled(mut self, value: bool) -> Self {
-        self.read_status_enabled = ::std::option::Option::Some(value);
-        self
-    }
-    /// Seconds after a typing-started signal before clients stop showing the indicator on their own.
-    ///
-    /// Sent as the `TypingIndicatorTimeout` form field.
-    pub fn typing_indicator_timeout(mut self, value: i64) -> Self {
-        self.typing_indicator_timeout = ::std::option::Option::Some(value);
-        self
-    }
-    /// One event name that should reach the service webhooks; repeat the field for several.
-    ///
-    /// Sent as the `WebhookFilters` form field.
-    ///
-    /// Each item is sent as a repeated key; replaces any earlier value.
-    pub fn webhook_filters(
-        mut self,
-        value: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
-        >,
-    ) -> Self {
-        self.webhook_filters = value
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
-        self
-    }
-    /// HTTP verb for the pre- and post-event webhooks.
-    ///
-    /// Sent as the `WebhookMethod` form field.
-    pub fn webhook_method(
-        mut self,
-        value: ::twilio_chat_v2_models::UpdateServiceWebhookMethod,
-    ) -> Self {
-        self.webhook_method = ::std::option::Option::Some(value);
+    /// Sent as the `Notifications.LogEnabled` form field.
+    pub fn notifications_log_enabled(mut self, value: bool) -> Self {
+        self.notifications_log_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -1427,82 +1427,82 @@ impl UpdateService {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_opt("ConsumptionReportInterval", self.consumption_report_interval);
+        form.push_opt("FriendlyName", self.friendly_name);
+        form.push_opt("DefaultServiceRoleSid", self.default_service_role_sid);
+        form.push_opt("DefaultChannelRoleSid", self.default_channel_role_sid);
         form.push_opt(
             "DefaultChannelCreatorRoleSid",
             self.default_channel_creator_role_sid,
         );
-        form.push_opt("DefaultChannelRoleSid", self.default_channel_role_sid);
-        form.push_opt("DefaultServiceRoleSid", self.default_service_role_sid);
-        form.push_opt("FriendlyName", self.friendly_name);
-        form.push_opt("Limits.ChannelMembers", self.limits_channel_members);
-        form.push_opt("Limits.UserChannels", self.limits_user_channels);
-        form.push_opt("Media.CompatibilityMessage", self.media_compatibility_message);
-        form.push_opt(
-            "Notifications.AddedToChannel.Enabled",
-            self.notifications_added_to_channel_enabled,
-        );
-        form.push_opt(
-            "Notifications.AddedToChannel.Sound",
-            self.notifications_added_to_channel_sound,
-        );
-        form.push_opt(
-            "Notifications.AddedToChannel.Template",
-            self.notifications_added_to_channel_template,
-        );
-        form.push_opt(
-            "Notifications.InvitedToChannel.Enabled",
-            self.notifications_invited_to_channel_enabled,
-        );
-        form.push_opt(
-            "Notifications.InvitedToChannel.Sound",
-            self.notifications_invited_to_channel_sound,
-        );
-        form.push_opt(
-            "Notifications.InvitedToChannel.Template",
-            self.notifications_invited_to_channel_template,
-        );
-        form.push_opt("Notifications.LogEnabled", self.notifications_log_enabled);
-        form.push_opt(
-            "Notifications.NewMessage.BadgeCountEnabled",
-            self.notifications_new_message_badge_count_enabled,
-        );
+        form.push_opt("ReadStatusEnabled", self.read_status_enabled);
+        form.push_opt("ReachabilityEnabled", self.reachability_enabled);
+        form.push_opt("TypingIndicatorTimeout", self.typing_indicator_timeout);
+        form.push_opt("ConsumptionReportInterval", self.consumption_report_interval);
         form.push_opt(
             "Notifications.NewMessage.Enabled",
             self.notifications_new_message_enabled,
-        );
-        form.push_opt(
-            "Notifications.NewMessage.Sound",
-            self.notifications_new_message_sound,
         );
         form.push_opt(
             "Notifications.NewMessage.Template",
             self.notifications_new_message_template,
         );
         form.push_opt(
+            "Notifications.NewMessage.Sound",
+            self.notifications_new_message_sound,
+        );
+        form.push_opt(
+            "Notifications.NewMessage.BadgeCountEnabled",
+            self.notifications_new_message_badge_count_enabled,
+        );
+        form.push_opt(
+            "Notifications.AddedToChannel.Enabled",
+            self.notifications_added_to_channel_enabled,
+        );
+        form.push_opt(
+            "Notifications.AddedToChannel.Template",
+            self.notifications_added_to_channel_template,
+        );
+        form.push_opt(
+            "Notifications.AddedToChannel.Sound",
+            self.notifications_added_to_channel_sound,
+        );
+        form.push_opt(
             "Notifications.RemovedFromChannel.Enabled",
             self.notifications_removed_from_channel_enabled,
+        );
+        form.push_opt(
+            "Notifications.RemovedFromChannel.Template",
+            self.notifications_removed_from_channel_template,
         );
         form.push_opt(
             "Notifications.RemovedFromChannel.Sound",
             self.notifications_removed_from_channel_sound,
         );
         form.push_opt(
-            "Notifications.RemovedFromChannel.Template",
-            self.notifications_removed_from_channel_template,
+            "Notifications.InvitedToChannel.Enabled",
+            self.notifications_invited_to_channel_enabled,
         );
-        form.push_opt("PostWebhookRetryCount", self.post_webhook_retry_count);
-        form.push_opt("PostWebhookUrl", self.post_webhook_url);
-        form.push_opt("PreWebhookRetryCount", self.pre_webhook_retry_count);
+        form.push_opt(
+            "Notifications.InvitedToChannel.Template",
+            self.notifications_invited_to_channel_template,
+        );
+        form.push_opt(
+            "Notifications.InvitedToChannel.Sound",
+            self.notifications_invited_to_channel_sound,
+        );
         form.push_opt("PreWebhookUrl", self.pre_webhook_url);
-        form.push_opt("ReachabilityEnabled", self.reachability_enabled);
-        form.push_opt("ReadStatusEnabled", self.read_status_enabled);
-        form.push_opt("TypingIndicatorTimeout", self.typing_indicator_timeout);
-        form.push_each("WebhookFilters", self.webhook_filters);
+        form.push_opt("PostWebhookUrl", self.post_webhook_url);
         form.push_opt(
             "WebhookMethod",
             self.webhook_method.as_ref().map(|value| value.as_str()),
         );
+        form.push_each("WebhookFilters", self.webhook_filters);
+        form.push_opt("Limits.ChannelMembers", self.limits_channel_members);
+        form.push_opt("Limits.UserChannels", self.limits_user_channels);
+        form.push_opt("Media.CompatibilityMessage", self.media_compatibility_message);
+        form.push_opt("PreWebhookRetryCount", self.pre_webhook_retry_count);
+        form.push_opt("PostWebhookRetryCount", self.post_webhook_retry_count);
+        form.push_opt("Notifications.LogEnabled", self.notifications_log_enabled);
         request = request.form(form);
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -1929,13 +1929,13 @@ impl ChannelList {
             client: self.client.clone(),
             service_sid: self.service_sid.clone(),
             webhook_enabled: ::std::option::Option::None,
+            friendly_name: ::std::option::Option::None,
+            unique_name: ::std::option::Option::None,
             attributes: ::std::option::Option::None,
-            created_by: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
             date_created: ::std::option::Option::None,
             date_updated: ::std::option::Option::None,
-            friendly_name: ::std::option::Option::None,
-            type_: ::std::option::Option::None,
-            unique_name: ::std::option::Option::None,
+            created_by: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -1972,12 +1972,12 @@ impl ChannelContext {
             service_sid: self.service_sid.clone(),
             sid: self.sid.clone(),
             webhook_enabled: ::std::option::Option::None,
-            attributes: ::std::option::Option::None,
-            created_by: ::std::option::Option::None,
-            date_created: ::std::option::Option::None,
-            date_updated: ::std::option::Option::None,
             friendly_name: ::std::option::Option::None,
             unique_name: ::std::option::Option::None,
+            attributes: ::std::option::Option::None,
+            date_created: ::std::option::Option::None,
+            date_updated: ::std::option::Option::None,
+            created_by: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -2212,13 +2212,13 @@ pub struct CreateChannel {
     webhook_enabled: ::std::option::Option<
         ::twilio_chat_v2_models::ChannelWebhookEnabledType,
     >,
+    friendly_name: ::std::option::Option<::std::string::String>,
+    unique_name: ::std::option::Option<::std::string::String>,
     attributes: ::std::option::Option<::std::string::String>,
-    created_by: ::std::option::Option<::std::string::String>,
+    type_: ::std::option::Option<::twilio_chat_v2_models::ChannelChannelType>,
     date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    friendly_name: ::std::option::Option<::std::string::String>,
-    type_: ::std::option::Option<::twilio_chat_v2_models::ChannelChannelType>,
-    unique_name: ::std::option::Option<::std::string::String>,
+    created_by: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl CreateChannel {
@@ -2232,6 +2232,26 @@ impl CreateChannel {
         self.webhook_enabled = ::std::option::Option::Some(value);
         self
     }
+    /// Display label for the channel; need not be unique.
+    ///
+    /// Sent as the `FriendlyName` form field.
+    pub fn friendly_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.friendly_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Application-chosen name for the channel, unique within the service; it can replace the SID in URLs.
+    ///
+    /// Sent as the `UniqueName` form field.
+    pub fn unique_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.unique_name = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Application metadata to store on the channel, given as JSON text.
     ///
     /// Sent as the `Attributes` form field.
@@ -2242,14 +2262,11 @@ impl CreateChannel {
         self.attributes = ::std::option::Option::Some(value.into());
         self
     }
-    /// Identity to record as the creator of the channel; `system` when omitted.
+    /// The `Type` parameter.
     ///
-    /// Sent as the `CreatedBy` form field.
-    pub fn created_by(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.created_by = ::std::option::Option::Some(value.into());
+    /// Sent as the `Type` form field.
+    pub fn type_(mut self, value: ::twilio_chat_v2_models::ChannelChannelType) -> Self {
+        self.type_ = ::std::option::Option::Some(value);
         self
     }
     /// Creation time to record on the channel instead of now; meant for importing history from elsewhere.
@@ -2266,31 +2283,14 @@ impl CreateChannel {
         self.date_updated = ::std::option::Option::Some(value);
         self
     }
-    /// Display label for the channel; need not be unique.
+    /// Identity to record as the creator of the channel; `system` when omitted.
     ///
-    /// Sent as the `FriendlyName` form field.
-    pub fn friendly_name(
+    /// Sent as the `CreatedBy` form field.
+    pub fn created_by(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.friendly_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The `Type` parameter.
-    ///
-    /// Sent as the `Type` form field.
-    pub fn type_(mut self, value: ::twilio_chat_v2_models::ChannelChannelType) -> Self {
-        self.type_ = ::std::option::Option::Some(value);
-        self
-    }
-    /// Application-chosen name for the channel, unique within the service; it can replace the SID in URLs.
-    ///
-    /// Sent as the `UniqueName` form field.
-    pub fn unique_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.unique_name = ::std::option::Option::Some(value.into());
+        self.created_by = ::std::option::Option::Some(value.into());
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -2321,13 +2321,13 @@ impl CreateChannel {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
+        form.push_opt("FriendlyName", self.friendly_name);
+        form.push_opt("UniqueName", self.unique_name);
         form.push_opt("Attributes", self.attributes);
-        form.push_opt("CreatedBy", self.created_by);
+        form.push_opt("Type", self.type_.as_ref().map(|value| value.as_str()));
         form.push_opt("DateCreated", self.date_created);
         form.push_opt("DateUpdated", self.date_updated);
-        form.push_opt("FriendlyName", self.friendly_name);
-        form.push_opt("Type", self.type_.as_ref().map(|value| value.as_str()));
-        form.push_opt("UniqueName", self.unique_name);
+        form.push_opt("CreatedBy", self.created_by);
         request = request.form(form);
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -2432,12 +2432,12 @@ pub struct UpdateChannel {
     webhook_enabled: ::std::option::Option<
         ::twilio_chat_v2_models::ChannelWebhookEnabledType,
     >,
-    attributes: ::std::option::Option<::std::string::String>,
-    created_by: ::std::option::Option<::std::string::String>,
-    date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     friendly_name: ::std::option::Option<::std::string::String>,
     unique_name: ::std::option::Option<::std::string::String>,
+    attributes: ::std::option::Option<::std::string::String>,
+    date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    created_by: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl UpdateChannel {
@@ -2449,40 +2449,6 @@ impl UpdateChannel {
         value: ::twilio_chat_v2_models::ChannelWebhookEnabledType,
     ) -> Self {
         self.webhook_enabled = ::std::option::Option::Some(value);
-        self
-    }
-    /// Application metadata to store on the channel, given as JSON text.
-    ///
-    /// Sent as the `Attributes` form field.
-    pub fn attributes(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Identity to record as the creator of the channel; `system` when omitted.
-    ///
-    /// Sent as the `CreatedBy` form field.
-    pub fn created_by(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.created_by = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Creation time to record on the channel instead of now; meant for importing history from elsewhere.
-    ///
-    /// Sent as the `DateCreated` form field.
-    pub fn date_created(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.date_created = ::std::option::Option::Some(value);
-        self
-    }
-    /// Last-change time to record on the channel; meant for importing history from elsewhere.
-    ///
-    /// Sent as the `DateUpdated` form field.
-    pub fn date_updated(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.date_updated = ::std::option::Option::Some(value);
         self
     }
     /// Display label for the channel; need not be unique.
@@ -2503,6 +2469,40 @@ impl UpdateChannel {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.unique_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Application metadata to store on the channel, given as JSON text.
+    ///
+    /// Sent as the `Attributes` form field.
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.attributes = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Creation time to record on the channel instead of now; meant for importing history from elsewhere.
+    ///
+    /// Sent as the `DateCreated` form field.
+    pub fn date_created(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.date_created = ::std::option::Option::Some(value);
+        self
+    }
+    /// Last-change time to record on the channel; meant for importing history from elsewhere.
+    ///
+    /// Sent as the `DateUpdated` form field.
+    pub fn date_updated(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.date_updated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Identity to record as the creator of the channel; `system` when omitted.
+    ///
+    /// Sent as the `CreatedBy` form field.
+    pub fn created_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_by = ::std::option::Option::Some(value.into());
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -2534,12 +2534,12 @@ impl UpdateChannel {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_opt("Attributes", self.attributes);
-        form.push_opt("CreatedBy", self.created_by);
-        form.push_opt("DateCreated", self.date_created);
-        form.push_opt("DateUpdated", self.date_updated);
         form.push_opt("FriendlyName", self.friendly_name);
         form.push_opt("UniqueName", self.unique_name);
+        form.push_opt("Attributes", self.attributes);
+        form.push_opt("DateCreated", self.date_created);
+        form.push_opt("DateUpdated", self.date_updated);
+        form.push_opt("CreatedBy", self.created_by);
         request = request.form(form);
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -3097,12 +3097,12 @@ impl MemberList {
             channel_sid: self.channel_sid.clone(),
             identity: identity.into(),
             webhook_enabled: ::std::option::Option::None,
-            attributes: ::std::option::Option::None,
-            date_created: ::std::option::Option::None,
-            date_updated: ::std::option::Option::None,
+            role_sid: ::std::option::Option::None,
             last_consumed_message_index: ::std::option::Option::None,
             last_consumption_timestamp: ::std::option::Option::None,
-            role_sid: ::std::option::Option::None,
+            date_created: ::std::option::Option::None,
+            date_updated: ::std::option::Option::None,
+            attributes: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -3142,12 +3142,12 @@ impl MemberContext {
             channel_sid: self.channel_sid.clone(),
             sid: self.sid.clone(),
             webhook_enabled: ::std::option::Option::None,
-            attributes: ::std::option::Option::None,
-            date_created: ::std::option::Option::None,
-            date_updated: ::std::option::Option::None,
+            role_sid: ::std::option::Option::None,
             last_consumed_message_index: ::std::option::Option::None,
             last_consumption_timestamp: ::std::option::Option::None,
-            role_sid: ::std::option::Option::None,
+            date_created: ::std::option::Option::None,
+            date_updated: ::std::option::Option::None,
+            attributes: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -3306,13 +3306,13 @@ pub struct CreateMember {
     webhook_enabled: ::std::option::Option<
         ::twilio_chat_v2_models::MemberWebhookEnabledType,
     >,
-    attributes: ::std::option::Option<::std::string::String>,
-    date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     identity: ::std::string::String,
+    role_sid: ::std::option::Option<::std::string::String>,
     last_consumed_message_index: ::std::option::Option<i64>,
     last_consumption_timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    role_sid: ::std::option::Option<::std::string::String>,
+    date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    attributes: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl CreateMember {
@@ -3326,28 +3326,14 @@ impl CreateMember {
         self.webhook_enabled = ::std::option::Option::Some(value);
         self
     }
-    /// Application metadata to store on the member, given as JSON text.
+    /// Channel role to give the member; the service default applies when omitted.
     ///
-    /// Sent as the `Attributes` form field.
-    pub fn attributes(
+    /// Sent as the `RoleSid` form field.
+    pub fn role_sid(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Creation time to record on the member instead of now; meant for importing history from elsewhere.
-    ///
-    /// Sent as the `DateCreated` form field.
-    pub fn date_created(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.date_created = ::std::option::Option::Some(value);
-        self
-    }
-    /// Last-change time to record on the member; meant for importing history from elsewhere.
-    ///
-    /// Sent as the `DateUpdated` form field.
-    pub fn date_updated(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.date_updated = ::std::option::Option::Some(value);
+        self.role_sid = ::std::option::Option::Some(value.into());
         self
     }
     /// Read horizon to record: highest message index the user has seen in this channel.
@@ -3367,14 +3353,28 @@ impl CreateMember {
         self.last_consumption_timestamp = ::std::option::Option::Some(value);
         self
     }
-    /// Channel role to give the member; the service default applies when omitted.
+    /// Creation time to record on the member instead of now; meant for importing history from elsewhere.
     ///
-    /// Sent as the `RoleSid` form field.
-    pub fn role_sid(
+    /// Sent as the `DateCreated` form field.
+    pub fn date_created(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.date_created = ::std::option::Option::Some(value);
+        self
+    }
+    /// Last-change time to record on the member; meant for importing history from elsewhere.
+    ///
+    /// Sent as the `DateUpdated` form field.
+    pub fn date_updated(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.date_updated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Application metadata to store on the member, given as JSON text.
+    ///
+    /// Sent as the `Attributes` form field.
+    pub fn attributes(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.role_sid = ::std::option::Option::Some(value.into());
+        self.attributes = ::std::option::Option::Some(value.into());
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -3406,13 +3406,13 @@ impl CreateMember {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_opt("Attributes", self.attributes);
-        form.push_opt("DateCreated", self.date_created);
-        form.push_opt("DateUpdated", self.date_updated);
         form.push("Identity", self.identity);
+        form.push_opt("RoleSid", self.role_sid);
         form.push_opt("LastConsumedMessageIndex", self.last_consumed_message_index);
         form.push_opt("LastConsumptionTimestamp", self.last_consumption_timestamp);
-        form.push_opt("RoleSid", self.role_sid);
+        form.push_opt("DateCreated", self.date_created);
+        form.push_opt("DateUpdated", self.date_updated);
+        form.push_opt("Attributes", self.attributes);
         request = request.form(form);
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -3520,12 +3520,12 @@ pub struct UpdateMember {
     webhook_enabled: ::std::option::Option<
         ::twilio_chat_v2_models::MemberWebhookEnabledType,
     >,
-    attributes: ::std::option::Option<::std::string::String>,
-    date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    role_sid: ::std::option::Option<::std::string::String>,
     last_consumed_message_index: ::std::option::Option<i64>,
     last_consumption_timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    role_sid: ::std::option::Option<::std::string::String>,
+    date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    attributes: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl UpdateMember {
@@ -3539,28 +3539,14 @@ impl UpdateMember {
         self.webhook_enabled = ::std::option::Option::Some(value);
         self
     }
-    /// Application metadata to store on the member, given as JSON text.
+    /// Channel role the member should hold from now on.
     ///
-    /// Sent as the `Attributes` form field.
-    pub fn attributes(
+    /// Sent as the `RoleSid` form field.
+    pub fn role_sid(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Creation time to record on the member instead of now; meant for importing history from elsewhere.
-    ///
-    /// Sent as the `DateCreated` form field.
-    pub fn date_created(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.date_created = ::std::option::Option::Some(value);
-        self
-    }
-    /// Last-change time to record on the member; meant for importing history from elsewhere.
-    ///
-    /// Sent as the `DateUpdated` form field.
-    pub fn date_updated(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.date_updated = ::std::option::Option::Some(value);
+        self.role_sid = ::std::option::Option::Some(value.into());
         self
     }
     /// Read horizon to record: highest message index the user has seen in this channel.
@@ -3580,14 +3566,28 @@ impl UpdateMember {
         self.last_consumption_timestamp = ::std::option::Option::Some(value);
         self
     }
-    /// Channel role the member should hold from now on.
+    /// Creation time to record on the member instead of now; meant for importing history from elsewhere.
     ///
-    /// Sent as the `RoleSid` form field.
-    pub fn role_sid(
+    /// Sent as the `DateCreated` form field.
+    pub fn date_created(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.date_created = ::std::option::Option::Some(value);
+        self
+    }
+    /// Last-change time to record on the member; meant for importing history from elsewhere.
+    ///
+    /// Sent as the `DateUpdated` form field.
+    pub fn date_updated(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.date_updated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Application metadata to store on the member, given as JSON text.
+    ///
+    /// Sent as the `Attributes` form field.
+    pub fn attributes(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.role_sid = ::std::option::Option::Some(value.into());
+        self.attributes = ::std::option::Option::Some(value.into());
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -3620,12 +3620,12 @@ impl UpdateMember {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_opt("Attributes", self.attributes);
-        form.push_opt("DateCreated", self.date_created);
-        form.push_opt("DateUpdated", self.date_updated);
+        form.push_opt("RoleSid", self.role_sid);
         form.push_opt("LastConsumedMessageIndex", self.last_consumed_message_index);
         form.push_opt("LastConsumptionTimestamp", self.last_consumption_timestamp);
-        form.push_opt("RoleSid", self.role_sid);
+        form.push_opt("DateCreated", self.date_created);
+        form.push_opt("DateUpdated", self.date_updated);
+        form.push_opt("Attributes", self.attributes);
         request = request.form(form);
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -3767,12 +3767,12 @@ impl MessageList {
             service_sid: self.service_sid.clone(),
             channel_sid: self.channel_sid.clone(),
             webhook_enabled: ::std::option::Option::None,
+            from: ::std::option::Option::None,
             attributes: ::std::option::Option::None,
-            body: ::std::option::Option::None,
             date_created: ::std::option::Option::None,
             date_updated: ::std::option::Option::None,
-            from: ::std::option::Option::None,
             last_updated_by: ::std::option::Option::None,
+            body: ::std::option::Option::None,
             media_sid: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
@@ -3813,12 +3813,12 @@ impl MessageContext {
             channel_sid: self.channel_sid.clone(),
             sid: self.sid.clone(),
             webhook_enabled: ::std::option::Option::None,
-            attributes: ::std::option::Option::None,
             body: ::std::option::Option::None,
+            attributes: ::std::option::Option::None,
             date_created: ::std::option::Option::None,
             date_updated: ::std::option::Option::None,
-            from: ::std::option::Option::None,
             last_updated_by: ::std::option::Option::None,
+            from: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -3970,12 +3970,12 @@ pub struct CreateMessage {
     webhook_enabled: ::std::option::Option<
         ::twilio_chat_v2_models::MessageWebhookEnabledType,
     >,
+    from: ::std::option::Option<::std::string::String>,
     attributes: ::std::option::Option<::std::string::String>,
-    body: ::std::option::Option<::std::string::String>,
     date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    from: ::std::option::Option<::std::string::String>,
     last_updated_by: ::std::option::Option<::std::string::String>,
+    body: ::std::option::Option<::std::string::String>,
     media_sid: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
@@ -3990,6 +3990,16 @@ impl CreateMessage {
         self.webhook_enabled = ::std::option::Option::Some(value);
         self
     }
+    /// Identity to show as the author; `system` when omitted.
+    ///
+    /// Sent as the `From` form field.
+    pub fn from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Application metadata to store on the message, given as JSON text.
     ///
     /// Sent as the `Attributes` form field.
@@ -3998,16 +4008,6 @@ impl CreateMessage {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.attributes = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Text of the message. Structured content can be sent by serializing it to a string.
-    ///
-    /// Sent as the `Body` form field.
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
         self
     }
     /// Creation time to record on the message instead of now; meant for importing history from elsewhere.
@@ -4024,16 +4024,6 @@ impl CreateMessage {
         self.date_updated = ::std::option::Option::Some(value);
         self
     }
-    /// Identity to show as the author; `system` when omitted.
-    ///
-    /// Sent as the `From` form field.
-    pub fn from(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.from = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Identity to record as the last editor of the message.
     ///
     /// Sent as the `LastUpdatedBy` form field.
@@ -4042,6 +4032,16 @@ impl CreateMessage {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.last_updated_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Text of the message. Structured content can be sent by serializing it to a string.
+    ///
+    /// Sent as the `Body` form field.
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
         self
     }
     /// Identifier of an uploaded media object to attach to the message.
@@ -4083,12 +4083,12 @@ impl CreateMessage {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
+        form.push_opt("From", self.from);
         form.push_opt("Attributes", self.attributes);
-        form.push_opt("Body", self.body);
         form.push_opt("DateCreated", self.date_created);
         form.push_opt("DateUpdated", self.date_updated);
-        form.push_opt("From", self.from);
         form.push_opt("LastUpdatedBy", self.last_updated_by);
+        form.push_opt("Body", self.body);
         form.push_opt("MediaSid", self.media_sid);
         request = request.form(form);
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
@@ -4197,12 +4197,12 @@ pub struct UpdateMessage {
     webhook_enabled: ::std::option::Option<
         ::twilio_chat_v2_models::MessageWebhookEnabledType,
     >,
-    attributes: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<::std::string::String>,
+    attributes: ::std::option::Option<::std::string::String>,
     date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    from: ::std::option::Option<::std::string::String>,
     last_updated_by: ::std::option::Option<::std::string::String>,
+    from: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl UpdateMessage {
@@ -4216,16 +4216,6 @@ impl UpdateMessage {
         self.webhook_enabled = ::std::option::Option::Some(value);
         self
     }
-    /// Application metadata to store on the message, given as JSON text.
-    ///
-    /// Sent as the `Attributes` form field.
-    pub fn attributes(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.attributes = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Text of the message. Structured content can be sent by serializing it to a string.
     ///
     /// Sent as the `Body` form field.
@@ -4234,6 +4224,16 @@ impl UpdateMessage {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Application metadata to store on the message, given as JSON text.
+    ///
+    /// Sent as the `Attributes` form field.
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.attributes = ::std::option::Option::Some(value.into());
         self
     }
     /// Creation time to record on the message instead of now; meant for importing history from elsewhere.
@@ -4250,16 +4250,6 @@ impl UpdateMessage {
         self.date_updated = ::std::option::Option::Some(value);
         self
     }
-    /// Identity to show as the author of the message.
-    ///
-    /// Sent as the `From` form field.
-    pub fn from(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.from = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Identity to record as the last editor of the message.
     ///
     /// Sent as the `LastUpdatedBy` form field.
@@ -4268,6 +4258,16 @@ impl UpdateMessage {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.last_updated_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Identity to show as the author of the message.
+    ///
+    /// Sent as the `From` form field.
+    pub fn from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(value.into());
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -4300,12 +4300,12 @@ impl UpdateMessage {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_opt("Attributes", self.attributes);
         form.push_opt("Body", self.body);
+        form.push_opt("Attributes", self.attributes);
         form.push_opt("DateCreated", self.date_created);
         form.push_opt("DateUpdated", self.date_updated);
-        form.push_opt("From", self.from);
         form.push_opt("LastUpdatedBy", self.last_updated_by);
+        form.push_opt("From", self.from);
         request = request.form(form);
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -4453,12 +4453,12 @@ impl ChannelWebhookList {
             service_sid: self.service_sid.clone(),
             channel_sid: self.channel_sid.clone(),
             type_,
-            configuration_filters: ::std::vec::Vec::new(),
-            configuration_flow_sid: ::std::option::Option::None,
-            configuration_method: ::std::option::Option::None,
-            configuration_retry_count: ::std::option::Option::None,
-            configuration_triggers: ::std::vec::Vec::new(),
             configuration_url: ::std::option::Option::None,
+            configuration_method: ::std::option::Option::None,
+            configuration_filters: ::std::vec::Vec::new(),
+            configuration_triggers: ::std::vec::Vec::new(),
+            configuration_flow_sid: ::std::option::Option::None,
+            configuration_retry_count: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -4497,12 +4497,12 @@ impl ChannelWebhookContext {
             service_sid: self.service_sid.clone(),
             channel_sid: self.channel_sid.clone(),
             sid: self.sid.clone(),
-            configuration_filters: ::std::vec::Vec::new(),
-            configuration_flow_sid: ::std::option::Option::None,
-            configuration_method: ::std::option::Option::None,
-            configuration_retry_count: ::std::option::Option::None,
-            configuration_triggers: ::std::vec::Vec::new(),
             configuration_url: ::std::option::Option::None,
+            configuration_method: ::std::option::Option::None,
+            configuration_filters: ::std::vec::Vec::new(),
+            configuration_triggers: ::std::vec::Vec::new(),
+            configuration_flow_sid: ::std::option::Option::None,
+            configuration_retry_count: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -4641,18 +4641,38 @@ pub struct CreateChannelWebhook {
     client: ::twilio_rest_runtime::Client,
     service_sid: ::std::string::String,
     channel_sid: ::std::string::String,
-    configuration_filters: ::std::vec::Vec<::std::string::String>,
-    configuration_flow_sid: ::std::option::Option<::std::string::String>,
+    type_: ::twilio_chat_v2_models::ChannelWebhookType,
+    configuration_url: ::std::option::Option<::std::string::String>,
     configuration_method: ::std::option::Option<
         ::twilio_chat_v2_models::ChannelWebhookMethod,
     >,
-    configuration_retry_count: ::std::option::Option<i64>,
+    configuration_filters: ::std::vec::Vec<::std::string::String>,
     configuration_triggers: ::std::vec::Vec<::std::string::String>,
-    configuration_url: ::std::option::Option<::std::string::String>,
-    type_: ::twilio_chat_v2_models::ChannelWebhookType,
+    configuration_flow_sid: ::std::option::Option<::std::string::String>,
+    configuration_retry_count: ::std::option::Option<i64>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl CreateChannelWebhook {
+    /// Address the webhook calls.
+    ///
+    /// Sent as the `Configuration.Url` form field.
+    pub fn configuration_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.configuration_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `Configuration.Method` parameter.
+    ///
+    /// Sent as the `Configuration.Method` form field.
+    pub fn configuration_method(
+        mut self,
+        value: ::twilio_chat_v2_models::ChannelWebhookMethod,
+    ) -> Self {
+        self.configuration_method = ::std::option::Option::Some(value);
+        self
+    }
     /// Channel event that fires a `webhook`-type hook; repeat the field for several events.
     ///
     /// Sent as the `Configuration.Filters` form field.
@@ -4668,33 +4688,6 @@ impl CreateChannelWebhook {
             .into_iter()
             .map(::std::convert::Into::into)
             .collect();
-        self
-    }
-    /// Identifier of the Studio flow started by a `studio`-type hook.
-    ///
-    /// Sent as the `Configuration.FlowSid` form field.
-    pub fn configuration_flow_sid(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.configuration_flow_sid = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The `Configuration.Method` parameter.
-    ///
-    /// Sent as the `Configuration.Method` form field.
-    pub fn configuration_method(
-        mut self,
-        value: ::twilio_chat_v2_models::ChannelWebhookMethod,
-    ) -> Self {
-        self.configuration_method = ::std::option::Option::Some(value);
-        self
-    }
-    /// Extra attempts after a failed webhook call, from 0 to 3.
-    ///
-    /// Sent as the `Configuration.RetryCount` form field.
-    pub fn configuration_retry_count(mut self, value: i64) -> Self {
-        self.configuration_retry_count = ::std::option::Option::Some(value);
         self
     }
     /// Word that fires a `trigger`-type hook when it appears in a message body; repeat the field for several words.
@@ -4714,14 +4707,21 @@ impl CreateChannelWebhook {
             .collect();
         self
     }
-    /// Address the webhook calls.
+    /// Identifier of the Studio flow started by a `studio`-type hook.
     ///
-    /// Sent as the `Configuration.Url` form field.
-    pub fn configuration_url(
+    /// Sent as the `Configuration.FlowSid` form field.
+    pub fn configuration_flow_sid(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.configuration_url = ::std::option::Option::Some(value.into());
+        self.configuration_flow_sid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Extra attempts after a failed webhook call, from 0 to 3.
+    ///
+    /// Sent as the `Configuration.RetryCount` form field.
+    pub fn configuration_retry_count(mut self, value: i64) -> Self {
+        self.configuration_retry_count = ::std::option::Option::Some(value);
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -4753,16 +4753,16 @@ impl CreateChannelWebhook {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_each("Configuration.Filters", self.configuration_filters);
-        form.push_opt("Configuration.FlowSid", self.configuration_flow_sid);
+        form.push("Type", self.type_.as_str());
+        form.push_opt("Configuration.Url", self.configuration_url);
         form.push_opt(
             "Configuration.Method",
             self.configuration_method.as_ref().map(|value| value.as_str()),
         );
-        form.push_opt("Configuration.RetryCount", self.configuration_retry_count);
+        form.push_each("Configuration.Filters", self.configuration_filters);
         form.push_each("Configuration.Triggers", self.configuration_triggers);
-        form.push_opt("Configuration.Url", self.configuration_url);
-        form.push("Type", self.type_.as_str());
+        form.push_opt("Configuration.FlowSid", self.configuration_flow_sid);
+        form.push_opt("Configuration.RetryCount", self.configuration_retry_count);
         request = request.form(form);
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -4860,17 +4860,37 @@ pub struct UpdateChannelWebhook {
     service_sid: ::std::string::String,
     channel_sid: ::std::string::String,
     sid: ::std::string::String,
-    configuration_filters: ::std::vec::Vec<::std::string::String>,
-    configuration_flow_sid: ::std::option::Option<::std::string::String>,
+    configuration_url: ::std::option::Option<::std::string::String>,
     configuration_method: ::std::option::Option<
         ::twilio_chat_v2_models::ChannelWebhookMethod,
     >,
-    configuration_retry_count: ::std::option::Option<i64>,
+    configuration_filters: ::std::vec::Vec<::std::string::String>,
     configuration_triggers: ::std::vec::Vec<::std::string::String>,
-    configuration_url: ::std::option::Option<::std::string::String>,
+    configuration_flow_sid: ::std::option::Option<::std::string::String>,
+    configuration_retry_count: ::std::option::Option<i64>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl UpdateChannelWebhook {
+    /// Address the webhook calls.
+    ///
+    /// Sent as the `Configuration.Url` form field.
+    pub fn configuration_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.configuration_url = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `Configuration.Method` parameter.
+    ///
+    /// Sent as the `Configuration.Method` form field.
+    pub fn configuration_method(
+        mut self,
+        value: ::twilio_chat_v2_models::ChannelWebhookMethod,
+    ) -> Self {
+        self.configuration_method = ::std::option::Option::Some(value);
+        self
+    }
     /// Channel event that fires a `webhook`-type hook; repeat the field for several events.
     ///
     /// Sent as the `Configuration.Filters` form field.
@@ -4886,33 +4906,6 @@ impl UpdateChannelWebhook {
             .into_iter()
             .map(::std::convert::Into::into)
             .collect();
-        self
-    }
-    /// Identifier of the Studio flow started by a `studio`-type hook.
-    ///
-    /// Sent as the `Configuration.FlowSid` form field.
-    pub fn configuration_flow_sid(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.configuration_flow_sid = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// The `Configuration.Method` parameter.
-    ///
-    /// Sent as the `Configuration.Method` form field.
-    pub fn configuration_method(
-        mut self,
-        value: ::twilio_chat_v2_models::ChannelWebhookMethod,
-    ) -> Self {
-        self.configuration_method = ::std::option::Option::Some(value);
-        self
-    }
-    /// Extra attempts after a failed webhook call, from 0 to 3.
-    ///
-    /// Sent as the `Configuration.RetryCount` form field.
-    pub fn configuration_retry_count(mut self, value: i64) -> Self {
-        self.configuration_retry_count = ::std::option::Option::Some(value);
         self
     }
     /// Word that fires a `trigger`-type hook when it appears in a message body; repeat the field for several words.
@@ -4932,14 +4925,21 @@ impl UpdateChannelWebhook {
             .collect();
         self
     }
-    /// Address the webhook calls.
+    /// Identifier of the Studio flow started by a `studio`-type hook.
     ///
-    /// Sent as the `Configuration.Url` form field.
-    pub fn configuration_url(
+    /// Sent as the `Configuration.FlowSid` form field.
+    pub fn configuration_flow_sid(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.configuration_url = ::std::option::Option::Some(value.into());
+        self.configuration_flow_sid = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Extra attempts after a failed webhook call, from 0 to 3.
+    ///
+    /// Sent as the `Configuration.RetryCount` form field.
+    pub fn configuration_retry_count(mut self, value: i64) -> Self {
+        self.configuration_retry_count = ::std::option::Option::Some(value);
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -4972,15 +4972,15 @@ impl UpdateChannelWebhook {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_each("Configuration.Filters", self.configuration_filters);
-        form.push_opt("Configuration.FlowSid", self.configuration_flow_sid);
+        form.push_opt("Configuration.Url", self.configuration_url);
         form.push_opt(
             "Configuration.Method",
             self.configuration_method.as_ref().map(|value| value.as_str()),
         );
-        form.push_opt("Configuration.RetryCount", self.configuration_retry_count);
+        form.push_each("Configuration.Filters", self.configuration_filters);
         form.push_each("Configuration.Triggers", self.configuration_triggers);
-        form.push_opt("Configuration.Url", self.configuration_url);
+        form.push_opt("Configuration.FlowSid", self.configuration_flow_sid);
+        form.push_opt("Configuration.RetryCount", self.configuration_retry_count);
         request = request.form(form);
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -5088,24 +5088,24 @@ impl RoleList {
     /// # Arguments
     ///
     /// * `friendly_name` (`FriendlyName`): Display label for the role; need not be unique.
-    /// * `permission` (`Permission`): One permission name to grant through the role; repeat the field to grant several.
     /// * `type_` (`Type`): The `Type` parameter.
+    /// * `permission` (`Permission`): One permission name to grant through the role; repeat the field to grant several.
     ///
     /// Optional parameters are methods of [`CreateRole`]; send it with `.send()` or `.await`.
     pub fn create(
         &self,
         friendly_name: impl ::std::convert::Into<::std::string::String>,
+        type_: ::twilio_chat_v2_models::RoleRoleType,
         permission: impl ::std::iter::IntoIterator<
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
-        type_: ::twilio_chat_v2_models::RoleRoleType,
     ) -> CreateRole {
         CreateRole {
             client: self.client.clone(),
             service_sid: self.service_sid.clone(),
             friendly_name: friendly_name.into(),
-            permission: permission.into_iter().map(::std::convert::Into::into).collect(),
             type_,
+            permission: permission.into_iter().map(::std::convert::Into::into).collect(),
             options: ::std::option::Option::None,
         }
     }
@@ -5286,8 +5286,8 @@ pub struct CreateRole {
     client: ::twilio_rest_runtime::Client,
     service_sid: ::std::string::String,
     friendly_name: ::std::string::String,
-    permission: ::std::vec::Vec<::std::string::String>,
     type_: ::twilio_chat_v2_models::RoleRoleType,
+    permission: ::std::vec::Vec<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl CreateRole {
@@ -5320,8 +5320,8 @@ impl CreateRole {
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push("FriendlyName", self.friendly_name);
-        form.push_each("Permission", self.permission);
         form.push("Type", self.type_.as_str());
+        form.push_each("Permission", self.permission);
         request = request.form(form);
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -5563,9 +5563,9 @@ impl UserList {
             service_sid: self.service_sid.clone(),
             identity: identity.into(),
             webhook_enabled: ::std::option::Option::None,
+            role_sid: ::std::option::Option::None,
             attributes: ::std::option::Option::None,
             friendly_name: ::std::option::Option::None,
-            role_sid: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -5602,9 +5602,9 @@ impl UserContext {
             service_sid: self.service_sid.clone(),
             sid: self.sid.clone(),
             webhook_enabled: ::std::option::Option::None,
+            role_sid: ::std::option::Option::None,
             attributes: ::std::option::Option::None,
             friendly_name: ::std::option::Option::None,
-            role_sid: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -5782,10 +5782,10 @@ pub struct CreateUser {
     webhook_enabled: ::std::option::Option<
         ::twilio_chat_v2_models::UserWebhookEnabledType,
     >,
-    attributes: ::std::option::Option<::std::string::String>,
-    friendly_name: ::std::option::Option<::std::string::String>,
     identity: ::std::string::String,
     role_sid: ::std::option::Option<::std::string::String>,
+    attributes: ::std::option::Option<::std::string::String>,
+    friendly_name: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl CreateUser {
@@ -5797,6 +5797,16 @@ impl CreateUser {
         value: ::twilio_chat_v2_models::UserWebhookEnabledType,
     ) -> Self {
         self.webhook_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Service role to give the user; the service default applies when omitted.
+    ///
+    /// Sent as the `RoleSid` form field.
+    pub fn role_sid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.role_sid = ::std::option::Option::Some(value.into());
         self
     }
     /// Application metadata to store on the user, given as JSON text.
@@ -5817,16 +5827,6 @@ impl CreateUser {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.friendly_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Service role to give the user; the service default applies when omitted.
-    ///
-    /// Sent as the `RoleSid` form field.
-    pub fn role_sid(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_sid = ::std::option::Option::Some(value.into());
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -5857,10 +5857,10 @@ impl CreateUser {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_opt("Attributes", self.attributes);
-        form.push_opt("FriendlyName", self.friendly_name);
         form.push("Identity", self.identity);
         form.push_opt("RoleSid", self.role_sid);
+        form.push_opt("Attributes", self.attributes);
+        form.push_opt("FriendlyName", self.friendly_name);
         request = request.form(form);
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -5964,9 +5964,9 @@ pub struct UpdateUser {
     webhook_enabled: ::std::option::Option<
         ::twilio_chat_v2_models::UserWebhookEnabledType,
     >,
+    role_sid: ::std::option::Option<::std::string::String>,
     attributes: ::std::option::Option<::std::string::String>,
     friendly_name: ::std::option::Option<::std::string::String>,
-    role_sid: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl UpdateUser {
@@ -5978,6 +5978,16 @@ impl UpdateUser {
         value: ::twilio_chat_v2_models::UserWebhookEnabledType,
     ) -> Self {
         self.webhook_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Service role the user should hold from now on.
+    ///
+    /// Sent as the `RoleSid` form field.
+    pub fn role_sid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.role_sid = ::std::option::Option::Some(value.into());
         self
     }
     /// Application metadata to store on the user, given as JSON text.
@@ -5998,16 +6008,6 @@ impl UpdateUser {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.friendly_name = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Service role the user should hold from now on.
-    ///
-    /// Sent as the `RoleSid` form field.
-    pub fn role_sid(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_sid = ::std::option::Option::Some(value.into());
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -6038,9 +6038,9 @@ impl UpdateUser {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
+        form.push_opt("RoleSid", self.role_sid);
         form.push_opt("Attributes", self.attributes);
         form.push_opt("FriendlyName", self.friendly_name);
-        form.push_opt("RoleSid", self.role_sid);
         request = request.form(form);
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -6496,9 +6496,9 @@ impl UserChannelContext {
             service_sid: self.service_sid.clone(),
             user_sid: self.user_sid.clone(),
             channel_sid: self.channel_sid.clone(),
+            notification_level: ::std::option::Option::None,
             last_consumed_message_index: ::std::option::Option::None,
             last_consumption_timestamp: ::std::option::Option::None,
-            notification_level: ::std::option::Option::None,
             options: ::std::option::Option::None,
         }
     }
@@ -6703,14 +6703,24 @@ pub struct UpdateUserChannel {
     service_sid: ::std::string::String,
     user_sid: ::std::string::String,
     channel_sid: ::std::string::String,
-    last_consumed_message_index: ::std::option::Option<i64>,
-    last_consumption_timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     notification_level: ::std::option::Option<
         ::twilio_chat_v2_models::UserChannelNotificationLevel,
     >,
+    last_consumed_message_index: ::std::option::Option<i64>,
+    last_consumption_timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
 }
 impl UpdateUserChannel {
+    /// The `NotificationLevel` parameter.
+    ///
+    /// Sent as the `NotificationLevel` form field.
+    pub fn notification_level(
+        mut self,
+        value: ::twilio_chat_v2_models::UserChannelNotificationLevel,
+    ) -> Self {
+        self.notification_level = ::std::option::Option::Some(value);
+        self
+    }
     /// Read horizon to record: highest message index the user has seen in this channel.
     ///
     /// Sent as the `LastConsumedMessageIndex` form field.
@@ -6726,16 +6736,6 @@ impl UpdateUserChannel {
         value: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
         self.last_consumption_timestamp = ::std::option::Option::Some(value);
-        self
-    }
-    /// The `NotificationLevel` parameter.
-    ///
-    /// Sent as the `NotificationLevel` form field.
-    pub fn notification_level(
-        mut self,
-        value: ::twilio_chat_v2_models::UserChannelNotificationLevel,
-    ) -> Self {
-        self.notification_level = ::std::option::Option::Some(value);
         self
     }
     /// Per-request timeout and retry settings, overriding the client's.
@@ -6768,12 +6768,12 @@ impl UpdateUserChannel {
             ),
         );
         let mut form = ::twilio_rest_runtime::Params::new();
-        form.push_opt("LastConsumedMessageIndex", self.last_consumed_message_index);
-        form.push_opt("LastConsumptionTimestamp", self.last_consumption_timestamp);
         form.push_opt(
             "NotificationLevel",
             self.notification_level.as_ref().map(|value| value.as_str()),
         );
+        form.push_opt("LastConsumedMessageIndex", self.last_consumed_message_index);
+        form.push_opt("LastConsumptionTimestamp", self.last_consumption_timestamp);
         request = request.form(form);
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);

@@ -1,0 +1,138 @@
+//! Malformed or unsupported descriptions give an `Err` naming the operationId and the JSON pointer.
+
+use twilio_codegen::{Settings, generate};
+
+fn check(spec: &str, expected: &str) {
+    match generate(spec, &Settings::chat_v2()) {
+        Ok(_) => panic!("expected an error containing {expected:?}, got Ok"),
+        Err(e) => assert_eq!(e.to_string(), expected),
+    }
+}
+
+/// A one-operation description around `operation` at `/v1/Things/{Sid}` (get), plus `schemas`.
+fn with_operation(operation: &str, schemas: &str) -> String {
+    format!(
+        r#"{{"openapi": "3.0.1", "info": {{"title": "T", "version": "1"}},
+        "paths": {{"/v1/Things/{{Sid}}": {{"get": {operation}}}}},
+        "components": {{"schemas": {{{schemas}}}}}}}"#
+    )
+}
+
+const SID: &str =
+    r#"{"name": "Sid", "in": "path", "required": true, "schema": {"type": "string"}}"#;
+const OK: &str = r##"{"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/thing"}}}}}"##;
+const THING: &str = r#""thing": {"type": "object", "properties": {"sid": {"type": "string"}}}"#;
+
+#[test]
+fn invalid_json() {
+    check(
+        "{\"openapi\": ",
+        "invalid JSON: EOF while parsing a value at line 1 column 12",
+    );
+}
+
+#[test]
+fn not_openapi() {
+    let e = generate(r#"{"swagger": "2.0"}"#, &Settings::chat_v2()).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("not an OpenAPI 3.0 description: missing field"),
+        "{e}"
+    );
+}
+
+#[test]
+fn ref_to_missing_schema() {
+    let op = format!(
+        r##"{{"operationId": "FetchThing", "parameters": [{SID}],
+        "responses": {{"200": {{"description": "OK", "content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/nothing"}}}}}}}}}}}}"##
+    );
+    check(
+        &with_operation(&op, THING),
+        "FetchThing /paths/~1v1~1Things~1{Sid}/get/responses/200/content/application~1json/schema: $ref to missing schema #/components/schemas/nothing",
+    );
+}
+
+#[test]
+fn ref_to_missing_schema_in_component() {
+    let op =
+        format!(r#"{{"operationId": "FetchThing", "parameters": [{SID}], "responses": {OK}}}"#);
+    let schemas = r##""thing": {"type": "object", "properties": {"owner": {"$ref": "#/components/schemas/owner"}}}"##;
+    check(
+        &with_operation(&op, schemas),
+        "/components/schemas/thing/properties/owner: $ref to missing schema #/components/schemas/owner",
+    );
+}
+
+#[test]
+fn missing_operation_id() {
+    let op = format!(r#"{{"parameters": [{SID}], "responses": {OK}}}"#);
+    check(
+        &with_operation(&op, THING),
+        "/paths/~1v1~1Things~1{Sid}/get: missing operationId",
+    );
+}
+
+#[test]
+fn unsupported_cookie_parameter() {
+    let op = format!(
+        r#"{{"operationId": "FetchThing", "parameters": [{SID}, {{"name": "session", "in": "cookie", "schema": {{"type": "string"}}}}], "responses": {OK}}}"#
+    );
+    check(
+        &with_operation(&op, THING),
+        "FetchThing /paths/~1v1~1Things~1{Sid}/get/parameters/1: unsupported parameter location cookie",
+    );
+}
+
+#[test]
+fn path_parameter_not_in_template() {
+    let op = format!(
+        r#"{{"operationId": "FetchThing", "parameters": [{SID}, {{"name": "ServiceSid", "in": "path", "required": true, "schema": {{"type": "string"}}}}], "responses": {OK}}}"#
+    );
+    check(
+        &with_operation(&op, THING),
+        "FetchThing /paths/~1v1~1Things~1{Sid}/get/parameters/1: path parameter ServiceSid is not in the path template /v1/Things/{Sid}",
+    );
+}
+
+#[test]
+fn template_parameter_not_declared() {
+    let op = format!(r#"{{"operationId": "FetchThing", "responses": {OK}}}"#);
+    check(
+        &with_operation(&op, THING),
+        "FetchThing /paths/~1v1~1Things~1{Sid}/get: path template parameter {Sid} is not declared",
+    );
+}
+
+#[test]
+fn duplicate_operation_id() {
+    let spec = format!(
+        r#"{{"openapi": "3.0.1", "info": {{"title": "T", "version": "1"}}, "paths": {{
+        "/v1/A": {{"get": {{"operationId": "Same", "responses": {{"204": {{"description": "gone"}}}}}}}},
+        "/v1/B": {{"get": {{"operationId": "Same", "responses": {{"204": {{"description": "gone"}}}}}}}}}}}}"#
+    );
+    check(&spec, "Same /paths/~1v1~1B/get: duplicate operationId");
+}
+
+#[test]
+fn unsupported_body_content_type() {
+    let op = format!(
+        r#"{{"operationId": "FetchThing", "parameters": [{SID}], "responses": {OK},
+        "requestBody": {{"content": {{"multipart/form-data": {{"schema": {{"type": "object"}}}}}}}}}}"#
+    );
+    check(
+        &with_operation(&op, THING),
+        "FetchThing /paths/~1v1~1Things~1{Sid}/get/requestBody/content: unsupported request body content type multipart/form-data",
+    );
+}
+
+#[test]
+fn no_success_response() {
+    let op = format!(
+        r#"{{"operationId": "FetchThing", "parameters": [{SID}], "responses": {{"404": {{"description": "no"}}}}}}"#
+    );
+    check(
+        &with_operation(&op, THING),
+        "FetchThing /paths/~1v1~1Things~1{Sid}/get/responses: no 2xx response",
+    );
+}
