@@ -875,6 +875,25 @@ mod tests {
     }
 
     #[test]
+    fn builds_a_wrapper_type() {
+        #[derive(Debug)]
+        struct Wrapper(Client);
+        impl From<Client> for Wrapper {
+            fn from(c: Client) -> Self {
+                Self(c)
+            }
+        }
+        let w: Wrapper = ClientBuilder::<Wrapper>::new("https://chat.twilio.com")
+            .credentials(creds())
+            .timeout(Duration::from_secs(5))
+            .connect_timeout(Duration::from_secs(2))
+            .build_with(&|_| None)
+            .unwrap();
+        assert_eq!(w.0.base_url().as_str(), "https://chat.twilio.com/");
+        assert_eq!(w.0.inner.timeout, Duration::from_secs(5));
+    }
+
+    #[test]
     fn debug_has_no_secrets() {
         let b = Client::builder("https://chat.twilio.com").credentials(creds());
         let dbg_builder = format!("{b:?}");

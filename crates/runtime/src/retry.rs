@@ -1,20 +1,6 @@
 //! When and how long to wait before retrying: [`RetryPolicy`] (attempts, backoff, `Retry-After` cap, which
-//! methods), the [`Sleeper`] that performs the waits, and the pure decision helpers the client's retry loop uses.
-//!
-//! What is retried, by default:
-//! - responses `429 Too Many Requests` and `503 Service Unavailable`;
-//! - connection failures (nothing reached the server: DNS, refused, TLS handshake).
-//!
-//! What is never retried: timeouts (the request may have been processed, and the timeout is the caller's bound
-//! on waiting), other statuses, decode errors. Only idempotent methods (`GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE`)
-//! are retried unless [`RetryPolicy::retry_non_idempotent`] or
-//! [`RequestOptions::retry_non_idempotent`](crate::RequestOptions::retry_non_idempotent) allows `POST` and
-//! `PATCH`: a repeated `POST` could create a second message.
-//!
-//! The wait before attempt `n + 1` is the server's `Retry-After` (delta-seconds or HTTP date) when present,
-//! otherwise "full jitter" exponential backoff: a uniformly random duration in
-//! `[0, min(max_backoff, initial_backoff * 2^(n-1))]`. When `Retry-After` asks for more than
-//! [`RetryPolicy::max_retry_after`], the runtime stops and returns the error instead of waiting.
+//! methods; the rules are documented on it), the [`Sleeper`] that performs the waits, and the pure decision
+//! helpers (idempotent methods, retryable statuses, `Retry-After` parsing, jitter) the client's retry loop uses.
 
 use std::future::Future;
 use std::hash::{BuildHasher, Hasher};

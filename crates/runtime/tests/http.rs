@@ -185,6 +185,24 @@ async fn json_body_and_query_encoding() {
         "{}",
         exchanges[0].url
     );
+    assert_eq!(exchanges[0].operation, "CreateContent");
+    assert_eq!(exchanges[0].method, "POST");
+    assert_eq!(exchanges[0].attempt, 1);
+    assert_eq!(exchanges[0].status, Some(200));
+    assert_eq!(
+        exchanges[0].request_body.as_deref(),
+        Some(r#"{"friendly_name":"x","types":{"twilio/text":{"body":"hi"}}}"#)
+    );
+    assert_eq!(
+        exchanges[0].response_body.as_deref(),
+        Some(r#"{"ok":true}"#)
+    );
+    assert!(
+        exchanges[0]
+            .request_headers
+            .contains(&("content-type".into(), "application/json".into()))
+    );
+    assert!(exchanges[0].error.is_none());
 }
 
 #[tokio::test]
