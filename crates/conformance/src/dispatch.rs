@@ -976,8 +976,8 @@ pub async fn dispatch(
         "CreateRole" => {
             let mut b = client.service(a.req_str("ServiceSid")?).roles().create(
                 a.req_str("FriendlyName")?,
-                a.req_list("Permission")?,
                 a.req_enum::<models::RoleRoleType>("Type")?,
+                a.req_list("Permission")?,
             );
             if let Some(o) = options {
                 b = b.request_options(o);

@@ -112,6 +112,15 @@ pub struct RetrySpec {
     /// Also retry POST requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_non_idempotent: Option<bool>,
+    /// First backoff in milliseconds (before jitter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_backoff_ms: Option<u64>,
+    /// Backoff cap in milliseconds; `0` makes every backoff wait 0 ms, so recorded waits are deterministic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_backoff_ms: Option<u64>,
+    /// Longest `Retry-After` the client waits for, in milliseconds; beyond it the error is returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retry_after_ms: Option<u64>,
 }
 
 /// Per-request options (`RequestOptions`).

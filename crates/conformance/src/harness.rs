@@ -113,9 +113,10 @@ pub async fn replay(scenario: &Scenario) -> Result<Value, String> {
     // Mock URLs in the outcome (page URLs, error texts) become placeholders, so snapshots are stable and still
     // tell the two hosts apart.
     let mut outcome = placeholders(outcome, &base_url, &other_base_url);
-    let sleeps = sleeper.count();
-    if sleeps > 0 {
-        outcome["retry_sleeps"] = json!(sleeps);
+    let waits = sleeper.waits();
+    if !waits.is_empty() {
+        outcome["retry_waits_ms"] =
+            json!(waits.iter().map(Duration::as_millis).collect::<Vec<_>>());
     }
 
     let mut problems = compare(scenario, &shared, &base_url);
@@ -215,6 +216,15 @@ pub fn build_client(
         }
         if let Some(yes) = retry.retry_non_idempotent {
             policy = policy.retry_non_idempotent(yes);
+        }
+        if let Some(ms) = retry.initial_backoff_ms {
+            policy = policy.initial_backoff(Duration::from_millis(ms));
+        }
+        if let Some(ms) = retry.max_backoff_ms {
+            policy = policy.max_backoff(Duration::from_millis(ms));
+        }
+        if let Some(ms) = retry.max_retry_after_ms {
+            policy = policy.max_retry_after(Duration::from_millis(ms));
         }
         builder = builder.retry_policy(policy);
     }

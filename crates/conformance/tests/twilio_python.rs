@@ -113,7 +113,7 @@ fn scenario(name: &str, rec: &Recorded) -> Result<Scenario, String> {
         client: ClientOptions {
             retry: Some(RetrySpec {
                 max_attempts: Some(1),
-                retry_non_idempotent: None,
+                ..RetrySpec::default()
             }),
             ..ClientOptions::default()
         },
