@@ -152,7 +152,7 @@ pub async fn replay(scenario: &Scenario) -> Result<Value, String> {
     }
 }
 
-/// Replays a scenario on a fresh current-thread runtime (for tests that are not async).
+/// Replays a scenario on a fresh single-worker tokio runtime (for tests that are not async).
 pub fn replay_blocking(scenario: &Scenario) -> Result<Value, String> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -283,16 +283,33 @@ pub fn outcome_value(result: CallResult) -> Value {
     }
 }
 
-/// An error as JSON: kind, status, code, message, more_info, and the Display text.
+/// An error as JSON: kind, status, code, message, more_info, the Display text, the JSON path of a decode error,
+/// and the predicates that hold (`not_found`, `rate_limited`, `timeout`, `auth_error`).
 pub fn error_value(error: &Error) -> Value {
-    json!({
+    let mut value = json!({
         "kind": format!("{:?}", error.kind()),
         "status": error.status(),
         "code": error.code(),
         "message": error.message(),
         "more_info": error.more_info(),
         "display": error.to_string(),
-    })
+    });
+    if let Some(path) = error.decode_path() {
+        value["decode_path"] = json!(path);
+    }
+    let flags: Vec<&str> = [
+        ("not_found", error.is_not_found()),
+        ("rate_limited", error.is_rate_limited()),
+        ("timeout", error.is_timeout()),
+        ("auth_error", error.is_auth_error()),
+    ]
+    .into_iter()
+    .filter_map(|(name, holds)| holds.then_some(name))
+    .collect();
+    if !flags.is_empty() {
+        value["flags"] = json!(flags);
+    }
+    value
 }
 
 /// A `Sleeper` that records the requested waits and returns at once.
