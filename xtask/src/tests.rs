@@ -96,3 +96,54 @@ fn twilio_description_generates_crates_that_build() {
         generate_and_build(&path, &format!("fixture-{stem}"));
     }
 }
+
+#[test]
+fn check_mode_reports_without_writing() {
+    use crate::codegen::{FileState, ensure_file_contents};
+    let dir = project_root().join("target/xtask-test");
+    let path = dir.join("file.rs");
+    assert_eq!(
+        ensure_file_contents(&path, "a\n", Mode::Overwrite),
+        Ok(FileState::Written)
+    );
+    assert_eq!(
+        ensure_file_contents(&path, "a\n", Mode::Overwrite),
+        Ok(FileState::Fresh)
+    );
+    assert_eq!(
+        ensure_file_contents(&path, "b\n", Mode::Check),
+        Ok(FileState::Stale)
+    );
+    assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some("a\n"));
+}
+
+#[test]
+fn usage_errors() {
+    let check = |args: &[&str], expected: &str| {
+        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        match crate::run(&args) {
+            Ok(()) => panic!("{args:?} should fail"),
+            Err(e) => assert!(e.starts_with(expected), "{args:?}: {e}"),
+        }
+    };
+    check(&[], "missing command");
+    check(&["build"], "unknown command `build`");
+    check(
+        &["codegen", "--frobnicate"],
+        "unknown argument `--frobnicate`",
+    );
+    check(&["codegen", "--spec"], "--spec needs a value");
+    check(&["codegen", "--out", "x"], "--out and --name go together");
+    check(
+        &["codegen", "--out", "x", "--name", "y"],
+        "--out needs --spec",
+    );
+    check(
+        &["codegen", "--name", "a b"],
+        "--name `a b` is not a valid package name",
+    );
+    check(
+        &["codegen", "--spec", "/nonexistent.json"],
+        "cannot read /nonexistent.json",
+    );
+}

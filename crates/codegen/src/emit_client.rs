@@ -276,12 +276,21 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
     let args: Vec<&Parameter> = required_args(op).collect();
     let arg_decls = args.iter().map(|p| {
         let name = ident(&p.name);
-        let ty = arg_type(cx, &p.ty);
+        let ty = if p.location == Location::JsonBody {
+            type_tokens(&p.ty, Some(&cx.models))
+        } else {
+            arg_type(cx, &p.ty)
+        };
         quote!(#name: #ty)
     });
     let arg_inits = args.iter().map(|p| {
         let name = ident(&p.name);
-        let value = arg_convert(&p.ty, quote!(#name));
+        let value = if p.location == Location::JsonBody && p.ty != TypeRef::Json {
+            // Serializing a generated model cannot fail (string keys only); `Null` is the unreachable fallback.
+            quote!(::serde_json::to_value(&#name).unwrap_or_default())
+        } else {
+            arg_convert(&p.ty, quote!(#name))
+        };
         if value.to_string() == name.to_string() {
             quote!(#name,)
         } else {

@@ -698,14 +698,13 @@ impl<'a> Lowerer<'a> {
                 }
                 None => TypeRef::Json,
             };
-            let _ = ty;
             return Ok((
                 "application/json".to_owned(),
                 vec![Parameter {
                     name: scope.unique("body".to_owned()),
                     api_name: "body".to_owned(),
                     location: Location::JsonBody,
-                    ty: TypeRef::Json,
+                    ty,
                     required: true,
                     doc: body.description.clone(),
                 }],
