@@ -175,12 +175,12 @@ chrono = {{ version = "0.4.40", default-features = false, features = ["std", "se
 
 fn models_lib(display: &str) -> String {
     format!(
-        "//! Models generated from `{display}` by `cargo xtask codegen --spec`.\n\n#![deny(missing_docs)]\n\nmod generated;\npub use generated::*;\n"
+        "//! Models generated from `{display}` by `cargo xtask codegen --spec`.\n\n#![deny(missing_docs)]\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n"
     )
 }
 
 fn client_lib(display: &str, models_ident: &str) -> String {
     format!(
-        "//! Async client generated from `{display}` by `cargo xtask codegen --spec`.\n\n#![deny(missing_docs)]\n\nmod generated;\npub use generated::*;\n\npub use {models_ident} as models;\npub use twilio_rest_runtime::{{self as runtime, Credentials, Error, ErrorKind, ItemStream, Page, RequestOptions, RetryPolicy}};\n"
+        "//! Async client generated from `{display}` by `cargo xtask codegen --spec`.\n\n#![deny(missing_docs)]\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\npub use {models_ident} as models;\npub use twilio_rest_runtime::{{self as runtime, Credentials, Error, ErrorKind, ItemStream, Page, RequestOptions, RetryPolicy}};\n"
     )
 }

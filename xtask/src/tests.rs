@@ -102,6 +102,7 @@ fn check_mode_reports_without_writing() {
     use crate::codegen::{FileState, ensure_file_contents};
     let dir = project_root().join("target/xtask-test");
     let path = dir.join("file.rs");
+    let _ = std::fs::remove_file(&path);
     assert_eq!(
         ensure_file_contents(&path, "a\n", Mode::Overwrite),
         Ok(FileState::Written)

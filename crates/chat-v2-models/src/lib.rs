@@ -34,5 +34,6 @@
 
 #![deny(missing_docs)]
 
+#[rustfmt::skip]
 mod generated;
 pub use generated::*;

@@ -54,8 +54,11 @@
 
 #![deny(missing_docs)]
 
+#[rustfmt::skip]
 mod generated;
 pub use generated::*;
 
 pub use twilio_chat_v2_models as models;
-pub use twilio_rest_runtime::{self as runtime, Credentials, Error, ErrorKind, ItemStream, Page, RequestOptions, RetryPolicy};
+pub use twilio_rest_runtime::{
+    self as runtime, Credentials, Error, ErrorKind, ItemStream, Page, RequestOptions, RetryPolicy,
+};

@@ -291,7 +291,7 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
         } else {
             arg_convert(&p.ty, quote!(#name))
         };
-        if value.to_string() == name.to_string() {
+        if name == value.to_string() {
             quote!(#name,)
         } else {
             quote!(#name: #value,)

@@ -106,12 +106,10 @@ fn template_parameter_not_declared() {
 
 #[test]
 fn duplicate_operation_id() {
-    let spec = format!(
-        r#"{{"openapi": "3.0.1", "info": {{"title": "T", "version": "1"}}, "paths": {{
-        "/v1/A": {{"get": {{"operationId": "Same", "responses": {{"204": {{"description": "gone"}}}}}}}},
-        "/v1/B": {{"get": {{"operationId": "Same", "responses": {{"204": {{"description": "gone"}}}}}}}}}}}}"#
-    );
-    check(&spec, "Same /paths/~1v1~1B/get: duplicate operationId");
+    let spec = r#"{"openapi": "3.0.1", "info": {"title": "T", "version": "1"}, "paths": {
+        "/v1/A": {"get": {"operationId": "Same", "responses": {"204": {"description": "gone"}}}},
+        "/v1/B": {"get": {"operationId": "Same", "responses": {"204": {"description": "gone"}}}}}}"#;
+    check(spec, "Same /paths/~1v1~1B/get: duplicate operationId");
 }
 
 #[test]
