@@ -484,30 +484,19 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         _ => TokenStream::new(),
     };
 
-    // into_request: path, query, form, headers, options.
-    let mut fmt = String::new();
-    let mut fmt_args = Vec::new();
-    for seg in op.path.split('/').skip(1) {
-        fmt.push('/');
-        if let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            fmt.push_str("{}");
-            if let Some(p) = op
-                .params
-                .iter()
-                .find(|p| p.location == Location::Path && p.api_name == param)
-            {
-                let f = ident(&p.name);
-                fmt_args.push(quote!(#rt::encode_path_segment(&self.#f)));
-            }
-        } else {
-            fmt.push_str(&seg.replace('{', "{{").replace('}', "}}"));
-        }
-    }
-    let path_expr = if fmt_args.is_empty() {
-        quote!(::std::string::String::from(#fmt))
-    } else {
-        quote!(::std::format!(#fmt, #(#fmt_args),*))
-    };
+    // into_request: path, query, form, headers, options. Path parameters are substituted (and checked) by
+    // the runtime from the template, so the generated code only names them.
+    let path_args: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| {
+            let f = ident(&p.name);
+            let key = &p.api_name;
+            quote!((#key, self.#f.as_str()))
+        })
+        .collect();
+    let template = &op.path;
     let query_pushes: Vec<TokenStream> = op
         .params
         .iter()
@@ -578,6 +567,11 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     };
     let method = ident(op.method.as_str());
     let id = &op.id;
+    let new_request = if path_args.is_empty() {
+        quote!(#rt::Request::new(#rt::Method::#method, #id, ::std::string::String::from(#template)))
+    } else {
+        quote!(#rt::Request::with_path_params(#rt::Method::#method, #id, #template, &[#(#path_args),*]))
+    };
     let mut paragraphs = vec![op_doc(op), op_line(op)];
     paragraphs.push(format!(
         "Created by the `{}` method of its list or context; set optional parameters, then `.send()` or `.await` it.",
@@ -614,7 +608,7 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
             }
 
             fn into_request(self) -> #rt::Request {
-                let mut request = #rt::Request::new(#rt::Method::#method, #id, #path_expr);
+                let mut request = #new_request;
                 #query
                 #form
                 #json

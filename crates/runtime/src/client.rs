@@ -165,6 +165,24 @@ impl Client {
 
     /// The full URL of `req`: base URL + path + encoded query.
     pub(crate) fn url_for(&self, req: &Request) -> Result<Url, Error> {
+        if let Some(reason) = &req.invalid {
+            return Err(Error::invalid_argument(req.operation, reason.clone()));
+        }
+        // Empty and dot segments would make the URL parser address another resource.
+        if req
+            .path
+            .split('/')
+            .skip(1)
+            .any(|segment| matches!(segment, "" | "." | ".."))
+        {
+            return Err(Error::invalid_argument(
+                req.operation,
+                format!(
+                    "path `{}` has an empty, `.` or `..` segment, which would address another resource",
+                    req.path
+                ),
+            ));
+        }
         let base = self.inner.base_url.as_str().trim_end_matches('/');
         let mut text = String::with_capacity(base.len() + req.path.len() + 32);
         text.push_str(base);

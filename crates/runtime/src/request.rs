@@ -26,6 +26,8 @@ pub struct Request {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) page_key: Option<&'static str>,
     pub(crate) options: RequestOptions,
+    /// Why the request must not be sent (a bad path parameter); reported when it is executed.
+    pub(crate) invalid: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +101,67 @@ impl Request {
             headers: Vec::new(),
             page_key: None,
             options: RequestOptions::default(),
+            invalid: None,
         }
+    }
+
+    /// A request whose path is `template` with each `{Name}` placeholder replaced by the percent-encoded value
+    /// of `Name` in `params` (see [`encode_path_segment`]).
+    ///
+    /// A value that is empty, `.` or `..` would address another resource (`/v2/Services/` is the list of
+    /// services, `/v2/Services/IS1/Channels/..` is the service itself), and a placeholder without a value
+    /// leaves the path incomplete: such a request fails with
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming the parameter, and nothing is
+    /// sent.
+    ///
+    /// ```
+    /// use twilio_rest_runtime::{Method, Request};
+    ///
+    /// let request = Request::with_path_params(
+    ///     Method::GET,
+    ///     "FetchChannel",
+    ///     "/v2/Services/{ServiceSid}/Channels/{Sid}",
+    ///     &[("ServiceSid", "IS00000000000000000000000000000000"), ("Sid", "my channel")],
+    /// );
+    /// assert_eq!(request.path(), "/v2/Services/IS00000000000000000000000000000000/Channels/my%20channel");
+    /// ```
+    pub fn with_path_params(
+        method: Method,
+        operation_id: &'static str,
+        template: &'static str,
+        params: &[(&'static str, &str)],
+    ) -> Self {
+        let mut path = String::with_capacity(template.len() + 64);
+        let mut invalid = None;
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            path.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                path.push_str(&rest[open..]);
+                rest = "";
+                break;
+            };
+            let name = &after[..close];
+            match params.iter().find(|(key, _)| *key == name) {
+                Some((_, value)) if matches!(*value, "" | "." | "..") => {
+                    invalid.get_or_insert_with(|| {
+                        format!(
+                            "path parameter `{name}` must not be empty, `.` or `..` (got {value:?})"
+                        )
+                    });
+                }
+                Some((_, value)) => percent_encode_into(&mut path, value),
+                None => {
+                    invalid.get_or_insert_with(|| format!("path parameter `{name}` has no value"));
+                }
+            }
+            rest = &after[close + 1..];
+        }
+        path.push_str(rest);
+        let mut request = Self::new(method, operation_id, path);
+        request.invalid = invalid;
+        request
     }
 
     /// Appends query parameters (added after any already set).
@@ -396,5 +458,42 @@ mod tests {
         assert_eq!(r.query.encode(), "PageSize=50&PageSize=50");
         assert_eq!(r.operation_id(), "ListChannel");
         assert_eq!(r.options.max_attempts, Some(1));
+    }
+
+    #[test]
+    fn path_params_are_encoded_and_checked() {
+        let template = "/v2/Services/{ServiceSid}/Channels/{Sid}";
+        let check = |sid: &str| {
+            Request::with_path_params(
+                Method::GET,
+                "FetchChannel",
+                template,
+                &[("ServiceSid", "IS1"), ("Sid", sid)],
+            )
+        };
+        let ok = check("a#b/c d");
+        assert_eq!(ok.path(), "/v2/Services/IS1/Channels/a%23b%2Fc%20d");
+        assert_eq!(ok.invalid, None);
+        assert_eq!(check("...").invalid, None);
+        for bad in ["", ".", ".."] {
+            let reason = check(bad).invalid.unwrap_or_default();
+            assert!(
+                reason.contains("path parameter `Sid` must not be empty"),
+                "{bad:?}: {reason}"
+            );
+        }
+        let missing = Request::with_path_params(
+            Method::GET,
+            "FetchChannel",
+            template,
+            &[("ServiceSid", "IS1")],
+        );
+        assert_eq!(
+            missing.invalid.as_deref(),
+            Some("path parameter `Sid` has no value")
+        );
+        let plain = Request::with_path_params(Method::GET, "ListService", "/v2/Services", &[]);
+        assert_eq!(plain.path(), "/v2/Services");
+        assert_eq!(plain.invalid, None);
     }
 }

@@ -428,13 +428,11 @@ impl FetchCredential {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchCredential",
-            ::std::format!(
-                "/v2/Credentials/{}", ::twilio_rest_runtime::encode_path_segment(& self
-                .sid)
-            ),
+            "/v2/Credentials/{Sid}",
+            &[("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -551,13 +549,11 @@ impl UpdateCredential {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "UpdateCredential",
-            ::std::format!(
-                "/v2/Credentials/{}", ::twilio_rest_runtime::encode_path_segment(& self
-                .sid)
-            ),
+            "/v2/Credentials/{Sid}",
+            &[("Sid", self.sid.as_str())],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt("FriendlyName", self.friendly_name);
@@ -614,13 +610,11 @@ impl DeleteCredential {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteCredential",
-            ::std::format!(
-                "/v2/Credentials/{}", ::twilio_rest_runtime::encode_path_segment(& self
-                .sid)
-            ),
+            "/v2/Credentials/{Sid}",
+            &[("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -1022,12 +1016,11 @@ impl FetchService {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchService",
-            ::std::format!(
-                "/v2/Services/{}", ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{Sid}",
+            &[("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -1419,12 +1412,11 @@ impl UpdateService {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "UpdateService",
-            ::std::format!(
-                "/v2/Services/{}", ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{Sid}",
+            &[("Sid", self.sid.as_str())],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt("FriendlyName", self.friendly_name);
@@ -1551,12 +1543,11 @@ impl DeleteService {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteService",
-            ::std::format!(
-                "/v2/Services/{}", ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{Sid}",
+            &[("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -1739,13 +1730,11 @@ impl ListBinding {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListBinding",
-            ::std::format!(
-                "/v2/Services/{}/Bindings", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Bindings",
+            &[("ServiceSid", self.service_sid.as_str())],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query
@@ -1812,14 +1801,11 @@ impl FetchBinding {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchBinding",
-            ::std::format!(
-                "/v2/Services/{}/Bindings/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Bindings/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -1869,14 +1855,11 @@ impl DeleteBinding {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteBinding",
-            ::std::format!(
-                "/v2/Services/{}/Bindings/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Bindings/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -2164,13 +2147,11 @@ impl ListChannel {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListChannel",
-            ::std::format!(
-                "/v2/Services/{}/Channels", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels",
+            &[("ServiceSid", self.service_sid.as_str())],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query.push_each("Type", self.type_.iter().map(|value| value.as_str()));
@@ -2312,13 +2293,11 @@ impl CreateChannel {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "CreateChannel",
-            ::std::format!(
-                "/v2/Services/{}/Channels", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels",
+            &[("ServiceSid", self.service_sid.as_str())],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt("FriendlyName", self.friendly_name);
@@ -2389,14 +2368,11 @@ impl FetchChannel {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchChannel",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -2524,14 +2500,11 @@ impl UpdateChannel {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "UpdateChannel",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt("FriendlyName", self.friendly_name);
@@ -2609,14 +2582,11 @@ impl DeleteChannel {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteChannel",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -2818,14 +2788,14 @@ impl ListInvite {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListInvite",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Invites",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query.push_each("Identity", self.identity);
@@ -2899,14 +2869,14 @@ impl CreateInvite {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "CreateInvite",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Invites",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push("Identity", self.identity);
@@ -2966,15 +2936,15 @@ impl FetchInvite {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchInvite",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Invites/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -3025,15 +2995,15 @@ impl DeleteInvite {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteInvite",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Invites/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -3256,14 +3226,14 @@ impl ListMember {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListMember",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Members",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query.push_each("Identity", self.identity);
@@ -3396,14 +3366,14 @@ impl CreateMember {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "CreateMember",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Members",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push("Identity", self.identity);
@@ -3475,15 +3445,15 @@ impl FetchMember {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchMember",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Members/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -3609,15 +3579,15 @@ impl UpdateMember {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "UpdateMember",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Members/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt("RoleSid", self.role_sid);
@@ -3696,15 +3666,15 @@ impl DeleteMember {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteMember",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Members/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -3920,14 +3890,14 @@ impl ListMessage {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListMessage",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Messages",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query.push_opt("Order", self.order.as_ref().map(|value| value.as_str()));
@@ -4073,14 +4043,14 @@ impl CreateMessage {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "CreateMessage",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Messages",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt("From", self.from);
@@ -4152,15 +4122,15 @@ impl FetchMessage {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchMessage",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Messages/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -4289,15 +4259,15 @@ impl UpdateMessage {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "UpdateMessage",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Messages/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt("Body", self.body);
@@ -4376,15 +4346,15 @@ impl DeleteMessage {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteMessage",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Messages/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
@@ -4595,14 +4565,14 @@ impl ListChannelWebhook {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListChannelWebhook",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Webhooks",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query.push_opt("PageSize", self.page_size);
@@ -4743,14 +4713,14 @@ impl CreateChannelWebhook {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "CreateChannelWebhook",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Webhooks",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push("Type", self.type_.as_str());
@@ -4818,15 +4788,15 @@ impl FetchChannelWebhook {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchChannelWebhook",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Webhooks/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -4961,15 +4931,15 @@ impl UpdateChannelWebhook {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "UpdateChannelWebhook",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Webhooks/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt("Configuration.Url", self.configuration_url);
@@ -5031,15 +5001,15 @@ impl DeleteChannelWebhook {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteChannelWebhook",
-            ::std::format!(
-                "/v2/Services/{}/Channels/{}/Webhooks/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -5241,13 +5211,11 @@ impl ListRole {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListRole",
-            ::std::format!(
-                "/v2/Services/{}/Roles", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Roles",
+            &[("ServiceSid", self.service_sid.as_str())],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query.push_opt("PageSize", self.page_size);
@@ -5310,13 +5278,11 @@ impl CreateRole {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "CreateRole",
-            ::std::format!(
-                "/v2/Services/{}/Roles", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Roles",
+            &[("ServiceSid", self.service_sid.as_str())],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push("FriendlyName", self.friendly_name);
@@ -5376,13 +5342,11 @@ impl FetchRole {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchRole",
-            ::std::format!(
-                "/v2/Services/{}/Roles/{}", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid), ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Roles/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -5438,13 +5402,11 @@ impl UpdateRole {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "UpdateRole",
-            ::std::format!(
-                "/v2/Services/{}/Roles/{}", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid), ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Roles/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_each("Permission", self.permission);
@@ -5497,13 +5459,11 @@ impl DeleteRole {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteRole",
-            ::std::format!(
-                "/v2/Services/{}/Roles/{}", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid), ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Roles/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -5735,13 +5695,11 @@ impl ListUser {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListUser",
-            ::std::format!(
-                "/v2/Services/{}/Users", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users",
+            &[("ServiceSid", self.service_sid.as_str())],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query.push_opt("PageSize", self.page_size);
@@ -5848,13 +5806,11 @@ impl CreateUser {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "CreateUser",
-            ::std::format!(
-                "/v2/Services/{}/Users", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users",
+            &[("ServiceSid", self.service_sid.as_str())],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push("Identity", self.identity);
@@ -5922,13 +5878,11 @@ impl FetchUser {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchUser",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid), ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -6029,13 +5983,11 @@ impl UpdateUser {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "UpdateUser",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid), ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt("RoleSid", self.role_sid);
@@ -6097,13 +6049,11 @@ impl DeleteUser {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteUser",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}", ::twilio_rest_runtime::encode_path_segment(&
-                self.service_sid), ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -6276,14 +6226,14 @@ impl ListUserBinding {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListUserBinding",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}/Bindings",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.user_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("UserSid", self.user_sid.as_str()),
+            ],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query
@@ -6350,15 +6300,15 @@ impl FetchUserBinding {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchUserBinding",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}/Bindings/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.user_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("UserSid", self.user_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -6409,15 +6359,15 @@ impl DeleteUserBinding {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteUserBinding",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}/Bindings/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.user_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("UserSid", self.user_sid.as_str()),
+                ("Sid", self.sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -6592,14 +6542,14 @@ impl ListUserChannel {
         client.execute_page(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "ListUserChannel",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}/Channels",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.user_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("UserSid", self.user_sid.as_str()),
+            ],
         );
         let mut query = ::twilio_rest_runtime::Params::new();
         query.push_opt("PageSize", self.page_size);
@@ -6661,15 +6611,15 @@ impl FetchUserChannel {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::GET,
             "FetchUserChannel",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}/Channels/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.user_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("UserSid", self.user_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(options) = self.options {
             request = request.options(options);
@@ -6757,15 +6707,15 @@ impl UpdateUserChannel {
         client.execute(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::POST,
             "UpdateUserChannel",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}/Channels/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.user_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("UserSid", self.user_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         let mut form = ::twilio_rest_runtime::Params::new();
         form.push_opt(
@@ -6837,15 +6787,15 @@ impl DeleteUserChannel {
         client.execute_empty(self.into_request()).await
     }
     fn into_request(self) -> ::twilio_rest_runtime::Request {
-        let mut request = ::twilio_rest_runtime::Request::new(
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
             ::twilio_rest_runtime::Method::DELETE,
             "DeleteUserChannel",
-            ::std::format!(
-                "/v2/Services/{}/Users/{}/Channels/{}",
-                ::twilio_rest_runtime::encode_path_segment(& self.service_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.user_sid),
-                ::twilio_rest_runtime::encode_path_segment(& self.channel_sid)
-            ),
+            "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}",
+            &[
+                ("ServiceSid", self.service_sid.as_str()),
+                ("UserSid", self.user_sid.as_str()),
+                ("ChannelSid", self.channel_sid.as_str()),
+            ],
         );
         if let ::std::option::Option::Some(value) = &self.webhook_enabled {
             request = request
