@@ -55,10 +55,10 @@ fn spec_matches_twilio_description() {
     let ours = load(&spec_path());
     let twilio_path = twilio_path();
     if !twilio_path.exists() {
-        println!(
+        summary(&format!(
             "spec parity: SKIPPED: ../shared/twilio-oai/twilio_chat_v2.json not found (looked at {})",
             twilio_path.display()
-        );
+        ));
         return;
     }
     let theirs = load(&twilio_path);
@@ -75,12 +75,12 @@ fn spec_matches_twilio_description() {
         twilio_path.display(),
         report.differences.join("\n")
     );
-    println!(
+    summary(&format!(
         "spec parity: {}/{} operations compared, {} differences",
         report.compared,
         report.total_theirs,
         report.differences.len()
-    );
+    ));
 }
 
 #[test]
@@ -957,4 +957,10 @@ fn is_utc_date_time(s: &str) -> bool {
         && number(11..13) < 24
         && number(14..16) < 60
         && number(17..19) < 61
+}
+
+/// Prints a summary line straight to stderr, past the test harness's output capture, so it shows in every run.
+fn summary(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

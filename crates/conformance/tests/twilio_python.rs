@@ -154,10 +154,10 @@ async fn check(path: &Path) -> Result<(), String> {
 fn twilio_python_scenarios() {
     let dir = folder();
     if !dir.is_dir() {
-        println!(
+        summary(&format!(
             "twilio-python scenarios: SKIPPED: {} not found",
             dir.display()
-        );
+        ));
         return;
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -178,11 +178,20 @@ fn twilio_python_scenarios() {
         }
     }
     let passed = files.len() - failures.len();
-    println!("twilio-python scenarios: {passed}/{} passed", files.len());
+    summary(&format!(
+        "twilio-python scenarios: {passed}/{} passed",
+        files.len()
+    ));
     assert!(
         failures.is_empty(),
         "{} twilio-python scenario(s) failed:\n\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// Prints a summary line straight to stderr, past the test harness's output capture, so it shows in every run.
+fn summary(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
