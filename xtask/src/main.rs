@@ -2,6 +2,7 @@
 //! from `spec/chat-v2.json`; `cargo xtask codegen --spec PATH --out DIR --name NAME` generates a standalone crate
 //! pair for any Twilio description. Arguments are parsed by hand; the generator itself lives in `twilio-codegen`.
 
+mod bench;
 mod codegen;
 
 use std::path::PathBuf;
@@ -12,7 +13,9 @@ const USAGE: &str = "usage:
       regenerate crates/chat-v2-models and crates/chat-v2 from spec/chat-v2.json (or PATH);
       --check fails if a committed file is stale instead of writing it
   cargo xtask codegen --spec PATH --out DIR --name NAME
-      generate a standalone crate pair DIR/NAME-models and DIR/NAME from any description";
+      generate a standalone crate pair DIR/NAME-models and DIR/NAME from any description
+  cargo xtask bench [--quick] [--skip-baselines] [--skip-builds]
+      measure codegen, builds and the client against baselines; print the table and write BENCHMARKS.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,6 +59,11 @@ fn run(args: &[String]) -> Result<(), String> {
                 }
                 _ => Err(format!("--out and --name go together\n{USAGE}")),
             }
+        }
+        "bench" => {
+            let summary = bench::run(&bench::parse(rest)?)?;
+            println!("{summary}");
+            Ok(())
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

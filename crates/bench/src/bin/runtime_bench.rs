@@ -1,0 +1,552 @@
+//! Runtime cost of the generated client (`twilio-chat-v2`) against the hand-written reqwest + serde client of
+//! [`bench::hand`], on the same data: decoding a 100-message page, form-encoding `CreateMessage` and
+//! `UpdateService` with every parameter set, sending them, streaming 50 pages of 100 messages from a loopback
+//! server, and the peak memory (VmHWM) of streaming 10 versus 100 pages in child processes.
+//!
+//! `runtime_bench [--quick]` prints JSON result lines (see [`bench::stats::report`]); `runtime_bench --child-stream
+//! generated|hand BASE_URL` is the child mode used for the memory measurement.
+
+use bench::fixtures::{self, ACCOUNT_SID, AUTH_TOKEN, CHANNEL_SID, SERVICE_SID};
+use bench::hand;
+use bench::server::Server;
+use bench::stats::{report, report_text, time_ns};
+use futures_util::StreamExt as _;
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use twilio_chat_v2::models;
+use twilio_chat_v2::runtime::{Exchange, Observer, Params};
+use twilio_chat_v2::{Client, Credentials};
+
+/// Pages of the streaming benchmark.
+const STREAM_PAGES: usize = 50;
+
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    /// Samples of each measurement (the median is reported).
+    samples: usize,
+    /// Scale of warm-up runs and batch sizes.
+    scale: usize,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("--child-stream") => child_stream(&args[1..]),
+        Some("--quick") => run(Plan {
+            samples: 7,
+            scale: 1,
+        }),
+        None => run(Plan {
+            samples: 21,
+            scale: 3,
+        }),
+        Some(other) => Err(format!(
+            "unknown argument `{other}` (expected --quick or nothing)"
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("runtime_bench: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))
+}
+
+fn generated_client(base_url: &str, observer: Option<Arc<Capture>>) -> Result<Client, String> {
+    let credentials =
+        Credentials::auth_token(ACCOUNT_SID, AUTH_TOKEN).map_err(|e| e.to_string())?;
+    let mut builder = Client::builder()
+        .credentials(credentials)
+        .base_url(base_url)
+        .allow_insecure_http(true);
+    if let Some(observer) = observer {
+        builder = builder.observer(observer);
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+fn hand_client(base_url: &str) -> Result<hand::Client, String> {
+    hand::Client::new(base_url).map_err(|e| format!("{e:?}"))
+}
+
+fn run(plan: Plan) -> Result<(), String> {
+    let server = Server::start(STREAM_PAGES).map_err(|e| format!("loopback server: {e}"))?;
+    let base = server.base_url().to_owned();
+    let rt = runtime()?;
+    let generated = generated_client(&base, None)?;
+    let handwritten = hand_client(&base)?;
+    verify_forms(&rt, &base)?;
+
+    decode(plan);
+    encode(plan, &generated);
+    send(plan, &rt, &generated, &handwritten)?;
+    stream(plan, &rt, &generated, &handwritten)?;
+    drop(server);
+    peak_memory()?;
+    Ok(())
+}
+
+/// Decoding one 100-message page, without HTTP.
+fn decode(plan: Plan) {
+    let body = fixtures::page_body("http://127.0.0.1:1", 3, 50);
+    let (warmup, batch) = (10 * plan.scale, 5 * plan.scale);
+    report("page_bytes", body.len() as f64, "bytes");
+    let models_ns = time_ns(warmup, plan.samples, batch, || {
+        serde_json::from_slice::<models::MessagePage>(black_box(&body)).map(|p| p.messages)
+    });
+    report("decode.generated_models", models_ns / 1e3, "us");
+    // What `twilio_rest_runtime::page::parse_page` does (it is private, so this mirrors it): a `Value` tree first,
+    // then the records through serde_path_to_error so decode errors name their JSON path.
+    let runtime_path_ns = time_ns(warmup, plan.samples, batch, || {
+        let value: serde_json::Value = serde_json::from_slice(black_box(&body)).unwrap_or_default();
+        let serde_json::Value::Object(mut object) = value else {
+            return Vec::new();
+        };
+        let records = object.remove("messages").unwrap_or_default();
+        serde_path_to_error::deserialize::<_, Vec<models::Message>>(records).unwrap_or_default()
+    });
+    report("decode.runtime_path", runtime_path_ns / 1e3, "us");
+    let value_only_ns = time_ns(warmup, plan.samples, batch, || {
+        serde_json::from_slice::<serde_json::Value>(black_box(&body)).is_ok()
+    });
+    report("decode.value_tree_only", value_only_ns / 1e3, "us");
+    let hand_ns = time_ns(warmup, plan.samples, batch, || {
+        serde_json::from_slice::<hand::MessagePage>(black_box(&body)).map(|p| p.messages)
+    });
+    report("decode.hand", hand_ns / 1e3, "us");
+}
+
+fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateMessage {
+    let input = fixtures::create_message_input();
+    client
+        .service(SERVICE_SID)
+        .channel(CHANNEL_SID)
+        .messages()
+        .create()
+        .webhook_enabled(models::MessageWebhookEnabledType::True)
+        .from(input.from)
+        .attributes(input.attributes)
+        .date_created(input.date_created)
+        .date_updated(input.date_updated)
+        .last_updated_by(input.last_updated_by)
+        .body(input.body)
+        .media_sid(input.media_sid)
+}
+
+fn update_service_builder(client: &Client) -> twilio_chat_v2::UpdateService {
+    let input = fixtures::update_service_input();
+    let [
+        friendly_name,
+        service_role,
+        channel_role,
+        creator_role,
+        new_message_template,
+        new_message_sound,
+        added_template,
+        added_sound,
+        removed_template,
+        removed_sound,
+        invited_template,
+        invited_sound,
+        pre_url,
+        post_url,
+        media_message,
+    ] = input.texts.map(|(_, v)| v);
+    let [
+        read_status,
+        reachability,
+        new_message,
+        badge_count,
+        added,
+        removed,
+        invited,
+        log,
+    ] = input.bools.map(|(_, v)| v);
+    let [
+        typing,
+        consumption,
+        members,
+        user_channels,
+        pre_retry,
+        post_retry,
+    ] = input.ints.map(|(_, v)| v);
+    client
+        .service(SERVICE_SID)
+        .update()
+        .friendly_name(friendly_name)
+        .default_service_role_sid(service_role)
+        .default_channel_role_sid(channel_role)
+        .default_channel_creator_role_sid(creator_role)
+        .read_status_enabled(read_status)
+        .reachability_enabled(reachability)
+        .typing_indicator_timeout(typing)
+        .consumption_report_interval(consumption)
+        .notifications_new_message_enabled(new_message)
+        .notifications_new_message_template(new_message_template)
+        .notifications_new_message_sound(new_message_sound)
+        .notifications_new_message_badge_count_enabled(badge_count)
+        .notifications_added_to_channel_enabled(added)
+        .notifications_added_to_channel_template(added_template)
+        .notifications_added_to_channel_sound(added_sound)
+        .notifications_removed_from_channel_enabled(removed)
+        .notifications_removed_from_channel_template(removed_template)
+        .notifications_removed_from_channel_sound(removed_sound)
+        .notifications_invited_to_channel_enabled(invited)
+        .notifications_invited_to_channel_template(invited_template)
+        .notifications_invited_to_channel_sound(invited_sound)
+        .pre_webhook_url(pre_url)
+        .post_webhook_url(post_url)
+        .webhook_method(models::UpdateServiceWebhookMethod::Post)
+        .webhook_filters(input.webhook_filters)
+        .limits_channel_members(members)
+        .limits_user_channels(user_channels)
+        .media_compatibility_message(media_message)
+        .pre_webhook_retry_count(pre_retry)
+        .post_webhook_retry_count(post_retry)
+        .notifications_log_enabled(log)
+}
+
+/// The form the generated `CreateMessage::into_request` builds (private, so mirrored here; [`verify_forms`]
+/// checks the mirror against the body the generated client really sends).
+fn create_message_params(input: &fixtures::CreateMessageInput) -> Params {
+    let mut form = Params::new();
+    form.push_opt("From", Some(input.from));
+    form.push_opt("Attributes", Some(input.attributes));
+    form.push_opt("DateCreated", Some(input.date_created));
+    form.push_opt("DateUpdated", Some(input.date_updated));
+    form.push_opt("LastUpdatedBy", Some(input.last_updated_by));
+    form.push_opt("Body", Some(input.body));
+    form.push_opt("MediaSid", Some(input.media_sid));
+    form
+}
+
+/// The form the generated `UpdateService::into_request` builds (mirrored like [`create_message_params`]).
+fn update_service_params(input: &fixtures::UpdateServiceInput) -> Params {
+    let mut form = Params::new();
+    for (key, value) in input.texts {
+        form.push_opt(key, Some(value));
+    }
+    for (key, value) in input.bools {
+        form.push_opt(key, Some(value));
+    }
+    for (key, value) in input.ints {
+        form.push_opt(key, Some(value));
+    }
+    form.push_opt("WebhookMethod", Some(input.webhook_method));
+    form.push_each("WebhookFilters", input.webhook_filters);
+    form
+}
+
+/// Form encoding, without HTTP: the generated builder chain, the runtime `Params` encoding it performs, and the
+/// hand-written `url::form_urlencoded` encoder.
+fn encode(plan: Plan, client: &Client) {
+    let (warmup, batch) = (2000 * plan.scale, 1000 * plan.scale);
+    let create = fixtures::create_message_input();
+    let builder_ns = time_ns(warmup, plan.samples, batch, || {
+        create_message_builder(client)
+    });
+    let params_ns = time_ns(warmup, plan.samples, batch, || {
+        create_message_params(black_box(&create)).encode()
+    });
+    let hand_ns = time_ns(warmup, plan.samples, batch, || {
+        hand::encode_create_message(black_box(&create))
+    });
+    report("encode.create_message.generated_builder", builder_ns, "ns");
+    report("encode.create_message.generated_params", params_ns, "ns");
+    report(
+        "encode.create_message.generated_total",
+        builder_ns + params_ns,
+        "ns",
+    );
+    report("encode.create_message.hand", hand_ns, "ns");
+
+    let update = fixtures::update_service_input();
+    let builder_ns = time_ns(warmup, plan.samples, batch, || {
+        update_service_builder(client)
+    });
+    let params_ns = time_ns(warmup, plan.samples, batch, || {
+        update_service_params(black_box(&update)).encode()
+    });
+    let hand_ns = time_ns(warmup, plan.samples, batch, || {
+        hand::encode_update_service(black_box(&update))
+    });
+    report("encode.update_service.generated_builder", builder_ns, "ns");
+    report("encode.update_service.generated_params", params_ns, "ns");
+    report(
+        "encode.update_service.generated_total",
+        builder_ns + params_ns,
+        "ns",
+    );
+    report("encode.update_service.hand", hand_ns, "ns");
+}
+
+/// Whole requests over loopback: one page fetched and decoded, `CreateMessage` and `UpdateService` sent.
+fn send(
+    plan: Plan,
+    rt: &tokio::runtime::Runtime,
+    generated: &Client,
+    handwritten: &hand::Client,
+) -> Result<(), String> {
+    let (warmup, batch) = (20 * plan.scale, 5 * plan.scale);
+    let first_page = fixtures::page_url(handwritten_base(generated), 0);
+    let generated_ns = time_ns(warmup, plan.samples, batch, || {
+        rt.block_on(async {
+            generated
+                .service(SERVICE_SID)
+                .channel(CHANNEL_SID)
+                .messages()
+                .list()
+                .page_size(fixtures::PAGE_SIZE as i64)
+                .send()
+                .await
+                .map(|page| page.records.len())
+        })
+    });
+    let hand_ns = time_ns(warmup, plan.samples, batch, || {
+        rt.block_on(async {
+            handwritten
+                .message_page(&first_page)
+                .await
+                .map(|p| p.messages.len())
+        })
+    });
+    report("fetch_page.generated", generated_ns / 1e3, "us");
+    report("fetch_page.hand", hand_ns / 1e3, "us");
+
+    let create = fixtures::create_message_input();
+    let generated_ns = time_ns(warmup, plan.samples, batch, || {
+        rt.block_on(async { create_message_builder(generated).await.is_ok() })
+    });
+    let hand_ns = time_ns(warmup, plan.samples, batch, || {
+        rt.block_on(async { handwritten.create_message(&create).await.is_ok() })
+    });
+    report("send.create_message.generated", generated_ns / 1e3, "us");
+    report("send.create_message.hand", hand_ns / 1e3, "us");
+
+    let update = fixtures::update_service_input();
+    let generated_ns = time_ns(warmup, plan.samples, batch, || {
+        rt.block_on(async { update_service_builder(generated).await.is_ok() })
+    });
+    let hand_ns = time_ns(warmup, plan.samples, batch, || {
+        rt.block_on(async { handwritten.update_service(&update).await.is_ok() })
+    });
+    report("send.update_service.generated", generated_ns / 1e3, "us");
+    report("send.update_service.hand", hand_ns / 1e3, "us");
+
+    // One more of each, checked, so a silently failing request cannot produce a fast number.
+    rt.block_on(async {
+        create_message_builder(generated)
+            .await
+            .map_err(|e| format!("generated CreateMessage failed: {e}"))?;
+        update_service_builder(generated)
+            .await
+            .map_err(|e| format!("generated UpdateService failed: {e}"))?;
+        handwritten
+            .create_message(&create)
+            .await
+            .map_err(|e| format!("hand-written create_message failed: {e:?}"))?;
+        handwritten
+            .update_service(&update)
+            .await
+            .map_err(|e| format!("hand-written update_service failed: {e:?}"))?;
+        Ok::<(), String>(())
+    })
+}
+
+fn handwritten_base(generated: &Client) -> &str {
+    generated
+        .runtime()
+        .base_url()
+        .as_str()
+        .trim_end_matches('/')
+}
+
+async fn stream_generated(client: &Client) -> Result<u64, String> {
+    let mut messages = client
+        .service(SERVICE_SID)
+        .channel(CHANNEL_SID)
+        .messages()
+        .list()
+        .page_size(fixtures::PAGE_SIZE as i64)
+        .stream();
+    let mut seen = 0;
+    while let Some(message) = messages.next().await {
+        black_box(message.map_err(|e| e.to_string())?);
+        seen += 1;
+    }
+    Ok(seen)
+}
+
+async fn stream_hand(client: &hand::Client) -> Result<u64, String> {
+    client
+        .for_each_message(|m| {
+            black_box(m);
+        })
+        .await
+        .map_err(|e| format!("{e:?}"))
+}
+
+/// Streaming every message of 50 pages x 100 messages.
+fn stream(
+    plan: Plan,
+    rt: &tokio::runtime::Runtime,
+    generated: &Client,
+    handwritten: &hand::Client,
+) -> Result<(), String> {
+    let expected = (STREAM_PAGES * fixtures::PAGE_SIZE) as u64;
+    for (what, seen) in [
+        ("generated", rt.block_on(stream_generated(generated))?),
+        ("hand-written", rt.block_on(stream_hand(handwritten))?),
+    ] {
+        if seen != expected {
+            return Err(format!(
+                "{what} stream saw {seen} messages, expected {expected}"
+            ));
+        }
+    }
+    let samples = (plan.samples / 2).max(3) | 1;
+    let generated_ns = time_ns(2, samples, 1, || rt.block_on(stream_generated(generated)));
+    let hand_ns = time_ns(2, samples, 1, || rt.block_on(stream_hand(handwritten)));
+    report("stream_50x100.generated", generated_ns / 1e6, "ms");
+    report("stream_50x100.hand", hand_ns / 1e6, "ms");
+    Ok(())
+}
+
+/// Peak resident memory (VmHWM) of a child process streaming 10 and 100 pages, for both clients.
+fn peak_memory() -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    for pages in [10_usize, 100] {
+        let server = Server::start(pages).map_err(|e| format!("loopback server: {e}"))?;
+        for kind in ["generated", "hand"] {
+            let output = std::process::Command::new(&exe)
+                .args(["--child-stream", kind, server.base_url()])
+                .output()
+                .map_err(|e| format!("child process: {e}"))?;
+            if !output.status.success() {
+                return Err(format!(
+                    "child `{kind}` streaming {pages} pages failed: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ));
+            }
+            let text = String::from_utf8_lossy(&output.stdout);
+            let (seen, kb) = text
+                .trim()
+                .split_once(' ')
+                .and_then(|(seen, kb)| Some((seen.parse::<u64>().ok()?, kb.parse::<f64>().ok()?)))
+                .ok_or_else(|| format!("child `{kind}` printed `{}`", text.trim()))?;
+            if seen != (pages * fixtures::PAGE_SIZE) as u64 {
+                return Err(format!(
+                    "child `{kind}` streamed {seen} messages over {pages} pages"
+                ));
+            }
+            report(&format!("peak_rss.{kind}.{pages}_pages"), kb, "KiB");
+        }
+    }
+    Ok(())
+}
+
+/// Child mode: stream every page from BASE_URL with one client, then print `<messages> <VmHWM KiB>`.
+fn child_stream(args: &[String]) -> Result<(), String> {
+    let [kind, base] = args else {
+        return Err("--child-stream needs KIND BASE_URL".to_owned());
+    };
+    let rt = runtime()?;
+    let seen = match kind.as_str() {
+        "generated" => rt.block_on(stream_generated(&generated_client(base, None)?))?,
+        "hand" => rt.block_on(stream_hand(&hand_client(base)?))?,
+        other => return Err(format!("unknown client `{other}`")),
+    };
+    let status = std::fs::read_to_string("/proc/self/status")
+        .map_err(|e| format!("/proc/self/status: {e}"))?;
+    let hwm = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .ok_or("no VmHWM in /proc/self/status")?;
+    println!("{seen} {hwm}");
+    Ok(())
+}
+
+/// Records request bodies.
+#[derive(Debug, Default)]
+struct Capture {
+    bodies: Mutex<Vec<String>>,
+}
+
+impl Observer for Capture {
+    fn on_exchange(&self, exchange: &Exchange) {
+        if let (Some(body), Ok(mut bodies)) = (&exchange.request_body, self.bodies.lock()) {
+            bodies.push(body.clone());
+        }
+    }
+}
+
+fn pairs(form: &str) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(form.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// Checks that the generated client really sends what the mirrored `Params` and the hand-written encoder encode
+/// (same pairs after decoding), so the encoding benchmarks compare the same work.
+fn verify_forms(rt: &tokio::runtime::Runtime, base: &str) -> Result<(), String> {
+    let capture = Arc::new(Capture::default());
+    let client = generated_client(base, Some(Arc::clone(&capture)))?;
+    rt.block_on(async {
+        create_message_builder(&client).await.map(|_| ())?;
+        update_service_builder(&client).await.map(|_| ())
+    })
+    .map_err(|e| format!("verification request failed: {e}"))?;
+    let bodies = capture
+        .bodies
+        .lock()
+        .map_err(|_| "capture lock poisoned".to_owned())?
+        .clone();
+    let [sent_create, sent_update] = bodies.as_slice() else {
+        return Err(format!("expected 2 request bodies, saw {}", bodies.len()));
+    };
+    let create = fixtures::create_message_input();
+    let update = fixtures::update_service_input();
+    for (what, sent, mirror, handwritten) in [
+        (
+            "CreateMessage",
+            sent_create,
+            create_message_params(&create).encode(),
+            hand::encode_create_message(&create),
+        ),
+        (
+            "UpdateService",
+            sent_update,
+            update_service_params(&update).encode(),
+            hand::encode_update_service(&update),
+        ),
+    ] {
+        if pairs(sent) != pairs(&mirror) || pairs(sent) != pairs(&handwritten) {
+            return Err(format!(
+                "{what}: the forms differ\n  sent by the generated client: {sent}\n  mirrored Params: {mirror}\n  hand-written: {handwritten}"
+            ));
+        }
+        report_text(
+            &format!("verified.{what}"),
+            &format!("{} pairs, {} bytes sent", pairs(sent).len(), sent.len()),
+        );
+    }
+    Ok(())
+}
