@@ -73,6 +73,44 @@ pub fn run_codegen(mode: Mode, spec: Option<&Path>) -> Result<String, String> {
 
 /// Generates `out/NAME-models` and `out/NAME` for any description, as crates that build on their own.
 pub fn generate_standalone(spec: &Path, out: &Path, name: &str) -> Result<String, String> {
+    generate_crates(spec, out, name, Layout::Standalone).map(|g| g.summary)
+}
+
+/// How [`generate_crates`] lays out the crate pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Each crate is its own workspace (`[workspace]` in its manifest).
+    Standalone,
+    /// The crates are members of an enclosing workspace the caller writes.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "only the tests build a shared workspace")
+    )]
+    Member,
+}
+
+/// What [`generate_crates`] produced.
+#[derive(Debug, Clone)]
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "the command line prints only the summary")
+)]
+pub struct CratePair {
+    /// One line: description, structs, enums, operations, output directory.
+    pub summary: String,
+    /// Number of operations.
+    pub operations: usize,
+    /// Lines of the generated files (models and client).
+    pub generated_lines: usize,
+}
+
+/// Generates `out/NAME-models` and `out/NAME` for any description.
+pub fn generate_crates(
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    layout: Layout,
+) -> Result<CratePair, String> {
     let text =
         fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let models = format!("{name}-models");
@@ -84,12 +122,20 @@ pub fn generate_standalone(spec: &Path, out: &Path, name: &str) -> Result<String
     let generated = generate(&text, &settings).map_err(|e| format!("{}: {e}", spec.display()))?;
     let runtime = project_root().join("crates/runtime");
     let models_ident = models.replace('-', "_");
+    let workspace = match layout {
+        Layout::Standalone => "\n[workspace]\n",
+        Layout::Member => "",
+    };
+    let generated_lines = generated.files.values().map(|f| f.lines().count()).sum();
     let mut files = generated.files.clone();
-    files.insert(format!("{models}/Cargo.toml"), models_manifest(&models));
+    files.insert(
+        format!("{models}/Cargo.toml"),
+        models_manifest(&models, workspace),
+    );
     files.insert(format!("{models}/src/lib.rs"), models_lib(&display));
     files.insert(
         format!("{name}/Cargo.toml"),
-        client_manifest(name, &models, &runtime),
+        client_manifest(name, &models, &runtime, workspace),
     );
     files.insert(
         format!("{name}/src/lib.rs"),
@@ -98,14 +144,18 @@ pub fn generate_standalone(spec: &Path, out: &Path, name: &str) -> Result<String
     for (rel, contents) in &files {
         ensure_file_contents(&out.join(rel), contents, Mode::Overwrite)?;
     }
-    Ok(format!(
-        "{}: {} structs, {} enums, {} operations generated into {}",
-        spec.display(),
-        generated.structs,
-        generated.enums,
-        generated.operations,
-        out.display()
-    ))
+    Ok(CratePair {
+        summary: format!(
+            "{}: {} structs, {} enums, {} operations generated into {}",
+            spec.display(),
+            generated.structs,
+            generated.enums,
+            generated.operations,
+            out.display()
+        ),
+        operations: generated.operations,
+        generated_lines,
+    })
 }
 
 /// What [`ensure_file_contents`] found.
@@ -134,7 +184,7 @@ pub fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> Result<F
     Ok(FileState::Written)
 }
 
-fn models_manifest(models: &str) -> String {
+fn models_manifest(models: &str, workspace: &str) -> String {
     format!(
         r#"[package]
 name = "{models}"
@@ -146,13 +196,11 @@ publish = false
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 chrono = {{ version = "0.4.40", default-features = false, features = ["std", "serde"] }}
-
-[workspace]
-"#
+{workspace}"#
     )
 }
 
-fn client_manifest(name: &str, models: &str, runtime: &Path) -> String {
+fn client_manifest(name: &str, models: &str, runtime: &Path, workspace: &str) -> String {
     format!(
         r#"[package]
 name = "{name}"
@@ -166,9 +214,7 @@ twilio-rest-runtime = {{ path = "{}" }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 chrono = {{ version = "0.4.40", default-features = false, features = ["std", "serde"] }}
-
-[workspace]
-"#,
+{workspace}"#,
         runtime.display()
     )
 }

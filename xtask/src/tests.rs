@@ -34,52 +34,99 @@ fn generation_is_deterministic() {
     assert_eq!(first, second);
 }
 
-/// Generates a standalone crate pair and builds it with `-D warnings`, sharing this workspace's lock file and one
-/// target directory so dependencies compile once. Returns the client crate's generated file.
-fn generate_and_build(spec: &std::path::Path, name: &str) -> String {
+/// Twilio's descriptions the generator must handle, beside the checkout in `../shared/twilio-oai`, with the
+/// number of operations each has.
+const SHARED: &[(&str, usize)] = &[
+    ("twilio_chat_v2.json", 54),
+    ("twilio_api_v2010.json", 197),
+    ("twilio_conversations_v1.json", 103),
+    ("twilio_content_v1.json", 9),
+];
+
+/// Generates a crate pair per description (path, crate name) into one temporary workspace under
+/// `target/twilio-oai-check`, printing one line per description, then checks the whole workspace in one cargo
+/// invocation with clippy `-D warnings` (every rustc warning and clippy lint is an error) and documents it with
+/// rustdoc `-D warnings`. One workspace and one target directory, so dependencies compile once and cargo schedules
+/// all crates together.
+fn generate_and_check(specs: &[(std::path::PathBuf, String, Option<usize>)]) {
+    use crate::codegen::{Layout, Mode, ensure_file_contents, generate_crates};
     let root = project_root();
-    let out = root.join("target/twilio-oai-check/crates");
-    if let Err(e) = crate::codegen::generate_standalone(spec, &out, name) {
-        panic!("{e}");
+    let target = root.join("target/twilio-oai-check");
+    let out = target.join("workspace");
+    let mut members = Vec::new();
+    for (spec, name, expected) in specs {
+        let started = std::time::Instant::now();
+        let pair =
+            generate_crates(spec, &out, name, Layout::Member).unwrap_or_else(|e| panic!("{e}"));
+        if let Some(expected) = expected {
+            let file = spec.file_name().unwrap_or_default().to_string_lossy();
+            assert_eq!(
+                pair.operations, *expected,
+                "operations generated from {file}"
+            );
+            println!(
+                "{file}: {} operations, {} generated lines, generated in {:.2} s",
+                pair.operations,
+                pair.generated_lines,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        members.push(format!("\"{name}\", \"{name}-models\""));
     }
-    let client_dir = out.join(name);
-    std::fs::copy(root.join("Cargo.lock"), client_dir.join("Cargo.lock")).expect("copy Cargo.lock");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = std::process::Command::new(cargo)
-        .args(["build", "--offline", "--quiet", "--manifest-path"])
-        .arg(client_dir.join("Cargo.toml"))
-        .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_TARGET_DIR", root.join("target/twilio-oai-check"))
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "generated crate {name} from {} does not build:\n{}",
-        spec.display(),
-        String::from_utf8_lossy(&output.stderr)
+    let manifest = format!(
+        "# Written by `cargo test -p xtask`: crates generated from Twilio's descriptions and the codegen fixtures.\n\
+         [workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        members.join(", ")
     );
-    std::fs::read_to_string(client_dir.join("src/generated/mod.rs")).expect("generated client")
+    ensure_file_contents(&out.join("Cargo.toml"), &manifest, Mode::Overwrite)
+        .expect("workspace manifest");
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).expect("copy Cargo.lock");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let run = |args: &[&str], after: &[&str]| {
+        let started = std::time::Instant::now();
+        let output = std::process::Command::new(&cargo)
+            .args(args)
+            .args(["--offline", "--quiet", "--workspace", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .args(after)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("RUSTC_WORKSPACE_WRAPPER")
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "generated crates do not pass `cargo {}`:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        println!(
+            "cargo {} of {} generated crates: {:.1} s",
+            args[0],
+            members.len() * 2,
+            started.elapsed().as_secs_f64()
+        );
+    };
+    run(&["clippy", "--all-targets"], &["--", "-D", "warnings"]);
+    run(&["doc", "--no-deps"], &[]);
 }
 
 #[test]
-fn twilio_description_generates_crates_that_build() {
+fn twilio_descriptions_generate_crates_that_build() {
     let root = project_root();
-    let spec = root.join("../shared/twilio-oai/twilio_chat_v2.json");
-    if !spec.exists() {
-        println!("SKIPPED: {} not found", spec.display());
-        return;
+    let shared = root.join("../shared/twilio-oai");
+    let mut specs = Vec::new();
+    for (file, expected) in SHARED {
+        let spec = shared.join(file);
+        if !spec.exists() {
+            println!("SKIPPED: {} not found", spec.display());
+            continue;
+        }
+        let name = format!("{}-oai", file.trim_end_matches(".json").replace('_', "-"));
+        specs.push((spec, name, Some(*expected)));
     }
-    let client = generate_and_build(&spec, "twilio-chat-v2-oai");
-    let builders = client
-        .matches("impl ::std::future::IntoFuture for ")
-        .count();
-    assert_eq!(
-        builders, 54,
-        "operations generated from twilio_chat_v2.json"
-    );
-    println!("twilio_chat_v2.json: {builders} operations generated, crates build");
-
     // The golden fixtures of twilio-codegen must compile too.
     let fixtures = root.join("crates/codegen/tests/fixtures");
     let mut names: Vec<_> = std::fs::read_dir(&fixtures)
@@ -93,8 +140,9 @@ fn twilio_description_generates_crates_that_build() {
             .file_stem()
             .map(|s| s.to_string_lossy().replace('_', "-"))
             .unwrap_or_default();
-        generate_and_build(&path, &format!("fixture-{stem}"));
+        specs.push((path, format!("fixture-{stem}"), None));
     }
+    generate_and_check(&specs);
 }
 
 #[test]

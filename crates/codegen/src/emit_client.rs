@@ -36,6 +36,17 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
         sanitize(&api.title),
         sanitize(&api.version)
     );
+    let account_doc = api
+        .operations
+        .iter()
+        .any(|op| op.params.iter().any(|p| p.account_default))
+        .then(|| {
+            doc_attrs(&[String::new(), "# Account\n\nOperations under `/2010-04-01/Accounts/{AccountSid}/` act on the account \
+                of the client's credentials (`Client::account_sid` of the runtime), so their resources hang off \
+                the client directly: `client.calls().list()`. To act on a subaccount, set it on the request: \
+                `client.calls().list().account_sid(\"AC...\")`."
+                .to_owned()])
+        });
     let accessors = api
         .resources
         .iter()
@@ -49,6 +60,7 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
         ///
         /// Cheap to clone: clones share one connection pool. Start from [`Client::new`], [`Client::from_env`] or
         /// [`Client::builder`].
+        #account_doc
         #[derive(Clone, Debug)]
         pub struct Client {
             inner: #rt::Client,
@@ -266,7 +278,7 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
     let path_fields = op
         .params
         .iter()
-        .filter(|p| p.location == Location::Path)
+        .filter(|p| p.location == Location::Path && !p.account_default)
         .zip(held)
         .map(|(p, h)| {
             let f = ident(&p.name);
@@ -347,7 +359,8 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
 /// Types a parameter can take on the wire: structured values are sent as JSON text.
 fn wire_type(ty: &TypeRef) -> TypeRef {
     match ty {
-        TypeRef::Struct(_) | TypeRef::StringMap => TypeRef::Json,
+        TypeRef::Struct(_) | TypeRef::Map(_) | TypeRef::OneOf(_) => TypeRef::Json,
+        TypeRef::DateTimeRfc2822 => TypeRef::DateTime,
         TypeRef::Array(inner) => match wire_type(inner) {
             TypeRef::Array(_) => TypeRef::Array(Box::new(TypeRef::Json)),
             inner => TypeRef::Array(Box::new(inner)),
@@ -425,6 +438,11 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         };
         let mut paragraphs = vec![param_doc(p)];
         paragraphs.push(match p.location {
+            Location::Path => format!(
+                "The `{{{}}}` path segment; when not set, the account of the client's credentials \
+                 (`Client::account_sid` of the runtime).",
+                p.api_name
+            ),
             Location::Header => format!("Sent as the `{}` header.", p.api_name),
             Location::Query => format!("Sent as the `{}` query parameter.", p.api_name),
             _ => format!("Sent as the `{}` form field.", p.api_name),
@@ -445,7 +463,7 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     });
     let response_ty = match &op.response {
         Response::Empty => quote!(()),
-        Response::Value(ty) => type_tokens(ty, Some(&cx.models)),
+        Response::Value(ty) | Response::Redirect(ty) => type_tokens(ty, Some(&cx.models)),
         Response::Page { item, .. } => {
             let item = type_tokens(item, Some(&cx.models));
             quote!(#rt::Page<#item>)
@@ -454,11 +472,15 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let send_body = match &op.response {
         Response::Empty => quote!(client.execute_empty(self.into_request()).await),
         Response::Value(_) => quote!(client.execute(self.into_request()).await),
+        Response::Redirect(_) => quote!(client.execute_redirect(self.into_request()).await),
         Response::Page { .. } => quote!(client.execute_page(self.into_request()).await),
     };
     let send_doc = match &op.response {
         Response::Empty => " Sends the request; `Ok(())` on any 2xx status.".to_owned(),
         Response::Value(_) => " Sends the request and decodes the response.".to_owned(),
+        Response::Redirect(_) => " Sends the request and decodes the body of the redirect the API answers with; the \
+            redirect is not followed (its location is in the body)."
+            .to_owned(),
         Response::Page { .. } => {
             " Sends the request and returns the first page; follow it with `Client::next_page` of the runtime, or use [`Self::stream`].".to_owned()
         }
@@ -493,7 +515,11 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         .map(|p| {
             let f = ident(&p.name);
             let key = &p.api_name;
-            quote!((#key, self.#f.as_str()))
+            if p.account_default {
+                quote!((#key, self.#f.as_deref().unwrap_or(self.client.account_sid())))
+            } else {
+                quote!((#key, self.#f.as_str()))
+            }
         })
         .collect();
     let template = &op.path;

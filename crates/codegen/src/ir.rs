@@ -31,6 +31,35 @@ pub enum Schema {
     Struct(Struct),
     /// A closed set of strings, plus a catch-all for values added later.
     Enum(Enum),
+    /// A `oneOf`: an untagged enum of the variants, plus a catch-all holding any other JSON.
+    OneOf(OneOf),
+}
+
+/// A `oneOf`/`anyOf` schema, emitted as an enum serialized untagged; decoding picks the first alternative that
+/// fits (a struct alternative fits an object with all its required keys), else the last variant keeps the JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOf {
+    /// Rust type name (`ContentTypes`).
+    pub name: String,
+    /// Component name or synthesized origin.
+    pub api_name: String,
+    /// Description of the schema.
+    pub doc: Option<String>,
+    /// The alternatives, in description order (serde tries them in this order).
+    pub variants: Vec<OneOfVariant>,
+    /// Name of the catch-all variant holding any other JSON (`Other`, unless a variant already uses it).
+    pub other: String,
+}
+
+/// One alternative of a [`OneOf`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOfVariant {
+    /// Rust variant name (`TwilioText`, `String`, `Variant3`).
+    pub name: String,
+    /// Type of the alternative.
+    pub ty: TypeRef,
+    /// For a struct alternative, the JSON keys it requires: an object matches it only when it has them all.
+    pub required_keys: Vec<String>,
 }
 
 /// An object schema.
@@ -66,7 +95,7 @@ pub struct Field {
 impl Field {
     /// Whether the Rust field is `Option<T>` (nullable, not required, or of a type without a sensible default).
     pub fn optional(&self) -> bool {
-        self.nullable || !self.required || matches!(self.ty, TypeRef::Enum(_))
+        self.nullable || !self.required || matches!(self.ty, TypeRef::Enum(_) | TypeRef::OneOf(_))
     }
 }
 
@@ -103,26 +132,33 @@ pub enum TypeRef {
     Uri,
     /// `chrono::DateTime<Utc>` (`format: date-time`).
     DateTime,
+    /// `chrono::DateTime<Utc>` sent by the API in RFC 2822 (`format: date-time-rfc-2822`, API v2010); models
+    /// serialize it back in RFC 2822.
+    DateTimeRfc2822,
     /// `chrono::NaiveDate` (`format: date`).
     Date,
     /// `i32` (`format: int32`).
     I32,
     /// `i64` (`format: int64` or no format).
     I64,
-    /// `f64`.
+    /// `f32` (`type: number, format: float`).
+    F32,
+    /// `f64` (`type: number`, any other format).
     F64,
     /// `bool`.
     Bool,
     /// `serde_json::Value`: untyped schemas, free-form objects, `uri-map`.
     Json,
-    /// `BTreeMap<String, String>`: objects whose `additionalProperties` are strings.
-    StringMap,
+    /// `BTreeMap<String, T>`: objects without properties whose `additionalProperties` is a schema.
+    Map(Box<TypeRef>),
     /// `Vec<T>`.
     Array(Box<TypeRef>),
     /// A struct of the models crate, by Rust name.
     Struct(String),
     /// An enum of the models crate, by Rust name.
     Enum(String),
+    /// A `oneOf` enum of the models crate, by Rust name.
+    OneOf(String),
 }
 
 /// A node of the URL hierarchy: a collection path (`/v2/Services/{ServiceSid}/Channels`) and its instance path
@@ -215,6 +251,9 @@ pub struct Parameter {
     pub ty: TypeRef,
     /// Required parameters become arguments of the list/context method, the others builder methods.
     pub required: bool,
+    /// An `AccountSid` path parameter of API v2010 (`/2010-04-01/Accounts/{AccountSid}/...`): not required, an
+    /// optional builder method, and the client's account SID when unset.
+    pub account_default: bool,
     /// Description.
     pub doc: Option<String>,
 }
@@ -241,7 +280,10 @@ pub enum Response {
     Empty,
     /// One value.
     Value(TypeRef),
-    /// A page of records under `records_key`, plus `meta`.
+    /// One value, from the JSON body of a 3xx redirect that the client does not follow (the description has no
+    /// 2xx response, only a redirect with a schema).
+    Redirect(TypeRef),
+    /// A page of records under `records_key`, plus `meta` (or API v2010's top-level `next_page_uri`...).
     Page {
         /// Key of the records array (`messages`).
         records_key: String,

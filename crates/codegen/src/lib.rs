@@ -78,7 +78,7 @@ pub struct Generated {
     pub files: BTreeMap<String, String>,
     /// Number of model structs.
     pub structs: usize,
-    /// Number of model enums.
+    /// Number of model enums (string enums and `oneOf` enums).
     pub enums: usize,
     /// Number of operations (one builder each).
     pub operations: usize,
@@ -162,21 +162,23 @@ pub(crate) fn type_tokens(ty: &ir::TypeRef, models: Option<&TokenStream>) -> Tok
     use ir::TypeRef as T;
     match ty {
         T::String | T::Uri => quote!(::std::string::String),
-        T::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        T::DateTime | T::DateTimeRfc2822 => quote!(::chrono::DateTime<::chrono::Utc>),
         T::Date => quote!(::chrono::NaiveDate),
         T::I32 => quote!(i32),
         T::I64 => quote!(i64),
+        T::F32 => quote!(f32),
         T::F64 => quote!(f64),
         T::Bool => quote!(bool),
         T::Json => quote!(::serde_json::Value),
-        T::StringMap => {
-            quote!(::std::collections::BTreeMap<::std::string::String, ::std::string::String>)
+        T::Map(value) => {
+            let value = type_tokens(value, models);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
         T::Array(inner) => {
             let inner = type_tokens(inner, models);
             quote!(::std::vec::Vec<#inner>)
         }
-        T::Struct(name) | T::Enum(name) => {
+        T::Struct(name) | T::Enum(name) | T::OneOf(name) => {
             let name = ident(name);
             match models {
                 Some(m) => quote!(#m::#name),

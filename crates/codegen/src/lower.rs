@@ -3,13 +3,23 @@
 //! Supported: component schemas (objects, string enums, aliases), `$ref` to `#/components/{schemas,parameters,
 //! requestBodies,responses}`, path/query/header parameters, form and JSON bodies, GET/POST/PUT/PATCH/DELETE.
 //! Ignored because they do not change the client: response headers, examples, security, tags, servers per path,
-//! HEAD/OPTIONS/TRACE, `Accept`/`Content-Type`/`Authorization` header parameters. Untyped schemas, `oneOf`/`anyOf`/
-//! `not` and free-form objects lower to `serde_json::Value` (the documented fallback).
+//! HEAD/OPTIONS/TRACE, `Accept`/`Content-Type`/`Authorization` header parameters.
+//!
+//! Types: `oneOf`/`anyOf` become untagged enums of their alternatives (plus a JSON catch-all); objects without
+//! properties whose `additionalProperties` is a schema become `BTreeMap<String, T>`; inline objects become structs
+//! named after their parent and property; `number` is `f64` (`f32` for `format: float`); `date-time` and
+//! `date-time-rfc-2822` are `DateTime<Utc>`; other string formats (`phone-number`, `http-method`...) are `String`
+//! with the format named in the docs. The documented fallback is `serde_json::Value`: untyped schemas, `not`,
+//! `allOf` with several members, free-form objects (no properties, `additionalProperties` absent or `true`).
+//!
+//! API v2010 house style: `.json` path suffixes are ignored when placing operations in the resource tree, and an
+//! `AccountSid` path parameter under `/<version>/Accounts/{AccountSid}/` is an optional builder method defaulting
+//! to the client's account, so those resources hang off the client directly (`client.calls()`).
 
 use crate::error::{Error, ptr};
 use crate::ir::{
-    Api, Enum, ErrorModel, Field, Location, Method, Operation, Parameter, Resource, Response,
-    Schema, Struct, TypeRef, Variant,
+    Api, Enum, ErrorModel, Field, Location, Method, OneOf, OneOfVariant, Operation, Parameter,
+    Resource, Response, Schema, Struct, TypeRef, Variant,
 };
 use crate::naming::{Scope, component_type_name, header_method, pascal, singular, snake};
 use openapiv3::{
@@ -49,6 +59,7 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
 enum Component {
     Struct(String),
     Enum(String),
+    OneOf(String),
     Alias(Option<TypeRef>),
 }
 
@@ -58,6 +69,8 @@ struct Lowerer<'a> {
     schemas: BTreeMap<String, Schema>,
     type_names: Scope,
     error_model: Option<ErrorModel>,
+    /// Aliases being resolved (cycle detection).
+    resolving: BTreeSet<String>,
 }
 
 /// An operation before it is placed in the resource tree.
@@ -65,6 +78,8 @@ struct RawOperation {
     op: Operation,
     /// operationId with the verb prefix removed (`Message`), when it has a known verb.
     noun: Option<String>,
+    /// The path as placed in the resource tree: `.json` suffixes and a defaulted `Accounts/{AccountSid}` removed.
+    tree_path: String,
 }
 
 const VERBS: &[(&str, &str)] = &[
@@ -96,6 +111,9 @@ impl<'a> Lowerer<'a> {
                         {
                             Component::Enum(type_names.unique(component_type_name(name)))
                         }
+                        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                            Component::OneOf(type_names.unique(component_type_name(name)))
+                        }
                         _ => Component::Alias(None),
                     },
                 };
@@ -109,6 +127,7 @@ impl<'a> Lowerer<'a> {
             schemas: BTreeMap::new(),
             type_names,
             error_model: None,
+            resolving: BTreeSet::new(),
         })
     }
 
@@ -116,7 +135,7 @@ impl<'a> Lowerer<'a> {
         let Some(c) = &self.spec.components else {
             return Ok(());
         };
-        // Aliases first (they may point at each other; resolve a few rounds, then give up with an error).
+        // Structs, enums and unions; aliases are resolved on demand (they may point at each other in any order).
         for (name, schema) in &c.schemas {
             let pointer = ptr("/components/schemas", name);
             match (self.components.get(name).cloned(), schema) {
@@ -143,39 +162,23 @@ impl<'a> Lowerer<'a> {
                         self.schemas.insert(rust, Schema::Enum(e));
                     }
                 }
+                (Some(Component::OneOf(rust)), ReferenceOr::Item(s)) => {
+                    let u = self.lower_one_of(&rust, name, s, &pointer, None)?;
+                    self.schemas.insert(rust, Schema::OneOf(u));
+                }
                 _ => {}
             }
         }
-        for _round in 0..8 {
-            let mut changed = false;
-            for (name, schema) in &c.schemas {
-                if let Some(Component::Alias(None)) = self.components.get(name) {
-                    let pointer = ptr("/components/schemas", name);
-                    let ty = match schema {
-                        ReferenceOr::Reference { reference } => {
-                            match self.resolve_schema_ref(reference, &pointer) {
-                                Ok(ty) => ty,
-                                Err(_) => continue,
-                            }
-                        }
-                        ReferenceOr::Item(s) => {
-                            self.lower_schema(s, &component_type_name(name), &pointer, None)?
-                                .0
-                        }
-                    };
-                    self.components
-                        .insert(name.clone(), Component::Alias(Some(ty)));
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
+        for name in c.schemas.keys() {
+            if let Some(Component::Alias(None)) = self.components.get(name) {
+                let reference = format!("#/components/schemas/{name}");
+                self.resolve_schema_ref(&reference, &ptr("/components/schemas", name))?;
             }
         }
         Ok(())
     }
 
-    fn resolve_schema_ref(&self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+    fn resolve_schema_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
         let name = reference
             .strip_prefix("#/components/schemas/")
             .ok_or_else(|| {
@@ -188,12 +191,39 @@ impl<'a> Lowerer<'a> {
         match self.components.get(name) {
             Some(Component::Struct(rust)) => Ok(TypeRef::Struct(rust.clone())),
             Some(Component::Enum(rust)) => Ok(TypeRef::Enum(rust.clone())),
+            Some(Component::OneOf(rust)) => Ok(TypeRef::OneOf(rust.clone())),
             Some(Component::Alias(Some(ty))) => Ok(ty.clone()),
-            Some(Component::Alias(None)) => Err(Error::new(
-                None,
-                pointer,
-                format!("$ref {reference} is circular or unresolved"),
-            )),
+            Some(Component::Alias(None)) => {
+                if !self.resolving.insert(name.to_owned()) {
+                    return Err(Error::new(
+                        None,
+                        pointer,
+                        format!("$ref {reference} is circular (an alias that contains itself)"),
+                    ));
+                }
+                let spec = self.spec;
+                let schema = spec
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.schemas.get(name))
+                    .ok_or_else(|| {
+                        Error::new(None, pointer, format!("$ref to missing schema {reference}"))
+                    })?;
+                let alias_pointer = ptr("/components/schemas", name);
+                let ty = match schema {
+                    ReferenceOr::Reference { reference } => {
+                        self.resolve_schema_ref(reference, &alias_pointer)?
+                    }
+                    ReferenceOr::Item(s) => {
+                        self.lower_schema(s, &component_type_name(name), &alias_pointer, None)?
+                            .0
+                    }
+                };
+                self.resolving.remove(name);
+                self.components
+                    .insert(name.to_owned(), Component::Alias(Some(ty.clone())));
+                Ok(ty)
+            }
             None => Err(Error::new(
                 None,
                 pointer,
@@ -247,6 +277,10 @@ impl<'a> Lowerer<'a> {
                         VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" || f == "url" => {
                             TypeRef::Uri
                         }
+                        VariantOrUnknownOrEmpty::Unknown(f) if f == "date-time-rfc-2822" => {
+                            TypeRef::DateTimeRfc2822
+                        }
+                        // Other formats (`phone-number`, `http-method`, `currency`...) are documented strings.
                         _ => TypeRef::String,
                     }
                 }
@@ -255,7 +289,10 @@ impl<'a> Lowerer<'a> {
                 VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
                 _ => TypeRef::I64,
             },
-            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
+            SchemaKind::Type(Type::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
@@ -282,8 +319,14 @@ impl<'a> Lowerer<'a> {
                     )?;
                     self.schemas.insert(name.clone(), Schema::Struct(st));
                     TypeRef::Struct(name)
-                } else if is_string_map(o.additional_properties.as_ref()) {
-                    TypeRef::StringMap
+                } else if let Some(AdditionalProperties::Schema(value)) = &o.additional_properties {
+                    let (value, _) = self.lower_ref_or(
+                        &**value,
+                        &format!("{hint}Value"),
+                        &ptr(pointer, "additionalProperties"),
+                        op,
+                    )?;
+                    TypeRef::Map(Box::new(value))
                 } else {
                     TypeRef::Json
                 }
@@ -306,10 +349,80 @@ impl<'a> Lowerer<'a> {
                     .lower_ref_or(&all_of[0], hint, &ptr(pointer, "allOf/0"), op)
                     .map(|(t, _)| (t, nullable));
             }
-            // Documented fallback: anything else is free-form JSON.
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                let name = self.type_names.unique(pascal(hint));
+                let u = self.lower_one_of(&name, hint, s, pointer, op)?;
+                self.schemas.insert(name.clone(), Schema::OneOf(u));
+                TypeRef::OneOf(name)
+            }
+            // Documented fallback: anything else (`not`, `allOf` with several members, untyped) is free-form JSON.
             _ => TypeRef::Json,
         };
         Ok((ty, nullable))
+    }
+
+    /// The alternatives of a `oneOf`/`anyOf` as an untagged enum; variants are named after referenced types or
+    /// the alternative's Rust type, deterministically de-duplicated.
+    fn lower_one_of(
+        &mut self,
+        name: &str,
+        api_name: &str,
+        s: &openapiv3::Schema,
+        pointer: &str,
+        op: Option<&str>,
+    ) -> Result<OneOf, Error> {
+        let (key, members) = match &s.schema_kind {
+            SchemaKind::OneOf { one_of } => ("oneOf", one_of),
+            SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
+            _ => {
+                return Err(Error::new(
+                    op,
+                    pointer,
+                    "internal: not a oneOf or anyOf schema",
+                ));
+            }
+        };
+        let mut scope = Scope::new();
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let member_pointer = format!("{pointer}/{key}/{i}");
+            let (ty, _) = self.lower_ref_or(
+                member,
+                &format!("{name}Variant{}", i + 1),
+                &member_pointer,
+                op,
+            )?;
+            let variant = match (&ty, member) {
+                (TypeRef::Struct(n) | TypeRef::Enum(n) | TypeRef::OneOf(n), _) => n.clone(),
+                (_, ReferenceOr::Reference { reference }) => {
+                    component_type_name(reference.rsplit('/').next().unwrap_or(reference))
+                }
+                _ => variant_name_of(&ty),
+            };
+            let required_keys = match (&ty, member) {
+                (TypeRef::Struct(_), ReferenceOr::Item(m)) => object_parts(m).1.to_vec(),
+                (TypeRef::Struct(_), ReferenceOr::Reference { reference }) => self
+                    .object_of(&ReferenceOr::Reference {
+                        reference: reference.clone(),
+                    })
+                    .map(|(_, required)| required.to_vec())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            variants.push(OneOfVariant {
+                name: scope.unique(variant),
+                ty,
+                required_keys,
+            });
+        }
+        let other = scope.unique("Other".to_owned());
+        Ok(OneOf {
+            name: name.to_owned(),
+            api_name: api_name.to_owned(),
+            doc: s.schema_data.description.clone(),
+            variants,
+            other,
+        })
     }
 
     fn lower_struct(
@@ -327,10 +440,7 @@ impl<'a> Lowerer<'a> {
             let field_pointer = ptr(&ptr(pointer, "properties"), key);
             let hint = format!("{name}{}", pascal(key));
             let (ty, nullable) = self.lower_ref_or(prop, &hint, &field_pointer, None)?;
-            let doc = match prop {
-                ReferenceOr::Item(s) => s.schema_data.description.clone(),
-                ReferenceOr::Reference { .. } => None,
-            };
+            let doc = with_format_note(prop);
             fields.push(Field {
                 name: scope.unique(snake(key)),
                 api_name: key.clone(),
@@ -492,13 +602,22 @@ impl<'a> Lowerer<'a> {
                 Location::Header => scope.unique(header_method(&data.name)),
                 _ => scope.unique(snake(&data.name)),
             };
+            let account_default =
+                location == Location::Path && data.name == "AccountSid" && account_scoped(path);
+            let mut doc = data.description.clone();
+            if let ReferenceOr::Item(s) = schema
+                && let Some(note) = format_note(s)
+            {
+                doc = Some(join_doc(doc, note));
+            }
             let param = Parameter {
                 name,
                 api_name: data.name.clone(),
                 location,
                 ty,
-                required: data.required || location == Location::Path,
-                doc: data.description.clone(),
+                required: (data.required || location == Location::Path) && !account_default,
+                account_default,
+                doc,
             };
             if location == Location::Path {
                 path_params.insert(data.name.clone(), param);
@@ -556,6 +675,7 @@ impl<'a> Lowerer<'a> {
                 response,
             },
             noun,
+            tree_path: tree_path(path),
         })
     }
 
@@ -669,16 +789,14 @@ impl<'a> Lowerer<'a> {
                         "unsupported nested array form field",
                     ));
                 }
-                let doc = match prop {
-                    ReferenceOr::Item(s) => s.schema_data.description.clone(),
-                    ReferenceOr::Reference { .. } => None,
-                };
+                let doc = with_format_note(prop);
                 fields.push(Parameter {
                     name: scope.unique(snake(key)),
                     api_name: key.clone(),
                     location: Location::Form,
                     ty,
                     required: required.contains(key),
+                    account_default: false,
                     doc,
                 });
             }
@@ -706,6 +824,7 @@ impl<'a> Lowerer<'a> {
                     location: Location::JsonBody,
                     ty,
                     required: true,
+                    account_default: false,
                     doc: body.description.clone(),
                 }],
             ));
@@ -752,6 +871,21 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         success.sort_by_key(|(c, _)| *c);
+        let mut redirect = false;
+        if success.is_empty() {
+            // No 2xx: a 3xx with a body schema is the answer (the client returns its body, not following it).
+            success = op
+                .responses
+                .responses
+                .iter()
+                .filter_map(|(code, r)| match code {
+                    StatusCode::Code(c) if (300..400).contains(c) => Some((*c, r)),
+                    _ => None,
+                })
+                .collect();
+            success.sort_by_key(|(c, _)| *c);
+            redirect = !success.is_empty();
+        }
         let Some((code, resp)) = success.first() else {
             return Err(Error::new(
                 Some(id),
@@ -783,46 +917,39 @@ impl<'a> Lowerer<'a> {
             .get("application/json")
             .map(|m| ("application/json", m))
             .or_else(|| resp.content.iter().next().map(|(k, m)| (k.as_str(), m)));
-        let Some((ct, media)) = media else {
-            return Ok(Response::Empty);
-        };
-        let Some(schema) = &media.schema else {
+        let schema = media.and_then(|(ct, m)| m.schema.as_ref().map(|s| (ct, s)));
+        let Some((ct, schema)) = schema else {
+            if redirect {
+                return Err(Error::new(
+                    Some(id),
+                    resp_pointer,
+                    "no 2xx response, and the redirect has no body schema",
+                ));
+            }
             return Ok(Response::Empty);
         };
         let schema_pointer = format!("{}/schema", ptr(&format!("{resp_pointer}/content"), ct));
+        // A page: one array of records beside `meta` (Twilio's JSON APIs) or beside top-level paging keys
+        // (`next_page_uri`, `page_size`... in API v2010).
         if method == Method::Get
+            && !redirect
             && let Some((props, _)) = self.object_of(schema)
+            && let Some((key, items)) = page_records(props)
         {
-            {
-                let records: Vec<_> = props.iter().filter(|(k, _)| k.as_str() != "meta").collect();
-                if props.contains_key("meta") && records.len() == 1 {
-                    let (key, items) = records[0];
-                    let items_schema = match items {
-                        ReferenceOr::Item(s) => match &s.schema_kind {
-                            SchemaKind::Type(Type::Array(a)) => a.items.clone(),
-                            _ => None,
-                        },
-                        ReferenceOr::Reference { .. } => None,
-                    };
-                    if let Some(items) = items_schema {
-                        let (key, items) = (key.clone(), items);
-                        let item_pointer = format!(
-                            "{}/items",
-                            ptr(&format!("{schema_pointer}/properties"), &key)
-                        );
-                        let (item, _) = self.lower_ref_or(
-                            &items,
-                            &format!("{}Item", pascal(id)),
-                            &item_pointer,
-                            Some(id),
-                        )?;
-                        return Ok(Response::Page {
-                            records_key: key,
-                            item,
-                        });
-                    }
-                }
-            }
+            let item_pointer = format!(
+                "{}/items",
+                ptr(&format!("{schema_pointer}/properties"), &key)
+            );
+            let (item, _) = self.lower_ref_or(
+                &items,
+                &format!("{}Item", pascal(id)),
+                &item_pointer,
+                Some(id),
+            )?;
+            return Ok(Response::Page {
+                records_key: key,
+                item,
+            });
         }
         let (ty, _) = self.lower_ref_or(
             schema,
@@ -830,7 +957,11 @@ impl<'a> Lowerer<'a> {
             &schema_pointer,
             Some(id),
         )?;
-        Ok(Response::Value(ty))
+        Ok(if redirect {
+            Response::Redirect(ty)
+        } else {
+            Response::Value(ty)
+        })
     }
 }
 
@@ -866,9 +997,137 @@ fn object_parts(
     }
 }
 
-fn is_string_map(ap: Option<&AdditionalProperties>) -> bool {
-    matches!(ap, Some(AdditionalProperties::Schema(s))
-        if matches!(&**s, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Type(Type::String(st)) if st.enumeration.is_empty())))
+/// Keys a page body may carry beside its records: `meta` (Twilio's JSON APIs) or API v2010's top-level paging.
+const PAGE_KEYS: &[&str] = &[
+    "meta",
+    "end",
+    "first_page_uri",
+    "next_page_uri",
+    "previous_page_uri",
+    "page",
+    "page_size",
+    "start",
+    "uri",
+    "num_pages",
+    "total",
+];
+
+/// The records key and item schema of a page body: exactly one inline array property, every other property a
+/// paging key, and at least `meta` or `next_page_uri`.
+fn page_records(props: &Properties) -> Option<(String, ReferenceOr<openapiv3::Schema>)> {
+    if !props.contains_key("meta") && !props.contains_key("next_page_uri") {
+        return None;
+    }
+    let mut records = props
+        .iter()
+        .filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str()));
+    let (key, schema) = records.next()?;
+    if records.next().is_some() {
+        return None;
+    }
+    match schema {
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => a.items.clone().map(|items| {
+                let items = match items {
+                    ReferenceOr::Item(b) => ReferenceOr::Item(*b),
+                    ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
+                };
+                (key.clone(), items)
+            }),
+            _ => None,
+        },
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// Whether `path` is `/<version>/Accounts/{AccountSid}/...` (API v2010): its `AccountSid` defaults to the client's.
+pub(crate) fn account_scoped(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').collect();
+    segments.len() > 4 && segments[2] == "Accounts" && segments[3] == "{AccountSid}"
+}
+
+/// The path as placed in the resource tree: `.json` suffixes dropped, `Accounts/{AccountSid}` removed when it
+/// defaults to the client's account.
+fn tree_path(path: &str) -> String {
+    let scoped = account_scoped(path);
+    path.split('/')
+        .enumerate()
+        .filter(|(i, _)| !(scoped && (*i == 2 || *i == 3)))
+        .map(|(_, seg)| seg.strip_suffix(".json").unwrap_or(seg))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A note on a string format the Rust type does not capture (`phone-number`, `http-method`, `currency`...).
+fn format_note(s: &openapiv3::Schema) -> Option<String> {
+    let format = match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => match &st.format {
+            VariantOrUnknownOrEmpty::Unknown(f) => f.clone(),
+            _ => return None,
+        },
+        SchemaKind::Type(Type::Array(a)) => match &a.items {
+            Some(ReferenceOr::Item(items)) => return format_note(items),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    match format.as_str() {
+        "uri" | "url" => None,
+        "date-time-rfc-2822" => Some(
+            "Sent by the API in RFC 2822 (`date-time-rfc-2822`); parsed into UTC.".to_owned(),
+        ),
+        "phone-number" => Some(
+            "Format `phone-number`: E.164 (`+15558675310`), or a client/SIP identifier where the API allows; \
+             passed through unchecked."
+                .to_owned(),
+        ),
+        "http-method" => Some(
+            "Format `http-method`: `GET` or `POST`, passed through unchecked.".to_owned(),
+        ),
+        other => Some(format!(
+            "Format `{other}`: a string the client passes through unchecked."
+        )),
+    }
+}
+
+/// The description of a property, with its format note.
+fn with_format_note(prop: &ReferenceOr<Box<openapiv3::Schema>>) -> Option<String> {
+    match prop {
+        ReferenceOr::Item(s) => {
+            let doc = s.schema_data.description.clone();
+            match format_note(s) {
+                Some(note) => Some(join_doc(doc, note)),
+                None => doc,
+            }
+        }
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+fn join_doc(doc: Option<String>, note: String) -> String {
+    match doc {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
+        _ => note,
+    }
+}
+
+/// Variant name of a `oneOf` alternative that is not a named model: after its Rust type.
+fn variant_name_of(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Uri => "Uri".to_owned(),
+        TypeRef::DateTime | TypeRef::DateTimeRfc2822 => "DateTime".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        TypeRef::I32 => "I32".to_owned(),
+        TypeRef::I64 => "I64".to_owned(),
+        TypeRef::F32 => "F32".to_owned(),
+        TypeRef::F64 => "F64".to_owned(),
+        TypeRef::Bool => "Bool".to_owned(),
+        TypeRef::Json => "Json".to_owned(),
+        TypeRef::Map(_) => "Map".to_owned(),
+        TypeRef::Array(inner) => format!("{}List", variant_name_of(inner)),
+        TypeRef::Struct(n) | TypeRef::Enum(n) | TypeRef::OneOf(n) => n.clone(),
+    }
 }
 
 fn lower_enum(name: &str, api_name: &str, doc: Option<String>, values: &[Option<String>]) -> Enum {
@@ -895,10 +1154,15 @@ fn lower_enum(name: &str, api_name: &str, doc: Option<String>, values: &[Option<
 
 /// `{Name}` parameters of a path template, in order.
 pub(crate) fn template_params(path: &str) -> Vec<String> {
-    path.split('/')
-        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .map(str::to_owned)
-        .collect()
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        out.push(after[..close].to_owned());
+        rest = &after[close + 1..];
+    }
+    out
 }
 
 fn is_param(seg: &str) -> bool {
@@ -920,8 +1184,10 @@ struct Node {
     instance_path: Option<String>,
     list_ops: Vec<usize>,
     instance_ops: Vec<usize>,
-    /// Literal segments naming the collection (`Channels`).
+    /// Last literal segment naming the collection (`Channels`).
     literal: String,
+    /// Every literal segment after the parent's parameter (`Auth`, `Calls`, `CredentialListMappings`).
+    literals: Vec<String>,
     parent: String,
 }
 
@@ -931,9 +1197,9 @@ fn build_resources(
     type_names: &mut Scope,
 ) -> Result<(Vec<Resource>, Vec<Operation>), Error> {
     let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
-    let all_paths: Vec<String> = raw.iter().map(|r| r.op.path.clone()).collect();
+    let all_paths: Vec<String> = raw.iter().map(|r| r.tree_path.clone()).collect();
     for (i, r) in raw.iter().enumerate() {
-        let segments: Vec<&str> = r.op.path.split('/').collect();
+        let segments: Vec<&str> = r.tree_path.split('/').collect();
         let instance = segments.last().is_some_and(|s| is_param(s));
         let coll_len = if instance {
             segments.len() - 1
@@ -1012,6 +1278,7 @@ fn build_resources(
         all_paths: &[String],
     ) -> Vec<Resource> {
         let mut out = Vec::new();
+        let accessors = child_accessors(key, nodes);
         for (child_key, node) in nodes.iter().filter(|(_, n)| n.parent == key) {
             let name = names.get(child_key).cloned().unwrap_or_default();
             let list_operations: Vec<usize> = node.list_ops.iter().map(|&i| new_index[i]).collect();
@@ -1042,11 +1309,8 @@ fn build_resources(
             for &i in &instance_operations {
                 operations[i].verb = ctx_scope.unique(operations[i].verb.clone());
             }
-            let list_accessor = snake(&node.literal);
-            let mut context_accessor = snake(&singular(&node.literal));
-            if context_accessor == list_accessor {
-                context_accessor = format!("{context_accessor}_instance");
-            }
+            let (list_accessor, context_accessor) =
+                accessors.get(child_key).cloned().unwrap_or_default();
             out.push(Resource {
                 name,
                 list_accessor,
@@ -1069,6 +1333,65 @@ fn build_resources(
     Ok((resources, operations))
 }
 
+/// List and context accessor names of the children of `parent`, unique among themselves (and, at the top, beside
+/// the client's own methods). Each is named after its last literal segment; children whose names collide take one
+/// more segment until they differ (`calls_credential_list_mappings`, `registrations_credential_list_mappings`),
+/// then numbered suffixes.
+fn child_accessors(
+    parent: &str,
+    nodes: &BTreeMap<String, Node>,
+) -> BTreeMap<String, (String, String)> {
+    let children: Vec<(&String, &Node)> =
+        nodes.iter().filter(|(_, n)| n.parent == parent).collect();
+    let mut take = vec![1usize; children.len()];
+    let name_of = |node: &Node, k: usize| -> String {
+        let n = node.literals.len();
+        if n == 0 {
+            return node.literal.clone();
+        }
+        node.literals[n - k.min(n)..].join("_")
+    };
+    loop {
+        let names: Vec<String> = children
+            .iter()
+            .zip(&take)
+            .map(|((_, node), &k)| snake(&name_of(node, k)))
+            .collect();
+        let mut changed = false;
+        for (i, ((_, node), k)) in children.iter().zip(take.iter_mut()).enumerate() {
+            let clash = names
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && *other == names[i]);
+            if clash && *k < node.literals.len() {
+                *k += 1;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let reserved: &[&str] = if parent.is_empty() {
+        &["new", "from_env", "builder", "runtime", "clone", "from"]
+    } else {
+        &["clone"]
+    };
+    let mut scope = Scope::with_reserved(reserved);
+    let mut out = BTreeMap::new();
+    for ((key, node), &k) in children.iter().zip(&take) {
+        let literal = name_of(node, k);
+        let list = scope.unique(snake(&literal));
+        let mut context = snake(&singular(&literal));
+        if context == list || scope.contains(&context) {
+            context = format!("{context}_instance");
+        }
+        let context = scope.unique(context);
+        out.insert((*key).clone(), (list, context));
+    }
+    out
+}
+
 /// Creates the node for a collection (and its ancestors).
 fn ensure_node(nodes: &mut BTreeMap<String, Node>, collection: &[&str]) {
     let key = normalize(collection);
@@ -1086,10 +1409,16 @@ fn ensure_node(nodes: &mut BTreeMap<String, Node>, collection: &[&str]) {
         .find(|s| !s.is_empty())
         .copied()
         .unwrap_or("Root");
+    let literals = collection[literal_start..]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| (*s).to_owned())
+        .collect();
     nodes.insert(
         key,
         Node {
             literal: literal.to_owned(),
+            literals,
             parent: parent.clone(),
             ..Node::default()
         },

@@ -26,7 +26,7 @@ pub fn is_keyword(s: &str) -> bool {
 /// Snake-case name for a field, method, argument or module: `Notifications.NewMessage.Enabled` ->
 /// `notifications_new_message_enabled`, `type` -> `type_`, `1st` -> `_1st`.
 pub fn snake(wire: &str) -> String {
-    let cleaned = clean(wire);
+    let cleaned = clean(&spell_symbols(wire));
     let mut s = cleaned.to_snake_case();
     if s.is_empty() {
         s = "value".to_owned();
@@ -43,7 +43,7 @@ pub fn snake(wire: &str) -> String {
 /// PascalCase name for a type or enum variant: `notParticipating` -> `NotParticipating`, `GET` -> `Get`,
 /// `self` -> `Self_`, `1x` -> `V1x`.
 pub fn pascal(wire: &str) -> String {
-    let cleaned = clean(wire);
+    let cleaned = clean(&spell_symbols(wire));
     let mut s = cleaned.to_upper_camel_case();
     if s.is_empty() {
         s = "Empty".to_owned();
@@ -143,6 +143,38 @@ impl Scope {
     }
 }
 
+/// A name for a value made only of punctuation (`*` -> `asterisk`, `+` -> `plus`, `-` -> `minus`), so enum values
+/// such as `*` and `+` get readable, distinct variants; anything with a letter or digit is returned unchanged.
+fn spell_symbols(wire: &str) -> std::borrow::Cow<'_, str> {
+    if wire.is_empty() || wire.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return std::borrow::Cow::Borrowed(wire);
+    }
+    let words: Vec<&str> = wire
+        .chars()
+        .map(|c| match c {
+            '*' => "asterisk",
+            '+' => "plus",
+            '-' => "minus",
+            '.' => "dot",
+            '/' => "slash",
+            '#' => "hash",
+            '@' => "at",
+            '_' => "underscore",
+            '~' => "tilde",
+            '!' => "bang",
+            '?' => "question",
+            '=' => "equals",
+            '%' => "percent",
+            '&' => "and",
+            ':' => "colon",
+            ',' => "comma",
+            ' ' => "space",
+            _ => "symbol",
+        })
+        .collect();
+    std::borrow::Cow::Owned(words.join("_"))
+}
+
 /// Replaces every non-alphanumeric character by `_` so heck sees word boundaries (`Notifications.NewMessage`,
 /// `application/json`, `a-b`).
 fn clean(wire: &str) -> String {
@@ -201,6 +233,14 @@ mod tests {
         assert_eq!(pascal("GET"), "Get");
         assert_eq!(pascal("application/json"), "ApplicationJson");
         assert_eq!(pascal(""), "Empty");
+        assert_eq!(pascal("*"), "Asterisk");
+        assert_eq!(pascal("+"), "Plus");
+        assert_eq!(pascal("-"), "Minus");
+        assert_eq!(snake("_"), "underscore");
+        assert_eq!(
+            pascal("com.twilio.messaging.message.delivered"),
+            "ComTwilioMessagingMessageDelivered"
+        );
         assert_eq!(screaming("defaultBaseUrl"), "DEFAULT_BASE_URL");
     }
 

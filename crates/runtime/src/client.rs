@@ -113,6 +113,18 @@ impl Client {
         decode(req.operation, &raw.body)
     }
 
+    /// Sends `req` and decodes the JSON body of a 2xx or 3xx response into `T`, without following the redirect.
+    /// For operations described only by a redirect whose body names the location (API v2010's recording add-on
+    /// payload data answers `307` with `{"redirect_to": ...}`).
+    pub async fn execute_redirect<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
+        let url = self.url_for(&req)?;
+        let raw = self.send(&req, url).await?;
+        if !(200..400).contains(&raw.status) {
+            return Err(Error::from_response(req.operation, raw.status, &raw.body));
+        }
+        decode(req.operation, &raw.body)
+    }
+
     /// Sends `req` and accepts any 2xx response, ignoring its body (deletes answer `204 No Content`).
     pub async fn execute_empty(&self, req: Request) -> Result<(), Error> {
         let url = self.url_for(&req)?;

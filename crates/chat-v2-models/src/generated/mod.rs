@@ -1819,7 +1819,8 @@ impl<'de> ::serde::Deserialize<'de> for UserWebhookEnabledType {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
-/// Date-time parsing shared by the models: RFC 3339 first (Twilio's JSON APIs), then RFC 2822.
+/// Date-time parsing shared by the models: RFC 3339 first (Twilio's JSON APIs), then RFC 2822; fields the
+/// API sends in RFC 2822 are serialized back in RFC 2822.
 mod datetime {
     use ::chrono::{DateTime, Utc};
     pub(crate) fn deserialize_option<'de, D: ::serde::Deserializer<'de>>(

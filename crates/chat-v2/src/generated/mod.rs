@@ -1323,6 +1323,8 @@ impl UpdateService {
     }
     /// HTTP verb for the pre- and post-event webhooks.
     ///
+    /// Format `http-method`: `GET` or `POST`, passed through unchecked.
+    ///
     /// Sent as the `WebhookMethod` form field.
     pub fn webhook_method(
         mut self,
