@@ -1334,44 +1334,14 @@ fn build_resources(
 }
 
 /// List and context accessor names of the children of `parent`, unique among themselves (and, at the top, beside
-/// the client's own methods). Each is named after its last literal segment; children whose names collide take one
-/// more segment until they differ (`calls_credential_list_mappings`, `registrations_credential_list_mappings`),
-/// then numbered suffixes.
+/// the client's own methods). Each is named after the literal segments after the parent's parameter, without a
+/// leading version segment: `/v2/Services` -> `services`, `.../Domains/{DomainSid}/Auth/Calls/CredentialListMappings`
+/// -> `auth_calls_credential_list_mappings`, `/2010-04-01/IncomingPhoneNumbers/Local` ->
+/// `incoming_phone_numbers_local`; names still equal after that get numbered suffixes.
 fn child_accessors(
     parent: &str,
     nodes: &BTreeMap<String, Node>,
 ) -> BTreeMap<String, (String, String)> {
-    let children: Vec<(&String, &Node)> =
-        nodes.iter().filter(|(_, n)| n.parent == parent).collect();
-    let mut take = vec![1usize; children.len()];
-    let name_of = |node: &Node, k: usize| -> String {
-        let n = node.literals.len();
-        if n == 0 {
-            return node.literal.clone();
-        }
-        node.literals[n - k.min(n)..].join("_")
-    };
-    loop {
-        let names: Vec<String> = children
-            .iter()
-            .zip(&take)
-            .map(|((_, node), &k)| snake(&name_of(node, k)))
-            .collect();
-        let mut changed = false;
-        for (i, ((_, node), k)) in children.iter().zip(take.iter_mut()).enumerate() {
-            let clash = names
-                .iter()
-                .enumerate()
-                .any(|(j, other)| j != i && *other == names[i]);
-            if clash && *k < node.literals.len() {
-                *k += 1;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
     let reserved: &[&str] = if parent.is_empty() {
         &["new", "from_env", "builder", "runtime", "clone", "from"]
     } else {
@@ -1379,17 +1349,44 @@ fn child_accessors(
     };
     let mut scope = Scope::with_reserved(reserved);
     let mut out = BTreeMap::new();
-    for ((key, node), &k) in children.iter().zip(&take) {
-        let literal = name_of(node, k);
-        let list = scope.unique(snake(&literal));
-        let mut context = snake(&singular(&literal));
+    for (key, node) in nodes.iter().filter(|(_, n)| n.parent == parent) {
+        let mut literals: Vec<&str> = node.literals.iter().map(String::as_str).collect();
+        if parent.is_empty() && literals.len() > 1 && is_version(literals[0]) {
+            literals.remove(0);
+        }
+        let Some((last, prefix)) = literals.split_last() else {
+            out.insert(
+                key.clone(),
+                (
+                    scope.unique(snake(&node.literal)),
+                    scope.unique(format!("{}_instance", snake(&node.literal))),
+                ),
+            );
+            continue;
+        };
+        let joined = |last: &str| {
+            let mut parts: Vec<&str> = prefix.to_vec();
+            parts.push(last);
+            parts.join("_")
+        };
+        let list = scope.unique(snake(&joined(last)));
+        let mut context = snake(&joined(&singular(last)));
         if context == list || scope.contains(&context) {
             context = format!("{context}_instance");
         }
         let context = scope.unique(context);
-        out.insert((*key).clone(), (list, context));
+        out.insert(key.clone(), (list, context));
     }
     out
+}
+
+/// A version segment: `v2`, `V1`, `2010-04-01`.
+fn is_version(segment: &str) -> bool {
+    let digits = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == '.')
 }
 
 /// Creates the node for a collection (and its ancestors).

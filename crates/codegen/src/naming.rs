@@ -75,9 +75,15 @@ pub fn component_type_name(component: &str) -> String {
 }
 
 /// Singular form of a URL collection segment, good enough for Twilio's English plurals:
-/// `Services` -> `Service`, `Policies` -> `Policy`, `Media` -> `Media`.
+/// `Services` -> `Service`, `Policies` -> `Policy`, `Addresses` -> `Address`, `Media` -> `Media`.
 pub fn singular(segment: &str) -> String {
-    if let Some(stem) = segment.strip_suffix("ies") {
+    let lower = segment.to_ascii_lowercase();
+    if ["sses", "shes", "ches", "xes", "zzes"]
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
+    {
+        segment[..segment.len() - 2].to_owned()
+    } else if let Some(stem) = segment.strip_suffix("ies") {
         format!("{stem}y")
     } else if segment.ends_with("ss") {
         segment.to_owned()
@@ -279,6 +285,11 @@ mod tests {
         assert_eq!(singular("Policies"), "Policy");
         assert_eq!(singular("Media"), "Media");
         assert_eq!(singular("Address"), "Address");
+        assert_eq!(singular("Addresses"), "Address");
+        assert_eq!(singular("Boxes"), "Box");
+        assert_eq!(singular("Branches"), "Branch");
+        assert_eq!(singular("Messages"), "Message");
+        assert_eq!(singular("Services"), "Service");
         assert_eq!(header_method("X-Twilio-Webhook-Enabled"), "webhook_enabled");
         assert_eq!(header_method("X-Request-Id"), "request_id");
         assert_eq!(header_method("If-Match"), "if_match");

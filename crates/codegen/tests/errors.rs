@@ -134,3 +134,37 @@ fn no_success_response() {
         "FetchThing /paths/~1v1~1Things~1{Sid}/get/responses: no 2xx response",
     );
 }
+
+#[test]
+fn circular_alias() {
+    let op =
+        format!(r#"{{"operationId": "FetchThing", "parameters": [{SID}], "responses": {OK}}}"#);
+    let schemas = r##""thing": {"type": "object", "properties": {"tags": {"$ref": "#/components/schemas/tags"}}},
+        "tags": {"type": "array", "items": {"$ref": "#/components/schemas/tags"}}"##;
+    check(
+        &with_operation(&op, schemas),
+        "/components/schemas/tags/items: $ref #/components/schemas/tags is circular (an alias that contains itself)",
+    );
+}
+
+#[test]
+fn redirect_without_body_schema() {
+    let op = format!(
+        r#"{{"operationId": "FetchThing", "parameters": [{SID}], "responses": {{"307": {{"description": "elsewhere"}}}}}}"#
+    );
+    check(
+        &with_operation(&op, THING),
+        "FetchThing /paths/~1v1~1Things~1{Sid}/get/responses/307: no 2xx response, and the redirect has no body schema",
+    );
+}
+
+#[test]
+fn one_of_member_ref_to_missing_schema() {
+    let op =
+        format!(r#"{{"operationId": "FetchThing", "parameters": [{SID}], "responses": {OK}}}"#);
+    let schemas = r##""thing": {"type": "object", "properties": {"shape": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/circle"}]}}}"##;
+    check(
+        &with_operation(&op, schemas),
+        "/components/schemas/thing/properties/shape/oneOf/1: $ref to missing schema #/components/schemas/circle",
+    );
+}

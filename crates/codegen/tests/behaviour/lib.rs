@@ -1,0 +1,206 @@
+//! Behaviour of code generated from the fixtures, run by `cargo test -p xtask` as crate `generated-behaviour` of the
+//! temporary workspace under `target/twilio-oai-check` (it needs the fixtures' generated crates, so it is not a test
+//! target of twilio-codegen itself): `oneOf` decoding and its JSON fallback, RFC 2822 date-times, API v2010 pages
+//! with a defaulted `AccountSid`, and a redirect answered without being followed.
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use fixture_one_of_models::{Circle, Geometry, Shape, ShapeSize, ShapeWhen};
+    use futures_util::TryStreamExt;
+    use httpmock::Method::GET;
+    use httpmock::MockServer;
+    use serde_json::json;
+
+    const AC: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+    #[test]
+    fn one_of_picks_the_first_alternative_that_fits() {
+        let decode = |v: serde_json::Value| serde_json::from_value::<Geometry>(v).expect("decodes");
+        assert!(matches!(decode(json!({"radius": 1.5})), Geometry::Circle(c) if c.radius == 1.5));
+        assert!(matches!(decode(json!({"side": 2.0})), Geometry::Square(s) if s.side == 2.0));
+        assert!(matches!(decode(json!({"label": "x"})), Geometry::Other(_)));
+        assert!(matches!(decode(json!("hello")), Geometry::String(s) if s == "hello"));
+        // Fits no alternative: kept as JSON, and serialized back unchanged.
+        let other = decode(json!(42));
+        assert_eq!(other, Geometry::Other2(json!(42)));
+        assert_eq!(serde_json::to_value(&other).expect("encodes"), json!(42));
+
+        let mut circle = Circle::default();
+        circle.radius = 3.0;
+        assert_eq!(
+            serde_json::to_value(Geometry::Circle(circle)).expect("encodes"),
+            json!({"radius": 3.0})
+        );
+
+        let shape: Shape = serde_json::from_value(json!({
+            "size": ["a", "b"],
+            "when": "Fri, 18 Oct 2019 17:00:00 +0000",
+            "mixed": {"radius": 1, "side": 2}
+        }))
+        .expect("decodes");
+        assert_eq!(
+            shape.size,
+            Some(ShapeSize::StringList(vec!["a".into(), "b".into()]))
+        );
+        let when = Utc.with_ymd_and_hms(2019, 10, 18, 17, 0, 0).unwrap();
+        assert_eq!(shape.when, Some(ShapeWhen::DateTime(when)));
+        // allOf with several members is the documented serde_json::Value fallback.
+        assert_eq!(shape.mixed, Some(json!({"radius": 1, "side": 2})));
+        let back = serde_json::to_value(&shape).expect("encodes");
+        assert_eq!(back["when"], json!("Fri, 18 Oct 2019 17:00:00 +0000"));
+    }
+
+    #[test]
+    fn rfc2822_date_times_round_trip() {
+        let note: fixture_rfc2822_models::Note = serde_json::from_value(json!({
+            "date_created": "Fri, 18 Oct 2019 17:00:00 +0000",
+            "date_sent": "Sat, 19 Oct 2019 01:02:03 +0200",
+            "date_updated": "2019-10-18T17:00:00Z",
+            "api_version": "2010-04-01"
+        }))
+        .expect("decodes");
+        assert_eq!(
+            note.date_created,
+            Some(Utc.with_ymd_and_hms(2019, 10, 18, 17, 0, 0).unwrap())
+        );
+        assert_eq!(
+            note.date_sent,
+            Utc.with_ymd_and_hms(2019, 10, 18, 23, 2, 3).unwrap()
+        );
+        let back = serde_json::to_value(&note).expect("encodes");
+        assert_eq!(
+            back["date_created"],
+            json!("Fri, 18 Oct 2019 17:00:00 +0000")
+        );
+        assert_eq!(back["date_sent"], json!("Fri, 18 Oct 2019 23:02:03 +0000"));
+        assert_eq!(back["date_updated"], json!("2019-10-18T17:00:00Z"));
+        let missing: Result<fixture_rfc2822_models::Note, _> =
+            serde_json::from_value(json!({"date_sent": "yesterday"}));
+        assert!(missing.is_err());
+    }
+
+    fn client<C: From<twilio_rest_runtime::Client>>(server: &MockServer, default: &str) -> C {
+        twilio_rest_runtime::ClientBuilder::<C>::new(default)
+            .credentials(
+                twilio_rest_runtime::Credentials::auth_token(AC, "token").expect("credentials"),
+            )
+            .base_url(server.base_url())
+            .allow_insecure_http(true)
+            .retry_policy(twilio_rest_runtime::RetryPolicy::none())
+            .build()
+            .expect("client")
+    }
+
+    fn call_page(sid: &str, next: Option<&str>) -> serde_json::Value {
+        json!({
+            "calls": [{"sid": sid, "to": "+15558675310"}],
+            "end": 0, "start": 0, "page": 0, "page_size": 1,
+            "first_page_uri": format!("/2010-04-01/Accounts/{AC}/Calls.json?PageSize=1&Page=0"),
+            "next_page_uri": next,
+            "previous_page_uri": null,
+            "uri": format!("/2010-04-01/Accounts/{AC}/Calls.json?PageSize=1&Page=0")
+        })
+    }
+
+    #[tokio::test]
+    async fn v2010_pages_follow_next_page_uri_under_the_clients_account() {
+        let server = MockServer::start_async().await;
+        let path = format!("/2010-04-01/Accounts/{AC}/Calls.json");
+        let next = format!("{path}?PageSize=1&Page=1&PageToken=PA1");
+        let first = server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(path.clone())
+                    .query_param("PageSize", "1")
+                    .query_param_missing("PageToken");
+                then.status(200).json_body(call_page("CA1", Some(&next)));
+            })
+            .await;
+        let second = server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(path.clone())
+                    .query_param("PageToken", "PA1");
+                then.status(200).json_body(call_page("CA2", None));
+            })
+            .await;
+        let client: fixture_v2010_page::Client = client(&server, "https://api.twilio.com");
+        let calls: Vec<_> = client
+            .calls()
+            .list()
+            .page_size(1)
+            .stream()
+            .try_collect()
+            .await
+            .expect("two pages");
+        let sids: Vec<_> = calls.iter().filter_map(|c| c.sid.as_deref()).collect();
+        assert_eq!(sids, ["CA1", "CA2"]);
+        first.assert_async().await;
+        second.assert_async().await;
+
+        let page = client
+            .calls()
+            .list()
+            .page_size(1)
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(page.records.len(), 1);
+        assert_eq!(
+            page.next_page_url().map(|u| u.ends_with("PageToken=PA1")),
+            Some(true)
+        );
+    }
+
+    #[tokio::test]
+    async fn account_sid_defaults_to_the_client_and_can_be_set() {
+        let server = MockServer::start_async().await;
+        let sub = "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        let own = server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(format!("/2010-04-01/Accounts/{AC}/Calls/CA1.json"));
+                then.status(200).json_body(json!({"sid": "CA1"}));
+            })
+            .await;
+        let other = server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(format!("/2010-04-01/Accounts/{sub}/Calls/CA1.json"));
+                then.status(200).json_body(json!({"sid": "CA1"}));
+            })
+            .await;
+        let redirect = server
+            .mock_async(|when, then| {
+                when.method(GET).path(format!(
+                    "/2010-04-01/Accounts/{AC}/Recordings/RE1/Data.json"
+                ));
+                then.status(307)
+                    .header("Location", "https://example.com/data")
+                    .json_body(json!({"redirect_to": "https://example.com/data"}));
+            })
+            .await;
+        let client: fixture_account_sid_default::Client = client(&server, "https://api.twilio.com");
+        client.call("CA1").fetch().await.expect("own account");
+        client
+            .call("CA1")
+            .fetch()
+            .account_sid(sub)
+            .await
+            .expect("subaccount");
+        let data = client
+            .recording("RE1")
+            .data()
+            .fetch()
+            .await
+            .expect("redirect body");
+        assert_eq!(
+            data.redirect_to.as_deref(),
+            Some("https://example.com/data")
+        );
+        own.assert_async().await;
+        other.assert_async().await;
+        redirect.assert_async().await;
+    }
+}
