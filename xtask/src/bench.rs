@@ -138,9 +138,10 @@ pub fn run(opts: &BenchOpts) -> Result<String, String> {
         .join(" ");
     let table = table(&results);
     let section = format!(
-        "{BEGIN}\n\nCommand: `{command}` (took {:.0} s). Date: {}.\n\nMachine: {}\n\n{table}\n{}\n{END}\n",
+        "{BEGIN}\n\nCommand: `{command}` (took {:.0} s). Date: {}. Tree: `{}`.\n\nMachine: {}\n\n{table}\n{}\n{END}\n",
         started.elapsed().as_secs_f64(),
         date(),
+        revision(&root),
         machine(),
         notes(&results),
     );
@@ -791,19 +792,69 @@ fn date() -> String {
         .unwrap_or_default()
 }
 
+/// `git describe --always --dirty` of the checkout (a `-dirty` tree includes uncommitted changes).
+fn revision(root: &Path) -> String {
+    Command::new("git")
+        .args(["describe", "--always", "--dirty"])
+        .current_dir(root)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
 fn write_benchmarks(path: &Path, section: &str) -> Result<(), String> {
     let old = std::fs::read_to_string(path).unwrap_or_default();
-    let new = match (old.find(BEGIN), old.find(END)) {
+    std::fs::write(path, splice(&old, section)).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `old` with the text between the markers replaced by `section` (which holds the markers), or a new file.
+fn splice(old: &str, section: &str) -> String {
+    match (old.find(BEGIN), old.find(END)) {
         (Some(begin), Some(end)) if begin < end => {
-            format!(
-                "{}{section}{}",
-                &old[..begin],
-                &old[end + END.len()..].trim_start_matches('\n')
-            )
+            let rest = old[end + END.len()..].trim_start_matches('\n');
+            if rest.is_empty() {
+                format!("{}{section}", &old[..begin])
+            } else {
+                format!("{}{section}\n{rest}", &old[..begin])
+            }
         }
         _ => format!(
             "# Benchmarks\n\nRegenerate with `cargo xtask bench` (see `xtask/src/bench.rs`).\n\n{section}"
         ),
-    };
-    std::fs::write(path, new).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BEGIN, END, splice};
+
+    #[test]
+    fn splice_keeps_the_text_around_the_markers() {
+        let old = format!("intro\n\n{BEGIN}\nold table\n{END}\n\n## Findings\n");
+        let section = format!("{BEGIN}\nnew table\n{END}\n");
+        assert_eq!(
+            splice(&old, &section),
+            format!("intro\n\n{BEGIN}\nnew table\n{END}\n\n## Findings\n")
+        );
+        assert!(splice("", &section).starts_with("# Benchmarks\n"));
+        assert!(splice("", &section).ends_with(&section));
+    }
+
+    #[test]
+    fn options() {
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let opts = super::parse(&args(&["--quick", "--skip-baselines"])).unwrap_or_default();
+        assert!(opts.quick && opts.skip_baselines && !opts.skip_builds);
+        assert_eq!(
+            super::parse(&args(&["--fast"])).map(|_| ()),
+            Err("unknown argument `--fast` for bench".to_owned())
+        );
+    }
+
+    #[test]
+    fn at_most_reports_the_excess() {
+        assert_eq!(super::at_most(Some(1.05), 1.1), "met");
+        assert_eq!(super::at_most(Some(2.2), 1.1), "**missed** by 100%");
+        assert_eq!(super::at_most(None, 1.1), "not measured");
+    }
 }
