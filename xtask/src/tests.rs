@@ -74,13 +74,19 @@ fn generate_and_check(specs: &[(std::path::PathBuf, String, Option<usize>)]) {
         members.push(format!("\"{name}\", \"{name}-models\""));
     }
     // Hand-written tests of the fixtures' generated code (oneOf, RFC 2822, v2010 pages, AccountSid default).
-    let fixtures_present = ["one-of", "rfc2822", "v2010-page", "account-sid-default"]
-        .iter()
-        .all(|f| {
-            specs
-                .iter()
-                .any(|(_, name, _)| *name == format!("fixture-{f}"))
-        });
+    let fixtures_present = [
+        "one-of",
+        "rfc2822",
+        "recursive",
+        "v2010-page",
+        "account-sid-default",
+    ]
+    .iter()
+    .all(|f| {
+        specs
+            .iter()
+            .any(|(_, name, _)| *name == format!("fixture-{f}"))
+    });
     if fixtures_present {
         let runtime = root.join("crates/runtime");
         let behaviour_manifest = format!(
@@ -96,6 +102,7 @@ path = "src/lib.rs"
 [dependencies]
 fixture-one-of-models = {{ path = "../fixture-one-of-models" }}
 fixture-rfc2822-models = {{ path = "../fixture-rfc2822-models" }}
+fixture-recursive-models = {{ path = "../fixture-recursive-models" }}
 fixture-v2010-page = {{ path = "../fixture-v2010-page" }}
 fixture-account-sid-default = {{ path = "../fixture-account-sid-default" }}
 twilio-rest-runtime = {{ path = "{}" }}

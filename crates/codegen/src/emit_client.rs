@@ -359,7 +359,9 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
 /// Types a parameter can take on the wire: structured values are sent as JSON text.
 fn wire_type(ty: &TypeRef) -> TypeRef {
     match ty {
-        TypeRef::Struct(_) | TypeRef::Map(_) | TypeRef::OneOf(_) => TypeRef::Json,
+        TypeRef::Struct(_) | TypeRef::Map(_) | TypeRef::OneOf(_) | TypeRef::Boxed(_) => {
+            TypeRef::Json
+        }
         TypeRef::DateTimeRfc2822 => TypeRef::DateTime,
         TypeRef::Array(inner) => match wire_type(inner) {
             TypeRef::Array(_) => TypeRef::Array(Box::new(TypeRef::Json)),

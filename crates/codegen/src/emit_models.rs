@@ -285,7 +285,7 @@ fn emit_one_of(u: &OneOf) -> TokenStream {
                     return ::std::result::Result::Ok(Self::#vname(parsed));
                 }
             },
-            TypeRef::Struct(_) => {
+            TypeRef::Struct(_) | TypeRef::Boxed(_) => {
                 let keys = &v.required_keys;
                 let fits = if keys.is_empty() {
                     quote!(value.is_object())

@@ -95,7 +95,11 @@ pub struct Field {
 impl Field {
     /// Whether the Rust field is `Option<T>` (nullable, not required, or of a type without a sensible default).
     pub fn optional(&self) -> bool {
-        self.nullable || !self.required || matches!(self.ty, TypeRef::Enum(_) | TypeRef::OneOf(_))
+        let without_default = |ty: &TypeRef| matches!(ty, TypeRef::Enum(_) | TypeRef::OneOf(_));
+        self.nullable
+            || !self.required
+            || without_default(&self.ty)
+            || matches!(&self.ty, TypeRef::Boxed(inner) if without_default(inner))
     }
 }
 
@@ -159,6 +163,9 @@ pub enum TypeRef {
     Enum(String),
     /// A `oneOf` enum of the models crate, by Rust name.
     OneOf(String),
+    /// `Box<T>`: a struct or `oneOf` field on a reference cycle (a schema that contains itself), so the type has
+    /// a finite size.
+    Boxed(Box<TypeRef>),
 }
 
 /// A node of the URL hierarchy: a collection path (`/v2/Services/{ServiceSid}/Channels`) and its instance path

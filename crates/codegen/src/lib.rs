@@ -178,6 +178,10 @@ pub(crate) fn type_tokens(ty: &ir::TypeRef, models: Option<&TokenStream>) -> Tok
             let inner = type_tokens(inner, models);
             quote!(::std::vec::Vec<#inner>)
         }
+        T::Boxed(inner) => {
+            let inner = type_tokens(inner, models);
+            quote!(::std::boxed::Box<#inner>)
+        }
         T::Struct(name) | T::Enum(name) | T::OneOf(name) => {
             let name = ident(name);
             match models {

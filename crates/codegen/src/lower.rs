@@ -11,6 +11,9 @@
 //! `date-time-rfc-2822` are `DateTime<Utc>`; other string formats (`phone-number`, `http-method`...) are `String`
 //! with the format named in the docs. The documented fallback is `serde_json::Value`: untyped schemas, `not`,
 //! `allOf` with several members, free-form objects (no properties, `additionalProperties` absent or `true`).
+//! An object with both properties and an `additionalProperties` schema is a struct of its properties (other keys
+//! are ignored, as every model ignores unknown keys); `discriminator` is not needed (alternatives are tried in
+//! order). Fields on a reference cycle are boxed.
 //!
 //! API v2010 house style: `.json` path suffixes are ignored when placing operations in the resource tree, and an
 //! `AccountSid` path parameter under `/<version>/Accounts/{AccountSid}/` is an optional builder method defaulting
@@ -40,6 +43,7 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
     lowerer.lower_components()?;
     let operations = lowerer.lower_operations()?;
     let (resources, operations) = build_resources(operations, &mut lowerer.type_names)?;
+    box_recursive_fields(&mut lowerer.schemas);
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -997,6 +1001,72 @@ fn object_parts(
     }
 }
 
+/// Boxes every struct field and `oneOf` alternative that holds a model directly (not through `Vec` or a map) and
+/// lies on a reference cycle (`node.child: node`), so every model has a finite size. Deterministic: edges are
+/// visited in model and field order.
+fn box_recursive_fields(schemas: &mut BTreeMap<String, Schema>) {
+    fn direct(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Struct(n) | TypeRef::OneOf(n) => Some(n),
+            _ => None,
+        }
+    }
+    let edges: BTreeMap<String, Vec<String>> = schemas
+        .iter()
+        .map(|(name, s)| {
+            let targets = match s {
+                Schema::Struct(st) => st.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
+                Schema::OneOf(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+                Schema::Enum(_) => Vec::new(),
+            };
+            (
+                name.clone(),
+                targets.into_iter().map(str::to_owned).collect(),
+            )
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n.clone())
+                && let Some(next) = edges.get(&n)
+            {
+                stack.extend(next.iter().cloned());
+            }
+        }
+        false
+    };
+    let mut on_cycle: BTreeSet<(String, String)> = BTreeSet::new();
+    for (from, targets) in &edges {
+        for to in targets {
+            if reaches(to, from) {
+                on_cycle.insert((from.clone(), to.clone()));
+            }
+        }
+    }
+    if on_cycle.is_empty() {
+        return;
+    }
+    let boxed = |owner: &str, ty: &mut TypeRef| {
+        if let Some(target) = direct(ty)
+            && on_cycle.contains(&(owner.to_owned(), target.to_owned()))
+        {
+            *ty = TypeRef::Boxed(Box::new(ty.clone()));
+        }
+    };
+    for (name, s) in schemas.iter_mut() {
+        match s {
+            Schema::Struct(st) => st.fields.iter_mut().for_each(|f| boxed(name, &mut f.ty)),
+            Schema::OneOf(u) => u.variants.iter_mut().for_each(|v| boxed(name, &mut v.ty)),
+            Schema::Enum(_) => {}
+        }
+    }
+}
+
 /// Keys a page body may carry beside its records: `meta` (Twilio's JSON APIs) or API v2010's top-level paging.
 const PAGE_KEYS: &[&str] = &[
     "meta",
@@ -1126,6 +1196,7 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Json => "Json".to_owned(),
         TypeRef::Map(_) => "Map".to_owned(),
         TypeRef::Array(inner) => format!("{}List", variant_name_of(inner)),
+        TypeRef::Boxed(inner) => variant_name_of(inner),
         TypeRef::Struct(n) | TypeRef::Enum(n) | TypeRef::OneOf(n) => n.clone(),
     }
 }

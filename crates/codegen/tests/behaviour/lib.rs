@@ -1,7 +1,7 @@
 //! Behaviour of code generated from the fixtures, run by `cargo test -p xtask` as crate `generated-behaviour` of the
 //! temporary workspace under `target/twilio-oai-check` (it needs the fixtures' generated crates, so it is not a test
-//! target of twilio-codegen itself): `oneOf` decoding and its JSON fallback, RFC 2822 date-times, API v2010 pages
-//! with a defaulted `AccountSid`, and a redirect answered without being followed.
+//! target of twilio-codegen itself): `oneOf` decoding and its JSON fallback, RFC 2822 date-times, boxed recursive models,
+//! API v2010 pages with a defaulted `AccountSid`, and a redirect answered without being followed.
 
 #[cfg(test)]
 mod tests {
@@ -49,6 +49,26 @@ mod tests {
         assert_eq!(shape.mixed, Some(json!({"radius": 1, "side": 2})));
         let back = serde_json::to_value(&shape).expect("encodes");
         assert_eq!(back["when"], json!("Fri, 18 Oct 2019 17:00:00 +0000"));
+    }
+
+    #[test]
+    fn recursive_models_are_boxed_and_decode() {
+        use fixture_recursive_models::{Expr, Node};
+        let expr: Expr =
+            serde_json::from_value(json!({"left": 1, "right": {"left": 2, "right": 3}}))
+                .expect("decodes");
+        let Expr::Sum(sum) = &expr else {
+            panic!("not a sum: {expr:?}")
+        };
+        assert_eq!(sum.left.as_deref(), Some(&Expr::I64(1)));
+        assert!(matches!(sum.right.as_deref(), Some(Expr::Sum(_))));
+        assert_eq!(
+            serde_json::to_value(&expr).expect("encodes"),
+            json!({"left": 1, "right": {"left": 2, "right": 3}})
+        );
+        let node: Node = serde_json::from_value(json!({"name": "a", "parent": {"name": "root"}}))
+            .expect("decodes");
+        assert_eq!(node.parent.and_then(|p| p.name).as_deref(), Some("root"));
     }
 
     #[test]
