@@ -91,6 +91,8 @@ pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
 pub use credentials::Credentials;
 pub use error::{ApiError, Error, ErrorKind};
 pub use observe::{Exchange, Observer};
+#[doc(hidden)]
+pub use page::decode_page;
 pub use page::{ItemStream, Page, PageMeta};
 pub use request::{ParamValue, Params, Request, RequestOptions, encode_path_segment};
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};

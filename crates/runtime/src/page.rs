@@ -15,8 +15,12 @@
 use std::collections::HashSet;
 use std::pin::Pin;
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 use url::Url;
 
 use crate::client::Client;
@@ -101,44 +105,49 @@ impl<T> Page<T> {
 }
 
 /// Parses a page body into records and metadata.
+///
+/// The top level is read as borrowed raw JSON slices (no `Value` tree is built): `meta` and the API v2010 link
+/// fields are decoded on their own, and the records are decoded once, straight from their slice into `T`.
 pub(crate) fn parse_page<T: DeserializeOwned>(
     operation: &str,
     body: &[u8],
     base_url: &Url,
     page_key: Option<&str>,
 ) -> Result<(Vec<T>, PageMeta), Error> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| Error::decode(operation, String::new(), &e))?;
-    let Value::Object(mut object) = value else {
-        return Err(Error::decode(
-            operation,
-            String::new(),
-            &"a page must be a JSON object",
-        ));
-    };
-    let meta = match object.get("meta") {
-        Some(Value::Object(meta)) => PageMeta {
-            page: number(meta, "page"),
-            page_size: number(meta, "page_size"),
-            first_page_url: link(meta, "first_page_url", None),
-            previous_page_url: link(meta, "previous_page_url", None),
-            url: link(meta, "url", None),
-            next_page_url: link(meta, "next_page_url", None),
-            key: text(meta, "key"),
+    let top: BTreeMap<Cow<'_, str>, &RawValue> = serde_json::from_slice(body).map_err(|e| {
+        let reason = if e.classify() == serde_json::error::Category::Data {
+            "a page must be a JSON object".to_owned()
+        } else {
+            e.to_string()
+        };
+        Error::decode(operation, String::new(), &reason)
+    })?;
+    let meta = match top
+        .get("meta")
+        .map(|raw| serde_json::from_str::<RawMeta>(raw.get()))
+    {
+        Some(Ok(meta)) => PageMeta {
+            page: meta.page.and_then(Number::into_u64),
+            page_size: meta.page_size.and_then(Number::into_u64),
+            first_page_url: non_empty(meta.first_page_url),
+            previous_page_url: non_empty(meta.previous_page_url),
+            url: non_empty(meta.url),
+            next_page_url: non_empty(meta.next_page_url),
+            key: non_empty(meta.key),
         },
         _ => PageMeta {
-            page: number(&object, "page"),
-            page_size: number(&object, "page_size"),
-            first_page_url: link(&object, "first_page_uri", Some(base_url)),
-            previous_page_url: link(&object, "previous_page_uri", Some(base_url)),
-            url: link(&object, "uri", Some(base_url)),
-            next_page_url: link(&object, "next_page_uri", Some(base_url)),
+            page: field::<Number>(&top, "page").and_then(Number::into_u64),
+            page_size: field::<Number>(&top, "page_size").and_then(Number::into_u64),
+            first_page_url: link(&top, "first_page_uri", base_url),
+            previous_page_url: link(&top, "previous_page_uri", base_url),
+            url: link(&top, "uri", base_url),
+            next_page_url: link(&top, "next_page_uri", base_url),
             key: None,
         },
     };
     let key = match meta.key.as_deref().or(page_key) {
         Some(k) => k.to_owned(),
-        None => single_array_key(&object).ok_or_else(|| {
+        None => single_array_key(&top).ok_or_else(|| {
             Error::decode(
                 operation,
                 String::new(),
@@ -146,8 +155,8 @@ pub(crate) fn parse_page<T: DeserializeOwned>(
             )
         })?,
     };
-    let records = match object.remove(&key) {
-        Some(v @ Value::Array(_)) => v,
+    let records = match top.get(key.as_str()) {
+        Some(raw) if is_array(raw) => raw.get(),
         Some(_) => {
             return Err(Error::decode(
                 operation,
@@ -163,7 +172,8 @@ pub(crate) fn parse_page<T: DeserializeOwned>(
             ));
         }
     };
-    let records: Vec<T> = serde_path_to_error::deserialize(records).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_str(records);
+    let records: Vec<T> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let full = if path == "." || path.is_empty() {
             key.clone()
@@ -183,36 +193,92 @@ pub(crate) fn parse_page<T: DeserializeOwned>(
     ))
 }
 
-fn number(map: &Map<String, Value>, name: &str) -> Option<u64> {
-    match map.get(name)? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
+/// Decodes a page body exactly as [`Client::execute_page`] does: the records and the paging information, with
+/// relative API v2010 links resolved against `base_url`. For benchmarks and tools; not part of the stable API.
+#[doc(hidden)]
+pub fn decode_page<T: DeserializeOwned>(
+    operation: &str,
+    body: &[u8],
+    base_url: &Url,
+    page_key: Option<&str>,
+) -> Result<(Vec<T>, PageMeta), Error> {
+    parse_page(operation, body, base_url, page_key)
+}
+
+/// The `meta` block of a Chat-style page; members of an unexpected type read as absent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawMeta {
+    #[serde(deserialize_with = "lenient")]
+    page: Option<Number>,
+    #[serde(deserialize_with = "lenient")]
+    page_size: Option<Number>,
+    #[serde(deserialize_with = "lenient")]
+    first_page_url: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    previous_page_url: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    url: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    next_page_url: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    key: Option<String>,
+}
+
+/// A page number or size, given as a JSON number or as a numeric string.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Number {
+    Int(u64),
+    Text(String),
+}
+
+impl Number {
+    fn into_u64(self) -> Option<u64> {
+        match self {
+            Number::Int(n) => Some(n),
+            Number::Text(s) => s.parse().ok(),
+        }
     }
 }
 
-fn text(map: &Map<String, Value>, name: &str) -> Option<String> {
-    map.get(name)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+/// Reads an optional member, treating a value of another type as absent instead of failing the page.
+fn lenient<'de, D, V>(deserializer: D) -> Result<Option<V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: DeserializeOwned,
+{
+    let raw = <&RawValue>::deserialize(deserializer)?;
+    Ok(serde_json::from_str(raw.get()).ok())
 }
 
-fn link(map: &Map<String, Value>, name: &str, base: Option<&Url>) -> Option<String> {
-    let raw = text(map, name)?;
-    match base {
-        Some(base) => base.join(&raw).ok().map(String::from).or(Some(raw)),
-        None => Some(raw),
-    }
+type TopLevel<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
+
+fn field<V: DeserializeOwned>(top: &TopLevel<'_>, name: &str) -> Option<V> {
+    top.get(name)
+        .and_then(|raw| serde_json::from_str(raw.get()).ok())
 }
 
-fn single_array_key(map: &Map<String, Value>) -> Option<String> {
-    let mut arrays = map.iter().filter(|(_, v)| v.is_array());
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|s| !s.is_empty())
+}
+
+fn link(top: &TopLevel<'_>, name: &str, base: &Url) -> Option<String> {
+    let raw = non_empty(field::<String>(top, name))?;
+    base.join(&raw).ok().map(String::from).or(Some(raw))
+}
+
+fn is_array(raw: &RawValue) -> bool {
+    raw.get().starts_with('[')
+}
+
+fn single_array_key(top: &TopLevel<'_>) -> Option<String> {
+    let mut arrays = top.iter().filter(|(_, v)| is_array(v));
     let (first, _) = arrays.next()?;
     if arrays.next().is_some() {
         return None;
     }
-    Some(first.clone())
+    Some(first.to_string())
 }
 
 struct StreamState<T> {

@@ -104,15 +104,18 @@ fn decode(plan: Plan) {
         serde_json::from_slice::<models::MessagePage>(black_box(&body)).map(|p| p.messages)
     });
     report("decode.generated_models", models_ns / 1e3, "us");
-    // What `twilio_rest_runtime::page::parse_page` does (it is private, so this mirrors it): a `Value` tree first,
-    // then the records through serde_path_to_error so decode errors name their JSON path.
+    // The runtime's own page decoding, as `Client::execute_page` runs it (records decoded through
+    // serde_path_to_error so decode errors name their JSON path).
+    let base_url = url::Url::parse("http://127.0.0.1:1").expect("static URL");
     let runtime_path_ns = time_ns(warmup, plan.samples, batch, || {
-        let value: serde_json::Value = serde_json::from_slice(black_box(&body)).unwrap_or_default();
-        let serde_json::Value::Object(mut object) = value else {
-            return Vec::new();
-        };
-        let records = object.remove("messages").unwrap_or_default();
-        serde_path_to_error::deserialize::<_, Vec<models::Message>>(records).unwrap_or_default()
+        twilio_rest_runtime::decode_page::<models::Message>(
+            "ListMessage",
+            black_box(&body),
+            &base_url,
+            None,
+        )
+        .map(|(records, _)| records)
+        .unwrap_or_default()
     });
     report("decode.runtime_path", runtime_path_ns / 1e3, "us");
     let value_only_ns = time_ns(warmup, plan.samples, batch, || {
