@@ -36,17 +36,43 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
         sanitize(&api.title),
         sanitize(&api.version)
     );
+    // An example for the docs: the first top-level list whose operation defaults its AccountSid.
+    let defaults = |op: &&Operation| {
+        op.params.iter().any(|p| p.account_default) && required_args(op).next().is_none()
+    };
+    let account_example = api
+        .resources
+        .iter()
+        .find_map(|r| {
+            r.list_operations
+                .iter()
+                .map(|&i| &api.operations[i])
+                .find(defaults)
+                .map(|op| format!("client.{}().{}()", r.list_accessor, op.verb))
+        })
+        .or_else(|| {
+            api.resources.iter().find_map(|r| {
+                r.instance_operations
+                    .iter()
+                    .map(|&i| &api.operations[i])
+                    .find(defaults)
+                    .map(|op| format!("client.{}(\"..\").{}()", r.context_accessor, op.verb))
+            })
+        });
     let account_doc = api
         .operations
         .iter()
         .any(|op| op.params.iter().any(|p| p.account_default))
         .then(|| {
-            doc_attrs(&[String::new(), "# Account\n\nOperations under `/2010-04-01/Accounts/{AccountSid}/` act on the account \
-                of the client's credentials (`Client::account_sid` of the runtime), so their resources hang off \
-                the client directly: `client.calls().list()`. To act on a subaccount, set it on the request: \
-                `client.calls().list().account_sid(\"AC...\")`."
-                .to_owned()])
-        });
+            let example = account_example.as_deref().unwrap_or("client.xxx().list()");
+            doc_attrs(&[format!(
+                "# Account\n\nOperations under `/<version>/Accounts/{{AccountSid}}/` act on the account of the \
+                 client's credentials (`Client::account_sid` of the runtime), so their resources hang off the client \
+                 directly: `{example}`. To act on another account (a subaccount), set it on the request: \
+                 `{example}.account_sid(\"AC...\")`."
+            )])
+        })
+        .map(|doc| quote!(#[doc = ""] #doc));
     let accessors = api
         .resources
         .iter()

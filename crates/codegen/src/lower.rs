@@ -920,7 +920,28 @@ impl<'a> Lowerer<'a> {
             .content
             .get("application/json")
             .map(|m| ("application/json", m))
-            .or_else(|| resp.content.iter().next().map(|(k, m)| (k.as_str(), m)));
+            .or_else(|| {
+                resp.content
+                    .iter()
+                    .find(|(k, _)| {
+                        k.split(';')
+                            .next()
+                            .is_some_and(|t| t.trim().ends_with("+json"))
+                    })
+                    .map(|(k, m)| (k.as_str(), m))
+            });
+        if media.is_none() && !resp.content.is_empty() {
+            // The runtime decodes JSON only; a client that decoded XML or bytes as JSON would be wrong.
+            let types: Vec<&str> = resp.content.keys().map(String::as_str).collect();
+            return Err(Error::new(
+                Some(id),
+                format!("{resp_pointer}/content"),
+                format!(
+                    "unsupported response content type {} (only JSON)",
+                    types.join(", ")
+                ),
+            ));
+        }
         let schema = media.and_then(|(ct, m)| m.schema.as_ref().map(|s| (ct, s)));
         let Some((ct, schema)) = schema else {
             if redirect {

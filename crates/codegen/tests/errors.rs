@@ -168,3 +168,14 @@ fn one_of_member_ref_to_missing_schema() {
         "/components/schemas/thing/properties/shape/oneOf/1: $ref to missing schema #/components/schemas/circle",
     );
 }
+
+#[test]
+fn non_json_response() {
+    let op = format!(
+        r#"{{"operationId": "FetchThing", "parameters": [{SID}], "responses": {{"200": {{"description": "TwiML", "content": {{"application/xml": {{"schema": {{"type": "string"}}}}}}}}}}}}"#
+    );
+    check(
+        &with_operation(&op, THING),
+        "FetchThing /paths/~1v1~1Things~1{Sid}/get/responses/200/content: unsupported response content type application/xml (only JSON)",
+    );
+}
