@@ -26,7 +26,7 @@ pub fn is_keyword(s: &str) -> bool {
 /// Snake-case name for a field, method, argument or module: `Notifications.NewMessage.Enabled` ->
 /// `notifications_new_message_enabled`, `type` -> `type_`, `1st` -> `_1st`.
 pub fn snake(wire: &str) -> String {
-    let cleaned = clean(&spell_symbols(wire));
+    let cleaned = clean(&spell_symbols(&spell_comparison(wire)));
     let mut s = cleaned.to_snake_case();
     if s.is_empty() {
         s = "value".to_owned();
@@ -149,6 +149,17 @@ impl Scope {
     }
 }
 
+/// API v2010's range filters: `StartTime<` (on or before) -> `StartTime_before`, `StartTime>` (on or after) ->
+/// `StartTime_after`, so they do not collide with `StartTime` after case conversion.
+fn spell_comparison(wire: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = wire.trim_end_matches('=');
+    match (trimmed.strip_suffix('<'), trimmed.strip_suffix('>')) {
+        (Some(stem), _) if !stem.is_empty() => std::borrow::Cow::Owned(format!("{stem}_before")),
+        (_, Some(stem)) if !stem.is_empty() => std::borrow::Cow::Owned(format!("{stem}_after")),
+        _ => std::borrow::Cow::Borrowed(wire),
+    }
+}
+
 /// A name for a value made only of punctuation (`*` -> `asterisk`, `+` -> `plus`, `-` -> `minus`), so enum values
 /// such as `*` and `+` get readable, distinct variants; anything with a letter or digit is returned unchanged.
 fn spell_symbols(wire: &str) -> std::borrow::Cow<'_, str> {
@@ -170,6 +181,8 @@ fn spell_symbols(wire: &str) -> std::borrow::Cow<'_, str> {
             '!' => "bang",
             '?' => "question",
             '=' => "equals",
+            '<' => "less",
+            '>' => "greater",
             '%' => "percent",
             '&' => "and",
             ':' => "colon",
@@ -248,6 +261,15 @@ mod tests {
             "ComTwilioMessagingMessageDelivered"
         );
         assert_eq!(screaming("defaultBaseUrl"), "DEFAULT_BASE_URL");
+    }
+
+    #[test]
+    fn range_filters() {
+        assert_eq!(snake("StartTime<"), "start_time_before");
+        assert_eq!(snake("StartTime>"), "start_time_after");
+        assert_eq!(snake("DateCreated>="), "date_created_after");
+        assert_eq!(snake("StartTime"), "start_time");
+        assert_eq!(snake("<"), "less");
     }
 
     #[test]
