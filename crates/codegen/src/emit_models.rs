@@ -135,7 +135,11 @@ fn emit_field(f: &Field) -> TokenStream {
     }
     let doc = doc_attrs(&paragraphs);
     let wire = &f.api_name;
-    let rename = (f.name != *wire).then(|| quote!(#[serde(rename = #wire)]));
+    let rename = if f.flatten {
+        Some(quote!(#[serde(flatten)]))
+    } else {
+        (f.name != *wire).then(|| quote!(#[serde(rename = #wire)]))
+    };
     let with = match (&f.ty, f.optional()) {
         (TypeRef::DateTime, true) => {
             Some(quote!(#[serde(deserialize_with = "datetime::deserialize_option")]))

@@ -88,6 +88,8 @@ pub struct Field {
     pub required: bool,
     /// `nullable: true`.
     pub nullable: bool,
+    /// The map of keys other than the named properties (`#[serde(flatten)]`); `api_name` is empty.
+    pub flatten: bool,
     /// Description of the property.
     pub doc: Option<String>,
 }

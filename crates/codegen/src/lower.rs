@@ -11,9 +11,9 @@
 //! `date-time-rfc-2822` are `DateTime<Utc>`; other string formats (`phone-number`, `http-method`...) are `String`
 //! with the format named in the docs. The documented fallback is `serde_json::Value`: untyped schemas, `not`,
 //! `allOf` with several members, free-form objects (no properties, `additionalProperties` absent or `true`).
-//! An object with both properties and an `additionalProperties` schema is a struct of its properties (other keys
-//! are ignored, as every model ignores unknown keys); `discriminator` is not needed (alternatives are tried in
-//! order). Fields on a reference cycle are boxed.
+//! An object with both properties and an `additionalProperties` schema is a struct of its properties plus a
+//! flattened `additional_properties: BTreeMap<String, T>`; `discriminator` is not needed (alternatives are tried
+//! in order). Fields on a reference cycle are boxed.
 //!
 //! API v2010 house style: `.json` path suffixes are ignored when placing operations in the resource tree, and an
 //! `AccountSid` path parameter under `/<version>/Accounts/{AccountSid}/` is an optional builder method defaulting
@@ -144,15 +144,7 @@ impl<'a> Lowerer<'a> {
             let pointer = ptr("/components/schemas", name);
             match (self.components.get(name).cloned(), schema) {
                 (Some(Component::Struct(rust)), ReferenceOr::Item(s)) => {
-                    let (props, required) = object_parts(s);
-                    let st = self.lower_struct(
-                        &rust,
-                        name,
-                        s.schema_data.description.clone(),
-                        props,
-                        required,
-                        &pointer,
-                    )?;
+                    let st = self.lower_struct(&rust, name, s, &pointer)?;
                     self.schemas.insert(rust, Schema::Struct(st));
                 }
                 (Some(Component::Enum(rust)), ReferenceOr::Item(s)) => {
@@ -313,14 +305,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) => {
                 if !o.properties.is_empty() {
                     let name = self.type_names.unique(pascal(hint));
-                    let st = self.lower_struct(
-                        &name,
-                        hint,
-                        s.schema_data.description.clone(),
-                        &o.properties,
-                        &o.required,
-                        pointer,
-                    )?;
+                    let st = self.lower_struct(&name, hint, s, pointer)?;
                     self.schemas.insert(name.clone(), Schema::Struct(st));
                     TypeRef::Struct(name)
                 } else if let Some(AdditionalProperties::Schema(value)) = &o.additional_properties {
@@ -337,14 +322,7 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::Any(any) if !any.properties.is_empty() => {
                 let name = self.type_names.unique(pascal(hint));
-                let st = self.lower_struct(
-                    &name,
-                    hint,
-                    s.schema_data.description.clone(),
-                    &any.properties,
-                    &any.required,
-                    pointer,
-                )?;
+                let st = self.lower_struct(&name, hint, s, pointer)?;
                 self.schemas.insert(name.clone(), Schema::Struct(st));
                 TypeRef::Struct(name)
             }
@@ -429,15 +407,16 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// A struct of the properties of `s`. When `s` also has an `additionalProperties` schema, the other keys are
+    /// kept in a flattened `BTreeMap<String, T>` field (`additional_properties`).
     fn lower_struct(
         &mut self,
         name: &str,
         api_name: &str,
-        doc: Option<String>,
-        props: &indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>,
-        required: &[String],
+        s: &openapiv3::Schema,
         pointer: &str,
     ) -> Result<Struct, Error> {
+        let (props, required) = object_parts(s);
         let mut scope = Scope::new();
         let mut fields = Vec::new();
         for (key, prop) in props {
@@ -451,13 +430,39 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: required.contains(key),
                 nullable,
+                flatten: false,
                 doc,
+            });
+        }
+        let additional = match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => o.additional_properties.as_ref(),
+            SchemaKind::Any(a) => a.additional_properties.as_ref(),
+            _ => None,
+        };
+        if let Some(AdditionalProperties::Schema(value)) = additional {
+            let (value, _) = self.lower_ref_or(
+                &**value,
+                &format!("{name}Value"),
+                &ptr(pointer, "additionalProperties"),
+                None,
+            )?;
+            fields.push(Field {
+                name: scope.unique("additional_properties".to_owned()),
+                api_name: String::new(),
+                ty: TypeRef::Map(Box::new(value)),
+                required: true,
+                nullable: false,
+                flatten: true,
+                doc: Some(
+                    "Keys other than the named properties (`additionalProperties` of the description)."
+                        .to_owned(),
+                ),
             });
         }
         Ok(Struct {
             name: name.to_owned(),
             api_name: api_name.to_owned(),
-            doc,
+            doc: s.schema_data.description.clone(),
             fields,
         })
     }

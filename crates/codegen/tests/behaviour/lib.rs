@@ -1,7 +1,7 @@
 //! Behaviour of code generated from the fixtures, run by `cargo test -p xtask` as crate `generated-behaviour` of the
 //! temporary workspace under `target/twilio-oai-check` (it needs the fixtures' generated crates, so it is not a test
 //! target of twilio-codegen itself): `oneOf` decoding and its JSON fallback, RFC 2822 date-times, boxed recursive models,
-//! API v2010 pages with a defaulted `AccountSid`, and a redirect answered without being followed.
+//! flattened additional properties, API v2010 pages with a defaulted `AccountSid`, and a redirect answered without being followed.
 
 #[cfg(test)]
 mod tests {
@@ -69,6 +69,22 @@ mod tests {
         let node: Node = serde_json::from_value(json!({"name": "a", "parent": {"name": "root"}}))
             .expect("decodes");
         assert_eq!(node.parent.and_then(|p| p.name).as_deref(), Some("root"));
+    }
+
+    #[test]
+    fn additional_properties_beside_named_ones_are_kept() {
+        let limits: fixture_additional_properties_models::Limits =
+            serde_json::from_value(json!({"daily": 5, "hourly": 2, "weekly": 30}))
+                .expect("decodes");
+        assert_eq!(limits.daily, Some(5));
+        assert_eq!(
+            limits.additional_properties,
+            [("hourly".to_owned(), 2), ("weekly".to_owned(), 30)].into()
+        );
+        assert_eq!(
+            serde_json::to_value(&limits).expect("encodes"),
+            json!({"daily": 5, "hourly": 2, "weekly": 30})
+        );
     }
 
     #[test]
