@@ -100,7 +100,6 @@ impl<'a> Lowerer<'a> {
         let mut components = BTreeMap::new();
         if let Some(c) = &spec.components {
             for (name, schema) in &c.schemas {
-                let pointer = ptr("/components/schemas", name);
                 let kind = match schema {
                     ReferenceOr::Reference { .. } => Component::Alias(None),
                     ReferenceOr::Item(s) => match &s.schema_kind {
@@ -121,7 +120,6 @@ impl<'a> Lowerer<'a> {
                         _ => Component::Alias(None),
                     },
                 };
-                let _ = pointer;
                 components.insert(name.clone(), kind);
             }
         }
