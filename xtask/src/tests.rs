@@ -1,5 +1,14 @@
 //! `cargo test -p xtask`: committed generated code is fresh, generation is deterministic.
 
+/// Writes a line straight to stderr, past the test harness's output capture, so results and skips show on
+/// every run's output.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use crate::codegen::{Mode, SPEC, project_root, run_codegen};
 use twilio_codegen::{Settings, generate};
 
@@ -7,7 +16,7 @@ use twilio_codegen::{Settings, generate};
 fn generated_code_is_fresh() {
     let root = project_root();
     if !root.join(SPEC).exists() {
-        eprintln!("SKIPPED: {SPEC} not found");
+        report!("SKIPPED: {SPEC} not found");
         return;
     }
     if let Err(stale) = run_codegen(Mode::Check, None) {
@@ -24,7 +33,7 @@ fn generation_is_deterministic() {
         .filter(|p| p.exists())
         .collect();
     if paths.is_empty() {
-        eprintln!("SKIPPED: no description found");
+        report!("SKIPPED: no description found");
         return;
     }
     for path in paths {
@@ -69,7 +78,7 @@ fn generate_and_check(specs: &[(std::path::PathBuf, String, Option<usize>)]) {
                 pair.operations, *expected,
                 "operations generated from {file}"
             );
-            println!(
+            report!(
                 "{file}: {} operations, {} generated lines, generated in {:.2} s",
                 pair.operations,
                 pair.generated_lines,
@@ -165,7 +174,7 @@ httpmock = {{ version = "0.8", default-features = false }}
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        println!(
+        report!(
             "cargo {} ({} workspace members): {:.1} s",
             args.join(" "),
             members.len(),
@@ -190,7 +199,7 @@ fn twilio_descriptions_generate_crates_that_build() {
     for (file, expected) in SHARED {
         let spec = shared.join(file);
         if !spec.exists() {
-            println!("SKIPPED: {} not found", spec.display());
+            report!("SKIPPED: {} not found", spec.display());
             continue;
         }
         let name = format!("{}-oai", file.trim_end_matches(".json").replace('_', "-"));
