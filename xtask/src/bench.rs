@@ -631,12 +631,12 @@ fn table(r: &Results) -> String {
         ),
         (
             "decode.runtime_path",
-            "Decode a 100-message page the way the client does (Value tree, then serde_path_to_error)",
+            "Decode a 100-message page the way the client does (`twilio_rest_runtime::decode_page`: raw top level, records through serde_path_to_error)",
             true,
         ),
         (
             "decode.value_tree_only",
-            "  diagnostic: parsing the page into a `serde_json::Value` alone",
+            "  diagnostic: parsing the page into a `serde_json::Value` tree alone",
             false,
         ),
     ] {
