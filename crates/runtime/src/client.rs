@@ -775,14 +775,15 @@ pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Resul
     } else {
         body
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        Error::decode(operation, path, e.inner())
-    })?;
-    de.end()
-        .map_err(|e| Error::decode(operation, String::new(), &e))?;
-    Ok(value)
+    // Fast path without path tracking; a failure is decoded again with serde_path_to_error to name its path.
+    serde_json::from_slice(body).map_err(|plain| {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => e.path().to_string(),
+            Ok(_) => String::new(),
+        };
+        Error::decode(operation, path, &plain)
+    })
 }
 
 #[cfg(test)]

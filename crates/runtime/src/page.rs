@@ -172,18 +172,25 @@ pub(crate) fn parse_page<T: DeserializeOwned>(
             ));
         }
     };
-    let mut de = serde_json::Deserializer::from_str(records);
-    let records: Vec<T> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let full = if path == "." || path.is_empty() {
-            key.clone()
-        } else if path.starts_with('[') {
-            format!("{key}{path}")
-        } else {
-            format!("{key}.{path}")
-        };
-        Error::decode(operation, full, e.inner())
-    })?;
+    // Fast path without path tracking; a failure is decoded again with serde_path_to_error to name its path.
+    let records: Vec<T> = match serde_json::from_str(records) {
+        Ok(records) => records,
+        Err(plain) => {
+            let mut de = serde_json::Deserializer::from_str(records);
+            let path = match serde_path_to_error::deserialize::<_, Vec<T>>(&mut de) {
+                Err(e) => e.path().to_string(),
+                Ok(_) => String::new(),
+            };
+            let full = if path == "." || path.is_empty() {
+                key.clone()
+            } else if path.starts_with('[') {
+                format!("{key}{path}")
+            } else {
+                format!("{key}.{path}")
+            };
+            return Err(Error::decode(operation, full, &plain));
+        }
+    };
     Ok((
         records,
         PageMeta {
