@@ -253,6 +253,23 @@ pub async fn dispatch(
             call.operation
         ));
     }
+    /// Applies an optional argument to the builder when the scenario gives it.
+    macro_rules! set {
+        ($b:ident, $value:expr, $method:ident) => {
+            if let Some(v) = $value? {
+                $b = $b.$method(v);
+            }
+        };
+    }
+    /// Applies the scenario's request options and checks that every argument was used.
+    macro_rules! finish {
+        ($b:ident, $a:ident, $options:ident) => {
+            if let Some(o) = $options {
+                $b = $b.request_options(o);
+            }
+            $a.finish()?;
+        };
+    }
     macro_rules! list {
         ($b:ident, $call:ident) => {
             match $call.mode {
@@ -269,137 +286,71 @@ pub async fn dispatch(
     match call.operation.as_str() {
         "ListCredential" => {
             let mut b = client.credentials().list();
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "CreateCredential" => {
             let mut b = client
                 .credentials()
                 .create(a.req_enum::<models::CredentialPushService>("Type")?);
-            if let Some(v) = a.opt_str("FriendlyName")? {
-                b = b.friendly_name(v);
-            }
-            if let Some(v) = a.opt_str("Certificate")? {
-                b = b.certificate(v);
-            }
-            if let Some(v) = a.opt_str("PrivateKey")? {
-                b = b.private_key(v);
-            }
-            if let Some(v) = a.opt_bool("Sandbox")? {
-                b = b.sandbox(v);
-            }
-            if let Some(v) = a.opt_str("ApiKey")? {
-                b = b.api_key(v);
-            }
-            if let Some(v) = a.opt_str("Secret")? {
-                b = b.secret(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("FriendlyName"), friendly_name);
+            set!(b, a.opt_str("Certificate"), certificate);
+            set!(b, a.opt_str("PrivateKey"), private_key);
+            set!(b, a.opt_bool("Sandbox"), sandbox);
+            set!(b, a.opt_str("ApiKey"), api_key);
+            set!(b, a.opt_str("Secret"), secret);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "FetchCredential" => {
             let mut b = client.credential(a.req_str("Sid")?).fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateCredential" => {
             let mut b = client.credential(a.req_str("Sid")?).update();
-            if let Some(v) = a.opt_str("FriendlyName")? {
-                b = b.friendly_name(v);
-            }
-            if let Some(v) = a.opt_str("Certificate")? {
-                b = b.certificate(v);
-            }
-            if let Some(v) = a.opt_str("PrivateKey")? {
-                b = b.private_key(v);
-            }
-            if let Some(v) = a.opt_bool("Sandbox")? {
-                b = b.sandbox(v);
-            }
-            if let Some(v) = a.opt_str("ApiKey")? {
-                b = b.api_key(v);
-            }
-            if let Some(v) = a.opt_str("Secret")? {
-                b = b.secret(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("FriendlyName"), friendly_name);
+            set!(b, a.opt_str("Certificate"), certificate);
+            set!(b, a.opt_str("PrivateKey"), private_key);
+            set!(b, a.opt_bool("Sandbox"), sandbox);
+            set!(b, a.opt_str("ApiKey"), api_key);
+            set!(b, a.opt_str("Secret"), secret);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteCredential" => {
             let mut b = client.credential(a.req_str("Sid")?).delete();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "ListService" => {
             let mut b = client.services().list();
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "CreateService" => {
             let mut b = client.services().create(a.req_str("FriendlyName")?);
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "ListBinding" => {
             let mut b = client.service(a.req_str("ServiceSid")?).bindings().list();
-            if let Some(v) = a.opt_enum_list::<models::BindingBindingType>("BindingType")? {
-                b = b.binding_type(v);
-            }
-            if let Some(v) = a.opt_list("Identity")? {
-                b = b.identity(v);
-            }
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(
+                b,
+                a.opt_enum_list::<models::BindingBindingType>("BindingType"),
+                binding_type
+            );
+            set!(b, a.opt_list("Identity"), identity);
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "FetchBinding" => {
@@ -407,10 +358,7 @@ pub async fn dispatch(
                 .service(a.req_str("ServiceSid")?)
                 .binding(a.req_str("Sid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteBinding" => {
@@ -418,30 +366,20 @@ pub async fn dispatch(
                 .service(a.req_str("ServiceSid")?)
                 .binding(a.req_str("Sid")?)
                 .delete();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "ListChannel" => {
             let mut b = client.service(a.req_str("ServiceSid")?).channels().list();
-            if let Some(v) = a.opt_enum_list::<models::ChannelChannelType>("Type")? {
-                b = b.type_(v);
-            }
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(
+                b,
+                a.opt_enum_list::<models::ChannelChannelType>("Type"),
+                type_
+            );
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "CreateChannel" => {
@@ -451,31 +389,14 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(v) = a.opt_str("FriendlyName")? {
-                b = b.friendly_name(v);
-            }
-            if let Some(v) = a.opt_str("UniqueName")? {
-                b = b.unique_name(v);
-            }
-            if let Some(v) = a.opt_str("Attributes")? {
-                b = b.attributes(v);
-            }
-            if let Some(v) = a.opt_enum::<models::ChannelChannelType>("Type")? {
-                b = b.type_(v);
-            }
-            if let Some(v) = a.opt_datetime("DateCreated")? {
-                b = b.date_created(v);
-            }
-            if let Some(v) = a.opt_datetime("DateUpdated")? {
-                b = b.date_updated(v);
-            }
-            if let Some(v) = a.opt_str("CreatedBy")? {
-                b = b.created_by(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("FriendlyName"), friendly_name);
+            set!(b, a.opt_str("UniqueName"), unique_name);
+            set!(b, a.opt_str("Attributes"), attributes);
+            set!(b, a.opt_enum::<models::ChannelChannelType>("Type"), type_);
+            set!(b, a.opt_datetime("DateCreated"), date_created);
+            set!(b, a.opt_datetime("DateUpdated"), date_updated);
+            set!(b, a.opt_str("CreatedBy"), created_by);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "ListInvite" => {
@@ -484,22 +405,11 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .invites()
                 .list();
-            if let Some(v) = a.opt_list("Identity")? {
-                b = b.identity(v);
-            }
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_list("Identity"), identity);
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "CreateInvite" => {
@@ -508,13 +418,8 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .invites()
                 .create(a.req_str("Identity")?);
-            if let Some(v) = a.opt_str("RoleSid")? {
-                b = b.role_sid(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("RoleSid"), role_sid);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "FetchInvite" => {
@@ -523,10 +428,7 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .invite(a.req_str("Sid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteInvite" => {
@@ -535,10 +437,7 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .invite(a.req_str("Sid")?)
                 .delete();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "ListMember" => {
@@ -547,22 +446,11 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .members()
                 .list();
-            if let Some(v) = a.opt_list("Identity")? {
-                b = b.identity(v);
-            }
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_list("Identity"), identity);
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "CreateMember" => {
@@ -576,28 +464,21 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(v) = a.opt_str("RoleSid")? {
-                b = b.role_sid(v);
-            }
-            if let Some(v) = a.opt_int("LastConsumedMessageIndex")? {
-                b = b.last_consumed_message_index(v);
-            }
-            if let Some(v) = a.opt_datetime("LastConsumptionTimestamp")? {
-                b = b.last_consumption_timestamp(v);
-            }
-            if let Some(v) = a.opt_datetime("DateCreated")? {
-                b = b.date_created(v);
-            }
-            if let Some(v) = a.opt_datetime("DateUpdated")? {
-                b = b.date_updated(v);
-            }
-            if let Some(v) = a.opt_str("Attributes")? {
-                b = b.attributes(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("RoleSid"), role_sid);
+            set!(
+                b,
+                a.opt_int("LastConsumedMessageIndex"),
+                last_consumed_message_index
+            );
+            set!(
+                b,
+                a.opt_datetime("LastConsumptionTimestamp"),
+                last_consumption_timestamp
+            );
+            set!(b, a.opt_datetime("DateCreated"), date_created);
+            set!(b, a.opt_datetime("DateUpdated"), date_updated);
+            set!(b, a.opt_str("Attributes"), attributes);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "FetchMember" => {
@@ -606,10 +487,7 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .member(a.req_str("Sid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateMember" => {
@@ -623,28 +501,21 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(v) = a.opt_str("RoleSid")? {
-                b = b.role_sid(v);
-            }
-            if let Some(v) = a.opt_int("LastConsumedMessageIndex")? {
-                b = b.last_consumed_message_index(v);
-            }
-            if let Some(v) = a.opt_datetime("LastConsumptionTimestamp")? {
-                b = b.last_consumption_timestamp(v);
-            }
-            if let Some(v) = a.opt_datetime("DateCreated")? {
-                b = b.date_created(v);
-            }
-            if let Some(v) = a.opt_datetime("DateUpdated")? {
-                b = b.date_updated(v);
-            }
-            if let Some(v) = a.opt_str("Attributes")? {
-                b = b.attributes(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("RoleSid"), role_sid);
+            set!(
+                b,
+                a.opt_int("LastConsumedMessageIndex"),
+                last_consumed_message_index
+            );
+            set!(
+                b,
+                a.opt_datetime("LastConsumptionTimestamp"),
+                last_consumption_timestamp
+            );
+            set!(b, a.opt_datetime("DateCreated"), date_created);
+            set!(b, a.opt_datetime("DateUpdated"), date_updated);
+            set!(b, a.opt_str("Attributes"), attributes);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteMember" => {
@@ -658,10 +529,7 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "ListMessage" => {
@@ -670,22 +538,11 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .messages()
                 .list();
-            if let Some(v) = a.opt_enum::<models::MessageOrderType>("Order")? {
-                b = b.order(v);
-            }
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_enum::<models::MessageOrderType>("Order"), order);
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "CreateMessage" => {
@@ -699,31 +556,14 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(v) = a.opt_str("From")? {
-                b = b.from(v);
-            }
-            if let Some(v) = a.opt_str("Attributes")? {
-                b = b.attributes(v);
-            }
-            if let Some(v) = a.opt_datetime("DateCreated")? {
-                b = b.date_created(v);
-            }
-            if let Some(v) = a.opt_datetime("DateUpdated")? {
-                b = b.date_updated(v);
-            }
-            if let Some(v) = a.opt_str("LastUpdatedBy")? {
-                b = b.last_updated_by(v);
-            }
-            if let Some(v) = a.opt_str("Body")? {
-                b = b.body(v);
-            }
-            if let Some(v) = a.opt_str("MediaSid")? {
-                b = b.media_sid(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("From"), from);
+            set!(b, a.opt_str("Attributes"), attributes);
+            set!(b, a.opt_datetime("DateCreated"), date_created);
+            set!(b, a.opt_datetime("DateUpdated"), date_updated);
+            set!(b, a.opt_str("LastUpdatedBy"), last_updated_by);
+            set!(b, a.opt_str("Body"), body);
+            set!(b, a.opt_str("MediaSid"), media_sid);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "FetchMessage" => {
@@ -732,10 +572,7 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .message(a.req_str("Sid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateMessage" => {
@@ -749,28 +586,13 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(v) = a.opt_str("Body")? {
-                b = b.body(v);
-            }
-            if let Some(v) = a.opt_str("Attributes")? {
-                b = b.attributes(v);
-            }
-            if let Some(v) = a.opt_datetime("DateCreated")? {
-                b = b.date_created(v);
-            }
-            if let Some(v) = a.opt_datetime("DateUpdated")? {
-                b = b.date_updated(v);
-            }
-            if let Some(v) = a.opt_str("LastUpdatedBy")? {
-                b = b.last_updated_by(v);
-            }
-            if let Some(v) = a.opt_str("From")? {
-                b = b.from(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("Body"), body);
+            set!(b, a.opt_str("Attributes"), attributes);
+            set!(b, a.opt_datetime("DateCreated"), date_created);
+            set!(b, a.opt_datetime("DateUpdated"), date_updated);
+            set!(b, a.opt_str("LastUpdatedBy"), last_updated_by);
+            set!(b, a.opt_str("From"), from);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteMessage" => {
@@ -784,10 +606,7 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "ListChannelWebhook" => {
@@ -796,19 +615,10 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .webhooks()
                 .list();
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "CreateChannelWebhook" => {
@@ -817,28 +627,33 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .webhooks()
                 .create(a.req_enum::<models::ChannelWebhookType>("Type")?);
-            if let Some(v) = a.opt_str("Configuration.Url")? {
-                b = b.configuration_url(v);
-            }
-            if let Some(v) = a.opt_enum::<models::ChannelWebhookMethod>("Configuration.Method")? {
-                b = b.configuration_method(v);
-            }
-            if let Some(v) = a.opt_list("Configuration.Filters")? {
-                b = b.configuration_filters(v);
-            }
-            if let Some(v) = a.opt_list("Configuration.Triggers")? {
-                b = b.configuration_triggers(v);
-            }
-            if let Some(v) = a.opt_str("Configuration.FlowSid")? {
-                b = b.configuration_flow_sid(v);
-            }
-            if let Some(v) = a.opt_int("Configuration.RetryCount")? {
-                b = b.configuration_retry_count(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("Configuration.Url"), configuration_url);
+            set!(
+                b,
+                a.opt_enum::<models::ChannelWebhookMethod>("Configuration.Method"),
+                configuration_method
+            );
+            set!(
+                b,
+                a.opt_list("Configuration.Filters"),
+                configuration_filters
+            );
+            set!(
+                b,
+                a.opt_list("Configuration.Triggers"),
+                configuration_triggers
+            );
+            set!(
+                b,
+                a.opt_str("Configuration.FlowSid"),
+                configuration_flow_sid
+            );
+            set!(
+                b,
+                a.opt_int("Configuration.RetryCount"),
+                configuration_retry_count
+            );
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "FetchChannelWebhook" => {
@@ -847,10 +662,7 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .webhook(a.req_str("Sid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateChannelWebhook" => {
@@ -859,28 +671,33 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .webhook(a.req_str("Sid")?)
                 .update();
-            if let Some(v) = a.opt_str("Configuration.Url")? {
-                b = b.configuration_url(v);
-            }
-            if let Some(v) = a.opt_enum::<models::ChannelWebhookMethod>("Configuration.Method")? {
-                b = b.configuration_method(v);
-            }
-            if let Some(v) = a.opt_list("Configuration.Filters")? {
-                b = b.configuration_filters(v);
-            }
-            if let Some(v) = a.opt_list("Configuration.Triggers")? {
-                b = b.configuration_triggers(v);
-            }
-            if let Some(v) = a.opt_str("Configuration.FlowSid")? {
-                b = b.configuration_flow_sid(v);
-            }
-            if let Some(v) = a.opt_int("Configuration.RetryCount")? {
-                b = b.configuration_retry_count(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("Configuration.Url"), configuration_url);
+            set!(
+                b,
+                a.opt_enum::<models::ChannelWebhookMethod>("Configuration.Method"),
+                configuration_method
+            );
+            set!(
+                b,
+                a.opt_list("Configuration.Filters"),
+                configuration_filters
+            );
+            set!(
+                b,
+                a.opt_list("Configuration.Triggers"),
+                configuration_triggers
+            );
+            set!(
+                b,
+                a.opt_str("Configuration.FlowSid"),
+                configuration_flow_sid
+            );
+            set!(
+                b,
+                a.opt_int("Configuration.RetryCount"),
+                configuration_retry_count
+            );
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteChannelWebhook" => {
@@ -889,10 +706,7 @@ pub async fn dispatch(
                 .channel(a.req_str("ChannelSid")?)
                 .webhook(a.req_str("Sid")?)
                 .delete();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "FetchChannel" => {
@@ -900,10 +714,7 @@ pub async fn dispatch(
                 .service(a.req_str("ServiceSid")?)
                 .channel(a.req_str("Sid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateChannel" => {
@@ -916,28 +727,13 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(v) = a.opt_str("FriendlyName")? {
-                b = b.friendly_name(v);
-            }
-            if let Some(v) = a.opt_str("UniqueName")? {
-                b = b.unique_name(v);
-            }
-            if let Some(v) = a.opt_str("Attributes")? {
-                b = b.attributes(v);
-            }
-            if let Some(v) = a.opt_datetime("DateCreated")? {
-                b = b.date_created(v);
-            }
-            if let Some(v) = a.opt_datetime("DateUpdated")? {
-                b = b.date_updated(v);
-            }
-            if let Some(v) = a.opt_str("CreatedBy")? {
-                b = b.created_by(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("FriendlyName"), friendly_name);
+            set!(b, a.opt_str("UniqueName"), unique_name);
+            set!(b, a.opt_str("Attributes"), attributes);
+            set!(b, a.opt_datetime("DateCreated"), date_created);
+            set!(b, a.opt_datetime("DateUpdated"), date_updated);
+            set!(b, a.opt_str("CreatedBy"), created_by);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteChannel" => {
@@ -950,27 +746,15 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "ListRole" => {
             let mut b = client.service(a.req_str("ServiceSid")?).roles().list();
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "CreateRole" => {
@@ -979,10 +763,7 @@ pub async fn dispatch(
                 a.req_enum::<models::RoleRoleType>("Type")?,
                 a.req_list("Permission")?,
             );
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "FetchRole" => {
@@ -990,10 +771,7 @@ pub async fn dispatch(
                 .service(a.req_str("ServiceSid")?)
                 .role(a.req_str("Sid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateRole" => {
@@ -1001,10 +779,7 @@ pub async fn dispatch(
                 .service(a.req_str("ServiceSid")?)
                 .role(a.req_str("Sid")?)
                 .update(a.req_list("Permission")?);
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteRole" => {
@@ -1012,27 +787,15 @@ pub async fn dispatch(
                 .service(a.req_str("ServiceSid")?)
                 .role(a.req_str("Sid")?)
                 .delete();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "ListUser" => {
             let mut b = client.service(a.req_str("ServiceSid")?).users().list();
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "CreateUser" => {
@@ -1045,19 +808,10 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(v) = a.opt_str("RoleSid")? {
-                b = b.role_sid(v);
-            }
-            if let Some(v) = a.opt_str("Attributes")? {
-                b = b.attributes(v);
-            }
-            if let Some(v) = a.opt_str("FriendlyName")? {
-                b = b.friendly_name(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("RoleSid"), role_sid);
+            set!(b, a.opt_str("Attributes"), attributes);
+            set!(b, a.opt_str("FriendlyName"), friendly_name);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "FetchUser" => {
@@ -1065,10 +819,7 @@ pub async fn dispatch(
                 .service(a.req_str("ServiceSid")?)
                 .user(a.req_str("Sid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateUser" => {
@@ -1081,19 +832,10 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(v) = a.opt_str("RoleSid")? {
-                b = b.role_sid(v);
-            }
-            if let Some(v) = a.opt_str("Attributes")? {
-                b = b.attributes(v);
-            }
-            if let Some(v) = a.opt_str("FriendlyName")? {
-                b = b.friendly_name(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("RoleSid"), role_sid);
+            set!(b, a.opt_str("Attributes"), attributes);
+            set!(b, a.opt_str("FriendlyName"), friendly_name);
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteUser" => {
@@ -1101,10 +843,7 @@ pub async fn dispatch(
                 .service(a.req_str("ServiceSid")?)
                 .user(a.req_str("Sid")?)
                 .delete();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "ListUserBinding" => {
@@ -1113,22 +852,15 @@ pub async fn dispatch(
                 .user(a.req_str("UserSid")?)
                 .bindings()
                 .list();
-            if let Some(v) = a.opt_enum_list::<models::UserBindingBindingType>("BindingType")? {
-                b = b.binding_type(v);
-            }
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(
+                b,
+                a.opt_enum_list::<models::UserBindingBindingType>("BindingType"),
+                binding_type
+            );
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "FetchUserBinding" => {
@@ -1137,10 +869,7 @@ pub async fn dispatch(
                 .user(a.req_str("UserSid")?)
                 .binding(a.req_str("Sid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteUserBinding" => {
@@ -1149,10 +878,7 @@ pub async fn dispatch(
                 .user(a.req_str("UserSid")?)
                 .binding(a.req_str("Sid")?)
                 .delete();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "ListUserChannel" => {
@@ -1161,19 +887,10 @@ pub async fn dispatch(
                 .user(a.req_str("UserSid")?)
                 .channels()
                 .list();
-            if let Some(v) = a.opt_int("PageSize")? {
-                b = b.page_size(v);
-            }
-            if let Some(v) = a.opt_int("Page")? {
-                b = b.page(v);
-            }
-            if let Some(v) = a.opt_str("PageToken")? {
-                b = b.page_token(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_int("PageSize"), page_size);
+            set!(b, a.opt_int("Page"), page);
+            set!(b, a.opt_str("PageToken"), page_token);
+            finish!(b, a, options);
             list!(b, call)
         }
         "FetchUserChannel" => {
@@ -1182,10 +899,7 @@ pub async fn dispatch(
                 .user(a.req_str("UserSid")?)
                 .channel(a.req_str("ChannelSid")?)
                 .fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateUserChannel" => {
@@ -1199,16 +913,17 @@ pub async fn dispatch(
             {
                 b = b.notification_level(v);
             }
-            if let Some(v) = a.opt_int("LastConsumedMessageIndex")? {
-                b = b.last_consumed_message_index(v);
-            }
-            if let Some(v) = a.opt_datetime("LastConsumptionTimestamp")? {
-                b = b.last_consumption_timestamp(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(
+                b,
+                a.opt_int("LastConsumedMessageIndex"),
+                last_consumed_message_index
+            );
+            set!(
+                b,
+                a.opt_datetime("LastConsumptionTimestamp"),
+                last_consumption_timestamp
+            );
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteUserChannel" => {
@@ -1222,127 +937,149 @@ pub async fn dispatch(
             {
                 b = b.webhook_enabled(v);
             }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         "FetchService" => {
             let mut b = client.service(a.req_str("Sid")?).fetch();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateService" => {
             let mut b = client.service(a.req_str("Sid")?).update();
-            if let Some(v) = a.opt_str("FriendlyName")? {
-                b = b.friendly_name(v);
-            }
-            if let Some(v) = a.opt_str("DefaultServiceRoleSid")? {
-                b = b.default_service_role_sid(v);
-            }
-            if let Some(v) = a.opt_str("DefaultChannelRoleSid")? {
-                b = b.default_channel_role_sid(v);
-            }
-            if let Some(v) = a.opt_str("DefaultChannelCreatorRoleSid")? {
-                b = b.default_channel_creator_role_sid(v);
-            }
-            if let Some(v) = a.opt_bool("ReadStatusEnabled")? {
-                b = b.read_status_enabled(v);
-            }
-            if let Some(v) = a.opt_bool("ReachabilityEnabled")? {
-                b = b.reachability_enabled(v);
-            }
-            if let Some(v) = a.opt_int("TypingIndicatorTimeout")? {
-                b = b.typing_indicator_timeout(v);
-            }
-            if let Some(v) = a.opt_int("ConsumptionReportInterval")? {
-                b = b.consumption_report_interval(v);
-            }
-            if let Some(v) = a.opt_bool("Notifications.NewMessage.Enabled")? {
-                b = b.notifications_new_message_enabled(v);
-            }
-            if let Some(v) = a.opt_str("Notifications.NewMessage.Template")? {
-                b = b.notifications_new_message_template(v);
-            }
-            if let Some(v) = a.opt_str("Notifications.NewMessage.Sound")? {
-                b = b.notifications_new_message_sound(v);
-            }
-            if let Some(v) = a.opt_bool("Notifications.NewMessage.BadgeCountEnabled")? {
-                b = b.notifications_new_message_badge_count_enabled(v);
-            }
-            if let Some(v) = a.opt_bool("Notifications.AddedToChannel.Enabled")? {
-                b = b.notifications_added_to_channel_enabled(v);
-            }
-            if let Some(v) = a.opt_str("Notifications.AddedToChannel.Template")? {
-                b = b.notifications_added_to_channel_template(v);
-            }
-            if let Some(v) = a.opt_str("Notifications.AddedToChannel.Sound")? {
-                b = b.notifications_added_to_channel_sound(v);
-            }
-            if let Some(v) = a.opt_bool("Notifications.RemovedFromChannel.Enabled")? {
-                b = b.notifications_removed_from_channel_enabled(v);
-            }
-            if let Some(v) = a.opt_str("Notifications.RemovedFromChannel.Template")? {
-                b = b.notifications_removed_from_channel_template(v);
-            }
-            if let Some(v) = a.opt_str("Notifications.RemovedFromChannel.Sound")? {
-                b = b.notifications_removed_from_channel_sound(v);
-            }
-            if let Some(v) = a.opt_bool("Notifications.InvitedToChannel.Enabled")? {
-                b = b.notifications_invited_to_channel_enabled(v);
-            }
-            if let Some(v) = a.opt_str("Notifications.InvitedToChannel.Template")? {
-                b = b.notifications_invited_to_channel_template(v);
-            }
-            if let Some(v) = a.opt_str("Notifications.InvitedToChannel.Sound")? {
-                b = b.notifications_invited_to_channel_sound(v);
-            }
-            if let Some(v) = a.opt_str("PreWebhookUrl")? {
-                b = b.pre_webhook_url(v);
-            }
-            if let Some(v) = a.opt_str("PostWebhookUrl")? {
-                b = b.post_webhook_url(v);
-            }
-            if let Some(v) = a.opt_enum::<models::UpdateServiceWebhookMethod>("WebhookMethod")? {
-                b = b.webhook_method(v);
-            }
-            if let Some(v) = a.opt_list("WebhookFilters")? {
-                b = b.webhook_filters(v);
-            }
-            if let Some(v) = a.opt_int("Limits.ChannelMembers")? {
-                b = b.limits_channel_members(v);
-            }
-            if let Some(v) = a.opt_int("Limits.UserChannels")? {
-                b = b.limits_user_channels(v);
-            }
-            if let Some(v) = a.opt_str("Media.CompatibilityMessage")? {
-                b = b.media_compatibility_message(v);
-            }
-            if let Some(v) = a.opt_int("PreWebhookRetryCount")? {
-                b = b.pre_webhook_retry_count(v);
-            }
-            if let Some(v) = a.opt_int("PostWebhookRetryCount")? {
-                b = b.post_webhook_retry_count(v);
-            }
-            if let Some(v) = a.opt_bool("Notifications.LogEnabled")? {
-                b = b.notifications_log_enabled(v);
-            }
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            set!(b, a.opt_str("FriendlyName"), friendly_name);
+            set!(
+                b,
+                a.opt_str("DefaultServiceRoleSid"),
+                default_service_role_sid
+            );
+            set!(
+                b,
+                a.opt_str("DefaultChannelRoleSid"),
+                default_channel_role_sid
+            );
+            set!(
+                b,
+                a.opt_str("DefaultChannelCreatorRoleSid"),
+                default_channel_creator_role_sid
+            );
+            set!(b, a.opt_bool("ReadStatusEnabled"), read_status_enabled);
+            set!(b, a.opt_bool("ReachabilityEnabled"), reachability_enabled);
+            set!(
+                b,
+                a.opt_int("TypingIndicatorTimeout"),
+                typing_indicator_timeout
+            );
+            set!(
+                b,
+                a.opt_int("ConsumptionReportInterval"),
+                consumption_report_interval
+            );
+            set!(
+                b,
+                a.opt_bool("Notifications.NewMessage.Enabled"),
+                notifications_new_message_enabled
+            );
+            set!(
+                b,
+                a.opt_str("Notifications.NewMessage.Template"),
+                notifications_new_message_template
+            );
+            set!(
+                b,
+                a.opt_str("Notifications.NewMessage.Sound"),
+                notifications_new_message_sound
+            );
+            set!(
+                b,
+                a.opt_bool("Notifications.NewMessage.BadgeCountEnabled"),
+                notifications_new_message_badge_count_enabled
+            );
+            set!(
+                b,
+                a.opt_bool("Notifications.AddedToChannel.Enabled"),
+                notifications_added_to_channel_enabled
+            );
+            set!(
+                b,
+                a.opt_str("Notifications.AddedToChannel.Template"),
+                notifications_added_to_channel_template
+            );
+            set!(
+                b,
+                a.opt_str("Notifications.AddedToChannel.Sound"),
+                notifications_added_to_channel_sound
+            );
+            set!(
+                b,
+                a.opt_bool("Notifications.RemovedFromChannel.Enabled"),
+                notifications_removed_from_channel_enabled
+            );
+            set!(
+                b,
+                a.opt_str("Notifications.RemovedFromChannel.Template"),
+                notifications_removed_from_channel_template
+            );
+            set!(
+                b,
+                a.opt_str("Notifications.RemovedFromChannel.Sound"),
+                notifications_removed_from_channel_sound
+            );
+            set!(
+                b,
+                a.opt_bool("Notifications.InvitedToChannel.Enabled"),
+                notifications_invited_to_channel_enabled
+            );
+            set!(
+                b,
+                a.opt_str("Notifications.InvitedToChannel.Template"),
+                notifications_invited_to_channel_template
+            );
+            set!(
+                b,
+                a.opt_str("Notifications.InvitedToChannel.Sound"),
+                notifications_invited_to_channel_sound
+            );
+            set!(b, a.opt_str("PreWebhookUrl"), pre_webhook_url);
+            set!(b, a.opt_str("PostWebhookUrl"), post_webhook_url);
+            set!(
+                b,
+                a.opt_enum::<models::UpdateServiceWebhookMethod>("WebhookMethod"),
+                webhook_method
+            );
+            set!(b, a.opt_list("WebhookFilters"), webhook_filters);
+            set!(
+                b,
+                a.opt_int("Limits.ChannelMembers"),
+                limits_channel_members
+            );
+            set!(b, a.opt_int("Limits.UserChannels"), limits_user_channels);
+            set!(
+                b,
+                a.opt_str("Media.CompatibilityMessage"),
+                media_compatibility_message
+            );
+            set!(
+                b,
+                a.opt_int("PreWebhookRetryCount"),
+                pre_webhook_retry_count
+            );
+            set!(
+                b,
+                a.opt_int("PostWebhookRetryCount"),
+                post_webhook_retry_count
+            );
+            set!(
+                b,
+                a.opt_bool("Notifications.LogEnabled"),
+                notifications_log_enabled
+            );
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteService" => {
             let mut b = client.service(a.req_str("Sid")?).delete();
-            if let Some(o) = options {
-                b = b.request_options(o);
-            }
-            a.finish()?;
+            finish!(b, a, options);
             Ok(CallResult::Value(b.send().await.map(|()| Value::Null)))
         }
         other => Err(format!("unknown operation `{other}`")),
