@@ -16,6 +16,10 @@
 //! The same file also checks what we add on top of Twilio's facts: a valid example on every
 //! success response with a body, `TwilioError` behind `4XX` and `5XX` everywhere, and
 //! `style: form, explode: true` encodings for array form fields.
+//!
+//! The Media Content Service operations ([`OURS_ONLY`]) are ours only: Twilio's Chat description does not cover
+//! that service, so they are not compared. The test checks that they are exactly the operations on paths with
+//! their own `servers` entry for the MCS host, and that every other operation is compared.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -47,6 +51,18 @@ const SCALAR_KEYWORDS: [&str; 17] = [
     "maxProperties",
 ];
 
+/// Operations described by us alone: the Media Content Service (`https://mcs.us1.twilio.com`), which Twilio's
+/// Chat description does not cover. Each sits on a path with its own `servers` entry for that host.
+const OURS_ONLY: [&str; 4] = [
+    "CreateMedia",
+    "CreateMediaSet",
+    "FetchMedia",
+    "FetchMediaContent",
+];
+
+/// The host of the [`OURS_ONLY`] operations.
+const MCS_SERVER: &str = "https://mcs.us1.twilio.com";
+
 /// Our additions: response codes that Twilio's description does not state.
 const ERROR_CODES: [&str; 2] = ["4XX", "5XX"];
 
@@ -76,11 +92,39 @@ fn spec_matches_twilio_description() {
         report.differences.join("\n")
     );
     summary(&format!(
-        "spec parity: {}/{} operations compared, {} differences",
+        "spec parity: {}/{} operations compared, {} differences ({} Media Content Service operations are ours only)",
         report.compared,
         report.total_theirs,
-        report.differences.len()
+        report.differences.len(),
+        OURS_ONLY.len()
     ));
+}
+
+#[test]
+fn ours_only_operations_are_the_media_content_service() {
+    let ours = load(&spec_path());
+    let mut on_mcs = BTreeSet::new();
+    for (id, op) in operations(&ours) {
+        let servers = ours
+            .pointer(&format!(
+                "{}/servers",
+                op_pointer(&op).rsplit_once('/').map_or("", |x| x.0)
+            ))
+            .and_then(Value::as_array);
+        let urls: Vec<&str> = servers
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.get("url").and_then(Value::as_str))
+            .collect();
+        match urls.as_slice() {
+            [] => {}
+            [url] if *url == MCS_SERVER => {
+                on_mcs.insert(id);
+            }
+            other => panic!("{id}: unexpected per-path servers {other:?}"),
+        }
+    }
+    assert_eq!(on_mcs, OURS_ONLY.into_iter().collect::<BTreeSet<_>>());
 }
 
 #[test]
@@ -310,6 +354,9 @@ fn compare(ours: &Value, theirs: &Value) -> Report {
     let ids: BTreeSet<&str> = our_ops.keys().chain(their_ops.keys()).copied().collect();
     let mut compared = 0;
     for id in ids {
+        if OURS_ONLY.contains(&id) && !their_ops.contains_key(id) {
+            continue;
+        }
         match (our_ops.get(id), their_ops.get(id)) {
             (Some(o), Some(t)) => {
                 compared += 1;
@@ -716,6 +763,10 @@ fn check_additions(doc: &Value) -> Vec<String> {
                     problems.push(format!("{id} {pointer}: no schema"));
                     continue;
                 };
+                // A file's raw bytes (`format: binary`) cannot be shown as a JSON example.
+                if resolve(doc, schema).get("format").and_then(Value::as_str) == Some("binary") {
+                    continue;
+                }
                 let mut examples: Vec<(String, &Value)> = Vec::new();
                 if let Some(example) = media.get("example") {
                     examples.push((format!("{pointer}/example"), example));
