@@ -47,6 +47,8 @@ struct Inner {
     sleeper: Arc<dyn Sleeper>,
     /// Region/edge applied to the default base URL, re-applied to page links that name the default host.
     rewrite: Option<(Option<String>, Option<String>)>,
+    /// Other hosts of the API (see [`crate::hosts`]).
+    hosts: crate::hosts::Hosts,
 }
 
 /// Configures and builds a [`Client`] (or, through `C: From<Client>`, a generated crate's wrapper around one).
@@ -68,6 +70,7 @@ pub struct ClientBuilder<C = Client> {
     observer: Option<Arc<dyn Observer>>,
     sleeper: Option<Arc<dyn Sleeper>>,
     http: Option<reqwest::Client>,
+    server_urls: Vec<(String, String)>,
     target: PhantomData<fn() -> C>,
 }
 
@@ -92,6 +95,26 @@ impl Client {
     /// The base URL requests are sent to, after any region/edge rewrite.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// The HTTP client of the API's own requests (credentials are added per request).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The hosts other than the base URL, and the plain HTTP client for links outside the API.
+    pub(crate) fn hosts(&self) -> &crate::hosts::Hosts {
+        &self.inner.hosts
+    }
+
+    /// The per-attempt timeout of `req`: its own, else the client's.
+    pub(crate) fn timeout_for(&self, req: &Request) -> Duration {
+        req.options.timeout.unwrap_or(self.inner.timeout)
+    }
+
+    /// The observer of exchanges, when one is set.
+    pub(crate) fn observer(&self) -> Option<&Arc<dyn Observer>> {
+        self.inner.observer.as_ref()
     }
 
     /// The account SID of the credentials.
@@ -195,7 +218,8 @@ impl Client {
                 ),
             ));
         }
-        let base = self.inner.base_url.as_str().trim_end_matches('/');
+        let base_url = self.inner.hosts.base_for(req, &self.inner.base_url)?;
+        let base = base_url.as_str().trim_end_matches('/');
         let mut text = String::with_capacity(base.len() + req.path.len() + 32);
         text.push_str(base);
         if !req.path.starts_with('/') {
@@ -413,7 +437,7 @@ impl Client {
         result
     }
 
-    fn headers_for(&self, req: &Request) -> Result<HeaderMap, Error> {
+    pub(crate) fn headers_for(&self, req: &Request) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::AUTHORIZATION,
@@ -487,6 +511,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             observer: None,
             sleeper: None,
             http: None,
+            server_urls: Vec::new(),
             target: PhantomData,
         }
     }
@@ -563,6 +588,16 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Performs retry waits (default: `tokio::time::sleep`).
     pub fn sleeper(mut self, s: Arc<dyn Sleeper>) -> Self {
         self.sleeper = Some(s);
+        self
+    }
+
+    /// Overrides the URL of another host of the API: requests of operations whose description names the server
+    /// `default` (such as the Media Content Service, `https://mcs.us1.twilio.com`) go to `url` instead (for
+    /// proxies and mock servers). Without it, such requests go to `default` with the client's region and edge
+    /// applied (`https://mcs.au1.twilio.com` for region `au1`), or to the [`base_url`](Self::base_url) when that
+    /// is set: one mock server then answers for every host.
+    pub fn server_url(mut self, default: impl Into<String>, url: impl Into<String>) -> Self {
+        self.server_urls.push((default.into(), url.into()));
         self
     }
 
@@ -659,6 +694,13 @@ impl<C: From<Client>> ClientBuilder<C> {
                     Error::config(format!("could not create the HTTP client: {e}")).with_source(e)
                 })?,
         };
+        let hosts = crate::hosts::Hosts::new(
+            &self.server_urls,
+            self.base_url.is_some(),
+            self.allow_insecure_http,
+            rewrite.clone(),
+            self.connect_timeout,
+        )?;
         let client = Client {
             inner: Arc::new(Inner {
                 http,
@@ -670,6 +712,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 observer: self.observer,
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(TokioSleeper)),
                 rewrite,
+                hosts,
             }),
         };
         Ok(C::from(client))
@@ -730,7 +773,7 @@ fn check_label(what: &str, value: Option<&str>) -> Result<(), Error> {
     }
 }
 
-fn parse_base_url(text: &str, what: &str) -> Result<Url, Error> {
+pub(crate) fn parse_base_url(text: &str, what: &str) -> Result<Url, Error> {
     let url =
         Url::parse(text).map_err(|e| Error::config(format!("{what} is not a valid URL: {e}")))?;
     if !url.username().is_empty() || url.password().is_some() {

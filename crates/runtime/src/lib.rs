@@ -63,6 +63,16 @@
 //! }
 //! ```
 //!
+//! # Transfers
+//!
+//! Files move without being held in memory: [`UploadBody`] streams an upload from bytes, a file or any byte
+//! stream ([`Client::execute_upload`]), and [`Download`] streams a response body ([`Client::execute_download`]).
+//! Pre-signed links on other hosts are fetched by [`Client::download_unauthenticated`] with no credential or
+//! Twilio header; [`Client::download_links`] tries a temporary link, refreshes it once when it has expired, then
+//! falls back to the authenticated content link. Operations on another host of the API (the Media Content
+//! Service) name it with [`Request::server`]; the client's region and edge apply to it too. Uploads and
+//! downloads are sent once, never retried: see the notes on [`Client::execute_upload`].
+//!
 //! # Behaviour
 //!
 //! - Success is any 2xx for [`Client::execute`] and [`Client::execute_empty`]; exactly `200` for pages.
@@ -75,20 +85,27 @@
 
 #![deny(missing_docs)]
 
+mod body;
 mod client;
 mod credentials;
+mod download;
 mod error;
+mod hosts;
 mod observe;
 mod page;
 mod request;
 mod retry;
+mod transfer;
 pub mod webhook;
 
 pub use chrono;
 pub use reqwest::Method;
 
+pub use body::{BoxError, UploadBody};
+pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
+pub use download::Download;
 pub use error::{ApiError, Error, ErrorKind};
 pub use observe::{Exchange, Observer};
 #[doc(hidden)]
@@ -96,6 +113,7 @@ pub use page::decode_page;
 pub use page::{ItemStream, Page, PageMeta};
 pub use request::{ParamValue, Params, Request, RequestOptions, encode_path_segment};
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
+pub use transfer::FileLinks;
 
 /// Compiles and runs the README examples as doctests.
 #[cfg(doctest)]

@@ -25,6 +25,8 @@ pub struct Request {
     pub(crate) body: Body,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) page_key: Option<&'static str>,
+    /// The default base URL of the operation when it is not the client's (another host of the API).
+    pub(crate) server: Option<&'static str>,
     pub(crate) options: RequestOptions,
     /// Why the request must not be sent (a bad path parameter); reported when it is executed.
     pub(crate) invalid: Option<String>,
@@ -100,6 +102,7 @@ impl Request {
             body: Body::None,
             headers: Vec::new(),
             page_key: None,
+            server: None,
             options: RequestOptions::default(),
             invalid: None,
         }
@@ -194,6 +197,20 @@ impl Request {
     pub fn page_key(mut self, key: &'static str) -> Self {
         self.page_key = Some(key);
         self
+    }
+
+    /// Sends the request to another host of the API, given by its default base URL (such as
+    /// `https://mcs.us1.twilio.com`), instead of the client's base URL. The client applies its region and edge to
+    /// it, or its [`server_url`](crate::ClientBuilder::server_url) / [`base_url`](crate::ClientBuilder::base_url)
+    /// overrides.
+    pub fn server(mut self, default_base_url: &'static str) -> Self {
+        self.server = Some(default_base_url);
+        self
+    }
+
+    /// The default base URL given to [`Request::server`], if any.
+    pub fn server_url(&self) -> Option<&'static str> {
+        self.server
     }
 
     /// Per-request timeout and retry overrides.

@@ -1,0 +1,330 @@
+//! Request bodies sent as they are, without holding them in memory: [`UploadBody`], built from bytes, a file or
+//! any stream of byte chunks, and sent by [`Client::execute_upload`](crate::Client::execute_upload).
+
+use std::fmt;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use futures_util::StreamExt as _;
+use tokio::io::AsyncReadExt as _;
+
+use crate::error::{Error, ErrorKind};
+
+/// Size of the chunks read from files and cut from in-memory bodies.
+pub(crate) const CHUNK: usize = 64 * 1024;
+
+/// The error type a body stream may yield.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The bytes of an upload (such as a media file), sent as they are.
+///
+/// Only one chunk at a time is in memory while a file or stream is sent: a 200 MB file costs about as much
+/// memory as a 1 MB one. The length, when known ([`from_bytes`](Self::from_bytes), [`from_path`](Self::from_path),
+/// [`from_file`](Self::from_file), or [`with_length`](Self::with_length)), is sent as `Content-Length`;
+/// otherwise the body is sent with chunked transfer encoding.
+///
+/// A body can be sent once: uploads are never retried (see
+/// [`Client::execute_upload`](crate::Client::execute_upload)).
+///
+/// ```no_run
+/// use bytes::Bytes;
+/// use futures_util::stream;
+/// use twilio_rest_runtime::UploadBody;
+///
+/// # async fn run() -> Result<(), twilio_rest_runtime::Error> {
+/// let small = UploadBody::from_bytes(&b"hello"[..]);
+/// let file = UploadBody::from_path("floor-plan.png").await?;
+/// let chunks = stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"part 1, ")), Ok(Bytes::from_static(b"part 2"))]);
+/// let streamed = UploadBody::from_stream(chunks).with_length(14);
+/// assert_eq!(small.length(), Some(5));
+/// # Ok(())
+/// # }
+/// ```
+pub struct UploadBody {
+    chunks: Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>,
+    length: Option<u64>,
+    origin: &'static str,
+}
+
+/// Time of the last chunk handed to the connection, shared between an upload body and its idle timeout.
+#[derive(Debug, Clone)]
+pub(crate) struct Progress {
+    start: Instant,
+    /// Milliseconds since `start` at the last chunk.
+    last: Arc<AtomicU64>,
+}
+
+/// An [`UploadBody`] that marks [`Progress`] at each chunk.
+struct Tracked {
+    inner: Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>,
+    progress: Progress,
+}
+
+impl UploadBody {
+    /// A body of bytes already in memory (sent in chunks, without copying).
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
+        let bytes: Bytes = bytes.into();
+        let length = bytes.len() as u64;
+        let chunks = futures_util::stream::unfold(bytes, |mut rest| async move {
+            if rest.is_empty() {
+                None
+            } else {
+                let chunk = rest.split_to(rest.len().min(CHUNK));
+                Some((Ok(chunk), rest))
+            }
+        });
+        Self {
+            chunks: Box::pin(chunks),
+            length: Some(length),
+            origin: "bytes",
+        }
+    }
+
+    /// A body read from the file at `path` as it is sent, one chunk at a time; its length is the file's size.
+    ///
+    /// Fails with [`ErrorKind::InvalidArgument`] naming the path when the file cannot be opened or is not a
+    /// regular file.
+    pub async fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let file = tokio::fs::File::open(path).await.map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("cannot open the upload file {}: {e}", path.display()),
+            )
+        })?;
+        Self::file_body(file).await.map_err(|reason| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("upload file {}: {reason}", path.display()),
+            )
+        })
+    }
+
+    /// A body read from an open file, from its current position to its end, as it is sent; its length is the
+    /// rest of the file.
+    ///
+    /// Fails with [`ErrorKind::InvalidArgument`] when the file's metadata cannot be read or it is not a regular
+    /// file.
+    pub async fn from_file(file: tokio::fs::File) -> Result<Self, Error> {
+        Self::file_body(file).await.map_err(|reason| {
+            Error::new(ErrorKind::InvalidArgument, format!("upload file: {reason}"))
+        })
+    }
+
+    async fn file_body(mut file: tokio::fs::File) -> Result<Self, String> {
+        let metadata = file
+            .metadata()
+            .await
+            .map_err(|e| format!("cannot read its metadata: {e}"))?;
+        if !metadata.is_file() {
+            return Err("not a regular file".to_owned());
+        }
+        let position = tokio::io::AsyncSeekExt::stream_position(&mut file)
+            .await
+            .unwrap_or(0);
+        let length = metadata.len().saturating_sub(position);
+        let chunks = futures_util::stream::unfold(Some(file), |file| async move {
+            let mut file = file?;
+            let mut buf = BytesMut::with_capacity(CHUNK);
+            match file.read_buf(&mut buf).await {
+                Ok(0) => None,
+                Ok(_) => Some((Ok(buf.freeze()), Some(file))),
+                Err(e) => Some((Err(BoxError::from(e)), None)),
+            }
+        });
+        Ok(Self {
+            chunks: Box::pin(chunks),
+            length: Some(length),
+            origin: "file",
+        })
+    }
+
+    /// A body of whatever `stream` yields, sent chunk by chunk as it comes. An error from the stream aborts the
+    /// upload, which then fails with [`ErrorKind::Transport`]. The length is unknown (chunked transfer encoding)
+    /// unless given with [`with_length`](Self::with_length).
+    pub fn from_stream<S, E>(stream: S) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        Self {
+            chunks: Box::pin(stream.map(|item| item.map_err(Into::into))),
+            length: None,
+            origin: "stream",
+        }
+    }
+
+    /// Declares the exact length in bytes, sent as `Content-Length`. A stream that then yields more or fewer
+    /// bytes fails the upload.
+    pub fn with_length(mut self, length: u64) -> Self {
+        self.length = Some(length);
+        self
+    }
+
+    /// The length in bytes, when known.
+    pub fn length(&self) -> Option<u64> {
+        self.length
+    }
+
+    /// The body for reqwest, and the progress it reports as chunks are sent.
+    pub(crate) fn into_tracked(self) -> (reqwest::Body, Progress) {
+        let progress = Progress::new();
+        let tracked = Tracked {
+            inner: self.chunks,
+            progress: progress.clone(),
+        };
+        (reqwest::Body::wrap_stream(tracked), progress)
+    }
+}
+
+impl fmt::Debug for UploadBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadBody")
+            .field("from", &self.origin)
+            .field("length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<Bytes> for UploadBody {
+    fn from(bytes: Bytes) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<Vec<u8>> for UploadBody {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl From<&'static [u8]> for UploadBody {
+    fn from(bytes: &'static [u8]) -> Self {
+        Self::from_bytes(bytes)
+    }
+}
+
+impl Progress {
+    pub(crate) fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            last: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Records activity now.
+    pub(crate) fn mark(&self) {
+        let elapsed = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last.store(elapsed, Ordering::Relaxed);
+    }
+
+    /// When the last activity happened.
+    pub(crate) fn last(&self) -> Instant {
+        self.start + std::time::Duration::from_millis(self.last.load(Ordering::Relaxed))
+    }
+}
+
+impl Stream for Tracked {
+    type Item = Result<Bytes, BoxError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let polled = self.inner.as_mut().poll_next(cx);
+        if let Poll::Ready(Some(Ok(_))) = &polled {
+            self.progress.mark();
+        }
+        polled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn collect(body: UploadBody) -> Result<Vec<Bytes>, BoxError> {
+        let mut chunks = body.chunks;
+        let mut out = Vec::new();
+        while let Some(chunk) = chunks.next().await {
+            out.push(chunk?);
+        }
+        Ok(out)
+    }
+
+    #[tokio::test]
+    async fn bytes_are_cut_into_chunks_without_copying() {
+        let data = Bytes::from(vec![7_u8; CHUNK * 2 + 5]);
+        let body = UploadBody::from_bytes(data.clone());
+        assert_eq!(body.length(), Some(data.len() as u64));
+        let chunks = collect(body).await.unwrap();
+        assert_eq!(
+            chunks.iter().map(Bytes::len).collect::<Vec<_>>(),
+            [CHUNK, CHUNK, 5]
+        );
+        assert_eq!(chunks.concat(), data.to_vec());
+        assert!(
+            collect(UploadBody::from_bytes(Vec::new()))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn files_are_read_from_their_position_in_chunks() {
+        let dir = std::env::temp_dir().join(format!("twilio-body-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("upload.bin");
+        let data: Vec<u8> = (0..(CHUNK * 3 + 17)).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let body = UploadBody::from_path(&path).await.unwrap();
+        assert_eq!(body.length(), Some(data.len() as u64));
+        let chunks = collect(body).await.unwrap();
+        assert!(chunks.iter().all(|c| c.len() <= CHUNK));
+        assert_eq!(chunks.concat(), data);
+
+        let mut file = tokio::fs::File::open(&path).await.unwrap();
+        tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(10))
+            .await
+            .unwrap();
+        let body = UploadBody::from_file(file).await.unwrap();
+        assert_eq!(body.length(), Some(data.len() as u64 - 10));
+        assert_eq!(collect(body).await.unwrap().concat(), data[10..]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn bad_paths_are_named() {
+        let err = UploadBody::from_path("/no/such/dir/file.png")
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+        assert!(err.to_string().contains("/no/such/dir/file.png"), "{err}");
+        let err = UploadBody::from_path(std::env::temp_dir())
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn streams_pass_through_with_errors() {
+        let items = vec![
+            Ok(Bytes::from_static(b"ab")),
+            Err(std::io::Error::other("disk gone")),
+        ];
+        let body = UploadBody::from_stream(futures_util::stream::iter(items));
+        assert_eq!(body.length(), None);
+        assert_eq!(body.with_length(9).length(), Some(9));
+        let body = UploadBody::from_stream(futures_util::stream::iter(vec![
+            Ok::<_, std::io::Error>(Bytes::from_static(b"ab")),
+            Err(std::io::Error::other("disk gone")),
+        ]));
+        let err = collect(body).await.unwrap_err();
+        assert_eq!(err.to_string(), "disk gone");
+        assert!(format!("{:?}", UploadBody::from_bytes(&b"x"[..])).contains("bytes"));
+    }
+}

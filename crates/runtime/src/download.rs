@@ -1,0 +1,186 @@
+//! A response body read as it arrives: [`Download`], a stream of byte chunks with the response's status, media
+//! type and length, returned by [`Client::execute_download`](crate::Client::execute_download),
+//! [`Client::download_unauthenticated`](crate::Client::download_unauthenticated) and
+//! [`Client::download_links`](crate::Client::download_links).
+
+use std::fmt;
+use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use futures_util::StreamExt as _;
+use reqwest::header::{self, HeaderMap};
+use tokio::io::{AsyncWrite, AsyncWriteExt as _};
+
+use crate::error::{Error, ErrorKind};
+
+/// The bytes of a downloaded file, as a stream of chunks read from the connection when polled: memory holds one
+/// chunk at a time, whatever the file's size.
+///
+/// Each wait for the next chunk is bounded by the client's timeout (30 s by default, or the request's own
+/// [`RequestOptions::timeout`](crate::RequestOptions::timeout)): a large file is not cut off after a fixed total
+/// time, but a stalled connection is, with an [`ErrorKind::Timeout`] error.
+///
+/// ```no_run
+/// use futures_util::TryStreamExt as _;
+/// # async fn run(download: twilio_rest_runtime::Download) -> Result<(), twilio_rest_runtime::Error> {
+/// println!("{:?}, {:?} bytes", download.content_type(), download.content_length());
+/// let mut download = download;
+/// let mut total = 0;
+/// while let Some(chunk) = download.try_next().await? {
+///     total += chunk.len();
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub struct Download {
+    status: u16,
+    headers: HeaderMap,
+    operation: &'static str,
+    chunks: Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send + 'static>>,
+    received: u64,
+}
+
+impl Download {
+    /// Reads `response`'s body as it arrives, each wait bounded by `idle`.
+    pub(crate) fn new(
+        operation: &'static str,
+        response: reqwest::Response,
+        idle: Duration,
+    ) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let chunks = futures_util::stream::unfold(Some(response), move |response| async move {
+            let mut response = response?;
+            match tokio::time::timeout(idle, response.chunk()).await {
+                Ok(Ok(Some(chunk))) => Some((Ok(chunk), Some(response))),
+                Ok(Ok(None)) => None,
+                Ok(Err(e)) => Some((Err(Error::from_reqwest(operation, e.without_url())), None)),
+                Err(_) => Some((
+                    Err(Error::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "no data received for {} ms while downloading",
+                            idle.as_millis()
+                        ),
+                    )
+                    .with_operation(operation)),
+                    None,
+                )),
+            }
+        });
+        Self {
+            status,
+            headers,
+            operation,
+            chunks: Box::pin(chunks),
+            received: 0,
+        }
+    }
+
+    /// The HTTP status of the response (a 2xx).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `Content-Type` of the response: the file's media type, when the server gave one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// The `Content-Length` of the response, when the server gave one.
+    pub fn content_length(&self) -> Option<u64> {
+        self.headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+    }
+
+    /// The response headers (names lower-case).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Bytes received so far.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    /// Reads the whole file into memory. Fails with [`ErrorKind::InvalidArgument`] once more than `max_bytes`
+    /// arrive, so an unexpectedly large file cannot exhaust memory; stream it instead.
+    pub async fn bytes(mut self, max_bytes: usize) -> Result<Bytes, Error> {
+        let mut out = BytesMut::new();
+        while let Some(chunk) = self.next().await {
+            let chunk = chunk?;
+            if out.len() + chunk.len() > max_bytes {
+                return Err(Error::invalid_argument(
+                    self.operation,
+                    format!("the download is larger than the {max_bytes} bytes allowed in memory"),
+                ));
+            }
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out.freeze())
+    }
+
+    /// Writes every chunk to `writer` as it arrives, then flushes it; returns the number of bytes written.
+    pub async fn write_to<W: AsyncWrite + Unpin>(mut self, writer: &mut W) -> Result<u64, Error> {
+        let operation = self.operation;
+        let io = |e: std::io::Error| {
+            Error::new(
+                ErrorKind::Transport,
+                format!("could not write the download: {e}"),
+            )
+            .with_operation(operation)
+        };
+        let mut written = 0_u64;
+        while let Some(chunk) = self.next().await {
+            let chunk = chunk?;
+            writer.write_all(&chunk).await.map_err(io)?;
+            written += chunk.len() as u64;
+        }
+        writer.flush().await.map_err(io)?;
+        Ok(written)
+    }
+
+    /// Writes the file to `path` (created or truncated) as it arrives; returns the number of bytes written.
+    pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let mut file = tokio::fs::File::create(path).await.map_err(|e| {
+            Error::invalid_argument(
+                self.operation,
+                format!("cannot create {}: {e}", path.display()),
+            )
+        })?;
+        self.write_to(&mut file).await
+    }
+}
+
+impl Stream for Download {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let polled = self.chunks.as_mut().poll_next(cx);
+        if let Poll::Ready(Some(Ok(chunk))) = &polled {
+            self.received += chunk.len() as u64;
+        }
+        polled
+    }
+}
+
+impl fmt::Debug for Download {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Download")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("content_type", &self.content_type())
+            .field("content_length", &self.content_length())
+            .field("received", &self.received)
+            .finish_non_exhaustive()
+    }
+}
