@@ -7,6 +7,8 @@
 //!   `CARGO_INCREMENTAL=0`), debug and release, versus openapi-generator's crate; cold debug builds of the whole
 //!   client versus `crates/bench/baseline-min` in fresh `CARGO_TARGET_DIR`s under `/tmp`;
 //! - runtime: `crates/bench` `runtime_bench` (release) versus the hand-written client of `bench::hand`.
+//! - media: `crates/bench` `media_bench` (release): 200 MB uploads and downloads through the runtime versus plain
+//!   reqwest streaming over loopback, and the peak memory of 200 MB versus 1 MB transfers.
 //!
 //! Everything builds under `/tmp/twilio-chat-bench` so it never waits on (or disturbs) the workspace's `target/`.
 //! `BENCHMARKS.md` keeps whatever is outside its `<!-- bench:begin -->`/`<!-- bench:end -->` markers.
@@ -127,6 +129,13 @@ pub fn run(opts: &BenchOpts) -> Result<String, String> {
     let out = run_ok(
         Command::new(bench_target.join("release/runtime_bench")).args(quick_flag),
         "runtime_bench",
+    )?;
+    results.absorb(&String::from_utf8_lossy(&out.stdout));
+
+    step("media_bench");
+    let out = run_ok(
+        Command::new(bench_target.join("release/media_bench")).args(quick_flag),
+        "media_bench",
     )?;
     results.absorb(&String::from_utf8_lossy(&out.stdout));
 
@@ -736,6 +745,64 @@ fn table(r: &Results) -> String {
         let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
+    out.push_str(&media_rows(r));
+    out
+}
+
+/// Rows of `media_bench`: 200 MB uploads and downloads through the runtime against plain reqwest streaming of the
+/// same bytes (same run, alternating), and the peak memory of moving 200 MB against 1 MB.
+fn media_rows(r: &Results) -> String {
+    let g = |name: &str| r.get(name);
+    let mut out = String::new();
+    for direction in ["upload", "download"] {
+        let ours = g(&format!("media.{direction}_200mb.ours.ms"));
+        let plain = g(&format!("media.{direction}_200mb.reqwest.ms"));
+        let x = ratio(ours, plain);
+        let rate = |who: &str| {
+            num(
+                g(&format!("media.{direction}_200mb.{who}.mib_s")),
+                "MiB/s",
+                0,
+            )
+        };
+        let _ = writeln!(
+            out,
+            "| Media: {direction} 200 MB over loopback, streamed (median time) | {} ({}) | {} ({}, plain reqwest streaming) | {} | <= 1.2x | {} |",
+            num(ours, "ms", 0),
+            rate("ours"),
+            num(plain, "ms", 0),
+            rate("reqwest"),
+            times(x),
+            at_most(x, 1.2),
+        );
+    }
+    for direction in ["upload", "download"] {
+        let big = g(&format!("media.peak_rss.{direction}.ours.200mb"));
+        let small = g(&format!("media.peak_rss.{direction}.ours.1mb"));
+        let growth = big.zip(small).map(|(b, s)| b - s);
+        let status = match growth {
+            Some(kib) if kib <= 4096.0 => "met".to_owned(),
+            Some(_) => "**missed**".to_owned(),
+            None => "not measured".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "| Media: peak RSS (VmHWM) of a 200 MB vs 1 MB {direction}, child process | {} vs {} | plain reqwest: {} vs {} | {} | within 4 MiB | {status} |",
+            num(big, "KiB", 0),
+            num(small, "KiB", 0),
+            num(
+                g(&format!("media.peak_rss.{direction}.reqwest.200mb")),
+                "KiB",
+                0
+            ),
+            num(
+                g(&format!("media.peak_rss.{direction}.reqwest.1mb")),
+                "KiB",
+                0
+            ),
+            growth.map_or_else(|| "-".to_owned(), |kib| format!("{kib:+.0} KiB")),
+        );
+    }
     out
 }
 
@@ -856,5 +923,41 @@ mod tests {
         assert_eq!(super::at_most(Some(1.05), 1.1), "met");
         assert_eq!(super::at_most(Some(2.2), 1.1), "**missed** by 100%");
         assert_eq!(super::at_most(None, 1.1), "not measured");
+    }
+
+    #[test]
+    fn media_rows_compare_with_reqwest_and_the_small_transfer() {
+        let mut r = super::Results::default();
+        r.absorb(
+            &[
+                ("media.upload_200mb.ours.ms", 110.0),
+                ("media.upload_200mb.reqwest.ms", 100.0),
+                ("media.download_200mb.ours.ms", 130.0),
+                ("media.download_200mb.reqwest.ms", 100.0),
+                ("media.peak_rss.upload.ours.200mb", 9000.0),
+                ("media.peak_rss.upload.ours.1mb", 8000.0),
+                ("media.peak_rss.download.ours.200mb", 20000.0),
+                ("media.peak_rss.download.ours.1mb", 8000.0),
+            ]
+            .iter()
+            .map(|(name, value)| {
+                format!("{{\"name\": \"{name}\", \"value\": {value}, \"unit\": \"x\"}}\n")
+            })
+            .collect::<String>(),
+        );
+        let rows: Vec<String> = super::media_rows(&r).lines().map(str::to_owned).collect();
+        assert_eq!(rows.len(), 4, "{rows:?}");
+        assert!(rows[0].contains("| 1.10x | <= 1.2x | met |"), "{}", rows[0]);
+        assert!(rows[1].contains("**missed** by 8%"), "{}", rows[1]);
+        assert!(
+            rows[2].ends_with("| +1000 KiB | within 4 MiB | met |"),
+            "{}",
+            rows[2]
+        );
+        assert!(
+            rows[3].ends_with("| +12000 KiB | within 4 MiB | **missed** |"),
+            "{}",
+            rows[3]
+        );
     }
 }

@@ -8,5 +8,6 @@
 
 pub mod fixtures;
 pub mod hand;
+pub mod media_server;
 pub mod server;
 pub mod stats;

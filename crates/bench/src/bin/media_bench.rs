@@ -1,0 +1,340 @@
+//! File transfers through the runtime (`twilio-rest-runtime`'s streamed uploads and downloads, as the generated
+//! media operations use them) against plain reqwest streaming of the same bytes, over a loopback server
+//! ([`bench::media_server`]): throughput of a 200 MB upload and download, side by side in the same run, and the peak
+//! memory (VmHWM) of child processes moving 200 MB versus 1 MB.
+//!
+//! `media_bench [--quick]` prints JSON result lines (see [`bench::stats::report`]);
+//! `media_bench --child upload|download ours|reqwest BYTES BASE_URL` is the child mode of the memory measurement.
+
+use bench::fixtures::{ACCOUNT_SID, AUTH_TOKEN, SERVICE_SID};
+use bench::media_server::{MediaServer, pattern_byte};
+use bench::stats::{median, report};
+use bytes::Bytes;
+use std::process::ExitCode;
+use std::time::Instant;
+use twilio_chat_v2::runtime::{self, Method, Params, Request, UploadBody};
+
+/// Size of the large transfer.
+const LARGE: u64 = 200 * 1024 * 1024;
+/// Size of the small transfer the large one's memory is compared with.
+const SMALL: u64 = 1024 * 1024;
+/// Chunk size of the generated upload stream (the runtime's own chunk size).
+const CHUNK: usize = 64 * 1024;
+/// The Media Content Service host named by the requests (the client's base URL override sends them to loopback).
+const MCS: &str = "https://mcs.us1.twilio.com";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("--child") => child(&args[1..]),
+        Some("--quick") => run(3),
+        None => run(5),
+        Some(other) => Err(format!(
+            "unknown argument `{other}` (expected --quick or nothing)"
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("media_bench: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))
+}
+
+fn ours(base_url: &str) -> Result<runtime::Client, String> {
+    let credentials =
+        runtime::Credentials::auth_token(ACCOUNT_SID, AUTH_TOKEN).map_err(|e| e.to_string())?;
+    runtime::Client::builder("https://chat.twilio.com")
+        .credentials(credentials)
+        .base_url(base_url)
+        .allow_insecure_http(true)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// `size` bytes as a stream of 64 KiB chunks cut from one shared buffer (nothing is copied or held).
+fn chunks(size: u64) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send {
+    let buffer = Bytes::from(vec![0x5a_u8; CHUNK]);
+    let count = size.div_ceil(CHUNK as u64);
+    futures_util::stream::iter((0..count).map(move |i| {
+        let left = size - i * CHUNK as u64;
+        Ok(buffer.slice(..(left.min(CHUNK as u64) as usize)))
+    }))
+}
+
+/// Upload through the runtime, as the generated `CreateMedia` operation sends it; returns the size the server saw.
+async fn upload_ours(client: &runtime::Client, size: u64) -> Result<u64, String> {
+    let mut query = Params::new();
+    query.push("Category", "media");
+    query.push("Filename", "bench.bin");
+    let request = Request::with_path_params(
+        Method::POST,
+        "CreateMedia",
+        "/v1/Services/{ServiceSid}/Media",
+        &[("ServiceSid", SERVICE_SID)],
+    )
+    .server(MCS)
+    .query(query)
+    .header("Content-Type", "application/octet-stream");
+    let record: serde_json::Value = client
+        .execute_upload(
+            request,
+            UploadBody::from_stream(chunks(size)).with_length(size),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    record["size"]
+        .as_u64()
+        .ok_or("no size in the answer".to_owned())
+}
+
+/// The same upload with plain reqwest streaming.
+async fn upload_plain(http: &reqwest::Client, base: &str, size: u64) -> Result<u64, String> {
+    let response = http
+        .post(format!(
+            "{base}/v1/Services/{SERVICE_SID}/Media?Category=media&Filename=bench.bin"
+        ))
+        .basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN))
+        .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+        .header(reqwest::header::CONTENT_LENGTH, size)
+        .body(reqwest::Body::wrap_stream(chunks(size)))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let record: serde_json::Value =
+        serde_json::from_slice(&response.bytes().await.map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    record["size"]
+        .as_u64()
+        .ok_or("no size in the answer".to_owned())
+}
+
+/// Download through the runtime's authenticated stream, as the generated `FetchMediaContent` operation reads it;
+/// returns the bytes received (and checks them when `verify`).
+async fn download_ours(client: &runtime::Client, size: u64, verify: bool) -> Result<u64, String> {
+    use futures_util::StreamExt as _;
+    let request =
+        Request::new(Method::GET, "FetchMediaContent", format!("/files/{size}")).server(MCS);
+    let mut download = client
+        .execute_download(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut seen = 0_u64;
+    while let Some(chunk) = download.next().await {
+        let chunk = chunk.map_err(|e| e.to_string())?;
+        if verify {
+            check(&chunk, seen)?;
+        }
+        seen += chunk.len() as u64;
+    }
+    Ok(seen)
+}
+
+/// The same download with plain reqwest streaming.
+async fn download_plain(
+    http: &reqwest::Client,
+    base: &str,
+    size: u64,
+    verify: bool,
+) -> Result<u64, String> {
+    let mut response = http
+        .get(format!("{base}/files/{size}"))
+        .basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut seen = 0_u64;
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        if verify {
+            check(&chunk, seen)?;
+        }
+        seen += chunk.len() as u64;
+    }
+    Ok(seen)
+}
+
+fn check(chunk: &[u8], offset: u64) -> Result<(), String> {
+    for (i, byte) in chunk.iter().enumerate() {
+        let at = offset as usize + i;
+        if *byte != pattern_byte(at) {
+            return Err(format!(
+                "byte {at} is {byte}, expected {}",
+                pattern_byte(at)
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn expect(what: &str, seen: u64, size: u64) -> Result<(), String> {
+    if seen == size {
+        Ok(())
+    } else {
+        Err(format!("{what} moved {seen} bytes, expected {size}"))
+    }
+}
+
+fn run(samples: usize) -> Result<(), String> {
+    let server = MediaServer::start().map_err(|e| format!("loopback server: {e}"))?;
+    let base = server.base_url().to_owned();
+    let rt = runtime()?;
+    let client = ours(&base)?;
+    let http = reqwest::Client::new();
+
+    // Correctness first (untimed): sizes echoed and every downloaded byte checked.
+    let odd = SMALL + 7;
+    expect(
+        "upload (ours)",
+        rt.block_on(upload_ours(&client, odd))?,
+        odd,
+    )?;
+    expect(
+        "upload (reqwest)",
+        rt.block_on(upload_plain(&http, &base, odd))?,
+        odd,
+    )?;
+    expect(
+        "download (ours)",
+        rt.block_on(download_ours(&client, odd, true))?,
+        odd,
+    )?;
+    expect(
+        "download (reqwest)",
+        rt.block_on(download_plain(&http, &base, odd, true))?,
+        odd,
+    )?;
+
+    // Throughput: ours and reqwest alternate, so both see the same machine load.
+    let mut times: [Vec<f64>; 4] = Default::default();
+    for _ in 0..samples {
+        let start = Instant::now();
+        expect(
+            "upload (ours)",
+            rt.block_on(upload_ours(&client, LARGE))?,
+            LARGE,
+        )?;
+        times[0].push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        expect(
+            "upload (reqwest)",
+            rt.block_on(upload_plain(&http, &base, LARGE))?,
+            LARGE,
+        )?;
+        times[1].push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        expect(
+            "download (ours)",
+            rt.block_on(download_ours(&client, LARGE, false))?,
+            LARGE,
+        )?;
+        times[2].push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        expect(
+            "download (reqwest)",
+            rt.block_on(download_plain(&http, &base, LARGE, false))?,
+            LARGE,
+        )?;
+        times[3].push(start.elapsed().as_secs_f64());
+    }
+    let names = [
+        "media.upload_200mb.ours",
+        "media.upload_200mb.reqwest",
+        "media.download_200mb.ours",
+        "media.download_200mb.reqwest",
+    ];
+    for (name, samples) in names.iter().zip(times) {
+        let seconds = median(samples);
+        report(&format!("{name}.ms"), seconds * 1e3, "ms");
+        report(
+            &format!("{name}.mib_s"),
+            LARGE as f64 / (1024.0 * 1024.0) / seconds,
+            "MiB/s",
+        );
+    }
+    drop(server);
+    peak_memory()
+}
+
+/// Peak resident memory of child processes moving 1 MB and 200 MB, per direction and client.
+fn peak_memory() -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    let server = MediaServer::start().map_err(|e| format!("loopback server: {e}"))?;
+    for direction in ["upload", "download"] {
+        for client in ["ours", "reqwest"] {
+            for (label, size) in [("1mb", SMALL), ("200mb", LARGE)] {
+                let output = std::process::Command::new(&exe)
+                    .args([
+                        "--child",
+                        direction,
+                        client,
+                        &size.to_string(),
+                        server.base_url(),
+                    ])
+                    .output()
+                    .map_err(|e| format!("child process: {e}"))?;
+                if !output.status.success() {
+                    return Err(format!(
+                        "child {direction} {client} {size} failed: {}",
+                        String::from_utf8_lossy(&output.stderr).trim()
+                    ));
+                }
+                let text = String::from_utf8_lossy(&output.stdout);
+                let (seen, kb) = text
+                    .trim()
+                    .split_once(' ')
+                    .and_then(|(seen, kb)| {
+                        Some((seen.parse::<u64>().ok()?, kb.parse::<f64>().ok()?))
+                    })
+                    .ok_or_else(|| format!("child printed `{}`", text.trim()))?;
+                expect(&format!("child {direction} {client}"), seen, size)?;
+                report(
+                    &format!("media.peak_rss.{direction}.{client}.{label}"),
+                    kb,
+                    "KiB",
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Child mode: one transfer, then print `<bytes moved> <VmHWM KiB>`.
+fn child(args: &[String]) -> Result<(), String> {
+    let [direction, client, size, base] = args else {
+        return Err("--child needs DIRECTION CLIENT BYTES BASE_URL".to_owned());
+    };
+    let size: u64 = size.parse().map_err(|_| format!("bad size `{size}`"))?;
+    let rt = runtime()?;
+    let seen = match (direction.as_str(), client.as_str()) {
+        ("upload", "ours") => rt.block_on(upload_ours(&ours(base)?, size))?,
+        ("upload", "reqwest") => rt.block_on(upload_plain(&reqwest::Client::new(), base, size))?,
+        ("download", "ours") => rt.block_on(download_ours(&ours(base)?, size, false))?,
+        ("download", "reqwest") => {
+            rt.block_on(download_plain(&reqwest::Client::new(), base, size, false))?
+        }
+        other => return Err(format!("unknown child {other:?}")),
+    };
+    let status = std::fs::read_to_string("/proc/self/status")
+        .map_err(|e| format!("/proc/self/status: {e}"))?;
+    let hwm = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .ok_or("no VmHWM in /proc/self/status")?;
+    println!("{seen} {hwm}");
+    Ok(())
+}
