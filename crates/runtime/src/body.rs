@@ -4,8 +4,8 @@
 use std::fmt;
 use std::path::Path;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -50,6 +50,14 @@ pub struct UploadBody {
     chunks: Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>,
     length: Option<u64>,
     origin: &'static str,
+}
+
+/// An [`UploadBody`] inside a [`Request`](crate::Request): shared by the request's clones, taken by the one that
+/// is sent.
+#[derive(Clone)]
+pub(crate) struct UploadSlot {
+    body: Arc<Mutex<Option<UploadBody>>>,
+    length: Option<u64>,
 }
 
 /// Time of the last chunk handed to the connection, shared between an upload body and its idle timeout.
@@ -207,6 +215,28 @@ impl From<Vec<u8>> for UploadBody {
 impl From<&'static [u8]> for UploadBody {
     fn from(bytes: &'static [u8]) -> Self {
         Self::from_bytes(bytes)
+    }
+}
+
+impl UploadSlot {
+    pub(crate) fn new(body: UploadBody) -> Self {
+        Self {
+            length: body.length,
+            body: Arc::new(Mutex::new(Some(body))),
+        }
+    }
+
+    /// The body, unless a clone of the request already took it.
+    pub(crate) fn take(&self) -> Option<UploadBody> {
+        self.body.lock().ok().and_then(|mut body| body.take())
+    }
+}
+
+impl fmt::Debug for UploadSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadBody")
+            .field("length", &self.length)
+            .finish_non_exhaustive()
     }
 }
 

@@ -438,6 +438,12 @@ impl Client {
     }
 
     pub(crate) fn headers_for(&self, req: &Request) -> Result<HeaderMap, Error> {
+        if req.upload.is_some() {
+            return Err(Error::invalid_argument(
+                req.operation,
+                "a request with an upload body is sent with execute_upload",
+            ));
+        }
         let mut headers = HeaderMap::new();
         headers.insert(
             header::AUTHORIZATION,

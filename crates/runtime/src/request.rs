@@ -27,6 +27,8 @@ pub struct Request {
     pub(crate) page_key: Option<&'static str>,
     /// The default base URL of the operation when it is not the client's (another host of the API).
     pub(crate) server: Option<&'static str>,
+    /// A streamed body, sent only by [`Client::execute_upload`](crate::Client::execute_upload).
+    pub(crate) upload: Option<crate::body::UploadSlot>,
     pub(crate) options: RequestOptions,
     /// Why the request must not be sent (a bad path parameter); reported when it is executed.
     pub(crate) invalid: Option<String>,
@@ -103,6 +105,7 @@ impl Request {
             headers: Vec::new(),
             page_key: None,
             server: None,
+            upload: None,
             options: RequestOptions::default(),
             invalid: None,
         }
@@ -205,6 +208,15 @@ impl Request {
     /// overrides.
     pub fn server(mut self, default_base_url: &'static str) -> Self {
         self.server = Some(default_base_url);
+        self
+    }
+
+    /// Sets a streamed body (replacing any body), such as a file to upload; send the request with
+    /// [`Client::execute_upload`](crate::Client::execute_upload), the one method that sends it. Clones of the
+    /// request share the body, which is sent at most once.
+    pub fn upload(mut self, body: crate::UploadBody) -> Self {
+        self.body = Body::None;
+        self.upload = Some(crate::body::UploadSlot::new(body));
         self
     }
 

@@ -24,7 +24,7 @@ use tracing::Instrument as _;
 use url::Url;
 
 use crate::Method;
-use crate::body::{Progress, UploadBody};
+use crate::body::Progress;
 use crate::client::{Client, decode};
 use crate::download::Download;
 use crate::error::{Error, ErrorKind};
@@ -53,22 +53,26 @@ impl FileLinks {
 }
 
 impl Client {
-    /// Sends `req` with `body` as its request body, read chunk by chunk as it is sent, and decodes the 2xx JSON
-    /// answer into `T`.
+    /// Sends `req` with its [`upload`](Request::upload) body, read chunk by chunk as it is sent, and decodes the
+    /// 2xx JSON answer into `T`.
     ///
-    /// `req` must carry the body's media type as a `Content-Type` header ([`Request::header`]); without one the
-    /// call fails with [`ErrorKind::InvalidArgument`] before anything is sent. The body's length, when known, is
-    /// sent as `Content-Length`.
+    /// `req` must carry the body's media type as a `Content-Type` header ([`Request::header`]); without one, or
+    /// without a body (or with one that a clone of the request already sent), the call fails with
+    /// [`ErrorKind::InvalidArgument`] before anything is sent. The body's length, when known, is sent as
+    /// `Content-Length`.
     ///
     /// The upload is sent exactly once, whatever the retry policy: not after a `429`/`503`, not after a
     /// connection failure. Calling again with a new body is the caller's decision, made knowing that the first
     /// upload may have been stored. Observers see the exchange without the request body.
-    pub async fn execute_upload<T: DeserializeOwned>(
-        &self,
-        req: Request,
-        body: UploadBody,
-    ) -> Result<T, Error> {
+    pub async fn execute_upload<T: DeserializeOwned>(&self, mut req: Request) -> Result<T, Error> {
         let op = req.operation;
+        let slot = req.upload.take();
+        let body = slot.as_ref().and_then(|slot| slot.take()).ok_or_else(|| {
+            Error::invalid_argument(
+                op,
+                "no upload body: set one with Request::upload (a body is sent once)",
+            )
+        })?;
         let url = self.url_for(&req)?;
         let mut headers = self.headers_for(&req)?;
         if !headers.contains_key(header::CONTENT_TYPE) {

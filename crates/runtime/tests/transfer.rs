@@ -70,7 +70,7 @@ async fn upload_sends_the_exact_bytes_with_its_content_type_and_query() {
         .await;
     let client = client(&server);
     let record: Value = client
-        .execute_upload(upload_request(), UploadBody::from_bytes(data))
+        .execute_upload(upload_request().upload(UploadBody::from_bytes(data)))
         .await
         .unwrap();
     assert_eq!(record["sid"], "ME1");
@@ -94,7 +94,7 @@ async fn upload_streams_chunks_of_unknown_length() {
         ["first,", "second,", "third"].map(|s| Ok::<_, std::io::Error>(Bytes::from(s))),
     );
     let record: Value = client(&server)
-        .execute_upload(upload_request(), UploadBody::from_stream(chunks))
+        .execute_upload(upload_request().upload(UploadBody::from_stream(chunks)))
         .await
         .unwrap();
     assert_eq!(record["sid"], "ME2");
@@ -119,7 +119,7 @@ async fn upload_from_a_file() {
         .await;
     let body = UploadBody::from_path(&path).await.unwrap();
     let record: Value = client(&server)
-        .execute_upload(upload_request(), body)
+        .execute_upload(upload_request().upload(body))
         .await
         .unwrap();
     std::fs::remove_file(&path).unwrap();
@@ -147,8 +147,9 @@ async fn upload_is_never_retried() {
         .unwrap();
     let err = client
         .execute_upload::<Value>(
-            upload_request().options(RequestOptions::new().max_attempts(4)),
-            UploadBody::from_bytes(&b"abc"[..]),
+            upload_request()
+                .options(RequestOptions::new().max_attempts(4))
+                .upload(UploadBody::from_bytes(&b"abc"[..])),
         )
         .await
         .unwrap_err();
@@ -168,7 +169,7 @@ async fn upload_needs_a_content_type() {
         .await;
     let req = Request::new(Method::POST, "CreateMedia", UPLOAD_PATH.into()).server(MCS);
     let err = client(&server)
-        .execute_upload::<Value>(req, UploadBody::from_bytes(&b"abc"[..]))
+        .execute_upload::<Value>(req.upload(UploadBody::from_bytes(&b"abc"[..])))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
@@ -190,7 +191,7 @@ async fn a_failing_upload_stream_fails_the_upload() {
         Err(std::io::Error::other("the disk went away")),
     ]);
     let err = client(&server)
-        .execute_upload::<Value>(upload_request(), UploadBody::from_stream(chunks))
+        .execute_upload::<Value>(upload_request().upload(UploadBody::from_stream(chunks)))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
@@ -214,7 +215,7 @@ async fn a_stalled_upload_times_out() {
         .unwrap();
     let started = std::time::Instant::now();
     let err = client
-        .execute_upload::<Value>(upload_request(), UploadBody::from_stream(chunks))
+        .execute_upload::<Value>(upload_request().upload(UploadBody::from_stream(chunks)))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
@@ -518,4 +519,26 @@ async fn a_stalled_download_times_out() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+}
+
+#[tokio::test]
+async fn an_upload_body_is_sent_once_and_only_by_execute_upload() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path(UPLOAD_PATH).body("abc");
+            then.status(201).json_body(json!({"sid": "ME4"}));
+        })
+        .await;
+    let client = client(&server);
+    let request = upload_request().upload(UploadBody::from_bytes(&b"abc"[..]));
+    let err = client.execute::<Value>(request.clone()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.to_string().contains("execute_upload"), "{err}");
+    let record: Value = client.execute_upload(request.clone()).await.unwrap();
+    assert_eq!(record["sid"], "ME4");
+    let err = client.execute_upload::<Value>(request).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.to_string().contains("no upload body"), "{err}");
+    mock.assert_calls_async(1).await;
 }

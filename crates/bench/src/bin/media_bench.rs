@@ -83,12 +83,10 @@ async fn upload_ours(client: &runtime::Client, size: u64) -> Result<u64, String>
     )
     .server(MCS)
     .query(query)
-    .header("Content-Type", "application/octet-stream");
+    .header("Content-Type", "application/octet-stream")
+    .upload(UploadBody::from_stream(chunks(size)).with_length(size));
     let record: serde_json::Value = client
-        .execute_upload(
-            request,
-            UploadBody::from_stream(chunks(size)).with_length(size),
-        )
+        .execute_upload(request)
         .await
         .map_err(|e| e.to_string())?;
     record["size"]
