@@ -95,6 +95,7 @@ fn generate_and_check(specs: &[(std::path::PathBuf, String, Option<usize>)]) {
         "recursive",
         "v2010-page",
         "account-sid-default",
+        "binary-body",
     ]
     .iter()
     .all(|f| {
@@ -121,6 +122,7 @@ fixture-recursive-models = {{ path = "../fixture-recursive-models" }}
 fixture-additional-properties-models = {{ path = "../fixture-additional-properties-models" }}
 fixture-v2010-page = {{ path = "../fixture-v2010-page" }}
 fixture-account-sid-default = {{ path = "../fixture-account-sid-default" }}
+fixture-binary-body = {{ path = "../fixture-binary-body" }}
 twilio-rest-runtime = {{ path = "{}" }}
 serde_json = "1"
 chrono = {{ version = "0.4.40", default-features = false, features = ["std", "serde"] }}

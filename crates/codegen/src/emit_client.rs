@@ -314,8 +314,11 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
     let args: Vec<&Parameter> = required_args(op).collect();
     let arg_decls = args.iter().map(|p| {
         let name = ident(&p.name);
+        let rt = &cx.rt;
         let ty = if p.location == Location::JsonBody {
             type_tokens(&p.ty, Some(&cx.models))
+        } else if p.location == Location::BinaryBody {
+            quote!(impl ::std::convert::Into<#rt::UploadBody>)
         } else {
             arg_type(cx, &p.ty)
         };
@@ -326,6 +329,8 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
         let value = if p.location == Location::JsonBody && p.ty != TypeRef::Json {
             // Serializing a generated model cannot fail (string keys only); `Null` is the unreachable fallback.
             quote!(::serde_json::to_value(&#name).unwrap_or_default())
+        } else if p.location == Location::BinaryBody {
+            quote!(#name.into())
         } else {
             arg_convert(&p.ty, quote!(#name))
         };
@@ -444,6 +449,8 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         let f = ident(&p.name);
         let ty = if p.location == Location::Path {
             quote!(::std::string::String)
+        } else if p.location == Location::BinaryBody {
+            quote!(#rt::UploadBody)
         } else {
             stored_type(cx, &p.ty)
         };
@@ -496,14 +503,26 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
             let item = type_tokens(item, Some(&cx.models));
             quote!(#rt::Page<#item>)
         }
+        Response::Binary => quote!(#rt::Download),
     };
+    let upload = op.params.iter().any(|p| p.location == Location::BinaryBody);
     let send_body = match &op.response {
+        Response::Value(_) if upload => {
+            quote!(client.execute_upload(self.into_request()).await)
+        }
+        Response::Binary => quote!(client.execute_download(self.into_request()).await),
         Response::Empty => quote!(client.execute_empty(self.into_request()).await),
         Response::Value(_) => quote!(client.execute(self.into_request()).await),
         Response::Redirect(_) => quote!(client.execute_redirect(self.into_request()).await),
         Response::Page { .. } => quote!(client.execute_page(self.into_request()).await),
     };
     let send_doc = match &op.response {
+        Response::Value(_) if upload => " Sends the request with its body, streamed as it is read, and decodes the \
+            response. Sent once, never retried: a repeated upload could store the file twice."
+            .to_owned(),
+        Response::Binary => " Sends the request and returns the response body as a stream of bytes; the client's \
+            timeout bounds each wait for data, not the whole transfer."
+            .to_owned(),
         Response::Empty => " Sends the request; `Ok(())` on any 2xx status.".to_owned(),
         Response::Value(_) => " Sends the request and decodes the response.".to_owned(),
         Response::Redirect(_) => " Sends the request and decodes the body of the redirect the API answers with; the \
@@ -592,6 +611,32 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
             let f = ident(&p.name);
             quote!(request = request.json(self.#f);)
         });
+    let upload_body = op
+        .params
+        .iter()
+        .find(|p| p.location == Location::BinaryBody)
+        .map(|p| {
+            let f = ident(&p.name);
+            quote!(request = request.upload(self.#f);)
+        });
+    let content_type = match op
+        .params
+        .iter()
+        .find(|p| p.location == Location::ContentType)
+    {
+        Some(p) => {
+            let f = ident(&p.name);
+            Some(quote!(request = request.header("Content-Type", self.#f);))
+        }
+        None => upload_body
+            .as_ref()
+            .and(op.body_content_type.as_ref())
+            .map(|fixed| quote!(request = request.header("Content-Type", #fixed);)),
+    };
+    let server = op
+        .server
+        .as_ref()
+        .map(|url| quote!(request = request.server(#url);));
     let headers = op
         .params
         .iter()
@@ -633,9 +678,15 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     ));
     let doc = doc_attrs(&paragraphs);
 
+    // A streamed body is sent once: such a builder cannot be cloned.
+    let derives = if upload {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Clone, Debug)])
+    };
     quote! {
         #doc
-        #[derive(Clone, Debug)]
+        #derives
         #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
         pub struct #name {
             client: #rt::Client,
@@ -666,6 +717,9 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
                 #query
                 #form
                 #json
+                #upload_body
+                #content_type
+                #server
                 #(#headers)*
                 #page_key
                 if let ::std::option::Option::Some(options) = self.options {

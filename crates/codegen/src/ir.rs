@@ -213,8 +213,11 @@ pub struct Operation {
     pub doc: Option<String>,
     /// Parameters in path order first, then the rest in description order.
     pub params: Vec<Parameter>,
-    /// Content type of the request body, if it has one.
+    /// Content type of the request body, if it has one (a range such as `*/*` when the caller picks it per call).
     pub body_content_type: Option<String>,
+    /// The operation's own server (`https://mcs.us1.twilio.com`), when its path or operation names one that is not
+    /// the API's [`Api::base_url`]: requests go to that host, with the client's region and edge applied.
+    pub server: Option<String>,
     /// What a success returns.
     pub response: Response,
 }
@@ -280,6 +283,12 @@ pub enum Location {
     Form,
     /// The whole `application/json` body.
     JsonBody,
+    /// The whole body as raw bytes (`type: string, format: binary`), streamed from bytes, a file or a stream (the
+    /// runtime's `UploadBody`; `ty` is `String` and unused).
+    BinaryBody,
+    /// The media type of a [`Location::BinaryBody`] whose description accepts a range (`*/*`, `image/*`): chosen
+    /// per call and sent as the `Content-Type` header.
+    ContentType,
 }
 
 /// What a successful response holds.
@@ -292,6 +301,9 @@ pub enum Response {
     /// One value, from the JSON body of a 3xx redirect that the client does not follow (the description has no
     /// 2xx response, only a redirect with a schema).
     Redirect(TypeRef),
+    /// The raw bytes of the body (`type: string, format: binary`, any media type), streamed to the caller (the
+    /// runtime's `Download`).
+    Binary,
     /// A page of records under `records_key`, plus `meta` (or API v2010's top-level `next_page_uri`...).
     Page {
         /// Key of the records array (`messages`).

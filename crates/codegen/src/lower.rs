@@ -1,9 +1,16 @@
 //! Parse (openapiv3) and lower the description into the IR: names, types, resources, operations.
 //!
 //! Supported: component schemas (objects, string enums, aliases), `$ref` to `#/components/{schemas,parameters,
-//! requestBodies,responses}`, path/query/header parameters, form and JSON bodies, GET/POST/PUT/PATCH/DELETE.
-//! Ignored because they do not change the client: response headers, examples, security, tags, servers per path,
+//! requestBodies,responses}`, path/query/header parameters, form and JSON bodies, raw binary bodies and responses
+//! (`type: string, format: binary`; a media type range such as `*/*` on a body makes its `Content-Type` a
+//! per-call argument), servers per path or operation (an operation on another host than the document's first
+//! server), GET/POST/PUT/PATCH/DELETE.
+//! Ignored because they do not change the client: response headers, examples, security, tags,
 //! HEAD/OPTIONS/TRACE, `Accept`/`Content-Type`/`Authorization` header parameters.
+//!
+//! The resource tree ignores the leading version segment of paths, so an operation of another version on its own
+//! host (`/v1/Services/{ServiceSid}/Media` on the Media Content Service) hangs off the same resource as the API's
+//! own (`/v2/Services/{Sid}`).
 //!
 //! Types: `oneOf`/`anyOf` become untagged enums of their alternatives (plus a JSON catch-all); objects without
 //! properties whose `additionalProperties` is a schema become `BTreeMap<String, T>`; inline objects become structs
@@ -498,14 +505,11 @@ impl<'a> Lowerer<'a> {
                 if !seen_ids.insert(id.clone()) {
                     return Err(Error::new(Some(&id), pointer, "duplicate operationId"));
                 }
-                out.push(self.lower_operation(
-                    path,
-                    method,
-                    &item.parameters,
-                    op,
-                    &id,
-                    &pointer,
-                )?);
+                let mut raw =
+                    self.lower_operation(path, method, &item.parameters, op, &id, &pointer)?;
+                raw.op.server =
+                    own_server(spec, &op.servers).or_else(|| own_server(spec, &item.servers));
+                out.push(raw);
             }
         }
         Ok(out)
@@ -679,6 +683,7 @@ impl<'a> Lowerer<'a> {
                 doc,
                 params,
                 body_content_type,
+                server: None,
                 response,
             },
             noun,
@@ -836,6 +841,37 @@ impl<'a> Lowerer<'a> {
                 }],
             ));
         }
+        if let Some((media_type, _)) = body
+            .content
+            .iter()
+            .find(|(_, media)| media.schema.as_ref().is_some_and(is_binary))
+        {
+            let mut params = Vec::new();
+            if media_type.contains('*') {
+                params.push(Parameter {
+                    name: scope.unique("content_type".to_owned()),
+                    api_name: "Content-Type".to_owned(),
+                    location: Location::ContentType,
+                    ty: TypeRef::String,
+                    required: true,
+                    account_default: false,
+                    doc: Some(format!(
+                        "Media type of the body (`image/png`, `application/pdf`, ...), sent as its `Content-Type`; \
+                         the description accepts `{media_type}`."
+                    )),
+                });
+            }
+            params.push(Parameter {
+                name: scope.unique("body".to_owned()),
+                api_name: "body".to_owned(),
+                location: Location::BinaryBody,
+                ty: TypeRef::String,
+                required: true,
+                account_default: false,
+                doc: body.description.clone(),
+            });
+            return Ok((media_type.clone(), params));
+        }
         let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
         Err(Error::new(
             Some(id),
@@ -933,6 +969,15 @@ impl<'a> Lowerer<'a> {
                     })
                     .map(|(k, m)| (k.as_str(), m))
             });
+        if media.is_none()
+            && !redirect
+            && resp
+                .content
+                .values()
+                .any(|m| m.schema.as_ref().is_some_and(is_binary))
+        {
+            return Ok(Response::Binary);
+        }
         if media.is_none() && !resp.content.is_empty() {
             // The runtime decodes JSON only; a client that decoded XML or bytes as JSON would be wrong.
             let types: Vec<&str> = resp.content.keys().map(String::as_str).collect();
@@ -1140,16 +1185,40 @@ pub(crate) fn account_scoped(path: &str) -> bool {
     segments.len() > 4 && segments[2] == "Accounts" && segments[3] == "{AccountSid}"
 }
 
-/// The path as placed in the resource tree: `.json` suffixes dropped, `Accounts/{AccountSid}` removed when it
+/// The path as placed in the resource tree: `.json` suffixes dropped, the leading version segment dropped (so
+/// `/v1/Services/{ServiceSid}/Media` hangs off `/v2/Services/{Sid}`), `Accounts/{AccountSid}` removed when it
 /// defaults to the client's account.
 fn tree_path(path: &str) -> String {
     let scoped = account_scoped(path);
+    let versioned = path.split('/').nth(1).is_some_and(is_version);
     path.split('/')
         .enumerate()
+        .filter(|(i, _)| !(versioned && *i == 1))
         .filter(|(i, _)| !(scoped && (*i == 2 || *i == 3)))
         .map(|(_, seg)| seg.strip_suffix(".json").unwrap_or(seg))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The first server of `servers` when it is not the document's first server (trailing slashes ignored).
+fn own_server(spec: &OpenAPI, servers: &[openapiv3::Server]) -> Option<String> {
+    let own = servers.first()?.url.trim_end_matches('/');
+    let document = spec.servers.first().map(|s| s.url.trim_end_matches('/'));
+    (document != Some(own)).then(|| own.to_owned())
+}
+
+/// A `type: string, format: binary` schema: raw bytes.
+fn is_binary(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
+    matches!(
+        schema,
+        ReferenceOr::Item(openapiv3::Schema {
+            schema_kind: SchemaKind::Type(Type::String(openapiv3::StringType {
+                format: VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
+                ..
+            })),
+            ..
+        })
+    )
 }
 
 /// A note on a string format the Rust type does not capture (`phone-number`, `http-method`, `currency`...).
@@ -1284,6 +1353,8 @@ struct Node {
     /// Every literal segment after the parent's parameter (`Auth`, `Calls`, `CredentialListMappings`).
     literals: Vec<String>,
     parent: String,
+    /// Leading version segment of the first operation placed at or under this node (`v2`).
+    version: Option<String>,
 }
 
 /// Places operations in the URL hierarchy and names resources, lists, contexts and builders.
@@ -1303,6 +1374,17 @@ fn build_resources(
         };
         ensure_node(&mut nodes, &segments[..coll_len]);
         let key = normalize(&segments[..coll_len]);
+        // The version segment the tree leaves out, for the docs of nodes that have no path of their own.
+        if let Some(version) = r.op.path.split('/').nth(1).filter(|s| is_version(s)) {
+            let mut at = key.clone();
+            while let Some(node) = nodes.get_mut(&at) {
+                node.version.get_or_insert_with(|| version.to_owned());
+                match node.parent.strip_suffix("/{}") {
+                    Some(parent) if !parent.is_empty() => at = parent.to_owned(),
+                    _ => break,
+                }
+            }
+        }
         let node = nodes
             .get_mut(&key)
             .ok_or_else(|| Error::new(Some(&r.op.id), "", "internal: missing node"))?;
@@ -1410,10 +1492,12 @@ fn build_resources(
                 name,
                 list_accessor,
                 context_accessor,
-                collection_path: node
-                    .collection_path
-                    .clone()
-                    .unwrap_or_else(|| child_key.to_owned()),
+                collection_path: node.collection_path.clone().unwrap_or_else(|| {
+                    match &node.version {
+                        Some(version) => format!("/{version}{child_key}"),
+                        None => child_key.to_owned(),
+                    }
+                }),
                 instance_path: node.instance_path.clone(),
                 list_params,
                 context_params,

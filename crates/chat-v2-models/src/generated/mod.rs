@@ -670,6 +670,235 @@ pub struct InvitePage {
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
 }
+/// A file stored by the Media Content Service for a media message: its size, type and name, what uses it, and where to download it.
+///
+/// Component `Media` of the description. Unknown JSON fields are ignored and missing ones default.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Media {
+    /// Unique identifier of the media (ME-prefixed SID); the MediaSid of a media message.
+    pub sid: ::std::option::Option<::std::string::String>,
+    /// Chat service that owns the media.
+    pub service_sid: ::std::option::Option<::std::string::String>,
+    /// Channel of the message that carries the media; null until a message uses it.
+    pub channel_sid: ::std::option::Option<::std::string::String>,
+    /// Message that carries the media; null until a message uses it.
+    pub message_sid: ::std::option::Option<::std::string::String>,
+    /// Moment the record was created, as an ISO 8601 UTC timestamp.
+    ///
+    /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
+    #[serde(deserialize_with = "datetime::deserialize_option")]
+    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Moment the record last changed, as an ISO 8601 UTC timestamp.
+    ///
+    /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
+    #[serde(deserialize_with = "datetime::deserialize_option")]
+    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Moment the file's content was last written, as an ISO 8601 UTC timestamp.
+    ///
+    /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
+    #[serde(deserialize_with = "datetime::deserialize_option")]
+    pub date_upload_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Size of the file in bytes.
+    pub size: ::std::option::Option<i64>,
+    /// Media type of the file, as given at upload (image/png, application/pdf, ...).
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// File name given at upload; null when none was given.
+    pub filename: ::std::option::Option<::std::string::String>,
+    /// Identity of the uploader, when the service knows it.
+    pub author: ::std::option::Option<::std::string::String>,
+    /// The `category` field.
+    pub category: ::std::option::Option<MediaCategory>,
+    /// Whether the file was uploaded in several parts; false when the service does not say.
+    pub is_multipart_upstream: ::std::option::Option<bool>,
+    /// Address of this record on the Media Content Service.
+    ///
+    /// An absolute URL.
+    pub url: ::std::option::Option<::std::string::String>,
+    /// The `links` field.
+    pub links: ::std::option::Option<MediaLinks>,
+}
+/// What a stored file is for: media (a message attachment), body (a long message body) or history (an exported channel history).
+///
+/// Values this version does not know are kept in [`MediaCategory::Unknown`], so they round-trip unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MediaCategory {
+    /// `media`
+    Media,
+    /// `body`
+    Body,
+    /// `history`
+    History,
+    /// A value not known when this crate was generated.
+    Unknown(::std::string::String),
+}
+impl MediaCategory {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Media => "media",
+            Self::Body => "body",
+            Self::History => "history",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MediaCategory {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "media" => Self::Media,
+            "body" => Self::Body,
+            "history" => Self::History,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for MediaCategory {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+impl ::std::str::FromStr for MediaCategory {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for MediaCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MediaCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+/// Download locations of a media file.
+///
+/// Component `MediaLinks` of the description. Unknown JSON fields are ignored and missing ones default.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MediaLinks {
+    /// Path of the file's bytes on the Media Content Service host (/v1/Services/{ServiceSid}/Media/{Sid}/Content), downloaded with the usual credentials.
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Short-lived pre-signed address of the file's bytes on another host. It needs no credentials and none must be sent to it; once expired it answers with a 4xx status, and fetching the media record again gives a fresh one. Null when the service offers none.
+    ///
+    /// An absolute URL.
+    pub content_direct_temporary: ::std::option::Option<::std::string::String>,
+}
+/// Command of a batch look-up.
+///
+/// Values this version does not know are kept in [`MediaSetCommand::Unknown`], so they round-trip unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MediaSetCommand {
+    /// `get`
+    Get,
+    /// A value not known when this crate was generated.
+    Unknown(::std::string::String),
+}
+impl MediaSetCommand {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "get",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MediaSetCommand {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "get" => Self::Get,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for MediaSetCommand {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+impl ::std::str::FromStr for MediaSetCommand {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for MediaSetCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MediaSetCommand {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MediaSetCommand {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+/// One media of a batch look-up.
+///
+/// Component `MediaSetEntry` of the description. Unknown JSON fields are ignored and missing ones default.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MediaSetEntry {
+    /// ME-prefixed SID of the media to look up.
+    pub media_sid: ::std::string::String,
+}
+/// A batch look-up of media records.
+///
+/// Component `MediaSetRequest` of the description. Unknown JSON fields are ignored and missing ones default.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MediaSetRequest {
+    /// The `command` field.
+    pub command: ::std::option::Option<MediaSetCommand>,
+    /// The media to look up, in the order the results should come back.
+    pub list: ::std::vec::Vec<MediaSetEntry>,
+}
+/// The result for one SID of a batch look-up.
+///
+/// Component `MediaSetResult` of the description. Unknown JSON fields are ignored and missing ones default.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MediaSetResult {
+    /// Status of this entry, as an HTTP status code: 200 when the record was found.
+    pub code: ::std::option::Option<i32>,
+    /// The `media_record` field.
+    pub media_record: ::std::option::Option<Media>,
+}
 /// A user's participation in one channel, including the role held there and read progress.
 ///
 /// Component `Member` of the description. Unknown JSON fields are ignored and missing ones default.

@@ -784,6 +784,31 @@ impl ServiceContext {
             sid: sid.into(),
         }
     }
+    /// The `Media` collection (`/v1/Services/{ServiceSid}/Media`).
+    pub fn media(&self) -> MediaList {
+        MediaList {
+            client: self.client.clone(),
+            service_sid: self.sid.clone(),
+        }
+    }
+    /// One `Media` (`/v1/Services/{ServiceSid}/Media/{Sid}`).
+    pub fn media_instance(
+        &self,
+        sid: impl ::std::convert::Into<::std::string::String>,
+    ) -> MediaContext {
+        MediaContext {
+            client: self.client.clone(),
+            service_sid: self.sid.clone(),
+            sid: sid.into(),
+        }
+    }
+    /// The `MediaSet` collection (`/v1/Services/{ServiceSid}/MediaSet`).
+    pub fn media_set(&self) -> MediaSetList {
+        MediaSetList {
+            client: self.client.clone(),
+            service_sid: self.sid.clone(),
+        }
+    }
     /// The `Role` collection (`/v2/Services/{ServiceSid}/Roles`).
     pub fn roles(&self) -> RoleList {
         RoleList {
@@ -5021,6 +5046,386 @@ impl DeleteChannelWebhook {
 }
 impl ::std::future::IntoFuture for DeleteChannelWebhook {
     type Output = ::std::result::Result<(), ::twilio_rest_runtime::Error>;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Operations on the `Media` collection, `/v1/Services/{ServiceSid}/Media`.
+#[derive(Clone, Debug)]
+pub struct MediaList {
+    client: ::twilio_rest_runtime::Client,
+    service_sid: ::std::string::String,
+}
+impl MediaList {
+    /// Stores one file in the Media Content Service for later use in a media message. The request body is the file itself, byte for byte, and its Content-Type header is the file's own media type (image/png, application/pdf, ...), chosen by the caller for each upload; it is neither a form nor JSON. The service's media.size_limit_mb caps the size of the file. The answer is the new media record; pass its SID as MediaSid when creating the message. An upload creates a new record every time it is accepted, so it is not safe to repeat blindly.
+    ///
+    /// `POST /v1/Services/{ServiceSid}/Media` (operation `CreateMedia`).
+    ///
+    /// # Arguments
+    ///
+    /// * `content_type` (`Content-Type`): Media type of the body (`image/png`, `application/pdf`, ...), sent as its `Content-Type`; the description accepts `*/*`.
+    /// * `body` (`body`): The file's bytes, sent as they are, with the file's media type as Content-Type.
+    ///
+    /// Optional parameters are methods of [`CreateMedia`]; send it with `.send()` or `.await`.
+    pub fn create(
+        &self,
+        content_type: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<::twilio_rest_runtime::UploadBody>,
+    ) -> CreateMedia {
+        CreateMedia {
+            client: self.client.clone(),
+            service_sid: self.service_sid.clone(),
+            content_type: content_type.into(),
+            body: body.into(),
+            category: ::std::option::Option::None,
+            filename: ::std::option::Option::None,
+            options: ::std::option::Option::None,
+        }
+    }
+}
+/// Operations on one `Media`, `/v1/Services/{ServiceSid}/Media/{Sid}`, and its nested resources.
+#[derive(Clone, Debug)]
+pub struct MediaContext {
+    client: ::twilio_rest_runtime::Client,
+    service_sid: ::std::string::String,
+    sid: ::std::string::String,
+}
+impl MediaContext {
+    /// Returns the record of one stored file, including a fresh short-lived download link.
+    ///
+    /// `GET /v1/Services/{ServiceSid}/Media/{Sid}` (operation `FetchMedia`).
+    ///
+    /// Optional parameters are methods of [`FetchMedia`]; send it with `.send()` or `.await`.
+    pub fn fetch(&self) -> FetchMedia {
+        FetchMedia {
+            client: self.client.clone(),
+            service_sid: self.service_sid.clone(),
+            sid: self.sid.clone(),
+            options: ::std::option::Option::None,
+        }
+    }
+    /// The `MediaContent` collection (`/v1/Services/{ServiceSid}/Media/{Sid}/Content`).
+    pub fn content(&self) -> MediaContentList {
+        MediaContentList {
+            client: self.client.clone(),
+            service_sid: self.service_sid.clone(),
+            sid: self.sid.clone(),
+        }
+    }
+}
+/// Stores one file in the Media Content Service for later use in a media message. The request body is the file itself, byte for byte, and its Content-Type header is the file's own media type (image/png, application/pdf, ...), chosen by the caller for each upload; it is neither a form nor JSON. The service's media.size_limit_mb caps the size of the file. The answer is the new media record; pass its SID as MediaSid when creating the message. An upload creates a new record every time it is accepted, so it is not safe to repeat blindly.
+///
+/// `POST /v1/Services/{ServiceSid}/Media` (operation `CreateMedia`).
+///
+/// Created by the `create` method of its list or context; set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateMedia {
+    client: ::twilio_rest_runtime::Client,
+    service_sid: ::std::string::String,
+    category: ::std::option::Option<::twilio_chat_v2_models::MediaCategory>,
+    filename: ::std::option::Option<::std::string::String>,
+    content_type: ::std::string::String,
+    body: ::twilio_rest_runtime::UploadBody,
+    options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
+}
+impl CreateMedia {
+    /// What the file is for: media for message attachments (the default); the service also knows body and history.
+    ///
+    /// Sent as the `Category` query parameter.
+    pub fn category(mut self, value: ::twilio_chat_v2_models::MediaCategory) -> Self {
+        self.category = ::std::option::Option::Some(value);
+        self
+    }
+    /// File name to record with the media, shown to the recipients; none when omitted.
+    ///
+    /// Sent as the `Filename` query parameter.
+    pub fn filename(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.filename = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Per-request timeout and retry settings, overriding the client's.
+    pub fn request_options(
+        mut self,
+        options: ::twilio_rest_runtime::RequestOptions,
+    ) -> Self {
+        self.options = ::std::option::Option::Some(options);
+        self
+    }
+    /// Sends the request with its body, streamed as it is read, and decodes the response. Sent once, never retried: a repeated upload could store the file twice.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::twilio_chat_v2_models::Media,
+        ::twilio_rest_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_upload(self.into_request()).await
+    }
+    fn into_request(self) -> ::twilio_rest_runtime::Request {
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
+            ::twilio_rest_runtime::Method::POST,
+            "CreateMedia",
+            "/v1/Services/{ServiceSid}/Media",
+            &[("ServiceSid", self.service_sid.as_str())],
+        );
+        let mut query = ::twilio_rest_runtime::Params::new();
+        query.push_opt("Category", self.category.as_ref().map(|value| value.as_str()));
+        query.push_opt("Filename", self.filename);
+        request = request.query(query);
+        request = request.upload(self.body);
+        request = request.header("Content-Type", self.content_type);
+        request = request.server("https://mcs.us1.twilio.com");
+        if let ::std::option::Option::Some(options) = self.options {
+            request = request.options(options);
+        }
+        request
+    }
+}
+impl ::std::future::IntoFuture for CreateMedia {
+    type Output = ::std::result::Result<
+        ::twilio_chat_v2_models::Media,
+        ::twilio_rest_runtime::Error,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Returns the record of one stored file, including a fresh short-lived download link.
+///
+/// `GET /v1/Services/{ServiceSid}/Media/{Sid}` (operation `FetchMedia`).
+///
+/// Created by the `fetch` method of its list or context; set optional parameters, then `.send()` or `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct FetchMedia {
+    client: ::twilio_rest_runtime::Client,
+    service_sid: ::std::string::String,
+    sid: ::std::string::String,
+    options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
+}
+impl FetchMedia {
+    /// Per-request timeout and retry settings, overriding the client's.
+    pub fn request_options(
+        mut self,
+        options: ::twilio_rest_runtime::RequestOptions,
+    ) -> Self {
+        self.options = ::std::option::Option::Some(options);
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::twilio_chat_v2_models::Media,
+        ::twilio_rest_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute(self.into_request()).await
+    }
+    fn into_request(self) -> ::twilio_rest_runtime::Request {
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
+            ::twilio_rest_runtime::Method::GET,
+            "FetchMedia",
+            "/v1/Services/{ServiceSid}/Media/{Sid}",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
+        );
+        request = request.server("https://mcs.us1.twilio.com");
+        if let ::std::option::Option::Some(options) = self.options {
+            request = request.options(options);
+        }
+        request
+    }
+}
+impl ::std::future::IntoFuture for FetchMedia {
+    type Output = ::std::result::Result<
+        ::twilio_chat_v2_models::Media,
+        ::twilio_rest_runtime::Error,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Operations on the `MediaContent` collection, `/v1/Services/{ServiceSid}/Media/{Sid}/Content`.
+#[derive(Clone, Debug)]
+pub struct MediaContentList {
+    client: ::twilio_rest_runtime::Client,
+    service_sid: ::std::string::String,
+    sid: ::std::string::String,
+}
+impl MediaContentList {
+    /// Returns the bytes of one stored file, with the file's media type as Content-Type. Requires the same credentials as the rest of the API; links.content_direct_temporary of the media record reaches the same bytes on another host without credentials.
+    ///
+    /// `GET /v1/Services/{ServiceSid}/Media/{Sid}/Content` (operation `FetchMediaContent`).
+    ///
+    /// Optional parameters are methods of [`FetchMediaContent`]; send it with `.send()` or `.await`.
+    pub fn fetch(&self) -> FetchMediaContent {
+        FetchMediaContent {
+            client: self.client.clone(),
+            service_sid: self.service_sid.clone(),
+            sid: self.sid.clone(),
+            options: ::std::option::Option::None,
+        }
+    }
+}
+/// Returns the bytes of one stored file, with the file's media type as Content-Type. Requires the same credentials as the rest of the API; links.content_direct_temporary of the media record reaches the same bytes on another host without credentials.
+///
+/// `GET /v1/Services/{ServiceSid}/Media/{Sid}/Content` (operation `FetchMediaContent`).
+///
+/// Created by the `fetch` method of its list or context; set optional parameters, then `.send()` or `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct FetchMediaContent {
+    client: ::twilio_rest_runtime::Client,
+    service_sid: ::std::string::String,
+    sid: ::std::string::String,
+    options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
+}
+impl FetchMediaContent {
+    /// Per-request timeout and retry settings, overriding the client's.
+    pub fn request_options(
+        mut self,
+        options: ::twilio_rest_runtime::RequestOptions,
+    ) -> Self {
+        self.options = ::std::option::Option::Some(options);
+        self
+    }
+    /// Sends the request and returns the response body as a stream of bytes; the client's timeout bounds each wait for data, not the whole transfer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::twilio_rest_runtime::Download,
+        ::twilio_rest_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_download(self.into_request()).await
+    }
+    fn into_request(self) -> ::twilio_rest_runtime::Request {
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
+            ::twilio_rest_runtime::Method::GET,
+            "FetchMediaContent",
+            "/v1/Services/{ServiceSid}/Media/{Sid}/Content",
+            &[("ServiceSid", self.service_sid.as_str()), ("Sid", self.sid.as_str())],
+        );
+        request = request.server("https://mcs.us1.twilio.com");
+        if let ::std::option::Option::Some(options) = self.options {
+            request = request.options(options);
+        }
+        request
+    }
+}
+impl ::std::future::IntoFuture for FetchMediaContent {
+    type Output = ::std::result::Result<
+        ::twilio_rest_runtime::Download,
+        ::twilio_rest_runtime::Error,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// Operations on the `MediaSet` collection, `/v1/Services/{ServiceSid}/MediaSet`.
+#[derive(Clone, Debug)]
+pub struct MediaSetList {
+    client: ::twilio_rest_runtime::Client,
+    service_sid: ::std::string::String,
+}
+impl MediaSetList {
+    /// Returns the records of several stored files in one request. The body is JSON (not a form): the command get and the list of media SIDs. The answer has one entry per SID, in request order, each with its own status code.
+    ///
+    /// `POST /v1/Services/{ServiceSid}/MediaSet` (operation `CreateMediaSet`).
+    ///
+    /// # Arguments
+    ///
+    /// * `body` (`body`): What to look up.
+    ///
+    /// Optional parameters are methods of [`CreateMediaSet`]; send it with `.send()` or `.await`.
+    pub fn create(
+        &self,
+        body: ::twilio_chat_v2_models::MediaSetRequest,
+    ) -> CreateMediaSet {
+        CreateMediaSet {
+            client: self.client.clone(),
+            service_sid: self.service_sid.clone(),
+            body: ::serde_json::to_value(&body).unwrap_or_default(),
+            options: ::std::option::Option::None,
+        }
+    }
+}
+/// Returns the records of several stored files in one request. The body is JSON (not a form): the command get and the list of media SIDs. The answer has one entry per SID, in request order, each with its own status code.
+///
+/// `POST /v1/Services/{ServiceSid}/MediaSet` (operation `CreateMediaSet`).
+///
+/// Created by the `create` method of its list or context; set optional parameters, then `.send()` or `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateMediaSet {
+    client: ::twilio_rest_runtime::Client,
+    service_sid: ::std::string::String,
+    body: ::serde_json::Value,
+    options: ::std::option::Option<::twilio_rest_runtime::RequestOptions>,
+}
+impl CreateMediaSet {
+    /// Per-request timeout and retry settings, overriding the client's.
+    pub fn request_options(
+        mut self,
+        options: ::twilio_rest_runtime::RequestOptions,
+    ) -> Self {
+        self.options = ::std::option::Option::Some(options);
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<::twilio_chat_v2_models::MediaSetResult>,
+        ::twilio_rest_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute(self.into_request()).await
+    }
+    fn into_request(self) -> ::twilio_rest_runtime::Request {
+        let mut request = ::twilio_rest_runtime::Request::with_path_params(
+            ::twilio_rest_runtime::Method::POST,
+            "CreateMediaSet",
+            "/v1/Services/{ServiceSid}/MediaSet",
+            &[("ServiceSid", self.service_sid.as_str())],
+        );
+        request = request.json(self.body);
+        request = request.server("https://mcs.us1.twilio.com");
+        if let ::std::option::Option::Some(options) = self.options {
+            request = request.options(options);
+        }
+        request
+    }
+}
+impl ::std::future::IntoFuture for CreateMediaSet {
+    type Output = ::std::result::Result<
+        ::std::vec::Vec<::twilio_chat_v2_models::MediaSetResult>,
+        ::twilio_rest_runtime::Error,
+    >;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
             dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,

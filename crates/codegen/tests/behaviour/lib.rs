@@ -1,7 +1,8 @@
 //! Behaviour of code generated from the fixtures, run by `cargo test -p xtask` as crate `generated-behaviour` of the
 //! temporary workspace under `target/twilio-oai-check` (it needs the fixtures' generated crates, so it is not a test
 //! target of twilio-codegen itself): `oneOf` decoding and its JSON fallback, RFC 2822 date-times, boxed recursive models,
-//! flattened additional properties, API v2010 pages with a defaulted `AccountSid`, and a redirect answered without being followed.
+//! flattened additional properties, API v2010 pages with a defaulted `AccountSid`, a redirect answered without being followed,
+//! and raw binary bodies and answers on an operation's own server.
 
 #[cfg(test)]
 mod tests {
@@ -238,5 +239,86 @@ mod tests {
         own.assert_async().await;
         other.assert_async().await;
         redirect.assert_async().await;
+    }
+    #[tokio::test]
+    async fn binary_bodies_go_to_their_own_server_with_their_media_type() {
+        use httpmock::Method::POST;
+        let store = MockServer::start_async().await;
+        let main = MockServer::start_async().await;
+        let upload = store
+            .mock_async(|when, then| {
+                when.method(POST)
+                    .path("/v1/Folders/FO1/Files")
+                    .query_param("Filename", "plan v2.png")
+                    .header("content-type", "image/png")
+                    .header("content-length", "4")
+                    .body("\u{1}PNG");
+                then.status(201)
+                    .json_body(json!({"sid": "FI1", "size": 4, "content_type": "image/png"}));
+            })
+            .await;
+        let archive = store
+            .mock_async(|when, then| {
+                when.method(POST)
+                    .path("/v1/Folders/FO1/Archives")
+                    .header("content-type", "application/zip")
+                    .body("zip!");
+                then.status(201).json_body(json!({"sid": "FI2"}));
+            })
+            .await;
+        let content = store
+            .mock_async(|when, then| {
+                when.method(GET).path("/v1/Folders/FO1/Files/FI1/Content");
+                then.status(200)
+                    .header("content-type", "image/png")
+                    .body("\u{1}PNG");
+            })
+            .await;
+        let untouched = main
+            .mock_async(|when, then| {
+                when.any_request();
+                then.status(500);
+            })
+            .await;
+        // The main host serves the document's own operations; the store host is overridden on its own.
+        let client: fixture_binary_body::Client =
+            twilio_rest_runtime::ClientBuilder::new("https://files.twilio.com")
+                .credentials(
+                    twilio_rest_runtime::Credentials::auth_token(AC, "token").expect("credentials"),
+                )
+                .base_url(main.base_url())
+                .server_url("https://store.us1.twilio.com", store.base_url())
+                .allow_insecure_http(true)
+                .build()
+                .expect("client");
+        let file = client
+            .folder("FO1")
+            .files()
+            .create("image/png", b"\x01PNG".to_vec())
+            .filename("plan v2.png")
+            .await
+            .expect("upload");
+        assert_eq!(file.sid.as_deref(), Some("FI1"));
+        let stored = client
+            .folder("FO1")
+            .archives()
+            .create(&b"zip!"[..])
+            .await
+            .expect("archive");
+        assert_eq!(stored.sid.as_deref(), Some("FI2"));
+        let download = client
+            .folder("FO1")
+            .file("FI1")
+            .content()
+            .fetch()
+            .await
+            .expect("download");
+        assert_eq!(download.content_type(), Some("image/png"));
+        let bytes: Vec<_> = download.try_collect().await.expect("bytes");
+        assert_eq!(bytes.concat(), b"\x01PNG");
+        upload.assert_async().await;
+        archive.assert_async().await;
+        content.assert_async().await;
+        untouched.assert_calls_async(0).await;
     }
 }
