@@ -57,8 +57,10 @@
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
+pub mod media;
 
 pub use twilio_chat_v2_models as models;
 pub use twilio_rest_runtime::{
-    self as runtime, Credentials, Error, ErrorKind, ItemStream, Page, RequestOptions, RetryPolicy,
+    self as runtime, Credentials, Download, Error, ErrorKind, ItemStream, Page, RequestOptions,
+    RetryPolicy, UploadBody,
 };
