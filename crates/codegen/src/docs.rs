@@ -140,6 +140,38 @@ fn starts_with_url(chars: &[char]) -> bool {
     s.starts_with("http://") || s.starts_with("https://")
 }
 
+/// The doc of a builder method setting an optional parameter: its description, then (same paragraph) where it is
+/// sent.
+pub fn setter_doc(p: &crate::ir::Parameter) -> String {
+    use crate::ir::{Location, TypeRef};
+    let doc = p
+        .doc
+        .as_deref()
+        .map(sanitize)
+        .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name));
+    let place = match p.location {
+        Location::Path => format!(
+            "The `{{{}}}` path segment; when not set, the account of the client's credentials \
+             (`Client::account_sid` of the runtime).",
+            p.api_name
+        ),
+        Location::Header => format!("Sent as the `{}` header.", p.api_name),
+        Location::Query => format!("Sent as the `{}` query parameter.", p.api_name),
+        _ => format!("Sent as the `{}` form field.", p.api_name),
+    };
+    let repeated = if matches!(p.ty, TypeRef::Array(_)) {
+        " Each item is sent as a repeated key; replaces any earlier value."
+    } else {
+        ""
+    };
+    let secret = if p.sensitive {
+        " A secret: `Debug` and observers show `[redacted]`."
+    } else {
+        ""
+    };
+    format!("{doc} {place}{repeated}{secret}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::sanitize;

@@ -624,6 +624,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: (data.required || location == Location::Path) && !account_default,
                 account_default,
+                sensitive: is_sensitive(&data.extensions, &data.name),
                 doc,
             };
             if location == Location::Path {
@@ -804,6 +805,10 @@ impl<'a> Lowerer<'a> {
                     ty,
                     required: required.contains(key),
                     account_default: false,
+                    sensitive: match prop {
+                        ReferenceOr::Item(s) => is_sensitive(&s.schema_data.extensions, key),
+                        ReferenceOr::Reference { .. } => is_sensitive(&Default::default(), key),
+                    },
                     doc,
                 });
             }
@@ -832,6 +837,7 @@ impl<'a> Lowerer<'a> {
                     ty,
                     required: true,
                     account_default: false,
+                    sensitive: false,
                     doc: body.description.clone(),
                 }],
             ));
@@ -1538,4 +1544,23 @@ fn param_names(normalized_prefix: &str, len: usize, all_paths: &[String]) -> Vec
             .collect(),
         None => Vec::new(),
     }
+}
+
+/// Twilio house rule for secrets: a parameter is sensitive when the description marks it with
+/// `x-twilio-sensitive: true`, or when its wire name is one Twilio uses for secret material (`Secret`,
+/// `PrivateKey`, `ApiKey`, `AuthToken`, `Password`, or a name ending in one of them), unless the description
+/// says `x-twilio-sensitive: false`.
+fn is_sensitive(
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+    wire_name: &str,
+) -> bool {
+    if let Some(marked) = extensions
+        .get("x-twilio-sensitive")
+        .and_then(serde_json::Value::as_bool)
+    {
+        return marked;
+    }
+    const SECRET_NAMES: [&str; 5] = ["Secret", "PrivateKey", "ApiKey", "AuthToken", "Password"];
+    let last = wire_name.rsplit('.').next().unwrap_or(wire_name);
+    SECRET_NAMES.iter().any(|n| last.ends_with(n))
 }

@@ -352,6 +352,8 @@ struct State {
     failed: Vec<SentExchange>,
     /// Headers as they arrived on the wire, by request number.
     wire_headers: BTreeMap<usize, Vec<(String, String)>>,
+    /// Bodies as they arrived on the wire (observers see secrets redacted), by request number.
+    wire_bodies: BTreeMap<usize, String>,
 }
 
 impl Shared {
@@ -366,6 +368,7 @@ impl Shared {
         let mut state = lock(&self.state);
         let k = state.sent.len();
         state.wire_headers.insert(k, req.headers_vec().clone());
+        state.wire_bodies.insert(k, req.body_string());
         self.slots.get(k) == Some(&index)
     }
 }
@@ -458,8 +461,9 @@ fn compare(scenario: &Scenario, shared: &Shared, base_url: &str) -> Vec<String> 
                 query: decode_pairs(&query),
                 form: e
                     .request_body
-                    .as_deref()
-                    .map(decode_pairs)
+                    .as_ref()
+                    .and(state.wire_bodies.get(&k))
+                    .map(|body| decode_pairs(body))
                     .unwrap_or_default(),
                 headers: state.wire_headers.get(&k).cloned().unwrap_or_default(),
             }

@@ -79,6 +79,7 @@ mod client;
 mod credentials;
 mod error;
 mod observe;
+mod operation;
 mod page;
 mod request;
 mod retry;
@@ -91,6 +92,10 @@ pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
 pub use credentials::Credentials;
 pub use error::{ApiError, Error, ErrorKind};
 pub use observe::{Exchange, Observer};
+#[doc(hidden)]
+pub use operation::{
+    Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Value,
+};
 #[doc(hidden)]
 pub use page::decode_page;
 pub use page::{ItemStream, Page, PageMeta};
