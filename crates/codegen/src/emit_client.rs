@@ -50,9 +50,7 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
             quote!(Into)
         },
     };
-    let models_import = api
-        .uses_models()
-        .then(|| quote!(use ::#models_ident as models;));
+    let models_import = uses_models(api).then(|| quote!(use ::#models_ident as models;));
     let rt = &cx.rt;
     let base_url = api.base_url.clone().unwrap_or_default();
     let base_doc = if base_url.is_empty() {

@@ -34,7 +34,6 @@ impl Api {
             Some(next)
         })
     }
-
 }
 
 impl TypeRef {
