@@ -24,6 +24,7 @@ mod emit_client;
 mod emit_dispatch;
 mod emit_models;
 mod error;
+mod ir_text;
 mod lower;
 
 pub use error::Error;
@@ -47,6 +48,8 @@ pub struct Settings {
     pub client_dir: String,
     /// Rust name of the client crate, as the conformance dispatch refers to it (`twilio_chat_v2`).
     pub client_crate: String,
+    /// Path of the plain-text snapshot of the IR (`crates/chat-v2/src/generated/ir.txt`), when one is wanted.
+    pub ir_path: Option<String>,
     /// Directory of the generated conformance dispatch (`crates/conformance/src/generated`), when one is wanted.
     pub dispatch_dir: Option<String>,
 }
@@ -62,6 +65,7 @@ impl Settings {
             models_dir: format!("{models_name}/src/generated"),
             client_dir: format!("{client_name}/src/generated"),
             client_crate: client_name.replace('-', "_"),
+            ir_path: None,
             dispatch_dir: None,
         }
     }
@@ -76,6 +80,7 @@ impl Settings {
             models_dir: "crates/chat-v2-models/src/generated".to_owned(),
             client_dir: "crates/chat-v2/src/generated".to_owned(),
             client_crate: "twilio_chat_v2".to_owned(),
+            ir_path: Some("crates/chat-v2/src/generated/ir.txt".to_owned()),
             dispatch_dir: Some("crates/conformance/src/generated".to_owned()),
         }
     }
@@ -129,6 +134,13 @@ pub fn generate_from_ir(api: &ir::Api, settings: &Settings) -> Result<Generated,
         format!("{}/mod.rs", settings.client_dir),
         render(emit_client::emit(api, settings), settings, "client")?,
     );
+    if let Some(path) = &settings.ir_path {
+        let header = format!(
+            "# {}",
+            header(&settings.spec_path_display).trim_start_matches("// ")
+        );
+        files.insert(path.clone(), ir_text::render(api, &header));
+    }
     if let Some(dir) = &settings.dispatch_dir {
         files.insert(
             format!("{dir}/mod.rs"),
