@@ -186,7 +186,7 @@ impl<'a> Lowerer<'a> {
         if let Some(body) = &op.request_body {
             let body_pointer = format!("{pointer}/requestBody");
             let body = self.resolve(body, &body_pointer, Some(id))?;
-            let (ct, fields) = self.lower_body(&body, id, &body_pointer, &mut scope)?;
+            let (ct, fields) = self.lower_body(body, id, &body_pointer, &mut scope)?;
             body_content_type = Some(ct);
             params.extend(fields);
         }

@@ -157,9 +157,6 @@ pub(super) const PAGE_KEYS: &[&str] = &[
 
 /// The records key and item schema of a page body: exactly one inline array property, every other property a
 /// paging key, and at least `meta` or `next_page_uri`.
-
-/// The records key and item schema of a page body: exactly one inline array property, every other property a
-/// paging key, and at least `meta` or `next_page_uri`.
 pub(super) fn page_records(props: &Properties) -> Option<(String, ReferenceOr<openapiv3::Schema>)> {
     if !props.contains_key("meta") && !props.contains_key("next_page_uri") {
         return None;
