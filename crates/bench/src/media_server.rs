@@ -3,7 +3,7 @@
 //! `POST <any path>` with a `Content-Length` body reads and discards the body, then answers `201` with a media
 //! record whose `size` is the number of bytes received; `GET /files/<n>` answers `200` with `n` bytes of a fixed
 //! pattern, written from one 64 KiB buffer. Neither side holds a whole file. Connections are kept alive; the server
-//! stops when its [`MediaServer`] is dropped, or by itself after [`IDLE_LIMIT`](crate::server::IDLE_LIMIT) without
+//! stops when its [`MediaServer`] is dropped, or by itself after [`crate::server::IDLE_LIMIT`] without
 //! a connection.
 
 use crate::server::IDLE_LIMIT;

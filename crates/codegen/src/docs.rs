@@ -2,6 +2,7 @@
 //! brackets that are not Markdown links are escaped (no broken intra-doc links), stray `<`/`>` are escaped (no
 //! invalid HTML), leading indentation is dropped (no accidental doctests) and code fences are marked `text`.
 
+use openapiv3::{ReferenceOr, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -138,6 +139,91 @@ fn sanitize_line(line: &str) -> String {
 fn starts_with_url(chars: &[char]) -> bool {
     let s: String = chars.iter().take(8).collect();
     s.starts_with("http://") || s.starts_with("https://")
+}
+
+/// The doc of a builder method setting an optional parameter: its description, then (same paragraph) where it is
+/// sent.
+pub fn setter_doc(p: &crate::ir::Parameter) -> String {
+    use crate::ir::{Location, TypeRef};
+    let doc = p
+        .doc
+        .as_deref()
+        .map(sanitize)
+        .unwrap_or_else(|| format!("The `{}` parameter.", p.api_name));
+    let place = match p.location {
+        Location::Path => format!(
+            "The `{{{}}}` path segment; when not set, the account of the client's credentials \
+             (`Client::account_sid` of the runtime).",
+            p.api_name
+        ),
+        Location::Header => format!("Sent as the `{}` header.", p.api_name),
+        Location::Query => format!("Sent as the `{}` query parameter.", p.api_name),
+        _ => format!("Sent as the `{}` form field.", p.api_name),
+    };
+    let repeated = if matches!(p.ty, TypeRef::Array(_)) {
+        " Each item is sent as a repeated key; replaces any earlier value."
+    } else {
+        ""
+    };
+    let secret = if p.sensitive {
+        " A secret: `Debug` and observers show `[redacted]`."
+    } else {
+        ""
+    };
+    format!("{doc} {place}{repeated}{secret}")
+}
+
+/// A note on a string format the Rust type does not capture (`phone-number`, `http-method`, `currency`...).
+pub(crate) fn format_note(s: &openapiv3::Schema) -> Option<String> {
+    let format = match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => match &st.format {
+            VariantOrUnknownOrEmpty::Unknown(f) => f.clone(),
+            _ => return None,
+        },
+        SchemaKind::Type(Type::Array(a)) => match &a.items {
+            Some(ReferenceOr::Item(items)) => return format_note(items),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    match format.as_str() {
+        "uri" | "url" => None,
+        "date-time-rfc-2822" => Some(
+            "Sent by the API in RFC 2822 (`date-time-rfc-2822`); parsed into UTC.".to_owned(),
+        ),
+        "phone-number" => Some(
+            "Format `phone-number`: E.164 (`+15558675310`), or a client/SIP identifier where the API allows; \
+             passed through unchecked."
+                .to_owned(),
+        ),
+        "http-method" => Some(
+            "Format `http-method`: `GET` or `POST`, passed through unchecked.".to_owned(),
+        ),
+        other => Some(format!(
+            "Format `{other}`: a string the client passes through unchecked."
+        )),
+    }
+}
+
+/// The description of a property, with its format note.
+pub(crate) fn with_format_note(prop: &ReferenceOr<Box<openapiv3::Schema>>) -> Option<String> {
+    match prop {
+        ReferenceOr::Item(s) => {
+            let doc = s.schema_data.description.clone();
+            match format_note(s) {
+                Some(note) => Some(join_doc(doc, note)),
+                None => doc,
+            }
+        }
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+pub(crate) fn join_doc(doc: Option<String>, note: String) -> String {
+    match doc {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
+        _ => note,
+    }
 }
 
 #[cfg(test)]

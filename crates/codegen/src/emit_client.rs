@@ -10,19 +10,47 @@ use quote::quote;
 
 struct Ctx<'a> {
     api: &'a Api,
+    /// `rt`, the alias of the runtime crate imported at the top of the file.
     rt: TokenStream,
+    /// `models`, the alias of the models crate imported at the top of the file.
     models: TokenStream,
+    /// `String`, from the prelude unless a generated item takes the name.
+    string: TokenStream,
+    /// `Into`, from the prelude unless a generated item takes the name.
+    into: TokenStream,
 }
+
+/// Names of the prelude the client file uses unqualified when no generated item shadows them.
+const PRELUDE: [&str; 3] = ["String", "Into", "IntoIterator"];
 
 /// Tokens of the client file.
 pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
     let rt_ident = ident(&settings.runtime_crate);
     let models_ident = ident(&settings.models_crate);
+    let shadowed = api.resources_flat().any(|r| {
+        PRELUDE
+            .iter()
+            .any(|n| *n == format!("{}List", r.name) || *n == format!("{}Context", r.name))
+    }) || api
+        .operations
+        .iter()
+        .any(|op| PRELUDE.contains(&op.builder.as_str()));
     let cx = Ctx {
         api,
-        rt: quote!(::#rt_ident),
-        models: quote!(::#models_ident),
+        rt: quote!(rt),
+        models: quote!(models),
+        string: if shadowed {
+            quote!(::std::string::String)
+        } else {
+            quote!(String)
+        },
+        into: if shadowed {
+            quote!(::std::convert::Into)
+        } else {
+            quote!(Into)
+        },
     };
+    let models_import = uses_models(api).then(|| quote!(use ::#models_ident as models;));
     let rt = &cx.rt;
     let base_url = api.base_url.clone().unwrap_or_default();
     let base_doc = if base_url.is_empty() {
@@ -73,12 +101,15 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
             )])
         })
         .map(|doc| quote!(#[doc = ""] #doc));
-    let accessors = api
-        .resources
-        .iter()
-        .map(|r| accessors(&cx, r, &[], quote!(self.inner)));
+    let accessors = api.resources.iter().map(|r| {
+        let scope = quote!(#rt::Scope::new(&self.inner));
+        accessors(&cx, r, scope.clone(), scope)
+    });
     let resources = api.resources.iter().map(|r| emit_resource(&cx, r));
     quote! {
+        use ::#rt_ident as rt;
+        #models_import
+
         #[doc = #base_doc]
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
@@ -127,53 +158,36 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
     }
 }
 
-/// `xs()` and `x(sid)` methods that open a child resource, given the path parameters the parent holds.
-fn accessors(
-    cx: &Ctx<'_>,
-    r: &Resource,
-    parent_params: &[String],
-    client: TokenStream,
-) -> TokenStream {
+/// `xs()` and `x(sid)` methods that open a child resource: `list` is the runtime `Scope` of the list, `base` the
+/// parent's scope a context extends.
+fn accessors(cx: &Ctx<'_>, r: &Resource, list: TokenStream, base: TokenStream) -> TokenStream {
+    let scope = list;
+    let (string, into) = (&cx.string, &cx.into);
     let mut out = TokenStream::new();
-    let pass = |names: &[String]| -> Vec<TokenStream> {
-        names
-            .iter()
-            .zip(parent_params)
-            .map(|(child, parent)| {
-                let child = ident(child);
-                let parent = ident(parent);
-                quote!(#child: self.#parent.clone(),)
-            })
-            .collect()
-    };
-    let _ = cx;
     if has_list(r) {
         let list = ident(&format!("{}List", r.name));
         let method = ident(&r.list_accessor);
-        let fields = pass(&r.list_params);
         let doc = format!(" The `{}` collection (`{}`).", r.name, r.collection_path);
         out.extend(quote! {
             #[doc = #doc]
             pub fn #method(&self) -> #list {
-                #list { client: #client.clone(), #(#fields)* }
+                #list(#scope)
             }
         });
     }
     if has_context(r) {
         let ctx = ident(&format!("{}Context", r.name));
         let method = ident(&r.context_accessor);
-        let fields = pass(&r.context_params);
-        let own = r.context_params.last().map(|s| ident(s));
         let path = r
             .instance_path
             .clone()
             .unwrap_or_else(|| format!("{}/{{..}}", r.collection_path));
         let doc = format!(" One `{}` (`{}`).", r.name, path);
-        if let Some(own) = own {
+        if let Some(own) = r.context_params.last().map(|s| ident(s)) {
             out.extend(quote! {
                 #[doc = #doc]
-                pub fn #method(&self, #own: impl ::std::convert::Into<::std::string::String>) -> #ctx {
-                    #ctx { client: #client.clone(), #(#fields)* #own: #own.into() }
+                pub fn #method(&self, #own: impl #into<#string>) -> #ctx {
+                    #ctx(#base.child(#own))
                 }
             });
         }
@@ -194,10 +208,6 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
     let mut out = TokenStream::new();
     if has_list(r) {
         let list = ident(&format!("{}List", r.name));
-        let fields = r.list_params.iter().map(|p| {
-            let p = ident(p);
-            quote!(#p: ::std::string::String,)
-        });
         let doc = format!(
             " Operations on the `{}` collection, `{}`.",
             r.name, r.collection_path
@@ -205,14 +215,11 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         let methods = r
             .list_operations
             .iter()
-            .map(|&i| verb_method(cx, &cx.api.operations[i], &r.list_params));
+            .map(|&i| verb_method(cx, &cx.api.operations[i]));
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
-            pub struct #list {
-                client: #rt::Client,
-                #(#fields)*
-            }
+            pub struct #list(#rt::Scope);
             impl #list {
                 #(#methods)*
             }
@@ -220,10 +227,6 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
     }
     if has_context(r) {
         let ctx = ident(&format!("{}Context", r.name));
-        let fields = r.context_params.iter().map(|p| {
-            let p = ident(p);
-            quote!(#p: ::std::string::String,)
-        });
         let path = r
             .instance_path
             .clone()
@@ -235,18 +238,15 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         let methods = r
             .instance_operations
             .iter()
-            .map(|&i| verb_method(cx, &cx.api.operations[i], &r.context_params));
+            .map(|&i| verb_method(cx, &cx.api.operations[i]));
         let children = r
             .children
             .iter()
-            .map(|c| accessors(cx, c, &r.context_params, quote!(self.client)));
+            .map(|c| accessors(cx, c, quote!(self.0.clone()), quote!(self.0)));
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
-            pub struct #ctx {
-                client: #rt::Client,
-                #(#fields)*
-            }
+            pub struct #ctx(#rt::Scope);
             impl #ctx {
                 #(#methods)*
                 #(#children)*
@@ -298,63 +298,36 @@ fn required_args(op: &Operation) -> impl Iterator<Item = &Parameter> {
 }
 
 /// `create(args)` on a list or context.
-fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
+fn verb_method(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let verb = ident(&op.verb);
     let builder = ident(&op.builder);
-    let path_fields = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Path && !p.account_default)
-        .zip(held)
-        .map(|(p, h)| {
-            let f = ident(&p.name);
-            let h = ident(h);
-            quote!(#f: self.#h.clone(),)
-        });
-    let args: Vec<&Parameter> = required_args(op).collect();
-    let arg_decls = args.iter().map(|p| {
+    let spec = spec_ident(op);
+    let args: Vec<(usize, &Parameter)> = table(op).filter(|(_, p)| p.required).collect();
+    let arg_decls = args.iter().map(|(_, p)| {
         let name = ident(&p.name);
-        let rt = &cx.rt;
-        let ty = if p.location == Location::JsonBody {
-            type_tokens(&p.ty, Some(&cx.models))
-        } else if p.location == Location::BinaryBody {
-            quote!(impl ::std::convert::Into<#rt::UploadBody>)
-        } else {
-            arg_type(cx, &p.ty)
+        let ty = match p.location {
+            Location::JsonBody => type_tokens(&p.ty, Some(&cx.models)),
+            Location::BinaryBody => {
+                let (rt, into) = (&cx.rt, &cx.into);
+                quote!(impl #into<#rt::UploadBody>)
+            }
+            _ => arg_type(cx, &p.ty),
         };
         quote!(#name: #ty)
     });
-    let arg_inits = args.iter().map(|p| {
-        let name = ident(&p.name);
-        let value = if p.location == Location::JsonBody && p.ty != TypeRef::Json {
-            // Serializing a generated model cannot fail (string keys only); `Null` is the unreachable fallback.
-            quote!(::serde_json::to_value(&#name).unwrap_or_default())
-        } else if p.location == Location::BinaryBody {
-            quote!(#name.into())
-        } else {
-            arg_convert(&p.ty, quote!(#name))
-        };
-        if name == value.to_string() {
-            quote!(#name,)
-        } else {
-            quote!(#name: #value,)
-        }
-    });
-    let optional_inits = op.params.iter().filter(|p| !p.required).map(|p| {
-        let name = ident(&p.name);
-        if matches!(p.ty, TypeRef::Array(_)) {
-            quote!(#name: ::std::vec::Vec::new(),)
-        } else {
-            quote!(#name: ::std::option::Option::None,)
-        }
-    });
-    let limit_init = matches!(op.response, Response::Page { .. })
-        .then(|| quote!(limit: ::std::option::Option::None,));
-    let mut paragraphs = vec![op_doc(op), op_line(op)];
+    let sets = args.iter().map(|&(i, p)| set_call(i, p, &ident(&p.name)));
+    let mut paragraphs = vec![
+        op_doc(op),
+        format!(
+            "{} Optional parameters are methods of [`{}`]; `.await` it or call `.send()`.",
+            op_line(op),
+            op.builder
+        ),
+    ];
     if !args.is_empty() {
         let list: Vec<String> = args
             .iter()
-            .map(|p| {
+            .map(|(_, p)| {
                 format!(
                     "* `{}` (`{}`): {}",
                     p.name,
@@ -365,26 +338,74 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation, held: &[String]) -> TokenStream {
             .collect();
         paragraphs.push(format!("# Arguments\n\n{}", list.join("\n")));
     }
-    paragraphs.push(format!(
-        "Optional parameters are methods of [`{}`]; send it with `.send()` or `.await`.",
-        op.builder
-    ));
     let doc = doc_attrs(&paragraphs);
     let allow = (args.len() >= 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
         #allow
         pub fn #verb(&self, #(#arg_decls),*) -> #builder {
-            #builder {
-                client: self.client.clone(),
-                #(#path_fields)*
-                #(#arg_inits)*
-                #(#optional_inits)*
-                #limit_init
-                options: ::std::option::Option::None,
-            }
+            #builder(self.0.call(&#spec)#(#sets)*)
         }
     }
+}
+
+/// The parameters in the operation's wire table, with their index there: all but the path parameters the
+/// resource scope supplies (the runtime fills those from the path template).
+fn table(op: &Operation) -> impl Iterator<Item = (usize, &Parameter)> {
+    op.params
+        .iter()
+        .filter(|p| p.location != Location::Path || p.account_default)
+        .enumerate()
+}
+
+/// The static holding an operation's wire table (`CREATE_MESSAGE`).
+fn spec_ident(op: &Operation) -> syn::Ident {
+    ident(&heck::ToShoutySnakeCase::to_shouty_snake_case(
+        op.builder.as_str(),
+    ))
+}
+
+/// `.set(index, value)` (or the variant for the parameter's type) storing parameter `index` from `value`.
+fn set_call(index: usize, p: &Parameter, value: &syn::Ident) -> TokenStream {
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    if p.location == Location::JsonBody {
+        return quote!(.json(&#value));
+    }
+    if p.location == Location::BinaryBody {
+        return quote!(.upload(#value));
+    }
+    match wire_type(&p.ty) {
+        TypeRef::String | TypeRef::Uri => quote!(.set_str(#index, #value)),
+        TypeRef::Enum(_) => quote!(.set(#index, #value.as_str())),
+        TypeRef::Array(inner) => match *inner {
+            TypeRef::String | TypeRef::Uri => quote!(.set_strs(#index, #value)),
+            TypeRef::Enum(_) => {
+                quote!(.set_each(#index, #value.into_iter().map(|v| v.as_str().to_owned())))
+            }
+            _ => quote!(.set_each(#index, #value)),
+        },
+        _ => quote!(.set(#index, #value)),
+    }
+}
+
+/// Whether the client file names a type of the models crate: a response, a JSON body, or a parameter whose wire
+/// type is a model enum (structured parameters travel as `serde_json::Value`).
+fn uses_models(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        let response = match &op.response {
+            Response::Empty | Response::Binary => None,
+            Response::Value(ty) | Response::Redirect(ty) => Some(ty.clone()),
+            Response::Page { item, .. } => Some(item.clone()),
+        };
+        op.params
+            .iter()
+            .map(|p| match p.location {
+                Location::JsonBody => p.ty.clone(),
+                _ => wire_type(&p.ty),
+            })
+            .chain(response)
+            .any(|ty| ty.names_model())
+    })
 }
 
 /// Types a parameter can take on the wire: structured values are sent as JSON text.
@@ -402,367 +423,120 @@ fn wire_type(ty: &TypeRef) -> TypeRef {
     }
 }
 
-/// Type of the stored value in the builder.
-fn stored_type(cx: &Ctx<'_>, ty: &TypeRef) -> TokenStream {
-    type_tokens(&wire_type(ty), Some(&cx.models))
-}
-
 /// Argument type of a setter or verb argument.
 fn arg_type(cx: &Ctx<'_>, ty: &TypeRef) -> TokenStream {
+    let (string, into) = (&cx.string, &cx.into);
+    let iter = if cx.string.to_string() == "String" {
+        quote!(IntoIterator)
+    } else {
+        quote!(::std::iter::IntoIterator)
+    };
     match wire_type(ty) {
-        TypeRef::String | TypeRef::Uri => quote!(impl ::std::convert::Into<::std::string::String>),
+        TypeRef::String | TypeRef::Uri => quote!(impl #into<#string>),
         TypeRef::Array(inner) => match *inner {
-            TypeRef::String | TypeRef::Uri => {
-                quote!(
-                    impl ::std::iter::IntoIterator<
-                        Item = impl ::std::convert::Into<::std::string::String>,
-                    >
-                )
-            }
+            TypeRef::String | TypeRef::Uri => quote!(impl #iter<Item = impl #into<#string>>),
             other => {
                 let t = type_tokens(&other, Some(&cx.models));
-                quote!(impl ::std::iter::IntoIterator<Item = #t>)
+                quote!(impl #iter<Item = #t>)
             }
         },
         other => type_tokens(&other, Some(&cx.models)),
     }
 }
 
-fn arg_convert(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match wire_type(ty) {
-        TypeRef::String | TypeRef::Uri => quote!(#value.into()),
-        TypeRef::Array(inner) => match *inner {
-            TypeRef::String | TypeRef::Uri => {
-                quote!(#value.into_iter().map(::std::convert::Into::into).collect())
-            }
-            _ => quote!(#value.into_iter().collect()),
-        },
-        _ => value,
-    }
-}
-
 fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&op.builder);
-    let is_page = matches!(op.response, Response::Page { .. });
-    let fields = op.params.iter().map(|p| {
-        let f = ident(&p.name);
-        let ty = if p.location == Location::Path {
-            quote!(::std::string::String)
-        } else if p.location == Location::BinaryBody {
-            quote!(#rt::UploadBody)
-        } else {
-            stored_type(cx, &p.ty)
-        };
-        let ty = if p.required || matches!(p.ty, TypeRef::Array(_)) {
-            ty
-        } else {
-            quote!(::std::option::Option<#ty>)
-        };
-        quote!(#f: #ty,)
-    });
-    let limit_field = is_page.then(|| quote!(limit: ::std::option::Option<u64>,));
-    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
-        let f = ident(&p.name);
-        let ty = arg_type(cx, &p.ty);
-        let value = arg_convert(&p.ty, quote!(value));
-        let assign = if matches!(p.ty, TypeRef::Array(_)) {
-            quote!(self.#f = #value;)
-        } else {
-            quote!(self.#f = ::std::option::Option::Some(#value);)
-        };
-        let mut paragraphs = vec![param_doc(p)];
-        paragraphs.push(match p.location {
-            Location::Path => format!(
-                "The `{{{}}}` path segment; when not set, the account of the client's credentials \
-                 (`Client::account_sid` of the runtime).",
-                p.api_name
-            ),
-            Location::Header => format!("Sent as the `{}` header.", p.api_name),
-            Location::Query => format!("Sent as the `{}` query parameter.", p.api_name),
-            _ => format!("Sent as the `{}` form field.", p.api_name),
-        });
-        if matches!(p.ty, TypeRef::Array(_)) {
-            paragraphs.push(
-                "Each item is sent as a repeated key; replaces any earlier value.".to_owned(),
-            );
-        }
-        let doc = doc_attrs(&paragraphs);
-        quote! {
-            #doc
-            pub fn #f(mut self, value: #ty) -> Self {
-                #assign
-                self
-            }
-        }
-    });
-    let response_ty = match &op.response {
-        Response::Empty => quote!(()),
-        Response::Value(ty) | Response::Redirect(ty) => type_tokens(ty, Some(&cx.models)),
-        Response::Page { item, .. } => {
-            let item = type_tokens(item, Some(&cx.models));
-            quote!(#rt::Page<#item>)
-        }
-        Response::Binary => quote!(#rt::Download),
-    };
-    let upload = op.params.iter().any(|p| p.location == Location::BinaryBody);
-    let send_body = match &op.response {
-        Response::Value(_) if upload => {
-            quote!(client.execute_upload(self.into_request()).await)
-        }
-        Response::Binary => quote!(client.execute_download(self.into_request()).await),
-        Response::Empty => quote!(client.execute_empty(self.into_request()).await),
-        Response::Value(_) => quote!(client.execute(self.into_request()).await),
-        Response::Redirect(_) => quote!(client.execute_redirect(self.into_request()).await),
-        Response::Page { .. } => quote!(client.execute_page(self.into_request()).await),
-    };
-    let send_doc = match &op.response {
-        Response::Value(_) if upload => " Sends the request with its body, streamed as it is read, and decodes the \
-            response. Sent once, never retried: a repeated upload could store the file twice."
-            .to_owned(),
-        Response::Binary => " Sends the request and returns the response body as a stream of bytes; the client's \
-            timeout bounds each wait for data, not the whole transfer."
-            .to_owned(),
-        Response::Empty => " Sends the request; `Ok(())` on any 2xx status.".to_owned(),
-        Response::Value(_) => " Sends the request and decodes the response.".to_owned(),
-        Response::Redirect(_) => " Sends the request and decodes the body of the redirect the API answers with; the \
-            redirect is not followed (its location is in the body)."
-            .to_owned(),
-        Response::Page { .. } => {
-            " Sends the request and returns the first page; follow it with `Client::next_page` of the runtime, or use [`Self::stream`].".to_owned()
-        }
-    };
-    let page_methods = match &op.response {
-        Response::Page { item, .. } => {
-            let item = type_tokens(item, Some(&cx.models));
-            quote! {
-                /// Stops after this many records in total (across pages) when streaming.
-                pub fn limit(mut self, limit: u64) -> Self {
-                    self.limit = ::std::option::Option::Some(limit);
-                    self
-                }
-
-                /// Streams every record, fetching the next page when needed, up to [`Self::limit`] records.
-                pub fn stream(self) -> #rt::ItemStream<#item> {
-                    let client = self.client.clone();
-                    let limit = self.limit;
-                    client.stream(self.into_request(), limit)
-                }
-            }
-        }
-        _ => TokenStream::new(),
-    };
-
-    // into_request: path, query, form, headers, options. Path parameters are substituted (and checked) by
-    // the runtime from the template, so the generated code only names them.
-    let path_args: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Path)
-        .map(|p| {
+    let setters = table(op)
+        .filter(|(_, p)| !p.required)
+        .map(|(i, p)| {
             let f = ident(&p.name);
-            let key = &p.api_name;
-            if p.account_default {
-                quote!((#key, self.#f.as_deref().unwrap_or(self.client.account_sid())))
-            } else {
-                quote!((#key, self.#f.as_str()))
+            let ty = arg_type(cx, &p.ty);
+            let set = set_call(
+                i,
+                p,
+                &syn::Ident::new("value", proc_macro2::Span::call_site()),
+            );
+            let doc = doc_attrs(&[crate::docs::setter_doc(p)]);
+            quote! {
+                #doc
+                pub fn #f(self, value: #ty) -> Self {
+                    Self(self.0 #set)
+                }
             }
         })
-        .collect();
-    let template = &op.path;
-    let query_pushes: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Query)
-        .map(|p| push(p, quote!(query)))
-        .collect();
-    let form_pushes: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Form)
-        .map(|p| push(p, quote!(form)))
-        .collect();
-    let query = (!query_pushes.is_empty()).then(|| {
-        quote! {
-            let mut query = #rt::Params::new();
-            #(#query_pushes)*
-            request = request.query(query);
+        .collect::<Vec<_>>();
+    let upload = op.params.iter().any(|p| p.location == Location::BinaryBody);
+    let (kind, macro_kind) = match &op.response {
+        Response::Empty => (quote!(#rt::Empty), quote!(empty)),
+        Response::Binary => (quote!(#rt::Binary), quote!(download)),
+        Response::Value(ty) if upload => {
+            let ty = type_tokens(ty, Some(&cx.models));
+            (quote!(#rt::Upload<#ty>), quote!(upload(#ty)))
         }
-    });
-    let form = (!form_pushes.is_empty()
-        || op.body_content_type.as_deref() == Some("application/x-www-form-urlencoded"))
-    .then(|| {
-        let decl = if form_pushes.is_empty() {
-            quote!(let form)
-        } else {
-            quote!(let mut form)
-        };
-        quote! {
-            #decl = #rt::Params::new();
-            #(#form_pushes)*
-            request = request.form(form);
+        Response::Value(ty) => {
+            let ty = type_tokens(ty, Some(&cx.models));
+            (quote!(#rt::Value<#ty>), quote!(value(#ty)))
         }
-    });
-    let json = op
-        .params
-        .iter()
-        .find(|p| p.location == Location::JsonBody)
-        .map(|p| {
-            let f = ident(&p.name);
-            quote!(request = request.json(self.#f);)
-        });
-    let upload_body = op
-        .params
-        .iter()
-        .find(|p| p.location == Location::BinaryBody)
-        .map(|p| {
-            let f = ident(&p.name);
-            quote!(request = request.upload(self.#f);)
-        });
-    let content_type = match op
-        .params
-        .iter()
-        .find(|p| p.location == Location::ContentType)
-    {
-        Some(p) => {
-            let f = ident(&p.name);
-            Some(quote!(request = request.header("Content-Type", self.#f);))
+        Response::Redirect(ty) => {
+            let ty = type_tokens(ty, Some(&cx.models));
+            (quote!(#rt::Redirect<#ty>), quote!(redirect(#ty)))
         }
-        None => upload_body
-            .as_ref()
-            .and(op.body_content_type.as_ref())
-            .map(|fixed| quote!(request = request.header("Content-Type", #fixed);)),
+        Response::Page { item, .. } => {
+            let item = type_tokens(item, Some(&cx.models));
+            (quote!(#rt::Paged<#item>), quote!(page(#item)))
+        }
     };
-    let server = op
-        .server
-        .as_ref()
-        .map(|url| quote!(request = request.server(#url);));
-    let headers = op
-        .params
-        .iter()
-        .filter(|p| p.location == Location::Header)
-        .map(|p| {
-            let f = ident(&p.name);
-            let key = &p.api_name;
-            let v = param_expr(&p.ty, quote!(value));
-            if p.required {
-                quote! {
-                    let value = &self.#f;
-                    request = request.header(#key, #rt::ParamValue::to_param(&#v));
-                }
-            } else {
-                quote! {
-                    if let ::std::option::Option::Some(value) = &self.#f {
-                        request = request.header(#key, #rt::ParamValue::to_param(&#v));
-                    }
-                }
-            }
-        });
+    let params = table(op).map(|(_, p)| {
+        let place = match p.location {
+            Location::Path => quote!(account_path),
+            Location::Query => quote!(query),
+            Location::Header => quote!(header),
+            Location::Form => quote!(form),
+            Location::JsonBody => quote!(json),
+            Location::BinaryBody => quote!(upload),
+            Location::ContentType => quote!(header),
+        };
+        let key = &p.api_name;
+        let sensitive = p.sensitive.then(|| quote!(.sensitive()));
+        quote!(#rt::ParamSpec::#place(#key)#sensitive)
+    });
+    let form_body = (op.body_content_type.as_deref() == Some("application/x-www-form-urlencoded")
+        && !op.params.iter().any(|p| p.location == Location::Form))
+    .then(|| quote!(.form_body()));
     let page_key = match &op.response {
-        Response::Page { records_key, .. } => {
-            Some(quote!(request = request.page_key(#records_key);))
-        }
+        Response::Page { records_key, .. } => Some(quote!(.page_key(#records_key))),
         _ => None,
     };
+    let server = op.server.as_ref().map(|url| quote!(.server(#url)));
+    // A raw body whose media type the description fixes (a range makes it a per-call argument instead).
+    let content_type = op
+        .body_content_type
+        .as_ref()
+        .filter(|_| upload)
+        .filter(|_| {
+            !op.params
+                .iter()
+                .any(|p| p.location == Location::ContentType)
+        })
+        .map(|ct| quote!(.content_type(#ct)));
+    let spec = spec_ident(op);
     let method = ident(op.method.as_str());
     let id = &op.id;
-    let new_request = if path_args.is_empty() {
-        quote!(#rt::Request::new(#rt::Method::#method, #id, ::std::string::String::from(#template)))
-    } else {
-        quote!(#rt::Request::with_path_params(#rt::Method::#method, #id, #template, &[#(#path_args),*]))
-    };
-    let mut paragraphs = vec![op_doc(op), op_line(op)];
-    paragraphs.push(format!(
-        "Created by the `{}` method of its list or context; set optional parameters, then `.send()` or `.await` it.",
-        op.verb
-    ));
-    let doc = doc_attrs(&paragraphs);
-
-    // A streamed body is sent once: such a builder cannot be cloned.
-    let derives = if upload {
-        quote!(#[derive(Debug)])
-    } else {
-        quote!(#[derive(Clone, Debug)])
-    };
+    let template = &op.path;
+    let doc = doc_attrs(&[op_doc(op), op_line(op)]);
+    let setters = (!setters.is_empty()).then(|| quote!(impl #name { #(#setters)* }));
     quote! {
+        static #spec: #rt::OperationSpec =
+            #rt::OperationSpec::new(#rt::Method::#method, #id, #template, &[#(#params),*])#form_body #page_key #server #content_type;
+
         #doc
-        #derives
+        #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-        pub struct #name {
-            client: #rt::Client,
-            #(#fields)*
-            #limit_field
-            options: ::std::option::Option<#rt::RequestOptions>,
-        }
+        pub struct #name(#rt::Call<#kind>);
 
-        impl #name {
-            #(#setters)*
+        #rt::operation!(#name: #macro_kind);
 
-            /// Per-request timeout and retry settings, overriding the client's.
-            pub fn request_options(mut self, options: #rt::RequestOptions) -> Self {
-                self.options = ::std::option::Option::Some(options);
-                self
-            }
-
-            #page_methods
-
-            #[doc = #send_doc]
-            pub async fn send(self) -> ::std::result::Result<#response_ty, #rt::Error> {
-                let client = self.client.clone();
-                #send_body
-            }
-
-            fn into_request(self) -> #rt::Request {
-                let mut request = #new_request;
-                #query
-                #form
-                #json
-                #upload_body
-                #content_type
-                #server
-                #(#headers)*
-                #page_key
-                if let ::std::option::Option::Some(options) = self.options {
-                    request = request.options(options);
-                }
-                request
-            }
-        }
-
-        impl ::std::future::IntoFuture for #name {
-            type Output = ::std::result::Result<#response_ty, #rt::Error>;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send>>;
-            fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
-            }
-        }
-    }
-}
-
-/// An expression of a type implementing `ParamValue` for one stored value `v` (a reference or a value).
-fn param_expr(ty: &TypeRef, v: TokenStream) -> TokenStream {
-    match wire_type(ty) {
-        TypeRef::Enum(_) => quote!(#v.as_str()),
-        _ => v,
-    }
-}
-
-/// `params.push*(key, value)` for one query or form parameter.
-fn push(p: &Parameter, params: TokenStream) -> TokenStream {
-    let f = ident(&p.name);
-    let key = &p.api_name;
-    match wire_type(&p.ty) {
-        TypeRef::Array(inner) => match *inner {
-            TypeRef::Enum(_) => {
-                quote!(#params.push_each(#key, self.#f.iter().map(|value| value.as_str()));)
-            }
-            _ => quote!(#params.push_each(#key, self.#f);),
-        },
-        TypeRef::Enum(_) if p.required => quote!(#params.push(#key, self.#f.as_str());),
-        TypeRef::Enum(_) => {
-            quote!(#params.push_opt(#key, self.#f.as_ref().map(|value| value.as_str()));)
-        }
-        _ if p.required => quote!(#params.push(#key, self.#f);),
-        _ => quote!(#params.push_opt(#key, self.#f);),
+        #setters
     }
 }

@@ -24,6 +24,31 @@ pub struct Api {
     pub error_model: Option<ErrorModel>,
 }
 
+impl Api {
+    /// Every resource of the tree, parents before children.
+    pub fn resources_flat(&self) -> impl Iterator<Item = &Resource> {
+        let mut stack: Vec<&Resource> = self.resources.iter().rev().collect();
+        std::iter::from_fn(move || {
+            let next = stack.pop()?;
+            stack.extend(next.children.iter().rev());
+            Some(next)
+        })
+    }
+}
+
+impl TypeRef {
+    /// Whether the type is or contains a type of the models crate.
+    pub fn names_model(&self) -> bool {
+        match self {
+            TypeRef::Struct(_) | TypeRef::Enum(_) | TypeRef::OneOf(_) => true,
+            TypeRef::Map(inner) | TypeRef::Array(inner) | TypeRef::Boxed(inner) => {
+                inner.names_model()
+            }
+            _ => false,
+        }
+    }
+}
+
 /// A model: a struct (object schema) or an enum (string schema with `enum`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Schema {
@@ -266,6 +291,8 @@ pub struct Parameter {
     /// An `AccountSid` path parameter of API v2010 (`/2010-04-01/Accounts/{AccountSid}/...`): not required, an
     /// optional builder method, and the client's account SID when unset.
     pub account_default: bool,
+    /// A secret (a key, a private key): generated `Debug`, observers and traces show `[redacted]`.
+    pub sensitive: bool,
     /// Description.
     pub doc: Option<String>,
 }

@@ -21,8 +21,10 @@ pub mod naming;
 
 mod docs;
 mod emit_client;
+mod emit_dispatch;
 mod emit_models;
 mod error;
+mod ir_text;
 mod lower;
 
 pub use error::Error;
@@ -44,6 +46,12 @@ pub struct Settings {
     pub models_dir: String,
     /// Directory of the generated client file, relative to the output root (`crates/chat-v2/src/generated`).
     pub client_dir: String,
+    /// Rust name of the client crate, as the conformance dispatch refers to it (`twilio_chat_v2`).
+    pub client_crate: String,
+    /// Path of the plain-text snapshot of the IR (`crates/chat-v2/src/generated/ir.txt`), when one is wanted.
+    pub ir_path: Option<String>,
+    /// Directory of the generated conformance dispatch (`crates/conformance/src/generated`), when one is wanted.
+    pub dispatch_dir: Option<String>,
 }
 
 impl Settings {
@@ -56,10 +64,14 @@ impl Settings {
             runtime_crate: "twilio_rest_runtime".to_owned(),
             models_dir: format!("{models_name}/src/generated"),
             client_dir: format!("{client_name}/src/generated"),
+            client_crate: client_name.replace('-', "_"),
+            ir_path: None,
+            dispatch_dir: None,
         }
     }
 
-    /// The settings of this repository: `spec/chat-v2.json` into `crates/chat-v2-models` and `crates/chat-v2`.
+    /// The settings of this repository: `spec/chat-v2.json` into `crates/chat-v2-models` and `crates/chat-v2`, and
+    /// the dispatch of the conformance tests into `crates/conformance`.
     pub fn chat_v2() -> Self {
         Self {
             spec_path_display: "spec/chat-v2.json".to_owned(),
@@ -67,6 +79,9 @@ impl Settings {
             runtime_crate: "twilio_rest_runtime".to_owned(),
             models_dir: "crates/chat-v2-models/src/generated".to_owned(),
             client_dir: "crates/chat-v2/src/generated".to_owned(),
+            client_crate: "twilio_chat_v2".to_owned(),
+            ir_path: Some("crates/chat-v2/src/generated/ir.txt".to_owned()),
+            dispatch_dir: Some("crates/conformance/src/generated".to_owned()),
         }
     }
 }
@@ -100,6 +115,7 @@ pub fn generate_from_ir(api: &ir::Api, settings: &Settings) -> Result<Generated,
     for (what, name) in [
         ("models_crate", &settings.models_crate),
         ("runtime_crate", &settings.runtime_crate),
+        ("client_crate", &settings.client_crate),
     ] {
         if syn::parse_str::<syn::Ident>(name).is_err() {
             return Err(Error::new(
@@ -118,6 +134,19 @@ pub fn generate_from_ir(api: &ir::Api, settings: &Settings) -> Result<Generated,
         format!("{}/mod.rs", settings.client_dir),
         render(emit_client::emit(api, settings), settings, "client")?,
     );
+    if let Some(path) = &settings.ir_path {
+        let header = format!(
+            "# {}",
+            header(&settings.spec_path_display).trim_start_matches("// ")
+        );
+        files.insert(path.clone(), ir_text::render(api, &header));
+    }
+    if let Some(dir) = &settings.dispatch_dir {
+        files.insert(
+            format!("{dir}/mod.rs"),
+            render(emit_dispatch::emit(api, settings)?, settings, "dispatch")?,
+        );
+    }
     let structs = api
         .schemas
         .values()

@@ -203,6 +203,12 @@ pub struct ExpectedRequest {
     /// Form pairs as decoded from the body, compared as a multiset; an empty list means no form pairs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub form: Vec<(String, String)>,
+    /// A JSON body, compared as a JSON value (key order and spacing do not matter); replaces the `form` check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<Value>,
+    /// A raw body (an upload), compared as text byte for byte; replaces the `form` check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_text: Option<String>,
     /// Headers that must be present with exactly this value (names case-insensitive); the value `[redacted]` only
     /// requires presence.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

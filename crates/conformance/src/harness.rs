@@ -352,6 +352,8 @@ struct State {
     failed: Vec<SentExchange>,
     /// Headers as they arrived on the wire, by request number.
     wire_headers: BTreeMap<usize, Vec<(String, String)>>,
+    /// Bodies as they arrived on the wire (observers see secrets redacted), by request number.
+    wire_bodies: BTreeMap<usize, String>,
 }
 
 impl Shared {
@@ -366,6 +368,7 @@ impl Shared {
         let mut state = lock(&self.state);
         let k = state.sent.len();
         state.wire_headers.insert(k, req.headers_vec().clone());
+        state.wire_bodies.insert(k, req.body_string());
         self.slots.get(k) == Some(&index)
     }
 }
@@ -435,6 +438,8 @@ struct Sent {
     path: String,
     query: Vec<(String, String)>,
     form: Vec<(String, String)>,
+    /// The body as it arrived (lossy UTF-8).
+    body: String,
     headers: Vec<(String, String)>,
 }
 
@@ -458,9 +463,11 @@ fn compare(scenario: &Scenario, shared: &Shared, base_url: &str) -> Vec<String> 
                 query: decode_pairs(&query),
                 form: e
                     .request_body
-                    .as_deref()
-                    .map(decode_pairs)
+                    .as_ref()
+                    .and(state.wire_bodies.get(&k))
+                    .map(|body| decode_pairs(body))
                     .unwrap_or_default(),
+                body: state.wire_bodies.get(&k).cloned().unwrap_or_default(),
                 headers: state.wire_headers.get(&k).cloned().unwrap_or_default(),
             }
         })
@@ -516,7 +523,15 @@ fn differences(sent: &Sent, expected: &ExpectedRequest) -> Vec<String> {
     if sorted(&sent.query) != sorted(&expected.query) {
         diffs.push("query".to_owned());
     }
-    if sorted(&sent.form) != sorted(&expected.form) {
+    if let Some(json) = &expected.json {
+        if serde_json::from_str::<Value>(&sent.body).ok().as_ref() != Some(json) {
+            diffs.push("json body".to_owned());
+        }
+    } else if let Some(text) = &expected.body_text {
+        if &sent.body != text {
+            diffs.push("body".to_owned());
+        }
+    } else if sorted(&sent.form) != sorted(&expected.form) {
         diffs.push("form".to_owned());
     }
     for (name, value) in &expected.headers {
@@ -577,12 +592,25 @@ fn side_by_side(
         sent.map(|s| fmt_pairs(&s.query)).unwrap_or_default(),
         expected.map(|e| fmt_pairs(&e.query)).unwrap_or_default(),
     );
-    row(
-        &mut out,
-        "form",
-        sent.map(|s| fmt_pairs(&s.form)).unwrap_or_default(),
-        expected.map(|e| fmt_pairs(&e.form)).unwrap_or_default(),
-    );
+    match expected.and_then(|e| {
+        e.json
+            .as_ref()
+            .map(Value::to_string)
+            .or(e.body_text.clone())
+    }) {
+        Some(body) => row(
+            &mut out,
+            "body",
+            sent.map(|s| s.body.clone()).unwrap_or_default(),
+            body,
+        ),
+        None => row(
+            &mut out,
+            "form",
+            sent.map(|s| fmt_pairs(&s.form)).unwrap_or_default(),
+            expected.map(|e| fmt_pairs(&e.form)).unwrap_or_default(),
+        ),
+    }
     if let Some(e) = expected {
         for (name, value) in &e.headers {
             let got = sent

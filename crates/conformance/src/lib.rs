@@ -4,11 +4,20 @@
 //! The crate is `publish = false`; its tests live in `tests/` and its scenario files in `scenarios/`.
 //! See `README.md` beside this crate for the scenario format and the record mode.
 
-pub mod dispatch;
+mod args;
 pub mod format;
+#[rustfmt::skip]
+mod generated;
 pub mod harness;
 pub mod record;
 pub mod wire;
+
+/// Scenario calls made through the generated client: the operation table and arms are generated from the
+/// description (`src/generated/`, by `cargo xtask codegen`), the argument reader is hand-written (`src/args.rs`).
+pub mod dispatch {
+    pub use crate::args::{Args, CallResult, dispatch, operation, page_value};
+    pub use crate::generated::{OPERATIONS, PAGED};
+}
 
 pub use format::{
     Call, ClientOptions, CredentialsSpec, Exchange, ExpectedRequest, Mode, RecordedResponse,

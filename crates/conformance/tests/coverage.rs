@@ -1,24 +1,16 @@
 //! Every operation of `spec/chat-v2.json` has at least one scenario, the dispatcher has exactly one arm per
 //! operation, and every scenario file names itself.
-//!
-//! The Media Content Service operations (paths with their own `servers` entry) move raw bytes, which scenario files
-//! cannot describe: `tests/media.rs` covers them instead, and must name each of them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The operations of the description, without those on another server (`media == false`) or only those
-/// (`media == true`).
-fn operations(media: bool) -> BTreeSet<String> {
+fn spec_operations() -> BTreeSet<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/chat-v2.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let spec: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut ids = BTreeSet::new();
     for item in spec["paths"].as_object().expect("paths").values() {
-        if item.get("servers").is_some() != media {
-            continue;
-        }
         for (method, op) in item.as_object().expect("path item") {
             if ["get", "post", "delete", "put", "patch"].contains(&method.as_str()) {
                 ids.insert(op["operationId"].as_str().expect("operationId").to_owned());
@@ -26,26 +18,6 @@ fn operations(media: bool) -> BTreeSet<String> {
         }
     }
     ids
-}
-
-fn spec_operations() -> BTreeSet<String> {
-    operations(false)
-}
-
-#[test]
-fn media_operations_are_covered_by_the_media_tests() {
-    let media = operations(true);
-    assert_eq!(media.len(), 4, "{media:?}");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/media.rs");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let missing: Vec<_> = media
-        .iter()
-        .filter(|id| !text.contains(&format!("`{id}`")))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "tests/media.rs does not name {missing:?}"
-    );
 }
 
 fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -126,3 +126,23 @@ fn a_missing_required_argument_fails() {
         &["missing required argument `Permission`"],
     );
 }
+
+#[test]
+fn a_different_json_body_fails_side_by_side() {
+    check(
+        scenario("operations/CreateMediaSet.json"),
+        |s| {
+            s.exchanges[0].request.json = Some(json!({"command": "get", "list": []}));
+        },
+        &["differs in: json body", "body", "\"list\":[]"],
+    );
+}
+
+#[test]
+fn a_different_upload_body_fails_side_by_side() {
+    check(
+        scenario("operations/CreateMedia.json"),
+        |s| s.exchanges[0].request.body_text = Some("other bytes".to_owned()),
+        &["differs in: body", "other bytes", "PNG floor plan bytes"],
+    );
+}

@@ -4,9 +4,9 @@
 //! refreshed once then the authenticated fall-back, error 50508, the size limit (413 and checked before uploading),
 //! HTML error pages, and the one-call media message.
 //!
-//! These operations carry raw bytes (a streamed upload, a streamed answer), which the JSON scenario files cannot
-//! describe, so they are checked here, one test per behaviour: `CreateMedia` (upload), `FetchMedia`,
-//! `FetchMediaContent` and `CreateMediaSet`.
+//! The scenario files `scenarios/operations/{CreateMedia,FetchMedia,FetchMediaContent,CreateMediaSet}.json` cover
+//! each operation once; these tests cover what a scenario file cannot: binary bodies byte for byte, uploads from
+//! files and streams, a second server, sequences of answers, and the hand-written `media` module.
 
 use std::sync::{Arc, Mutex};
 

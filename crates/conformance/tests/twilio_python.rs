@@ -93,7 +93,7 @@ fn scenario(name: &str, rec: &Recorded) -> Result<Scenario, String> {
         query: rec.request.query.clone(),
         form: rec.request.form.clone(),
         headers: rec.request.headers.clone(),
-        absent_headers: Vec::new(),
+        ..ExpectedRequest::default()
     };
     let response = match (rec.kind.as_str(), &rec.response) {
         ("request", _) => RecordedResponse {

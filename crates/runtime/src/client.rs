@@ -389,7 +389,7 @@ impl Client {
             method: req.method.to_string(),
             url: url.to_string(),
             request_headers: header_pairs(request.headers()),
-            request_body: body.map(str::to_owned),
+            request_body: req.observed_body(body),
             status: None,
             response_headers: Vec::new(),
             response_body: None,

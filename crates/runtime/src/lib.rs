@@ -92,6 +92,7 @@ mod download;
 mod error;
 mod hosts;
 mod observe;
+mod operation;
 mod page;
 mod request;
 mod retry;
@@ -108,6 +109,10 @@ pub use credentials::Credentials;
 pub use download::Download;
 pub use error::{ApiError, Error, ErrorKind};
 pub use observe::{Exchange, Observer};
+#[doc(hidden)]
+pub use operation::{
+    Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload, Value,
+};
 #[doc(hidden)]
 pub use page::decode_page;
 pub use page::{ItemStream, Page, PageMeta};

@@ -10,10 +10,13 @@
 //! (never `+`, which is `%2B`): the one form every server decodes the same way in both query and body.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
 use reqwest::Method;
+
+use crate::observe::REDACTED;
 
 /// One API call, built by generated code and run by [`Client::execute`](crate::Client::execute) and friends.
 #[derive(Debug, Clone)]
@@ -64,9 +67,14 @@ pub(crate) enum Body {
 ///     "FriendlyName=General%20chat&Permission=sendMessage&Permission=leaveChannel&Notifications.NewMessage.Enabled=true"
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Values pushed with [`Params::push_sensitive`] are sent as they are but shown as `[redacted]` by `Debug` and
+/// in the bodies [`Observer`](crate::Observer)s receive.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
     pairs: Vec<(Cow<'static, str>, String)>,
+    /// Indices into `pairs` of secret values.
+    sensitive: Vec<usize>,
 }
 
 /// Conversion of a parameter value to its wire text (before percent-encoding).
@@ -172,6 +180,10 @@ impl Request {
 
     /// Appends query parameters (added after any already set).
     pub fn query(mut self, params: Params) -> Self {
+        let offset = self.query.pairs.len();
+        self.query
+            .sensitive
+            .extend(params.sensitive.iter().map(|i| i + offset));
         self.query.pairs.extend(params.pairs);
         self
     }
@@ -214,9 +226,14 @@ impl Request {
     /// Sets a streamed body (replacing any body), such as a file to upload; send the request with
     /// [`Client::execute_upload`](crate::Client::execute_upload), the one method that sends it. Clones of the
     /// request share the body, which is sent at most once.
-    pub fn upload(mut self, body: crate::UploadBody) -> Self {
+    pub fn upload(self, body: crate::UploadBody) -> Self {
+        self.upload_slot(crate::body::UploadSlot::new(body))
+    }
+
+    /// Sets a streamed body already shared by a generated call.
+    pub(crate) fn upload_slot(mut self, slot: crate::body::UploadSlot) -> Self {
         self.body = Body::None;
-        self.upload = Some(crate::body::UploadSlot::new(body));
+        self.upload = Some(slot);
         self
     }
 
@@ -241,6 +258,14 @@ impl Request {
         &self.method
     }
 
+    /// The request body as observers see it: the form text with secrets redacted, else `sent`.
+    pub(crate) fn observed_body(&self, sent: Option<&str>) -> Option<String> {
+        match &self.body {
+            Body::Form(params) if !params.sensitive.is_empty() => Some(params.encode_redacted()),
+            _ => sent.map(str::to_owned),
+        }
+    }
+
     /// The path given to [`Request::new`] (without query).
     pub fn path(&self) -> &str {
         &self.path
@@ -256,6 +281,29 @@ impl Params {
     /// Appends `key=value`.
     pub fn push<V: ParamValue>(&mut self, key: &'static str, value: V) {
         self.pairs.push((Cow::Borrowed(key), value.to_param()));
+    }
+
+    /// Appends `key=value` for a secret (a key, a private key): sent as it is, shown as `[redacted]` by `Debug` and
+    /// to observers.
+    pub fn push_sensitive<V: ParamValue>(&mut self, key: &'static str, value: V) {
+        self.push_marked(key, value.to_param(), true);
+    }
+
+    pub(crate) fn push_marked(&mut self, key: &'static str, value: String, sensitive: bool) {
+        if sensitive {
+            self.sensitive.push(self.pairs.len());
+        }
+        self.pairs.push((Cow::Borrowed(key), value));
+    }
+
+    /// Whether the value at `index` of [`Params::pairs`] was pushed as a secret.
+    pub fn is_sensitive(&self, index: usize) -> bool {
+        self.sensitive.contains(&index)
+    }
+
+    /// Like [`Params::encode`], with the values of secrets replaced by `[redacted]`: what observers see.
+    pub fn encode_redacted(&self) -> String {
+        self.encode_with(|i, v| if self.is_sensitive(i) { REDACTED } else { v })
     }
 
     /// Appends `key=value` when `value` is `Some`; unset parameters are omitted.
@@ -289,6 +337,10 @@ impl Params {
     /// The `application/x-www-form-urlencoded` text: `k=v` pairs joined by `&`, percent-encoded as described
     /// on [`Params`] (space is `%20`).
     pub fn encode(&self) -> String {
+        self.encode_with(|_, v| v)
+    }
+
+    fn encode_with<'a>(&'a self, shown: impl Fn(usize, &'a str) -> &'a str) -> String {
         let mut out = String::new();
         for (i, (k, v)) in self.pairs.iter().enumerate() {
             if i > 0 {
@@ -296,9 +348,27 @@ impl Params {
             }
             percent_encode_into(&mut out, k);
             out.push('=');
-            percent_encode_into(&mut out, v);
+            percent_encode_into(&mut out, shown(i, v));
         }
         out
+    }
+}
+
+/// Pairs in order, secrets as `[redacted]`.
+impl fmt::Debug for Params {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.pairs.iter().enumerate().map(|(i, (k, v))| {
+                (
+                    k,
+                    if self.is_sensitive(i) {
+                        REDACTED
+                    } else {
+                        v.as_str()
+                    },
+                )
+            }))
+            .finish()
     }
 }
 
