@@ -1,8 +1,9 @@
 //! A loopback HTTP/1.1 server for file transfers, on its own thread and tokio runtime.
 //!
 //! `POST <any path>` with a `Content-Length` body reads and discards the body, then answers `201` with a media
-//! record whose `size` is the number of bytes received; `GET /files/<n>` answers `200` with `n` bytes of a fixed
-//! pattern, written from one 64 KiB buffer. Neither side holds a whole file. Connections are kept alive; the server
+//! record whose `size` is the number of bytes received; `GET .../Media/{Sid}/Content` answers `200` with as many
+//! bytes of a fixed pattern as the hexadecimal digits of the SID say ([`media_sid`]), written from one 64 KiB
+//! buffer. Neither side holds a whole file. Connections are kept alive; the server
 //! stops when its [`MediaServer`] is dropped, or by itself after [`crate::server::IDLE_LIMIT`] without
 //! a connection.
 
@@ -60,6 +61,11 @@ impl Drop for MediaServer {
             let _ = thread.join();
         }
     }
+}
+
+/// The Media SID whose content is `size` bytes long: `ME` and the size in 32 hexadecimal digits.
+pub fn media_sid(size: u64) -> String {
+    format!("ME{size:032x}")
 }
 
 /// The byte at `offset` of every downloaded file.
@@ -145,10 +151,12 @@ async fn serve(mut socket: TcpStream) -> io::Result<()> {
                 socket.write_all(body.as_bytes()).await?;
             }
             "GET" => {
-                let Some(size) = target
-                    .strip_prefix("/files/")
-                    .and_then(|n| n.parse::<usize>().ok())
-                else {
+                let size = target
+                    .strip_suffix("/Content")
+                    .and_then(|rest| rest.rsplit('/').next())
+                    .and_then(|sid| sid.strip_prefix("ME"))
+                    .and_then(|hex| usize::from_str_radix(hex, 16).ok());
+                let Some(size) = size else {
                     socket
                         .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
                         .await?;

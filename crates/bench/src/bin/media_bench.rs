@@ -1,5 +1,6 @@
-//! File transfers through the runtime (`twilio-rest-runtime`'s streamed uploads and downloads, as the generated
-//! media operations use them) against plain reqwest streaming of the same bytes, over a loopback server
+//! File transfers through the generated media operations (`CreateMedia` with a streamed `UploadBody`,
+//! `FetchMediaContent` read as a `Download` stream) against plain reqwest streaming of the same bytes, over a loopback
+//! server
 //! ([`bench::media_server`]): throughput of a 200 MB upload and download, side by side in the same run, and the peak
 //! memory (VmHWM) of child processes moving 200 MB versus 1 MB.
 //!
@@ -7,12 +8,13 @@
 //! `media_bench --child upload|download ours|reqwest BYTES BASE_URL` is the child mode of the memory measurement.
 
 use bench::fixtures::{ACCOUNT_SID, AUTH_TOKEN, SERVICE_SID};
-use bench::media_server::{MediaServer, pattern_byte};
+use bench::media_server::{MediaServer, media_sid, pattern_byte};
 use bench::stats::{median, report};
 use bytes::Bytes;
 use std::process::ExitCode;
 use std::time::Instant;
-use twilio_chat_v2::runtime::{self, Method, Params, Request, UploadBody};
+use twilio_chat_v2::runtime::UploadBody;
+use twilio_chat_v2::{Client, Credentials, models};
 
 /// Size of the large transfer.
 const LARGE: u64 = 200 * 1024 * 1024;
@@ -20,8 +22,6 @@ const LARGE: u64 = 200 * 1024 * 1024;
 const SMALL: u64 = 1024 * 1024;
 /// Chunk size of the generated upload stream (the runtime's own chunk size).
 const CHUNK: usize = 64 * 1024;
-/// The Media Content Service host named by the requests (the client's base URL override sends them to loopback).
-const MCS: &str = "https://mcs.us1.twilio.com";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,10 +49,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("tokio runtime: {e}"))
 }
 
-fn ours(base_url: &str) -> Result<runtime::Client, String> {
+fn ours(base_url: &str) -> Result<Client, String> {
     let credentials =
-        runtime::Credentials::auth_token(ACCOUNT_SID, AUTH_TOKEN).map_err(|e| e.to_string())?;
-    runtime::Client::builder("https://chat.twilio.com")
+        Credentials::auth_token(ACCOUNT_SID, AUTH_TOKEN).map_err(|e| e.to_string())?;
+    Client::builder()
         .credentials(credentials)
         .base_url(base_url)
         .allow_insecure_http(true)
@@ -70,27 +70,22 @@ fn chunks(size: u64) -> impl futures_util::Stream<Item = Result<Bytes, std::io::
     }))
 }
 
-/// Upload through the runtime, as the generated `CreateMedia` operation sends it; returns the size the server saw.
-async fn upload_ours(client: &runtime::Client, size: u64) -> Result<u64, String> {
-    let mut query = Params::new();
-    query.push("Category", "media");
-    query.push("Filename", "bench.bin");
-    let request = Request::with_path_params(
-        Method::POST,
-        "CreateMedia",
-        "/v1/Services/{ServiceSid}/Media",
-        &[("ServiceSid", SERVICE_SID)],
-    )
-    .server(MCS)
-    .query(query)
-    .header("Content-Type", "application/octet-stream")
-    .upload(UploadBody::from_stream(chunks(size)).with_length(size));
-    let record: serde_json::Value = client
-        .execute_upload(request)
+/// Upload through the generated `CreateMedia` operation; returns the size the server saw.
+async fn upload_ours(client: &Client, size: u64) -> Result<u64, String> {
+    let record = client
+        .service(SERVICE_SID)
+        .media()
+        .create(
+            "application/octet-stream",
+            UploadBody::from_stream(chunks(size)).with_length(size),
+        )
+        .category(models::MediaCategory::Media)
+        .filename("bench.bin")
         .await
         .map_err(|e| e.to_string())?;
-    record["size"]
-        .as_u64()
+    record
+        .size
+        .and_then(|n| u64::try_from(n).ok())
         .ok_or("no size in the answer".to_owned())
 }
 
@@ -115,14 +110,15 @@ async fn upload_plain(http: &reqwest::Client, base: &str, size: u64) -> Result<u
         .ok_or("no size in the answer".to_owned())
 }
 
-/// Download through the runtime's authenticated stream, as the generated `FetchMediaContent` operation reads it;
-/// returns the bytes received (and checks them when `verify`).
-async fn download_ours(client: &runtime::Client, size: u64, verify: bool) -> Result<u64, String> {
+/// Download through the generated `FetchMediaContent` operation, read as a stream; returns the bytes received (and
+/// checks them when `verify`).
+async fn download_ours(client: &Client, size: u64, verify: bool) -> Result<u64, String> {
     use futures_util::StreamExt as _;
-    let request =
-        Request::new(Method::GET, "FetchMediaContent", format!("/files/{size}")).server(MCS);
     let mut download = client
-        .execute_download(request)
+        .service(SERVICE_SID)
+        .media_instance(media_sid(size))
+        .content()
+        .fetch()
         .await
         .map_err(|e| e.to_string())?;
     let mut seen = 0_u64;
@@ -144,7 +140,10 @@ async fn download_plain(
     verify: bool,
 ) -> Result<u64, String> {
     let mut response = http
-        .get(format!("{base}/files/{size}"))
+        .get(format!(
+            "{base}/v1/Services/{SERVICE_SID}/Media/{}/Content",
+            media_sid(size)
+        ))
         .basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN))
         .send()
         .await
