@@ -700,13 +700,19 @@ impl<C: From<Client>> ClientBuilder<C> {
                     Error::config(format!("could not create the HTTP client: {e}")).with_source(e)
                 })?,
         };
-        let hosts = crate::hosts::Hosts::new(
-            &self.server_urls,
-            self.base_url.is_some(),
-            self.allow_insecure_http,
-            rewrite.clone(),
-            self.connect_timeout,
-        )?;
+        let mut server_urls = Vec::with_capacity(self.server_urls.len());
+        for (default, url) in &self.server_urls {
+            let parsed = parse_base_url(url, &format!("server URL for {default}"))?;
+            server_urls.push((default.clone(), parsed));
+        }
+        let hosts = crate::hosts::Hosts::new(crate::hosts::HostsConfig {
+            server_urls,
+            base_overridden: self.base_url.is_some(),
+            allow_insecure_http: self.allow_insecure_http,
+            rewrite: rewrite.clone(),
+            rewrite_host,
+            connect_timeout: self.connect_timeout,
+        })?;
         let client = Client {
             inner: Arc::new(Inner {
                 http,
@@ -779,7 +785,7 @@ fn check_label(what: &str, value: Option<&str>) -> Result<(), Error> {
     }
 }
 
-pub(crate) fn parse_base_url(text: &str, what: &str) -> Result<Url, Error> {
+fn parse_base_url(text: &str, what: &str) -> Result<Url, Error> {
     let url =
         Url::parse(text).map_err(|e| Error::config(format!("{what} is not a valid URL: {e}")))?;
     if !url.username().is_empty() || url.password().is_some() {

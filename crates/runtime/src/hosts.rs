@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::client::{parse_base_url, rewrite_host};
 use crate::error::Error;
 use crate::request::Request;
 
@@ -29,32 +28,45 @@ pub(crate) struct Hosts {
     allow_insecure_http: bool,
     /// `(edge, region)` applied to default hosts.
     rewrite: Option<(Option<String>, Option<String>)>,
+    /// The client's host rewrite rule (`host`, `edge`, `region`) -> host, given by the client so both hosts follow
+    /// one rule.
+    rewrite_host: RewriteHost,
     connect_timeout: Duration,
     /// Built on first use: most clients never follow a link outside the API.
     plain: OnceLock<reqwest::Client>,
 }
 
+/// Twilio's host rewrite: `(host, edge, region)` -> host.
+pub(crate) type RewriteHost = fn(&str, Option<&str>, Option<&str>) -> String;
+
+/// What [`Hosts::new`] needs from the client's configuration.
+pub(crate) struct HostsConfig {
+    /// `(default base URL, URL to use instead)`, already parsed.
+    pub(crate) server_urls: Vec<(String, Url)>,
+    /// The client's base URL was set explicitly.
+    pub(crate) base_overridden: bool,
+    pub(crate) allow_insecure_http: bool,
+    /// `(edge, region)` applied to default hosts.
+    pub(crate) rewrite: Option<(Option<String>, Option<String>)>,
+    pub(crate) rewrite_host: RewriteHost,
+    pub(crate) connect_timeout: Duration,
+}
+
 impl Hosts {
-    pub(crate) fn new(
-        server_urls: &[(String, String)],
-        base_overridden: bool,
-        allow_insecure_http: bool,
-        rewrite: Option<(Option<String>, Option<String>)>,
-        connect_timeout: Duration,
-    ) -> Result<Self, Error> {
-        let mut overrides = Vec::with_capacity(server_urls.len());
-        for (default, url) in server_urls {
+    pub(crate) fn new(config: HostsConfig) -> Result<Self, Error> {
+        let mut overrides = Vec::with_capacity(config.server_urls.len());
+        for (default, url) in config.server_urls {
             let what = format!("server URL for {default}");
-            let parsed = parse_base_url(url, &what)?;
-            check_scheme(&parsed, allow_insecure_http, &what).map_err(Error::config)?;
-            overrides.push((default.trim_end_matches('/').to_owned(), parsed));
+            check_scheme(&url, config.allow_insecure_http, &what).map_err(Error::config)?;
+            overrides.push((default.trim_end_matches('/').to_owned(), url));
         }
         Ok(Self {
             overrides,
-            base_overridden,
-            allow_insecure_http,
-            rewrite,
-            connect_timeout,
+            base_overridden: config.base_overridden,
+            allow_insecure_http: config.allow_insecure_http,
+            rewrite: config.rewrite,
+            rewrite_host: config.rewrite_host,
+            connect_timeout: config.connect_timeout,
             plain: OnceLock::new(),
         })
     }
@@ -83,7 +95,7 @@ impl Hosts {
         }
         let mut url = Url::parse(server).map_err(|e| format!("not a valid URL: {e}"))?;
         if let (Some((edge, region)), Some(host)) = (&self.rewrite, url.host_str()) {
-            let rewritten = rewrite_host(host, edge.as_deref(), region.as_deref());
+            let rewritten = (self.rewrite_host)(host, edge.as_deref(), region.as_deref());
             url.set_host(Some(&rewritten))
                 .map_err(|e| format!("region/edge give an invalid host: {e}"))?;
         }
