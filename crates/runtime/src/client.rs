@@ -1,11 +1,11 @@
-//! The HTTP client: [`ClientBuilder`] (credentials, base URL with region/edge rewrite, timeouts, retries,
-//! observers) and [`Client`], which sends [`Request`]s with the standard headers, runs the retry loop, traces each
-//! attempt and turns responses into values, pages or errors.
+//! The HTTP client: [`ClientBuilder`] (credentials, base URL with region/edge rewrite, timeouts, retries, body
+//! limits, observers) and [`Client`], which sends [`Request`]s with the standard headers, runs the retry loop,
+//! traces each attempt and turns responses into values or errors. Following pages is in `paging.rs`.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
@@ -13,12 +13,13 @@ use tracing::Instrument as _;
 use url::Url;
 
 use crate::credentials::{Credentials, EnvLookup};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind, MAX_MESSAGE_CHARS};
 use crate::observe::{Exchange, Observer, header_pairs};
-use crate::page::{self, ItemStream, Page, PageOrigin};
+use crate::redact::Redactor;
 use crate::request::{Body, Request};
+use crate::response::{self, Limits, ResponseMeta, request_id};
 use crate::retry::{
-    RetryPolicy, Sleeper, TokioSleeper, is_idempotent, is_retryable_status, parse_retry_after,
+    Outcome, RetryPolicy, Sleeper, TokioSleeper, is_idempotent, parse_retry_after, should_retry,
 };
 
 /// Default total time allowed for one attempt.
@@ -30,7 +31,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 ///
 /// Build one with [`Client::builder`] (or a generated crate's `Client::builder()`), then call
 /// [`execute`](Client::execute), [`execute_empty`](Client::execute_empty), [`execute_page`](Client::execute_page),
-/// [`next_page`](Client::next_page) or [`stream`](Client::stream). `Debug` never shows secrets.
+/// [`next_page`](Client::next_page) or [`stream`](Client::stream); the `*_with_response` variants also return
+/// the [`ResponseMeta`] (status, headers, `Twilio-Request-Id`) of the answer. `Debug` never shows secrets.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -38,11 +40,15 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// `true` when the caller supplied a ready-made HTTP client whose redirect policy is unknown.
+    foreign_http: bool,
     base_url: Url,
     credentials: Credentials,
+    redactor: Redactor,
     user_agent: HeaderValue,
     retry: RetryPolicy,
     timeout: Duration,
+    limits: Limits,
     observer: Option<Arc<dyn Observer>>,
     sleeper: Arc<dyn Sleeper>,
     /// Region/edge applied to the default base URL, re-applied to page links that name the default host.
@@ -64,23 +70,33 @@ pub struct ClientBuilder<C = Client> {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    limits: Limits,
     user_agent_extensions: Vec<String>,
     observer: Option<Arc<dyn Observer>>,
     sleeper: Option<Arc<dyn Sleeper>>,
-    http: Option<reqwest::Client>,
+    http: Option<HttpSource>,
     target: PhantomData<fn() -> C>,
 }
 
-struct Raw {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
+/// Where the HTTP client comes from when the caller supplies it.
+enum HttpSource {
+    /// A built client: its redirect policy cannot be changed, so followed redirects are detected and refused.
+    Client(reqwest::Client),
+    /// A builder: redirects are turned off before it is built.
+    Builder(reqwest::ClientBuilder),
+}
+
+/// A response as received: any status, the body read under the limit for that status.
+pub(crate) struct Raw {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: response::Body,
 }
 
 struct AttemptError {
     error: Error,
-    /// Nothing reached the server (connection could not be established), so a retry is safe.
-    connect: bool,
+    /// How far the attempt got, for the retry rules.
+    outcome: Outcome,
 }
 
 impl Client {
@@ -103,97 +119,124 @@ impl Client {
     /// `Option<_>` accept a `204 No Content`).
     ///
     /// Non-2xx responses become [`ErrorKind::Api`](crate::ErrorKind::Api) errors; a body that does not decode becomes an
-    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) error naming the operation and the JSON path that failed.
+    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) error naming the operation and the JSON path that failed;
+    /// a body above the size limit becomes an [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge)
+    /// error.
     pub async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let url = self.url_for(&req)?;
-        let raw = self.send(&req, url).await?;
-        if !(200..300).contains(&raw.status) {
-            return Err(Error::from_response(req.operation, raw.status, &raw.body));
-        }
-        decode(req.operation, &raw.body)
+        self.execute_with_response(req).await.map(|(value, _)| value)
+    }
+
+    /// [`execute`](Self::execute), also returning the status, headers and `Twilio-Request-Id` of the answer.
+    pub async fn execute_with_response<T: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<(T, ResponseMeta), Error> {
+        self.call(&req, 200..300).await
     }
 
     /// Sends `req` and decodes the JSON body of a 2xx or 3xx response into `T`, without following the redirect.
     /// For operations described only by a redirect whose body names the location (API v2010's recording add-on
     /// payload data answers `307` with `{"redirect_to": ...}`).
     pub async fn execute_redirect<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let url = self.url_for(&req)?;
-        let raw = self.send(&req, url).await?;
-        if !(200..400).contains(&raw.status) {
-            return Err(Error::from_response(req.operation, raw.status, &raw.body));
-        }
-        decode(req.operation, &raw.body)
+        self.execute_redirect_with_response(req)
+            .await
+            .map(|(value, _)| value)
+    }
+
+    /// [`execute_redirect`](Self::execute_redirect), also returning the status, headers and `Twilio-Request-Id`.
+    pub async fn execute_redirect_with_response<T: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<(T, ResponseMeta), Error> {
+        self.call(&req, 200..400).await
     }
 
     /// Sends `req` and accepts any 2xx response, ignoring its body (deletes answer `204 No Content`).
     pub async fn execute_empty(&self, req: Request) -> Result<(), Error> {
-        let url = self.url_for(&req)?;
-        let raw = self.send(&req, url).await?;
-        if !(200..300).contains(&raw.status) {
-            return Err(Error::from_response(req.operation, raw.status, &raw.body));
-        }
-        Ok(())
+        self.execute_empty_with_response(req).await.map(|_| ())
     }
 
-    /// Fetches one page. The response must be exactly `200 OK`.
-    pub async fn execute_page<T: DeserializeOwned>(&self, req: Request) -> Result<Page<T>, Error> {
-        let url = self.url_for(&req)?;
-        self.fetch_page(&req, url).await
-    }
-
-    /// Fetches the page after `page`, or `None` on the last page. The link must point at the client's own
-    /// scheme, host and port and differ from `page`'s own URL; otherwise an [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) error is
-    /// returned and nothing is sent.
-    pub async fn next_page<T: DeserializeOwned>(
-        &self,
-        page: &Page<T>,
-    ) -> Result<Option<Page<T>>, Error> {
-        let Some(next) = page.next_page_url() else {
-            return Ok(None);
+    /// [`execute_empty`](Self::execute_empty), returning the status, headers and `Twilio-Request-Id` of the answer.
+    pub async fn execute_empty_with_response(&self, req: Request) -> Result<ResponseMeta, Error> {
+        let run = async {
+            let url = self.url_for(&req)?;
+            let raw = self.send(&req, url).await?;
+            let (_, meta) = self.accept(&req, raw, 200..300)?;
+            Ok(meta)
         };
-        let operation = page.origin.request.operation;
-        let url = self.resolve_next_url(operation, next)?;
-        if url == page.origin.fetched_url {
-            return Err(Error::pagination(
-                operation,
-                format!("the next page URL {url} repeats the current page"),
-            ));
-        }
-        self.fetch_page(&page.origin.request, url).await.map(Some)
+        run.await.map_err(|e| self.scrub(e))
     }
 
-    /// Streams the records of `req` across pages, stopping after `limit` records when given.
-    ///
-    /// Memory is bounded by one page; a page is requested only when its records are needed (with a limit that
-    /// ends on a page boundary, the following page is never requested). Unsafe or repeated next page links end
-    /// the stream with an [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) error.
-    pub fn stream<T: DeserializeOwned + Send + 'static>(
+    /// Sends `req`, checks the status is in `success` and decodes the body.
+    async fn call<T: DeserializeOwned>(
         &self,
-        req: Request,
-        limit: Option<u64>,
-    ) -> ItemStream<T> {
-        page::stream(self.clone(), req, limit)
+        req: &Request,
+        success: std::ops::Range<u16>,
+    ) -> Result<(T, ResponseMeta), Error> {
+        let run = async {
+            let url = self.url_for(req)?;
+            let raw = self.send(req, url).await?;
+            let (body, meta) = self.accept(req, raw, success)?;
+            let value = decode(req.operation, &body)
+                .map_err(|e| e.with_response(meta.status(), meta.request_id()))?;
+            Ok((value, meta))
+        };
+        run.await.map_err(|e| self.scrub(e))
+    }
+
+    /// Turns a response into its body and metadata when its status is in `success` and its body was read whole;
+    /// otherwise into the API error (status, Twilio's error document, request id) or a size error.
+    pub(crate) fn accept(
+        &self,
+        req: &Request,
+        raw: Raw,
+        success: std::ops::Range<u16>,
+    ) -> Result<(Vec<u8>, ResponseMeta), Error> {
+        let id = request_id(&raw.headers);
+        if !success.contains(&raw.status) {
+            return Err(Error::from_response(req.operation, raw.status, &raw.body.bytes)
+                .with_response(raw.status, id));
+        }
+        if raw.body.truncated {
+            let limit = self.limits_for(req).for_status(raw.status);
+            return Err(Error::too_large(req.operation, limit, "max_response_bytes")
+                .with_response(raw.status, id));
+        }
+        Ok((raw.body.bytes, ResponseMeta::new(raw.status, raw.headers)))
+    }
+
+    /// Removes the client's own secrets from an error's texts; every public method passes its errors through.
+    pub(crate) fn scrub(&self, error: Error) -> Error {
+        error.redact(&self.inner.redactor)
     }
 
     /// The full URL of `req`: base URL + path + encoded query.
+    ///
+    /// The path is checked twice: as given (no empty, `.` or `..` segment, also percent-encoded as `%2e`, no
+    /// backslash or control character, which the URL parser would drop or reinterpret), and as parsed (the same
+    /// segments as given, none of them a dot segment): the URL that is sent addresses exactly the path that was
+    /// checked.
     pub(crate) fn url_for(&self, req: &Request) -> Result<Url, Error> {
         if let Some(reason) = &req.invalid {
             return Err(Error::invalid_argument(req.operation, reason.clone()));
         }
-        // Empty and dot segments would make the URL parser address another resource.
-        if req
-            .path
-            .split('/')
-            .skip(1)
-            .any(|segment| matches!(segment, "" | "." | ".."))
-        {
-            return Err(Error::invalid_argument(
+        let refuse = |why: &str| {
+            Error::invalid_argument(
                 req.operation,
                 format!(
-                    "path `{}` has an empty, `.` or `..` segment, which would address another resource",
-                    req.path
+                    "path `{}` {why}, which would address another resource",
+                    req.path.escape_debug()
                 ),
+            )
+        };
+        if req.path.chars().any(|c| c == '\\' || c.is_control()) {
+            return Err(refuse(
+                "has a backslash or a control character (the URL parser would rewrite or drop it)",
             ));
+        }
+        let given: Vec<&str> = req.path.split('/').skip(1).collect();
+        if given.iter().any(|segment| is_dot_or_empty(segment)) {
+            return Err(refuse("has an empty, `.` or `..` segment (also as `%2e`)"));
         }
         let base = self.inner.base_url.as_str().trim_end_matches('/');
         let mut text = String::with_capacity(base.len() + req.path.len() + 32);
@@ -206,12 +249,28 @@ impl Client {
             text.push('?');
             text.push_str(&req.query.encode());
         }
-        Url::parse(&text).map_err(|e| {
+        let url = Url::parse(&text).map_err(|e| {
             Error::invalid_argument(
                 req.operation,
-                format!("path `{}` does not form a valid URL: {e}", req.path),
+                format!(
+                    "path `{}` does not form a valid URL: {e}",
+                    req.path.escape_debug()
+                ),
             )
-        })
+        })?;
+        // The final check: the parsed path has the base's segments followed by exactly the given ones.
+        let base_segments = self
+            .inner
+            .base_url
+            .path_segments()
+            .map_or(0, |s| s.filter(|s| !s.is_empty()).count());
+        let sent: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+        if sent.len() != base_segments + given.len()
+            || sent.iter().skip(base_segments).any(|s| is_dot_or_empty(s))
+        {
+            return Err(refuse("changes when parsed as a URL"));
+        }
+        Ok(url)
     }
 
     /// Checks a page link: it must share the base URL's scheme, host and port (after re-applying the client's
@@ -248,38 +307,26 @@ impl Client {
         Ok(url)
     }
 
-    pub(crate) async fn fetch_page<T: DeserializeOwned>(
-        &self,
-        req: &Request,
-        url: Url,
-    ) -> Result<Page<T>, Error> {
-        let raw = self.send(req, url.clone()).await?;
-        if raw.status != 200 {
-            return Err(Error::from_response(req.operation, raw.status, &raw.body));
+    /// The body limits for `req`: the client's, with the request's override.
+    fn limits_for(&self, req: &Request) -> Limits {
+        Limits {
+            response: req
+                .options
+                .max_response_bytes
+                .unwrap_or(self.inner.limits.response),
+            ..self.inner.limits
         }
-        let (records, meta) =
-            page::parse_page(req.operation, &raw.body, &self.inner.base_url, req.page_key)?;
-        let mut template = req.clone();
-        template.query = crate::Params::new();
-        Ok(Page {
-            records,
-            meta,
-            origin: PageOrigin {
-                request: template,
-                fetched_url: url,
-            },
-        })
     }
 
-    /// The retry loop: returns the last response (any status) or the last transport error.
-    async fn send(&self, req: &Request, url: Url) -> Result<Raw, Error> {
+    /// The retry loop (rules on [`RetryPolicy`]): returns the last response (any status) or the last failure.
+    pub(crate) async fn send(&self, req: &Request, url: Url) -> Result<Raw, Error> {
         let policy = &self.inner.retry;
         let max_attempts = req
             .options
             .max_attempts
             .unwrap_or(policy.max_attempts)
             .max(1);
-        let may_retry = is_idempotent(&req.method)
+        let may_repeat = is_idempotent(&req.method)
             || req
                 .options
                 .retry_non_idempotent
@@ -291,9 +338,14 @@ impl Client {
             Body::Json(value) => Some(value.to_string()),
         };
         let timeout = req.options.timeout.unwrap_or(self.inner.timeout);
+        let deadline_after = req.options.deadline.or(policy.deadline);
+        let deadline = deadline_after.map(|d| Instant::now() + d);
+        let limits = self.limits_for(req);
         let mut attempt = 0_u32;
         loop {
             attempt += 1;
+            let remaining = deadline.map(|at| at.saturating_duration_since(Instant::now()));
+            let attempt_timeout = remaining.map_or(timeout, |r| r.min(timeout));
             let span = tracing::info_span!(
                 "twilio.request",
                 operation = req.operation,
@@ -303,29 +355,60 @@ impl Client {
                 status = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(req, &url, &headers, body.as_deref(), timeout, attempt)
+                .attempt(
+                    req,
+                    &url,
+                    &headers,
+                    body.as_deref(),
+                    attempt_timeout,
+                    attempt,
+                    limits,
+                )
                 .instrument(span.clone())
                 .await;
-            let can_retry = may_retry && attempt < max_attempts;
-            let wait = match &outcome {
-                Ok(raw) if can_retry && is_retryable_status(raw.status) => {
-                    let retry_after = raw
+            let outcome = match outcome {
+                Err(e) if e.error.is_timeout() && attempt_timeout < timeout => Err(AttemptError {
+                    error: Error::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "the deadline of {} ms across attempts passed during attempt {attempt}",
+                            millis(deadline_after.unwrap_or_default())
+                        ),
+                    )
+                    .with_operation(req.operation),
+                    outcome: Outcome::Other,
+                }),
+                other => other,
+            };
+            let happened = match &outcome {
+                Ok(raw) => Outcome::Status(raw.status),
+                Err(e) => e.outcome,
+            };
+            let mut wait = None;
+            if attempt < max_attempts && should_retry(happened, may_repeat) {
+                wait = match &outcome {
+                    Ok(raw) => match raw
                         .headers
                         .get(header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
-                    match retry_after {
+                        .and_then(|v| parse_retry_after(v, SystemTime::now()))
+                    {
                         Some(d) if d > policy.max_retry_after => {
                             tracing::debug!(parent: &span, retry_after_ms = millis(d), "Retry-After exceeds the cap; not retrying");
                             None
                         }
                         Some(d) => Some(d),
                         None => Some(policy.backoff(attempt)),
-                    }
-                }
-                Err(e) if can_retry && e.connect => Some(policy.backoff(attempt)),
-                _ => None,
-            };
+                    },
+                    Err(_) => Some(policy.backoff(attempt)),
+                };
+            }
+            if let (Some(d), Some(at)) = (wait, deadline)
+                && Instant::now() + d >= at
+            {
+                tracing::debug!(parent: &span, wait_ms = millis(d), "the wait would pass the deadline; not retrying");
+                wait = None;
+            }
             match wait {
                 None => return outcome.map_err(|e| e.error),
                 Some(d) => {
@@ -336,6 +419,7 @@ impl Client {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn attempt(
         &self,
         req: &Request,
@@ -344,6 +428,7 @@ impl Client {
         body: Option<&str>,
         timeout: Duration,
         attempt: u32,
+        limits: Limits,
     ) -> Result<Raw, AttemptError> {
         let op = req.operation;
         let mut builder = self
@@ -357,7 +442,7 @@ impl Client {
         }
         let request = builder.build().map_err(|e| AttemptError {
             error: Error::from_reqwest(op, e),
-            connect: false,
+            outcome: Outcome::Other,
         })?;
         let mut exchange = self.inner.observer.as_ref().map(|_| Exchange {
             operation: op,
@@ -371,6 +456,7 @@ impl Client {
             response_body: None,
             error: None,
         });
+        let mut received: Option<(u16, HeaderMap)> = None;
         let result: Result<Raw, AttemptError> = async {
             let response = self
                 .inner
@@ -378,37 +464,58 @@ impl Client {
                 .execute(request)
                 .await
                 .map_err(|e| AttemptError {
-                    connect: e.is_connect() && !e.is_timeout(),
+                    outcome: Outcome::of_send_error(&e),
                     error: Error::from_reqwest(op, e),
                 })?;
             let status = response.status().as_u16();
             tracing::Span::current().record("status", status);
             let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(|e| AttemptError {
-                error: Error::from_reqwest(op, e),
-                connect: false,
-            })?;
+            received = Some((status, headers.clone()));
+            if self.inner.foreign_http && response.url() != url {
+                return Err(AttemptError {
+                    error: Error::config(format!(
+                        "the HTTP client given to http_client(..) followed a redirect to {}; build it with redirect(reqwest::redirect::Policy::none()) or pass a builder to http_client_builder(..)",
+                        origin_text(response.url())
+                    ))
+                    .with_operation(op)
+                    .with_response(status, request_id(&headers)),
+                    outcome: Outcome::Other,
+                });
+            }
+            let limit = limits.for_status(status);
+            let body = response::read_limited(response, limit)
+                .await
+                .map_err(|e| AttemptError {
+                    error: Error::from_reqwest(op, e).with_response(status, request_id(&headers)),
+                    outcome: Outcome::Other,
+                })?;
             Ok(Raw {
                 status,
                 headers,
-                body: Vec::from(body),
+                body,
             })
         }
         .await;
         if let (Some(observer), Some(exchange)) = (&self.inner.observer, exchange.as_mut()) {
+            let redactor = &self.inner.redactor;
+            if let Some((status, headers)) = &received {
+                exchange.status = Some(*status);
+                exchange.response_headers = header_pairs(headers)
+                    .into_iter()
+                    .map(|(name, value)| (name, redactor.redact(&value).into_owned()))
+                    .collect();
+            }
             match &result {
-                Ok(raw) => {
-                    exchange.status = Some(raw.status);
-                    exchange.response_headers = header_pairs(&raw.headers);
-                    exchange.response_body = Some(String::from_utf8_lossy(&raw.body).into_owned());
+                Ok(raw) => exchange.response_body = Some(observed_text(redactor, &raw.body, limits.observed)),
+                Err(e) => {
+                    exchange.error = Some(redactor.one_line(&e.error.to_string(), MAX_MESSAGE_CHARS));
                 }
-                Err(e) => exchange.error = Some(e.error.to_string()),
             }
             observer.on_exchange(exchange);
         }
         match &result {
             Ok(raw) => tracing::debug!(status = raw.status, "response"),
-            Err(e) => tracing::debug!(error = %e.error, "request failed"),
+            Err(e) => tracing::debug!(error = %self.inner.redactor.one_line(&e.error.to_string(), MAX_MESSAGE_CHARS), "request failed"),
         }
         result
     }
@@ -464,6 +571,7 @@ impl fmt::Debug for Client {
             .field("user_agent", &self.inner.user_agent)
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
+            .field("limits", &self.inner.limits)
             .field("observer", &self.inner.observer)
             .finish_non_exhaustive()
     }
@@ -483,6 +591,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::new(),
+            limits: Limits::default(),
             user_agent_extensions: Vec::new(),
             observer: None,
             sleeper: None,
@@ -548,6 +657,32 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Largest success (1xx-3xx) response body accepted, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES), 32 MiB). The body is read as it streams
+    /// in and reading stops at the limit: a larger body (or a `Content-Length` announcing one) fails the call with
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge). Per request:
+    /// [`RequestOptions::max_response_bytes`](crate::RequestOptions::max_response_bytes).
+    pub fn max_response_bytes(mut self, n: u64) -> Self {
+        self.limits.response = n;
+        self
+    }
+
+    /// Largest part of an error (4xx, 5xx) response body that is read, in bytes (default
+    /// [`DEFAULT_MAX_ERROR_BODY_BYTES`](crate::DEFAULT_MAX_ERROR_BODY_BYTES), 64 KiB). The rest is not read; the
+    /// error keeps its status and an excerpt of what was read.
+    pub fn max_error_body_bytes(mut self, n: u64) -> Self {
+        self.limits.error = n;
+        self
+    }
+
+    /// Largest body text handed to the [`Observer`] in [`Exchange::response_body`], in bytes (default
+    /// [`DEFAULT_MAX_OBSERVED_BODY_BYTES`](crate::DEFAULT_MAX_OBSERVED_BODY_BYTES), 1 MiB). A longer body is cut
+    /// and ends with `…[truncated]`.
+    pub fn max_observed_body_bytes(mut self, n: u64) -> Self {
+        self.limits.observed = n;
+        self
+    }
+
     /// Appends a product token to the `User-Agent` header (space-separated, in call order).
     pub fn user_agent_extension(mut self, ext: impl Into<String>) -> Self {
         self.user_agent_extensions.push(ext.into());
@@ -566,10 +701,25 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Uses the given reqwest client (for custom TLS, proxies, pools). The runtime's own client refuses
-    /// redirects; a supplied client follows its own redirect policy.
+    /// Uses the given reqwest client (for custom TLS, proxies, pools).
+    ///
+    /// Redirects: the client the runtime builds never follows them (a redirect could carry the credentials to
+    /// another scheme, host or path). Build the client you pass here with
+    /// `.redirect(reqwest::redirect::Policy::none())` too: its policy cannot be changed afterwards, so a response
+    /// that arrives from another URL than the one requested (a redirect was followed) fails the call with an
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) error instead of being used. Prefer
+    /// [`http_client_builder`](Self::http_client_builder), which turns redirects off for you. The
+    /// [`connect_timeout`](Self::connect_timeout) of this builder is not applied to a supplied client.
     pub fn http_client(mut self, c: reqwest::Client) -> Self {
-        self.http = Some(c);
+        self.http = Some(HttpSource::Client(c));
+        self
+    }
+
+    /// Builds the HTTP client from the given reqwest builder (custom TLS, proxies, pools) after turning redirects
+    /// off, so no redirect is ever followed. The [`connect_timeout`](Self::connect_timeout) of this builder is not
+    /// applied: set it on `builder`.
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(HttpSource::Builder(builder));
         self
     }
 
@@ -649,24 +799,29 @@ impl<C: From<Client>> ClientBuilder<C> {
         let user_agent = HeaderValue::from_str(&agent).map_err(|_| {
             Error::config("a user agent extension contains characters not allowed in a header")
         })?;
+        let foreign_http = matches!(self.http, Some(HttpSource::Client(_)));
         let http = match self.http {
-            Some(c) => c,
+            Some(HttpSource::Client(c)) => Ok(c),
+            Some(HttpSource::Builder(b)) => b.redirect(reqwest::redirect::Policy::none()).build(),
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| {
-                    Error::config(format!("could not create the HTTP client: {e}")).with_source(e)
-                })?,
-        };
+                .build(),
+        }
+        .map_err(|e| {
+            Error::config(format!("could not create the HTTP client: {e}")).with_source(e)
+        })?;
         let client = Client {
             inner: Arc::new(Inner {
                 http,
+                foreign_http,
                 base_url,
+                redactor: Redactor::new(credentials.secrets()),
                 credentials,
                 user_agent,
                 retry: self.retry,
                 timeout: self.timeout,
+                limits: self.limits,
                 observer: self.observer,
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(TokioSleeper)),
                 rewrite,
@@ -689,6 +844,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("limits", &self.limits)
             .field("user_agent_extensions", &self.user_agent_extensions)
             .field("observer", &self.observer)
             .field("sleeper", &self.sleeper)
@@ -761,6 +917,24 @@ fn origin_text(url: &Url) -> String {
         Some(port) => format!("{}://{host}:{port}", url.scheme()),
         None => format!("{}://{host}", url.scheme()),
     }
+}
+
+/// Whether a path segment is empty, `.` or `..`, also when its dots are percent-encoded (`%2e`).
+fn is_dot_or_empty(segment: &str) -> bool {
+    let decoded = segment.replace("%2e", ".").replace("%2E", ".");
+    matches!(decoded.as_str(), "" | "." | "..")
+}
+
+/// The text an observer gets for a body: at most `limit` bytes (lossy UTF-8), secrets redacted, and a marker when
+/// the body was cut (here or by the body limit).
+fn observed_text(redactor: &Redactor, body: &response::Body, limit: u64) -> String {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let shown = body.bytes.get(..limit).unwrap_or(&body.bytes);
+    let mut text = redactor.redact(&String::from_utf8_lossy(shown)).into_owned();
+    if shown.len() < body.bytes.len() || body.truncated {
+        text.push_str("…[truncated]");
+    }
+    text
 }
 
 fn millis(d: Duration) -> u64 {

@@ -305,7 +305,9 @@ async fn connection_failures_are_retried() {
     assert_eq!(recorder.exchanges().len(), 3);
     assert_eq!(sleeper.waits().len(), 2);
 
-    // Not for POST by default.
-    let _ = client.execute::<Value>(post("/x")).await;
-    assert_eq!(recorder.exchanges().len(), 4);
+    // POST too: nothing reached the server, so a retry cannot repeat its effect.
+    let err = client.execute::<Value>(post("/x")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert_eq!(recorder.exchanges().len(), 6);
+    assert_eq!(sleeper.waits().len(), 4);
 }
