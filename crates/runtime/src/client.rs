@@ -123,7 +123,9 @@ impl Client {
     /// a body above the size limit becomes an [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge)
     /// error.
     pub async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        self.execute_with_response(req).await.map(|(value, _)| value)
+        self.execute_with_response(req)
+            .await
+            .map(|(value, _)| value)
     }
 
     /// [`execute`](Self::execute), also returning the status, headers and `Twilio-Request-Id` of the answer.
@@ -194,8 +196,10 @@ impl Client {
     ) -> Result<(Vec<u8>, ResponseMeta), Error> {
         let id = request_id(&raw.headers);
         if !success.contains(&raw.status) {
-            return Err(Error::from_response(req.operation, raw.status, &raw.body.bytes)
-                .with_response(raw.status, id));
+            return Err(
+                Error::from_response(req.operation, raw.status, &raw.body.bytes)
+                    .with_response(raw.status, id),
+            );
         }
         if raw.body.truncated {
             let limit = self.limits_for(req).for_status(raw.status);
@@ -264,7 +268,10 @@ impl Client {
             .base_url
             .path_segments()
             .map_or(0, |s| s.filter(|s| !s.is_empty()).count());
-        let sent: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+        let sent: Vec<&str> = url
+            .path_segments()
+            .map(Iterator::collect)
+            .unwrap_or_default();
         if sent.len() != base_segments + given.len()
             || sent.iter().skip(base_segments).any(|s| is_dot_or_empty(s))
         {
@@ -483,7 +490,7 @@ impl Client {
                 });
             }
             let limit = limits.for_status(status);
-            let body = response::read_limited(response, limit)
+            let body = response::read_limited(response, limit, status >= 400)
                 .await
                 .map_err(|e| AttemptError {
                     error: Error::from_reqwest(op, e).with_response(status, request_id(&headers)),
@@ -506,16 +513,22 @@ impl Client {
                     .collect();
             }
             match &result {
-                Ok(raw) => exchange.response_body = Some(observed_text(redactor, &raw.body, limits.observed)),
+                Ok(raw) => {
+                    exchange.response_body =
+                        Some(observed_text(redactor, &raw.body, limits.observed))
+                }
                 Err(e) => {
-                    exchange.error = Some(redactor.one_line(&e.error.to_string(), MAX_MESSAGE_CHARS));
+                    exchange.error =
+                        Some(redactor.one_line(&e.error.to_string(), MAX_MESSAGE_CHARS));
                 }
             }
             observer.on_exchange(exchange);
         }
         match &result {
             Ok(raw) => tracing::debug!(status = raw.status, "response"),
-            Err(e) => tracing::debug!(error = %self.inner.redactor.one_line(&e.error.to_string(), MAX_MESSAGE_CHARS), "request failed"),
+            Err(e) => {
+                tracing::debug!(error = %self.inner.redactor.one_line(&e.error.to_string(), MAX_MESSAGE_CHARS), "request failed")
+            }
         }
         result
     }
@@ -930,7 +943,9 @@ fn is_dot_or_empty(segment: &str) -> bool {
 fn observed_text(redactor: &Redactor, body: &response::Body, limit: u64) -> String {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let shown = body.bytes.get(..limit).unwrap_or(&body.bytes);
-    let mut text = redactor.redact(&String::from_utf8_lossy(shown)).into_owned();
+    let mut text = redactor
+        .redact(&String::from_utf8_lossy(shown))
+        .into_owned();
     if shown.len() < body.bytes.len() || body.truncated {
         text.push_str("…[truncated]");
     }

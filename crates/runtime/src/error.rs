@@ -327,9 +327,13 @@ impl ApiError {
 
     /// Redacts, escapes and bounds every text field (see [`Error`]).
     fn sanitize(&mut self, redactor: &Redactor) {
-        for text in [&mut self.message, &mut self.more_info, &mut self.body_snippet]
-            .into_iter()
-            .flatten()
+        for text in [
+            &mut self.message,
+            &mut self.more_info,
+            &mut self.body_snippet,
+        ]
+        .into_iter()
+        .flatten()
         {
             *text = redactor.one_line(text, MAX_TEXT_CHARS);
         }

@@ -116,9 +116,8 @@ impl Client {
     ) -> Result<Page<T>, Error> {
         let raw = self.send(req, url.clone()).await?;
         let (body, response) = self.accept(req, raw, 200..201)?;
-        let (records, meta) =
-            page::parse_page(req.operation, &body, self.base_url(), req.page_key)
-                .map_err(|e| e.with_response(response.status(), response.request_id()))?;
+        let (records, meta) = page::parse_page(req.operation, &body, self.base_url(), req.page_key)
+            .map_err(|e| e.with_response(response.status(), response.request_id()))?;
         drop(body);
         let mut template = req.clone();
         template.query = crate::Params::new();

@@ -137,7 +137,10 @@ fn redact_credentials(text: &str) -> Option<String> {
             let end = start
                 + bytes[start..]
                     .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'.' | b'~'))
+                    .take_while(|b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'.' | b'~')
+                    })
                     .count();
             // Short words ("basic plan") are prose, not credentials.
             if end - start >= 8 {
@@ -205,7 +208,11 @@ mod tests {
             r#"{"headers": {"authorization": "[redacted]", "accept": "*/*"}}"#,
         );
         check(&r, "AUTHORIZATION=xyz&a=b", "AUTHORIZATION=[redacted]&a=b");
-        check(&r, "saw basic Zm9vOmJhcg== in a log", "saw basic [redacted] in a log");
+        check(
+            &r,
+            "saw basic Zm9vOmJhcg== in a log",
+            "saw basic [redacted] in a log",
+        );
         check(&r, "the basic plan", "the basic plan");
         check(&r, "no authorization header", "no authorization header");
         check(
@@ -218,7 +225,11 @@ mod tests {
     #[test]
     fn escapes_control_characters_and_bounds_length() {
         let r = Redactor::default();
-        check(&r, "a\nb\tc\u{1b}[31m\u{2028}d", "a\\nb\\tc\\u{001b}[31m\\u{2028}d");
+        check(
+            &r,
+            "a\nb\tc\u{1b}[31m\u{2028}d",
+            "a\\nb\\tc\\u{001b}[31m\\u{2028}d",
+        );
         let long = "x".repeat(500);
         let cut = r.one_line(&long, 10);
         assert_eq!(cut, format!("{}…", "x".repeat(10)));

@@ -100,20 +100,20 @@ impl Limits {
 
 /// The `Twilio-Request-Id` of `headers`.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
+    headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok())
 }
 
 /// Reads `response`'s body chunk by chunk, stopping as soon as it would exceed `limit` bytes (then
-/// [`Body::truncated`] is set and `bytes` holds the first `limit` bytes, or nothing when `Content-Length` already
-/// announced too much). The connection of a truncated body is dropped, not reused.
+/// [`Body::truncated`] is set and `bytes` holds the first `limit` bytes). When `Content-Length` already announces
+/// too much, nothing is read unless `keep_prefix` asks for the first `limit` bytes anyway (error bodies, whose
+/// excerpt is useful). The connection of a truncated body is dropped, not reused.
 pub(crate) async fn read_limited(
     mut response: reqwest::Response,
     limit: u64,
+    keep_prefix: bool,
 ) -> Result<Body, reqwest::Error> {
     let announced = response.content_length();
-    if announced.is_some_and(|len| len > limit) {
+    if !keep_prefix && announced.is_some_and(|len| len > limit) {
         return Ok(Body {
             bytes: Vec::new(),
             truncated: true,

@@ -246,8 +246,10 @@ fn parse_http_date(value: &str) -> Option<i64> {
     // asctime: `Sun Nov  6 08:49:37 1994` (day padded with a space).
     let words: Vec<&str> = value.split_whitespace().collect();
     if let [_, month, day, time, year] = words.as_slice()
-        && let Ok(at) =
-            NaiveDateTime::parse_from_str(&format!("{day} {month} {year} {time}"), "%d %b %Y %H:%M:%S")
+        && let Ok(at) = NaiveDateTime::parse_from_str(
+            &format!("{day} {month} {year} {time}"),
+            "%d %b %Y %H:%M:%S",
+        )
     {
         return Some(at.and_utc().timestamp());
     }
