@@ -83,7 +83,7 @@ enum HttpSource {
     /// A built client: its redirect policy cannot be changed, so followed redirects are detected and refused.
     Client(reqwest::Client),
     /// A builder: redirects are turned off before it is built.
-    Builder(reqwest::ClientBuilder),
+    Builder(Box<reqwest::ClientBuilder>),
 }
 
 /// A response as received: any status, the body read under the limit for that status.
@@ -732,7 +732,7 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// off, so no redirect is ever followed. The [`connect_timeout`](Self::connect_timeout) of this builder is not
     /// applied: set it on `builder`.
     pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
-        self.http = Some(HttpSource::Builder(builder));
+        self.http = Some(HttpSource::Builder(Box::new(builder)));
         self
     }
 

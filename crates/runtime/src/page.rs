@@ -36,7 +36,7 @@ use crate::response::ResponseMeta;
 /// them fails with an [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) error instead of sending a request.
 pub const MAX_CONSECUTIVE_EMPTY_PAGES: u32 = 5;
 
-/// A stream of records across pages, produced by [`Client::stream`]. Consume it with
+/// A stream of records across pages, produced by [`Client::stream`](crate::Client::stream). Consume it with
 /// `futures_util::StreamExt::next` (or `futures::StreamExt`). After an error the stream ends.
 pub type ItemStream<T> = Pin<Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send>>;
 

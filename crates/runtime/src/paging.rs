@@ -86,7 +86,7 @@ impl Client {
                 match fetched {
                     Ok(page) => {
                         if let Some(next) = page.meta.next_page_url {
-                            st.position = Position::After(page.origin, next);
+                            st.position = Position::After(Box::new(page.origin), next);
                         }
                         st.items = page.records.into_iter();
                     }
@@ -148,7 +148,7 @@ enum Position {
     /// Nothing fetched yet.
     Start,
     /// A page was fetched (its origin) and links to this next page.
-    After(PageOrigin, String),
+    After(Box<PageOrigin>, String),
     /// The last page was fetched, or an error ended the stream.
     Done,
 }
