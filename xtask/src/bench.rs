@@ -728,6 +728,28 @@ fn table(r: &Results) -> String {
         "within 10% (<= 1.10x)",
         at_most(growth, 1.1),
     );
+    // Receiving a 256 MiB body: the default limit (32 MiB) bounds the memory; the budget is the limit plus the
+    // peak of streaming 10 pages (the process's baseline).
+    let oversized_budget = g("oversized_body.limit")
+        .zip(g("peak_rss.generated.10_pages"))
+        .map(|(limit, baseline)| limit + baseline);
+    let oversized = ratio(g("peak_rss.oversized_body.plain"), oversized_budget);
+    row(
+        "Peak RSS (VmHWM) receiving a 256 MiB body, refused at the default limit, child process",
+        format!(
+            "{} ({} with an observer)",
+            num(g("peak_rss.oversized_body.plain"), "KiB", 0),
+            num(g("peak_rss.oversized_body.observer"), "KiB", 0)
+        ),
+        format!(
+            "limit {} + 10-page stream peak {}",
+            num(g("oversized_body.limit"), "KiB", 0),
+            num(g("peak_rss.generated.10_pages"), "KiB", 0)
+        ),
+        times(oversized),
+        "<= limit + baseline (<= 1.00x)",
+        at_most(oversized, 1.0),
+    );
 
     let mut out = String::from(
         "| benchmark | generated / ours | baseline | ratio | target | status |\n| --- | --- | --- | --- | --- | --- |\n",
