@@ -8,7 +8,8 @@
 //!
 //! Also the peak memory of receiving an oversized body: a loopback server streams a 256 MiB chunked body, the
 //! client (default 32 MiB limit) must stop at the limit. `runtime_bench --oversized` runs only that measurement;
-//! `--child-oversized plain|observer BASE_URL` is its child mode.
+//! `--child-oversized plain|observer BASE_URL` is its child mode. And the memory of decoding one very large page
+//! (40,000 messages, about 30 MB of JSON, just under the limit): `--page-memory`, child mode `--child-page-memory`.
 
 use bench::fixtures::{self, ACCOUNT_SID, AUTH_TOKEN, CHANNEL_SID, SERVICE_SID};
 use bench::hand;
@@ -39,6 +40,8 @@ fn main() -> ExitCode {
         Some("--child-stream") => child_stream(&args[1..]),
         Some("--child-oversized") => child_oversized(&args[1..]),
         Some("--oversized") => oversized_memory(),
+        Some("--child-page-memory") => child_page_memory(),
+        Some("--page-memory") => page_memory(),
         Some("--quick") => run(Plan {
             samples: 7,
             scale: 1,
@@ -99,6 +102,7 @@ fn run(plan: Plan) -> Result<(), String> {
     drop(server);
     peak_memory()?;
     oversized_memory()?;
+    page_memory()?;
     Ok(())
 }
 
@@ -627,19 +631,7 @@ fn child_oversized(args: &[String]) -> Result<(), String> {
         Err(e) => return Err(format!("expected a size error, got: {e}")),
         Ok(_) => return Err("a 256 MiB body was accepted".to_owned()),
     }
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| format!("/proc/self/status: {e}"))?;
-    let hwm = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .ok_or("no VmHWM in /proc/self/status")?;
+    let hwm = vm_hwm()?;
     println!("{hwm}");
     Ok(())
 }
@@ -709,4 +701,85 @@ impl Drop for OversizedServer {
             let _ = thread.join();
         }
     }
+}
+
+/// Messages in the large page of the page-memory measurement.
+const LARGE_PAGE_RECORDS: usize = 40_000;
+
+/// Peak resident memory of decoding one large page as `Client::execute_page` does, in a child process: the body
+/// size, the peak before decoding (body in memory) and the peak after (body and records together).
+fn page_memory() -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    let output = std::process::Command::new(&exe)
+        .arg("--child-page-memory")
+        .output()
+        .map_err(|e| format!("child process: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "child decoding a large page failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let numbers: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let [bytes, before, after] = numbers.as_slice() else {
+        return Err(format!("child printed `{}`", text.trim()));
+    };
+    report("page_memory.body", bytes / 1024.0, "KiB");
+    report("page_memory.peak_before_decode", *before, "KiB");
+    report("page_memory.peak_after_decode", *after, "KiB");
+    // Memory the decoded records add, per byte of JSON.
+    report(
+        "page_memory.records_per_body_byte",
+        (after - before) * 1024.0 / bytes,
+        "x",
+    );
+    Ok(())
+}
+
+/// Child mode: build one page of [`LARGE_PAGE_RECORDS`] messages, decode it with the runtime's page decoder,
+/// print `<body bytes> <VmHWM before decoding KiB> <VmHWM after KiB>`.
+fn child_page_memory() -> Result<(), String> {
+    let base = "http://127.0.0.1:1";
+    let mut body = Vec::with_capacity(LARGE_PAGE_RECORDS * 800);
+    body.extend_from_slice(b"{\"messages\": [");
+    for index in 0..LARGE_PAGE_RECORDS {
+        if index > 0 {
+            body.push(b',');
+        }
+        serde_json::to_writer(&mut body, &fixtures::message(base, index))
+            .map_err(|e| e.to_string())?;
+    }
+    body.extend_from_slice(b"], \"meta\": {\"key\": \"messages\", \"page\": 0}}");
+    body.shrink_to_fit();
+    let before = vm_hwm()?;
+    let base_url = url::Url::parse(base).map_err(|e| e.to_string())?;
+    let (records, _) =
+        twilio_rest_runtime::decode_page::<models::Message>("ListMessage", &body, &base_url, None)
+            .map_err(|e| e.to_string())?;
+    let after = vm_hwm()?;
+    if records.len() != LARGE_PAGE_RECORDS {
+        return Err(format!("decoded {} records", records.len()));
+    }
+    println!("{} {before} {after}", body.len());
+    Ok(())
+}
+
+fn vm_hwm() -> Result<u64, String> {
+    let status = std::fs::read_to_string("/proc/self/status")
+        .map_err(|e| format!("/proc/self/status: {e}"))?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .ok_or_else(|| "no VmHWM in /proc/self/status".to_owned())
 }
