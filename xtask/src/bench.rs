@@ -750,6 +750,19 @@ fn table(r: &Results) -> String {
         "<= limit + baseline (<= 1.00x)",
         at_most(oversized, 1.0),
     );
+    let per_byte = g("page_memory.records_per_body_byte");
+    row(
+        "Memory of decoding one 40,000-message page (records added per byte of JSON body), child process",
+        format!(
+            "peak {} after decoding, {} before",
+            num(g("page_memory.peak_after_decode"), "KiB", 0),
+            num(g("page_memory.peak_before_decode"), "KiB", 0)
+        ),
+        format!("body {}", num(g("page_memory.body"), "KiB", 0)),
+        times(per_byte),
+        "records <= 2x the body",
+        at_most(per_byte, 2.0),
+    );
 
     let mut out = String::from(
         "| benchmark | generated / ours | baseline | ratio | target | status |\n| --- | --- | --- | --- | --- | --- |\n",
