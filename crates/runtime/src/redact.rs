@@ -142,8 +142,10 @@ fn redact_credentials(text: &str) -> Option<String> {
                             || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'.' | b'~')
                     })
                     .count();
-            // Short words ("basic plan") are prose, not credentials.
-            if end - start >= 8 {
+            // Prose ("basic plan", "basic configuration") is not a credential: those are long (an encoded
+            // `user:secret` or a token) and not made of letters only.
+            let token = &bytes[start..end];
+            if token.len() >= 16 && !token.iter().all(u8::is_ascii_alphabetic) {
                 spans.push((start, end));
             }
             from = end.max(start);
@@ -210,10 +212,16 @@ mod tests {
         check(&r, "AUTHORIZATION=xyz&a=b", "AUTHORIZATION=[redacted]&a=b");
         check(
             &r,
-            "saw basic Zm9vOmJhcg== in a log",
+            "saw basic Zm9vOmJhcmJhemJhcg== in a log",
             "saw basic [redacted] in a log",
         );
         check(&r, "the basic plan", "the basic plan");
+        check(
+            &r,
+            "basic configurationsettings",
+            "basic configurationsettings",
+        );
+        check(&r, "Bearer eyJhbGciOi.eyJzdWIi.c2ln", "Bearer [redacted]");
         check(&r, "no authorization header", "no authorization header");
         check(
             &Redactor::default(),
