@@ -477,7 +477,9 @@ impl Client {
             let status = response.status().as_u16();
             tracing::Span::current().record("status", status);
             let headers = response.headers().clone();
-            received = Some((status, headers.clone()));
+            if self.inner.observer.is_some() {
+                received = Some((status, headers.clone()));
+            }
             if self.inner.foreign_http && response.url() != url {
                 return Err(AttemptError {
                     error: Error::config(format!(

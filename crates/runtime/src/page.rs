@@ -95,13 +95,12 @@ pub(crate) struct PageOrigin {
 
 /// The URLs of the pages of one chain, newest first, shared between pages (a page adds one link), and the
 /// number of pages without records at its end.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Trail {
     last: Option<Arc<Step>>,
     empty_run: u32,
 }
 
-#[derive(Debug)]
 struct Step {
     hash: u64,
     url: Url,
@@ -147,6 +146,23 @@ impl Trail {
             step = s.previous.as_deref();
         }
         Ok(())
+    }
+}
+
+impl std::fmt::Debug for Trail {
+    /// The length of the chain, not every URL in it (a page's `Debug` stays short).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut pages = 0_usize;
+        let mut step = self.last.as_deref();
+        while let Some(s) = step {
+            pages += 1;
+            step = s.previous.as_deref();
+        }
+        f.debug_struct("Trail")
+            .field("pages", &pages)
+            .field("empty_run", &self.empty_run)
+            .field("last", &self.last.as_ref().map(|s| s.url.as_str()))
+            .finish()
     }
 }
 
@@ -393,6 +409,29 @@ mod tests {
 
     fn base() -> Url {
         Url::parse("https://api.twilio.com").unwrap()
+    }
+
+    #[test]
+    fn trail_refuses_repeats_and_long_empty_runs_and_drops_without_recursion() {
+        let url = |n: u32| Url::parse(&format!("https://chat.twilio.com/v2/S?Page={n}")).unwrap();
+        let mut trail = Trail::default();
+        for n in 0..MAX_CONSECUTIVE_EMPTY_PAGES {
+            trail.check_next("Op", &url(n)).unwrap();
+            trail = trail.then(url(n), true);
+        }
+        let err = trail.check_next("Op", &url(99)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Pagination);
+        let trail = trail.then(url(99), false);
+        trail.check_next("Op", &url(100)).unwrap();
+        let err = trail.check_next("Op", &url(1)).unwrap_err();
+        assert!(err.to_string().contains("already fetched"), "{err}");
+        // A very long chain is dropped iteratively.
+        let mut long = Trail::default();
+        for n in 0..200_000 {
+            long = long.then(url(n), false);
+        }
+        assert!(format!("{long:?}").contains("pages: 200000"));
+        drop(long);
     }
 
     #[test]
