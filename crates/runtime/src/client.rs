@@ -238,7 +238,12 @@ impl Client {
                 "has a backslash or a control character (the URL parser would rewrite or drop it)",
             ));
         }
-        let given: Vec<&str> = req.path.split('/').skip(1).collect();
+        let given: Vec<&str> = req
+            .path
+            .strip_prefix('/')
+            .unwrap_or(&req.path)
+            .split('/')
+            .collect();
         if given.iter().any(|segment| is_dot_or_empty(segment)) {
             return Err(refuse("has an empty, `.` or `..` segment (also as `%2e`)"));
         }
@@ -1168,6 +1173,28 @@ mod tests {
         assert_eq!(
             client.url_for(&req).unwrap().as_str(),
             "https://chat.twilio.com/v2/Services/a%23b?PageSize=2&Identity=a%20b"
+        );
+        // Without a leading slash, and under a base URL with a path of its own.
+        let req = Request::new(reqwest::Method::GET, "Op", "v2/Services".into());
+        assert_eq!(
+            client.url_for(&req).unwrap().as_str(),
+            "https://chat.twilio.com/v2/Services"
+        );
+        let proxied = build(
+            Client::builder("https://chat.twilio.com")
+                .credentials(creds())
+                .base_url("https://proxy.example.com/twilio/"),
+        )
+        .unwrap();
+        let req = Request::new(reqwest::Method::GET, "Op", "/v2/Services/IS1".into());
+        assert_eq!(
+            proxied.url_for(&req).unwrap().as_str(),
+            "https://proxy.example.com/twilio/v2/Services/IS1"
+        );
+        let req = Request::new(reqwest::Method::GET, "Op", "/v2/%2e%2e/IS1".into());
+        assert_eq!(
+            proxied.url_for(&req).unwrap_err().kind(),
+            ErrorKind::InvalidArgument
         );
     }
 
