@@ -85,6 +85,7 @@
 
 #![deny(missing_docs)]
 
+mod builder;
 mod client;
 mod credentials;
 mod error;
@@ -100,7 +101,8 @@ pub mod webhook;
 pub use chrono;
 pub use reqwest::Method;
 
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use builder::ClientBuilder;
+pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{ApiError, Error, ErrorKind};
 pub use observe::{Exchange, Observer};
