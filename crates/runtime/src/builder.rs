@@ -154,7 +154,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Largest body text handed to the [`Observer`] in [`Exchange::response_body`], in bytes (default
+    /// Largest body text handed to the [`Observer`] in [`Exchange::response_body`](crate::Exchange::response_body), in bytes (default
     /// [`DEFAULT_MAX_OBSERVED_BODY_BYTES`](crate::DEFAULT_MAX_OBSERVED_BODY_BYTES), 1 MiB). A longer body is cut
     /// and ends with `…[truncated]`.
     pub fn max_observed_body_bytes(mut self, n: u64) -> Self {

@@ -74,5 +74,9 @@ fn modules_form_a_dag() {
     // Pages are parsed without knowing the client; the client is given nothing back from paging.
     assert!(!graph["page"].contains("client"), "{:?}", graph["page"]);
     assert!(!graph["client"].contains("paging"), "{:?}", graph["client"]);
-    assert!(!graph["client"].contains("builder"), "{:?}", graph["client"]);
+    assert!(
+        !graph["client"].contains("builder"),
+        "{:?}",
+        graph["client"]
+    );
 }
