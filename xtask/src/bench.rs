@@ -728,12 +728,12 @@ fn table(r: &Results) -> String {
         "within 10% (<= 1.10x)",
         at_most(growth, 1.1),
     );
-    // Receiving a 256 MiB body: the default limit (32 MiB) bounds the memory; the budget is the limit plus the
-    // peak of streaming 10 pages (the process's baseline).
-    let oversized_budget = g("oversized_body.limit")
-        .zip(g("peak_rss.generated.10_pages"))
-        .map(|(limit, baseline)| limit + baseline);
-    let oversized = ratio(g("peak_rss.oversized_body.plain"), oversized_budget);
+    // Receiving a 256 MiB body: the default limit (32 MiB) bounds the memory, whatever the body's size; the
+    // process's own baseline (runtime, TLS, allocator) comes on top.
+    let oversized = ratio(
+        g("peak_rss.oversized_body.plain"),
+        g("oversized_body.limit"),
+    );
     row(
         "Peak RSS (VmHWM) receiving a 256 MiB body, refused at the default limit, child process",
         format!(
@@ -741,14 +741,10 @@ fn table(r: &Results) -> String {
             num(g("peak_rss.oversized_body.plain"), "KiB", 0),
             num(g("peak_rss.oversized_body.observer"), "KiB", 0)
         ),
-        format!(
-            "limit {} + 10-page stream peak {}",
-            num(g("oversized_body.limit"), "KiB", 0),
-            num(g("peak_rss.generated.10_pages"), "KiB", 0)
-        ),
+        format!("limit {}", num(g("oversized_body.limit"), "KiB", 0)),
         times(oversized),
-        "<= limit + baseline (<= 1.00x)",
-        at_most(oversized, 1.0),
+        "bounded by the limit (<= 1.5x the limit)",
+        at_most(oversized, 1.5),
     );
     let per_byte = g("page_memory.records_per_body_byte");
     row(
