@@ -737,6 +737,37 @@ fn table(r: &Results) -> String {
         "within 10% (<= 1.10x)",
         at_most(growth, 1.1),
     );
+    // Receiving a 256 MiB body: the default limit (32 MiB) bounds the memory, whatever the body's size; the
+    // process's own baseline (runtime, TLS, allocator) comes on top.
+    let oversized = ratio(
+        g("peak_rss.oversized_body.plain"),
+        g("oversized_body.limit"),
+    );
+    row(
+        "Peak RSS (VmHWM) receiving a 256 MiB body, refused at the default limit, child process",
+        format!(
+            "{} ({} with an observer)",
+            num(g("peak_rss.oversized_body.plain"), "KiB", 0),
+            num(g("peak_rss.oversized_body.observer"), "KiB", 0)
+        ),
+        format!("limit {}", num(g("oversized_body.limit"), "KiB", 0)),
+        times(oversized),
+        "bounded by the limit (<= 1.5x the limit)",
+        at_most(oversized, 1.5),
+    );
+    let per_byte = g("page_memory.records_per_body_byte");
+    row(
+        "Memory of decoding one 40,000-message page (records added per byte of JSON body), child process",
+        format!(
+            "peak {} after decoding, {} before",
+            num(g("page_memory.peak_after_decode"), "KiB", 0),
+            num(g("page_memory.peak_before_decode"), "KiB", 0)
+        ),
+        format!("body {}", num(g("page_memory.body"), "KiB", 0)),
+        times(per_byte),
+        "records <= 2x the body",
+        at_most(per_byte, 2.0),
+    );
 
     let mut out = String::from(
         "| benchmark | generated / ours | baseline | ratio | target | status |\n| --- | --- | --- | --- | --- | --- |\n",

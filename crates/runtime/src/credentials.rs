@@ -108,6 +108,24 @@ impl Credentials {
         &self.authorization
     }
 
+    /// What must never be shown: the encoded `Authorization` credential and the secret inside it.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let encoded = self
+            .authorization
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Basic "))
+            .unwrap_or_default()
+            .to_owned();
+        let secret = base64::engine::general_purpose::STANDARD
+            .decode(&encoded)
+            .ok()
+            .and_then(|plain| String::from_utf8(plain).ok())
+            .and_then(|plain| plain.split_once(':').map(|(_, secret)| secret.to_owned()))
+            .unwrap_or_default();
+        vec![encoded, secret]
+    }
+
     fn basic(
         account_sid: String,
         api_key_sid: Option<String>,

@@ -4,15 +4,30 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use crate::redact::{MAX_TEXT_CHARS, Redactor};
+
 /// Longest response body excerpt (in characters) kept in an error when the body is not a Twilio error document.
 pub(crate) const SNIPPET_CHARS: usize = 512;
+
+/// Longest error message (in characters, operation id excluded).
+pub(crate) const MAX_MESSAGE_CHARS: usize = 2048;
+
+/// Largest `details` document (serialized bytes) kept in an [`ApiError`]; larger ones are dropped.
+const MAX_DETAILS_BYTES: usize = 16 * 1024;
 
 /// Every failure of the runtime: configuration, transport, timeouts, API errors, decoding and pagination.
 ///
 /// `Display` gives a one-line message that starts with the operation id when there is one (for example
-/// `FetchService: HTTP 404: The requested resource /Services/IS1 was not found (code 20404)`). Neither `Display`
-/// nor `Debug` ever contains an auth token, API key secret or `Authorization` header: messages only name the
-/// variable or field at fault.
+/// `FetchService: HTTP 404: The requested resource /Services/IS1 was not found (code 20404)`).
+///
+/// Safe to log: neither `Display` nor `Debug` ever contains the client's auth token or API key secret, nor any
+/// `Authorization` value or `Basic`/`Bearer` credential, even when a server or proxy echoes the request back
+/// (they read `[redacted]`). Text that came from the server is cut to a bounded length (about 2,000 characters
+/// for the message, 512 for a body excerpt) and its control characters are escaped (`\n`, `\u{1b}`), so a
+/// message is always one line.
+///
+/// When a response arrived, [`Error::status`] and [`Error::request_id`] (Twilio's `Twilio-Request-Id` header,
+/// which Twilio support asks for) are set whatever the kind: API errors, decode errors, oversized bodies.
 ///
 /// The error is `Send + Sync + 'static`, so it can cross tasks and be boxed into `anyhow`-style errors.
 pub struct Error {
@@ -25,6 +40,12 @@ struct Inner {
     message: String,
     api: Option<ApiError>,
     decode_path: Option<String>,
+    /// HTTP status of the response, when one arrived.
+    status: Option<u16>,
+    /// `Twilio-Request-Id` of the response, when one arrived with that header.
+    request_id: Option<String>,
+    /// For [`ErrorKind::ResponseTooLarge`]: the limit in bytes.
+    size_limit: Option<u64>,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -46,8 +67,13 @@ pub enum ErrorKind {
     /// A caller-supplied value cannot be sent (for example a header value with a line break).
     InvalidArgument,
     /// A page link is unsafe or inconsistent: a next page on another scheme, host or port than the client's base
-    /// URL, a page link that repeats an already fetched page, or a page body without records.
+    /// URL, a page link that repeats an already fetched page, too many consecutive empty pages that still link
+    /// onward, or a page body without records.
     Pagination,
+    /// The response body is larger than the limit set for it ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)
+    /// or [`RequestOptions::max_response_bytes`](crate::RequestOptions::max_response_bytes)); reading stopped at
+    /// the limit. [`Error::size_limit`] gives the limit.
+    ResponseTooLarge,
 }
 
 /// A Twilio error response: the HTTP status and, when the body is Twilio's JSON error document
@@ -81,9 +107,23 @@ impl Error {
         self.inner.operation.as_deref()
     }
 
-    /// The HTTP status for [`ErrorKind::Api`] errors.
+    /// The HTTP status of the response, for every error that happened after a response arrived ([`ErrorKind::Api`]
+    /// errors, and also decode errors and oversized bodies).
     pub fn status(&self) -> Option<u16> {
-        self.inner.api.as_ref().map(|a| a.status)
+        self.inner
+            .status
+            .or_else(|| self.inner.api.as_ref().map(|a| a.status))
+    }
+
+    /// Twilio's `Twilio-Request-Id` response header (such as `RQ...`), for every error that happened after a
+    /// response carrying it arrived. Quote it to Twilio support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// For [`ErrorKind::ResponseTooLarge`] errors: the limit, in bytes, that the body exceeded.
+    pub fn size_limit(&self) -> Option<u64> {
+        self.inner.size_limit
     }
 
     /// The Twilio error code for [`ErrorKind::Api`] errors whose body was a Twilio error document.
@@ -148,9 +188,12 @@ impl Error {
             inner: Box::new(Inner {
                 kind,
                 operation: None,
-                message: message.into(),
+                message: Redactor::default().one_line(&message.into(), MAX_MESSAGE_CHARS),
                 api: None,
                 decode_path: None,
+                status: None,
+                request_id: None,
+                size_limit: None,
                 source: None,
             }),
         }
@@ -180,7 +223,40 @@ impl Error {
         let message = api.describe();
         let mut err = Self::new(ErrorKind::Api, message).with_operation(operation);
         err.inner.api = Some(api);
+        err.inner.status = Some(status);
         err
+    }
+
+    /// A body larger than `limit` bytes.
+    pub(crate) fn too_large(operation: &str, limit: u64, what: &str) -> Self {
+        let mut err = Self::new(
+            ErrorKind::ResponseTooLarge,
+            format!("the response body exceeds the limit of {limit} bytes ({what})"),
+        )
+        .with_operation(operation);
+        err.inner.size_limit = Some(limit);
+        err
+    }
+
+    /// Records the status and `Twilio-Request-Id` of the response the error is about.
+    pub(crate) fn with_response(mut self, status: u16, request_id: Option<&str>) -> Self {
+        self.inner.status = Some(status);
+        self.inner.request_id =
+            request_id.map(|id| Redactor::default().one_line(id, SNIPPET_CHARS));
+        self
+    }
+
+    /// Redacts `redactor`'s secrets (the client's own credentials) from every text the error shows.
+    pub(crate) fn redact(mut self, redactor: &Redactor) -> Self {
+        let inner = &mut *self.inner;
+        inner.message = redactor.one_line(&inner.message, MAX_MESSAGE_CHARS);
+        if let Some(path) = &mut inner.decode_path {
+            *path = redactor.one_line(path, MAX_TEXT_CHARS);
+        }
+        if let Some(api) = &mut inner.api {
+            api.sanitize(redactor);
+        }
+        self
     }
 
     /// A transport error from reqwest, classified as [`ErrorKind::Timeout`] or [`ErrorKind::Transport`].
@@ -228,7 +304,7 @@ impl ApiError {
                 _ => None,
             });
             let text = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-            return Self {
+            let mut api = Self {
                 status,
                 code,
                 message: text("message"),
@@ -236,6 +312,8 @@ impl ApiError {
                 details: map.get("details").filter(|d| !d.is_null()).cloned(),
                 body_snippet: None,
             };
+            api.sanitize(&Redactor::default());
+            return api;
         }
         Self {
             status,
@@ -244,6 +322,26 @@ impl ApiError {
             more_info: None,
             details: None,
             body_snippet: Some(snippet(body)),
+        }
+    }
+
+    /// Redacts, escapes and bounds every text field (see [`Error`]).
+    fn sanitize(&mut self, redactor: &Redactor) {
+        for text in [
+            &mut self.message,
+            &mut self.more_info,
+            &mut self.body_snippet,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *text = redactor.one_line(text, MAX_TEXT_CHARS);
+        }
+        if let Some(details) = &mut self.details {
+            sanitize_value(details, redactor);
+            if serde_json::to_vec(details).map_or(true, |v| v.len() > MAX_DETAILS_BYTES) {
+                self.details = None;
+            }
         }
     }
 
@@ -272,15 +370,33 @@ impl ApiError {
     }
 }
 
-/// The first [`SNIPPET_CHARS`] characters of a body (lossy UTF-8), cut on a character boundary.
+/// The first [`SNIPPET_CHARS`] characters of a body (lossy UTF-8), credentials redacted, control characters
+/// escaped, cut on a character boundary.
 pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut chars = text.chars();
-    let mut out: String = chars.by_ref().take(SNIPPET_CHARS).collect();
-    if chars.next().is_some() {
-        out.push('…');
+    // Redaction looks a little past the cut so that a credential straddling it is still recognised.
+    let head = body.get(..SNIPPET_CHARS * 8).unwrap_or(body);
+    let text = String::from_utf8_lossy(head);
+    Redactor::default().one_line(&text, SNIPPET_CHARS)
+}
+
+/// Redacts and bounds every string (keys included) of a JSON value.
+fn sanitize_value(value: &mut serde_json::Value, redactor: &Redactor) {
+    match value {
+        serde_json::Value::String(s) => *s = redactor.one_line(s, MAX_TEXT_CHARS),
+        serde_json::Value::Array(items) => {
+            for item in items {
+                sanitize_value(item, redactor);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (key, mut item) in entries {
+                sanitize_value(&mut item, redactor);
+                map.insert(redactor.one_line(&key, MAX_TEXT_CHARS), item);
+            }
+        }
+        _ => {}
     }
-    out
 }
 
 fn error_chain(err: &dyn StdError) -> String {
@@ -319,6 +435,15 @@ impl fmt::Debug for Error {
         }
         if let Some(path) = &self.inner.decode_path {
             d.field("decode_path", path);
+        }
+        if let Some(status) = self.inner.status {
+            d.field("status", &status);
+        }
+        if let Some(id) = &self.inner.request_id {
+            d.field("request_id", id);
+        }
+        if let Some(limit) = self.inner.size_limit {
+            d.field("size_limit", &limit);
         }
         d.finish()
     }

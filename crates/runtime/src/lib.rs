@@ -76,16 +76,27 @@
 //! # Behaviour
 //!
 //! - Success is any 2xx for [`Client::execute`] and [`Client::execute_empty`]; exactly `200` for pages.
-//! - Retries (default 3 attempts) cover 429, 503 and connection failures for idempotent methods, with full-jitter
-//!   exponential backoff and `Retry-After`; see [`RetryPolicy`].
+//! - Retries (default 3 attempts): 429 and connections that sent nothing for every method; 503 and connections
+//!   reset before a response for idempotent ones; full-jitter exponential backoff, `Retry-After` in all its forms,
+//!   an optional overall deadline. The table is on [`RetryPolicy`].
+//! - Bodies are read as they stream in, up to a limit (32 MiB for success bodies, 64 KiB for error bodies, 1 MiB
+//!   copied for an observer; see [`ClientBuilder::max_response_bytes`]); a larger body fails with
+//!   [`ErrorKind::ResponseTooLarge`]. Redirects are never followed.
+//! - Paging always ends: no page is fetched twice in a chain, and [`MAX_CONSECUTIVE_EMPTY_PAGES`] empty pages in
+//!   a row that still link onward end it with an [`ErrorKind::Pagination`] error.
+//! - Every error that follows a response carries its status and `Twilio-Request-Id` ([`Error::request_id`]);
+//!   successful calls give them through [`Client::execute_with_response`],
+//!   [`Client::execute_empty_with_response`] and [`Page::response`].
 //! - Each attempt runs in a `tracing` span `twilio.request` with fields `operation`, `method`, `path` (no query),
 //!   `attempt` and `status`; headers and bodies are never traced.
 //! - `Debug` of [`Credentials`], [`Client`], [`ClientBuilder`] and [`webhook::RequestValidator`], error messages and
-//!   traces never contain secrets; observers see `Authorization: [redacted]`.
+//!   traces never contain secrets; observers see `Authorization: [redacted]`. Server text in errors is redacted
+//!   (the client's secret, any `Authorization` value), bounded and kept on one line.
 
 #![deny(missing_docs)]
 
 mod body;
+mod builder;
 mod client;
 mod credentials;
 mod download;
@@ -94,7 +105,10 @@ mod hosts;
 mod observe;
 mod operation;
 mod page;
+mod paging;
+mod redact;
 mod request;
+mod response;
 mod retry;
 mod transfer;
 pub mod webhook;
@@ -103,8 +117,9 @@ pub use chrono;
 pub use reqwest::Method;
 
 pub use body::{BoxError, UploadBody};
+pub use builder::ClientBuilder;
 pub use bytes::Bytes;
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
 pub use download::Download;
 pub use error::{ApiError, Error, ErrorKind};
@@ -115,8 +130,12 @@ pub use operation::{
 };
 #[doc(hidden)]
 pub use page::decode_page;
-pub use page::{ItemStream, Page, PageMeta};
+pub use page::{ItemStream, MAX_CONSECUTIVE_EMPTY_PAGES, Page, PageMeta};
 pub use request::{ParamValue, Params, Request, RequestOptions, encode_path_segment};
+pub use response::{
+    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_OBSERVED_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+    ResponseMeta,
+};
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use transfer::FileLinks;
 

@@ -1,5 +1,6 @@
-//! Pages of list results: [`Page`] and [`PageMeta`], parsing of both page shapes Twilio uses, the safety checks
-//! on page links, and the auto-paging [`ItemStream`].
+//! Pages of list results: [`Page`] and [`PageMeta`], parsing of both page shapes Twilio uses, and the trail of
+//! fetched pages that keeps paging finite. Fetching and following pages (`Client::execute_page`, `next_page`,
+//! `stream`) is in `paging.rs`; this module does no IO.
 //!
 //! Shapes: Chat v2 pages are `{"<key>": [...], "meta": {"page", "page_size", "first_page_url",
 //! "previous_page_url", "url", "next_page_url", "key"}}` with records under `meta.key`. API v2010 pages have no
@@ -9,25 +10,33 @@
 //!
 //! Safety: a next page URL must have the same scheme, host and port as the client's base URL (after the client's
 //! region/edge rewrite), otherwise nothing is sent and a [`ErrorKind::Pagination`](crate::ErrorKind::Pagination)
-//! error is returned: credentials never leave for a host the caller did not configure. A next URL that was
-//! already fetched is also a pagination error, so a misbehaving server cannot make a stream loop forever.
-
-use std::collections::HashSet;
-use std::pin::Pin;
+//! error is returned: credentials never leave for a host the caller did not configure.
+//!
+//! Termination: every page remembers the URLs of the pages before it in its chain (a [`Trail`]). Following a
+//! link to a page already in the chain (`A -> B -> A`), or following a link after
+//! [`MAX_CONSECUTIVE_EMPTY_PAGES`] pages in a row without records, is a pagination error, so neither a stream
+//! nor a manual `next_page` loop can run forever against a misbehaving server.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::pin::Pin;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use url::Url;
 
-use crate::client::Client;
 use crate::error::Error;
 use crate::request::Request;
+use crate::response::ResponseMeta;
 
-/// A stream of records across pages, produced by [`Client::stream`]. Consume it with
+/// Most pages in a row without records that may still link to a next page. Following the link of the last of
+/// them fails with an [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) error instead of sending a request.
+pub const MAX_CONSECUTIVE_EMPTY_PAGES: u32 = 5;
+
+/// A stream of records across pages, produced by [`Client::stream`](crate::Client::stream). Consume it with
 /// `futures_util::StreamExt::next` (or `futures::StreamExt`). After an error the stream ends.
 pub type ItemStream<T> = Pin<Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send>>;
 
@@ -49,8 +58,10 @@ pub struct Page<T> {
     pub records: Vec<T>,
     /// Paging information: page number, size and links.
     pub meta: PageMeta,
-    /// How to fetch the following page (operation, headers, options, this page's URL).
+    /// How to fetch the following page (operation, headers, options, the URLs fetched so far).
     pub(crate) origin: PageOrigin,
+    /// Status and headers of the response this page came from.
+    pub(crate) response: ResponseMeta,
 }
 
 /// Paging information of a [`Page`]. Links are absolute URLs (relative API v2010 URIs are resolved against the
@@ -78,8 +89,100 @@ pub struct PageMeta {
 pub(crate) struct PageOrigin {
     /// The request that produced the first page (its query is already part of every page URL).
     pub(crate) request: Request,
-    /// The URL this page was fetched from.
-    pub(crate) fetched_url: Url,
+    /// The pages fetched so far in this chain, this one last.
+    pub(crate) trail: Trail,
+}
+
+/// The URLs of the pages of one chain, newest first, shared between pages (a page adds one link), and the
+/// number of pages without records at its end.
+#[derive(Clone, Default)]
+pub(crate) struct Trail {
+    last: Option<Arc<Step>>,
+    empty_run: u32,
+}
+
+struct Step {
+    hash: u64,
+    url: Url,
+    previous: Option<Arc<Step>>,
+}
+
+impl Trail {
+    /// This trail followed by the page at `url`, which had records or not.
+    pub(crate) fn then(&self, url: Url, empty: bool) -> Trail {
+        Trail {
+            last: Some(Arc::new(Step {
+                hash: hash_of(&url),
+                url,
+                previous: self.last.clone(),
+            })),
+            empty_run: if empty { self.empty_run + 1 } else { 0 },
+        }
+    }
+
+    /// Checks that the page at `next` may be fetched after this trail: not already in it, and not after
+    /// [`MAX_CONSECUTIVE_EMPTY_PAGES`] empty pages.
+    pub(crate) fn check_next(&self, operation: &str, next: &Url) -> Result<(), Error> {
+        if self.empty_run >= MAX_CONSECUTIVE_EMPTY_PAGES {
+            return Err(Error::pagination(
+                operation,
+                format!(
+                    "{} pages in a row had no records but still linked to a next page; stopping instead of following {next}",
+                    self.empty_run
+                ),
+            ));
+        }
+        let hash = hash_of(next);
+        let mut step = self.last.as_deref();
+        while let Some(s) = step {
+            if s.hash == hash && s.url == *next {
+                return Err(Error::pagination(
+                    operation,
+                    format!(
+                        "the next page URL {next} was already fetched; stopping instead of looping"
+                    ),
+                ));
+            }
+            step = s.previous.as_deref();
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Trail {
+    /// The length of the chain, not every URL in it (a page's `Debug` stays short).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut pages = 0_usize;
+        let mut step = self.last.as_deref();
+        while let Some(s) = step {
+            pages += 1;
+            step = s.previous.as_deref();
+        }
+        f.debug_struct("Trail")
+            .field("pages", &pages)
+            .field("empty_run", &self.empty_run)
+            .field("last", &self.last.as_ref().map(|s| s.url.as_str()))
+            .finish()
+    }
+}
+
+impl Drop for Step {
+    /// Unlinks the chain iteratively: a long trail must not recurse once per page when dropped.
+    fn drop(&mut self) {
+        let mut next = self.previous.take();
+        while let Some(step) = next {
+            match Arc::try_unwrap(step) {
+                Ok(mut owned) => next = owned.previous.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+fn hash_of(url: &Url) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    url.as_str().hash(&mut h);
+    h.finish()
 }
 
 impl<T> Page<T> {
@@ -101,6 +204,11 @@ impl<T> Page<T> {
     /// The records, consuming the page.
     pub fn into_records(self) -> Vec<T> {
         self.records
+    }
+
+    /// Status, headers and `Twilio-Request-Id` of the response this page came from.
+    pub fn response(&self) -> &ResponseMeta {
+        &self.response
     }
 }
 
@@ -288,84 +396,6 @@ fn single_array_key(top: &TopLevel<'_>) -> Option<String> {
     Some(first.to_string())
 }
 
-struct StreamState<T> {
-    client: Client,
-    request: Request,
-    limit: Option<u64>,
-    yielded: u64,
-    items: std::vec::IntoIter<T>,
-    /// `None` before the first fetch; then the last fetched page's next URL.
-    next: Option<String>,
-    started: bool,
-    done: bool,
-    seen: HashSet<String>,
-}
-
-/// Auto-paging: yields records one at a time, holding at most one page in memory, and fetches the next page only
-/// when the current one is used up and `limit` is not yet reached.
-pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
-    client: Client,
-    request: Request,
-    limit: Option<u64>,
-) -> ItemStream<T> {
-    let state = StreamState {
-        client,
-        request,
-        limit,
-        yielded: 0,
-        items: Vec::new().into_iter(),
-        next: None,
-        started: false,
-        done: false,
-        seen: HashSet::new(),
-    };
-    Box::pin(futures_util::stream::unfold(state, |mut st| async move {
-        loop {
-            if st.done || st.limit.is_some_and(|l| st.yielded >= l) {
-                return None;
-            }
-            if let Some(item) = st.items.next() {
-                st.yielded += 1;
-                return Some((Ok(item), st));
-            }
-            let url = if !st.started {
-                st.started = true;
-                st.client.url_for(&st.request)
-            } else {
-                match st.next.take() {
-                    None => return None,
-                    Some(next) => st.client.resolve_next_url(st.request.operation, &next),
-                }
-            };
-            let fetched = match url {
-                Ok(url) => {
-                    if st.seen.insert(url.as_str().to_owned()) {
-                        st.client.fetch_page::<T>(&st.request, url).await
-                    } else {
-                        Err(Error::pagination(
-                            st.request.operation,
-                            format!(
-                                "the next page URL {url} was already fetched; stopping instead of looping"
-                            ),
-                        ))
-                    }
-                }
-                Err(e) => Err(e),
-            };
-            match fetched {
-                Ok(page) => {
-                    st.next = page.meta.next_page_url.clone();
-                    st.items = page.records.into_iter();
-                }
-                Err(e) => {
-                    st.done = true;
-                    return Some((Err(e), st));
-                }
-            }
-        }
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,6 +409,29 @@ mod tests {
 
     fn base() -> Url {
         Url::parse("https://api.twilio.com").unwrap()
+    }
+
+    #[test]
+    fn trail_refuses_repeats_and_long_empty_runs_and_drops_without_recursion() {
+        let url = |n: u32| Url::parse(&format!("https://chat.twilio.com/v2/S?Page={n}")).unwrap();
+        let mut trail = Trail::default();
+        for n in 0..MAX_CONSECUTIVE_EMPTY_PAGES {
+            trail.check_next("Op", &url(n)).unwrap();
+            trail = trail.then(url(n), true);
+        }
+        let err = trail.check_next("Op", &url(99)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Pagination);
+        let trail = trail.then(url(99), false);
+        trail.check_next("Op", &url(100)).unwrap();
+        let err = trail.check_next("Op", &url(1)).unwrap_err();
+        assert!(err.to_string().contains("already fetched"), "{err}");
+        // A very long chain is dropped iteratively.
+        let mut long = Trail::default();
+        for n in 0..200_000 {
+            long = long.then(url(n), false);
+        }
+        assert!(format!("{long:?}").contains("pages: 200000"));
+        drop(long);
     }
 
     #[test]

@@ -97,6 +97,12 @@ pub struct RequestOptions {
     pub max_attempts: Option<u32>,
     /// Whether a non-idempotent request (`POST`, `PATCH`) may be retried; overrides the client's policy.
     pub retry_non_idempotent: Option<bool>,
+    /// Largest success response body accepted, in bytes; overrides
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    pub max_response_bytes: Option<u64>,
+    /// Time allowed for all attempts together, waits included; overrides
+    /// [`RetryPolicy::deadline`](crate::RetryPolicy::deadline).
+    pub deadline: Option<Duration>,
 }
 
 impl Request {
@@ -393,6 +399,18 @@ impl RequestOptions {
     /// Allow (or forbid) retrying this request even though its method is not idempotent.
     pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
         self.retry_non_idempotent = Some(yes);
+        self
+    }
+
+    /// Largest success response body accepted for this request, in bytes.
+    pub fn max_response_bytes(mut self, n: u64) -> Self {
+        self.max_response_bytes = Some(n);
+        self
+    }
+
+    /// Time allowed for all attempts of this request together, waits included.
+    pub fn deadline(mut self, d: Duration) -> Self {
+        self.deadline = Some(d);
         self
     }
 }

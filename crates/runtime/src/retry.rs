@@ -12,18 +12,30 @@ use reqwest::Method;
 
 /// Retry settings of a client. `Default` is [`RetryPolicy::new`].
 ///
-/// What is retried:
-/// - responses `429 Too Many Requests` and `503 Service Unavailable`;
-/// - connection failures (nothing reached the server: DNS, refused, TLS handshake).
+/// # The rules
 ///
-/// What is never retried: timeouts (the request may have been processed, and the timeout is the caller's bound
-/// on waiting), other statuses, decode errors. Only idempotent methods (`GET`, `HEAD`, `OPTIONS`, `PUT`,
-/// `DELETE`) are retried unless [`RetryPolicy::retry_non_idempotent`] or
-/// [`RequestOptions::retry_non_idempotent`](crate::RequestOptions::retry_non_idempotent) allows `POST` and
-/// `PATCH` too: a repeated `POST` could create a second message.
+/// "Idempotent" means `GET`, `HEAD`, `OPTIONS`, `PUT` and `DELETE`, and also `POST` and `PATCH` when
+/// [`RetryPolicy::retry_non_idempotent`] or
+/// [`RequestOptions::retry_non_idempotent`](crate::RequestOptions::retry_non_idempotent) allows it (a repeated
+/// `POST` could create a second message).
 ///
-/// The wait after attempt `n` is the server's `Retry-After` (delta-seconds or HTTP date) when present, otherwise
-/// "full jitter" exponential backoff: a uniformly random duration in
+/// | What happened                                                        | Retried for            | Why |
+/// |----------------------------------------------------------------------|------------------------|-----|
+/// | Nothing was sent: connection refused, DNS, TLS handshake failure     | every method           | the server never saw the request |
+/// | `429 Too Many Requests`                                              | every method           | Twilio rejects it before processing |
+/// | `503 Service Unavailable`                                            | idempotent methods     | the request may have been partly processed |
+/// | Connection reset or closed after sending, before any response        | idempotent methods     | the request may have been processed |
+/// | Timeout (connect or total), deadline passed                          | never                  | the caller's bound on waiting |
+/// | Any other status, a body that does not decode or is too large        | never                  | repeating gives the same answer |
+///
+/// Every retry also needs an attempt left ([`RetryPolicy::max_attempts`], default 3, or
+/// [`RequestOptions::max_attempts`](crate::RequestOptions::max_attempts)) and, when an overall
+/// [`deadline`](RetryPolicy::deadline) is set, a wait that ends before it; each attempt's timeout is shortened so
+/// the last one ends by the deadline too.
+///
+/// The wait after attempt `n` is the server's `Retry-After` when present: delta-seconds, or an HTTP date in any of
+/// the three forms of RFC 9110 (`Sun, 06 Nov 1994 08:49:37 GMT`, `Sunday, 06-Nov-94 08:49:37 GMT`,
+/// `Sun Nov  6 08:49:37 1994`). Otherwise it is "full jitter" exponential backoff: a uniformly random duration in
 /// `[0, min(max_backoff, initial_backoff * 2^(n-1))]`. When `Retry-After` asks for more than
 /// [`RetryPolicy::max_retry_after`], the client stops and returns the error instead of waiting. Waits go through
 /// the client's [`Sleeper`].
@@ -34,6 +46,20 @@ pub struct RetryPolicy {
     pub(crate) max_backoff: Duration,
     pub(crate) max_retry_after: Duration,
     pub(crate) retry_non_idempotent: bool,
+    pub(crate) deadline: Option<Duration>,
+}
+
+/// How far an attempt got, which decides whether it may be repeated (see [`RetryPolicy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// A response with this status arrived.
+    Status(u16),
+    /// The connection could not be established: nothing was sent.
+    NotSent,
+    /// The connection was reset or closed after the request was sent, before a response.
+    Interrupted,
+    /// Anything else: timeouts, unreadable bodies, refused redirects.
+    Other,
 }
 
 /// Performs the waits between attempts. The default uses `tokio::time::sleep`; tests can record the requested
@@ -69,6 +95,7 @@ impl RetryPolicy {
             max_backoff: Duration::from_secs(10),
             max_retry_after: Duration::from_secs(30),
             retry_non_idempotent: false,
+            deadline: None,
         }
     }
 
@@ -107,6 +134,14 @@ impl RetryPolicy {
         self
     }
 
+    /// Time allowed for all attempts of a request together, waits included (default: none, each attempt only has
+    /// its own timeout). A wait that would end after the deadline is not taken, and the last attempt's timeout is
+    /// cut to end at the deadline; running out gives an [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) error.
+    pub fn deadline(mut self, d: Duration) -> Self {
+        self.deadline = Some(d);
+        self
+    }
+
     /// Full-jitter backoff before the retry that follows attempt `attempt` (1-based).
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let shift = attempt.saturating_sub(1).min(31);
@@ -131,22 +166,94 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// Statuses worth retrying.
-pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 503)
+/// The table of [`RetryPolicy`]: whether an attempt that ended with `outcome` may be repeated, given whether the
+/// request is idempotent (or allowed to be repeated).
+pub(crate) fn should_retry(outcome: Outcome, idempotent: bool) -> bool {
+    match outcome {
+        Outcome::NotSent | Outcome::Status(429) => true,
+        Outcome::Status(503) | Outcome::Interrupted => idempotent,
+        Outcome::Status(_) | Outcome::Other => false,
+    }
 }
 
-/// Parses `Retry-After`: delta-seconds, or an HTTP date (RFC 2822 form, `GMT` accepted) relative to `now`.
-/// Dates in the past give zero; unparseable values give `None` (fall back to backoff).
+impl Outcome {
+    /// Classifies a failure to get a response.
+    pub(crate) fn of_send_error(err: &reqwest::Error) -> Self {
+        if err.is_timeout() {
+            Outcome::Other
+        } else if err.is_connect() {
+            Outcome::NotSent
+        } else if is_interrupted(err) {
+            Outcome::Interrupted
+        } else {
+            Outcome::Other
+        }
+    }
+}
+
+/// A reset, aborted or prematurely closed connection anywhere in the error's chain.
+fn is_interrupted(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(h) = e.downcast_ref::<hyper::Error>()
+            && (h.is_incomplete_message() || h.is_canceled() || h.is_closed())
+        {
+            return true;
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            )
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// Parses `Retry-After` (RFC 9110 section 10.2.3): delta-seconds, or an HTTP date relative to `now` in the
+/// preferred IMF-fixdate form or either obsolete form (RFC 850 with a two-digit year, asctime). Dates in the past
+/// give zero; unparseable values give `None` (fall back to backoff).
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let now_secs = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    let at = u64::try_from(date.timestamp()).unwrap_or(0);
-    Some(Duration::from_secs(at.saturating_sub(now_secs)))
+    let at = parse_http_date(value)?;
+    let now_secs = i64::try_from(now.duration_since(UNIX_EPOCH).ok()?.as_secs()).ok()?;
+    let wait = u64::try_from(at.saturating_sub(now_secs)).unwrap_or(0);
+    Some(Duration::from_secs(wait))
+}
+
+/// Seconds since the Unix epoch of an HTTP date in any of its three forms.
+fn parse_http_date(value: &str) -> Option<i64> {
+    use chrono::NaiveDateTime;
+    if let Ok(date) = chrono::DateTime::parse_from_rfc2822(value) {
+        return Some(date.timestamp());
+    }
+    // RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`; two-digit years 00-69 are 20xx, 70-99 are 19xx.
+    if let Some(rest) = value.strip_suffix(" GMT")
+        && let Some((_, date)) = rest.split_once(", ")
+        && let Ok(at) = NaiveDateTime::parse_from_str(date, "%d-%b-%y %H:%M:%S")
+    {
+        return Some(at.and_utc().timestamp());
+    }
+    // asctime: `Sun Nov  6 08:49:37 1994` (day padded with a space).
+    let words: Vec<&str> = value.split_whitespace().collect();
+    if let [_, month, day, time, year] = words.as_slice()
+        && let Ok(at) = NaiveDateTime::parse_from_str(
+            &format!("{day} {month} {year} {time}"),
+            "%d %b %Y %H:%M:%S",
+        )
+    {
+        return Some(at.and_utc().timestamp());
+    }
+    None
 }
 
 /// A random 64-bit value from std's randomly keyed SipHash (no `rand` dependency); good enough for jitter.
@@ -213,6 +320,19 @@ mod tests {
             parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
             Some(Duration::ZERO)
         );
+        assert_eq!(
+            parse_retry_after("Sunday, 06-Nov-94 08:49:49 GMT", now),
+            Some(Duration::from_secs(12))
+        );
+        assert_eq!(
+            parse_retry_after("Sun Nov  6 08:49:49 1994", now),
+            Some(Duration::from_secs(12))
+        );
+        assert_eq!(
+            parse_retry_after("Sun Nov 6 08:50:37 1994", now),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(parse_retry_after("Sunday, 06-Nov-94 08:49:49", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
     }
@@ -221,7 +341,18 @@ mod tests {
     fn method_and_status_classes() {
         assert!(is_idempotent(&Method::GET) && is_idempotent(&Method::DELETE));
         assert!(!is_idempotent(&Method::POST) && !is_idempotent(&Method::PATCH));
-        assert!(is_retryable_status(429) && is_retryable_status(503));
-        assert!(!is_retryable_status(500) && !is_retryable_status(502));
+        let table = [
+            (Outcome::NotSent, true, true),
+            (Outcome::Status(429), true, true),
+            (Outcome::Status(503), false, true),
+            (Outcome::Interrupted, false, true),
+            (Outcome::Status(500), false, false),
+            (Outcome::Status(502), false, false),
+            (Outcome::Other, false, false),
+        ];
+        for (outcome, any_method, idempotent) in table {
+            assert_eq!(should_retry(outcome, false), any_method, "{outcome:?}");
+            assert_eq!(should_retry(outcome, true), idempotent, "{outcome:?}");
+        }
     }
 }

@@ -18,7 +18,7 @@ use std::pin::pin;
 use std::time::{Duration, Instant};
 
 use futures_util::future::{Either, select};
-use reqwest::header::{self, HeaderValue};
+use reqwest::header::{self, HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 use url::Url;
@@ -31,6 +31,7 @@ use crate::error::{Error, ErrorKind};
 use crate::hosts::{check_scheme, redact_query};
 use crate::observe::{Exchange, header_pairs};
 use crate::request::Request;
+use crate::response::request_id;
 
 /// Largest response body read into memory by an upload (a JSON record) or kept from an error response.
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
@@ -64,7 +65,11 @@ impl Client {
     /// The upload is sent exactly once, whatever the retry policy: not after a `429`/`503`, not after a
     /// connection failure. Calling again with a new body is the caller's decision, made knowing that the first
     /// upload may have been stored. Observers see the exchange without the request body.
-    pub async fn execute_upload<T: DeserializeOwned>(&self, mut req: Request) -> Result<T, Error> {
+    pub async fn execute_upload<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
+        self.upload(req).await.map_err(|e| self.scrub(e))
+    }
+
+    async fn upload<T: DeserializeOwned>(&self, mut req: Request) -> Result<T, Error> {
         let op = req.operation;
         let slot = req.upload.take();
         let body = slot.as_ref().and_then(|slot| slot.take()).ok_or_else(|| {
@@ -112,6 +117,7 @@ impl Client {
                 .map_err(|e| Error::from_reqwest(op, e))?;
             let status = response.status().as_u16();
             tracing::Span::current().record("status", status);
+            self.check_not_redirected(op, &url, &response)?;
             let headers = response.headers().clone();
             let body = read_limited(op, response, idle).await?;
             Ok((status, headers, body))
@@ -119,11 +125,11 @@ impl Client {
         .instrument(span)
         .await;
         self.report(&mut exchange, result.as_ref());
-        let (status, _, body) = result?;
+        let (status, headers, body) = result?;
         if !(200..300).contains(&status) {
-            return Err(Error::from_response(op, status, &body));
+            return Err(refused(op, status, &headers, &body));
         }
-        decode(op, &body)
+        decode(op, &body).map_err(|e| e.with_response(status, request_id(&headers)))
     }
 
     /// Sends `req` (a `GET` with the client's credentials, on the operation's host) and returns the 2xx body as
@@ -134,6 +140,10 @@ impl Client {
     /// redirect. Other statuses are [`ErrorKind::Api`] errors with Twilio's code and message when the body has
     /// them. Not retried (see the [module notes](crate#transfers)).
     pub async fn execute_download(&self, req: Request) -> Result<Download, Error> {
+        self.download(req).await.map_err(|e| self.scrub(e))
+    }
+
+    async fn download(&self, req: Request) -> Result<Download, Error> {
         let op = req.operation;
         let url = self.url_for(&req)?;
         let mut headers = self.headers_for(&req)?;
@@ -160,6 +170,7 @@ impl Client {
                 .map_err(|_| idle_error(op, idle, "waiting for the response"))?
                 .map_err(|e| Error::from_reqwest(op, e))?;
             tracing::Span::current().record("status", response.status().as_u16());
+            self.check_not_redirected(op, &url, &response)?;
             Ok(response)
         }
         .instrument(span)
@@ -195,8 +206,8 @@ impl Client {
         let body = read_limited(op, response, idle).await;
         let result = body.map(|body| (status, headers, body));
         self.report(&mut exchange, result.as_ref());
-        let (status, _, body) = result?;
-        Err(Error::from_response(op, status, &body))
+        let (status, headers, body) = result?;
+        Err(refused(op, status, &headers, &body))
     }
 
     /// Downloads `url`, a link outside the API such as a pre-signed temporary URL, **without any credential or
@@ -211,6 +222,12 @@ impl Client {
         operation: &'static str,
         url: &str,
     ) -> Result<Download, Error> {
+        self.download_link(operation, url)
+            .await
+            .map_err(|e| self.scrub(e))
+    }
+
+    async fn download_link(&self, operation: &'static str, url: &str) -> Result<Download, Error> {
         let op = operation;
         let url = Url::parse(url).map_err(|e| {
             Error::invalid_argument(op, format!("the link is not a valid URL: {e}"))
@@ -258,8 +275,8 @@ impl Client {
             .await
             .map(|body| (status, headers, body));
         self.report(&mut exchange, result.as_ref());
-        let (status, _, body) = result?;
-        Err(Error::from_response(op, status, &body))
+        let (status, headers, body) = result?;
+        Err(refused(op, status, &headers, &body))
     }
 
     /// Downloads a stored file from its `links`, the safe way:
@@ -326,6 +343,25 @@ impl Client {
         let path = self.content_path(operation, server, &content)?;
         self.execute_download(Request::new(Method::GET, operation, path).server(server))
             .await
+    }
+
+    /// Refuses a response that a caller-supplied HTTP client reached by following a redirect (credentials may
+    /// have gone with it); the runtime's own client never follows one.
+    fn check_not_redirected(
+        &self,
+        operation: &str,
+        url: &Url,
+        response: &reqwest::Response,
+    ) -> Result<(), Error> {
+        if self.inner.foreign_http && response.url() != url {
+            return Err(Error::config(format!(
+                "the HTTP client given to http_client(..) followed a redirect to {}; build it with redirect(reqwest::redirect::Policy::none()) or pass a builder to http_client_builder(..)",
+                response.url().host_str().unwrap_or_default()
+            ))
+            .with_operation(operation)
+            .with_response(response.status().as_u16(), request_id(response.headers())));
+        }
+        Ok(())
     }
 
     /// The path (and query) of a content link on `server`; a full URL must be on that host.
@@ -408,7 +444,9 @@ impl Client {
             Ok((status, headers, body)) => {
                 exchange.status = Some(*status);
                 exchange.response_headers = header_pairs(headers);
-                exchange.response_body = Some(String::from_utf8_lossy(body).into_owned());
+                // The client's secrets never reach observers, even when a server echoes them.
+                let text = String::from_utf8_lossy(body);
+                exchange.response_body = Some(self.inner.redactor.redact(&text).into_owned());
             }
             Err(e) => exchange.error = Some(e.to_string()),
         }
@@ -447,6 +485,11 @@ async fn until_idle<F: Future>(
             }
         }
     }
+}
+
+/// The error of a non-success answer: Twilio's status, code and message, and the request id.
+fn refused(operation: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> Error {
+    Error::from_response(operation, status, body).with_response(status, request_id(headers))
 }
 
 fn idle_error(operation: &str, idle: Duration, what: &str) -> Error {

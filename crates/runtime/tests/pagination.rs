@@ -8,7 +8,7 @@ use httpmock::Method::GET;
 use httpmock::{Mock, MockServer};
 use serde_json::{Value, json};
 use support::*;
-use twilio_rest_runtime::{ErrorKind, Method, Params, Request};
+use twilio_rest_runtime::{ErrorKind, MAX_CONSECUTIVE_EMPTY_PAGES, Method, Params, Request};
 
 #[derive(Debug, serde::Deserialize, PartialEq)]
 struct Channel {
@@ -332,4 +332,147 @@ async fn pages_require_exactly_200_and_errors_end_the_stream() {
     .await;
     assert_eq!(errors[0].kind(), ErrorKind::Decode);
     assert_eq!(errors[0].decode_path(), Some("channels[0].sid"));
+}
+
+/// Pages 0..20 of a list that are all empty and each link to the next one.
+async fn empty_pages_linking_onward(server: &MockServer) -> Vec<Mock<'_>> {
+    let mut mocks = Vec::new();
+    for page in 0..20_u64 {
+        let next = server.url(format!(
+            "/v2/Services/IS1/Channels?PageSize=2&Page={}",
+            page + 1
+        ));
+        let mock = server
+            .mock_async(|when, then| {
+                let when = when.method(GET).path("/v2/Services/IS1/Channels");
+                if page == 0 {
+                    when.query_param_missing("Page");
+                } else {
+                    when.query_param("Page", page.to_string());
+                }
+                then.status(200).json_body(page_body(&[], page, Some(next)));
+            })
+            .await;
+        mocks.push(mock);
+    }
+    mocks
+}
+
+#[tokio::test]
+async fn empty_pages_that_link_onward_end_the_stream_with_an_error() {
+    let server = MockServer::start_async().await;
+    let mocks = empty_pages_linking_onward(&server).await;
+    let client = client(&server);
+    let (got, errors) = sids(client.stream(list_request(), Some(5))).await;
+    assert!(got.is_empty());
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].kind(), ErrorKind::Pagination);
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("pages in a row had no records"),
+        "{}",
+        errors[0]
+    );
+    let sent: usize = {
+        let mut n = 0;
+        for mock in &mocks {
+            n += mock.calls_async().await;
+        }
+        n
+    };
+    assert_eq!(sent, MAX_CONSECUTIVE_EMPTY_PAGES as usize);
+
+    // Without a limit too, and by hand with next_page.
+    let (_, errors) = sids(client.stream(list_request(), None)).await;
+    assert_eq!(errors.len(), 1);
+    let mut page = client
+        .execute_page::<Channel>(list_request())
+        .await
+        .unwrap();
+    let mut fetched = 1;
+    let err = loop {
+        match client.next_page(&page).await {
+            Ok(Some(next)) => {
+                page = next;
+                fetched += 1;
+            }
+            Ok(None) => panic!("the pages never end"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err.kind(), ErrorKind::Pagination);
+    assert_eq!(fetched, MAX_CONSECUTIVE_EMPTY_PAGES);
+}
+
+#[tokio::test]
+async fn empty_pages_between_full_ones_are_followed() {
+    // Fewer empty pages in a row than the bound: the stream goes on to the records after them.
+    let server = MockServer::start_async().await;
+    let link =
+        |page: u64| Some(server.url(format!("/v2/Services/IS1/Channels?PageSize=2&Page={page}")));
+    let runs = MAX_CONSECUTIVE_EMPTY_PAGES as u64 - 1;
+    for page in 0..=runs + 1 {
+        let body = match page {
+            0 => page_body(&["CH1"], 0, link(1)),
+            p if p <= runs => page_body(&[], p, link(p + 1)),
+            p => page_body(&["CH2"], p, None),
+        };
+        server
+            .mock_async(|when, then| {
+                let when = when.method(GET).path("/v2/Services/IS1/Channels");
+                if page == 0 {
+                    when.query_param_missing("Page");
+                } else {
+                    when.query_param("Page", page.to_string());
+                }
+                then.status(200).json_body(body);
+            })
+            .await;
+    }
+    let (got, errors) = sids(client(&server).stream(list_request(), None)).await;
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(got, ["CH1", "CH2"]);
+}
+
+#[tokio::test]
+async fn manual_next_page_between_two_urls_is_refused() {
+    let server = MockServer::start_async().await;
+    let a = server.url("/v2/Services/IS1/Channels?PageSize=2&Page=0");
+    let b = server.url("/v2/Services/IS1/Channels?PageSize=2&Page=1");
+    let first = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v2/Services/IS1/Channels")
+                .query_param("Page", "0");
+            then.status(200)
+                .json_body(page_body(&["CH1"], 0, Some(b.clone())));
+        })
+        .await;
+    let second = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v2/Services/IS1/Channels")
+                .query_param("Page", "1");
+            then.status(200)
+                .json_body(page_body(&["CH2"], 1, Some(a.clone())));
+        })
+        .await;
+    let client = client(&server);
+    let mut q = Params::new();
+    q.push("PageSize", 2_u32);
+    q.push("Page", 0_u32);
+    let start = Request::new(
+        Method::GET,
+        "ListChannel",
+        "/v2/Services/IS1/Channels".into(),
+    )
+    .query(q);
+    let page_a = client.execute_page::<Channel>(start).await.unwrap();
+    let page_b = client.next_page(&page_a).await.unwrap().unwrap();
+    let err = client.next_page(&page_b).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Pagination);
+    assert!(err.to_string().contains("already fetched"), "{err}");
+    first.assert_calls_async(1).await;
+    second.assert_calls_async(1).await;
 }

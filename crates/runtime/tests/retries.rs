@@ -10,6 +10,7 @@ use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use support::*;
+use twilio_rest_runtime::chrono;
 use twilio_rest_runtime::{
     Client, ErrorKind, Method, Params, Request, RequestOptions, RetryPolicy,
 };
@@ -305,7 +306,151 @@ async fn connection_failures_are_retried() {
     assert_eq!(recorder.exchanges().len(), 3);
     assert_eq!(sleeper.waits().len(), 2);
 
-    // Not for POST by default.
-    let _ = client.execute::<Value>(post("/x")).await;
-    assert_eq!(recorder.exchanges().len(), 4);
+    // POST too: nothing reached the server, so a retry cannot repeat its effect.
+    let err = client.execute::<Value>(post("/x")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert_eq!(recorder.exchanges().len(), 6);
+    assert_eq!(sleeper.waits().len(), 4);
+}
+
+fn ok_reply() -> Reply {
+    Reply::with_body(
+        "200 OK",
+        &[("content-type", "application/json")],
+        r#"{"sid": "IS1"}"#,
+    )
+}
+
+#[tokio::test]
+async fn idempotent_requests_are_retried_when_the_connection_closes_before_a_response() {
+    let server = RawServer::start(vec![Reply::Close, ok_reply()]).await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = server.builder().sleeper(sleeper.clone()).build().unwrap();
+    let value: Value = client.execute(get("/v2/Services/IS1")).await.unwrap();
+    assert_eq!(value["sid"], "IS1");
+    assert_eq!(server.connections(), 2);
+    assert_eq!(sleeper.waits().len(), 1);
+}
+
+#[tokio::test]
+async fn post_is_not_repeated_when_the_connection_closes_after_sending() {
+    let server = RawServer::start(vec![Reply::Close, ok_reply()]).await;
+    let client = server.builder().build().unwrap();
+    let err = client
+        .execute::<Value>(post("/v2/Services"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    assert_eq!(server.connections(), 1);
+    // Allowed per request, it is repeated.
+    let server = RawServer::start(vec![Reply::Close, ok_reply()]).await;
+    let client = server.builder().build().unwrap();
+    let allowed = post("/v2/Services").options(RequestOptions::new().retry_non_idempotent(true));
+    client.execute::<Value>(allowed).await.unwrap();
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
+async fn any_method_is_retried_on_429() {
+    let server = Arc::new(MockServer::start_async().await);
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v2/Services");
+            then.status(429)
+                .header("Retry-After", "1")
+                .json_body(json!({"code": 20429, "message": "Too Many Requests"}));
+        })
+        .await;
+    let created = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v2/Services");
+            then.status(201).json_body(json!({"sid": "IS1"}));
+        })
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::scripted(server.clone(), vec![limited.id]));
+    let client = with_sleeper(&server, sleeper.clone(), RetryPolicy::new());
+    let value: Value = client.execute(post("/v2/Services")).await.unwrap();
+    assert_eq!(value["sid"], "IS1");
+    assert_eq!(sleeper.waits(), [Duration::from_secs(1)]);
+    created.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn retry_after_in_every_http_date_form() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let at = chrono::DateTime::from_timestamp(i64::try_from(now).unwrap() + 20, 0).unwrap();
+    for value in [
+        at.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+        at.format("%A, %d-%b-%y %H:%M:%S GMT").to_string(),
+        at.format("%a %b %e %H:%M:%S %Y").to_string(),
+    ] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET);
+                then.status(503).header("Retry-After", value.as_str());
+            })
+            .await;
+        let sleeper = Arc::new(RecordingSleeper::default());
+        let err = with_sleeper(&server, sleeper.clone(), RetryPolicy::new().max_attempts(2))
+            .execute::<Value>(get("/x"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(503));
+        let waits = sleeper.waits();
+        assert_eq!(waits.len(), 1, "{value}");
+        assert!(
+            (Duration::from_secs(17)..=Duration::from_secs(20)).contains(&waits[0]),
+            "{value}: {waits:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_deadline_bounds_all_attempts() {
+    let server = MockServer::start_async().await;
+    let slow = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/slow");
+            then.status(503).delay(Duration::from_millis(400));
+        })
+        .await;
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let policy = RetryPolicy::new()
+        .max_attempts(10)
+        .initial_backoff(Duration::ZERO);
+    let client = with_sleeper(&server, sleeper.clone(), policy.clone());
+    let started = std::time::Instant::now();
+    let err = client
+        .execute::<Value>(
+            get("/slow").options(RequestOptions::new().deadline(Duration::from_millis(1000))),
+        )
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.to_string().contains("deadline"), "{err}");
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    // Attempts of 400 ms each within 1 s: the third (or, on a slow machine, the second) is cut by the deadline.
+    let calls = slow.calls_async().await;
+    assert!((2..=3).contains(&calls), "{calls} attempts");
+
+    // Per client; a Retry-After that ends past the deadline is not waited for.
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/limited");
+            then.status(429).header("Retry-After", "5");
+        })
+        .await;
+    let client = with_sleeper(
+        &server,
+        sleeper.clone(),
+        policy.deadline(Duration::from_secs(2)),
+    );
+    let err = client.execute::<Value>(get("/limited")).await.unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(sleeper.waits().len(), 2, "{:?}", sleeper.waits());
 }

@@ -542,3 +542,52 @@ async fn an_upload_body_is_sent_once_and_only_by_execute_upload() {
     assert!(err.to_string().contains("no upload body"), "{err}");
     mock.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn a_supplied_client_that_follows_redirects_is_refused() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/Services/IS1/Media/ME1/Content");
+            then.status(302).header("location", "/elsewhere");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/elsewhere");
+            then.status(200).body("followed");
+        })
+        .await;
+    let client = builder(&server)
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let req = Request::new(
+        Method::GET,
+        "FetchMediaContent",
+        "/v1/Services/IS1/Media/ME1/Content".into(),
+    )
+    .server(MCS);
+    let err = client.execute_download(req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+    assert!(err.to_string().contains("followed a redirect"), "{err}");
+}
+
+#[tokio::test]
+async fn transfer_errors_carry_the_request_id() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(UPLOAD_PATH);
+            then.status(400)
+                .header("Twilio-Request-Id", "RQ0123")
+                .json_body(json!({"code": 20001, "message": "bad upload"}));
+        })
+        .await;
+    let err = client(&server)
+        .execute_upload::<Value>(upload_request().upload(UploadBody::from_bytes(&b"x"[..])))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(20001));
+    assert_eq!(err.request_id(), Some("RQ0123"));
+}

@@ -165,3 +165,120 @@ impl tracing::Subscriber for CaptureSubscriber {
     fn enter(&self, _: &tracing::span::Id) {}
     fn exit(&self, _: &tracing::span::Id) {}
 }
+
+/// What a [`RawServer`] does with one connection, after reading the request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Close the connection without answering.
+    Close,
+    /// Write these bytes, then close.
+    Bytes(Vec<u8>),
+    /// Write this head (status line and headers, ending with the blank line), then chunks of `x` forever (until
+    /// the client goes away).
+    EndlessChunked(String),
+}
+
+impl Reply {
+    /// A complete response with a body and `Content-Length`.
+    pub fn with_body(status_line: &str, headers: &[(&str, &str)], body: &str) -> Self {
+        let mut text = format!(
+            "HTTP/1.1 {status_line}\r\ncontent-length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        text.push_str("connection: close\r\n\r\n");
+        text.push_str(body);
+        Reply::Bytes(text.into_bytes())
+    }
+}
+
+/// A loopback HTTP/1.1 server following a script: connection `i` gets `script[i]` (the last entry repeats).
+/// Counts connections; stops when dropped.
+pub struct RawServer {
+    pub base_url: String,
+    connections: Arc<AtomicU64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RawServer {
+    pub async fn start(script: Vec<Reply>) -> Self {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let connections = Arc::new(AtomicU64::new(0));
+        let counter = connections.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let index = counter.fetch_add(1, Ordering::SeqCst) as usize;
+                let reply = script[index.min(script.len() - 1)].clone();
+                tokio::spawn(async move {
+                    // Read the head (and a body announced by Content-Length) of one request.
+                    let mut seen = Vec::new();
+                    let mut buf = [0_u8; 4096];
+                    loop {
+                        let Ok(n) = socket.read(&mut buf).await else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..n]);
+                        if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                            let head = String::from_utf8_lossy(&seen[..end]).to_ascii_lowercase();
+                            let length = head
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            if seen.len() >= end + 4 + length {
+                                break;
+                            }
+                        }
+                    }
+                    match reply {
+                        Reply::Close => {}
+                        Reply::Bytes(bytes) => {
+                            let _ = socket.write_all(&bytes).await;
+                        }
+                        Reply::EndlessChunked(head) => {
+                            if socket.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                            let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "x".repeat(64 * 1024));
+                            while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+                        }
+                    }
+                });
+            }
+        });
+        Self {
+            base_url,
+            connections,
+            task,
+        }
+    }
+
+    pub fn connections(&self) -> u64 {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    /// A client for this server: auth-token credentials, http allowed, a sleeper that never sleeps.
+    pub fn builder(&self) -> ClientBuilder {
+        Client::builder("https://chat.twilio.com")
+            .credentials(creds())
+            .base_url(self.base_url.clone())
+            .allow_insecure_http(true)
+            .sleeper(Arc::new(RecordingSleeper::default()))
+    }
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
