@@ -78,6 +78,27 @@ pub fn component_type_name(component: &str) -> String {
     pascal(&joined)
 }
 
+/// Type name of a component without a repeated word run: `ChannelChannelType` and `channel_enum_channel_type` ->
+/// `ChannelType`, `UserChannelChannelStatus` -> `UserChannelStatus`; `None` when no words repeat
+/// (`MessageOrderType`).
+pub fn short_component_type_name(component: &str) -> Option<String> {
+    let full = snake(&component_type_name(component));
+    let words: Vec<&str> = full.split('_').filter(|w| !w.is_empty()).collect();
+    for n in (1..=words.len() / 2).rev() {
+        for i in 0..=words.len() - 2 * n {
+            if words[i..i + n] == words[i + n..i + 2 * n] {
+                let kept: Vec<&str> = words[..i + n]
+                    .iter()
+                    .chain(&words[i + 2 * n..])
+                    .copied()
+                    .collect();
+                return Some(pascal(&kept.join("_")));
+            }
+        }
+    }
+    None
+}
+
 /// Singular form of a URL collection segment, good enough for Twilio's English plurals:
 /// `Services` -> `Service`, `Policies` -> `Policy`, `Addresses` -> `Address`, `Media` -> `Media`.
 pub fn singular(segment: &str) -> String {
@@ -232,6 +253,31 @@ mod tests {
         assert_eq!(snake("async"), "async_");
         assert_eq!(snake("gen"), "gen_");
         assert_eq!(pascal("self"), "Self_");
+    }
+
+    #[test]
+    fn enum_component_names_without_stutter() {
+        let check = |component: &str, expected: Option<&str>| {
+            assert_eq!(
+                short_component_type_name(component).as_deref(),
+                expected,
+                "{component}"
+            );
+        };
+        check("channel_enum_channel_type", Some("ChannelType"));
+        check("binding_enum_binding_type", Some("BindingType"));
+        check("user_binding_enum_binding_type", Some("UserBindingType"));
+        check(
+            "user_channel_enum_channel_status",
+            Some("UserChannelStatus"),
+        );
+        check("message_enum_order_type", None);
+        check("channel_webhook_enum_type", None);
+        check("channel_enum_channel", Some("Channel"));
+        check("ChannelChannelType", Some("ChannelType"));
+        check("UserChannelChannelStatus", Some("UserChannelStatus"));
+        check("MessageOrderType", None);
+        check("chat.v2.service.channel", None);
     }
 
     #[test]

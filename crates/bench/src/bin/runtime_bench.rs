@@ -135,7 +135,7 @@ fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateMessage {
         .channel(CHANNEL_SID)
         .messages()
         .create()
-        .webhook_enabled(models::MessageWebhookEnabledType::True)
+        .webhook_enabled(models::WebhookEnabledType::True)
         .from(input.from)
         .attributes(input.attributes)
         .date_created(input.date_created)

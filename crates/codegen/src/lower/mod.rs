@@ -29,12 +29,13 @@ mod twilio;
 
 use crate::error::{Error, ptr};
 use crate::ir::{Api, ErrorModel, Operation, Schema, TypeRef};
-use crate::naming::{Scope, component_type_name};
+use crate::naming::{Scope, component_type_name, short_component_type_name};
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
 use std::collections::{BTreeMap, BTreeSet};
 
 use cycles::box_recursive_fields;
 use resources::build_resources;
+use twilio::merge_boolean_enums;
 
 /// Parses `spec_json` and lowers it into the IR.
 pub fn lower(spec_json: &str) -> Result<Api, Error> {
@@ -49,6 +50,12 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
     let operations = lowerer.lower_operations()?;
     let (resources, operations) = build_resources(operations, &mut lowerer.type_names)?;
     box_recursive_fields(&mut lowerer.schemas);
+    let mut operations = operations;
+    merge_boolean_enums(
+        &mut lowerer.schemas,
+        &mut operations,
+        &mut lowerer.type_names,
+    );
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -96,6 +103,8 @@ impl<'a> Lowerer<'a> {
         let mut type_names = Scope::with_reserved(&["Client"]);
         let mut components = BTreeMap::new();
         if let Some(c) = &spec.components {
+            let names = component_names(c.schemas.keys());
+            let component_type_name = |name: &String| names[name].clone();
             for (name, schema) in &c.schemas {
                 let kind = match schema {
                     ReferenceOr::Reference { .. } => Component::Alias(None),
@@ -157,4 +166,25 @@ pub(super) fn object_parts(
         SchemaKind::Any(a) => (&a.properties, &a.required),
         _ => (EMPTY.get_or_init(indexmap::IndexMap::new), &[]),
     }
+}
+
+/// The type name of each component schema: without the owner's repeated words (`channel_enum_channel_type` ->
+/// `ChannelType`) when no other component would get the same name, else the full name (`ChannelChannelType`).
+fn component_names<'k>(keys: impl Iterator<Item = &'k String> + Clone) -> BTreeMap<String, String> {
+    let full: Vec<String> = keys.clone().map(|k| component_type_name(k)).collect();
+    let short: Vec<Option<String>> = keys.clone().map(|k| short_component_type_name(k)).collect();
+    keys.enumerate()
+        .map(|(i, key)| {
+            let name = match &short[i] {
+                Some(s)
+                    if short.iter().filter(|o| o.as_ref() == Some(s)).count() == 1
+                        && !full.contains(s) =>
+                {
+                    s.clone()
+                }
+                _ => full[i].clone(),
+            };
+            (key.clone(), name)
+        })
+        .collect()
 }

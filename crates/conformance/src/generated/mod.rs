@@ -450,9 +450,7 @@ pub async fn call_operation(
         "ListBinding" => {
             let mut b = client.service(a.req_str("ServiceSid")?).bindings().list();
             if let ::std::option::Option::Some(v) = a
-                .opt_enum_list::<
-                    ::twilio_chat_v2::models::BindingBindingType,
-                >("BindingType")?
+                .opt_enum_list::<::twilio_chat_v2::models::BindingType>("BindingType")?
             {
                 b = b.binding_type(v);
             }
@@ -507,7 +505,7 @@ pub async fn call_operation(
         "ListChannel" => {
             let mut b = client.service(a.req_str("ServiceSid")?).channels().list();
             if let ::std::option::Option::Some(v) = a
-                .opt_enum_list::<::twilio_chat_v2::models::ChannelChannelType>("Type")?
+                .opt_enum_list::<::twilio_chat_v2::models::ChannelType>("Type")?
             {
                 b = b.type_(v);
             }
@@ -538,7 +536,7 @@ pub async fn call_operation(
             let mut b = client.service(a.req_str("ServiceSid")?).channels().create();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::ChannelWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -553,7 +551,7 @@ pub async fn call_operation(
                 b = b.attributes(v);
             }
             if let ::std::option::Option::Some(v) = a
-                .opt_enum::<::twilio_chat_v2::models::ChannelChannelType>("Type")?
+                .opt_enum::<::twilio_chat_v2::models::ChannelType>("Type")?
             {
                 b = b.type_(v);
             }
@@ -590,7 +588,7 @@ pub async fn call_operation(
                 .update();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::ChannelWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -626,7 +624,7 @@ pub async fn call_operation(
                 .delete();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::ChannelWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -748,7 +746,7 @@ pub async fn call_operation(
                 .create(a.req_str("Identity")?);
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MemberWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -801,7 +799,7 @@ pub async fn call_operation(
                 .update();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MemberWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -842,7 +840,7 @@ pub async fn call_operation(
                 .delete();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MemberWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -895,7 +893,7 @@ pub async fn call_operation(
                 .create();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MessageWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -947,7 +945,7 @@ pub async fn call_operation(
                 .update();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MessageWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -984,7 +982,7 @@ pub async fn call_operation(
                 .delete();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MessageWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -1157,7 +1155,7 @@ pub async fn call_operation(
                 .roles()
                 .create(
                     a.req_str("FriendlyName")?,
-                    a.req_enum::<::twilio_chat_v2::models::RoleRoleType>("Type")?,
+                    a.req_enum::<::twilio_chat_v2::models::RoleType>("Type")?,
                     a.req_list("Permission")?,
                 );
             if let ::std::option::Option::Some(o) = options {
@@ -1231,7 +1229,7 @@ pub async fn call_operation(
                 .create(a.req_str("Identity")?);
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::UserWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -1269,7 +1267,7 @@ pub async fn call_operation(
                 .update();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::UserWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -1308,7 +1306,7 @@ pub async fn call_operation(
                 .list();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum_list::<
-                    ::twilio_chat_v2::models::UserBindingBindingType,
+                    ::twilio_chat_v2::models::UserBindingType,
                 >("BindingType")?
             {
                 b = b.binding_type(v);
@@ -1438,7 +1436,7 @@ pub async fn call_operation(
                 .delete();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::UserChannelWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
