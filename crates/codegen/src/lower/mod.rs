@@ -56,7 +56,7 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
         &mut operations,
         &mut lowerer.type_names,
     );
-    Ok(Api {
+    let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         base_url: spec
@@ -67,7 +67,33 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
         resources,
         operations,
         error_model: lowerer.error_model,
-    })
+    };
+    drop_blank_docs(&mut api);
+    Ok(api)
+}
+
+/// Empty or blank descriptions (`""`, `"  "`) count as none, so emitters write their fallback text and every
+/// public item stays documented.
+fn drop_blank_docs(api: &mut Api) {
+    fn clear(doc: &mut Option<String>) {
+        if doc.as_deref().is_some_and(|d| d.trim().is_empty()) {
+            *doc = None;
+        }
+    }
+    for schema in api.schemas.values_mut() {
+        match schema {
+            Schema::Struct(s) => {
+                clear(&mut s.doc);
+                s.fields.iter_mut().for_each(|f| clear(&mut f.doc));
+            }
+            Schema::Enum(e) => clear(&mut e.doc),
+            Schema::OneOf(u) => clear(&mut u.doc),
+        }
+    }
+    for op in &mut api.operations {
+        clear(&mut op.doc);
+        op.params.iter_mut().for_each(|p| clear(&mut p.doc));
+    }
 }
 
 /// How a component schema is referred to.
