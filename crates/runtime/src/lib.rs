@@ -71,7 +71,10 @@
 //! - Each attempt runs in a `tracing` span `twilio.request` with fields `operation`, `method`, `path` (no query),
 //!   `attempt` and `status`; headers and bodies are never traced.
 //! - `Debug` of [`Credentials`], [`Client`], [`ClientBuilder`] and [`webhook::RequestValidator`], error messages and
-//!   traces never contain secrets; observers see `Authorization: [redacted]`.
+//!   traces never contain secrets; observers see `Authorization: [redacted]`. Parameters marked secret
+//!   ([`Params::push_sensitive`], and the fields a description marks sensitive in generated builders) are sent as
+//!   they are but show as `[redacted]` in `Debug` of [`Params`], [`Request`] and builders, and in observers'
+//!   request bodies.
 
 #![deny(missing_docs)]
 
