@@ -8,6 +8,11 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
+/// SCREAMING_SNAKE_CASE of a Rust type name, for statics: `CreateMessage` -> `CREATE_MESSAGE`.
+pub fn shouty(type_name: &str) -> String {
+    heck::ToShoutySnakeCase::to_shouty_snake_case(type_name)
+}
+
 /// Methods every generated builder has (written by the runtime's `operation!` macro), so no parameter setter
 /// may take their names.
 pub const BUILDER_METHODS: &[&str] = &["send", "request_options", "limit", "stream"];

@@ -28,7 +28,7 @@ mod schemas;
 mod twilio;
 
 use crate::error::{Error, ptr};
-use crate::ir::{Api, ErrorModel, Operation, Schema, TypeRef};
+use crate::ir::{Api, Operation, Schema, TypeRef};
 use crate::naming::{Scope, component_type_name, short_component_type_name};
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,7 +66,6 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
         schemas: lowerer.schemas,
         resources,
         operations,
-        error_model: lowerer.error_model,
     };
     drop_blank_docs(&mut api);
     Ok(api)
@@ -110,7 +109,6 @@ pub(super) struct Lowerer<'a> {
     components: BTreeMap<String, Component>,
     schemas: BTreeMap<String, Schema>,
     type_names: Scope,
-    error_model: Option<ErrorModel>,
     /// Aliases being resolved (cycle detection).
     resolving: BTreeSet<String>,
 }
@@ -160,7 +158,6 @@ impl<'a> Lowerer<'a> {
             components,
             schemas: BTreeMap::new(),
             type_names,
-            error_model: None,
             resolving: BTreeSet::new(),
         })
     }

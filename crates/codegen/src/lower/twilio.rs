@@ -124,7 +124,10 @@ pub(super) fn merge_boolean_enums(
         }
     }
     for op in operations {
-        op.params.iter_mut().for_each(|p| rename(&mut p.ty));
+        for p in &mut op.params {
+            rename(&mut p.ty);
+            rename(&mut p.wire_ty);
+        }
         match &mut op.response {
             Response::Empty => {}
             Response::Value(t) | Response::Redirect(t) | Response::Page { item: t, .. } => {
