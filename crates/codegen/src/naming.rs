@@ -15,7 +15,8 @@ pub fn shouty(type_name: &str) -> String {
 
 /// Methods every generated builder has (written by the runtime's `operation!` macro), so no parameter setter
 /// may take their names.
-pub const BUILDER_METHODS: &[&str] = &["send", "request_options", "limit", "stream"];
+pub const BUILDER_METHODS: &[&str] =
+    &["send", "request_options", "limit", "stream", "into_request"];
 
 /// Every Rust keyword: strict, reserved and edition-2018+ keywords (`async`, `await`, `dyn`, `try`, `gen`),
 /// plus `union` and `'static`-free weak keywords that cannot be plain identifiers in some position.
