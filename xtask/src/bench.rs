@@ -322,6 +322,20 @@ fn openapi_generator(
     if skip_builds {
         return;
     }
+    // openapi-generator 7.x writes `models::models::X` in some generated paths; its one known fix (the same text
+    // edit users apply) makes the crate compile, so the build ratio has a passing baseline.
+    match fix_oag_model_paths(&out_dir.join("src")) {
+        Ok(fixed) => {
+            results.notes.insert(
+                "oag.fix".into(),
+                format!("`models::models::` -> `models::` in {fixed} places before building"),
+            );
+        }
+        Err(e) => {
+            results.notes.insert("oag.build".into(), e);
+            return;
+        }
+    }
     step("openapi-generator crate: dependencies, then crate-only debug builds");
     let target = work.join("oag-target");
     let warm = cargo(&out_dir, &target).args(["build"]).output();
@@ -373,6 +387,22 @@ fn openapi_generator(
     if let Some(failure) = failure {
         results.notes.insert("oag.build".into(), failure);
     }
+}
+
+/// Replaces `models::models::` by `models::` in every `.rs` file under `src`; returns how many were replaced.
+fn fix_oag_model_paths(src: &Path) -> Result<usize, String> {
+    let mut fixed = 0;
+    for file in rust_files(src) {
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let count = text.matches("models::models::").count();
+        if count > 0 {
+            std::fs::write(&file, text.replace("models::models::", "models::"))
+                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            fixed += count;
+        }
+    }
+    Ok(fixed)
 }
 
 fn crate_only_builds(
@@ -489,6 +519,14 @@ fn num(value: Option<f64>, unit: &str, digits: usize) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.digits$} {unit}"))
 }
 
+/// A ratio with the range of its per-sample ratios: `1.03x (0.97x-1.10x)`.
+fn spread(value: Option<f64>, low: Option<f64>, high: Option<f64>) -> String {
+    match (low, high) {
+        (Some(low), Some(high)) => format!("{} ({low:.2}x-{high:.2}x)", times(value)),
+        _ => times(value),
+    }
+}
+
 fn times(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}x"))
 }
@@ -575,23 +613,40 @@ fn table(r: &Results) -> String {
         "",
         String::new(),
     );
+    let per_op_value = match (g("lines.client"), g("codegen.operations")) {
+        (Some(c), Some(ops)) if ops > 0.0 => Some(c / ops),
+        _ => None,
+    };
+    row(
+        "  client lines per operation",
+        num(per_op_value, "lines", 1),
+        String::new(),
+        String::new(),
+        "<= 45",
+        match per_op_value {
+            None => "not measured".into(),
+            Some(v) if v <= 45.0 => "met".into(),
+            Some(v) => format!("**missed** by {:.0}%", (v / 45.0 - 1.0) * 100.0),
+        },
+    );
     let oag_build = match (g("oag.crate_debug"), r.notes.get("oag.build")) {
         (Some(s), Some(failure)) => format!("failed after {s:.1} s: {failure}"),
         (Some(s), None) => format!("{s:.1} s"),
         (None, Some(note)) => note.clone(),
         (None, None) => r.notes.get("oag").cloned().unwrap_or_else(|| "—".into()),
     };
+    let x = if r.notes.contains_key("oag.build") {
+        None
+    } else {
+        ratio(g("build.crates_debug"), g("oag.crate_debug"))
+    };
     row(
         "Crate-only debug build: models + client (deps built, sources touched, CARGO_INCREMENTAL=0)",
         num(g("build.crates_debug"), "s", 1),
-        format!("openapi-generator crate: {oag_build}"),
-        if r.notes.contains_key("oag.build") {
-            "—".into()
-        } else {
-            times(ratio(g("build.crates_debug"), g("oag.crate_debug")))
-        },
-        "",
-        String::new(),
+        format!("openapi-generator crate (with its one-line fix): {oag_build}"),
+        times(x),
+        "<= 0.5x",
+        at_most(x, 0.5),
     );
     row(
         "  client crate only, debug",
@@ -681,28 +736,42 @@ fn table(r: &Results) -> String {
     ] {
         let total = g(&format!("encode.{op}.generated_total"));
         let hand = g(&format!("encode.{op}.hand"));
+        let x = g(&format!("encode.{op}.ratio")).or_else(|| ratio(total, hand));
         row(
-            &format!("Form-encode {label}: generated builder + runtime `Params`"),
+            &format!(
+                "Form-encode {label}: generated builder + `into_request` + form text (interleaved with the baseline)"
+            ),
             format!(
-                "{} ({} builder + {} encode)",
+                "{} ({} builder + {} request and encode)",
                 num(total, "ns", 0),
                 num(g(&format!("encode.{op}.generated_builder")), "ns", 0),
                 num(g(&format!("encode.{op}.generated_params")), "ns", 0)
             ),
             format!("{} (url::form_urlencoded)", num(hand, "ns", 0)),
-            times(ratio(total, hand)),
-            "",
-            String::new(),
+            spread(
+                x,
+                g(&format!("encode.{op}.ratio_low")),
+                g(&format!("encode.{op}.ratio_high")),
+            ),
+            "<= 1.2x",
+            at_most(x, 1.2),
         );
         let sent = g(&format!("send.{op}.generated"));
         let sent_hand = g(&format!("send.{op}.hand"));
+        let x = g(&format!("send.{op}.ratio")).or_else(|| ratio(sent, sent_hand));
         row(
-            &format!("Send {label} over loopback and decode the answer"),
+            &format!(
+                "Send {label} over loopback and decode the answer (interleaved, median of per-sample ratios)"
+            ),
             num(sent, "µs", 0),
             num(sent_hand, "µs", 0),
-            times(ratio(sent, sent_hand)),
-            "",
-            String::new(),
+            spread(
+                x,
+                g(&format!("send.{op}.ratio_low")),
+                g(&format!("send.{op}.ratio_high")),
+            ),
+            "<= 1.05x",
+            at_most(x, 1.05),
         );
     }
     let x = ratio(g("stream_50x100.generated"), g("stream_50x100.hand"));
@@ -841,6 +910,9 @@ fn notes(r: &Results) -> String {
     let mut out = String::new();
     if let Some(v) = r.notes.get("oag.version") {
         let _ = writeln!(out, "- openapi-generator-cli version: {v}.");
+    }
+    if let Some(fix) = r.notes.get("oag.fix") {
+        let _ = writeln!(out, "- openapi-generator crate: {fix}.");
     }
     if let Some(bytes) = r.get("page_bytes") {
         let _ = writeln!(out, "- One 100-message page is {bytes:.0} bytes of JSON.");

@@ -71,9 +71,23 @@ pub fn run_codegen(mode: Mode, spec: Option<&Path>) -> Result<String, String> {
     ))
 }
 
+/// How a generated client depends on `twilio-rest-runtime`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDep {
+    /// By path (this checkout's `crates/runtime`): for local builds.
+    Path(PathBuf),
+    /// By version requirement from crates.io (`0.1`): for crates used outside this repository.
+    Version(String),
+}
+
 /// Generates `out/NAME-models` and `out/NAME` for any description, as crates that build on their own.
-pub fn generate_standalone(spec: &Path, out: &Path, name: &str) -> Result<String, String> {
-    generate_crates(spec, out, name, Layout::Standalone).map(|g| g.summary)
+pub fn generate_standalone(
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    runtime: &RuntimeDep,
+) -> Result<String, String> {
+    generate_crates(spec, out, name, Layout::Standalone, runtime).map(|g| g.summary)
 }
 
 /// How [`generate_crates`] lays out the crate pair.
@@ -110,6 +124,7 @@ pub fn generate_crates(
     out: &Path,
     name: &str,
     layout: Layout,
+    runtime: &RuntimeDep,
 ) -> Result<CratePair, String> {
     let text =
         fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
@@ -120,7 +135,6 @@ pub fn generate_crates(
     );
     let settings = Settings::new(&display, &models, name);
     let generated = generate(&text, &settings).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let runtime = project_root().join("crates/runtime");
     let models_ident = models.replace('-', "_");
     let workspace = match layout {
         Layout::Standalone => "\n[workspace]\n",
@@ -132,10 +146,13 @@ pub fn generate_crates(
         format!("{models}/Cargo.toml"),
         models_manifest(&models, workspace),
     );
-    files.insert(format!("{models}/src/lib.rs"), models_lib(&display));
+    files.insert(
+        format!("{models}/src/lib.rs"),
+        models_lib(&display, generated.structs + generated.enums > 0),
+    );
     files.insert(
         format!("{name}/Cargo.toml"),
-        client_manifest(name, &models, &runtime, workspace),
+        client_manifest(name, &models, runtime, workspace),
     );
     files.insert(
         format!("{name}/src/lib.rs"),
@@ -200,7 +217,11 @@ chrono = {{ version = "0.4.40", default-features = false, features = ["std", "se
     )
 }
 
-fn client_manifest(name: &str, models: &str, runtime: &Path, workspace: &str) -> String {
+fn client_manifest(name: &str, models: &str, runtime: &RuntimeDep, workspace: &str) -> String {
+    let runtime = match runtime {
+        RuntimeDep::Path(path) => format!("{{ path = \"{}\" }}", path.display()),
+        RuntimeDep::Version(version) => format!("\"{version}\""),
+    };
     format!(
         r#"[package]
 name = "{name}"
@@ -210,18 +231,24 @@ publish = false
 
 [dependencies]
 {models} = {{ path = "../{models}" }}
-twilio-rest-runtime = {{ path = "{}" }}
+twilio-rest-runtime = {runtime}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 chrono = {{ version = "0.4.40", default-features = false, features = ["std", "serde"] }}
-{workspace}"#,
-        runtime.display()
+{workspace}"#
     )
 }
 
-fn models_lib(display: &str) -> String {
+/// The models crate's `lib.rs`; a description without schemas has no models to re-export (an empty glob import
+/// would be an unused import).
+fn models_lib(display: &str, has_models: bool) -> String {
+    let reexport = if has_models {
+        "pub use generated::*;\n"
+    } else {
+        ""
+    };
     format!(
-        "//! Models generated from `{display}` by `cargo xtask codegen --spec`.\n\n#![deny(missing_docs)]\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n"
+        "//! Models generated from `{display}` by `cargo xtask codegen --spec`.\n\n#![deny(missing_docs)]\n\n#[rustfmt::skip]\nmod generated;\n{reexport}"
     )
 }
 

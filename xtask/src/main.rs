@@ -12,8 +12,9 @@ const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec PATH]
       regenerate crates/chat-v2-models and crates/chat-v2 from spec/chat-v2.json (or PATH);
       --check fails if a committed file is stale instead of writing it
-  cargo xtask codegen --spec PATH --out DIR --name NAME
-      generate a standalone crate pair DIR/NAME-models and DIR/NAME from any description
+  cargo xtask codegen --spec PATH --out DIR --name NAME [--runtime-version VERSION]
+      generate a standalone crate pair DIR/NAME-models and DIR/NAME from any description; the client depends
+      on twilio-rest-runtime by path (this checkout), or from crates.io at VERSION with --runtime-version
   cargo xtask bench [--quick] [--skip-baselines] [--skip-builds]
       measure codegen, builds and the client against baselines; print the table and write BENCHMARKS.md";
 
@@ -35,6 +36,9 @@ fn run(args: &[String]) -> Result<(), String> {
     match command.as_str() {
         "codegen" => {
             let opts = parse_codegen(rest)?;
+            if opts.runtime_version.is_some() && opts.out.is_none() {
+                return Err(format!("--runtime-version needs --out\n{USAGE}"));
+            }
             match (&opts.out, &opts.name) {
                 (Some(out), Some(name)) => {
                     let spec = opts
@@ -43,7 +47,13 @@ fn run(args: &[String]) -> Result<(), String> {
                     if opts.check {
                         return Err(format!("--check cannot be combined with --out\n{USAGE}"));
                     }
-                    let summary = codegen::generate_standalone(&spec, out, name)?;
+                    let runtime = match opts.runtime_version {
+                        Some(version) => codegen::RuntimeDep::Version(version),
+                        None => codegen::RuntimeDep::Path(
+                            codegen::project_root().join("crates/runtime"),
+                        ),
+                    };
+                    let summary = codegen::generate_standalone(&spec, out, name, &runtime)?;
                     println!("{summary}");
                     Ok(())
                 }
@@ -79,6 +89,7 @@ struct CodegenOpts {
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
     name: Option<String>,
+    runtime_version: Option<String>,
 }
 
 fn parse_codegen(args: &[String]) -> Result<CodegenOpts, String> {
@@ -94,6 +105,15 @@ fn parse_codegen(args: &[String]) -> Result<CodegenOpts, String> {
             "--check" => opts.check = true,
             "--spec" => opts.spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => opts.out = Some(PathBuf::from(value("--out")?)),
+            "--runtime-version" => {
+                let version = value("--runtime-version")?;
+                if version.is_empty() || version.contains(['"', '\\', '\n']) {
+                    return Err(format!(
+                        "--runtime-version `{version}` is not a version requirement"
+                    ));
+                }
+                opts.runtime_version = Some(version);
+            }
             "--name" => {
                 let name = value("--name")?;
                 if name.is_empty()

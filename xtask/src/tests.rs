@@ -76,11 +76,12 @@ fn generate_and_check(specs: &[(std::path::PathBuf, String, Option<usize>)]) {
     let root = project_root();
     let target = root.join("target/twilio-oai-check");
     let out = target.join("workspace");
+    let runtime = crate::codegen::RuntimeDep::Path(root.join("crates/runtime"));
     let mut members = Vec::new();
     for (spec, name, expected) in specs {
         let started = std::time::Instant::now();
-        let pair =
-            generate_crates(spec, &out, name, Layout::Member).unwrap_or_else(|e| panic!("{e}"));
+        let pair = generate_crates(spec, &out, name, Layout::Member, &runtime)
+            .unwrap_or_else(|e| panic!("{e}"));
         if let Some(expected) = expected {
             let file = spec.file_name().unwrap_or_default().to_string_lossy();
             assert_eq!(
@@ -256,6 +257,63 @@ fn check_mode_reports_without_writing() {
 }
 
 #[test]
+fn standalone_crates_depend_on_the_runtime_by_path_or_version() {
+    use crate::codegen::{Layout, RuntimeDep, generate_crates};
+    let root = project_root();
+    let out = root.join("target/xtask-test/runtime-dep");
+    let fixtures = root.join("crates/codegen/tests/fixtures");
+    let manifest = |name: &str| {
+        std::fs::read_to_string(out.join(name).join("Cargo.toml")).expect("client manifest")
+    };
+    let by_version = RuntimeDep::Version("0.1".to_owned());
+    generate_crates(
+        &fixtures.join("no_schemas.json"),
+        &out,
+        "by-version",
+        Layout::Standalone,
+        &by_version,
+    )
+    .expect("generates");
+    assert!(
+        manifest("by-version").contains("twilio-rest-runtime = \"0.1\"\n"),
+        "{}",
+        manifest("by-version")
+    );
+    let runtime = root.join("crates/runtime");
+    let by_path = RuntimeDep::Path(runtime.clone());
+    generate_crates(
+        &fixtures.join("no_schemas.json"),
+        &out,
+        "by-path",
+        Layout::Standalone,
+        &by_path,
+    )
+    .expect("generates");
+    assert!(manifest("by-path").contains(&format!(
+        "twilio-rest-runtime = {{ path = \"{}\" }}",
+        runtime.display()
+    )));
+    // No component schemas: the models crate re-exports nothing (an empty glob import would warn).
+    let models_lib =
+        std::fs::read_to_string(out.join("by-path-models/src/lib.rs")).expect("lib.rs");
+    assert!(
+        !models_lib.contains("pub use generated::*;"),
+        "{models_lib}"
+    );
+    generate_crates(
+        &fixtures.join("enum.json"),
+        &out,
+        "with-models",
+        Layout::Standalone,
+        &by_path,
+    )
+    .expect("generates");
+    let models_lib =
+        std::fs::read_to_string(out.join("with-models-models/src/lib.rs")).expect("lib.rs");
+    assert!(models_lib.contains("pub use generated::*;"), "{models_lib}");
+}
+
+#[test]
 fn usage_errors() {
     let check = |args: &[&str], expected: &str| {
         let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
@@ -271,6 +329,14 @@ fn usage_errors() {
         "unknown argument `--frobnicate`",
     );
     check(&["codegen", "--spec"], "--spec needs a value");
+    check(
+        &["codegen", "--runtime-version", "0.1"],
+        "--runtime-version needs --out",
+    );
+    check(
+        &["codegen", "--runtime-version", ""],
+        "--runtime-version `` is not a version requirement",
+    );
     check(&["codegen", "--out", "x"], "--out and --name go together");
     check(
         &["codegen", "--out", "x", "--name", "y"],

@@ -13,7 +13,7 @@
 //! - `attributes` fields hold JSON text; `attributes_json::<T>()` parses them.
 //!
 //! ```
-//! use twilio_chat_v2_models::{Message, ChannelChannelType};
+//! use twilio_chat_v2_models::{Message, ChannelType};
 //!
 //! let message: Message = serde_json::from_str(r#"{
 //!     "sid": "IMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
@@ -27,8 +27,8 @@
 //! let attributes: serde_json::Value = message.attributes_json().unwrap().unwrap();
 //! assert_eq!(attributes["importance"], "high");
 //!
-//! let kind: ChannelChannelType = "broadcast".parse().unwrap();
-//! assert_eq!(kind, ChannelChannelType::Unknown("broadcast".into()));
+//! let kind: ChannelType = "broadcast".parse().unwrap();
+//! assert_eq!(kind, ChannelType::Unknown("broadcast".into()));
 //! assert_eq!(serde_json::to_string(&kind).unwrap(), r#""broadcast""#);
 //! ```
 

@@ -23,7 +23,7 @@
 //!     .create()
 //!     .friendly_name("General")
 //!     .unique_name("general")
-//!     .type_(models::ChannelChannelType::Private)
+//!     .type_(models::ChannelType::Private)
 //!     .await?;
 //! let channel_sid = channel.sid.unwrap_or_default();
 //! let message = client

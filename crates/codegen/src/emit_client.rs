@@ -30,7 +30,7 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
     let shadowed = api.resources_flat().any(|r| {
         PRELUDE
             .iter()
-            .any(|n| *n == format!("{}List", r.name) || *n == format!("{}Context", r.name))
+            .any(|n| *n == r.list_type || *n == r.context_type)
     }) || api
         .operations
         .iter()
@@ -165,7 +165,7 @@ fn accessors(cx: &Ctx<'_>, r: &Resource, list: TokenStream, base: TokenStream) -
     let (string, into) = (&cx.string, &cx.into);
     let mut out = TokenStream::new();
     if has_list(r) {
-        let list = ident(&format!("{}List", r.name));
+        let list = ident(&r.list_type);
         let method = ident(&r.list_accessor);
         let doc = format!(" The `{}` collection (`{}`).", r.name, r.collection_path);
         out.extend(quote! {
@@ -176,14 +176,14 @@ fn accessors(cx: &Ctx<'_>, r: &Resource, list: TokenStream, base: TokenStream) -
         });
     }
     if has_context(r) {
-        let ctx = ident(&format!("{}Context", r.name));
+        let ctx = ident(&r.context_type);
         let method = ident(&r.context_accessor);
         let path = r
             .instance_path
             .clone()
             .unwrap_or_else(|| format!("{}/{{..}}", r.collection_path));
         let doc = format!(" One `{}` (`{}`).", r.name, path);
-        if let Some(own) = r.context_params.last().map(|s| ident(s)) {
+        if let Some(own) = r.context_param.as_deref().map(ident) {
             out.extend(quote! {
                 #[doc = #doc]
                 pub fn #method(&self, #own: impl #into<#string>) -> #ctx {
@@ -207,7 +207,7 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
     let rt = &cx.rt;
     let mut out = TokenStream::new();
     if has_list(r) {
-        let list = ident(&format!("{}List", r.name));
+        let list = ident(&r.list_type);
         let doc = format!(
             " Operations on the `{}` collection, `{}`.",
             r.name, r.collection_path
@@ -226,7 +226,7 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         });
     }
     if has_context(r) {
-        let ctx = ident(&format!("{}Context", r.name));
+        let ctx = ident(&r.context_type);
         let path = r
             .instance_path
             .clone()
@@ -301,7 +301,7 @@ fn required_args(op: &Operation) -> impl Iterator<Item = &Parameter> {
 fn verb_method(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let verb = ident(&op.verb);
     let builder = ident(&op.builder);
-    let spec = spec_ident(op);
+    let spec = ident(&op.table);
     let args: Vec<(usize, &Parameter)> = table(op).filter(|(_, p)| p.required).collect();
     let arg_decls = args.iter().map(|(_, p)| {
         let name = ident(&p.name);
@@ -311,7 +311,7 @@ fn verb_method(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
                 let (rt, into) = (&cx.rt, &cx.into);
                 quote!(impl #into<#rt::UploadBody>)
             }
-            _ => arg_type(cx, &p.ty),
+            _ => arg_type(cx, &p.wire_ty),
         };
         quote!(#name: #ty)
     });
@@ -358,13 +358,6 @@ fn table(op: &Operation) -> impl Iterator<Item = (usize, &Parameter)> {
         .enumerate()
 }
 
-/// The static holding an operation's wire table (`CREATE_MESSAGE`).
-fn spec_ident(op: &Operation) -> syn::Ident {
-    ident(&heck::ToShoutySnakeCase::to_shouty_snake_case(
-        op.builder.as_str(),
-    ))
-}
-
 /// `.set(index, value)` (or the variant for the parameter's type) storing parameter `index` from `value`.
 fn set_call(index: usize, p: &Parameter, value: &syn::Ident) -> TokenStream {
     let index = proc_macro2::Literal::usize_unsuffixed(index);
@@ -374,10 +367,10 @@ fn set_call(index: usize, p: &Parameter, value: &syn::Ident) -> TokenStream {
     if p.location == Location::BinaryBody {
         return quote!(.upload(#value));
     }
-    match wire_type(&p.ty) {
+    match &p.wire_ty {
         TypeRef::String | TypeRef::Uri => quote!(.set_str(#index, #value)),
         TypeRef::Enum(_) => quote!(.set(#index, #value.as_str())),
-        TypeRef::Array(inner) => match *inner {
+        TypeRef::Array(inner) => match &**inner {
             TypeRef::String | TypeRef::Uri => quote!(.set_strs(#index, #value)),
             TypeRef::Enum(_) => {
                 quote!(.set_each(#index, #value.into_iter().map(|v| v.as_str().to_owned())))
@@ -401,37 +394,22 @@ fn uses_models(api: &Api) -> bool {
             .iter()
             .map(|p| match p.location {
                 Location::JsonBody => p.ty.clone(),
-                _ => wire_type(&p.ty),
+                _ => p.wire_ty.clone(),
             })
             .chain(response)
             .any(|ty| ty.names_model())
     })
 }
 
-/// Types a parameter can take on the wire: structured values are sent as JSON text.
-fn wire_type(ty: &TypeRef) -> TypeRef {
-    match ty {
-        TypeRef::Struct(_) | TypeRef::Map(_) | TypeRef::OneOf(_) | TypeRef::Boxed(_) => {
-            TypeRef::Json
-        }
-        TypeRef::DateTimeRfc2822 => TypeRef::DateTime,
-        TypeRef::Array(inner) => match wire_type(inner) {
-            TypeRef::Array(_) => TypeRef::Array(Box::new(TypeRef::Json)),
-            inner => TypeRef::Array(Box::new(inner)),
-        },
-        other => other.clone(),
-    }
-}
-
 /// Argument type of a setter or verb argument.
-fn arg_type(cx: &Ctx<'_>, ty: &TypeRef) -> TokenStream {
+fn arg_type(cx: &Ctx<'_>, wire_ty: &TypeRef) -> TokenStream {
     let (string, into) = (&cx.string, &cx.into);
     let iter = if cx.string.to_string() == "String" {
         quote!(IntoIterator)
     } else {
         quote!(::std::iter::IntoIterator)
     };
-    match wire_type(ty) {
+    match wire_ty.clone() {
         TypeRef::String | TypeRef::Uri => quote!(impl #into<#string>),
         TypeRef::Array(inner) => match *inner {
             TypeRef::String | TypeRef::Uri => quote!(impl #iter<Item = impl #into<#string>>),
@@ -451,7 +429,7 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         .filter(|(_, p)| !p.required)
         .map(|(i, p)| {
             let f = ident(&p.name);
-            let ty = arg_type(cx, &p.ty);
+            let ty = arg_type(cx, &p.wire_ty);
             let set = set_call(
                 i,
                 p,
@@ -520,7 +498,7 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
                 .any(|p| p.location == Location::ContentType)
         })
         .map(|ct| quote!(.content_type(#ct)));
-    let spec = spec_ident(op);
+    let spec = ident(&op.table);
     let method = ident(op.method.as_str());
     let id = &op.id;
     let template = &op.path;

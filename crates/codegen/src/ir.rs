@@ -20,8 +20,6 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Every operation, in resource-tree order.
     pub operations: Vec<Operation>,
-    /// The error body shared by the operations' 4XX/5XX responses, when the description names one.
-    pub error_model: Option<ErrorModel>,
 }
 
 impl Api {
@@ -209,10 +207,12 @@ pub struct Resource {
     pub collection_path: String,
     /// Instance path template, when the description has one.
     pub instance_path: Option<String>,
-    /// Rust names of the path parameters the list carries (the parent's), outermost first.
-    pub list_params: Vec<String>,
-    /// Rust names of the path parameters the context carries (the parent's plus its own), outermost first.
-    pub context_params: Vec<String>,
+    /// Rust type of the list (`ChannelList`), unique in the client crate.
+    pub list_type: String,
+    /// Rust type of the context (`ChannelContext`), unique in the client crate.
+    pub context_type: String,
+    /// Rust name of the resource's own path parameter, the argument of the context accessor (`sid`).
+    pub context_param: Option<String>,
     /// Operations on the collection path (indices into [`Api::operations`]).
     pub list_operations: Vec<usize>,
     /// Operations on the instance path (indices into [`Api::operations`]).
@@ -228,6 +228,8 @@ pub struct Operation {
     pub id: String,
     /// Builder type name (`CreateMessage`).
     pub builder: String,
+    /// Name of the static holding the operation's wire table in the client crate (`CREATE_MESSAGE`).
+    pub table: String,
     /// Method on the list or context that starts the builder (`create`).
     pub verb: String,
     /// HTTP method.
@@ -284,8 +286,11 @@ pub struct Parameter {
     pub api_name: String,
     /// Where it goes.
     pub location: Location,
-    /// Type of the value.
+    /// Type of the value, as the description gives it.
     pub ty: TypeRef,
+    /// Type the builder takes and sends: `ty`, except that structured values (models, maps, `oneOf`) travel as
+    /// JSON text (`Json`) and RFC 2822 date-times are sent like any other date-time. For a JSON body, `ty`.
+    pub wire_ty: TypeRef,
     /// Required parameters become arguments of the list/context method, the others builder methods.
     pub required: bool,
     /// An `AccountSid` path parameter of API v2010 (`/2010-04-01/Accounts/{AccountSid}/...`): not required, an
@@ -338,11 +343,4 @@ pub enum Response {
         /// Type of one record.
         item: TypeRef,
     },
-}
-
-/// The error body of the description's 4XX/5XX responses.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrorModel {
-    /// Rust name of the model (`TwilioError`).
-    pub name: String,
 }

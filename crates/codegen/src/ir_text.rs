@@ -14,9 +14,6 @@ pub fn render(api: &Api, header: &str) -> String {
     if let Some(url) = &api.base_url {
         let _ = writeln!(out, "base_url {url}");
     }
-    if let Some(e) = &api.error_model {
-        let _ = writeln!(out, "error_model {}", e.name);
-    }
     out.push_str("\n# models\n");
     for schema in api.schemas.values() {
         match schema {
@@ -90,11 +87,14 @@ fn resource(out: &mut String, api: &Api, r: &Resource, depth: usize) {
     let pad = "  ".repeat(depth);
     let _ = writeln!(
         out,
-        "{pad}resource {} list {}() {} context {}(..) {}",
+        "{pad}resource {} list {} {}() {} context {} {}({}) {}",
         r.name,
+        r.list_type,
         r.list_accessor,
         r.collection_path,
+        r.context_type,
         r.context_accessor,
+        r.context_param.as_deref().unwrap_or(""),
         r.instance_path.as_deref().unwrap_or("-"),
     );
     for &i in r.list_operations.iter().chain(&r.instance_operations) {
@@ -116,13 +116,14 @@ fn operation(out: &mut String, op: &Operation, depth: usize) {
     };
     let _ = writeln!(
         out,
-        "{pad}op {} {} {} -> {}: {}() builds {}{}{}",
+        "{pad}op {} {} {} -> {}: {}() builds {} table {}{}{}",
         op.id,
         op.method.as_str(),
         op.path,
         response,
         op.verb,
         op.builder,
+        op.table,
         op.body_content_type
             .as_deref()
             .map(|c| format!(" body {c}"))
@@ -149,9 +150,14 @@ fn operation(out: &mut String, op: &Operation, depth: usize) {
         if p.sensitive {
             flags.push("sensitive");
         }
+        let wire = if p.wire_ty == p.ty {
+            String::new()
+        } else {
+            format!(" sent as {}", ty(&p.wire_ty))
+        };
         let _ = writeln!(
             out,
-            "{pad}  {place} `{}` {}: {} [{}]",
+            "{pad}  {place} `{}` {}: {}{wire} [{}]",
             p.api_name,
             p.name,
             ty(&p.ty),

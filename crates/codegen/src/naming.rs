@@ -8,9 +8,15 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
+/// SCREAMING_SNAKE_CASE of a Rust type name, for statics: `CreateMessage` -> `CREATE_MESSAGE`.
+pub fn shouty(type_name: &str) -> String {
+    heck::ToShoutySnakeCase::to_shouty_snake_case(type_name)
+}
+
 /// Methods every generated builder has (written by the runtime's `operation!` macro), so no parameter setter
 /// may take their names.
-pub const BUILDER_METHODS: &[&str] = &["send", "request_options", "limit", "stream"];
+pub const BUILDER_METHODS: &[&str] =
+    &["send", "request_options", "limit", "stream", "into_request"];
 
 /// Every Rust keyword: strict, reserved and edition-2018+ keywords (`async`, `await`, `dyn`, `try`, `gen`),
 /// plus `union` and `'static`-free weak keywords that cannot be plain identifiers in some position.
@@ -76,6 +82,27 @@ pub fn component_type_name(component: &str) -> String {
         None => last.to_owned(),
     };
     pascal(&joined)
+}
+
+/// Type name of a component without a repeated word run: `ChannelChannelType` and `channel_enum_channel_type` ->
+/// `ChannelType`, `UserChannelChannelStatus` -> `UserChannelStatus`; `None` when no words repeat
+/// (`MessageOrderType`).
+pub fn short_component_type_name(component: &str) -> Option<String> {
+    let full = snake(&component_type_name(component));
+    let words: Vec<&str> = full.split('_').filter(|w| !w.is_empty()).collect();
+    for n in (1..=words.len() / 2).rev() {
+        for i in 0..=words.len() - 2 * n {
+            if words[i..i + n] == words[i + n..i + 2 * n] {
+                let kept: Vec<&str> = words[..i + n]
+                    .iter()
+                    .chain(&words[i + 2 * n..])
+                    .copied()
+                    .collect();
+                return Some(pascal(&kept.join("_")));
+            }
+        }
+    }
+    None
 }
 
 /// Singular form of a URL collection segment, good enough for Twilio's English plurals:
@@ -232,6 +259,31 @@ mod tests {
         assert_eq!(snake("async"), "async_");
         assert_eq!(snake("gen"), "gen_");
         assert_eq!(pascal("self"), "Self_");
+    }
+
+    #[test]
+    fn enum_component_names_without_stutter() {
+        let check = |component: &str, expected: Option<&str>| {
+            assert_eq!(
+                short_component_type_name(component).as_deref(),
+                expected,
+                "{component}"
+            );
+        };
+        check("channel_enum_channel_type", Some("ChannelType"));
+        check("binding_enum_binding_type", Some("BindingType"));
+        check("user_binding_enum_binding_type", Some("UserBindingType"));
+        check(
+            "user_channel_enum_channel_status",
+            Some("UserChannelStatus"),
+        );
+        check("message_enum_order_type", None);
+        check("channel_webhook_enum_type", None);
+        check("channel_enum_channel", Some("Channel"));
+        check("ChannelChannelType", Some("ChannelType"));
+        check("UserChannelChannelStatus", Some("UserChannelStatus"));
+        check("MessageOrderType", None);
+        check("chat.v2.service.channel", None);
     }
 
     #[test]

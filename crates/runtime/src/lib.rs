@@ -91,7 +91,10 @@
 //!   `attempt` and `status`; headers and bodies are never traced.
 //! - `Debug` of [`Credentials`], [`Client`], [`ClientBuilder`] and [`webhook::RequestValidator`], error messages and
 //!   traces never contain secrets; observers see `Authorization: [redacted]`. Server text in errors is redacted
-//!   (the client's secret, any `Authorization` value), bounded and kept on one line.
+//!   (the client's secret, any `Authorization` value), bounded and kept on one line. Parameters marked secret
+//!   ([`Params::push_sensitive`], and the fields a description marks sensitive in generated builders) are sent as
+//!   they are but show as `[redacted]` in `Debug` of [`Params`], [`Request`] and builders, and in observers'
+//!   request bodies.
 
 #![deny(missing_docs)]
 

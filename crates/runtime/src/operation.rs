@@ -574,6 +574,11 @@ macro_rules! operation {
     };
     (@common $name:ident, $kind:ty, $send_doc:literal) => {
         impl $name {
+            /// The request this builder sends, for tests and benchmarks.
+            #[doc(hidden)]
+            pub fn into_request(self) -> $crate::Request {
+                self.0.into_request()
+            }
             /// Per-request timeout and retry settings, overriding the client's.
             pub fn request_options(self, options: $crate::RequestOptions) -> Self {
                 Self(self.0.options(options))

@@ -272,6 +272,15 @@ impl Request {
         }
     }
 
+    /// The encoded form body, when the request has one (for tests and benchmarks).
+    #[doc(hidden)]
+    pub fn form_text(&self) -> Option<String> {
+        match &self.body {
+            Body::Form(params) => Some(params.encode()),
+            _ => None,
+        }
+    }
+
     /// The path given to [`Request::new`] (without query).
     pub fn path(&self) -> &str {
         &self.path

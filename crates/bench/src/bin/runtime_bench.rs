@@ -14,13 +14,13 @@
 use bench::fixtures::{self, ACCOUNT_SID, AUTH_TOKEN, CHANNEL_SID, SERVICE_SID};
 use bench::hand;
 use bench::server::Server;
-use bench::stats::{report, report_text, time_ns};
+use bench::stats::{report, report_pair, report_text, time_ns, time_pair_ns};
 use futures_util::StreamExt as _;
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use twilio_chat_v2::models;
-use twilio_chat_v2::runtime::{Exchange, Observer, Params};
+use twilio_chat_v2::runtime::{Exchange, Observer};
 use twilio_chat_v2::{Client, Credentials};
 
 /// Pages of the streaming benchmark.
@@ -146,7 +146,7 @@ fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateMessage {
         .channel(CHANNEL_SID)
         .messages()
         .create()
-        .webhook_enabled(models::MessageWebhookEnabledType::True)
+        .webhook_enabled(models::WebhookEnabledType::True)
         .from(input.from)
         .attributes(input.attributes)
         .date_created(input.date_created)
@@ -229,78 +229,50 @@ fn update_service_builder(client: &Client) -> twilio_chat_v2::UpdateService {
         .notifications_log_enabled(log)
 }
 
-/// The form the generated `CreateMessage::into_request` builds (private, so mirrored here; [`verify_forms`]
-/// checks the mirror against the body the generated client really sends).
-fn create_message_params(input: &fixtures::CreateMessageInput) -> Params {
-    let mut form = Params::new();
-    form.push_opt("From", Some(input.from));
-    form.push_opt("Attributes", Some(input.attributes));
-    form.push_opt("DateCreated", Some(input.date_created));
-    form.push_opt("DateUpdated", Some(input.date_updated));
-    form.push_opt("LastUpdatedBy", Some(input.last_updated_by));
-    form.push_opt("Body", Some(input.body));
-    form.push_opt("MediaSid", Some(input.media_sid));
-    form
-}
-
-/// The form the generated `UpdateService::into_request` builds (mirrored like [`create_message_params`]).
-fn update_service_params(input: &fixtures::UpdateServiceInput) -> Params {
-    let mut form = Params::new();
-    for (key, value) in input.texts {
-        form.push_opt(key, Some(value));
-    }
-    for (key, value) in input.bools {
-        form.push_opt(key, Some(value));
-    }
-    for (key, value) in input.ints {
-        form.push_opt(key, Some(value));
-    }
-    form.push_opt("WebhookMethod", Some(input.webhook_method));
-    form.push_each("WebhookFilters", input.webhook_filters);
-    form
-}
-
-/// Form encoding, without HTTP: the generated builder chain, the runtime `Params` encoding it performs, and the
-/// hand-written `url::form_urlencoded` encoder.
+/// Form encoding, without HTTP: the generated builder chain, then the request it builds (`into_request`, the
+/// runtime's one table-driven assembly) and its encoded form body, against the hand-written
+/// `url::form_urlencoded` encoder, interleaved sample by sample.
 fn encode(plan: Plan, client: &Client) {
     let (warmup, batch) = (2000 * plan.scale, 1000 * plan.scale);
     let create = fixtures::create_message_input();
     let builder_ns = time_ns(warmup, plan.samples, batch, || {
         create_message_builder(client)
     });
-    let params_ns = time_ns(warmup, plan.samples, batch, || {
-        create_message_params(black_box(&create)).encode()
-    });
-    let hand_ns = time_ns(warmup, plan.samples, batch, || {
-        hand::encode_create_message(black_box(&create))
-    });
+    let pair = time_pair_ns(
+        warmup,
+        plan.samples,
+        batch,
+        || create_message_builder(client).into_request().form_text(),
+        || hand::encode_create_message(black_box(&create)),
+    );
     report("encode.create_message.generated_builder", builder_ns, "ns");
-    report("encode.create_message.generated_params", params_ns, "ns");
     report(
-        "encode.create_message.generated_total",
-        builder_ns + params_ns,
+        "encode.create_message.generated_params",
+        pair.a_ns - builder_ns,
         "ns",
     );
-    report("encode.create_message.hand", hand_ns, "ns");
+    report("encode.create_message.generated_total", pair.a_ns, "ns");
+    report_pair("encode.create_message", pair, 1.0, "ns");
 
     let update = fixtures::update_service_input();
     let builder_ns = time_ns(warmup, plan.samples, batch, || {
         update_service_builder(client)
     });
-    let params_ns = time_ns(warmup, plan.samples, batch, || {
-        update_service_params(black_box(&update)).encode()
-    });
-    let hand_ns = time_ns(warmup, plan.samples, batch, || {
-        hand::encode_update_service(black_box(&update))
-    });
+    let pair = time_pair_ns(
+        warmup,
+        plan.samples,
+        batch,
+        || update_service_builder(client).into_request().form_text(),
+        || hand::encode_update_service(black_box(&update)),
+    );
     report("encode.update_service.generated_builder", builder_ns, "ns");
-    report("encode.update_service.generated_params", params_ns, "ns");
     report(
-        "encode.update_service.generated_total",
-        builder_ns + params_ns,
+        "encode.update_service.generated_params",
+        pair.a_ns - builder_ns,
         "ns",
     );
-    report("encode.update_service.hand", hand_ns, "ns");
+    report("encode.update_service.generated_total", pair.a_ns, "ns");
+    report_pair("encode.update_service", pair, 1.0, "ns");
 }
 
 /// Whole requests over loopback: one page fetched and decoded, `CreateMessage` and `UpdateService` sent.
@@ -336,25 +308,26 @@ fn send(
     report("fetch_page.generated", generated_ns / 1e3, "us");
     report("fetch_page.hand", hand_ns / 1e3, "us");
 
+    // Interleaved sample by sample, so both clients see the same machine load; the ratio's spread is reported.
     let create = fixtures::create_message_input();
-    let generated_ns = time_ns(warmup, plan.samples, batch, || {
-        rt.block_on(async { create_message_builder(generated).await.is_ok() })
-    });
-    let hand_ns = time_ns(warmup, plan.samples, batch, || {
-        rt.block_on(async { handwritten.create_message(&create).await.is_ok() })
-    });
-    report("send.create_message.generated", generated_ns / 1e3, "us");
-    report("send.create_message.hand", hand_ns / 1e3, "us");
+    let pair = time_pair_ns(
+        warmup,
+        plan.samples,
+        batch,
+        || rt.block_on(async { create_message_builder(generated).await.is_ok() }),
+        || rt.block_on(async { handwritten.create_message(&create).await.is_ok() }),
+    );
+    report_pair("send.create_message", pair, 1e3, "us");
 
     let update = fixtures::update_service_input();
-    let generated_ns = time_ns(warmup, plan.samples, batch, || {
-        rt.block_on(async { update_service_builder(generated).await.is_ok() })
-    });
-    let hand_ns = time_ns(warmup, plan.samples, batch, || {
-        rt.block_on(async { handwritten.update_service(&update).await.is_ok() })
-    });
-    report("send.update_service.generated", generated_ns / 1e3, "us");
-    report("send.update_service.hand", hand_ns / 1e3, "us");
+    let pair = time_pair_ns(
+        warmup,
+        plan.samples,
+        batch,
+        || rt.block_on(async { update_service_builder(generated).await.is_ok() }),
+        || rt.block_on(async { handwritten.update_service(&update).await.is_ok() }),
+    );
+    report_pair("send.update_service", pair, 1e3, "us");
 
     // One more of each, checked, so a silently failing request cannot produce a fast number.
     rt.block_on(async {
@@ -518,8 +491,8 @@ fn pairs(form: &str) -> Vec<(String, String)> {
     pairs
 }
 
-/// Checks that the generated client really sends what the mirrored `Params` and the hand-written encoder encode
-/// (same pairs after decoding), so the encoding benchmarks compare the same work.
+/// Checks that the generated client really sends the form its `into_request` encodes and the hand-written encoder
+/// produces (same pairs after decoding), so the encoding benchmarks compare the same work.
 fn verify_forms(rt: &tokio::runtime::Runtime, base: &str) -> Result<(), String> {
     let capture = Arc::new(Capture::default());
     let client = generated_client(base, Some(Arc::clone(&capture)))?;
@@ -542,19 +515,25 @@ fn verify_forms(rt: &tokio::runtime::Runtime, base: &str) -> Result<(), String> 
         (
             "CreateMessage",
             sent_create,
-            create_message_params(&create).encode(),
+            create_message_builder(&client)
+                .into_request()
+                .form_text()
+                .unwrap_or_default(),
             hand::encode_create_message(&create),
         ),
         (
             "UpdateService",
             sent_update,
-            update_service_params(&update).encode(),
+            update_service_builder(&client)
+                .into_request()
+                .form_text()
+                .unwrap_or_default(),
             hand::encode_update_service(&update),
         ),
     ] {
         if pairs(sent) != pairs(&mirror) || pairs(sent) != pairs(&handwritten) {
             return Err(format!(
-                "{what}: the forms differ\n  sent by the generated client: {sent}\n  mirrored Params: {mirror}\n  hand-written: {handwritten}"
+                "{what}: the forms differ\n  sent by the generated client: {sent}\n  into_request: {mirror}\n  hand-written: {handwritten}"
             ));
         }
         report_text(

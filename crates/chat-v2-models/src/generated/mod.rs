@@ -29,7 +29,7 @@ pub struct Binding {
     /// Identifier of the push credential used to deliver notifications through this push binding.
     pub credential_sid: ::std::option::Option<::std::string::String>,
     /// The `binding_type` field.
-    pub binding_type: ::std::option::Option<BindingBindingType>,
+    pub binding_type: ::std::option::Option<BindingType>,
     /// Notification categories delivered through this push binding.
     pub message_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// API address at which this push binding can be fetched again.
@@ -40,76 +40,6 @@ pub struct Binding {
     ///
     /// Free-form JSON (the description gives no schema).
     pub links: ::std::option::Option<::serde_json::Value>,
-}
-/// Push technology of a binding: Apple (`apn`), Google Cloud Messaging (`gcm`) or Firebase (`fcm`).
-///
-/// Values this version does not know are kept in [`BindingBindingType::Unknown`], so they round-trip unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BindingBindingType {
-    /// `gcm`
-    Gcm,
-    /// `apn`
-    Apn,
-    /// `fcm`
-    Fcm,
-    /// A value not known when this crate was generated.
-    Unknown(::std::string::String),
-}
-impl BindingBindingType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gcm => "gcm",
-            Self::Apn => "apn",
-            Self::Fcm => "fcm",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for BindingBindingType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "gcm" => Self::Gcm,
-            "apn" => Self::Apn,
-            "fcm" => Self::Fcm,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for BindingBindingType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-impl ::std::str::FromStr for BindingBindingType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for BindingBindingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BindingBindingType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BindingBindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
-    }
 }
 /// One page of push bindings, with its paging block.
 ///
@@ -122,6 +52,76 @@ pub struct BindingPage {
     pub bindings: ::std::option::Option<::std::vec::Vec<Binding>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+/// Push technology of a binding: Apple (`apn`), Google Cloud Messaging (`gcm`) or Firebase (`fcm`).
+///
+/// Values this version does not know are kept in [`BindingType::Unknown`], so they round-trip unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BindingType {
+    /// `gcm`
+    Gcm,
+    /// `apn`
+    Apn,
+    /// `fcm`
+    Fcm,
+    /// A value not known when this crate was generated.
+    Unknown(::std::string::String),
+}
+impl BindingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gcm => "gcm",
+            Self::Apn => "apn",
+            Self::Fcm => "fcm",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BindingType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gcm" => Self::Gcm,
+            "apn" => Self::Apn,
+            "fcm" => Self::Fcm,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for BindingType {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+impl ::std::str::FromStr for BindingType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for BindingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BindingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BindingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value))
+    }
 }
 /// A conversation space inside a Chat service where members exchange messages. Channels are either public or private.
 ///
@@ -144,7 +144,7 @@ pub struct Channel {
     pub attributes: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type")]
-    pub type_: ::std::option::Option<ChannelChannelType>,
+    pub type_: ::std::option::Option<ChannelType>,
     /// Moment this channel was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -178,72 +178,6 @@ impl Channel {
         self.attributes.as_deref().map(::serde_json::from_str)
     }
 }
-/// Channel visibility: `public` channels can be listed and joined by anyone in the service, `private` ones need an invitation.
-///
-/// Values this version does not know are kept in [`ChannelChannelType::Unknown`], so they round-trip unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ChannelChannelType {
-    /// `public`
-    Public,
-    /// `private`
-    Private,
-    /// A value not known when this crate was generated.
-    Unknown(::std::string::String),
-}
-impl ChannelChannelType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "public",
-            Self::Private => "private",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ChannelChannelType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "public" => Self::Public,
-            "private" => Self::Private,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ChannelChannelType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-impl ::std::str::FromStr for ChannelChannelType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ChannelChannelType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ChannelChannelType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelChannelType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
 /// One page of channels, with its paging block.
 ///
 /// Component `ChannelPage` of the description. Unknown JSON fields are ignored and missing ones default.
@@ -255,6 +189,72 @@ pub struct ChannelPage {
     pub channels: ::std::option::Option<::std::vec::Vec<Channel>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+/// Channel visibility: `public` channels can be listed and joined by anyone in the service, `private` ones need an invitation.
+///
+/// Values this version does not know are kept in [`ChannelType::Unknown`], so they round-trip unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ChannelType {
+    /// `public`
+    Public,
+    /// `private`
+    Private,
+    /// A value not known when this crate was generated.
+    Unknown(::std::string::String),
+}
+impl ChannelType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "public",
+            Self::Private => "private",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ChannelType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "public" => Self::Public,
+            "private" => Self::Private,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for ChannelType {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+impl ::std::str::FromStr for ChannelType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for ChannelType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ChannelType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChannelType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value))
+    }
 }
 /// A per-channel callback: a plain HTTP webhook, a Studio flow, or a trigger-word hook that fires on events in one channel.
 ///
@@ -292,72 +292,6 @@ pub struct ChannelWebhook {
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-}
-/// Value of the X-Twilio-Webhook-Enabled header on channel requests: `true` lets service webhooks fire for this request, `false` suppresses them.
-///
-/// Values this version does not know are kept in [`ChannelWebhookEnabledType::Unknown`], so they round-trip unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ChannelWebhookEnabledType {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value not known when this crate was generated.
-    Unknown(::std::string::String),
-}
-impl ChannelWebhookEnabledType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ChannelWebhookEnabledType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "true" => Self::True,
-            "false" => Self::False,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ChannelWebhookEnabledType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-impl ::std::str::FromStr for ChannelWebhookEnabledType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ChannelWebhookEnabledType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ChannelWebhookEnabledType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelWebhookEnabledType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
-    }
 }
 /// HTTP verb used to call a channel webhook.
 ///
@@ -964,72 +898,6 @@ pub struct MemberPage {
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
 }
-/// Value of the X-Twilio-Webhook-Enabled header on member requests (`true` or `false`).
-///
-/// Values this version does not know are kept in [`MemberWebhookEnabledType::Unknown`], so they round-trip unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MemberWebhookEnabledType {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value not known when this crate was generated.
-    Unknown(::std::string::String),
-}
-impl MemberWebhookEnabledType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for MemberWebhookEnabledType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "true" => Self::True,
-            "false" => Self::False,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for MemberWebhookEnabledType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-impl ::std::str::FromStr for MemberWebhookEnabledType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MemberWebhookEnabledType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MemberWebhookEnabledType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MemberWebhookEnabledType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
 /// A single chat message posted to a channel, either text or media.
 ///
 /// Component `Message` of the description. Unknown JSON fields are ignored and missing ones default.
@@ -1167,72 +1035,6 @@ pub struct MessagePage {
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
 }
-/// Value of the X-Twilio-Webhook-Enabled header on message requests (`true` or `false`).
-///
-/// Values this version does not know are kept in [`MessageWebhookEnabledType::Unknown`], so they round-trip unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageWebhookEnabledType {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value not known when this crate was generated.
-    Unknown(::std::string::String),
-}
-impl MessageWebhookEnabledType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for MessageWebhookEnabledType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "true" => Self::True,
-            "false" => Self::False,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for MessageWebhookEnabledType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-impl ::std::str::FromStr for MessageWebhookEnabledType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MessageWebhookEnabledType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MessageWebhookEnabledType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageWebhookEnabledType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
 /// Paging block of every list response: where this page sits and how to reach its neighbours.
 ///
 /// Component `PageMeta` of the description. Unknown JSON fields are ignored and missing ones default.
@@ -1280,7 +1082,7 @@ pub struct Role {
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type")]
-    pub type_: ::std::option::Option<RoleRoleType>,
+    pub type_: ::std::option::Option<RoleType>,
     /// Permission names granted by this role.
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Moment this role was created, as an ISO 8601 UTC timestamp.
@@ -1312,10 +1114,10 @@ pub struct RolePage {
 }
 /// Scope of a role: `channel` roles apply inside channels, `deployment` roles to the whole service.
 ///
-/// Values this version does not know are kept in [`RoleRoleType::Unknown`], so they round-trip unchanged.
+/// Values this version does not know are kept in [`RoleType::Unknown`], so they round-trip unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RoleRoleType {
+pub enum RoleType {
     /// `channel`
     Channel,
     /// `deployment`
@@ -1323,7 +1125,7 @@ pub enum RoleRoleType {
     /// A value not known when this crate was generated.
     Unknown(::std::string::String),
 }
-impl RoleRoleType {
+impl RoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1333,7 +1135,7 @@ impl RoleRoleType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for RoleRoleType {
+impl ::std::convert::From<::std::string::String> for RoleType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "channel" => Self::Channel,
@@ -1342,23 +1144,23 @@ impl ::std::convert::From<::std::string::String> for RoleRoleType {
         }
     }
 }
-impl ::std::convert::From<&str> for RoleRoleType {
+impl ::std::convert::From<&str> for RoleType {
     fn from(value: &str) -> Self {
         Self::from(value.to_owned())
     }
 }
-impl ::std::str::FromStr for RoleRoleType {
+impl ::std::str::FromStr for RoleType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
-impl ::std::fmt::Display for RoleRoleType {
+impl ::std::fmt::Display for RoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for RoleRoleType {
+impl ::serde::Serialize for RoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1366,7 +1168,7 @@ impl ::serde::Serialize for RoleRoleType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for RoleRoleType {
+impl<'de> ::serde::Deserialize<'de> for RoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1632,83 +1434,13 @@ pub struct UserBinding {
     /// Identifier of the push credential used to deliver notifications through this user binding.
     pub credential_sid: ::std::option::Option<::std::string::String>,
     /// The `binding_type` field.
-    pub binding_type: ::std::option::Option<UserBindingBindingType>,
+    pub binding_type: ::std::option::Option<UserBindingType>,
     /// Notification categories delivered through this user binding.
     pub message_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// API address at which this user binding can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
-}
-/// Push technology of a user's binding: `apn`, `gcm` or `fcm`.
-///
-/// Values this version does not know are kept in [`UserBindingBindingType::Unknown`], so they round-trip unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UserBindingBindingType {
-    /// `gcm`
-    Gcm,
-    /// `apn`
-    Apn,
-    /// `fcm`
-    Fcm,
-    /// A value not known when this crate was generated.
-    Unknown(::std::string::String),
-}
-impl UserBindingBindingType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gcm => "gcm",
-            Self::Apn => "apn",
-            Self::Fcm => "fcm",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for UserBindingBindingType {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "gcm" => Self::Gcm,
-            "apn" => Self::Apn,
-            "fcm" => Self::Fcm,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for UserBindingBindingType {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-impl ::std::str::FromStr for UserBindingBindingType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for UserBindingBindingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UserBindingBindingType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserBindingBindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
-    }
 }
 /// One page of push bindings of a user, with its paging block.
 ///
@@ -1721,6 +1453,76 @@ pub struct UserBindingPage {
     pub bindings: ::std::option::Option<::std::vec::Vec<UserBinding>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+/// Push technology of a user's binding: `apn`, `gcm` or `fcm`.
+///
+/// Values this version does not know are kept in [`UserBindingType::Unknown`], so they round-trip unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UserBindingType {
+    /// `gcm`
+    Gcm,
+    /// `apn`
+    Apn,
+    /// `fcm`
+    Fcm,
+    /// A value not known when this crate was generated.
+    Unknown(::std::string::String),
+}
+impl UserBindingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gcm => "gcm",
+            Self::Apn => "apn",
+            Self::Fcm => "fcm",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UserBindingType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "gcm" => Self::Gcm,
+            "apn" => Self::Apn,
+            "fcm" => Self::Fcm,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for UserBindingType {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+impl ::std::str::FromStr for UserBindingType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for UserBindingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for UserBindingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserBindingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value))
+    }
 }
 /// One channel as seen by a particular user: membership status, unread counts and notification preference.
 ///
@@ -1740,7 +1542,7 @@ pub struct UserChannel {
     /// Member SID standing for this user inside the channel.
     pub member_sid: ::std::option::Option<::std::string::String>,
     /// The `status` field.
-    pub status: ::std::option::Option<UserChannelChannelStatus>,
+    pub status: ::std::option::Option<UserChannelStatus>,
     /// Read horizon: highest message index acknowledged as read in this channel; null before any read report.
     pub last_consumed_message_index: ::std::option::Option<i64>,
     /// Messages in the channel the user has not yet marked as read. Reading a message on a device does not update this by itself.
@@ -1755,76 +1557,6 @@ pub struct UserChannel {
     pub url: ::std::option::Option<::std::string::String>,
     /// The `notification_level` field.
     pub notification_level: ::std::option::Option<UserChannelNotificationLevel>,
-}
-/// Membership states between users and channels (`joined`, `invited`, `notParticipating`).
-///
-/// Values this version does not know are kept in [`UserChannelChannelStatus::Unknown`], so they round-trip unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UserChannelChannelStatus {
-    /// `joined`
-    Joined,
-    /// `invited`
-    Invited,
-    /// `notParticipating`
-    NotParticipating,
-    /// A value not known when this crate was generated.
-    Unknown(::std::string::String),
-}
-impl UserChannelChannelStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Joined => "joined",
-            Self::Invited => "invited",
-            Self::NotParticipating => "notParticipating",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for UserChannelChannelStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "joined" => Self::Joined,
-            "invited" => Self::Invited,
-            "notParticipating" => Self::NotParticipating,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for UserChannelChannelStatus {
-    fn from(value: &str) -> Self {
-        Self::from(value.to_owned())
-    }
-}
-impl ::std::str::FromStr for UserChannelChannelStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for UserChannelChannelStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UserChannelChannelStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserChannelChannelStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value))
-    }
 }
 /// Per-channel push preference of a user: `default` follows the service settings, `muted` sends nothing.
 ///
@@ -1904,55 +1636,59 @@ pub struct UserChannelPage {
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
 }
-/// Value of the X-Twilio-Webhook-Enabled header on user channel requests (`true` or `false`).
+/// Membership states between users and channels (`joined`, `invited`, `notParticipating`).
 ///
-/// Values this version does not know are kept in [`UserChannelWebhookEnabledType::Unknown`], so they round-trip unchanged.
+/// Values this version does not know are kept in [`UserChannelStatus::Unknown`], so they round-trip unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum UserChannelWebhookEnabledType {
-    /// `true`
-    True,
-    /// `false`
-    False,
+pub enum UserChannelStatus {
+    /// `joined`
+    Joined,
+    /// `invited`
+    Invited,
+    /// `notParticipating`
+    NotParticipating,
     /// A value not known when this crate was generated.
     Unknown(::std::string::String),
 }
-impl UserChannelWebhookEnabledType {
+impl UserChannelStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::True => "true",
-            Self::False => "false",
+            Self::Joined => "joined",
+            Self::Invited => "invited",
+            Self::NotParticipating => "notParticipating",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for UserChannelWebhookEnabledType {
+impl ::std::convert::From<::std::string::String> for UserChannelStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
-            "true" => Self::True,
-            "false" => Self::False,
+            "joined" => Self::Joined,
+            "invited" => Self::Invited,
+            "notParticipating" => Self::NotParticipating,
             _ => Self::Unknown(value),
         }
     }
 }
-impl ::std::convert::From<&str> for UserChannelWebhookEnabledType {
+impl ::std::convert::From<&str> for UserChannelStatus {
     fn from(value: &str) -> Self {
         Self::from(value.to_owned())
     }
 }
-impl ::std::str::FromStr for UserChannelWebhookEnabledType {
+impl ::std::str::FromStr for UserChannelStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
-impl ::std::fmt::Display for UserChannelWebhookEnabledType {
+impl ::std::fmt::Display for UserChannelStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for UserChannelWebhookEnabledType {
+impl ::serde::Serialize for UserChannelStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1960,7 +1696,7 @@ impl ::serde::Serialize for UserChannelWebhookEnabledType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for UserChannelWebhookEnabledType {
+impl<'de> ::serde::Deserialize<'de> for UserChannelStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1982,12 +1718,12 @@ pub struct UserPage {
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
 }
-/// Value of the X-Twilio-Webhook-Enabled header on user requests (`true` or `false`).
+/// `true` or `false` (for example the `X-Twilio-Webhook-Enabled` header: `false` keeps the service's webhooks from firing for the request). One type for the description's identical enums `ChannelWebhookEnabledType`, `MemberWebhookEnabledType`, `MessageWebhookEnabledType`, `UserChannelWebhookEnabledType`, `UserWebhookEnabledType`.
 ///
-/// Values this version does not know are kept in [`UserWebhookEnabledType::Unknown`], so they round-trip unchanged.
+/// Values this version does not know are kept in [`WebhookEnabledType::Unknown`], so they round-trip unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum UserWebhookEnabledType {
+pub enum WebhookEnabledType {
     /// `true`
     True,
     /// `false`
@@ -1995,7 +1731,7 @@ pub enum UserWebhookEnabledType {
     /// A value not known when this crate was generated.
     Unknown(::std::string::String),
 }
-impl UserWebhookEnabledType {
+impl WebhookEnabledType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2005,7 +1741,7 @@ impl UserWebhookEnabledType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for UserWebhookEnabledType {
+impl ::std::convert::From<::std::string::String> for WebhookEnabledType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "true" => Self::True,
@@ -2014,23 +1750,23 @@ impl ::std::convert::From<::std::string::String> for UserWebhookEnabledType {
         }
     }
 }
-impl ::std::convert::From<&str> for UserWebhookEnabledType {
+impl ::std::convert::From<&str> for WebhookEnabledType {
     fn from(value: &str) -> Self {
         Self::from(value.to_owned())
     }
 }
-impl ::std::str::FromStr for UserWebhookEnabledType {
+impl ::std::str::FromStr for WebhookEnabledType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
-impl ::std::fmt::Display for UserWebhookEnabledType {
+impl ::std::fmt::Display for WebhookEnabledType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for UserWebhookEnabledType {
+impl ::serde::Serialize for WebhookEnabledType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2038,7 +1774,7 @@ impl ::serde::Serialize for UserWebhookEnabledType {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for UserWebhookEnabledType {
+impl<'de> ::serde::Deserialize<'de> for WebhookEnabledType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -648,7 +648,7 @@ impl ListBinding {
     /// Only return bindings of these push technologies; repeat the parameter for several. Sent as the `BindingType` query parameter. Each item is sent as a repeated key; replaces any earlier value.
     pub fn binding_type(
         self,
-        value: impl IntoIterator<Item = models::BindingBindingType>,
+        value: impl IntoIterator<Item = models::BindingType>,
     ) -> Self {
         Self(self.0.set_each(0, value.into_iter().map(|v| v.as_str().to_owned())))
     }
@@ -788,10 +788,7 @@ pub struct ListChannel(rt::Call<rt::Paged<models::Channel>>);
 rt::operation!(ListChannel : page(models::Channel));
 impl ListChannel {
     /// Only return channels of these visibility types; repeat the parameter for several. Sent as the `Type` query parameter. Each item is sent as a repeated key; replaces any earlier value.
-    pub fn type_(
-        self,
-        value: impl IntoIterator<Item = models::ChannelChannelType>,
-    ) -> Self {
+    pub fn type_(self, value: impl IntoIterator<Item = models::ChannelType>) -> Self {
         Self(self.0.set_each(0, value.into_iter().map(|v| v.as_str().to_owned())))
     }
     /// Records per page, from 1 to 100. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
@@ -831,7 +828,7 @@ pub struct CreateChannel(rt::Call<rt::Value<models::Channel>>);
 rt::operation!(CreateChannel : value(models::Channel));
 impl CreateChannel {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::ChannelWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
     /// Display label for the channel; need not be unique. Sent as the `FriendlyName` form field.
@@ -847,7 +844,7 @@ impl CreateChannel {
         Self(self.0.set_str(3, value))
     }
     /// The `Type` parameter. Sent as the `Type` form field.
-    pub fn type_(self, value: models::ChannelChannelType) -> Self {
+    pub fn type_(self, value: models::ChannelType) -> Self {
         Self(self.0.set(4, value.as_str()))
     }
     /// Creation time to record on the channel instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
@@ -899,7 +896,7 @@ pub struct UpdateChannel(rt::Call<rt::Value<models::Channel>>);
 rt::operation!(UpdateChannel : value(models::Channel));
 impl UpdateChannel {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::ChannelWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
     /// Display label for the channel; need not be unique. Sent as the `FriendlyName` form field.
@@ -942,7 +939,7 @@ pub struct DeleteChannel(rt::Call<rt::Empty>);
 rt::operation!(DeleteChannel : empty);
 impl DeleteChannel {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::ChannelWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
 }
@@ -1171,7 +1168,7 @@ pub struct CreateMember(rt::Call<rt::Value<models::Member>>);
 rt::operation!(CreateMember : value(models::Member));
 impl CreateMember {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::MemberWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
     /// Channel role to give the member; the service default applies when omitted. Sent as the `RoleSid` form field.
@@ -1238,7 +1235,7 @@ pub struct UpdateMember(rt::Call<rt::Value<models::Member>>);
 rt::operation!(UpdateMember : value(models::Member));
 impl UpdateMember {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::MemberWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
     /// Channel role the member should hold from now on. Sent as the `RoleSid` form field.
@@ -1284,7 +1281,7 @@ pub struct DeleteMember(rt::Call<rt::Empty>);
 rt::operation!(DeleteMember : empty);
 impl DeleteMember {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::MemberWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
 }
@@ -1389,7 +1386,7 @@ pub struct CreateMessage(rt::Call<rt::Value<models::Message>>);
 rt::operation!(CreateMessage : value(models::Message));
 impl CreateMessage {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::MessageWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
     /// Identity to show as the author; `system` when omitted. Sent as the `From` form field.
@@ -1457,7 +1454,7 @@ pub struct UpdateMessage(rt::Call<rt::Value<models::Message>>);
 rt::operation!(UpdateMessage : value(models::Message));
 impl UpdateMessage {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::MessageWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
     /// Text of the message. Structured content can be sent by serializing it to a string. Sent as the `Body` form field.
@@ -1500,7 +1497,7 @@ pub struct DeleteMessage(rt::Call<rt::Empty>);
 rt::operation!(DeleteMessage : empty);
 impl DeleteMessage {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::MessageWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
 }
@@ -1865,7 +1862,7 @@ impl RoleList {
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
-        type_: models::RoleRoleType,
+        type_: models::RoleType,
         permission: impl IntoIterator<Item = impl Into<String>>,
     ) -> CreateRole {
         CreateRole(
@@ -2109,7 +2106,7 @@ pub struct CreateUser(rt::Call<rt::Value<models::User>>);
 rt::operation!(CreateUser : value(models::User));
 impl CreateUser {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::UserWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
     /// Service role to give the user; the service default applies when omitted. Sent as the `RoleSid` form field.
@@ -2158,7 +2155,7 @@ pub struct UpdateUser(rt::Call<rt::Value<models::User>>);
 rt::operation!(UpdateUser : value(models::User));
 impl UpdateUser {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::UserWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
     /// Service role the user should hold from now on. Sent as the `RoleSid` form field.
@@ -2238,7 +2235,7 @@ impl ListUserBinding {
     /// Only return bindings of these push technologies; repeat the parameter for several. Sent as the `BindingType` query parameter. Each item is sent as a repeated key; replaces any earlier value.
     pub fn binding_type(
         self,
-        value: impl IntoIterator<Item = models::UserBindingBindingType>,
+        value: impl IntoIterator<Item = models::UserBindingType>,
     ) -> Self {
         Self(self.0.set_each(0, value.into_iter().map(|v| v.as_str().to_owned())))
     }
@@ -2412,7 +2409,7 @@ pub struct DeleteUserChannel(rt::Call<rt::Empty>);
 rt::operation!(DeleteUserChannel : empty);
 impl DeleteUserChannel {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
-    pub fn webhook_enabled(self, value: models::UserChannelWebhookEnabledType) -> Self {
+    pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
         Self(self.0.set(0, value.as_str()))
     }
 }

@@ -35,13 +35,14 @@ mod schemas;
 mod twilio;
 
 use crate::error::{Error, ptr};
-use crate::ir::{Api, ErrorModel, Operation, Schema, TypeRef};
-use crate::naming::{Scope, component_type_name};
+use crate::ir::{Api, Operation, Schema, TypeRef};
+use crate::naming::{Scope, component_type_name, short_component_type_name};
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
 use std::collections::{BTreeMap, BTreeSet};
 
 use cycles::box_recursive_fields;
 use resources::build_resources;
+use twilio::merge_boolean_enums;
 
 /// Parses `spec_json` and lowers it into the IR.
 pub fn lower(spec_json: &str) -> Result<Api, Error> {
@@ -56,7 +57,13 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
     let operations = lowerer.lower_operations()?;
     let (resources, operations) = build_resources(operations, &mut lowerer.type_names)?;
     box_recursive_fields(&mut lowerer.schemas);
-    Ok(Api {
+    let mut operations = operations;
+    merge_boolean_enums(
+        &mut lowerer.schemas,
+        &mut operations,
+        &mut lowerer.type_names,
+    );
+    let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         base_url: spec
@@ -66,8 +73,33 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
         schemas: lowerer.schemas,
         resources,
         operations,
-        error_model: lowerer.error_model,
-    })
+    };
+    drop_blank_docs(&mut api);
+    Ok(api)
+}
+
+/// Empty or blank descriptions (`""`, `"  "`) count as none, so emitters write their fallback text and every
+/// public item stays documented.
+fn drop_blank_docs(api: &mut Api) {
+    fn clear(doc: &mut Option<String>) {
+        if doc.as_deref().is_some_and(|d| d.trim().is_empty()) {
+            *doc = None;
+        }
+    }
+    for schema in api.schemas.values_mut() {
+        match schema {
+            Schema::Struct(s) => {
+                clear(&mut s.doc);
+                s.fields.iter_mut().for_each(|f| clear(&mut f.doc));
+            }
+            Schema::Enum(e) => clear(&mut e.doc),
+            Schema::OneOf(u) => clear(&mut u.doc),
+        }
+    }
+    for op in &mut api.operations {
+        clear(&mut op.doc);
+        op.params.iter_mut().for_each(|p| clear(&mut p.doc));
+    }
 }
 
 /// How a component schema is referred to.
@@ -84,7 +116,6 @@ pub(super) struct Lowerer<'a> {
     components: BTreeMap<String, Component>,
     schemas: BTreeMap<String, Schema>,
     type_names: Scope,
-    error_model: Option<ErrorModel>,
     /// Aliases being resolved (cycle detection).
     resolving: BTreeSet<String>,
 }
@@ -103,6 +134,8 @@ impl<'a> Lowerer<'a> {
         let mut type_names = Scope::with_reserved(&["Client"]);
         let mut components = BTreeMap::new();
         if let Some(c) = &spec.components {
+            let names = component_names(c.schemas.keys());
+            let component_type_name = |name: &String| names[name].clone();
             for (name, schema) in &c.schemas {
                 let kind = match schema {
                     ReferenceOr::Reference { .. } => Component::Alias(None),
@@ -132,7 +165,6 @@ impl<'a> Lowerer<'a> {
             components,
             schemas: BTreeMap::new(),
             type_names,
-            error_model: None,
             resolving: BTreeSet::new(),
         })
     }
@@ -164,4 +196,25 @@ pub(super) fn object_parts(
         SchemaKind::Any(a) => (&a.properties, &a.required),
         _ => (EMPTY.get_or_init(indexmap::IndexMap::new), &[]),
     }
+}
+
+/// The type name of each component schema: without the owner's repeated words (`channel_enum_channel_type` ->
+/// `ChannelType`) when no other component would get the same name, else the full name (`ChannelChannelType`).
+fn component_names<'k>(keys: impl Iterator<Item = &'k String> + Clone) -> BTreeMap<String, String> {
+    let full: Vec<String> = keys.clone().map(|k| component_type_name(k)).collect();
+    let short: Vec<Option<String>> = keys.clone().map(|k| short_component_type_name(k)).collect();
+    keys.enumerate()
+        .map(|(i, key)| {
+            let name = match &short[i] {
+                Some(s)
+                    if short.iter().filter(|o| o.as_ref() == Some(s)).count() == 1
+                        && !full.contains(s) =>
+                {
+                    s.clone()
+                }
+                _ => full[i].clone(),
+            };
+            (key.clone(), name)
+        })
+        .collect()
 }

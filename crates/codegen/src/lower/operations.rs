@@ -157,6 +157,7 @@ impl<'a> Lowerer<'a> {
                 name,
                 api_name: data.name.clone(),
                 location,
+                wire_ty: wire_type(&ty),
                 ty,
                 required: (data.required || location == Location::Path) && !account_default,
                 account_default,
@@ -210,6 +211,7 @@ impl<'a> Lowerer<'a> {
             op: Operation {
                 id: id.to_owned(),
                 builder: pascal(id),
+                table: String::new(),
                 verb,
                 method,
                 path: path.to_owned(),
@@ -265,6 +267,7 @@ impl<'a> Lowerer<'a> {
                     name: scope.unique(snake(key)),
                     api_name: key.clone(),
                     location: Location::Form,
+                    wire_ty: wire_type(&ty),
                     ty,
                     required: required.contains(key),
                     account_default: false,
@@ -297,6 +300,7 @@ impl<'a> Lowerer<'a> {
                     name: scope.unique("body".to_owned()),
                     api_name: "body".to_owned(),
                     location: Location::JsonBody,
+                    wire_ty: ty.clone(),
                     ty,
                     required: true,
                     account_default: false,
@@ -317,6 +321,7 @@ impl<'a> Lowerer<'a> {
                     api_name: "Content-Type".to_owned(),
                     location: Location::ContentType,
                     ty: TypeRef::String,
+                    wire_ty: TypeRef::String,
                     required: true,
                     account_default: false,
                     sensitive: false,
@@ -331,6 +336,7 @@ impl<'a> Lowerer<'a> {
                 api_name: "body".to_owned(),
                 location: Location::BinaryBody,
                 ty: TypeRef::String,
+                wire_ty: TypeRef::String,
                 required: true,
                 account_default: false,
                 sensitive: false,
@@ -383,4 +389,20 @@ pub(super) fn template_params(path: &str) -> Vec<String> {
         rest = &after[close + 1..];
     }
     out
+}
+
+/// The type a query, header or form parameter takes on the wire: structured values are sent as JSON text, RFC 2822
+/// date-times like any other date-time.
+pub(super) fn wire_type(ty: &TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Struct(_) | TypeRef::Map(_) | TypeRef::OneOf(_) | TypeRef::Boxed(_) => {
+            TypeRef::Json
+        }
+        TypeRef::DateTimeRfc2822 => TypeRef::DateTime,
+        TypeRef::Array(inner) => match wire_type(inner) {
+            TypeRef::Array(_) => TypeRef::Array(Box::new(TypeRef::Json)),
+            inner => TypeRef::Array(Box::new(inner)),
+        },
+        other => other.clone(),
+    }
 }

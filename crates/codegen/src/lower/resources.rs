@@ -4,7 +4,7 @@
 use super::RawOperation;
 use crate::error::Error;
 use crate::ir::{Operation, Resource};
-use crate::naming::{Scope, pascal, singular, snake};
+use crate::naming::{Scope, pascal, shouty, singular, snake};
 use std::collections::BTreeMap;
 
 pub(super) fn is_param(seg: &str) -> bool {
@@ -118,9 +118,11 @@ pub(super) fn build_resources(
     }
     let mut ops: Vec<Option<Operation>> = raw.into_iter().map(|r| Some(r.op)).collect();
     let mut operations = Vec::new();
+    let mut tables = Scope::new();
     for &old in &order {
         if let Some(mut op) = ops[old].take() {
             op.builder = type_names.unique(op.builder.clone());
+            op.table = tables.unique(shouty(&op.builder));
             operations.push(op);
         }
     }
@@ -148,9 +150,8 @@ pub(super) fn build_resources(
                 all_paths,
             );
             let coll_segments = child_key.split('/').count();
-            let list_params = param_names(child_key, coll_segments, all_paths);
-            let context_params =
-                param_names(&format!("{child_key}/{{}}"), coll_segments + 1, all_paths);
+            let context_param =
+                param_names(&format!("{child_key}/{{}}"), coll_segments + 1, all_paths).pop();
             // Verbs unique per list / context, after the child accessors.
             let mut list_scope = Scope::new();
             let mut ctx_scope = Scope::new();
@@ -167,6 +168,8 @@ pub(super) fn build_resources(
             let (list_accessor, context_accessor) =
                 accessors.get(child_key).cloned().unwrap_or_default();
             out.push(Resource {
+                list_type: format!("{name}List"),
+                context_type: format!("{name}Context"),
                 name,
                 list_accessor,
                 context_accessor,
@@ -177,8 +180,7 @@ pub(super) fn build_resources(
                     }
                 }),
                 instance_path: node.instance_path.clone(),
-                list_params,
-                context_params,
+                context_param,
                 list_operations,
                 instance_operations,
                 children,

@@ -3,7 +3,7 @@
 
 use super::{Lowerer, Properties};
 use crate::error::{Error, ptr};
-use crate::ir::{ErrorModel, Method, Response, TypeRef};
+use crate::ir::{Method, Response};
 use crate::naming::pascal;
 use openapiv3::{ReferenceOr, SchemaKind, StatusCode, Type};
 
@@ -15,22 +15,6 @@ impl<'a> Lowerer<'a> {
         id: &str,
         pointer: &str,
     ) -> Result<Response, Error> {
-        // Error model: the first 4XX/5XX/default response with a referenced schema.
-        if self.error_model.is_none() {
-            for (code, resp) in op.responses.responses.iter() {
-                let is_error = match code {
-                    StatusCode::Code(c) => *c >= 400,
-                    StatusCode::Range(r) => *r >= 4,
-                };
-                if let (true, ReferenceOr::Item(resp)) = (is_error, resp)
-                    && let Some(ReferenceOr::Reference { reference }) =
-                        resp.content.values().next().and_then(|m| m.schema.as_ref())
-                    && let Ok(TypeRef::Struct(name)) = self.resolve_schema_ref(reference, pointer)
-                {
-                    self.error_model = Some(ErrorModel { name });
-                }
-            }
-        }
         let mut success: Vec<(u16, &ReferenceOr<openapiv3::Response>)> = op
             .responses
             .responses

@@ -1,5 +1,10 @@
 //! Twilio house rules, in one place: verb prefixes of operationIds, API v2010's defaulted `AccountSid`, `.json`
-//! path suffixes, the header parameters the runtime owns, and which parameters are secrets.
+//! path suffixes, the header parameters the runtime owns, which parameters are secrets, and one enum for the
+//! true/false copies of the `X-Twilio-Webhook-Enabled` header.
+
+use crate::ir::{Enum, Operation, Response, Schema, TypeRef, Variant};
+use crate::naming::{Scope, pascal, snake};
+use std::collections::BTreeMap;
 
 /// operationId prefixes and the method of a list or context that starts the builder (`CreateMessage` is
 /// `messages().create()`).
@@ -57,4 +62,99 @@ pub(super) fn is_sensitive(
 /// Header parameters the runtime sets itself (`Accept`, `Content-Type`, `Authorization`): not builder methods.
 pub(super) fn runtime_header(name: &str) -> bool {
     ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// Merges the string enums whose only values are `true` and `false` (Twilio gives each resource its own copy for
+/// the `X-Twilio-Webhook-Enabled` header: `ChannelWebhookEnabledType`, `MessageWebhookEnabledType`, ...) into one
+/// enum named after the words their names share (`WebhookEnabledType`), and points every parameter, field and
+/// response at it. Nothing changes on the wire: the values are the same strings.
+pub(super) fn merge_boolean_enums(
+    schemas: &mut BTreeMap<String, Schema>,
+    operations: &mut [Operation],
+    type_names: &mut Scope,
+) {
+    let copies: Vec<String> = schemas
+        .values()
+        .filter_map(|s| match s {
+            Schema::Enum(e) if is_boolean(&e.variants) => Some(e.name.clone()),
+            _ => None,
+        })
+        .collect();
+    if copies.len() < 2 {
+        return;
+    }
+    let words: Vec<Vec<String>> = copies
+        .iter()
+        .map(|n| snake(n).split('_').map(str::to_owned).collect())
+        .collect();
+    let shared = (1..=words.iter().map(Vec::len).min().unwrap_or(0))
+        .take_while(|&n| {
+            let tail = &words[0][words[0].len() - n..];
+            words.iter().all(|w| &w[w.len() - n..] == tail)
+        })
+        .last()
+        .unwrap_or(0);
+    if shared == 0 {
+        return;
+    }
+    let name = type_names.unique(pascal(&words[0][words[0].len() - shared..].join("_")));
+    let Some(Schema::Enum(first)) = schemas.get(&copies[0]).cloned() else {
+        return;
+    };
+    for copy in &copies {
+        schemas.remove(copy);
+    }
+    schemas.insert(
+        name.clone(),
+        Schema::Enum(Enum {
+            name: name.clone(),
+            api_name: copies.join(", "),
+            doc: Some(format!(
+                "`true` or `false` (for example the `X-Twilio-Webhook-Enabled` header: `false` keeps the service's \
+                 webhooks from firing for the request). One type for the description's identical enums {}.",
+                copies
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            ..first
+        }),
+    );
+    let rename = |ty: &mut TypeRef| rename_enum(ty, &copies, &name);
+    for schema in schemas.values_mut() {
+        match schema {
+            Schema::Struct(s) => s.fields.iter_mut().for_each(|f| rename(&mut f.ty)),
+            Schema::OneOf(u) => u.variants.iter_mut().for_each(|v| rename(&mut v.ty)),
+            Schema::Enum(_) => {}
+        }
+    }
+    for op in operations {
+        for p in &mut op.params {
+            rename(&mut p.ty);
+            rename(&mut p.wire_ty);
+        }
+        match &mut op.response {
+            Response::Empty | Response::Binary => {}
+            Response::Value(t) | Response::Redirect(t) | Response::Page { item: t, .. } => {
+                rename(t)
+            }
+        }
+    }
+}
+
+fn is_boolean(values: &[Variant]) -> bool {
+    let mut wire: Vec<&str> = values.iter().map(|v| v.api_name.as_str()).collect();
+    wire.sort_unstable();
+    wire == ["false", "true"]
+}
+
+fn rename_enum(ty: &mut TypeRef, from: &[String], to: &str) {
+    match ty {
+        TypeRef::Enum(n) if from.contains(n) => *n = to.to_owned(),
+        TypeRef::Map(inner) | TypeRef::Array(inner) | TypeRef::Boxed(inner) => {
+            rename_enum(inner, from, to)
+        }
+        _ => {}
+    }
 }

@@ -454,9 +454,7 @@ pub async fn call_operation(
         "ListBinding" => {
             let mut b = client.service(a.req_str("ServiceSid")?).bindings().list();
             if let ::std::option::Option::Some(v) = a
-                .opt_enum_list::<
-                    ::twilio_chat_v2::models::BindingBindingType,
-                >("BindingType")?
+                .opt_enum_list::<::twilio_chat_v2::models::BindingType>("BindingType")?
             {
                 b = b.binding_type(v);
             }
@@ -511,7 +509,7 @@ pub async fn call_operation(
         "ListChannel" => {
             let mut b = client.service(a.req_str("ServiceSid")?).channels().list();
             if let ::std::option::Option::Some(v) = a
-                .opt_enum_list::<::twilio_chat_v2::models::ChannelChannelType>("Type")?
+                .opt_enum_list::<::twilio_chat_v2::models::ChannelType>("Type")?
             {
                 b = b.type_(v);
             }
@@ -542,7 +540,7 @@ pub async fn call_operation(
             let mut b = client.service(a.req_str("ServiceSid")?).channels().create();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::ChannelWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -557,7 +555,7 @@ pub async fn call_operation(
                 b = b.attributes(v);
             }
             if let ::std::option::Option::Some(v) = a
-                .opt_enum::<::twilio_chat_v2::models::ChannelChannelType>("Type")?
+                .opt_enum::<::twilio_chat_v2::models::ChannelType>("Type")?
             {
                 b = b.type_(v);
             }
@@ -594,7 +592,7 @@ pub async fn call_operation(
                 .update();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::ChannelWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -630,7 +628,7 @@ pub async fn call_operation(
                 .delete();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::ChannelWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -752,7 +750,7 @@ pub async fn call_operation(
                 .create(a.req_str("Identity")?);
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MemberWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -805,7 +803,7 @@ pub async fn call_operation(
                 .update();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MemberWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -846,7 +844,7 @@ pub async fn call_operation(
                 .delete();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MemberWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -899,7 +897,7 @@ pub async fn call_operation(
                 .create();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MessageWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -951,7 +949,7 @@ pub async fn call_operation(
                 .update();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MessageWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -988,7 +986,7 @@ pub async fn call_operation(
                 .delete();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::MessageWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -1214,7 +1212,7 @@ pub async fn call_operation(
                 .roles()
                 .create(
                     a.req_str("FriendlyName")?,
-                    a.req_enum::<::twilio_chat_v2::models::RoleRoleType>("Type")?,
+                    a.req_enum::<::twilio_chat_v2::models::RoleType>("Type")?,
                     a.req_list("Permission")?,
                 );
             if let ::std::option::Option::Some(o) = options {
@@ -1288,7 +1286,7 @@ pub async fn call_operation(
                 .create(a.req_str("Identity")?);
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::UserWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -1326,7 +1324,7 @@ pub async fn call_operation(
                 .update();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::UserWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
@@ -1365,7 +1363,7 @@ pub async fn call_operation(
                 .list();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum_list::<
-                    ::twilio_chat_v2::models::UserBindingBindingType,
+                    ::twilio_chat_v2::models::UserBindingType,
                 >("BindingType")?
             {
                 b = b.binding_type(v);
@@ -1495,7 +1493,7 @@ pub async fn call_operation(
                 .delete();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
-                    ::twilio_chat_v2::models::UserChannelWebhookEnabledType,
+                    ::twilio_chat_v2::models::WebhookEnabledType,
                 >("X-Twilio-Webhook-Enabled")?
             {
                 b = b.webhook_enabled(v);
