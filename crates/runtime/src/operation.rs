@@ -348,50 +348,79 @@ impl<K> Call<K> {
 
     /// The request: path values substituted, then query, form or JSON body and headers in description order.
     pub fn into_request(self) -> Request {
-        let spec = self.spec;
-        let params = || spec.params.iter().zip(&self.slots);
-        let mut held = self.path.iter();
-        let path_values: Vec<(&'static str, &str)> = placeholders(spec.path)
-            .filter_map(|name| {
-                let account =
-                    params().find(|(p, _)| p.location == In::AccountPath && p.name == name);
-                match account {
-                    Some((p, Slot::One(v))) => Some((p.name, v.as_str())),
-                    Some((p, _)) => Some((p.name, self.client.account_sid())),
-                    None => held.next().map(|v| (name, v.as_str())),
-                }
-            })
-            .collect();
-        let mut request = if !spec.path.contains('{') {
-            Request::new(spec.method.clone(), spec.id, spec.path.to_owned())
-        } else {
-            Request::with_path_params(spec.method.clone(), spec.id, spec.path, &path_values)
+        let Call {
+            client,
+            spec,
+            path,
+            slots,
+            json,
+            upload,
+            options,
+            ..
+        } = self;
+        let mut request = {
+            let mut held = path.iter();
+            let path_values: Vec<(&'static str, &str)> = placeholders(spec.path)
+                .filter_map(|name| {
+                    let account = spec
+                        .params
+                        .iter()
+                        .zip(&slots)
+                        .find(|(p, _)| p.location == In::AccountPath && p.name == name);
+                    match account {
+                        Some((p, Slot::One(v))) => Some((p.name, v.as_str())),
+                        Some((p, _)) => Some((p.name, client.account_sid())),
+                        None => held.next().map(|v| (name, v.as_str())),
+                    }
+                })
+                .collect();
+            if spec.path.contains('{') {
+                Request::with_path_params(spec.method.clone(), spec.id, spec.path, &path_values)
+            } else {
+                Request::new(spec.method.clone(), spec.id, spec.path.to_owned())
+            }
         };
-        let collect = |location: In| {
-            let mut out = Params::new();
-            for (p, slot) in params().filter(|(p, _)| p.location == location) {
-                let values = match slot {
-                    Slot::Unset => &[][..],
-                    Slot::One(v) => std::slice::from_ref(v),
-                    Slot::Each(vs) => vs.as_slice(),
-                };
-                for v in values {
-                    out.push_marked(p.name, v.clone(), p.sensitive);
+        // The values move into the request, in description order.
+        let (mut query, mut form) = (Params::new(), Params::new());
+        let (mut has_query, mut has_form) = (false, spec.form_body);
+        for (p, slot) in spec.params.iter().zip(slots) {
+            let target = match p.location {
+                In::Query => {
+                    has_query = true;
+                    &mut query
+                }
+                In::Form => {
+                    has_form = true;
+                    &mut form
+                }
+                In::Header => {
+                    if let Slot::One(v) = slot {
+                        request = request.header(p.name, v);
+                    }
+                    continue;
+                }
+                In::AccountPath | In::Json | In::Upload => continue,
+            };
+            match slot {
+                Slot::Unset => {}
+                Slot::One(v) => target.push_marked(p.name, v, p.sensitive),
+                Slot::Each(values) => {
+                    for v in values {
+                        target.push_marked(p.name, v, p.sensitive);
+                    }
                 }
             }
-            out
-        };
-        let has = |location: In| spec.params.iter().any(|p| p.location == location);
-        if has(In::Query) {
-            request = request.query(collect(In::Query));
         }
-        if spec.form_body || has(In::Form) {
-            request = request.form(collect(In::Form));
+        if has_query {
+            request = request.query(query);
         }
-        if let Some(body) = self.json.clone() {
+        if has_form {
+            request = request.form(form);
+        }
+        if let Some(body) = json {
             request = request.json(body);
         }
-        if let Some(upload) = self.upload {
+        if let Some(upload) = upload {
             request = request.upload_slot(upload);
         }
         if let Some(content_type) = spec.content_type {
@@ -400,15 +429,10 @@ impl<K> Call<K> {
         if let Some(server) = spec.server {
             request = request.server(server);
         }
-        for (p, slot) in params().filter(|(p, _)| p.location == In::Header) {
-            if let Slot::One(v) = slot {
-                request = request.header(p.name, v.clone());
-            }
-        }
         if let Some(key) = spec.page_key {
             request = request.page_key(key);
         }
-        if let Some(options) = self.options {
+        if let Some(options) = options {
             request = request.options(options);
         }
         request

@@ -356,7 +356,8 @@ impl Params {
     }
 
     fn encode_with<'a>(&'a self, shown: impl Fn(usize, &'a str) -> &'a str) -> String {
-        let mut out = String::new();
+        let plain: usize = self.pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+        let mut out = String::with_capacity(plain + plain / 4);
         for (i, (k, v)) in self.pairs.iter().enumerate() {
             if i > 0 {
                 out.push('&');
@@ -434,15 +435,26 @@ pub fn encode_path_segment(value: &str) -> String {
 
 fn percent_encode_into(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    // Runs of unreserved characters (ASCII, so always valid UTF-8) are copied as one slice.
+    let bytes = value.as_bytes();
+    let run = |out: &mut String, from: usize, to: usize| {
+        if to > from {
+            out.push_str(std::str::from_utf8(&bytes[from..to]).unwrap_or_default());
         }
+    };
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if unreserved(b) {
+            continue;
+        }
+        run(out, start, i);
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        start = i + 1;
     }
+    run(out, start, bytes.len());
 }
 
 impl ParamValue for str {
@@ -560,6 +572,8 @@ mod tests {
             ("a b?c=d&e%", "a%20b%3Fc%3Dd%26e%25"),
             ("user@example.com", "user%40example.com"),
             ("ü", "%C3%BC"),
+            ("aü-b€c", "a%C3%BC-b%E2%82%ACc"),
+            ("", ""),
             ("-._~", "-._~"),
         ];
         for (input, expected) in cases {
