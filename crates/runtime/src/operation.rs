@@ -608,10 +608,13 @@ macro_rules! operation {
                 Self(self.0.options(options))
             }
             #[doc = $send_doc]
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::std::result::Result<<$kind as $crate::Kind>::Output, $crate::Error> {
-                self.0.send().await
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<<$kind as $crate::Kind>::Output, $crate::Error>,
+            > + ::std::marker::Send
+                   + 'static {
+                self.0.send()
             }
         }
         impl ::std::future::IntoFuture for $name {
