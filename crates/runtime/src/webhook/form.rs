@@ -148,8 +148,14 @@ mod tests {
     #[test]
     fn rejects() {
         check(b"a=%", Err(FormError::BadEscape { pair: 0, offset: 2 }));
-        check(b"a=1&b=%4", Err(FormError::BadEscape { pair: 1, offset: 6 }));
-        check(b"a=1&%zz=1", Err(FormError::BadEscape { pair: 1, offset: 4 }));
+        check(
+            b"a=1&b=%4",
+            Err(FormError::BadEscape { pair: 1, offset: 6 }),
+        );
+        check(
+            b"a=1&%zz=1",
+            Err(FormError::BadEscape { pair: 1, offset: 4 }),
+        );
         check(
             b"a=%FF",
             Err(FormError::NotUtf8 {
@@ -157,7 +163,13 @@ mod tests {
                 name: Some("a".into()),
             }),
         );
-        check(b"x=1&%C3=1", Err(FormError::NotUtf8 { pair: 1, name: None }));
+        check(
+            b"x=1&%C3=1",
+            Err(FormError::NotUtf8 {
+                pair: 1,
+                name: None,
+            }),
+        );
         check(
             b"a=\xff",
             Err(FormError::NotUtf8 {

@@ -112,7 +112,11 @@ impl UrlSource {
                     Some(proto) => match proto.to_ascii_lowercase().as_str() {
                         "https" => Scheme::Https,
                         "http" => Scheme::Http,
-                        _ => return Err(format!("X-Forwarded-Proto `{proto}` is not http or https")),
+                        _ => {
+                            return Err(format!(
+                                "X-Forwarded-Proto `{proto}` is not http or https"
+                            ));
+                        }
                     },
                     None => *scheme,
                 };
@@ -201,11 +205,15 @@ impl IpNetwork {
     pub fn contains(&self, addr: IpAddr) -> bool {
         match (self.addr, addr.to_canonical()) {
             (IpAddr::V4(net), IpAddr::V4(a)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(a) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(a)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(a) & mask
             }
             _ => false,
@@ -222,10 +230,7 @@ impl std::str::FromStr for IpNetwork {
             Some((a, p)) => (a, Some(p)),
             None => (s, None),
         };
-        let addr: IpAddr = addr
-            .trim()
-            .parse()
-            .map_err(|_| err("not an IP address"))?;
+        let addr: IpAddr = addr.trim().parse().map_err(|_| err("not an IP address"))?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             Some(p) => p
@@ -257,9 +262,15 @@ fn origin_form(target: &str) -> Result<&str, String> {
     let path = if target.starts_with('/') {
         target
     } else if let Some(parts) = split_authority(target) {
-        if parts.rest.is_empty() { "/" } else { parts.rest }
+        if parts.rest.is_empty() {
+            "/"
+        } else {
+            parts.rest
+        }
     } else {
-        return Err(format!("request target `{target}` is not a path or an absolute URL"));
+        return Err(format!(
+            "request target `{target}` is not a path or an absolute URL"
+        ));
     };
     if !path.starts_with('/') {
         return Err(format!("request target `{target}` has no path"));
@@ -272,9 +283,9 @@ fn origin_form(target: &str) -> Result<&str, String> {
 
 fn check_host(host: &str) -> Result<(), String> {
     if host.is_empty()
-        || host
-            .chars()
-            .any(|c| matches!(c, '/' | '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control())
+        || host.chars().any(|c| {
+            matches!(c, '/' | '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control()
+        })
     {
         return Err(format!("host `{host}` is not a host name"));
     }
@@ -418,7 +429,9 @@ mod tests {
     #[test]
     fn public_base_validation() {
         assert_eq!(
-            PublicBase::parse("https://example.com/api/").unwrap().as_str(),
+            PublicBase::parse("https://example.com/api/")
+                .unwrap()
+                .as_str(),
             "https://example.com/api"
         );
         for bad in [
