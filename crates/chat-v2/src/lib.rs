@@ -57,6 +57,7 @@
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
+pub mod webhook;
 
 pub use twilio_chat_v2_models as models;
 pub use twilio_rest_runtime::{
