@@ -1,0 +1,342 @@
+//! Starts the example backend on 127.0.0.1 (ephemeral port) in this process, sends signed, tampered and malformed
+//! Chat webhooks over real HTTP, checks every reply, and stops the server. Signatures are computed here with
+//! Twilio's published algorithm (HMAC-SHA1 of the URL and the sorted `name + value` pairs, base64).
+
+use std::net::SocketAddr;
+
+use base64::Engine as _;
+use chat_backend_example::{AppState, Config, serve};
+use ring::hmac;
+use twilio_rest_runtime::webhook::{ProxyTrust, Scheme, UrlSource};
+
+const TOKEN: &str = "test-auth-token-7f3a";
+const PUBLIC: &str = "https://chat.example.com";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+fn sign(url: &str, params: &[(&str, &str)]) -> String {
+    let mut sorted = params.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let mut data = url.to_owned();
+    for (k, v) in sorted {
+        data.push_str(k);
+        data.push_str(v);
+    }
+    let key = hmac::Key::new(hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, TOKEN.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(hmac::sign(&key, data.as_bytes()).as_ref())
+}
+
+fn encode(params: &[(&str, &str)]) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    char::from(b).to_string()
+                }
+                b' ' => "+".to_owned(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    params
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn config(url_source: UrlSource) -> Config {
+    Config {
+        auth_token: TOKEN.to_owned(),
+        url_source,
+        max_body_bytes: 4096,
+        blocked_words: vec!["Spam".to_owned()],
+        users: vec![("alice".to_owned(), "alice-pw".to_owned())],
+    }
+}
+
+/// A server running in this process; dropping the sender stops it.
+struct Running {
+    addr: SocketAddr,
+    state: AppState,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn start(config: Config) -> Running {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::new(config);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    Running {
+        addr,
+        state,
+        stop,
+        task,
+    }
+}
+
+impl Running {
+    async fn stop(self) {
+        self.stop.send(()).unwrap();
+        self.task.await.unwrap().unwrap();
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+struct Reply {
+    status: u16,
+    content_type: Option<String>,
+    body: String,
+}
+
+async fn post(
+    server: &Running,
+    body: impl Into<reqwest::Body>,
+    signature: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Reply {
+    let mut request = reqwest::Client::new()
+        .post(server.url("/webhooks/chat"))
+        .header("Content-Type", FORM)
+        .body(body);
+    if let Some(signature) = signature {
+        request = request.header("X-Twilio-Signature", signature);
+    }
+    for (name, value) in extra {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    Reply {
+        status: response.status().as_u16(),
+        content_type: response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned()),
+        body: response.text().await.unwrap(),
+    }
+}
+
+/// Posts `params` signed for the public URL.
+async fn post_signed(server: &Running, params: &[(&str, &str)]) -> Reply {
+    let signature = sign(&format!("{PUBLIC}/webhooks/chat"), params);
+    post(server, encode(params), Some(&signature), &[]).await
+}
+
+const SEND: &[(&str, &str)] = &[
+    ("EventType", "onMessageSend"),
+    ("AccountSid", "AC00000000000000000000000000000001"),
+    ("InstanceSid", "IS00000000000000000000000000000002"),
+    ("ChannelSid", "CH00000000000000000000000000000003"),
+    ("ClientIdentity", "alice"),
+    ("From", "alice"),
+    ("Body", "  hello there  "),
+    ("Attributes", "{\"importance\":\"high\"}"),
+    ("Source", "SDK"),
+    ("RetryCount", "0"),
+];
+
+#[tokio::test]
+async fn signed_and_tampered_webhooks() {
+    let server = start(config(UrlSource::public(PUBLIC).unwrap())).await;
+
+    // Allowed with changes: body trimmed, attributes tagged.
+    let reply = post_signed(&server, SEND).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.content_type.as_deref(), Some("application/json"));
+    assert_eq!(
+        reply.body,
+        r#"{"attributes":"{\"importance\":\"high\",\"moderated\":true}","body":"hello there"}"#
+    );
+
+    // Rejected by policy.
+    let mut spam = SEND.to_vec();
+    spam[6] = ("Body", "buy SPAM now");
+    let reply = post_signed(&server, &spam).await;
+    assert_eq!((reply.status, reply.body.as_str()), (403, ""));
+
+    // Tampered: the body changed after signing.
+    let signature = sign(&format!("{PUBLIC}/webhooks/chat"), SEND);
+    let tampered = encode(SEND).replace("hello", "HELLO");
+    let reply = post(&server, tampered, Some(&signature), &[]).await;
+    assert_eq!(reply.status, 403);
+    assert!(reply.body.contains("does not match"), "{}", reply.body);
+
+    // Signed for another URL.
+    let wrong_url = sign("https://chat.example.com/other", SEND);
+    let reply = post(&server, encode(SEND), Some(&wrong_url), &[]).await;
+    assert_eq!(reply.status, 403);
+
+    // No signature at all.
+    let reply = post(&server, encode(SEND), None, &[]).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(
+        reply.body,
+        "webhook request has no X-Twilio-Signature header"
+    );
+
+    // Malformed form body.
+    let reply = post(
+        &server,
+        "EventType=onMessageSend&Body=%zz",
+        Some(&signature),
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert!(reply.body.contains("form pair 1"), "{}", reply.body);
+
+    // Non-UTF-8 value.
+    let reply = post(
+        &server,
+        b"EventType=onMessageSend&Body=%FF".to_vec(),
+        Some(&signature),
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert!(reply.body.contains("not UTF-8"), "{}", reply.body);
+
+    // Over the body limit (4096 bytes here).
+    let big = "x".repeat(5000);
+    let huge = [("EventType", "onMessageSend"), ("Body", big.as_str())];
+    let reply = post_signed(&server, &huge).await;
+    assert_eq!(reply.status, 413, "{}", reply.body);
+
+    // A signed body with a duplicated typed field is refused by the event reader.
+    let duplicated = [("EventType", "onMessageSend"), ("Body", "a"), ("Body", "b")];
+    let reply = post_signed(&server, &duplicated).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(
+        reply.body,
+        "Chat webhook parameter `Body` was sent more than once"
+    );
+
+    // Members: only registered users may join.
+    let join = |identity: &'static str| {
+        [
+            ("EventType", "onMemberAdd"),
+            ("ChannelSid", "CH00000000000000000000000000000003"),
+            ("Identity", identity),
+        ]
+    };
+    assert_eq!(post_signed(&server, &join("alice")).await.status, 200);
+    assert_eq!(post_signed(&server, &join("mallory")).await.status, 403);
+
+    // Channels without a unique name get one.
+    let channel = [
+        ("EventType", "onChannelAdd"),
+        ("FriendlyName", "Support #42"),
+        ("ChannelType", "private"),
+    ];
+    let reply = post_signed(&server, &channel).await;
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (200, r#"{"uniqueName":"support-42"}"#)
+    );
+
+    // Post-events and unknown events are acknowledged and recorded.
+    let sent = [
+        ("EventType", "onMessageSent"),
+        ("ChannelSid", "CH00000000000000000000000000000003"),
+        ("MessageSid", "IM00000000000000000000000000000004"),
+        ("Index", "0"),
+    ];
+    let reply = post_signed(&server, &sent).await;
+    assert_eq!((reply.status, reply.body.as_str()), (200, ""));
+    let unknown = [("EventType", "onSomethingNew"), ("Thing", "1")];
+    assert_eq!(post_signed(&server, &unknown).await.status, 200);
+    assert_eq!(
+        server.state.events(),
+        [
+            "onMessageSent CH00000000000000000000000000000003",
+            "onSomethingNew"
+        ]
+    );
+
+    // GET webhooks sign the URL with its query.
+    let target = "/webhooks/chat?EventType=onUserUpdated&UserSid=US1";
+    let signature = sign(&format!("{PUBLIC}{target}"), &[]);
+    let response = reqwest::Client::new()
+        .get(server.url(target))
+        .header("X-Twilio-Signature", signature)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        server.state.events().last().map(String::as_str),
+        Some("onUserUpdated US1")
+    );
+
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy() {
+    let trusted = UrlSource::forwarded(
+        Scheme::Http,
+        ProxyTrust::networks(&["127.0.0.1/32"]).unwrap(),
+    );
+    let server = start(config(trusted)).await;
+    let signature = sign("https://chat.example.com/webhooks/chat", SEND);
+    let forwarded = [
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-Host", "chat.example.com"),
+    ];
+    let reply = post(&server, encode(SEND), Some(&signature), &forwarded).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // Without the forwarded headers the URL is http://127.0.0.1:port/..., which Twilio did not sign.
+    let reply = post(&server, encode(SEND), Some(&signature), &[]).await;
+    assert_eq!(reply.status, 403);
+    server.stop().await;
+
+    // The same request to a server that trusts no proxy fails closed.
+    let untrusted =
+        UrlSource::forwarded(Scheme::Http, ProxyTrust::networks(&["10.0.0.0/8"]).unwrap());
+    let server = start(config(untrusted)).await;
+    let reply = post(&server, encode(SEND), Some(&signature), &forwarded).await;
+    assert_eq!(reply.status, 403);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn undeclared_huge_bodies_stop_at_the_limit() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    let server = start(config(UrlSource::public(PUBLIC).unwrap())).await;
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "POST /webhooks/chat HTTP/1.1\r\nHost: {}\r\nContent-Type: {FORM}\r\nX-Twilio-Signature: x\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        server.addr
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // 64 chunks of 1 KiB: far over the 4 KiB limit, with no Content-Length to refuse early.
+    let chunk = format!("400\r\n{}\r\n", "a".repeat(1024));
+    for _ in 0..64 {
+        if stream.write_all(chunk.as_bytes()).await.is_err() {
+            break; // the server may stop reading and close once over the limit
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response).await;
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(response.contains("over the 4096-byte limit"), "{response}");
+    server.stop().await;
+}
+
+#[test]
+fn config_debug_hides_secrets() {
+    let dbg = format!("{:?}", config(UrlSource::public(PUBLIC).unwrap()));
+    assert!(!dbg.contains(TOKEN) && !dbg.contains("alice-pw"), "{dbg}");
+    assert!(dbg.contains("alice"), "{dbg}");
+}
