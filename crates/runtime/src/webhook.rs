@@ -45,7 +45,7 @@ use std::net::IpAddr;
 use base64::Engine as _;
 use ring::{digest, hmac};
 
-pub use form::{FormError, parse_form};
+pub use form::{FormError, encode_form, parse_form};
 pub use public_url::{ConfigError, IpNetwork, ProxyTrust, PublicBase, Scheme, UrlSource};
 
 /// Verifies whole webhook requests: body limit, public URL, body decoding and signature. `Debug` does not show the

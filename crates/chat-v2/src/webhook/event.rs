@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use twilio_rest_runtime::webhook::{FormError, Verified, parse_form};
+use twilio_rest_runtime::webhook::{FormError, Verified, encode_form, parse_form};
 
 use super::reply::PreEvent;
 
@@ -385,16 +385,7 @@ impl ChatWebhook {
     /// The parameters form-encoded again, in their order (what [`ChatWebhook::from_form`] reads back to the same
     /// parameters).
     pub fn to_form(&self) -> String {
-        let mut out = String::new();
-        for (name, value) in &self.params {
-            if !out.is_empty() {
-                out.push('&');
-            }
-            encode_component(name, &mut out);
-            out.push('=');
-            encode_component(value, &mut out);
-        }
-        out
+        encode_form(&self.params)
     }
 }
 
@@ -552,23 +543,5 @@ impl Fields<'_> {
             .text(name)?
             .filter(|d| !d.is_empty())
             .map(|d| Timestamp::parse(&d)))
-    }
-}
-
-/// Form-encodes one name or value: unreserved bytes as they are, space as `+`, everything else `%XX`.
-fn encode_component(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b));
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0x0f)]));
-            }
-        }
     }
 }
