@@ -6,6 +6,7 @@
 //! constant time); the payload's base64 and JSON, with `jti`, `grants`, `iss`, `exp` and `sub` present; then
 //! the clock: a token is valid from `nbf` (inclusive) until `exp` (exclusive), with no leeway.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use base64::Engine as _;
@@ -287,10 +288,10 @@ fn parse_json<T: for<'de> Deserialize<'de>>(
     })
 }
 
-/// At most 64 characters of a value taken from the token, for messages.
-fn truncate(text: &str) -> &str {
+/// A value taken from the token, cut to 64 characters (and `...`) for messages.
+fn truncate(text: &str) -> Cow<'_, str> {
     match text.char_indices().nth(64) {
-        Some((end, _)) => &text[..end],
-        None => text,
+        Some((end, _)) => Cow::Owned(format!("{}...", &text[..end])),
+        None => Cow::Borrowed(text),
     }
 }
