@@ -5,6 +5,10 @@
 //! - `POST /webhooks/chat` (also `GET`, for services whose webhook method is GET): the Chat service's pre- and
 //!   post-event URL. Requests are verified with [`WebhookVerifier`] (public URL from configuration or trusted
 //!   proxies, body limit), read as a [`ChatWebhook`] and answered by [`decide`].
+//! - `GET /token`: for a user who logs in with HTTP Basic authentication (`identity:password`, checked against
+//!   the registered users in constant time), a Chat access token minted with [`twilio_access_token`]:
+//!   `{"identity": "...", "token": "<JWT>"}`. `401` with `WWW-Authenticate` when the login fails, `503` when no
+//!   API key is configured.
 //! - `GET /healthz`: `ok`.
 //!
 //! The moderation policy in [`decide`]: messages containing a blocked word are rejected (`403`); other messages
@@ -14,6 +18,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -21,6 +26,9 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use base64::Engine as _;
+use ring::hmac;
+use twilio_access_token::{AccessToken, ChatGrant, MintError};
 use twilio_chat_v2::webhook::{Attributes, ChatEvent, ChatWebhook, HttpReply, PreEventReply};
 use twilio_rest_runtime::webhook::{
     ProxyTrust, Rejection, Scheme, UrlSource, WebhookRequest, WebhookVerifier,
@@ -39,6 +47,23 @@ pub struct Config {
     pub blocked_words: Vec<String>,
     /// Registered users as `(identity, password)`.
     pub users: Vec<(String, String)>,
+    /// How to mint access tokens; `None` turns `/token` off (`503`).
+    pub tokens: Option<TokenSettings>,
+}
+
+/// The API key and Chat service that access tokens are minted with. `Debug` hides the secret.
+#[derive(Clone)]
+pub struct TokenSettings {
+    /// The account SID (`AC...`).
+    pub account_sid: String,
+    /// The API key SID (`SK...`).
+    pub api_key_sid: String,
+    /// The API key's secret.
+    pub api_secret: String,
+    /// The Chat service (`IS...`) the tokens grant access to.
+    pub chat_service_sid: String,
+    /// How long a token is valid.
+    pub ttl: Duration,
 }
 
 /// The running server's shared state.
@@ -52,6 +77,7 @@ struct Inner {
     verifier: WebhookVerifier,
     blocked_words: Vec<String>,
     users: Users,
+    tokens: Option<TokenSettings>,
     events: Mutex<Vec<String>>,
 }
 
@@ -68,8 +94,15 @@ impl Config {
     ///   honoured when `PUBLIC_URL` is not set. With neither, the `Host` header and `http` are used.
     /// - `CHAT_USERS`: `identity:password` pairs separated by commas.
     /// - `BLOCKED_WORDS`: comma-separated (default `spam`).
+    /// - `TWILIO_ACCOUNT_SID`, `TWILIO_API_KEY`, `TWILIO_API_SECRET`, `TWILIO_CHAT_SERVICE_SID`: all four turn
+    ///   `/token` on; `TOKEN_TTL_SECONDS` sets the lifetime (default 3600).
     pub fn from_env() -> Result<Self, String> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::from_env`] reading variables through `lookup` (empty values count as unset).
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let auth_token = var("TWILIO_AUTH_TOKEN").ok_or("TWILIO_AUTH_TOKEN is not set")?;
         let url_source = match (var("PUBLIC_URL"), var("TRUSTED_PROXIES")) {
             (Some(url), _) => UrlSource::public(&url).map_err(|e| format!("PUBLIC_URL: {e}"))?,
@@ -98,13 +131,81 @@ impl Config {
             .map(|w| w.trim().to_owned())
             .filter(|w| !w.is_empty())
             .collect();
+        let token_vars = [
+            "TWILIO_ACCOUNT_SID",
+            "TWILIO_API_KEY",
+            "TWILIO_API_SECRET",
+            "TWILIO_CHAT_SERVICE_SID",
+        ];
+        let values: Vec<Option<String>> = token_vars.iter().map(|name| var(name)).collect();
+        let tokens = match values.as_slice() {
+            [Some(account), Some(key), Some(secret), Some(service)] => {
+                let ttl = match var("TOKEN_TTL_SECONDS") {
+                    Some(v) => v.parse().map_err(|_| {
+                        format!("TOKEN_TTL_SECONDS `{v}` is not a number of seconds")
+                    })?,
+                    None => 3600,
+                };
+                let settings = TokenSettings {
+                    account_sid: account.clone(),
+                    api_key_sid: key.clone(),
+                    api_secret: secret.clone(),
+                    chat_service_sid: service.clone(),
+                    ttl: Duration::from_secs(ttl),
+                };
+                // Check the settings now rather than on the first login.
+                settings
+                    .mint("configuration-check")
+                    .map_err(|e| format!("access token settings: {e}"))?;
+                Some(settings)
+            }
+            [None, None, None, None] => None,
+            _ => {
+                let missing: Vec<&str> = token_vars
+                    .iter()
+                    .zip(&values)
+                    .filter(|(_, v)| v.is_none())
+                    .map(|(name, _)| *name)
+                    .collect();
+                return Err(format!(
+                    "access tokens need all four of {}; missing {}",
+                    token_vars.join(", "),
+                    missing.join(", ")
+                ));
+            }
+        };
         Ok(Self {
             auth_token,
             url_source,
             max_body_bytes: WebhookVerifier::DEFAULT_MAX_BODY_BYTES,
             blocked_words,
             users,
+            tokens,
         })
+    }
+}
+
+impl TokenSettings {
+    /// A signed access token (JWT) for `identity` with a Chat grant for the configured service.
+    pub fn mint(&self, identity: &str) -> Result<String, MintError> {
+        AccessToken::builder(&self.account_sid, &self.api_key_sid, &self.api_secret)
+            .identity(identity)
+            .ttl(self.ttl)
+            .chat_grant(ChatGrant::service(&self.chat_service_sid))
+            .build()?
+            .to_jwt()
+    }
+}
+
+impl std::fmt::Debug for TokenSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSettings")
+            .field("account_sid", &self.account_sid)
+            .field("api_key_sid", &self.api_key_sid)
+            .field("api_secret", &"[redacted]")
+            .field("chat_service_sid", &self.chat_service_sid)
+            .field("ttl", &self.ttl)
+            .finish()
     }
 }
 
@@ -117,6 +218,7 @@ impl std::fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("blocked_words", &self.blocked_words)
             .field("users", &identities)
+            .field("tokens", &self.tokens)
             .finish()
     }
 }
@@ -143,6 +245,7 @@ impl AppState {
                     .map(|w| w.to_lowercase())
                     .collect(),
                 users: Users(config.users),
+                tokens: config.tokens,
                 events: Mutex::new(Vec::new()),
             }),
         }
@@ -160,12 +263,24 @@ impl AppState {
     fn is_user(&self, identity: &str) -> bool {
         self.inner.users.0.iter().any(|(id, _)| id == identity)
     }
+
+    /// The identity whose `password` matches, compared in constant time.
+    fn login(&self, identity: &str, password: &str) -> Option<&str> {
+        // HMAC verification compares tags in constant time; the key only needs to be the same on both sides.
+        let key = hmac::Key::new(hmac::HMAC_SHA256, b"chat-backend-example login");
+        let given = hmac::sign(&key, password.as_bytes());
+        let (id, _) = self.inner.users.0.iter().find(|(id, expected)| {
+            id == identity && hmac::verify(&key, expected.as_bytes(), given.as_ref()).is_ok()
+        })?;
+        Some(id)
+    }
 }
 
 /// The router, without a listener.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/webhooks/chat", get(chat_webhook).post(chat_webhook))
+        .route("/token", get(token))
         .route("/healthz", get(|| async { "ok" }))
         .with_state(state)
 }
@@ -286,6 +401,45 @@ async fn chat_webhook(
     match ChatWebhook::from_verified(verified) {
         Ok(hook) => to_response(decide(&state, &hook)),
         Err(e) => to_response(text_reply(400, &e.to_string())),
+    }
+}
+
+async fn token(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(settings) = &state.inner.tokens else {
+        return to_response(text_reply(503, "access tokens are not configured"));
+    };
+    let credentials = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b64| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .ok()
+        })
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let identity = credentials.as_deref().and_then(|c| {
+        let (identity, password) = c.split_once(':')?;
+        state.login(identity, password)
+    });
+    let Some(identity) = identity else {
+        let mut reply = text_reply(
+            401,
+            "log in with HTTP Basic authentication (identity:password)",
+        );
+        reply.headers.push((
+            "WWW-Authenticate",
+            "Basic realm=\"chat\", charset=\"UTF-8\"".to_owned(),
+        ));
+        return to_response(reply);
+    };
+    match settings.mint(identity) {
+        Ok(jwt) => {
+            let body = serde_json::json!({ "identity": identity, "token": jwt });
+            (StatusCode::OK, axum::Json(body)).into_response()
+        }
+        // The message names the input at fault and never the secret.
+        Err(e) => to_response(text_reply(500, &e.to_string())),
     }
 }
 

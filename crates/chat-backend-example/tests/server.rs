@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use base64::Engine as _;
-use chat_backend_example::{AppState, Config, serve};
+use chat_backend_example::{AppState, Config, TokenSettings, serve};
 use ring::hmac;
 use twilio_rest_runtime::webhook::{ProxyTrust, Scheme, UrlSource};
 
@@ -52,8 +52,20 @@ fn config(url_source: UrlSource) -> Config {
         max_body_bytes: 4096,
         blocked_words: vec!["Spam".to_owned()],
         users: vec![("alice".to_owned(), "alice-pw".to_owned())],
+        tokens: Some(TokenSettings {
+            account_sid: ACCOUNT.to_owned(),
+            api_key_sid: API_KEY.to_owned(),
+            api_secret: API_SECRET.to_owned(),
+            chat_service_sid: SERVICE.to_owned(),
+            ttl: std::time::Duration::from_secs(600),
+        }),
     }
 }
+
+const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+const API_KEY: &str = "SK0123456789abcdef0123456789abcdef";
+const API_SECRET: &str = "api-secret-for-tests";
+const SERVICE: &str = "IS0123456789abcdef0123456789abcdef";
 
 /// A server running in this process; dropping the sender stops it.
 struct Running {
@@ -334,9 +346,196 @@ async fn undeclared_huge_bodies_stop_at_the_limit() {
     server.stop().await;
 }
 
+#[tokio::test]
+async fn tokens_for_logged_in_users() {
+    let server = start(config(UrlSource::public(PUBLIC).unwrap())).await;
+    let client = reqwest::Client::new();
+    let basic = |credentials: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(credentials)
+        )
+    };
+
+    let response = client
+        .get(server.url("/token"))
+        .header("Authorization", basic("alice:alice-pw"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["identity"], "alice");
+    let claims = twilio_access_token::verify(body["token"].as_str().unwrap(), API_SECRET).unwrap();
+    assert_eq!(claims.identity.as_deref(), Some("alice"));
+    assert_eq!(claims.iss, API_KEY);
+    assert_eq!(claims.sub, ACCOUNT);
+    let not_before = claims.nbf.expect("tokens carry nbf");
+    assert_eq!(claims.exp - not_before, 600);
+    assert_eq!(
+        claims.chat.and_then(|chat| chat.service_sid).as_deref(),
+        Some(SERVICE)
+    );
+    // Signed with the API secret, not anything else.
+    assert!(twilio_access_token::verify(body["token"].as_str().unwrap(), TOKEN).is_err());
+
+    for bad in [
+        Some(basic("alice:wrong")),
+        Some(basic("mallory:alice-pw")),
+        Some(basic("alice")),
+        Some("Basic !!!".to_owned()),
+        Some("Bearer alice-pw".to_owned()),
+        None,
+    ] {
+        let mut request = client.get(server.url("/token"));
+        if let Some(value) = &bad {
+            request = request.header("Authorization", value);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 401, "{bad:?}");
+        assert_eq!(
+            response.headers()["www-authenticate"],
+            "Basic realm=\"chat\", charset=\"UTF-8\""
+        );
+    }
+    server.stop().await;
+
+    let mut no_tokens = config(UrlSource::public(PUBLIC).unwrap());
+    no_tokens.tokens = None;
+    let server = start(no_tokens).await;
+    let response = client
+        .get(server.url("/token"))
+        .header("Authorization", basic("alice:alice-pw"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 503);
+    server.stop().await;
+}
+
 #[test]
 fn config_debug_hides_secrets() {
     let dbg = format!("{:?}", config(UrlSource::public(PUBLIC).unwrap()));
-    assert!(!dbg.contains(TOKEN) && !dbg.contains("alice-pw"), "{dbg}");
+    assert!(
+        !dbg.contains(TOKEN) && !dbg.contains("alice-pw") && !dbg.contains(API_SECRET),
+        "{dbg}"
+    );
     assert!(dbg.contains("alice"), "{dbg}");
+}
+
+#[test]
+fn configuration_from_variables() {
+    let from = |pairs: &[(&str, &str)]| {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_vars(move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+    };
+    let token_vars = [
+        ("TWILIO_ACCOUNT_SID", ACCOUNT),
+        ("TWILIO_API_KEY", API_KEY),
+        ("TWILIO_API_SECRET", API_SECRET),
+        ("TWILIO_CHAT_SERVICE_SID", SERVICE),
+    ];
+
+    let full = from(
+        &[
+            &[
+                ("TWILIO_AUTH_TOKEN", TOKEN),
+                ("PUBLIC_URL", "https://chat.example.com/"),
+                ("CHAT_USERS", "alice:pw1, bob:pw:2"),
+                ("BLOCKED_WORDS", "spam, scam,"),
+                ("TOKEN_TTL_SECONDS", "120"),
+            ][..],
+            &token_vars[..],
+        ]
+        .concat(),
+    )
+    .unwrap();
+    assert_eq!(
+        full.url_source,
+        UrlSource::public("https://chat.example.com").unwrap()
+    );
+    assert_eq!(
+        full.users,
+        [
+            ("alice".to_owned(), "pw1".to_owned()),
+            ("bob".to_owned(), "pw:2".to_owned())
+        ]
+    );
+    assert_eq!(full.blocked_words, ["spam", "scam"]);
+    let tokens = full.tokens.unwrap();
+    assert_eq!(tokens.ttl, std::time::Duration::from_secs(120));
+
+    let proxied = from(&[
+        ("TWILIO_AUTH_TOKEN", TOKEN),
+        ("TRUSTED_PROXIES", "10.0.0.0/8, ::1"),
+    ])
+    .unwrap();
+    assert_eq!(
+        proxied.url_source,
+        UrlSource::forwarded(
+            Scheme::Http,
+            ProxyTrust::networks(&["10.0.0.0/8", "::1"]).unwrap()
+        )
+    );
+    assert!(proxied.tokens.is_none());
+    assert_eq!(proxied.blocked_words, ["spam"]);
+
+    let errors: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![], "TWILIO_AUTH_TOKEN is not set"),
+        (
+            vec![
+                ("TWILIO_AUTH_TOKEN", TOKEN),
+                ("PUBLIC_URL", "chat.example.com"),
+            ],
+            "PUBLIC_URL: public URL `chat.example.com`",
+        ),
+        (
+            vec![
+                ("TWILIO_AUTH_TOKEN", TOKEN),
+                ("TRUSTED_PROXIES", "10.0.0.0/99"),
+            ],
+            "TRUSTED_PROXIES: trusted network `10.0.0.0/99`",
+        ),
+        (
+            vec![("TWILIO_AUTH_TOKEN", TOKEN), ("CHAT_USERS", "alice")],
+            "CHAT_USERS: each entry is identity:password",
+        ),
+        (
+            vec![("TWILIO_AUTH_TOKEN", TOKEN), ("TWILIO_API_KEY", API_KEY)],
+            "access tokens need all four of TWILIO_ACCOUNT_SID, TWILIO_API_KEY, TWILIO_API_SECRET, \
+             TWILIO_CHAT_SERVICE_SID; missing TWILIO_ACCOUNT_SID, TWILIO_API_SECRET, TWILIO_CHAT_SERVICE_SID",
+        ),
+        (
+            [
+                &[("TWILIO_AUTH_TOKEN", TOKEN), ("TOKEN_TTL_SECONDS", "soon")][..],
+                &token_vars[..],
+            ]
+            .concat(),
+            "TOKEN_TTL_SECONDS `soon` is not a number of seconds",
+        ),
+        (
+            [
+                &[
+                    ("TWILIO_AUTH_TOKEN", TOKEN),
+                    ("TOKEN_TTL_SECONDS", "999999"),
+                ][..],
+                &token_vars[..],
+            ]
+            .concat(),
+            "access token settings: ",
+        ),
+    ];
+    for (vars, expected) in errors {
+        let err = from(&vars).unwrap_err();
+        assert!(err.starts_with(expected), "{err} (expected {expected})");
+        assert!(!err.contains(API_SECRET) && !err.contains(TOKEN), "{err}");
+    }
 }
