@@ -5,11 +5,11 @@
 //!
 //! [`WebhookVerifier`] is the framework-neutral entry point: give it the method, request target, headers, peer
 //! address and body bytes of a request ([`WebhookRequest`]) and it returns the verified parameters
-//! ([`Verified`]) or a typed [`Rejection`]. It rebuilds the URL Twilio signed from a configured public base URL or
-//! from `Host` and, for trusted proxies only, `X-Forwarded-Proto`/`-Host`/`-Port` ([`UrlSource`]), so signatures
-//! keep verifying behind load balancers and tunnels, and fail closed when nothing says what the public URL is.
-//! Bodies above a limit are refused before any work, form bodies are decoded strictly ([`parse_form`]), and
-//! nothing in a request can make verification panic.
+//! ([`Verified`]) or a typed [`Rejection`]. It rebuilds the URL Twilio signed ([`UrlSource`]) from a configured
+//! public base URL, the exact configured webhook URL, or `Host` with, for trusted proxies only,
+//! `X-Forwarded-Proto`/`-Host`/`-Port`, so signatures keep verifying behind load balancers and tunnels, and fail
+//! closed when nothing says what the public URL is. Bodies above a limit are refused before any work, form bodies
+//! are decoded strictly ([`parse_form`]), and nothing in a request can make verification panic.
 //!
 //! Like Twilio's libraries, each URL is tried as given, with the scheme's default port added (`:443` for https,
 //! `:80` for http) and with it removed, because proxies differ in what they report. [`RequestValidator`] is the

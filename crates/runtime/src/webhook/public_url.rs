@@ -16,6 +16,10 @@ pub enum UrlSource {
     /// `https://example.com/api` when a proxy strips `/api`: the request's path and query are appended. Headers
     /// are ignored, so nothing the client sends can change the URL. Build it with [`UrlSource::public`].
     Public(PublicBase),
+    /// The exact URL configured in Twilio (scheme, host, port and path, as written), whatever path the request
+    /// arrived on: for proxies that rewrite paths. Only the request's query is appended (it carries `bodySHA256`
+    /// for JSON webhooks). Build it with [`UrlSource::exact`].
+    Exact(PublicBase),
     /// The `Host` header with a fixed scheme; when [`ProxyTrust`] trusts the peer, `X-Forwarded-Proto`,
     /// `X-Forwarded-Host` and `X-Forwarded-Port` (first value of each) take precedence.
     Headers {
@@ -26,8 +30,8 @@ pub enum UrlSource {
     },
 }
 
-/// A validated base URL for [`UrlSource::Public`]: `http` or `https`, a host, no query or fragment. It is kept as
-/// written (without a trailing `/`), because Twilio signs the URL as configured.
+/// A validated URL for [`UrlSource::Public`] and [`UrlSource::Exact`]: `http` or `https`, a host, no query or
+/// fragment. It is kept as written (a base without its trailing `/`), because Twilio signs the URL as configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicBase(String);
 
@@ -78,6 +82,20 @@ impl UrlSource {
         PublicBase::parse(base).map(Self::Public)
     }
 
+    /// A [`UrlSource::Exact`] from `url`, the webhook URL exactly as configured in Twilio, such as
+    /// `https://chat.example.com/webhooks/chat` (no query or fragment).
+    ///
+    /// ```
+    /// use twilio_rest_runtime::webhook::UrlSource;
+    ///
+    /// assert!(UrlSource::exact("https://chat.example.com/webhooks/chat").is_ok());
+    /// assert!(UrlSource::exact("https://chat.example.com/webhooks/chat?tenant=1").is_err());
+    /// ```
+    pub fn exact(url: &str) -> Result<Self, ConfigError> {
+        PublicBase::validate(url)?;
+        Ok(Self::Exact(PublicBase(url.to_owned())))
+    }
+
     /// A [`UrlSource::Headers`] that ignores `X-Forwarded-*`.
     pub fn host_header(scheme: Scheme) -> Self {
         Self::Headers {
@@ -96,6 +114,10 @@ impl UrlSource {
         let path = origin_form(request.target)?;
         match self {
             Self::Public(base) => Ok(format!("{}{path}", base.0)),
+            Self::Exact(url) => Ok(match path.split_once('?') {
+                Some((_, query)) => format!("{}?{query}", url.0),
+                None => url.0.clone(),
+            }),
             Self::Headers { scheme, trust } => {
                 let trusted = trust.trusts(request.peer);
                 let forwarded = |name: &str| -> Result<Option<String>, String> {
@@ -146,6 +168,16 @@ impl UrlSource {
 impl PublicBase {
     /// Validates `base` (see [`UrlSource::public`]).
     pub fn parse(base: &str) -> Result<Self, ConfigError> {
+        Self::validate(base)?;
+        Ok(Self(base.trim_end_matches('/').to_owned()))
+    }
+
+    /// The URL as configured (for [`UrlSource::Public`], without a trailing `/`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn validate(base: &str) -> Result<(), ConfigError> {
         let err = |why: &str| ConfigError(format!("public URL `{base}`: {why}"));
         let parsed = url::Url::parse(base).map_err(|e| err(&e.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -162,12 +194,7 @@ impl PublicBase {
         if base.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(err("it contains whitespace"));
         }
-        Ok(Self(base.trim_end_matches('/').to_owned()))
-    }
-
-    /// The base as configured, without a trailing `/`.
-    pub fn as_str(&self) -> &str {
-        &self.0
+        Ok(())
     }
 }
 
