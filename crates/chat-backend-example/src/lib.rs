@@ -90,8 +90,10 @@ impl Config {
     /// - `TWILIO_AUTH_TOKEN` (required): signs webhooks.
     /// - `PUBLIC_URL`: the public base URL of this server as configured in the Chat service (such as
     ///   `https://chat.example.com`); recommended behind any proxy or tunnel.
+    /// - `WEBHOOK_URL`: instead of `PUBLIC_URL`, the webhook URL exactly as configured in the Chat service, for
+    ///   proxies that rewrite the path.
     /// - `TRUSTED_PROXIES`: comma-separated networks (`10.0.0.0/8,::1`) whose `X-Forwarded-*` headers are
-    ///   honoured when `PUBLIC_URL` is not set. With neither, the `Host` header and `http` are used.
+    ///   honoured when neither URL is set. With neither, the `Host` header and `http` are used.
     /// - `CHAT_USERS`: `identity:password` pairs separated by commas.
     /// - `BLOCKED_WORDS`: comma-separated (default `spam`).
     /// - `TWILIO_ACCOUNT_SID`, `TWILIO_API_KEY`, `TWILIO_API_SECRET`, `TWILIO_CHAT_SERVICE_SID`: all four turn
@@ -104,15 +106,22 @@ impl Config {
     pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let auth_token = var("TWILIO_AUTH_TOKEN").ok_or("TWILIO_AUTH_TOKEN is not set")?;
-        let url_source = match (var("PUBLIC_URL"), var("TRUSTED_PROXIES")) {
-            (Some(url), _) => UrlSource::public(&url).map_err(|e| format!("PUBLIC_URL: {e}"))?,
-            (None, Some(nets)) => {
+        let url_source = match (
+            var("WEBHOOK_URL"),
+            var("PUBLIC_URL"),
+            var("TRUSTED_PROXIES"),
+        ) {
+            (Some(url), _, _) => UrlSource::exact(&url).map_err(|e| format!("WEBHOOK_URL: {e}"))?,
+            (None, Some(url), _) => {
+                UrlSource::public(&url).map_err(|e| format!("PUBLIC_URL: {e}"))?
+            }
+            (None, None, Some(nets)) => {
                 let nets: Vec<&str> = nets.split(',').map(str::trim).collect();
                 let trust =
                     ProxyTrust::networks(&nets).map_err(|e| format!("TRUSTED_PROXIES: {e}"))?;
                 UrlSource::forwarded(Scheme::Http, trust)
             }
-            (None, None) => UrlSource::host_header(Scheme::Http),
+            (None, None, None) => UrlSource::host_header(Scheme::Http),
         };
         let users = var("CHAT_USERS")
             .unwrap_or_default()

@@ -473,6 +473,17 @@ fn configuration_from_variables() {
     let tokens = full.tokens.unwrap();
     assert_eq!(tokens.ttl, std::time::Duration::from_secs(120));
 
+    let exact = from(&[
+        ("TWILIO_AUTH_TOKEN", TOKEN),
+        ("WEBHOOK_URL", "https://chat.example.com/hooks/chat"),
+        ("PUBLIC_URL", "https://ignored.example.com"),
+    ])
+    .unwrap();
+    assert_eq!(
+        exact.url_source,
+        UrlSource::exact("https://chat.example.com/hooks/chat").unwrap()
+    );
+
     let proxied = from(&[
         ("TWILIO_AUTH_TOKEN", TOKEN),
         ("TRUSTED_PROXIES", "10.0.0.0/8, ::1"),
