@@ -352,13 +352,11 @@ pub fn decide(state: &AppState, hook: &ChatWebhook) -> HttpReply {
     };
     let Some(pre) = hook.event.pre_event() else {
         if let Ok(mut events) = state.inner.events.lock() {
-            let sid = hook
-                .params()
+            // The most specific SID the event carries.
+            let sid = ["MessageSid", "MemberSid", "UserSid", "ChannelSid"]
                 .iter()
-                .find(|(name, _)| {
-                    ["MessageSid", "MemberSid", "UserSid", "ChannelSid"].contains(&name.as_str())
-                })
-                .map_or("", |(_, v)| v.as_str());
+                .find_map(|name| hook.param(name))
+                .unwrap_or_default();
             events.push(
                 format!("{} {sid}", hook.event.event_type())
                     .trim_end()

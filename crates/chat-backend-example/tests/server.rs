@@ -267,7 +267,7 @@ async fn signed_and_tampered_webhooks() {
     assert_eq!(
         server.state.events(),
         [
-            "onMessageSent CH00000000000000000000000000000003",
+            "onMessageSent IM00000000000000000000000000000004",
             "onSomethingNew"
         ]
     );
