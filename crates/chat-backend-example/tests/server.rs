@@ -346,6 +346,18 @@ async fn undeclared_huge_bodies_stop_at_the_limit() {
     server.stop().await;
 }
 
+async fn get_token(
+    client: &reqwest::Client,
+    server: &Running,
+    authorization: Option<&str>,
+) -> reqwest::Response {
+    let mut request = client.get(server.url("/token"));
+    if let Some(value) = authorization {
+        request = request.header("Authorization", value);
+    }
+    request.send().await.unwrap()
+}
+
 #[tokio::test]
 async fn tokens_for_logged_in_users() {
     let server = start(config(UrlSource::public(PUBLIC).unwrap())).await;
@@ -357,12 +369,7 @@ async fn tokens_for_logged_in_users() {
         )
     };
 
-    let response = client
-        .get(server.url("/token"))
-        .header("Authorization", basic("alice:alice-pw"))
-        .send()
-        .await
-        .unwrap();
+    let response = get_token(&client, &server, Some(&basic("alice:alice-pw"))).await;
     assert_eq!(response.status().as_u16(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["identity"], "alice");
@@ -387,11 +394,7 @@ async fn tokens_for_logged_in_users() {
         Some("Bearer alice-pw".to_owned()),
         None,
     ] {
-        let mut request = client.get(server.url("/token"));
-        if let Some(value) = &bad {
-            request = request.header("Authorization", value);
-        }
-        let response = request.send().await.unwrap();
+        let response = get_token(&client, &server, bad.as_deref()).await;
         assert_eq!(response.status().as_u16(), 401, "{bad:?}");
         assert_eq!(
             response.headers()["www-authenticate"],
@@ -403,12 +406,7 @@ async fn tokens_for_logged_in_users() {
     let mut no_tokens = config(UrlSource::public(PUBLIC).unwrap());
     no_tokens.tokens = None;
     let server = start(no_tokens).await;
-    let response = client
-        .get(server.url("/token"))
-        .header("Authorization", basic("alice:alice-pw"))
-        .send()
-        .await
-        .unwrap();
+    let response = get_token(&client, &server, Some(&basic("alice:alice-pw"))).await;
     assert_eq!(response.status().as_u16(), 503);
     server.stop().await;
 }
