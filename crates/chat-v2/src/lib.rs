@@ -58,6 +58,7 @@
 mod generated;
 pub use generated::*;
 pub mod media;
+pub mod webhook;
 
 pub use twilio_chat_v2_models as models;
 pub use twilio_rest_runtime::{

@@ -1,16 +1,314 @@
-//! Validating Twilio's webhook requests: the `X-Twilio-Signature` header is the base64 HMAC-SHA1, keyed by the
-//! auth token, of the full URL followed by every POST parameter (sorted by name; a name's values de-duplicated and
-//! sorted) as `name + value` with no separators. JSON-bodied webhooks put `bodySHA256=<hex sha256 of the body>`
-//! in the URL query and sign the URL alone.
+//! Verifying Twilio's webhook requests. The `X-Twilio-Signature` header is the base64 HMAC-SHA1, keyed by the
+//! account's auth token, of the full URL Twilio called followed by every POST parameter (sorted by name; a name's
+//! values de-duplicated and sorted) as `name + value` with no separators. JSON-bodied webhooks put
+//! `bodySHA256=<hex sha256 of the body>` in the URL query and sign the URL alone.
 //!
-//! Like Twilio's libraries, the URL is tried as given, with the scheme's default port added (`:443` for https,
-//! `:80` for http) and with it removed, because proxies differ in what they report. Comparisons are constant-time.
+//! [`WebhookVerifier`] is the framework-neutral entry point: give it the method, request target, headers, peer
+//! address and body bytes of a request ([`WebhookRequest`]) and it returns the verified parameters
+//! ([`Verified`]) or a typed [`Rejection`]. It rebuilds the URL Twilio signed ([`UrlSource`]) from a configured
+//! public base URL, the exact configured webhook URL, or `Host` with, for trusted proxies only,
+//! `X-Forwarded-Proto`/`-Host`/`-Port`, so signatures keep verifying behind load balancers and tunnels, and fail
+//! closed when nothing says what the public URL is. Bodies above a limit are refused before any work, form bodies
+//! are decoded strictly ([`parse_form`]), and nothing in a request can make verification panic.
+//!
+//! Like Twilio's libraries, each URL is tried as given, with the scheme's default port added (`:443` for https,
+//! `:80` for http) and with it removed, because proxies differ in what they report. [`RequestValidator`] is the
+//! lower-level check on a URL and parameters the caller has already assembled. Signatures are compared in
+//! constant time by `ring`.
+//!
+//! ```
+//! use twilio_rest_runtime::webhook::{Rejection, UrlSource, WebhookRequest, WebhookVerifier};
+//!
+//! // The service's webhook URL is https://chat.example.com/hooks/chat; the app listens behind a proxy.
+//! let verifier = WebhookVerifier::new("12345", UrlSource::public("https://chat.example.com").unwrap());
+//! let body = b"EventType=onMessageSend&Body=hi";
+//! let request = WebhookRequest::new("POST", "/hooks/chat", body)
+//!     .header("Host", b"10.0.0.5:8080")
+//!     .header("Content-Type", b"application/x-www-form-urlencoded")
+//!     .header("X-Twilio-Signature", b"keylXmIwIu5f4ar5jbdAPHVHFCk=");
+//! let verified = verifier.verify(&request).unwrap();
+//! assert_eq!(verified.url, "https://chat.example.com/hooks/chat");
+//! assert_eq!(verified.params[1], ("Body".to_owned(), "hi".to_owned()));
+//!
+//! let tampered = WebhookRequest::new("POST", "/hooks/chat", b"EventType=onMessageSend&Body=HI")
+//!     .header("X-Twilio-Signature", b"keylXmIwIu5f4ar5jbdAPHVHFCk=");
+//! assert_eq!(verifier.verify(&tampered), Err(Rejection::BadSignature));
+//! ```
+
+mod form;
+mod public_url;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::net::IpAddr;
 
 use base64::Engine as _;
 use ring::{digest, hmac};
+
+pub use form::{FormError, encode_form, parse_form};
+pub use public_url::{ConfigError, IpNetwork, ProxyTrust, PublicBase, Scheme, UrlSource};
+
+/// Verifies whole webhook requests: body limit, public URL, body decoding and signature. `Debug` does not show the
+/// auth token.
+#[derive(Debug, Clone)]
+pub struct WebhookVerifier {
+    validator: RequestValidator,
+    urls: UrlSource,
+    max_body_bytes: usize,
+}
+
+/// One incoming request, as any HTTP framework can describe it. Header names are matched case-insensitively.
+#[derive(Clone)]
+pub struct WebhookRequest<'a> {
+    method: &'a str,
+    target: &'a str,
+    headers: Vec<(&'a str, &'a [u8])>,
+    body: &'a [u8],
+    peer: Option<IpAddr>,
+}
+
+/// A request whose signature matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The URL the signature was made for (one of the candidates: as built, default port added or removed).
+    pub url: String,
+    /// The request's parameters, in order with duplicates kept: the form body's for [`SignedAs::FormBody`], the
+    /// query's for [`SignedAs::UrlOnly`], none for [`SignedAs::BodyHash`] (read the body yourself).
+    pub params: Vec<(String, String)>,
+    /// What the signature covered.
+    pub signed_as: SignedAs,
+}
+
+/// What a verified signature covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignedAs {
+    /// The URL and the form-encoded body's parameters (`POST`, `application/x-www-form-urlencoded`).
+    FormBody,
+    /// The URL, whose `bodySHA256` query parameter matched the SHA-256 of the body (JSON webhooks).
+    BodyHash,
+    /// The URL alone; the parameters are in its query (`GET` webhooks).
+    UrlOnly,
+}
+
+/// Why a webhook request was refused. Messages never contain the auth token or the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// No `X-Twilio-Signature` header.
+    MissingSignature,
+    /// More than one `X-Twilio-Signature` header.
+    DuplicateSignature,
+    /// The signature is not base64 or matches none of the URL candidates.
+    BadSignature,
+    /// The body is larger than the verifier's limit; nothing was decoded or hashed.
+    BodyTooLarge {
+        /// The configured limit in bytes.
+        limit: usize,
+        /// The body's size in bytes.
+        size: usize,
+    },
+    /// The form body is not valid `application/x-www-form-urlencoded` (a broken `%` escape, or not UTF-8).
+    Form(FormError),
+    /// The `bodySHA256` query parameter does not match the SHA-256 of the body.
+    BodyHashMismatch,
+    /// A non-empty `POST` body that is neither a form nor covered by `bodySHA256`.
+    UnsupportedContentType(String),
+    /// The public URL could not be built (no `Host`, a malformed forwarded header or request target).
+    BadUrl(String),
+}
+
+impl WebhookVerifier {
+    /// Default body limit: 256 KiB, room for Chat's largest message body and attributes once form-encoded.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 256 * 1024;
+
+    /// A verifier for the account's auth token (not an API key secret), rebuilding public URLs from `urls`.
+    pub fn new(auth_token: impl Into<String>, urls: UrlSource) -> Self {
+        Self {
+            validator: RequestValidator::new(auth_token),
+            urls,
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+
+    /// Refuses bodies larger than `limit` bytes ([`Rejection::BodyTooLarge`]).
+    #[must_use]
+    pub fn with_max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// The body limit in bytes, for servers to stop reading a body early.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// Checks `request`'s signature and returns its parameters.
+    pub fn verify(&self, request: &WebhookRequest<'_>) -> Result<Verified, Rejection> {
+        if request.body.len() > self.max_body_bytes {
+            return Err(Rejection::BodyTooLarge {
+                limit: self.max_body_bytes,
+                size: request.body.len(),
+            });
+        }
+        let mut signatures = request.headers_named("x-twilio-signature");
+        let signature = signatures.next().ok_or(Rejection::MissingSignature)?;
+        if signatures.next().is_some() {
+            return Err(Rejection::DuplicateSignature);
+        }
+        let signature = std::str::from_utf8(signature).map_err(|_| Rejection::BadSignature)?;
+        let url = self.urls.url_of(request).map_err(Rejection::BadUrl)?;
+        let query = url.split_once('?').map_or("", |(_, q)| q);
+        let query_params = parse_form(query.as_bytes())
+            .map_err(|e| Rejection::BadUrl(format!("the query string: {e}")))?;
+        let claimed_hash = query_params
+            .iter()
+            .find(|(name, _)| name == "bodySHA256")
+            .map(|(_, value)| value.to_ascii_lowercase());
+
+        let no_params: [(String, String); 0] = [];
+        let (params, signed_as) = if claimed_hash.is_some() {
+            (Vec::new(), SignedAs::BodyHash)
+        } else if request.method.eq_ignore_ascii_case("GET")
+            || request.method.eq_ignore_ascii_case("HEAD")
+        {
+            (query_params, SignedAs::UrlOnly)
+        } else {
+            if !request.body.is_empty() {
+                let content_type = request
+                    .header_str("content-type")
+                    .map_err(|_| Rejection::UnsupportedContentType("(not UTF-8)".to_owned()))?;
+                if let Some(ct) = content_type {
+                    let essence = ct.split(';').next().unwrap_or_default().trim();
+                    if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+                        return Err(Rejection::UnsupportedContentType(essence.to_owned()));
+                    }
+                }
+            }
+            let params = parse_form(request.body).map_err(Rejection::Form)?;
+            (params, SignedAs::FormBody)
+        };
+        let signed: &[(String, String)] = match signed_as {
+            SignedAs::FormBody => &params,
+            _ => &no_params,
+        };
+        let url = self
+            .validator
+            .matching_url(&url, signed, signature)
+            .ok_or(Rejection::BadSignature)?;
+        if let Some(claimed) = claimed_hash {
+            let actual = body_sha256_hex(request.body);
+            // The hash of a body is not secret; the comparison is constant-time all the same.
+            if !constant_time_eq(actual.as_bytes(), claimed.as_bytes()) {
+                return Err(Rejection::BodyHashMismatch);
+            }
+        }
+        Ok(Verified {
+            url,
+            params,
+            signed_as,
+        })
+    }
+}
+
+impl<'a> WebhookRequest<'a> {
+    /// A request with its method (`POST`), target as received (`/hook?x=1`, or an absolute URL) and body bytes.
+    pub fn new(method: &'a str, target: &'a str, body: &'a [u8]) -> Self {
+        Self {
+            method,
+            target,
+            headers: Vec::new(),
+            body,
+            peer: None,
+        }
+    }
+
+    /// Adds a header (repeat for repeated headers).
+    #[must_use]
+    pub fn header(mut self, name: &'a str, value: &'a [u8]) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// The address of the connection's peer, checked against [`ProxyTrust::Networks`].
+    #[must_use]
+    pub fn peer(mut self, addr: IpAddr) -> Self {
+        self.peer = Some(addr);
+        self
+    }
+
+    fn headers_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a [u8]> + 's {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+
+    /// The first `name` header as text, or an error naming it when it is not UTF-8.
+    fn header_str(&self, name: &str) -> Result<Option<&'a str>, String> {
+        self.headers_named(name)
+            .next()
+            .map(|v| std::str::from_utf8(v).map_err(|_| format!("the {name} header is not UTF-8")))
+            .transpose()
+    }
+}
+
+impl fmt::Debug for WebhookRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| *n).collect();
+        f.debug_struct("WebhookRequest")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("header_names", &names)
+            .field("body_len", &self.body.len())
+            .field("peer", &self.peer)
+            .finish()
+    }
+}
+
+impl Rejection {
+    /// The HTTP status to answer with: 403 for signature problems, 413 for a body over the limit, 415 for an
+    /// unsupported content type, 400 for malformed requests.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::MissingSignature
+            | Self::DuplicateSignature
+            | Self::BadSignature
+            | Self::BodyHashMismatch => 403,
+            Self::BodyTooLarge { .. } => 413,
+            Self::UnsupportedContentType(_) => 415,
+            Self::Form(_) | Self::BadUrl(_) => 400,
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingSignature => f.write_str("webhook request has no X-Twilio-Signature header"),
+            Self::DuplicateSignature => {
+                f.write_str("webhook request has more than one X-Twilio-Signature header")
+            }
+            Self::BadSignature => f.write_str(
+                "X-Twilio-Signature does not match the request (check the auth token and the public URL)",
+            ),
+            Self::BodyTooLarge { limit, size } => {
+                write!(f, "webhook body of {size} bytes is over the {limit}-byte limit")
+            }
+            Self::Form(e) => write!(f, "webhook body: {e}"),
+            Self::BodyHashMismatch => {
+                f.write_str("bodySHA256 in the URL does not match the SHA-256 of the body")
+            }
+            Self::UnsupportedContentType(ct) => write!(
+                f,
+                "webhook body of type `{ct}` is neither a form nor signed through bodySHA256"
+            ),
+            Self::BadUrl(why) => write!(f, "cannot rebuild the webhook's public URL: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Rejection {}
 
 /// Checks `X-Twilio-Signature` headers with an account's auth token. `Debug` does not show the token.
 ///
@@ -55,11 +353,21 @@ impl RequestValidator {
         params: &[(K, V)],
         signature: &str,
     ) -> bool {
-        let Ok(tag) = base64::engine::general_purpose::STANDARD.decode(signature.trim()) else {
-            return false;
-        };
-        let mut valid = false;
-        for candidate in url_variants(url) {
+        self.matching_url(url, params, signature).is_some()
+    }
+
+    /// The URL candidate (as given, default port added or removed) that `signature` signs with `params`.
+    fn matching_url<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        url: &str,
+        params: &[(K, V)],
+        signature: &str,
+    ) -> Option<String> {
+        let tag = base64::engine::general_purpose::STANDARD
+            .decode(signature.trim())
+            .ok()?;
+        let mut matched = None;
+        for candidate in public_url::url_variants(url) {
             // Evaluate every candidate so timing does not depend on which matched.
             let ok = hmac::verify(
                 &self.key,
@@ -67,9 +375,11 @@ impl RequestValidator {
                 &tag,
             )
             .is_ok();
-            valid |= ok;
+            if ok && matched.is_none() {
+                matched = Some(candidate);
+            }
         }
-        valid
+        matched
     }
 
     /// Validates a JSON-bodied webhook: `url` must carry `bodySHA256` equal to the hex SHA-256 of `body`, and
@@ -114,73 +424,6 @@ fn signing_payload<K: AsRef<str>, V: AsRef<str>>(url: &str, params: &[(K, V)]) -
         }
     }
     out
-}
-
-/// `url` as given, with the default port made explicit and with it removed (duplicates dropped).
-fn url_variants(url: &str) -> Vec<String> {
-    let mut out = vec![url.to_owned()];
-    if let Some(parts) = split_authority(url) {
-        let default = match parts.scheme.to_ascii_lowercase().as_str() {
-            "https" => Some("443"),
-            "http" => Some("80"),
-            _ => None,
-        };
-        if let Some(default) = default {
-            let rebuild = |port: Option<&str>| {
-                let mut s = String::with_capacity(url.len() + 4);
-                s.push_str(parts.before_host);
-                s.push_str(parts.host);
-                if let Some(p) = port {
-                    s.push(':');
-                    s.push_str(p);
-                }
-                s.push_str(parts.rest);
-                s
-            };
-            match parts.port {
-                None => out.push(rebuild(Some(default))),
-                Some(p) if p == default => out.push(rebuild(None)),
-                Some(_) => {}
-            }
-        }
-    }
-    out.dedup();
-    out
-}
-
-struct Authority<'a> {
-    scheme: &'a str,
-    /// Everything up to the host: scheme, `://` and any userinfo with its `@`.
-    before_host: &'a str,
-    host: &'a str,
-    port: Option<&'a str>,
-    /// Path, query and fragment.
-    rest: &'a str,
-}
-
-fn split_authority(url: &str) -> Option<Authority<'_>> {
-    let scheme_end = url.find("://")?;
-    let scheme = url.get(..scheme_end)?;
-    let auth_start = scheme_end + 3;
-    let after = url.get(auth_start..)?;
-    let auth_len = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let authority = after.get(..auth_len)?;
-    let rest = after.get(auth_len..)?;
-    let host_start = authority.rfind('@').map_or(0, |i| i + 1);
-    let hostport = authority.get(host_start..)?;
-    let (host, port) = match hostport.rfind(':') {
-        Some(i) if !hostport.get(i..)?.contains(']') => {
-            (hostport.get(..i)?, Some(hostport.get(i + 1..)?))
-        }
-        _ => (hostport, None),
-    };
-    Some(Authority {
-        scheme,
-        before_host: url.get(..auth_start + host_start)?,
-        host,
-        port,
-        rest,
-    })
 }
 
 fn query_value(url: &str, name: &str) -> Option<String> {
@@ -256,34 +499,6 @@ mod tests {
             &params(),
             SIGNATURE
         ));
-    }
-
-    #[test]
-    fn url_variant_table() {
-        let cases: &[(&str, &[&str])] = &[
-            (
-                "https://a.com/x",
-                &["https://a.com/x", "https://a.com:443/x"],
-            ),
-            (
-                "https://a.com:443/x",
-                &["https://a.com:443/x", "https://a.com/x"],
-            ),
-            ("http://a.com?q", &["http://a.com?q", "http://a.com:80?q"]),
-            (
-                "https://u:p@a.com:443/",
-                &["https://u:p@a.com:443/", "https://u:p@a.com/"],
-            ),
-            (
-                "https://[::1]/x",
-                &["https://[::1]/x", "https://[::1]:443/x"],
-            ),
-            ("https://a.com:8443/x", &["https://a.com:8443/x"]),
-            ("not a url", &["not a url"]),
-        ];
-        for (url, expected) in cases {
-            assert_eq!(url_variants(url), *expected, "{url}");
-        }
     }
 
     #[test]
