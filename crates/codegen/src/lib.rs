@@ -21,10 +21,12 @@ pub mod naming;
 
 mod docs;
 mod emit_client;
+mod emit_local;
 mod emit_models;
 mod error;
 mod lower;
 
+pub use emit_local::{LocalSettings, generate_local};
 pub use error::Error;
 
 use proc_macro2::TokenStream;
