@@ -12,7 +12,10 @@ use crate::table::Resource;
 pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Record) {
     let v = &mut record.value;
     let service_role = |store: &Store, v: &Map<String, Value>, field: &str| {
-        let service = v.get("service_sid").and_then(Value::as_str).unwrap_or_default();
+        let service = v
+            .get("service_sid")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         store
             .find("Service", service, None, &[])
             .and_then(|s| s.value.get(field).cloned())
@@ -28,7 +31,10 @@ pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Reco
                 ("webhook_filters", json!([])),
                 ("pre_webhook_retry_count", json!(0)),
                 ("post_webhook_retry_count", json!(0)),
-                ("limits", json!({"channel_members": 100, "user_channels": 250})),
+                (
+                    "limits",
+                    json!({"channel_members": 100, "user_channels": 250}),
+                ),
                 (
                     "notifications",
                     json!({
@@ -46,7 +52,11 @@ pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Reco
             ] {
                 v.insert(field.to_owned(), value);
             }
-            let sid = v.get("sid").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let sid = v
+                .get("sid")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             for (field, name, kind, permissions) in DEFAULT_ROLES {
                 let role_sid = default_role(store, &sid, name, kind, permissions);
                 if let Some(field) = field {
@@ -97,7 +107,18 @@ const DEFAULT_ROLES: &[(Option<&str>, &str, &str, &[&str])] = &[
         None,
         "service admin",
         "deployment",
-        &["createChannel", "joinChannel", "destroyChannel", "inviteMember", "removeMember", "editChannelName", "editChannelAttributes", "editAnyMessage", "deleteAnyMessage", "editAnyUserInfo"],
+        &[
+            "createChannel",
+            "joinChannel",
+            "destroyChannel",
+            "inviteMember",
+            "removeMember",
+            "editChannelName",
+            "editChannelAttributes",
+            "editAnyMessage",
+            "deleteAnyMessage",
+            "editAnyUserInfo",
+        ],
     ),
     (
         Some("default_service_role_sid"),
@@ -109,24 +130,45 @@ const DEFAULT_ROLES: &[(Option<&str>, &str, &str, &[&str])] = &[
         Some("default_channel_creator_role_sid"),
         "channel admin",
         "channel",
-        &["sendMessage", "leaveChannel", "inviteMember", "removeMember", "editChannelName", "editChannelAttributes", "editAnyMessage", "deleteAnyMessage"],
+        &[
+            "sendMessage",
+            "leaveChannel",
+            "inviteMember",
+            "removeMember",
+            "editChannelName",
+            "editChannelAttributes",
+            "editAnyMessage",
+            "deleteAnyMessage",
+        ],
     ),
     (
         Some("default_channel_role_sid"),
         "channel user",
         "channel",
-        &["sendMessage", "leaveChannel", "editOwnMessage", "deleteOwnMessage"],
+        &[
+            "sendMessage",
+            "leaveChannel",
+            "editOwnMessage",
+            "deleteOwnMessage",
+        ],
     ),
 ];
 
-fn default_role(store: &mut Store, service_sid: &str, name: &str, kind: &str, permissions: &[&str]) -> String {
+fn default_role(
+    store: &mut Store,
+    service_sid: &str,
+    name: &str,
+    kind: &str,
+    permissions: &[&str],
+) -> String {
     let Some(resource) = Store::resource("Role") else {
         return String::new();
     };
     let mut role = store.blank(resource, &[("service_sid", service_sid.to_owned())]);
     role.value.insert("friendly_name".to_owned(), json!(name));
     role.value.insert("type".to_owned(), json!(kind));
-    role.value.insert("permissions".to_owned(), json!(permissions));
+    role.value
+        .insert("permissions".to_owned(), json!(permissions));
     store.locate(resource, &mut role.value);
     let sid = role.str("sid").unwrap_or_default().to_owned();
     store.insert(resource.name, role);
@@ -154,16 +196,21 @@ pub(crate) fn check(
         let (Some(scope_sid), Some(value)) = (record.str(scope), record.str(field)) else {
             return false;
         };
-        store
-            .all(resource.name)
-            .iter()
-            .any(|r| r.str(scope) == Some(scope_sid) && r.str(field) == Some(value) && r.str("sid") != Some(&sid))
+        store.all(resource.name).iter().any(|r| {
+            r.str(scope) == Some(scope_sid)
+                && r.str(field) == Some(value)
+                && r.str("sid") != Some(&sid)
+        })
     };
     match resource.name {
         "Channel" => {
             one_of("type", &["public", "private"])?;
             if sibling(store, "service_sid", "unique_name") {
-                return Err(ApiError::new(409, 50307, "Channel with provided unique name already exists"));
+                return Err(ApiError::new(
+                    409,
+                    50307,
+                    "Channel with provided unique name already exists",
+                ));
             }
         }
         "User" => {
@@ -202,11 +249,15 @@ pub(crate) fn check(
 
 /// A member with an identity the service has no user for makes that user, as Twilio does.
 fn ensure_user(store: &mut Store, member: &Record) {
-    let (Some(service), Some(identity)) = (member.str("service_sid"), member.str("identity")) else {
+    let (Some(service), Some(identity)) = (member.str("service_sid"), member.str("identity"))
+    else {
         return;
     };
     let constraints = [("service_sid", service.to_owned())];
-    if store.find("User", identity, Some("identity"), &constraints).is_some() {
+    if store
+        .find("User", identity, Some("identity"), &constraints)
+        .is_some()
+    {
         return;
     }
     let Some(resource) = Store::resource("User") else {
@@ -225,8 +276,16 @@ pub(crate) fn render(store: &Store, resource: &Resource, record: &Record) -> Val
     let sid = record.str("sid").unwrap_or_default();
     match resource.name {
         "Channel" => {
-            let members = store.all("Member").iter().filter(|m| m.str("channel_sid") == Some(sid)).count();
-            let messages = store.all("Message").iter().filter(|m| m.str("channel_sid") == Some(sid)).count();
+            let members = store
+                .all("Member")
+                .iter()
+                .filter(|m| m.str("channel_sid") == Some(sid))
+                .count();
+            let messages = store
+                .all("Message")
+                .iter()
+                .filter(|m| m.str("channel_sid") == Some(sid))
+                .count();
             value.insert("members_count".to_owned(), json!(members));
             value.insert("messages_count".to_owned(), json!(messages));
         }
@@ -234,7 +293,10 @@ pub(crate) fn render(store: &Store, resource: &Resource, record: &Record) -> Val
             let joined = store
                 .all("Member")
                 .iter()
-                .filter(|m| m.str("service_sid") == record.str("service_sid") && m.str("identity") == record.str("identity"))
+                .filter(|m| {
+                    m.str("service_sid") == record.str("service_sid")
+                        && m.str("identity") == record.str("identity")
+                })
                 .count();
             value.insert("joined_channels_count".to_owned(), json!(joined));
         }
@@ -244,18 +306,33 @@ pub(crate) fn render(store: &Store, resource: &Resource, record: &Record) -> Val
 }
 
 /// The user channel of `user` for its membership `member`.
-pub(crate) fn user_channel(store: &Store, resource: &Resource, user: &Record, member: &Record) -> Value {
+pub(crate) fn user_channel(
+    store: &Store,
+    resource: &Resource,
+    user: &Record,
+    member: &Record,
+) -> Value {
     let mut v = Map::new();
     for field in resource.fields {
         v.insert(field.name.to_owned(), Value::Null);
     }
     let channel_sid = member.str("channel_sid").unwrap_or_default();
-    let consumed = member.value.get("last_consumed_message_index").and_then(Value::as_i64);
+    let consumed = member
+        .value
+        .get("last_consumed_message_index")
+        .and_then(Value::as_i64);
     let unread = store
         .all("Message")
         .iter()
         .filter(|m| m.str("channel_sid") == Some(channel_sid))
-        .filter(|m| consumed.is_none_or(|c| m.value.get("index").and_then(Value::as_i64).is_some_and(|i| i > c)))
+        .filter(|m| {
+            consumed.is_none_or(|c| {
+                m.value
+                    .get("index")
+                    .and_then(Value::as_i64)
+                    .is_some_and(|i| i > c)
+            })
+        })
         .count();
     let level = store
         .notification_levels
@@ -283,21 +360,36 @@ pub(crate) fn user_channel(store: &Store, resource: &Resource, user: &Record, me
         json!({"channel": channel_url, "member": member.str("url")}),
     );
     if let Some(path) = resource.instance_path {
-        v.insert("url".to_owned(), json!(format!("{}{}", store.base_url, fill(path, &v))));
+        v.insert(
+            "url".to_owned(),
+            json!(format!("{}{}", store.base_url, fill(path, &v))),
+        );
     }
     Value::Object(v)
 }
 
 /// The user binding of `user` for the service binding `binding`.
-pub(crate) fn user_binding(store: &Store, resource: &Resource, user: &Record, binding: &Record) -> Value {
+pub(crate) fn user_binding(
+    store: &Store,
+    resource: &Resource,
+    user: &Record,
+    binding: &Record,
+) -> Value {
     let mut v = Map::new();
     for field in resource.fields {
-        let value = binding.value.get(field.name).cloned().unwrap_or(Value::Null);
+        let value = binding
+            .value
+            .get(field.name)
+            .cloned()
+            .unwrap_or(Value::Null);
         v.insert(field.name.to_owned(), value);
     }
     v.insert("user_sid".to_owned(), json!(user.str("sid")));
     if let Some(path) = resource.instance_path {
-        v.insert("url".to_owned(), json!(format!("{}{}", store.base_url, fill(path, &v))));
+        v.insert(
+            "url".to_owned(),
+            json!(format!("{}{}", store.base_url, fill(path, &v))),
+        );
     }
     Value::Object(v)
 }

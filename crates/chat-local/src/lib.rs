@@ -75,7 +75,10 @@ impl LocalCredentials {
     /// The given account SID (`AC` and 32 hex digits) and auth token, with a fresh API key and secret.
     pub fn new(account_sid: &str, auth_token: &str) -> Result<Self, Error> {
         let hex = account_sid.get(2..).unwrap_or_default();
-        if !account_sid.starts_with("AC") || hex.len() != 32 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        if !account_sid.starts_with("AC")
+            || hex.len() != 32
+            || !hex.chars().all(|c| c.is_ascii_hexdigit())
+        {
             return Err(Error(format!(
                 "the account SID `{account_sid}` is not `AC` followed by 32 hex digits"
             )));
@@ -183,7 +186,11 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
     let base_url = format!("http://{addr}");
     let seed = u128::from_str_radix(&random_hex(), 16).unwrap_or_default();
     let shared = Arc::new(Shared {
-        store: Mutex::new(Store::new(base_url.clone(), config.credentials.account_sid.clone(), seed)),
+        store: Mutex::new(Store::new(
+            base_url.clone(),
+            config.credentials.account_sid.clone(),
+            seed,
+        )),
         credentials: config.credentials.clone(),
     });
     let router = server::router(Arc::clone(&shared));
@@ -248,7 +255,11 @@ pub struct StateHandle {
 impl StateHandle {
     /// Every record of `resource` (`Service`, `Channel`, `Message`...), as the API returns it, in creation order.
     pub fn records(&self, resource: &str) -> Vec<Value> {
-        let store = self.shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let Some(r) = Store::resource(resource) else {
             return Vec::new();
         };
@@ -263,12 +274,18 @@ impl StateHandle {
     /// way to seed resources the API cannot create (push bindings). SID, account, dates, URL and links are filled
     /// in; the parent SIDs of the resource's path (`service_sid` for a binding) must name existing records.
     pub fn insert(&self, resource: &str, fields: Value) -> Result<Value, Error> {
-        let mut store = self.shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let r = Store::resource(resource)
             .filter(|r| r.sid_prefix.is_some())
             .ok_or_else(|| Error(format!("`{resource}` is not a stored resource")))?;
         let Value::Object(fields) = fields else {
-            return Err(Error(format!("the fields of a new `{resource}` must be a JSON object")));
+            return Err(Error(format!(
+                "the fields of a new `{resource}` must be a JSON object"
+            )));
         };
         let mut record = store.blank(r, &[]);
         behaviour::defaults(&mut store, r, &mut record);
@@ -287,7 +304,11 @@ impl StateHandle {
 
     /// Removes every record.
     pub fn clear(&self) {
-        let mut store = self.shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         store.records.clear();
         store.next_index.clear();
         store.notification_levels.clear();
@@ -295,16 +316,27 @@ impl StateHandle {
 }
 
 /// The parents named in a resource's collection path exist (`{ServiceSid}` -> a service with `service_sid`).
-fn check_parents(store: &Store, resource: &table::Resource, value: &Map<String, Value>) -> Result<(), Error> {
+fn check_parents(
+    store: &Store,
+    resource: &table::Resource,
+    value: &Map<String, Value>,
+) -> Result<(), Error> {
     let mut prefix = String::new();
-    for segment in resource.collection_path.split('/').filter(|s| !s.is_empty()) {
+    for segment in resource
+        .collection_path
+        .split('/')
+        .filter(|s| !s.is_empty())
+    {
         if let Some(param) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             let field = store::snake(param);
             let parent = resources()
                 .iter()
                 .find(|r| r.collection_path == prefix)
                 .ok_or_else(|| Error(format!("no resource at {prefix}")))?;
-            let sid = value.get(&field).and_then(Value::as_str).unwrap_or_default();
+            let sid = value
+                .get(&field)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if store.find(parent.name, sid, None, &[]).is_none() {
                 return Err(Error(format!(
                     "`{field}` must name an existing {} (got `{sid}`)",

@@ -107,11 +107,19 @@ fn respond(
 
 /// Accepts the account SID with the auth token, or the API key SID with its secret.
 fn authenticate(credentials: &LocalCredentials, headers: &HeaderMap) -> Result<(), ApiError> {
-    let refused = || ApiError::new(401, 20003, "Authentication Error - invalid username or password");
+    let refused = || {
+        ApiError::new(
+            401,
+            20003,
+            "Authentication Error - invalid username or password",
+        )
+    };
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::new(401, 20003, "Authentication Error - No credentials provided"))?;
+        .ok_or_else(|| {
+            ApiError::new(401, 20003, "Authentication Error - No credentials provided")
+        })?;
     let encoded = value.strip_prefix("Basic ").ok_or_else(refused)?;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
@@ -127,10 +135,7 @@ fn authenticate(credentials: &LocalCredentials, headers: &HeaderMap) -> Result<(
 
 /// The route whose template matches `path`, with the decoded values of its parameters.
 fn match_route(method: &str, path: &str) -> Result<(&'static Route, Vec<String>), ApiError> {
-    let segments: Vec<String> = path
-        .split('/')
-        .map(|s| percent_decode(s))
-        .collect();
+    let segments: Vec<String> = path.split('/').map(|s| percent_decode(s)).collect();
     let mut path_matched = false;
     for route in ROUTES {
         let template: Vec<&str> = route.path.split('/').collect();
@@ -155,7 +160,11 @@ fn match_route(method: &str, path: &str) -> Result<(&'static Route, Vec<String>)
         }
     }
     if path_matched {
-        Err(ApiError::new(405, 20004, format!("Method {method} not allowed on {path}")))
+        Err(ApiError::new(
+            405,
+            20004,
+            format!("Method {method} not allowed on {path}"),
+        ))
     } else {
         Err(ApiError::not_found(path))
     }
@@ -242,7 +251,10 @@ fn generic(
 ) -> Result<(u16, Option<Value>), ApiError> {
     let (constraints, _) = resolve_parents(store, route, raw, path)?;
     let own = || -> Result<Record, ApiError> {
-        let param = route.path_params.last().ok_or_else(|| ApiError::not_found(path))?;
+        let param = route
+            .path_params
+            .last()
+            .ok_or_else(|| ApiError::not_found(path))?;
         let key = raw.last().ok_or_else(|| ApiError::not_found(path))?;
         store
             .find(resource.name, key, param.alternate, &constraints)
@@ -271,7 +283,9 @@ fn generic(
             let mut record = old.clone();
             apply_form(route, form, &mut record.value)?;
             if !form.has("DateUpdated") && record.value.contains_key("date_updated") {
-                record.value.insert("date_updated".to_owned(), json!(crate::store::now()));
+                record
+                    .value
+                    .insert("date_updated".to_owned(), json!(crate::store::now()));
             }
             behaviour::check(store, resource, &mut record, Some(&old))?;
             let out = behaviour::render(store, resource, &record);
@@ -329,15 +343,18 @@ fn page(
         None => DEFAULT_PAGE_SIZE,
         Some(v) => match v.trim().parse::<usize>() {
             Ok(n) if n >= 1 => n.min(MAX_PAGE_SIZE),
-            _ => return Err(ApiError::invalid(format!("Invalid PageSize: {v} is not a positive integer"))),
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "Invalid PageSize: {v} is not a positive integer"
+                )));
+            }
         },
     };
     let page_number = match query.last("Page") {
         None => 0,
-        Some(v) => v
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| ApiError::invalid(format!("Invalid Page: {v} is not a non-negative integer")))?,
+        Some(v) => v.trim().parse::<usize>().map_err(|_| {
+            ApiError::invalid(format!("Invalid Page: {v} is not a non-negative integer"))
+        })?,
     };
     // Page tokens name a record by creation order: `PA<seq>` starts after it, `PB<seq>` ends before it.
     let after = |seq: u64, n: u64| if desc { seq < n } else { seq > n };
@@ -350,7 +367,10 @@ fn page(
             };
             if let Some(rest) = token.strip_prefix("PA") {
                 let n = parse(rest)?;
-                items.iter().position(|(s, _)| after(*s, n)).unwrap_or(items.len())
+                items
+                    .iter()
+                    .position(|(s, _)| after(*s, n))
+                    .unwrap_or(items.len())
             } else if let Some(rest) = token.strip_prefix("PB") {
                 let n = parse(rest)?;
                 let end = items.iter().take_while(|(s, _)| after(n, *s)).count();
@@ -380,7 +400,8 @@ fn page(
         }
         format!("{}{}?{}", store.base_url, path, s.finish())
     };
-    let next = (end < items.len()).then(|| link(page_number + 1, Some(format!("PA{}", items[end - 1].0))));
+    let next =
+        (end < items.len()).then(|| link(page_number + 1, Some(format!("PA{}", items[end - 1].0))));
     let previous = (start > 0 && page_number > 0)
         .then(|| link(page_number - 1, Some(format!("PB{}", items[start].0))));
     let current = link(page_number, query.last("PageToken").map(str::to_owned));
@@ -412,13 +433,22 @@ fn user_channel(
     path: &str,
 ) -> Result<(u16, Option<Value>), ApiError> {
     let (constraints, parents) = resolve_parents(store, route, raw, path)?;
-    let user = parents.last().cloned().ok_or_else(|| ApiError::not_found(path))?;
-    let service = constraints.first().cloned().ok_or_else(|| ApiError::not_found(path))?;
+    let user = parents
+        .last()
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(path))?;
+    let service = constraints
+        .first()
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(path))?;
     let memberships = |store: &Store| -> Vec<Record> {
         store
             .all("Member")
             .iter()
-            .filter(|m| m.str("service_sid") == Some(&service.1) && m.str("identity") == user.str("identity"))
+            .filter(|m| {
+                m.str("service_sid") == Some(&service.1)
+                    && m.str("identity") == user.str("identity")
+            })
             .cloned()
             .collect()
     };
@@ -431,7 +461,12 @@ fn user_channel(
     }
     let key = raw.last().ok_or_else(|| ApiError::not_found(path))?;
     let channel = store
-        .find("Channel", key, Some("unique_name"), &[("service_sid", service.1.clone())])
+        .find(
+            "Channel",
+            key,
+            Some("unique_name"),
+            &[("service_sid", service.1.clone())],
+        )
         .ok_or_else(|| ApiError::not_found(path))?;
     let channel_sid = channel.str("sid").unwrap_or_default().to_owned();
     let member = memberships(store)
@@ -440,7 +475,10 @@ fn user_channel(
         .ok_or_else(|| ApiError::not_found(path))?;
     let member_sid = member.str("sid").unwrap_or_default().to_owned();
     match route.kind {
-        Kind::Fetch => Ok((200, Some(behaviour::user_channel(store, resource, &user, &member)))),
+        Kind::Fetch => Ok((
+            200,
+            Some(behaviour::user_channel(store, resource, &user, &member)),
+        )),
         Kind::Update => {
             required(route, form)?;
             let mut updated = member.clone();
@@ -468,7 +506,10 @@ fn user_channel(
             if let Some(slot) = store.find_mut("Member", &member_sid) {
                 *slot = updated.clone();
             }
-            Ok((200, Some(behaviour::user_channel(store, resource, &user, &updated))))
+            Ok((
+                200,
+                Some(behaviour::user_channel(store, resource, &user, &updated)),
+            ))
         }
         Kind::Delete => {
             if let Some(member_resource) = Store::resource("Member") {
@@ -490,10 +531,19 @@ fn user_binding(
     path: &str,
 ) -> Result<(u16, Option<Value>), ApiError> {
     let (constraints, parents) = resolve_parents(store, route, raw, path)?;
-    let user = parents.last().cloned().ok_or_else(|| ApiError::not_found(path))?;
+    let user = parents
+        .last()
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(path))?;
     let scope = [
-        constraints.first().cloned().ok_or_else(|| ApiError::not_found(path))?,
-        ("identity", user.str("identity").unwrap_or_default().to_owned()),
+        constraints
+            .first()
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(path))?,
+        (
+            "identity",
+            user.str("identity").unwrap_or_default().to_owned(),
+        ),
     ];
     if route.kind == Kind::List {
         let items = store
@@ -510,7 +560,10 @@ fn user_binding(
         .cloned()
         .ok_or_else(|| ApiError::not_found(path))?;
     match route.kind {
-        Kind::Fetch => Ok((200, Some(behaviour::user_binding(store, resource, &user, &binding)))),
+        Kind::Fetch => Ok((
+            200,
+            Some(behaviour::user_binding(store, resource, &user, &binding)),
+        )),
         Kind::Delete => {
             if let Some(binding_resource) = Store::resource("Binding") {
                 store.remove(binding_resource, key);

@@ -101,8 +101,7 @@ impl Store {
     pub fn new_sid(&mut self, prefix: &str) -> String {
         self.seq += 1;
         // A multiplicative mix of the counter and the start-up seed: distinct for every counter value.
-        let mixed = (u128::from(self.seq))
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)
+        let mixed = (u128::from(self.seq)).wrapping_mul(0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835)
             ^ self.sid_seed;
         format!("{prefix}{mixed:032x}")
     }
@@ -266,15 +265,17 @@ pub(crate) fn snake(name: &str) -> String {
 pub(crate) fn fill(template: &str, value: &Map<String, Value>) -> String {
     template
         .split('/')
-        .map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(param) => value
-                .get(&snake(param))
-                .and_then(Value::as_str)
-                .or_else(|| value.get("sid").and_then(Value::as_str))
-                .unwrap_or_default()
-                .to_owned(),
-            None => segment.to_owned(),
-        })
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(param) => value
+                    .get(&snake(param))
+                    .and_then(Value::as_str)
+                    .or_else(|| value.get("sid").and_then(Value::as_str))
+                    .unwrap_or_default()
+                    .to_owned(),
+                None => segment.to_owned(),
+            },
+        )
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -284,7 +285,10 @@ pub(crate) fn decode(wire: &str, kind: ValueKind, values: &[&str]) -> Result<Val
     let invalid = |what: &str| ApiError::invalid(format!("Invalid {wire}: {what}"));
     if kind == ValueKind::List {
         return Ok(Value::Array(
-            values.iter().map(|v| Value::String((*v).to_owned())).collect(),
+            values
+                .iter()
+                .map(|v| Value::String((*v).to_owned()))
+                .collect(),
         ));
     }
     let Some(raw) = values.last() else {
@@ -317,9 +321,7 @@ pub(crate) fn decode(wire: &str, kind: ValueKind, values: &[&str]) -> Result<Val
                     .to_string(),
             )
         }
-        ValueKind::Json => {
-            serde_json::from_str(raw).map_err(|_| invalid("expected JSON"))?
-        }
+        ValueKind::Json => serde_json::from_str(raw).map_err(|_| invalid("expected JSON"))?,
     })
 }
 
