@@ -213,10 +213,8 @@ pub(crate) fn check(
                 ));
             }
         }
-        "User" => {
-            if sibling(store, "service_sid", "identity") {
-                return Err(ApiError::new(409, 50201, "User already exists"));
-            }
+        "User" if sibling(store, "service_sid", "identity") => {
+            return Err(ApiError::new(409, 50201, "User already exists"));
         }
         "Member" => {
             if sibling(store, "channel_sid", "identity") {

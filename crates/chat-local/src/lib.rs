@@ -167,7 +167,7 @@ pub struct LocalChat {
     credentials: LocalCredentials,
     client: Client,
     state: StateHandle,
-    task: tokio::task::JoinHandle<()>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// Starts a service on `127.0.0.1` with an ephemeral port and generated credentials.
@@ -194,9 +194,14 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
         credentials: config.credentials.clone(),
     });
     let router = server::router(Arc::clone(&shared));
-    let task = tokio::spawn(async move {
-        // The listener only fails when the runtime shuts down; the handle reports nothing then.
-        let _ = axum::serve(listener, router).await;
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        // Serving ends when the handle is dropped (or its runtime shuts down); there is nobody to report to then.
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await;
     });
     let credentials = twilio_chat_v2::Credentials::auth_token(
         config.credentials.account_sid(),
@@ -214,7 +219,7 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
         credentials: config.credentials,
         client,
         state: StateHandle { shared },
-        task,
+        shutdown: Some(shutdown),
     })
 }
 
@@ -242,7 +247,10 @@ impl LocalChat {
 
 impl Drop for LocalChat {
     fn drop(&mut self) {
-        self.task.abort();
+        // Stops accepting, finishes requests in flight and closes idle connections.
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
     }
 }
 

@@ -135,7 +135,7 @@ fn authenticate(credentials: &LocalCredentials, headers: &HeaderMap) -> Result<(
 
 /// The route whose template matches `path`, with the decoded values of its parameters.
 fn match_route(method: &str, path: &str) -> Result<(&'static Route, Vec<String>), ApiError> {
-    let segments: Vec<String> = path.split('/').map(|s| percent_decode(s)).collect();
+    let segments: Vec<String> = path.split('/').map(percent_decode).collect();
     let mut path_matched = false;
     for route in ROUTES {
         let template: Vec<&str> = route.path.split('/').collect();
@@ -176,18 +176,22 @@ fn percent_decode(segment: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// `(field, SID)` pairs a record below resolved parents must carry (`("service_sid", "IS...")`).
+type Constraints = Vec<(&'static str, String)>;
 
 /// The records named by the parent parameters (all but the last on an instance path), as constraints
 /// `(field, sid)` on the records below them.
@@ -196,7 +200,7 @@ fn resolve_parents(
     route: &Route,
     raw: &[String],
     path: &str,
-) -> Result<(Vec<(&'static str, String)>, Vec<Record>), ApiError> {
+) -> Result<(Constraints, Vec<Record>), ApiError> {
     let instance = matches!(route.kind, Kind::Fetch | Kind::Update | Kind::Delete);
     let parents = if instance {
         &route.path_params[..route.path_params.len().saturating_sub(1)]

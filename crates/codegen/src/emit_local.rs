@@ -202,7 +202,11 @@ fn sid_prefix(raw: &Value, model: &ir::Struct) -> Result<Option<String>, Error> 
     Ok(Some(prefix))
 }
 
-fn resource_tokens(node: &Node<'_>, raw: &Value, table: &TokenStream) -> Result<TokenStream, Error> {
+fn resource_tokens(
+    node: &Node<'_>,
+    raw: &Value,
+    table: &TokenStream,
+) -> Result<TokenStream, Error> {
     let r = node.resource;
     let name = &r.name;
     let model = opt_str(node.model.map(|m| m.name.as_str()));
@@ -259,15 +263,14 @@ fn path_params<'a>(
     let mut out = Vec::new();
     let mut prefix = String::new();
     for segment in op.path.split('/').filter(|s| !s.is_empty()) {
-        if let Some(name) = segment
-            .strip_prefix('{')
-            .and_then(|s| s.strip_suffix('}'))
-        {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             let Some(owner) = by_collection.get(prefix.as_str()) else {
                 return Err(Error::new(
                     Some(&op.id),
                     format!("/paths/{}", escape_token(&op.path)),
-                    format!("no resource has the collection path `{prefix}` that names `{{{name}}}`"),
+                    format!(
+                        "no resource has the collection path `{prefix}` that names `{{{name}}}`"
+                    ),
                 ));
             };
             let doc = raw_param_doc(raw, op, name).to_lowercase();
@@ -339,7 +342,11 @@ fn route_tokens(
                 format!(
                     "{} on a {} path is not an operation the local service knows",
                     op.method.as_str(),
-                    if on_instance { "instance" } else { "collection" }
+                    if on_instance {
+                        "instance"
+                    } else {
+                        "collection"
+                    }
                 ),
             ));
         }
@@ -410,4 +417,111 @@ fn route_tokens(
             records_key: #records_key,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A description with one resource, `Thing`, whose SID pattern is `pattern`.
+    fn spec(pattern: &str) -> String {
+        let model = serde_json::json!({
+            "type": "object",
+            "properties": {
+                "sid": {"type": "string", "pattern": pattern, "nullable": true},
+                "friendly_name": {"type": "string", "nullable": true},
+                "limits": {"nullable": true},
+                "permissions": {"type": "array", "items": {"type": "string"}, "nullable": true},
+                "url": {"type": "string", "format": "uri", "nullable": true}
+            }
+        });
+        let ok = |schema: Value| serde_json::json!({"description": "OK", "content": {"application/json": {"schema": schema}}});
+        let page = serde_json::json!({"type": "object", "properties": {
+            "things": {"type": "array", "items": {"$ref": "#/components/schemas/thing"}},
+            "meta": {"type": "object", "properties": {"key": {"type": "string"}}}
+        }});
+        let form = serde_json::json!({"content": {"application/x-www-form-urlencoded": {"schema": {
+            "type": "object",
+            "required": ["FriendlyName"],
+            "properties": {
+                "FriendlyName": {"type": "string"},
+                "Limits.ChannelMembers": {"type": "integer"},
+                "Permission": {"type": "array", "items": {"type": "string"}},
+                "Secret": {"type": "string"}
+            }
+        }}}});
+        serde_json::json!({
+            "openapi": "3.0.1",
+            "info": {"title": "Demo", "version": "1"},
+            "servers": [{"url": "https://demo.twilio.com"}],
+            "paths": {
+                "/v1/Things": {
+                    "get": {"operationId": "ListThing",
+                        "parameters": [{"name": "Identity", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}],
+                        "responses": {"200": ok(page)}},
+                    "post": {"operationId": "CreateThing", "requestBody": form,
+                        "responses": {"201": ok(serde_json::json!({"$ref": "#/components/schemas/thing"}))}}
+                },
+                "/v1/Things/{Sid}": {
+                    "get": {"operationId": "FetchThing",
+                        "parameters": [{"name": "Sid", "in": "path", "required": true,
+                            "description": "The thing, by SID or unique name.", "schema": {"type": "string"}}],
+                        "responses": {"200": ok(serde_json::json!({"$ref": "#/components/schemas/thing"}))}}
+                }
+            },
+            "components": {"schemas": {"thing": model}}
+        })
+        .to_string()
+    }
+
+    fn table(pattern: &str) -> Result<String, Error> {
+        let settings = LocalSettings {
+            spec_path_display: "demo.json".to_owned(),
+            file: "local/mod.rs".to_owned(),
+            table_path: "crate::table".to_owned(),
+        };
+        generate_local(&spec(pattern), &settings).map(|files| files["local/mod.rs"].clone())
+    }
+
+    #[test]
+    fn table_carries_prefixes_mappings_filters_and_alternates() {
+        let text = table("^TH[0-9a-fA-F]{32}$").unwrap();
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            r#"sid_prefix: ::core::option::Option::Some("TH")"#,
+            r#"kind: crate::table::Kind::Create"#,
+            r#"kind: crate::table::Kind::List"#,
+            r#"records_key: ::core::option::Option::Some("things")"#,
+            r#"wire: "Limits.ChannelMembers", field: &["limits", "channel_members"], kind: crate::table::ValueKind::Int"#,
+            r#"wire: "Permission", field: &["permissions"], kind: crate::table::ValueKind::List"#,
+            r#"wire: "Secret", field: &[]"#,
+            r#"wire: "FriendlyName", field: &["friendly_name"], kind: crate::table::ValueKind::Str, required: true"#,
+            r#"alternate: ::core::option::Option::Some("unique_name")"#,
+            r#"wire: "Identity", field: ::core::option::Option::None"#,
+        ] {
+            assert!(flat.contains(expected), "missing `{expected}` in\n{text}");
+        }
+        assert!(text.starts_with("// @generated by `cargo xtask codegen` from demo.json."));
+        assert_eq!(table("^TH[0-9a-fA-F]{32}$").unwrap(), text, "deterministic");
+    }
+
+    #[test]
+    fn a_sid_pattern_without_a_prefix_is_an_error_naming_where() {
+        let error = table("^[0-9a-fA-F]{32}$").unwrap_err();
+        assert_eq!(
+            error.pointer(),
+            "/components/schemas/thing/properties/sid/pattern"
+        );
+        assert!(error.message().contains("not a SID pattern"), "{error}");
+    }
+
+    #[test]
+    fn a_table_path_that_is_not_a_path_is_an_error() {
+        let settings = LocalSettings {
+            table_path: "not a path".to_owned(),
+            ..LocalSettings::chat_v2()
+        };
+        let error = generate_local(&spec("^TH[0-9a-fA-F]{32}$"), &settings).unwrap_err();
+        assert!(error.message().contains("table_path"), "{error}");
+    }
 }
