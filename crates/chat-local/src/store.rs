@@ -241,7 +241,9 @@ pub(crate) fn matches(record: &Record, constraints: &[(&str, String)]) -> bool {
 
 /// Now, as Twilio writes dates (`2026-01-31T12:00:00Z`).
 pub(crate) fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// `ServiceSid` -> `service_sid`.
