@@ -1,0 +1,296 @@
+//! Verification: [`verify`] and [`verify_at`] check a token's form, algorithm, signature and validity period
+//! and return its [`Claims`]. Every input, however malformed, gives a [`VerifyError`], never a panic.
+//!
+//! Checks run in this order, and the first failure is returned: three segments; the header's base64 and JSON;
+//! `alg` is `HS256` and `cty` is `twilio-fpa;v=1`; the signature's base64 and HMAC-SHA256 (compared in
+//! constant time); the payload's base64 and JSON, with `jti`, `grants`, `iss`, `exp` and `sub` present; then
+//! the clock: a token is valid from `nbf` (inclusive) until `exp` (exclusive), with no leeway.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ring::hmac;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::grant::ChatGrant;
+use crate::mint::CONTENT_TYPE;
+
+/// What a verified token says.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Claims {
+    /// Token identifier (`jti`); Twilio's libraries write `<API key SID>-<issue time>`.
+    pub jti: String,
+    /// Issuer (`iss`): the API key SID (`SK...`) that signed the token.
+    pub iss: String,
+    /// Subject (`sub`): the account SID (`AC...`).
+    pub sub: String,
+    /// Expiry (`exp`, Unix seconds): the token is valid until just before it.
+    pub exp: u64,
+    /// Not-before time (`nbf`, Unix seconds), when present.
+    pub nbf: Option<u64>,
+    /// The region (`twr` header), when present.
+    pub region: Option<String>,
+    /// The identity (`grants.identity`), when present.
+    pub identity: Option<String>,
+    /// The Chat grant (`grants.chat`), when present.
+    pub chat: Option<ChatGrant>,
+    /// Every other grant, by key.
+    pub other_grants: Map<String, Value>,
+}
+
+/// Which of a token's three dot-separated parts a [`VerifyError`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// The first part: the JOSE header.
+    Header,
+    /// The second part: the claims.
+    Payload,
+    /// The third part: the HMAC.
+    Signature,
+}
+
+/// Why a token was rejected. Each failure has its own variant; messages never contain the secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The token does not have exactly three dot-separated segments.
+    SegmentCount {
+        /// How many segments it has.
+        found: usize,
+    },
+    /// A segment is not unpadded base64url.
+    Base64 {
+        /// The segment.
+        segment: Segment,
+        /// What the decoder reported.
+        detail: String,
+    },
+    /// The header or payload is not JSON of the expected shape (a claim missing or of the wrong type, too).
+    Json {
+        /// The segment.
+        segment: Segment,
+        /// What the parser reported.
+        detail: String,
+    },
+    /// The header's `alg` is not `HS256` (`none` included).
+    UnsupportedAlgorithm {
+        /// The `alg` the token declares.
+        alg: String,
+    },
+    /// The header's `cty` is not `twilio-fpa;v=1`: not a Twilio Access Token.
+    NotAnAccessToken {
+        /// The `cty` the token declares, if any.
+        cty: Option<String>,
+    },
+    /// The signature does not match the header and payload under the given secret.
+    BadSignature,
+    /// The token expired: `now` is at or after `exp`.
+    Expired {
+        /// The token's expiry (Unix seconds).
+        exp: u64,
+        /// The time of the check (Unix seconds).
+        now: u64,
+    },
+    /// The token is not valid yet: `now` is before `nbf`.
+    NotYetValid {
+        /// The token's not-before time (Unix seconds).
+        nbf: u64,
+        /// The time of the check (Unix seconds).
+        now: u64,
+    },
+    /// The system clock reads a time before 1970-01-01.
+    ClockBeforeEpoch,
+}
+
+#[derive(Deserialize)]
+struct RawHeader {
+    alg: String,
+    #[serde(default)]
+    cty: Option<String>,
+    #[serde(default)]
+    twr: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawPayload {
+    jti: String,
+    grants: RawGrants,
+    iss: String,
+    exp: u64,
+    #[serde(default)]
+    nbf: Option<u64>,
+    sub: String,
+}
+
+#[derive(Deserialize)]
+struct RawGrants {
+    #[serde(default)]
+    identity: Option<String>,
+    #[serde(default)]
+    chat: Option<ChatGrant>,
+    #[serde(flatten)]
+    other: Map<String, Value>,
+}
+
+/// Verifies `token` with the API secret that signed it, against the system clock, and returns its claims.
+pub fn verify(token: &str, api_secret: &str) -> Result<Claims, VerifyError> {
+    let now = crate::unix_now().ok_or(VerifyError::ClockBeforeEpoch)?;
+    verify_at(token, api_secret, now)
+}
+
+/// Verifies `token` with the API secret that signed it as if the time were `now` (Unix seconds), and returns
+/// its claims.
+///
+/// ```
+/// use twilio_access_token::{AccessToken, ChatGrant, VerifyError, verify_at};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let secret = "my-api-secret";
+/// let jwt = AccessToken::builder("AC0123456789abcdef0123456789abcdef", "SK0123456789abcdef0123456789abcdef", secret)
+///     .identity("alice")
+///     .chat_grant(ChatGrant::service("IS0123456789abcdef0123456789abcdef"))
+///     .build()?
+///     .to_jwt_at(1_700_000_000)?;
+///
+/// let claims = verify_at(&jwt, secret, 1_700_000_000 + 60)?;
+/// assert_eq!(claims.identity.as_deref(), Some("alice"));
+/// assert_eq!(claims.exp, 1_700_003_600);
+/// assert_eq!(verify_at(&jwt, "another secret", 1_700_000_000), Err(VerifyError::BadSignature));
+/// assert!(matches!(verify_at(&jwt, secret, 1_700_003_600), Err(VerifyError::Expired { .. })));
+/// # Ok(())
+/// # }
+/// ```
+pub fn verify_at(token: &str, api_secret: &str, now: u64) -> Result<Claims, VerifyError> {
+    let segments: Vec<&str> = token.split('.').collect();
+    let [header_b64, payload_b64, signature_b64] = segments[..] else {
+        return Err(VerifyError::SegmentCount {
+            found: segments.len(),
+        });
+    };
+
+    let header: RawHeader = parse_json(Segment::Header, &decode(Segment::Header, header_b64)?)?;
+    if header.alg != "HS256" {
+        return Err(VerifyError::UnsupportedAlgorithm { alg: header.alg });
+    }
+    if header.cty.as_deref() != Some(CONTENT_TYPE) {
+        return Err(VerifyError::NotAnAccessToken { cty: header.cty });
+    }
+
+    let signature = decode(Segment::Signature, signature_b64)?;
+    // The signature covers `header.payload`, exactly as written in the token.
+    let signed = format!("{header_b64}.{payload_b64}");
+    let key = hmac::Key::new(hmac::HMAC_SHA256, api_secret.as_bytes());
+    hmac::verify(&key, signed.as_bytes(), &signature).map_err(|_| VerifyError::BadSignature)?;
+
+    let payload: RawPayload =
+        parse_json(Segment::Payload, &decode(Segment::Payload, payload_b64)?)?;
+    if now >= payload.exp {
+        return Err(VerifyError::Expired {
+            exp: payload.exp,
+            now,
+        });
+    }
+    if let Some(nbf) = payload.nbf
+        && now < nbf
+    {
+        return Err(VerifyError::NotYetValid { nbf, now });
+    }
+    Ok(Claims {
+        jti: payload.jti,
+        iss: payload.iss,
+        sub: payload.sub,
+        exp: payload.exp,
+        nbf: payload.nbf,
+        region: header.twr,
+        identity: payload.grants.identity,
+        chat: payload.grants.chat,
+        other_grants: payload.grants.other,
+    })
+}
+
+impl fmt::Display for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Header => "header",
+            Self::Payload => "payload",
+            Self::Signature => "signature",
+        })
+    }
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SegmentCount { found } => write!(
+                f,
+                "malformed token: expected 3 dot-separated segments, found {found}"
+            ),
+            Self::Base64 { segment, detail } => {
+                write!(
+                    f,
+                    "malformed token: the {segment} is not unpadded base64url: {detail}"
+                )
+            }
+            Self::Json { segment, detail } => {
+                write!(
+                    f,
+                    "malformed token: the {segment} is not valid JSON: {detail}"
+                )
+            }
+            Self::UnsupportedAlgorithm { alg } => write!(
+                f,
+                "unsupported algorithm {:?}: Twilio Access Tokens use HS256",
+                truncate(alg)
+            ),
+            Self::NotAnAccessToken { cty: Some(cty) } => write!(
+                f,
+                "not a Twilio Access Token: content type {:?} instead of {CONTENT_TYPE:?}",
+                truncate(cty)
+            ),
+            Self::NotAnAccessToken { cty: None } => write!(
+                f,
+                "not a Twilio Access Token: no content type (cty) where {CONTENT_TYPE:?} was expected"
+            ),
+            Self::BadSignature => {
+                f.write_str("bad signature: the token was not signed with this secret")
+            }
+            Self::Expired { exp, now } => write!(f, "the token expired at {exp} (now {now})"),
+            Self::NotYetValid { nbf, now } => {
+                write!(f, "the token is not valid before {nbf} (now {now})")
+            }
+            Self::ClockBeforeEpoch => f.write_str("the system clock reads a time before 1970"),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+fn decode(segment: Segment, text: &str) -> Result<Vec<u8>, VerifyError> {
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|e| VerifyError::Base64 {
+            segment,
+            detail: e.to_string(),
+        })
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(
+    segment: Segment,
+    bytes: &[u8],
+) -> Result<T, VerifyError> {
+    serde_json::from_slice(bytes).map_err(|e| VerifyError::Json {
+        segment,
+        detail: e.to_string(),
+    })
+}
+
+/// At most 64 characters of a value taken from the token, for messages.
+fn truncate(text: &str) -> &str {
+    match text.char_indices().nth(64) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
