@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::store::{ApiError, Record, Store, fill};
+use crate::store::{ApiError, Record, Store};
 use crate::table::Resource;
 
 /// Fills defaults of a new record before the form fields are applied.
@@ -92,7 +92,10 @@ pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Reco
             v.insert("to".to_owned(), channel);
         }
         "ChannelWebhook" => {
-            v.insert("configuration".to_owned(), json!({}));
+            v.insert(
+                "configuration".to_owned(),
+                json!({"method": "POST", "retry_count": 0}),
+            );
         }
         "Binding" => {
             v.insert("message_types".to_owned(), json!([]));
@@ -287,6 +290,20 @@ pub(crate) fn render(store: &Store, resource: &Resource, record: &Record) -> Val
             value.insert("members_count".to_owned(), json!(members));
             value.insert("messages_count".to_owned(), json!(messages));
         }
+        "Binding" => {
+            // A binding names its user by identity; the link needs the user's SID, found here.
+            let scope = [(
+                "service_sid",
+                record.str("service_sid").unwrap_or_default().to_owned(),
+            )];
+            let identity = record.str("identity").unwrap_or_default();
+            let user = store
+                .find("User", identity, Some("identity"), &scope)
+                .and_then(|u| u.str("url"));
+            if let Some(Value::Object(links)) = value.get_mut("links") {
+                links.insert("user".to_owned(), json!(user));
+            }
+        }
         "User" => {
             let joined = store
                 .all("Member")
@@ -349,20 +366,7 @@ pub(crate) fn user_channel(
     ] {
         v.insert(field.to_owned(), value);
     }
-    let channel_url = store
-        .find("Channel", channel_sid, None, &[])
-        .and_then(|c| c.str("url"))
-        .map(str::to_owned);
-    v.insert(
-        "links".to_owned(),
-        json!({"channel": channel_url, "member": member.str("url")}),
-    );
-    if let Some(path) = resource.instance_path {
-        v.insert(
-            "url".to_owned(),
-            json!(format!("{}{}", store.base_url, fill(path, &v))),
-        );
-    }
+    store.locate(resource, &mut v);
     Value::Object(v)
 }
 
@@ -383,11 +387,6 @@ pub(crate) fn user_binding(
         v.insert(field.name.to_owned(), value);
     }
     v.insert("user_sid".to_owned(), json!(user.str("sid")));
-    if let Some(path) = resource.instance_path {
-        v.insert(
-            "url".to_owned(),
-            json!(format!("{}{}", store.base_url, fill(path, &v))),
-        );
-    }
+    store.locate(resource, &mut v);
     Value::Object(v)
 }

@@ -181,20 +181,22 @@ impl Store {
         }
     }
 
-    /// Sets `url` and `links` of a record from the resource's path templates.
+    /// Sets `url` and `links` of a record from the resource's path templates (null where a field is missing).
     pub fn locate(&self, resource: &Resource, value: &mut Map<String, Value>) {
+        let absolute = |path: &str, value: &Map<String, Value>| {
+            fill(path, value).map_or(Value::Null, |p| {
+                Value::String(format!("{}{p}", self.base_url))
+            })
+        };
         if let (Some(path), true) = (resource.instance_path, value.contains_key("url")) {
-            let url = format!("{}{}", self.base_url, fill(path, value));
-            value.insert("url".to_owned(), Value::String(url));
+            let url = absolute(path, value);
+            value.insert("url".to_owned(), url);
         }
         if value.contains_key("links") && !resource.links.is_empty() {
             let links: Map<String, Value> = resource
                 .links
                 .iter()
-                .map(|(key, path)| {
-                    let url = format!("{}{}", self.base_url, fill(path, value));
-                    ((*key).to_owned(), Value::String(url))
-                })
+                .map(|(key, path)| ((*key).to_owned(), absolute(path, value)))
                 .collect();
             value.insert("links".to_owned(), Value::Object(links));
         }
@@ -262,9 +264,9 @@ pub(crate) fn snake(name: &str) -> String {
     out
 }
 
-/// Fills `{Param}` segments of a path template from a record: the field named like the parameter
-/// (`{ServiceSid}` -> `service_sid`), else the record's own `sid`.
-pub(crate) fn fill(template: &str, value: &Map<String, Value>) -> String {
+/// Fills `{Param}` segments of a path template from the record's fields (`{ServiceSid}` -> `service_sid`);
+/// `None` when a field is missing.
+pub(crate) fn fill(template: &str, value: &Map<String, Value>) -> Option<String> {
     template
         .split('/')
         .map(
@@ -272,14 +274,12 @@ pub(crate) fn fill(template: &str, value: &Map<String, Value>) -> String {
                 Some(param) => value
                     .get(&snake(param))
                     .and_then(Value::as_str)
-                    .or_else(|| value.get("sid").and_then(Value::as_str))
-                    .unwrap_or_default()
-                    .to_owned(),
-                None => segment.to_owned(),
+                    .map(str::to_owned),
+                None => Some(segment.to_owned()),
             },
         )
-        .collect::<Vec<_>>()
-        .join("/")
+        .collect::<Option<Vec<_>>>()
+        .map(|segments| segments.join("/"))
 }
 
 /// Decodes the form or query values of `wire` as `kind`.

@@ -1,25 +1,67 @@
 //! Every Chat v2 operation against the local service through the generated client, with an observer proving that
 //! each operation of the route table was answered with a success; then records, defaults and behaviours.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use futures_util::TryStreamExt as _;
-use serde_json::json;
+use serde_json::{Value, json};
 use twilio_chat_local::LocalChat;
 use twilio_chat_v2::runtime::{Exchange, Observer};
 use twilio_chat_v2::{Client, Credentials, models};
 
-/// Operation ids answered with a 2xx status.
+/// Operation ids answered with a 2xx status, with the last JSON body each returned.
 #[derive(Debug, Default)]
-struct Succeeded(Mutex<BTreeSet<&'static str>>);
+struct Succeeded(Mutex<BTreeMap<&'static str, Option<Value>>>);
 
 impl Observer for Succeeded {
     fn on_exchange(&self, exchange: &Exchange) {
         if exchange.status.is_some_and(|s| (200..300).contains(&s)) {
-            self.0.lock().unwrap().insert(exchange.operation);
+            let body = exchange
+                .response_body
+                .as_deref()
+                .and_then(|b| serde_json::from_str(b).ok());
+            self.0.lock().unwrap().insert(exchange.operation, body);
         }
     }
+}
+
+/// The key paths of a JSON value (`links.user`, `messages[].sid`), nested objects and first array items included.
+fn shape(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let path = format!("{prefix}{key}");
+                out.insert(path.clone());
+                shape(inner, &format!("{path}."), out);
+            }
+        }
+        Value::Array(items) => {
+            if let Some(first) = items.first() {
+                shape(first, &format!("{}[].", prefix.trim_end_matches('.')), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The example body of an operation's success response in the description.
+fn example(spec: &Value, operation: &str) -> Option<Value> {
+    spec["paths"].as_object()?.values().find_map(|item| {
+        item.as_object()?.values().find_map(|op| {
+            if op["operationId"] != operation {
+                return None;
+            }
+            op["responses"].as_object()?.iter().find_map(|(code, r)| {
+                let examples = r
+                    .pointer("/content/application~1json/examples")?
+                    .as_object()?;
+                code.starts_with('2')
+                    .then(|| examples.values().next()?.get("value").cloned())
+                    .flatten()
+            })
+        })
+    })
 }
 
 fn observed_client(chat: &LocalChat, observer: Arc<Succeeded>) -> Client {
@@ -301,6 +343,25 @@ async fn every_operation_succeeds_through_the_generated_client() {
         Some(models::UserChannelNotificationLevel::Muted)
     );
     assert_eq!(uc.unread_messages_count, Some(0));
+    let uc_raw = chat.state().records("Member");
+    assert_eq!(uc_raw.len(), 2);
+    let uc = svc.user(&us).channel(&ch).fetch().await.unwrap();
+    let links = serde_json::to_value(&uc.links).unwrap();
+    let base = chat.base_url();
+    assert_eq!(
+        links["member"],
+        json!(format!(
+            "{base}/v2/Services/{is}/Channels/{ch}/Members/{mb}"
+        ))
+    );
+    assert_eq!(
+        links["messages"],
+        json!(format!("{base}/v2/Services/{is}/Channels/{ch}/Messages"))
+    );
+    assert_eq!(
+        uc.url.as_deref(),
+        Some(format!("{base}/v2/Services/{is}/Users/{us}/Channels/{ch}").as_str())
+    );
 
     // Bindings cannot be created through the API; seed one.
     let binding = chat
@@ -311,6 +372,12 @@ async fn every_operation_succeeds_through_the_generated_client() {
         )
         .unwrap();
     let bs = binding["sid"].as_str().unwrap().to_owned();
+    let base = chat.base_url();
+    assert_eq!(
+        binding["links"]["user"],
+        json!(format!("{base}/v2/Services/{is}/Users/{us}")),
+        "a binding links to the user with its identity"
+    );
     assert!(bs.starts_with("BS"));
     assert_eq!(svc.bindings().list().await.unwrap().records.len(), 1);
     assert_eq!(
@@ -365,13 +432,47 @@ async fn every_operation_succeeds_through_the_generated_client() {
     let missing: Vec<&str> = twilio_chat_local::routes()
         .iter()
         .map(|r| r.operation_id)
-        .filter(|id| !succeeded.contains(id))
+        .filter(|id| !succeeded.contains_key(id))
         .collect();
     assert_eq!(twilio_chat_local::routes().len(), 54);
     assert!(
         missing.is_empty(),
         "operations never answered with success: {missing:?}"
     );
+
+    // Each answer has the keys of the description's example answer, nested ones included.
+    let spec_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/chat-v2.json");
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(spec_path).unwrap()).unwrap();
+    let mut compared = 0;
+    let mut differences = Vec::new();
+    for (operation, body) in &succeeded {
+        let (Some(body), Some(example)) = (body, example(&spec, operation)) else {
+            continue;
+        };
+        let (mut ours, mut theirs) = (BTreeSet::new(), BTreeSet::new());
+        shape(body, "", &mut ours);
+        shape(&example, "", &mut theirs);
+        // Notification templates and sounds appear only once set; the example has them set.
+        theirs.retain(|k| {
+            !(k.contains("notifications.")
+                && [".template", ".sound", ".badge_count_enabled"]
+                    .iter()
+                    .any(|end| k.ends_with(end)))
+        });
+        compared += 1;
+        if ours != theirs {
+            differences.push(format!(
+                "{operation}: only ours {:?}, only the example {:?}",
+                ours.difference(&theirs).collect::<Vec<_>>(),
+                theirs.difference(&ours).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(
+        compared >= 40,
+        "only {compared} answers had an example to compare"
+    );
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
 
 #[tokio::test]

@@ -94,9 +94,21 @@ fn emit_local(api: &ir::Api, raw: &Value, table: &TokenStream) -> Result<TokenSt
         .map(|n| (n.resource.collection_path.as_str(), n))
         .collect();
 
+    // SID prefix -> the resource's SID parameter name (`US` -> `UserSid`), for link targets no field names.
+    let mut prefixes = BTreeMap::new();
+    for node in &nodes {
+        if let Some(prefix) = node
+            .model
+            .map(|m| sid_prefix(raw, m))
+            .transpose()?
+            .flatten()
+        {
+            prefixes.insert(prefix, format!("{}Sid", node.resource.name));
+        }
+    }
     let mut resources = Vec::new();
     for node in &nodes {
-        resources.push(resource_tokens(node, raw, table)?);
+        resources.push(resource_tokens(node, api, raw, &prefixes, table)?);
     }
     let mut routes = Vec::new();
     for node in &nodes {
@@ -204,7 +216,9 @@ fn sid_prefix(raw: &Value, model: &ir::Struct) -> Result<Option<String>, Error> 
 
 fn resource_tokens(
     node: &Node<'_>,
+    api: &ir::Api,
     raw: &Value,
+    prefixes: &BTreeMap<String, String>,
     table: &TokenStream,
 ) -> Result<TokenStream, Error> {
     let r = node.resource;
@@ -217,16 +231,9 @@ fn resource_tokens(
     let prefix = opt_str(prefix.as_deref());
     let collection = &r.collection_path;
     let instance = opt_str(r.instance_path.as_deref());
-    let has_links = field(node.model, "links").is_some();
-    let links = r
-        .children
-        .iter()
-        .filter(|_| has_links)
-        .map(|c| {
-            let key = c.list_accessor.to_snake_case();
-            let path = &c.collection_path;
-            quote!((#key, #path))
-        })
+    let links = links(node, api, raw, prefixes)
+        .into_iter()
+        .map(|(key, path)| quote!((#key, #path)))
         .collect::<Vec<_>>();
     let fields = node
         .model
@@ -252,6 +259,121 @@ fn resource_tokens(
     })
 }
 
+/// The `links` of a resource's records: key and path template (`{Param}` segments name the record's fields,
+/// `{ServiceSid}` -> `service_sid`). Taken from the description's response examples, whose link URLs are matched
+/// segment by segment against the example record's fields; without examples, one link per nested resource.
+fn links(
+    node: &Node<'_>,
+    api: &ir::Api,
+    raw: &Value,
+    prefixes: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    let Some(model) = node.model.filter(|m| field(Some(m), "links").is_some()) else {
+        return Vec::new();
+    };
+    let r = node.resource;
+    for index in r.instance_operations.iter().chain(&r.list_operations) {
+        let op = &api.operations[*index];
+        for record in example_records(raw, op) {
+            let Some(Value::Object(links)) = record.get("links") else {
+                continue;
+            };
+            return links
+                .iter()
+                .filter_map(|(key, url)| {
+                    let path = url.as_str()?.split("://").nth(1)?;
+                    let path = &path[path.find('/')?..];
+                    let template = path
+                        .split('/')
+                        .map(|segment| link_segment(segment, record, model, prefixes))
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    Some((key.clone(), template))
+                })
+                .collect();
+        }
+    }
+    // The nested collections, under the record's own SID.
+    r.children
+        .iter()
+        .map(|c| {
+            let own = c
+                .collection_path
+                .rsplit('/')
+                .find(|s| s.starts_with('{'))
+                .unwrap_or_default();
+            let path = c.collection_path.replacen(own, "{Sid}", 1);
+            (c.list_accessor.to_snake_case(), path)
+        })
+        .collect()
+}
+
+/// The example records of an operation's success responses (the first record of example pages).
+fn example_records<'a>(raw: &'a Value, op: &ir::Operation) -> Vec<&'a Value> {
+    let pointer = format!(
+        "/paths/{}/{}/responses",
+        escape_token(&op.path),
+        op.method.as_str().to_lowercase()
+    );
+    let Some(Value::Object(responses)) = raw.pointer(&pointer) else {
+        return Vec::new();
+    };
+    let records_key = match &op.response {
+        ir::Response::Page { records_key, .. } => Some(records_key.as_str()),
+        _ => None,
+    };
+    responses
+        .iter()
+        .filter(|(code, _)| code.starts_with('2'))
+        .filter_map(|(_, r)| {
+            r.pointer("/content/application~1json/examples")?
+                .as_object()
+        })
+        .flat_map(|examples| examples.values())
+        .filter_map(|e| e.get("value"))
+        .filter_map(|v| match records_key {
+            Some(key) => v.get(key)?.get(0),
+            None => Some(v),
+        })
+        .collect()
+}
+
+/// One segment of an example link as a template segment. A SID becomes the field of the example record holding it
+/// (`sid` first, then `*_sid` fields, then any), else the SID parameter of the resource its prefix names; every
+/// other segment is literal.
+fn link_segment(
+    segment: &str,
+    record: &Value,
+    model: &ir::Struct,
+    prefixes: &BTreeMap<String, String>,
+) -> String {
+    use heck::ToUpperCamelCase as _;
+    let looks_like_sid = segment.len() == 34
+        && segment[..2].chars().all(|c| c.is_ascii_uppercase())
+        && segment[2..].chars().all(|c| c.is_ascii_hexdigit());
+    if !looks_like_sid {
+        return segment.to_owned();
+    }
+    let holds = |f: &ir::Field| record.get(&f.api_name).and_then(Value::as_str) == Some(segment);
+    let fields: Vec<&ir::Field> = model.fields.iter().filter(|f| !f.flatten).collect();
+    let named = fields
+        .iter()
+        .find(|f| f.api_name == "sid" && holds(f))
+        .or_else(|| {
+            fields
+                .iter()
+                .find(|f| f.api_name.ends_with("_sid") && holds(f))
+        })
+        .or_else(|| fields.iter().find(|f| holds(f)));
+    if let Some(f) = named {
+        return format!("{{{}}}", f.api_name.to_upper_camel_case());
+    }
+    match prefixes.get(&segment[..2]) {
+        Some(param) => format!("{{{param}}}"),
+        None => segment.to_owned(),
+    }
+}
+
 /// The resource a path parameter names: the one whose collection path is the path up to that parameter.
 fn path_params<'a>(
     op: &ir::Operation,
@@ -264,7 +386,16 @@ fn path_params<'a>(
     let mut prefix = String::new();
     for segment in op.path.split('/').filter(|s| !s.is_empty()) {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            let Some(owner) = by_collection.get(prefix.as_str()) else {
+            // The resource whose collection path leads to the parameter, else the one it is named after
+            // (`{ServiceSid}` -> `Service`).
+            let named = name.strip_suffix("Sid").filter(|n| !n.is_empty());
+            let owner = by_collection.get(prefix.as_str()).copied().or_else(|| {
+                by_collection
+                    .values()
+                    .copied()
+                    .find(|n| named.is_some_and(|named| n.resource.name == named))
+            });
+            let Some(owner) = owner else {
                 return Err(Error::new(
                     Some(&op.id),
                     format!("/paths/{}", escape_token(&op.path)),
@@ -329,27 +460,14 @@ fn route_tokens(
     raw: &Value,
     table: &TokenStream,
 ) -> Result<TokenStream, Error> {
+    // Every method and path maps to a kind: a collection GET without a page reads one thing, PUT and PATCH
+    // update.
     let kind = match (op.method, on_instance, &op.response) {
         (ir::Method::Get, false, ir::Response::Page { .. }) => quote!(List),
-        (ir::Method::Get, true, _) => quote!(Fetch),
+        (ir::Method::Get, _, _) => quote!(Fetch),
         (ir::Method::Post, false, _) => quote!(Create),
-        (ir::Method::Post, true, _) => quote!(Update),
-        (ir::Method::Delete, true, _) => quote!(Delete),
-        _ => {
-            return Err(Error::new(
-                Some(&op.id),
-                format!("/paths/{}", escape_token(&op.path)),
-                format!(
-                    "{} on a {} path is not an operation the local service knows",
-                    op.method.as_str(),
-                    if on_instance {
-                        "instance"
-                    } else {
-                        "collection"
-                    }
-                ),
-            ));
-        }
+        (ir::Method::Post | ir::Method::Put | ir::Method::Patch, _, _) => quote!(Update),
+        (ir::Method::Delete, _, _) => quote!(Delete),
     };
     let model = node.model;
     let method = op.method.as_str();
@@ -401,7 +519,8 @@ fn route_tokens(
                     #table::Filter { wire: #wire, field: #json, kind: #kind }
                 });
             }
-            ir::Location::Path | ir::Location::Header | ir::Location::JsonBody => {}
+            // Path parameters are above; headers and other bodies carry nothing the table records.
+            _ => {}
         }
     }
     Ok(quote! {
@@ -432,7 +551,8 @@ mod tests {
                 "friendly_name": {"type": "string", "nullable": true},
                 "limits": {"nullable": true},
                 "permissions": {"type": "array", "items": {"type": "string"}, "nullable": true},
-                "url": {"type": "string", "format": "uri", "nullable": true}
+                "url": {"type": "string", "format": "uri", "nullable": true},
+                "links": {"type": "object", "format": "uri-map", "nullable": true}
             }
         });
         let ok = |schema: Value| serde_json::json!({"description": "OK", "content": {"application/json": {"schema": schema}}});
@@ -466,7 +586,17 @@ mod tests {
                     "get": {"operationId": "FetchThing",
                         "parameters": [{"name": "Sid", "in": "path", "required": true,
                             "description": "The thing, by SID or unique name.", "schema": {"type": "string"}}],
-                        "responses": {"200": ok(serde_json::json!({"$ref": "#/components/schemas/thing"}))}}
+                        "responses": {"200": {"description": "OK", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/thing"},
+                            "examples": {"one": {"value": {
+                                "sid": "TH0123456789abcdef0123456789abcdef",
+                                "friendly_name": "Things",
+                                "links": {
+                                    "parts": "https://demo.twilio.com/v1/Things/TH0123456789abcdef0123456789abcdef/Parts",
+                                    "named": "https://demo.twilio.com/v1/Names/Things"
+                                }
+                            }}}
+                        }}}}}
                 }
             },
             "components": {"schemas": {"thing": model}}
@@ -498,6 +628,8 @@ mod tests {
             r#"wire: "FriendlyName", field: &["friendly_name"], kind: crate::table::ValueKind::Str, required: true"#,
             r#"alternate: ::core::option::Option::Some("unique_name")"#,
             r#"wire: "Identity", field: ::core::option::Option::None"#,
+            r#"("parts", "/v1/Things/{Sid}/Parts")"#,
+            r#"("named", "/v1/Names/Things")"#,
         ] {
             assert!(flat.contains(expected), "missing `{expected}` in\n{text}");
         }

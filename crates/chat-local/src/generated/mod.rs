@@ -50,10 +50,10 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         collection_path: "/v2/Services",
         instance_path: ::core::option::Option::Some("/v2/Services/{Sid}"),
         links: &[
-            ("bindings", "/v2/Services/{ServiceSid}/Bindings"),
-            ("channels", "/v2/Services/{ServiceSid}/Channels"),
-            ("roles", "/v2/Services/{ServiceSid}/Roles"),
-            ("users", "/v2/Services/{ServiceSid}/Users"),
+            ("bindings", "/v2/Services/{Sid}/Bindings"),
+            ("channels", "/v2/Services/{Sid}/Channels"),
+            ("roles", "/v2/Services/{Sid}/Roles"),
+            ("users", "/v2/Services/{Sid}/Users"),
         ],
         fields: &[
             crate::table::Field {
@@ -158,7 +158,7 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         instance_path: ::core::option::Option::Some(
             "/v2/Services/{ServiceSid}/Bindings/{Sid}",
         ),
-        links: &[],
+        links: &[("user", "/v2/Services/{ServiceSid}/Users/{UserSid}")],
         fields: &[
             crate::table::Field {
                 name: "sid",
@@ -219,10 +219,10 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             "/v2/Services/{ServiceSid}/Channels/{Sid}",
         ),
         links: &[
-            ("invites", "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites"),
-            ("members", "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members"),
-            ("messages", "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages"),
-            ("webhooks", "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks"),
+            ("invites", "/v2/Services/{ServiceSid}/Channels/{Sid}/Invites"),
+            ("members", "/v2/Services/{ServiceSid}/Channels/{Sid}/Members"),
+            ("messages", "/v2/Services/{ServiceSid}/Channels/{Sid}/Messages"),
+            ("webhooks", "/v2/Services/{ServiceSid}/Channels/{Sid}/Webhooks"),
         ],
         fields: &[
             crate::table::Field {
@@ -576,8 +576,8 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             "/v2/Services/{ServiceSid}/Users/{Sid}",
         ),
         links: &[
-            ("bindings", "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings"),
-            ("channels", "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels"),
+            ("user_bindings", "/v2/Services/{ServiceSid}/Users/{Sid}/Bindings"),
+            ("user_channels", "/v2/Services/{ServiceSid}/Users/{Sid}/Channels"),
         ],
         fields: &[
             crate::table::Field {
@@ -706,7 +706,14 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         instance_path: ::core::option::Option::Some(
             "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}",
         ),
-        links: &[],
+        links: &[
+            ("channel", "/v2/Services/{ServiceSid}/Channels/{ChannelSid}"),
+            (
+                "member",
+                "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{MemberSid}",
+            ),
+            ("messages", "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages"),
+        ],
         fields: &[
             crate::table::Field {
                 name: "account_sid",
