@@ -248,6 +248,21 @@ pub(crate) fn check(
     Ok(())
 }
 
+/// A form field the model does not return (`MediaSid` of a new message); others (credential secrets) are
+/// accepted and not kept.
+pub(crate) fn unmapped(
+    store: &mut Store,
+    resource: &Resource,
+    record: &mut Record,
+    wire: &str,
+    value: &str,
+) -> Result<(), ApiError> {
+    match (resource.name, wire) {
+        ("Message", "MediaSid") => crate::media::attach(store, record, value),
+        _ => Ok(()),
+    }
+}
+
 /// A member with an identity the service has no user for makes that user, as Twilio does.
 fn ensure_user(store: &mut Store, member: &Record) {
     let (Some(service), Some(identity)) = (member.str("service_sid"), member.str("identity"))

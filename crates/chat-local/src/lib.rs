@@ -26,6 +26,7 @@
 mod behaviour;
 #[rustfmt::skip]
 mod generated;
+mod media;
 mod server;
 mod store;
 pub mod table;
@@ -166,8 +167,10 @@ pub struct LocalChat {
     base_url: String,
     credentials: LocalCredentials,
     client: Client,
+    temporary_base_url: String,
     state: StateHandle,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Dropping it stops both servers: they finish requests in flight and close idle connections.
+    _shutdown: tokio::sync::watch::Sender<()>,
 }
 
 /// Starts a service on `127.0.0.1` with an ephemeral port and generated credentials.
@@ -184,25 +187,42 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
         .local_addr()
         .map_err(|e| Error(format!("cannot read the address of the listener: {e}")))?;
     let base_url = format!("http://{addr}");
+    // Temporary content links live on a second host, as Twilio's pre-signed URLs do.
+    let temporary_bind = SocketAddr::new(addr.ip(), 0);
+    let temporary_listener = tokio::net::TcpListener::bind(temporary_bind)
+        .await
+        .map_err(|e| Error(format!("cannot listen on {temporary_bind}: {e}")))?;
+    let temporary_addr = temporary_listener
+        .local_addr()
+        .map_err(|e| Error(format!("cannot read the address of the listener: {e}")))?;
+    let temporary_base_url = format!("http://{temporary_addr}");
     let seed = u128::from_str_radix(&random_hex(), 16).unwrap_or_default();
     let shared = Arc::new(Shared {
         store: Mutex::new(Store::new(
             base_url.clone(),
+            temporary_base_url.clone(),
             config.credentials.account_sid.clone(),
             seed,
         )),
         credentials: config.credentials.clone(),
     });
-    let router = server::router(Arc::clone(&shared));
-    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        // Serving ends when the handle is dropped (or its runtime shuts down); there is nobody to report to then.
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await;
-    });
+    // Both servers stop when the sender, held by the handle, is dropped.
+    let (shutdown, stopped) = tokio::sync::watch::channel(());
+    for (listener, router) in [
+        (listener, server::router(Arc::clone(&shared))),
+        (
+            temporary_listener,
+            server::temporary_router(Arc::clone(&shared)),
+        ),
+    ] {
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            // Serving ends when the handle is dropped (or its runtime shuts down); nobody is left to tell.
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async move { while stopped.changed().await.is_ok() {} })
+                .await;
+        });
+    }
     let credentials = twilio_chat_v2::Credentials::auth_token(
         config.credentials.account_sid(),
         config.credentials.auth_token(),
@@ -218,8 +238,9 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
         base_url,
         credentials: config.credentials,
         client,
+        temporary_base_url,
         state: StateHandle { shared },
-        shutdown: Some(shutdown),
+        _shutdown: shutdown,
     })
 }
 
@@ -227,6 +248,11 @@ impl LocalChat {
     /// The base URL (`http://127.0.0.1:PORT`), to give any client instead of `https://chat.twilio.com`.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The base URL of the second host that serves temporary media content links (no credentials).
+    pub fn temporary_base_url(&self) -> &str {
+        &self.temporary_base_url
     }
 
     /// The credentials the service accepts.
@@ -242,15 +268,6 @@ impl LocalChat {
     /// The state: inspect records and seed new ones.
     pub fn state(&self) -> &StateHandle {
         &self.state
-    }
-}
-
-impl Drop for LocalChat {
-    fn drop(&mut self) {
-        // Stops accepting, finishes requests in flight and closes idle connections.
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
     }
 }
 
@@ -310,6 +327,71 @@ impl StateHandle {
         Ok(out)
     }
 
+    /// Replaces fields of the record of `resource` with SID `sid` (top-level JSON keys of the model, such as
+    /// `{"media": {"size_limit_mb": 1}}` on a service) and returns the record as the API now answers it.
+    pub fn update(&self, resource: &str, sid: &str, fields: Value) -> Result<Value, Error> {
+        let mut store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let r = Store::resource(resource)
+            .ok_or_else(|| Error(format!("`{resource}` is not a resource")))?;
+        let Value::Object(fields) = fields else {
+            return Err(Error(format!(
+                "the fields of a `{resource}` must be a JSON object"
+            )));
+        };
+        let record = store
+            .find_mut(r.name, sid)
+            .ok_or_else(|| Error(format!("no {resource} {sid}")))?;
+        if let Some(key) = fields.keys().find(|k| !record.value.contains_key(*k)) {
+            return Err(Error(format!("`{resource}` has no field `{key}`")));
+        }
+        record.value.extend(fields);
+        let record = record.clone();
+        Ok(behaviour::render(&store, r, &record))
+    }
+
+    /// Every uploaded media record (without links), in SID order.
+    pub fn media(&self) -> Vec<Value> {
+        let store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        store
+            .media
+            .values()
+            .map(|m| Value::Object(m.record.clone()))
+            .collect()
+    }
+
+    /// Makes every temporary content link handed out so far expire now (they then answer 403), to test that a
+    /// client fetches the media record again for a fresh link.
+    pub fn expire_temporary_links(&self) {
+        let mut store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let now = std::time::Instant::now();
+        for link in store.temporary.values_mut() {
+            link.expires = now;
+        }
+    }
+
+    /// How many requests reached the temporary-link host with an `Authorization` header (which must never
+    /// happen: the links are pre-signed, and such requests are refused with 400).
+    pub fn credentials_sent_to_temporary_host(&self) -> u64 {
+        let store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        store.credentials_on_temporary_host
+    }
+
     /// Removes every record.
     pub fn clear(&self) {
         let mut store = self
@@ -320,6 +402,8 @@ impl StateHandle {
         store.records.clear();
         store.next_index.clear();
         store.notification_levels.clear();
+        store.media.clear();
+        store.temporary.clear();
     }
 }
 
@@ -370,6 +454,7 @@ pub async fn serve(bind: SocketAddr, credentials: LocalCredentials) -> Result<()
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| Error(format!("cannot wait for ctrl-c: {e}")))?;
+    // Dropping the handle stops the servers.
     drop(chat);
     Ok(())
 }

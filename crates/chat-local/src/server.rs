@@ -24,9 +24,47 @@ pub(crate) struct Shared {
     pub credentials: LocalCredentials,
 }
 
-/// The router: every request goes through [`handle`].
+/// Largest request body read (media uploads; the service's own limit, 150 MB by default, answers below it).
+const BODY_LIMIT: usize = 160 * 1024 * 1024;
+
+/// The router of the main host: every request goes through [`handle`].
 pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
-    axum::Router::new().fallback(handle).with_state(shared)
+    axum::Router::new()
+        .fallback(handle)
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(shared)
+}
+
+/// The router of the temporary-link host: no credentials, only pre-signed content links.
+pub(crate) fn temporary_router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new()
+        .fallback(
+            |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap| async move {
+                crate::media::temporary(&shared, &uri, &headers)
+            },
+        )
+        .with_state(shared)
+}
+
+/// A JSON answer.
+pub(crate) fn json_response(status: u16, value: &Value) -> Response {
+    Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(value.to_string()))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+/// An error in Twilio's JSON shape (with `WWW-Authenticate` on 401).
+pub(crate) fn error_response(error: &ApiError) -> Response {
+    let mut response = json_response(error.status, &error.body());
+    if error.status == 401 {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Basic realm=\"Twilio API\""),
+        );
+    }
+    response
 }
 
 async fn handle(
@@ -36,23 +74,17 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let result = respond(&shared, &method, &uri, &headers, &body);
-    let (status, body) = match result {
-        Ok((status, Some(value))) => (status, value.to_string()),
-        Ok((status, None)) => (status, String::new()),
-        Err(e) => (e.status, e.body().to_string()),
-    };
-    let mut response = Response::builder()
-        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-    if !body.is_empty() {
-        response = response.header(header::CONTENT_TYPE, "application/json");
+    if let Some(response) = crate::media::handle(&shared, &method, &uri, &headers, &body) {
+        return response;
     }
-    if status == 401 {
-        response = response.header(header::WWW_AUTHENTICATE, "Basic realm=\"Twilio API\"");
+    match respond(&shared, &method, &uri, &headers, &body) {
+        Ok((status, Some(value))) => json_response(status, &value),
+        Ok((status, None)) => Response::builder()
+            .status(StatusCode::from_u16(status).unwrap_or(StatusCode::NO_CONTENT))
+            .body(Body::empty())
+            .unwrap_or_else(|_| Response::new(Body::empty())),
+        Err(e) => error_response(&e),
     }
-    response
-        .body(Body::from(body))
-        .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
 /// Form or query pairs, in order.
@@ -106,7 +138,10 @@ fn respond(
 }
 
 /// Accepts the account SID with the auth token, or the API key SID with its secret.
-fn authenticate(credentials: &LocalCredentials, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn authenticate(
+    credentials: &LocalCredentials,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
     let refused = || {
         ApiError::new(
             401,
@@ -271,6 +306,11 @@ fn generic(
             let mut record = store.blank(resource, &constraints);
             behaviour::defaults(store, resource, &mut record);
             apply_form(route, form, &mut record.value)?;
+            for field in route.form.iter().filter(|f| f.field.is_empty()) {
+                if let Some(value) = form.last(field.wire) {
+                    behaviour::unmapped(store, resource, &mut record, field.wire, value)?;
+                }
+            }
             behaviour::check(store, resource, &mut record, None)?;
             store.locate(resource, &mut record.value);
             let out = behaviour::render(store, resource, &record);

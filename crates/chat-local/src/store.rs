@@ -77,12 +77,29 @@ pub(crate) struct Store {
     pub next_index: BTreeMap<String, i64>,
     /// Notification level of a user channel, per member SID.
     pub notification_levels: BTreeMap<String, String>,
+    /// Uploaded media, per SID.
+    pub media: BTreeMap<String, crate::media::Media>,
+    /// Temporary content links, per token.
+    pub temporary: BTreeMap<String, crate::media::Temporary>,
+    /// Base URL of the host serving temporary content links.
+    pub temporary_base_url: String,
+    /// Requests that reached the temporary host with credentials.
+    pub credentials_on_temporary_host: u64,
 }
 
 impl Store {
-    pub fn new(base_url: String, account_sid: String, sid_seed: u128) -> Self {
+    pub fn new(
+        base_url: String,
+        temporary_base_url: String,
+        account_sid: String,
+        sid_seed: u128,
+    ) -> Self {
         Self {
             base_url,
+            temporary_base_url,
+            media: BTreeMap::new(),
+            temporary: BTreeMap::new(),
+            credentials_on_temporary_host: 0,
             account_sid,
             seq: 0,
             sid_seed,
