@@ -6,6 +6,8 @@
 //! work by SID, and by unique name or identity where Twilio accepts them; lists come in Twilio's page shape with
 //! absolute `next_page_url`s and the documented filters; errors carry Twilio's `code`, `message`, `more_info` and
 //! `status`; every request needs HTTP Basic credentials (account SID and auth token, or API key and secret).
+//! Media uploads, records, content and `MediaSet` answer as Twilio's Media Content Service does, with temporary
+//! content links on a second host that needs no credentials.
 //!
 //! The route table (paths, SID prefixes, form field mappings, filters) is generated from the description by
 //! `cargo xtask codegen` into `src/generated/`; the store and the behaviours a description cannot say (message
