@@ -446,8 +446,11 @@ fn page(
     };
     let next =
         (end < items.len()).then(|| link(page_number + 1, Some(format!("PA{}", items[end - 1].0))));
-    let previous = (start > 0 && page_number > 0)
-        .then(|| link(page_number - 1, Some(format!("PB{}", items[start].0))));
+    // Past the end there is no record to anchor a token: the previous page is then addressed by number only.
+    let previous = (start > 0 && page_number > 0).then(|| {
+        let token = items.get(start).map(|(seq, _)| format!("PB{seq}"));
+        link(page_number - 1, token)
+    });
     let current = link(page_number, query.last("PageToken").map(str::to_owned));
     let mut body = Map::new();
     body.insert(key.to_owned(), Value::Array(records));

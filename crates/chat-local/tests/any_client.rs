@@ -156,6 +156,19 @@ async fn plain_http_client_pages_and_errors() {
     assert_eq!(second["messages"][0]["body"], "b3");
     assert!(second["meta"]["previous_page_url"].is_string());
 
+    // A page past the end is empty, with a way back and no way on.
+    let (status, beyond) = plain
+        .get_url(&format!("{}{messages}?PageSize=3&Page=9", chat.base_url()))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(beyond["messages"], serde_json::json!([]));
+    assert!(beyond["meta"]["next_page_url"].is_null());
+    assert!(beyond["meta"]["previous_page_url"].is_string());
+    let (status, error) = plain
+        .get_url(&format!("{}{messages}?PageSize=0", chat.base_url()))
+        .await;
+    assert_eq!((status, error["code"].as_i64()), (400, Some(20001)));
+
     // Errors in Twilio's shape.
     let (status, error) = plain
         .post(

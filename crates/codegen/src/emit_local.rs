@@ -349,6 +349,7 @@ fn link_segment(
 ) -> String {
     use heck::ToUpperCamelCase as _;
     let looks_like_sid = segment.len() == 34
+        && segment.is_ascii()
         && segment[..2].chars().all(|c| c.is_ascii_uppercase())
         && segment[2..].chars().all(|c| c.is_ascii_hexdigit());
     if !looks_like_sid {
