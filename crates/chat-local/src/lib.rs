@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod behaviour;
+mod fault;
 #[rustfmt::skip]
 mod generated;
 mod media;
@@ -42,6 +43,7 @@ use serde_json::{Map, Value};
 use crate::server::Shared;
 use crate::store::Store;
 
+pub use fault::Fault;
 pub use twilio_chat_v2::Client;
 
 /// The route table generated from the description: one entry per operation.
@@ -355,6 +357,33 @@ impl StateHandle {
         Ok(behaviour::render(&store, r, &record))
     }
 
+    /// Makes the next `times` requests to the main host (any method) meet `fault`; faults injected earlier apply
+    /// first.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        self.push_fault(None, fault, times);
+    }
+
+    /// Makes the next `times` requests with `method` (`GET`, `POST`, `DELETE`) meet `fault`.
+    pub fn inject_on(&self, method: &str, fault: Fault, times: usize) {
+        self.push_fault(Some(method.to_owned()), fault, times);
+    }
+
+    fn push_fault(&self, method: Option<String>, fault: Fault, times: usize) {
+        if times == 0 {
+            return;
+        }
+        let mut store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        store.faults.push(fault::Pending {
+            fault,
+            method,
+            remaining: times,
+        });
+    }
+
     /// Every uploaded media record (without links), in SID order.
     pub fn media(&self) -> Vec<Value> {
         let store = self
@@ -406,6 +435,7 @@ impl StateHandle {
         store.notification_levels.clear();
         store.media.clear();
         store.temporary.clear();
+        store.faults.clear();
     }
 }
 

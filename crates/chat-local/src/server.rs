@@ -74,6 +74,24 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(fault) = take_fault(&shared, &method) {
+        match fault.answer() {
+            Some((error, retry_after)) => {
+                let mut response = error_response(&error);
+                if let Some(seconds) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+                }
+                return response;
+            }
+            None => {
+                if let crate::fault::Fault::Latency(delay) = fault {
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
     if let Some(response) = crate::media::handle(&shared, &method, &uri, &headers, &body) {
         return response;
     }
@@ -85,6 +103,23 @@ async fn handle(
             .unwrap_or_else(|_| Response::new(Body::empty())),
         Err(e) => error_response(&e),
     }
+}
+
+/// The first injected fault that applies to a request with `method`, counted as used.
+fn take_fault(shared: &Shared, method: &Method) -> Option<crate::fault::Fault> {
+    let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+    let index = store.faults.iter().position(|p| {
+        p.method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+    })?;
+    let pending = &mut store.faults[index];
+    pending.remaining = pending.remaining.saturating_sub(1);
+    let fault = pending.fault.clone();
+    if pending.remaining == 0 {
+        store.faults.remove(index);
+    }
+    Some(fault)
 }
 
 /// Form or query pairs, in order.

@@ -85,6 +85,8 @@ pub(crate) struct Store {
     pub temporary_base_url: String,
     /// Requests that reached the temporary host with credentials.
     pub credentials_on_temporary_host: u64,
+    /// Injected faults waiting for requests, in injection order.
+    pub faults: Vec<crate::fault::Pending>,
 }
 
 impl Store {
@@ -100,6 +102,7 @@ impl Store {
             media: BTreeMap::new(),
             temporary: BTreeMap::new(),
             credentials_on_temporary_host: 0,
+            faults: Vec::new(),
             account_sid,
             seq: 0,
             sid_seed,

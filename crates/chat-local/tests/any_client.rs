@@ -261,3 +261,76 @@ async fn server_stops_when_the_handle_is_dropped() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn injected_faults_exercise_retries_and_timeouts() {
+    use std::time::Duration;
+    use twilio_chat_local::Fault;
+    use twilio_chat_v2::{Client, Credentials, RetryPolicy};
+
+    let chat = twilio_chat_local::start().await.unwrap();
+    let client = |retry: RetryPolicy, timeout: Duration| {
+        Client::builder()
+            .base_url(chat.base_url())
+            .allow_insecure_http(true)
+            .credentials(
+                Credentials::auth_token(
+                    chat.credentials().account_sid(),
+                    chat.credentials().auth_token(),
+                )
+                .unwrap(),
+            )
+            .retry_policy(retry)
+            .timeout(timeout)
+            .build()
+            .unwrap()
+    };
+    let patient = client(RetryPolicy::new().max_attempts(3), Duration::from_secs(10));
+
+    let once = client(RetryPolicy::none(), Duration::from_secs(10));
+    let no_wait = Fault::RateLimited {
+        retry_after: Duration::ZERO,
+    };
+
+    // Two 429s with Retry-After: 0, then the list goes through on the third attempt; both faults are used up,
+    // so a client without retries then gets through as well.
+    chat.state().inject(no_wait.clone(), 2);
+    assert!(patient.services().list().await.unwrap().records.is_empty());
+    assert!(once.services().list().await.is_ok());
+    chat.state().inject(no_wait, 1);
+    assert!(once.services().list().await.unwrap_err().is_rate_limited());
+
+    // The raw answer: 429, code 20429, Retry-After.
+    chat.state().inject(
+        Fault::RateLimited {
+            retry_after: Duration::from_secs(7),
+        },
+        1,
+    );
+    let http = reqwest::Client::new();
+    let response = http
+        .get(format!("{}/v2/Services", chat.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    assert_eq!(response.headers()["retry-after"], "7");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], 20429);
+
+    // A 500 on a POST is returned, not retried, and nothing is created.
+    chat.state()
+        .inject_on("POST", Fault::ServerError { status: 500 }, 1);
+    let error = patient.services().create("x").await.unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    assert!(chat.state().records("Service").is_empty());
+    // The fault was used up: the next POST succeeds.
+    patient.services().create("x").await.unwrap();
+
+    // Latency beyond the client's timeout.
+    chat.state()
+        .inject(Fault::Latency(Duration::from_millis(400)), 1);
+    let hasty = client(RetryPolicy::none(), Duration::from_millis(100));
+    let error = hasty.services().list().await.unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+}
