@@ -7,7 +7,8 @@
 //! absolute `next_page_url`s and the documented filters; errors carry Twilio's `code`, `message`, `more_info` and
 //! `status`; every request needs HTTP Basic credentials (account SID and auth token, or API key and secret).
 //! Media uploads, records, content and `MediaSet` answer as Twilio's Media Content Service does, with temporary
-//! content links on a second host that needs no credentials.
+//! content links on a second host that needs no credentials. Post-event webhooks are sent signed to the service's
+//! `post_webhook_url`, and tests can inject faults ([`Fault`]: 429 with `Retry-After`, server errors, latency).
 //!
 //! The route table (paths, SID prefixes, form field mappings, filters) is generated from the description by
 //! `cargo xtask codegen` into `src/generated/`; the store and the behaviours a description cannot say (message
@@ -33,6 +34,7 @@ mod media;
 mod server;
 mod store;
 pub mod table;
+mod webhook;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -209,6 +211,11 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
             seed,
         )),
         credentials: config.credentials.clone(),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| Error(format!("cannot build the webhook client: {e}")))?,
     });
     // Both servers stop when the sender, held by the handle, is dropped.
     let (shutdown, stopped) = tokio::sync::watch::channel(());

@@ -22,6 +22,8 @@ use crate::table::{Kind, Resource, Route};
 pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub credentials: LocalCredentials,
+    /// Sends webhooks.
+    pub http: reqwest::Client,
 }
 
 /// Largest request body read (media uploads; the service's own limit, 150 MB by default, answers below it).
@@ -95,7 +97,24 @@ async fn handle(
     if let Some(response) = crate::media::handle(&shared, &method, &uri, &headers, &body) {
         return response;
     }
-    match respond(&shared, &method, &uri, &headers, &body) {
+    let mut changes = Vec::new();
+    let answer = respond(&shared, &method, &uri, &headers, &body, &mut changes);
+    let deliveries = {
+        let store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let enabled = headers
+            .get("x-twilio-webhook-enabled")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        changes
+            .iter()
+            .filter(|_| enabled && answer.is_ok())
+            .filter_map(|c| crate::webhook::delivery(&store, c, shared.credentials.auth_token()))
+            .collect::<Vec<_>>()
+    };
+    for delivery in deliveries {
+        tokio::spawn(crate::webhook::send(shared.http.clone(), delivery));
+    }
+    match answer {
         Ok((status, Some(value))) => json_response(status, &value),
         Ok((status, None)) => Response::builder()
             .status(StatusCode::from_u16(status).unwrap_or(StatusCode::NO_CONTENT))
@@ -157,6 +176,7 @@ fn respond(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
+    changes: &mut Vec<crate::webhook::Change>,
 ) -> Result<(u16, Option<Value>), ApiError> {
     authenticate(&shared.credentials, headers)?;
     let path = uri.path();
@@ -165,11 +185,14 @@ fn respond(
     let form = Pairs::parse(body);
     let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
     let resource = Store::resource(route.resource).ok_or_else(|| ApiError::not_found(path))?;
-    match route.resource {
+    let answer = match route.resource {
         "UserChannel" => user_channel(&mut store, route, resource, &raw, &form, &query, path),
         "UserBinding" => user_binding(&mut store, route, resource, &raw, &query, path),
         _ => generic(&mut store, route, resource, &raw, &form, &query, path),
-    }
+    };
+    // Taken under the same lock, so a concurrent request never sees this one's changes.
+    *changes = std::mem::take(&mut store.changes);
+    answer
 }
 
 /// Accepts the account SID with the auth token, or the API key SID with its secret.
@@ -350,6 +373,7 @@ fn generic(
             store.locate(resource, &mut record.value);
             let out = behaviour::render(store, resource, &record);
             store.insert(resource.name, record);
+            store.changes.push(change(resource, Kind::Create, &out));
             Ok((201, Some(out)))
         }
         Kind::Fetch => {
@@ -372,11 +396,14 @@ fn generic(
             if let Some(slot) = store.find_mut(resource.name, &sid) {
                 *slot = record;
             }
+            store.changes.push(change(resource, Kind::Update, &out));
             Ok((200, Some(out)))
         }
         Kind::Delete => {
             let record = own()?;
+            let out = behaviour::render(store, resource, &record);
             store.remove(resource, record.str("sid").unwrap_or_default());
+            store.changes.push(change(resource, Kind::Delete, &out));
             Ok((204, None))
         }
         Kind::List => {
@@ -392,6 +419,14 @@ fn generic(
             }
             page(store, route, path, query, items, desc).map(|v| (200, Some(v)))
         }
+    }
+}
+
+fn change(resource: &'static Resource, kind: Kind, record: &Value) -> crate::webhook::Change {
+    crate::webhook::Change {
+        resource: resource.name,
+        kind,
+        record: record.clone(),
     }
 }
 

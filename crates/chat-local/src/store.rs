@@ -87,6 +87,8 @@ pub(crate) struct Store {
     pub credentials_on_temporary_host: u64,
     /// Injected faults waiting for requests, in injection order.
     pub faults: Vec<crate::fault::Pending>,
+    /// Changes of the request being answered, for webhooks.
+    pub changes: Vec<crate::webhook::Change>,
 }
 
 impl Store {
@@ -103,6 +105,7 @@ impl Store {
             temporary: BTreeMap::new(),
             credentials_on_temporary_host: 0,
             faults: Vec::new(),
+            changes: Vec::new(),
             account_sid,
             seq: 0,
             sid_seed,
