@@ -105,7 +105,9 @@ async fn walk_through(
     channel.member("bob").delete().await?;
     println!("Removed member bob");
     match channel.member("bob").fetch().await {
-        Ok(member) => println!("bob is unexpectedly still a member: {:?}", member.sid),
+        Ok(member) => {
+            return Err(format!("bob is still a member after the delete: {:?}", member.sid).into());
+        }
         Err(error) => println!(
             "Fetching bob now fails: HTTP {} code {} ({}) see {}",
             error.status().unwrap_or_default(),
