@@ -30,10 +30,12 @@ mod behaviour;
 mod fault;
 #[rustfmt::skip]
 mod generated;
+mod list;
 mod media;
 mod server;
 mod store;
 pub mod table;
+mod views;
 mod webhook;
 
 use std::fmt;
@@ -282,10 +284,25 @@ impl LocalChat {
     }
 }
 
-/// Inspects and seeds the records of a running service.
-#[derive(Debug, Clone)]
+/// Inspects and seeds the records of a running service. `Debug` shows how many records each resource has.
+#[derive(Clone)]
 pub struct StateHandle {
     shared: Arc<Shared>,
+}
+
+impl fmt::Debug for StateHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut out = f.debug_struct("StateHandle");
+        for (resource, records) in &store.records {
+            out.field(resource, &records.len());
+        }
+        out.field("media", &store.media.len()).finish()
+    }
 }
 
 impl StateHandle {

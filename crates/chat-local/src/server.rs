@@ -14,7 +14,8 @@ use serde_json::{Map, Value, json};
 use crate::LocalCredentials;
 use crate::behaviour;
 use crate::generated::ROUTES;
-use crate::store::{ApiError, Record, Store, decode, matches, set_path, snake};
+use crate::list::{filtered, page};
+use crate::store::{ApiError, Record, Store, decode, set_path};
 use crate::table::{Kind, Resource, Route};
 
 /// What every request handler shares.
@@ -145,11 +146,11 @@ fn take_fault(shared: &Shared, method: &Method) -> Option<crate::fault::Fault> {
 pub(crate) struct Pairs(Vec<(String, String)>);
 
 impl Pairs {
-    fn parse(text: &[u8]) -> Self {
+    pub(crate) fn parse(text: &[u8]) -> Self {
         Self(url::form_urlencoded::parse(text).into_owned().collect())
     }
 
-    fn all(&self, key: &str) -> Vec<&str> {
+    pub(crate) fn all(&self, key: &str) -> Vec<&str> {
         self.0
             .iter()
             .filter(|(k, _)| k == key)
@@ -157,11 +158,11 @@ impl Pairs {
             .collect()
     }
 
-    fn has(&self, key: &str) -> bool {
+    pub(crate) fn has(&self, key: &str) -> bool {
         self.0.iter().any(|(k, _)| k == key)
     }
 
-    fn last(&self, key: &str) -> Option<&str> {
+    pub(crate) fn last(&self, key: &str) -> Option<&str> {
         self.0
             .iter()
             .rev()
@@ -186,8 +187,12 @@ fn respond(
     let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
     let resource = Store::resource(route.resource).ok_or_else(|| ApiError::not_found(path))?;
     let answer = match route.resource {
-        "UserChannel" => user_channel(&mut store, route, resource, &raw, &form, &query, path),
-        "UserBinding" => user_binding(&mut store, route, resource, &raw, &query, path),
+        "UserChannel" => {
+            crate::views::user_channel(&mut store, route, resource, &raw, &form, &query, path)
+        }
+        "UserBinding" => {
+            crate::views::user_binding(&mut store, route, resource, &raw, &query, path)
+        }
         _ => generic(&mut store, route, resource, &raw, &form, &query, path),
     };
     // Taken under the same lock, so a concurrent request never sees this one's changes.
@@ -284,11 +289,11 @@ fn percent_decode(segment: &str) -> String {
 }
 
 /// `(field, SID)` pairs a record below resolved parents must carry (`("service_sid", "IS...")`).
-type Constraints = Vec<(&'static str, String)>;
+pub(crate) type Constraints = Vec<(&'static str, String)>;
 
 /// The records named by the parent parameters (all but the last on an instance path), as constraints
 /// `(field, sid)` on the records below them.
-fn resolve_parents(
+pub(crate) fn resolve_parents(
     store: &Store,
     route: &Route,
     raw: &[String],
@@ -313,7 +318,7 @@ fn resolve_parents(
     Ok((constraints, records))
 }
 
-fn required(route: &Route, form: &Pairs) -> Result<(), ApiError> {
+pub(crate) fn required(route: &Route, form: &Pairs) -> Result<(), ApiError> {
     for field in route.form {
         if field.required && !form.has(field.wire) {
             return Err(ApiError::invalid(format!(
@@ -427,266 +432,5 @@ fn change(resource: &'static Resource, kind: Kind, record: &Value) -> crate::web
         resource: resource.name,
         kind,
         record: record.clone(),
-    }
-}
-
-/// Whether a record passes the list's filters that were sent (any of the values given for each).
-fn filtered(route: &Route, query: &Pairs, record: &Record) -> bool {
-    route.filters.iter().all(|f| {
-        let Some(field) = f.field else { return true };
-        let wanted = query.all(f.wire);
-        wanted.is_empty() || record.str(field).is_some_and(|v| wanted.contains(&v))
-    })
-}
-
-/// Twilio's default and largest page sizes.
-const DEFAULT_PAGE_SIZE: usize = 50;
-const MAX_PAGE_SIZE: usize = 1000;
-
-/// One page of `items` (already filtered and ordered), in Twilio's shape.
-fn page(
-    store: &Store,
-    route: &Route,
-    path: &str,
-    query: &Pairs,
-    items: Vec<(u64, Value)>,
-    desc: bool,
-) -> Result<Value, ApiError> {
-    let key = route.records_key.unwrap_or("records");
-    let page_size = match query.last("PageSize") {
-        None => DEFAULT_PAGE_SIZE,
-        Some(v) => match v.trim().parse::<usize>() {
-            Ok(n) if n >= 1 => n.min(MAX_PAGE_SIZE),
-            _ => {
-                return Err(ApiError::invalid(format!(
-                    "Invalid PageSize: {v} is not a positive integer"
-                )));
-            }
-        },
-    };
-    let page_number = match query.last("Page") {
-        None => 0,
-        Some(v) => v.trim().parse::<usize>().map_err(|_| {
-            ApiError::invalid(format!("Invalid Page: {v} is not a non-negative integer"))
-        })?,
-    };
-    // Page tokens name a record by creation order: `PA<seq>` starts after it, `PB<seq>` ends before it.
-    let after = |seq: u64, n: u64| if desc { seq < n } else { seq > n };
-    let start = match query.last("PageToken") {
-        None => page_number.saturating_mul(page_size).min(items.len()),
-        Some(token) => {
-            let parse = |rest: &str| {
-                rest.parse::<u64>()
-                    .map_err(|_| ApiError::invalid(format!("Invalid PageToken: {token}")))
-            };
-            if let Some(rest) = token.strip_prefix("PA") {
-                let n = parse(rest)?;
-                items
-                    .iter()
-                    .position(|(s, _)| after(*s, n))
-                    .unwrap_or(items.len())
-            } else if let Some(rest) = token.strip_prefix("PB") {
-                let n = parse(rest)?;
-                let end = items.iter().take_while(|(s, _)| after(n, *s)).count();
-                end.saturating_sub(page_size)
-            } else {
-                return Err(ApiError::invalid(format!("Invalid PageToken: {token}")));
-            }
-        }
-    };
-    let end = (start + page_size).min(items.len());
-    let records: Vec<Value> = items[start..end].iter().map(|(_, v)| v.clone()).collect();
-    let filters: Vec<(&str, &str)> = route
-        .filters
-        .iter()
-        .filter(|f| !matches!(f.wire, "PageSize" | "Page" | "PageToken"))
-        .flat_map(|f| query.all(f.wire).into_iter().map(move |v| (f.wire, v)))
-        .collect();
-    let link = |page: usize, token: Option<String>| {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &filters {
-            s.append_pair(k, v);
-        }
-        s.append_pair("PageSize", &page_size.to_string());
-        s.append_pair("Page", &page.to_string());
-        if let Some(t) = &token {
-            s.append_pair("PageToken", t);
-        }
-        format!("{}{}?{}", store.base_url, path, s.finish())
-    };
-    let next =
-        (end < items.len()).then(|| link(page_number + 1, Some(format!("PA{}", items[end - 1].0))));
-    // Past the end there is no record to anchor a token: the previous page is then addressed by number only.
-    let previous = (start > 0 && page_number > 0).then(|| {
-        let token = items.get(start).map(|(seq, _)| format!("PB{seq}"));
-        link(page_number - 1, token)
-    });
-    let current = link(page_number, query.last("PageToken").map(str::to_owned));
-    let mut body = Map::new();
-    body.insert(key.to_owned(), Value::Array(records));
-    body.insert(
-        "meta".to_owned(),
-        json!({
-            "page": page_number,
-            "page_size": page_size,
-            "first_page_url": link(0, None),
-            "previous_page_url": previous,
-            "url": current,
-            "next_page_url": next,
-            "key": key,
-        }),
-    );
-    Ok(Value::Object(body))
-}
-
-/// `/Users/{UserSid}/Channels`: a user's memberships, seen from the user.
-fn user_channel(
-    store: &mut Store,
-    route: &Route,
-    resource: &'static Resource,
-    raw: &[String],
-    form: &Pairs,
-    query: &Pairs,
-    path: &str,
-) -> Result<(u16, Option<Value>), ApiError> {
-    let (constraints, parents) = resolve_parents(store, route, raw, path)?;
-    let user = parents
-        .last()
-        .cloned()
-        .ok_or_else(|| ApiError::not_found(path))?;
-    let service = constraints
-        .first()
-        .cloned()
-        .ok_or_else(|| ApiError::not_found(path))?;
-    let memberships = |store: &Store| -> Vec<Record> {
-        store
-            .all("Member")
-            .iter()
-            .filter(|m| {
-                m.str("service_sid") == Some(&service.1)
-                    && m.str("identity") == user.str("identity")
-            })
-            .cloned()
-            .collect()
-    };
-    if route.kind == Kind::List {
-        let items = memberships(store)
-            .iter()
-            .map(|m| (m.seq, behaviour::user_channel(store, resource, &user, m)))
-            .collect();
-        return page(store, route, path, query, items, false).map(|v| (200, Some(v)));
-    }
-    let key = raw.last().ok_or_else(|| ApiError::not_found(path))?;
-    let channel = store
-        .find(
-            "Channel",
-            key,
-            Some("unique_name"),
-            &[("service_sid", service.1.clone())],
-        )
-        .ok_or_else(|| ApiError::not_found(path))?;
-    let channel_sid = channel.str("sid").unwrap_or_default().to_owned();
-    let member = memberships(store)
-        .into_iter()
-        .find(|m| m.str("channel_sid") == Some(&channel_sid))
-        .ok_or_else(|| ApiError::not_found(path))?;
-    let member_sid = member.str("sid").unwrap_or_default().to_owned();
-    match route.kind {
-        Kind::Fetch => Ok((
-            200,
-            Some(behaviour::user_channel(store, resource, &user, &member)),
-        )),
-        Kind::Update => {
-            required(route, form)?;
-            let mut updated = member.clone();
-            for field in route.form {
-                let values = form.all(field.wire);
-                if values.is_empty() {
-                    continue;
-                }
-                let decoded = decode(field.wire, field.kind, &values)?;
-                match field.wire {
-                    "NotificationLevel" => {
-                        let level = decoded.as_str().unwrap_or_default().to_owned();
-                        if !matches!(level.as_str(), "default" | "muted") {
-                            return Err(ApiError::invalid(format!(
-                                "Invalid NotificationLevel '{level}': expected one of default, muted"
-                            )));
-                        }
-                        store.notification_levels.insert(member_sid.clone(), level);
-                    }
-                    wire => {
-                        set_path(&mut updated.value, &[snake(wire).as_str()], decoded);
-                    }
-                }
-            }
-            if let Some(slot) = store.find_mut("Member", &member_sid) {
-                *slot = updated.clone();
-            }
-            Ok((
-                200,
-                Some(behaviour::user_channel(store, resource, &user, &updated)),
-            ))
-        }
-        Kind::Delete => {
-            if let Some(member_resource) = Store::resource("Member") {
-                store.remove(member_resource, &member_sid);
-            }
-            Ok((204, None))
-        }
-        Kind::Create | Kind::List => Err(ApiError::not_found(path)),
-    }
-}
-
-/// `/Users/{UserSid}/Bindings`: the service's push bindings with the user's identity.
-fn user_binding(
-    store: &mut Store,
-    route: &Route,
-    resource: &'static Resource,
-    raw: &[String],
-    query: &Pairs,
-    path: &str,
-) -> Result<(u16, Option<Value>), ApiError> {
-    let (constraints, parents) = resolve_parents(store, route, raw, path)?;
-    let user = parents
-        .last()
-        .cloned()
-        .ok_or_else(|| ApiError::not_found(path))?;
-    let scope = [
-        constraints
-            .first()
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(path))?,
-        (
-            "identity",
-            user.str("identity").unwrap_or_default().to_owned(),
-        ),
-    ];
-    if route.kind == Kind::List {
-        let items = store
-            .all("Binding")
-            .iter()
-            .filter(|b| matches(b, &scope) && filtered(route, query, b))
-            .map(|b| (b.seq, behaviour::user_binding(store, resource, &user, b)))
-            .collect();
-        return page(store, route, path, query, items, false).map(|v| (200, Some(v)));
-    }
-    let key = raw.last().ok_or_else(|| ApiError::not_found(path))?;
-    let binding = store
-        .find("Binding", key, None, &scope)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found(path))?;
-    match route.kind {
-        Kind::Fetch => Ok((
-            200,
-            Some(behaviour::user_binding(store, resource, &user, &binding)),
-        )),
-        Kind::Delete => {
-            if let Some(binding_resource) = Store::resource("Binding") {
-                store.remove(binding_resource, key);
-            }
-            Ok((204, None))
-        }
-        Kind::Create | Kind::Update | Kind::List => Err(ApiError::not_found(path)),
     }
 }
