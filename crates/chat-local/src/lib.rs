@@ -30,8 +30,10 @@ mod behaviour;
 mod fault;
 #[rustfmt::skip]
 mod generated;
+mod http;
 mod list;
 mod media;
+mod request;
 mod server;
 mod store;
 pub mod table;
@@ -44,7 +46,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{Map, Value};
 
-use crate::server::Shared;
+use crate::http::Shared;
 use crate::store::Store;
 
 pub use fault::Fault;
@@ -218,6 +220,7 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(|e| Error(format!("cannot build the webhook client: {e}")))?,
+        faults: Mutex::new(Vec::new()),
     });
     // Both servers stop when the sender, held by the handle, is dropped.
     let (shutdown, stopped) = tokio::sync::watch::channel(());
@@ -396,12 +399,12 @@ impl StateHandle {
         if times == 0 {
             return;
         }
-        let mut store = self
+        let mut faults = self
             .shared
-            .store
+            .faults
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        store.faults.push(fault::Pending {
+        faults.push(fault::Pending {
             fault,
             method,
             remaining: times,
@@ -459,7 +462,12 @@ impl StateHandle {
         store.notification_levels.clear();
         store.media.clear();
         store.temporary.clear();
-        store.faults.clear();
+        drop(store);
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::server::Pairs;
+use crate::request::Pairs;
 use crate::store::{ApiError, Record, Store};
 use crate::table::Route;
 

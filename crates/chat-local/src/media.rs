@@ -11,25 +11,11 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use crate::server::{Shared, authenticate, error_response, json_response};
-use crate::store::{ApiError, Record, Store, now};
+use crate::http::{Shared, authenticate, error_response, json_response};
+use crate::store::{ApiError, MediaFile, Record, Store, TemporaryLink, now};
 
 /// How long a temporary content link works.
 pub(crate) const TEMPORARY_LINK_LIFETIME: Duration = Duration::from_secs(300);
-
-/// One uploaded file.
-#[derive(Debug, Clone)]
-pub(crate) struct Media {
-    pub record: Map<String, Value>,
-    pub bytes: Bytes,
-}
-
-/// A temporary content link: the media it serves and until when.
-#[derive(Debug, Clone)]
-pub(crate) struct Temporary {
-    pub media_sid: String,
-    pub expires: Instant,
-}
 
 /// Answers a request to an MCS path of the main host; `None` for any other path.
 pub(crate) fn handle(
@@ -115,7 +101,7 @@ fn plain(status: u16, text: &'static str) -> Response {
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
-fn content(media: &Media) -> Response {
+fn content(media: &MediaFile) -> Response {
     let content_type = media
         .record
         .get("content_type")
@@ -129,7 +115,7 @@ fn content(media: &Media) -> Response {
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
-fn find<'a>(store: &'a Store, service: &Record, sid: &str) -> Option<&'a Media> {
+fn find<'a>(store: &'a Store, service: &Record, sid: &str) -> Option<&'a MediaFile> {
     store
         .media
         .get(sid)
@@ -217,7 +203,7 @@ fn upload(
     }
     store.media.insert(
         sid.clone(),
-        Media {
+        MediaFile {
             record,
             bytes: body.clone(),
         },
@@ -231,7 +217,7 @@ fn fetch(store: &mut Store, service: &Record, sid: &str) -> Option<Value> {
     let token = store.new_sid("TL");
     store.temporary.insert(
         token.clone(),
-        Temporary {
+        TemporaryLink {
             media_sid: sid.to_owned(),
             expires: Instant::now() + TEMPORARY_LINK_LIFETIME,
         },

@@ -2,30 +2,21 @@
 //! parameters (SIDs, unique names, identities) to records, and the generic create, fetch, update, delete and list
 //! of every resource in Twilio's wire format (form bodies in, JSON and pages out, errors in Twilio's shape).
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
-use base64::Engine as _;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::LocalCredentials;
 use crate::behaviour;
 use crate::generated::ROUTES;
+use crate::http::{Shared, authenticate, error_response, json_response};
 use crate::list::{filtered, page};
-use crate::store::{ApiError, Record, Store, decode, set_path};
+use crate::request::{Pairs, apply_form, required, resolve_parents};
+use crate::store::{ApiError, Change, Record, Store};
 use crate::table::{Kind, Resource, Route};
-
-/// What every request handler shares.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub store: Mutex<Store>,
-    pub credentials: LocalCredentials,
-    /// Sends webhooks.
-    pub http: reqwest::Client,
-}
 
 /// Largest request body read (media uploads; the service's own limit, 150 MB by default, answers below it).
 const BODY_LIMIT: usize = 160 * 1024 * 1024;
@@ -47,27 +38,6 @@ pub(crate) fn temporary_router(shared: Arc<Shared>) -> axum::Router {
             },
         )
         .with_state(shared)
-}
-
-/// A JSON answer.
-pub(crate) fn json_response(status: u16, value: &Value) -> Response {
-    Response::builder()
-        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(value.to_string()))
-        .unwrap_or_else(|_| Response::new(Body::empty()))
-}
-
-/// An error in Twilio's JSON shape (with `WWW-Authenticate` on 401).
-pub(crate) fn error_response(error: &ApiError) -> Response {
-    let mut response = json_response(error.status, &error.body());
-    if error.status == 401 {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Basic realm=\"Twilio API\""),
-        );
-    }
-    response
 }
 
 async fn handle(
@@ -127,48 +97,19 @@ async fn handle(
 
 /// The first injected fault that applies to a request with `method`, counted as used.
 fn take_fault(shared: &Shared, method: &Method) -> Option<crate::fault::Fault> {
-    let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
-    let index = store.faults.iter().position(|p| {
+    let mut faults = shared.faults.lock().unwrap_or_else(PoisonError::into_inner);
+    let index = faults.iter().position(|p| {
         p.method
             .as_deref()
             .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
     })?;
-    let pending = &mut store.faults[index];
+    let pending = &mut faults[index];
     pending.remaining = pending.remaining.saturating_sub(1);
     let fault = pending.fault.clone();
     if pending.remaining == 0 {
-        store.faults.remove(index);
+        faults.remove(index);
     }
     Some(fault)
-}
-
-/// Form or query pairs, in order.
-pub(crate) struct Pairs(Vec<(String, String)>);
-
-impl Pairs {
-    pub(crate) fn parse(text: &[u8]) -> Self {
-        Self(url::form_urlencoded::parse(text).into_owned().collect())
-    }
-
-    pub(crate) fn all(&self, key: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    pub(crate) fn has(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
-    }
-
-    pub(crate) fn last(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 fn respond(
@@ -177,7 +118,7 @@ fn respond(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-    changes: &mut Vec<crate::webhook::Change>,
+    changes: &mut Vec<Change>,
 ) -> Result<(u16, Option<Value>), ApiError> {
     authenticate(&shared.credentials, headers)?;
     let path = uri.path();
@@ -198,37 +139,6 @@ fn respond(
     // Taken under the same lock, so a concurrent request never sees this one's changes.
     *changes = std::mem::take(&mut store.changes);
     answer
-}
-
-/// Accepts the account SID with the auth token, or the API key SID with its secret.
-pub(crate) fn authenticate(
-    credentials: &LocalCredentials,
-    headers: &HeaderMap,
-) -> Result<(), ApiError> {
-    let refused = || {
-        ApiError::new(
-            401,
-            20003,
-            "Authentication Error - invalid username or password",
-        )
-    };
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            ApiError::new(401, 20003, "Authentication Error - No credentials provided")
-        })?;
-    let encoded = value.strip_prefix("Basic ").ok_or_else(refused)?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| refused())?;
-    let text = String::from_utf8(decoded).map_err(|_| refused())?;
-    let (user, password) = text.split_once(':').ok_or_else(refused)?;
-    if credentials.accepts(user, password) {
-        Ok(())
-    } else {
-        Err(refused())
-    }
 }
 
 /// The route whose template matches `path`, with the decoded values of its parameters.
@@ -286,60 +196,6 @@ fn percent_decode(segment: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `(field, SID)` pairs a record below resolved parents must carry (`("service_sid", "IS...")`).
-pub(crate) type Constraints = Vec<(&'static str, String)>;
-
-/// The records named by the parent parameters (all but the last on an instance path), as constraints
-/// `(field, sid)` on the records below them.
-pub(crate) fn resolve_parents(
-    store: &Store,
-    route: &Route,
-    raw: &[String],
-    path: &str,
-) -> Result<(Constraints, Vec<Record>), ApiError> {
-    let instance = matches!(route.kind, Kind::Fetch | Kind::Update | Kind::Delete);
-    let parents = if instance {
-        &route.path_params[..route.path_params.len().saturating_sub(1)]
-    } else {
-        route.path_params
-    };
-    let mut constraints: Vec<(&'static str, String)> = Vec::new();
-    let mut records = Vec::new();
-    for (param, value) in parents.iter().zip(raw) {
-        let record = store
-            .find(param.resource, value, param.alternate, &constraints)
-            .ok_or_else(|| ApiError::not_found(path))?;
-        let field = param.field.unwrap_or("sid");
-        constraints.push((field, record.str("sid").unwrap_or_default().to_owned()));
-        records.push(record.clone());
-    }
-    Ok((constraints, records))
-}
-
-pub(crate) fn required(route: &Route, form: &Pairs) -> Result<(), ApiError> {
-    for field in route.form {
-        if field.required && !form.has(field.wire) {
-            return Err(ApiError::invalid(format!(
-                "Missing required parameter {} in the post body",
-                field.wire
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn apply_form(route: &Route, form: &Pairs, value: &mut Map<String, Value>) -> Result<(), ApiError> {
-    for field in route.form {
-        let values = form.all(field.wire);
-        if values.is_empty() || field.field.is_empty() {
-            continue;
-        }
-        let decoded = decode(field.wire, field.kind, &values)?;
-        set_path(value, field.field, decoded);
-    }
-    Ok(())
 }
 
 fn generic(
@@ -427,8 +283,8 @@ fn generic(
     }
 }
 
-fn change(resource: &'static Resource, kind: Kind, record: &Value) -> crate::webhook::Change {
-    crate::webhook::Change {
+fn change(resource: &'static Resource, kind: Kind, record: &Value) -> Change {
+    Change {
         resource: resource.name,
         kind,
         record: record.clone(),

@@ -65,6 +65,28 @@ impl Record {
     }
 }
 
+/// A change made by a request (a record created, updated or deleted), as webhooks report it.
+#[derive(Debug, Clone)]
+pub(crate) struct Change {
+    pub resource: &'static str,
+    pub kind: crate::table::Kind,
+    pub record: Value,
+}
+
+/// One uploaded media file: its record (without links) and its bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct MediaFile {
+    pub record: Map<String, Value>,
+    pub bytes: axum::body::Bytes,
+}
+
+/// A temporary content link: the media it serves and until when.
+#[derive(Debug, Clone)]
+pub(crate) struct TemporaryLink {
+    pub media_sid: String,
+    pub expires: std::time::Instant,
+}
+
 /// Every record, keyed by resource name.
 #[derive(Debug)]
 pub(crate) struct Store {
@@ -78,17 +100,15 @@ pub(crate) struct Store {
     /// Notification level of a user channel, per member SID.
     pub notification_levels: BTreeMap<String, String>,
     /// Uploaded media, per SID.
-    pub media: BTreeMap<String, crate::media::Media>,
+    pub media: BTreeMap<String, MediaFile>,
     /// Temporary content links, per token.
-    pub temporary: BTreeMap<String, crate::media::Temporary>,
+    pub temporary: BTreeMap<String, TemporaryLink>,
     /// Base URL of the host serving temporary content links.
     pub temporary_base_url: String,
     /// Requests that reached the temporary host with credentials.
     pub credentials_on_temporary_host: u64,
-    /// Injected faults waiting for requests, in injection order.
-    pub faults: Vec<crate::fault::Pending>,
     /// Changes of the request being answered, for webhooks.
-    pub changes: Vec<crate::webhook::Change>,
+    pub changes: Vec<Change>,
 }
 
 impl Store {
@@ -104,7 +124,6 @@ impl Store {
             media: BTreeMap::new(),
             temporary: BTreeMap::new(),
             credentials_on_temporary_host: 0,
-            faults: Vec::new(),
             changes: Vec::new(),
             account_sid,
             seq: 0,

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::behaviour;
 use crate::list::{filtered, page};
-use crate::server::{Pairs, required, resolve_parents};
+use crate::request::{Pairs, required, resolve_parents};
 use crate::store::{ApiError, Record, Store, decode, matches, set_path, snake};
 use crate::table::{Kind, Resource, Route};
 

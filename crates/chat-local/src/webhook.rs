@@ -7,16 +7,8 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::store::Store;
+use crate::store::{Change, Store};
 use crate::table::Kind;
-
-/// A change the service made, waiting to be turned into a webhook.
-#[derive(Debug, Clone)]
-pub(crate) struct Change {
-    pub resource: &'static str,
-    pub kind: Kind,
-    pub record: Value,
-}
 
 /// One webhook request to send.
 #[derive(Debug, Clone)]
