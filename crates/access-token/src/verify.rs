@@ -6,6 +6,7 @@
 //! constant time); the payload's base64 and JSON, with `jti`, `grants`, `iss`, `exp` and `sub` present; then
 //! the clock: a token is valid from `nbf` (inclusive) until `exp` (exclusive), with no leeway.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use base64::Engine as _;
@@ -164,12 +165,15 @@ pub fn verify(token: &str, api_secret: &str) -> Result<Claims, VerifyError> {
 /// # }
 /// ```
 pub fn verify_at(token: &str, api_secret: &str, now: u64) -> Result<Claims, VerifyError> {
-    let segments: Vec<&str> = token.split('.').collect();
-    let [header_b64, payload_b64, signature_b64] = segments[..] else {
-        return Err(VerifyError::SegmentCount {
-            found: segments.len(),
-        });
+    let mut segments = token.splitn(3, '.');
+    let (Some(header_b64), Some(payload_b64), Some(signature_b64)) =
+        (segments.next(), segments.next(), segments.next())
+    else {
+        return Err(segment_count(token));
     };
+    if signature_b64.contains('.') {
+        return Err(segment_count(token));
+    }
 
     let header: RawHeader = parse_json(Segment::Header, &decode(Segment::Header, header_b64)?)?;
     if header.alg != "HS256" {
@@ -268,6 +272,12 @@ impl fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
+fn segment_count(token: &str) -> VerifyError {
+    VerifyError::SegmentCount {
+        found: token.bytes().filter(|&b| b == b'.').count() + 1,
+    }
+}
+
 fn decode(segment: Segment, text: &str) -> Result<Vec<u8>, VerifyError> {
     URL_SAFE_NO_PAD
         .decode(text)
@@ -287,10 +297,10 @@ fn parse_json<T: for<'de> Deserialize<'de>>(
     })
 }
 
-/// At most 64 characters of a value taken from the token, for messages.
-fn truncate(text: &str) -> &str {
+/// A value taken from the token, cut to 64 characters (and `...`) for messages.
+fn truncate(text: &str) -> Cow<'_, str> {
     match text.char_indices().nth(64) {
-        Some((end, _)) => &text[..end],
-        None => text,
+        Some((end, _)) => Cow::Owned(format!("{}...", &text[..end])),
+        None => Cow::Borrowed(text),
     }
 }
