@@ -429,12 +429,17 @@ async fn every_operation_succeeds_through_the_generated_client() {
     );
 
     let succeeded = observer.0.lock().unwrap().clone();
-    let missing: Vec<&str> = twilio_chat_local::routes()
+    // The Chat v2 REST operations (`/v2/...`); media operations of the Media Content Service have their own tests.
+    let chat_routes: Vec<&str> = twilio_chat_local::routes()
         .iter()
+        .filter(|r| r.path.starts_with("/v2/"))
         .map(|r| r.operation_id)
+        .collect();
+    assert_eq!(chat_routes.len(), 54);
+    let missing: Vec<&str> = chat_routes
+        .into_iter()
         .filter(|id| !succeeded.contains_key(id))
         .collect();
-    assert_eq!(twilio_chat_local::routes().len(), 54);
     assert!(
         missing.is_empty(),
         "operations never answered with success: {missing:?}"
