@@ -21,14 +21,16 @@ pub(crate) fn filtered(route: &Route, query: &Pairs, record: &Record) -> bool {
 const DEFAULT_PAGE_SIZE: usize = 50;
 const MAX_PAGE_SIZE: usize = 1000;
 
-/// One page of `items` (already filtered and ordered), in Twilio's shape.
-pub(crate) fn page(
+/// One page of `items` (already filtered and ordered, each with its creation sequence), in Twilio's shape; only
+/// the records of the page go through `render`.
+pub(crate) fn page<T>(
     store: &Store,
     route: &Route,
     path: &str,
     query: &Pairs,
-    items: Vec<(u64, Value)>,
+    items: Vec<(u64, T)>,
     desc: bool,
+    render: impl Fn(&T) -> Value,
 ) -> Result<Value, ApiError> {
     let key = route.records_key.unwrap_or("records");
     let page_size = match query.last("PageSize") {
@@ -73,7 +75,7 @@ pub(crate) fn page(
         }
     };
     let end = (start + page_size).min(items.len());
-    let records: Vec<Value> = items[start..end].iter().map(|(_, v)| v.clone()).collect();
+    let records: Vec<Value> = items[start..end].iter().map(|(_, v)| render(v)).collect();
     let filters: Vec<(&str, &str)> = route
         .filters
         .iter()

@@ -268,17 +268,20 @@ fn generic(
             Ok((204, None))
         }
         Kind::List => {
-            let mut items: Vec<(u64, Value)> = store
+            let mut items: Vec<(u64, &Record)> = store
                 .filter(resource.name, &constraints)
                 .filter(|r| filtered(route, query, r))
-                .map(|r| (r.seq, behaviour::render(store, resource, r)))
+                .map(|r| (r.seq, r))
                 .collect();
             let desc = route.filters.iter().any(|f| f.wire == "Order")
                 && query.last("Order") == Some("desc");
             if desc {
                 items.reverse();
             }
-            page(store, route, path, query, items, desc).map(|v| (200, Some(v)))
+            page(store, route, path, query, items, desc, |r| {
+                behaviour::render(store, resource, r)
+            })
+            .map(|v| (200, Some(v)))
         }
     }
 }

@@ -40,11 +40,11 @@ pub(crate) fn user_channel(
             .collect()
     };
     if route.kind == Kind::List {
-        let items = memberships(store)
-            .iter()
-            .map(|m| (m.seq, behaviour::user_channel(store, resource, &user, m)))
-            .collect();
-        return page(store, route, path, query, items, false).map(|v| (200, Some(v)));
+        let items = memberships(store).into_iter().map(|m| (m.seq, m)).collect();
+        return page(store, route, path, query, items, false, |m| {
+            behaviour::user_channel(store, resource, &user, m)
+        })
+        .map(|v| (200, Some(v)));
     }
     let key = raw.last().ok_or_else(|| ApiError::not_found(path))?;
     let channel = store
@@ -137,9 +137,12 @@ pub(crate) fn user_binding(
             .all("Binding")
             .iter()
             .filter(|b| matches(b, &scope) && filtered(route, query, b))
-            .map(|b| (b.seq, behaviour::user_binding(store, resource, &user, b)))
+            .map(|b| (b.seq, b))
             .collect();
-        return page(store, route, path, query, items, false).map(|v| (200, Some(v)));
+        return page(store, route, path, query, items, false, |b| {
+            behaviour::user_binding(store, resource, &user, b)
+        })
+        .map(|v| (200, Some(v)));
     }
     let key = raw.last().ok_or_else(|| ApiError::not_found(path))?;
     let binding = store
