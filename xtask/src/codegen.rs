@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use twilio_codegen::{Settings, generate};
+use twilio_codegen::{LocalSettings, Settings, generate, generate_local};
 
 /// Where the committed description lives, relative to the workspace root.
 pub const SPEC: &str = "spec/chat-v2.json";
@@ -42,9 +42,15 @@ pub fn run_codegen(mode: Mode, spec: Option<&Path>) -> Result<String, String> {
         ..Settings::chat_v2()
     };
     let generated = generate(&text, &settings).map_err(|e| format!("{display}: {e}"))?;
+    let local = LocalSettings {
+        spec_path_display: display.clone(),
+        ..LocalSettings::chat_v2()
+    };
+    let mut files = generated.files.clone();
+    files.extend(generate_local(&text, &local).map_err(|e| format!("{display}: {e}"))?);
     let mut stale = Vec::new();
     let mut written = 0;
-    for (rel, contents) in &generated.files {
+    for (rel, contents) in &files {
         match ensure_file_contents(&root.join(rel), contents, mode)? {
             FileState::Fresh => {}
             FileState::Written => written += 1,
@@ -62,7 +68,7 @@ pub fn run_codegen(mode: Mode, spec: Option<&Path>) -> Result<String, String> {
         generated.enums,
         generated.operations,
         written,
-        generated.files.len(),
+        files.len(),
         if mode == Mode::Check {
             "checked"
         } else {

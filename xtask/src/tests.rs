@@ -57,6 +57,22 @@ fn generation_is_deterministic() {
     }
 }
 
+#[test]
+fn local_service_table_is_deterministic() {
+    let path = project_root().join(SPEC);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        report!("SKIPPED: {SPEC} not found");
+        return;
+    };
+    let settings = twilio_codegen::LocalSettings::chat_v2();
+    let first = twilio_codegen::generate_local(&text, &settings).expect("generates");
+    let second = twilio_codegen::generate_local(&text, &settings).expect("generates");
+    assert!(
+        first == second,
+        "{SPEC}: the local route table differs between runs"
+    );
+}
+
 /// Twilio's descriptions the generator must handle, beside the checkout in `../shared/twilio-oai`, with the
 /// number of operations each has.
 const SHARED: &[(&str, usize)] = &[

@@ -88,3 +88,8 @@ fn unix_now() -> Option<u64> {
         .ok()
         .map(|elapsed| elapsed.as_secs())
 }
+
+/// Compiles and runs the README example as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

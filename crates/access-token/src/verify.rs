@@ -165,12 +165,15 @@ pub fn verify(token: &str, api_secret: &str) -> Result<Claims, VerifyError> {
 /// # }
 /// ```
 pub fn verify_at(token: &str, api_secret: &str, now: u64) -> Result<Claims, VerifyError> {
-    let segments: Vec<&str> = token.split('.').collect();
-    let [header_b64, payload_b64, signature_b64] = segments[..] else {
-        return Err(VerifyError::SegmentCount {
-            found: segments.len(),
-        });
+    let mut segments = token.splitn(3, '.');
+    let (Some(header_b64), Some(payload_b64), Some(signature_b64)) =
+        (segments.next(), segments.next(), segments.next())
+    else {
+        return Err(segment_count(token));
     };
+    if signature_b64.contains('.') {
+        return Err(segment_count(token));
+    }
 
     let header: RawHeader = parse_json(Segment::Header, &decode(Segment::Header, header_b64)?)?;
     if header.alg != "HS256" {
@@ -268,6 +271,12 @@ impl fmt::Display for VerifyError {
 }
 
 impl std::error::Error for VerifyError {}
+
+fn segment_count(token: &str) -> VerifyError {
+    VerifyError::SegmentCount {
+        found: token.bytes().filter(|&b| b == b'.').count() + 1,
+    }
+}
 
 fn decode(segment: Segment, text: &str) -> Result<Vec<u8>, VerifyError> {
     URL_SAFE_NO_PAD

@@ -51,6 +51,23 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! [`token`] (`twilio-access-token`) mints the Access Tokens that Chat's browser and mobile SDKs log in with.
+//! A web handler, once its session has authenticated the user:
+//!
+//! ```
+//! use twilio_chat_v2::token::{AccessToken, ChatGrant, MintError};
+//!
+//! fn chat_token_for(logged_in_user: &str, api_secret: &str) -> Result<String, MintError> {
+//!     AccessToken::builder("AC0123456789abcdef0123456789abcdef", "SK0123456789abcdef0123456789abcdef", api_secret)
+//!         .identity(logged_in_user)
+//!         .chat_grant(ChatGrant::service("IS0123456789abcdef0123456789abcdef"))
+//!         .build()?
+//!         .to_jwt()
+//! }
+//! # let jwt = chat_token_for("alice", "secret").unwrap();
+//! # assert_eq!(twilio_chat_v2::token::verify(&jwt, "secret").unwrap().identity.as_deref(), Some("alice"));
+//! ```
 
 #![deny(missing_docs)]
 
@@ -60,6 +77,7 @@ pub use generated::*;
 pub mod media;
 pub mod webhook;
 
+pub use twilio_access_token as token;
 pub use twilio_chat_v2_models as models;
 pub use twilio_rest_runtime::{
     self as runtime, Credentials, Download, Error, ErrorKind, ItemStream, Page, RequestOptions,

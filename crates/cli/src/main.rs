@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
+mod fake;
 mod token;
 
 /// Command-line tools for Twilio Programmable Chat.
@@ -19,8 +20,13 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; boxing would only add noise"
+)]
 enum Command {
     Token(token::TokenArgs),
+    Fake(fake::FakeArgs),
 }
 
 /// Exit status for bad or missing input, as for command-line usage errors.
@@ -50,6 +56,7 @@ fn main() -> ExitCode {
     };
     let output = match cli.command {
         Command::Token(args) => token::run(args),
+        Command::Fake(args) => fake::run(args),
     };
     match output {
         Ok(text) => {

@@ -22,11 +22,13 @@ pub mod naming;
 mod docs;
 mod emit_client;
 mod emit_dispatch;
+mod emit_local;
 mod emit_models;
 mod error;
 mod ir_text;
 mod lower;
 
+pub use emit_local::{LocalSettings, generate_local};
 pub use error::Error;
 
 use proc_macro2::TokenStream;

@@ -1,0 +1,407 @@
+//! What a description cannot say: the defaults Twilio fills in, the rules it enforces (unique names, identities,
+//! enum values), message indexes per channel, counts computed on read, the default roles of a new service, users
+//! made when a member joins with a new identity, and the two views over other records (a user's channels are its
+//! memberships, a user's bindings are the service's bindings with its identity).
+
+use serde_json::{Map, Value, json};
+
+use crate::store::{ApiError, Record, Store};
+use crate::table::Resource;
+
+/// Fills defaults of a new record before the form fields are applied.
+pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Record) {
+    let v = &mut record.value;
+    let service_role = |store: &Store, v: &Map<String, Value>, field: &str| {
+        let service = v
+            .get("service_sid")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        store
+            .find("Service", service, None, &[])
+            .and_then(|s| s.value.get(field).cloned())
+            .unwrap_or(Value::Null)
+    };
+    match resource.name {
+        "Service" => {
+            for (field, value) in [
+                ("read_status_enabled", json!(true)),
+                ("reachability_enabled", json!(false)),
+                ("typing_indicator_timeout", json!(5)),
+                ("consumption_report_interval", json!(10)),
+                ("webhook_filters", json!([])),
+                ("pre_webhook_retry_count", json!(0)),
+                ("post_webhook_retry_count", json!(0)),
+                (
+                    "limits",
+                    json!({"channel_members": 100, "user_channels": 250}),
+                ),
+                (
+                    "notifications",
+                    json!({
+                        "log_enabled": false,
+                        "new_message": {"enabled": false},
+                        "added_to_channel": {"enabled": false},
+                        "removed_from_channel": {"enabled": false},
+                        "invited_to_channel": {"enabled": false},
+                    }),
+                ),
+                (
+                    "media",
+                    json!({"size_limit_mb": 150, "compatibility_message": "Media messages are not supported"}),
+                ),
+            ] {
+                v.insert(field.to_owned(), value);
+            }
+            let sid = v
+                .get("sid")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            for (field, name, kind, permissions) in DEFAULT_ROLES {
+                let role_sid = default_role(store, &sid, name, kind, permissions);
+                if let Some(field) = field {
+                    v.insert((*field).to_owned(), Value::String(role_sid));
+                }
+            }
+        }
+        "Channel" => {
+            v.insert("type".to_owned(), json!("public"));
+            v.insert("attributes".to_owned(), json!("{}"));
+            v.insert("created_by".to_owned(), json!("system"));
+        }
+        "Member" => {
+            v.insert("attributes".to_owned(), json!("{}"));
+            let role = service_role(store, v, "default_channel_role_sid");
+            v.insert("role_sid".to_owned(), role);
+        }
+        "Invite" => {
+            let role = service_role(store, v, "default_channel_role_sid");
+            v.insert("role_sid".to_owned(), role);
+        }
+        "User" => {
+            v.insert("attributes".to_owned(), json!("{}"));
+            let role = service_role(store, v, "default_service_role_sid");
+            v.insert("role_sid".to_owned(), role);
+        }
+        "Message" => {
+            v.insert("attributes".to_owned(), json!("{}"));
+            v.insert("from".to_owned(), json!("system"));
+            v.insert("type".to_owned(), json!("text"));
+            v.insert("was_edited".to_owned(), json!(false));
+            let channel = v.get("channel_sid").cloned().unwrap_or(Value::Null);
+            v.insert("to".to_owned(), channel);
+        }
+        "ChannelWebhook" => {
+            v.insert(
+                "configuration".to_owned(),
+                json!({"method": "POST", "retry_count": 0}),
+            );
+        }
+        "Binding" => {
+            v.insert("message_types".to_owned(), json!([]));
+        }
+        _ => {}
+    }
+}
+
+/// The roles every new service has: the service field naming it, name, type, permissions.
+const DEFAULT_ROLES: &[(Option<&str>, &str, &str, &[&str])] = &[
+    (
+        None,
+        "service admin",
+        "deployment",
+        &[
+            "createChannel",
+            "joinChannel",
+            "destroyChannel",
+            "inviteMember",
+            "removeMember",
+            "editChannelName",
+            "editChannelAttributes",
+            "editAnyMessage",
+            "deleteAnyMessage",
+            "editAnyUserInfo",
+        ],
+    ),
+    (
+        Some("default_service_role_sid"),
+        "service user",
+        "deployment",
+        &["createChannel", "joinChannel", "editOwnUserInfo"],
+    ),
+    (
+        Some("default_channel_creator_role_sid"),
+        "channel admin",
+        "channel",
+        &[
+            "sendMessage",
+            "leaveChannel",
+            "inviteMember",
+            "removeMember",
+            "editChannelName",
+            "editChannelAttributes",
+            "editAnyMessage",
+            "deleteAnyMessage",
+        ],
+    ),
+    (
+        Some("default_channel_role_sid"),
+        "channel user",
+        "channel",
+        &[
+            "sendMessage",
+            "leaveChannel",
+            "editOwnMessage",
+            "deleteOwnMessage",
+        ],
+    ),
+];
+
+fn default_role(
+    store: &mut Store,
+    service_sid: &str,
+    name: &str,
+    kind: &str,
+    permissions: &[&str],
+) -> String {
+    let Some(resource) = Store::resource("Role") else {
+        return String::new();
+    };
+    let mut role = store.blank(resource, &[("service_sid", service_sid.to_owned())]);
+    role.value.insert("friendly_name".to_owned(), json!(name));
+    role.value.insert("type".to_owned(), json!(kind));
+    role.value
+        .insert("permissions".to_owned(), json!(permissions));
+    store.locate(resource, &mut role.value);
+    let sid = role.str("sid").unwrap_or_default().to_owned();
+    store.insert(resource.name, role);
+    sid
+}
+
+/// Checks and completes a record after the form fields are applied; `old` is the stored record on update.
+pub(crate) fn check(
+    store: &mut Store,
+    resource: &Resource,
+    record: &mut Record,
+    old: Option<&Record>,
+) -> Result<(), ApiError> {
+    let sid = record.str("sid").unwrap_or_default().to_owned();
+    let one_of = |field: &str, allowed: &[&str]| -> Result<(), ApiError> {
+        match record.str(field) {
+            Some(v) if !allowed.contains(&v) => Err(ApiError::invalid(format!(
+                "Invalid {field} '{v}': expected one of {}",
+                allowed.join(", ")
+            ))),
+            _ => Ok(()),
+        }
+    };
+    let sibling = |store: &Store, scope: &str, field: &str| {
+        let (Some(scope_sid), Some(value)) = (record.str(scope), record.str(field)) else {
+            return false;
+        };
+        store.all(resource.name).iter().any(|r| {
+            r.str(scope) == Some(scope_sid)
+                && r.str(field) == Some(value)
+                && r.str("sid") != Some(&sid)
+        })
+    };
+    match resource.name {
+        "Channel" => {
+            one_of("type", &["public", "private"])?;
+            if sibling(store, "service_sid", "unique_name") {
+                return Err(ApiError::new(
+                    409,
+                    50307,
+                    "Channel with provided unique name already exists",
+                ));
+            }
+        }
+        "User" if sibling(store, "service_sid", "identity") => {
+            return Err(ApiError::new(409, 50201, "User already exists"));
+        }
+        "Member" => {
+            if sibling(store, "channel_sid", "identity") {
+                return Err(ApiError::new(409, 50404, "Member already exists"));
+            }
+            if old.is_none() {
+                ensure_user(store, record);
+            }
+        }
+        "Role" => one_of("type", &["channel", "deployment"])?,
+        "Credential" => one_of("type", &["apn", "gcm", "fcm"])?,
+        "ChannelWebhook" => one_of("type", &["webhook", "trigger", "studio"])?,
+        "Message" => match old {
+            None => {
+                let channel = record.str("channel_sid").unwrap_or_default().to_owned();
+                let next = store.next_index.entry(channel).or_insert(0);
+                record.value.insert("index".to_owned(), json!(*next));
+                *next += 1;
+            }
+            Some(old) => {
+                if old.value.get("body") != record.value.get("body") {
+                    record.value.insert("was_edited".to_owned(), json!(true));
+                }
+            }
+        },
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A form field the model does not return (`MediaSid` of a new message); others (credential secrets) are
+/// accepted and not kept.
+pub(crate) fn unmapped(
+    store: &mut Store,
+    resource: &Resource,
+    record: &mut Record,
+    wire: &str,
+    value: &str,
+) -> Result<(), ApiError> {
+    match (resource.name, wire) {
+        ("Message", "MediaSid") => crate::media::attach(store, record, value),
+        _ => Ok(()),
+    }
+}
+
+/// A member with an identity the service has no user for makes that user, as Twilio does.
+fn ensure_user(store: &mut Store, member: &Record) {
+    let (Some(service), Some(identity)) = (member.str("service_sid"), member.str("identity"))
+    else {
+        return;
+    };
+    let constraints = [("service_sid", service.to_owned())];
+    if store
+        .find("User", identity, Some("identity"), &constraints)
+        .is_some()
+    {
+        return;
+    }
+    let Some(resource) = Store::resource("User") else {
+        return;
+    };
+    let mut user = store.blank(resource, &constraints);
+    defaults(store, resource, &mut user);
+    user.value.insert("identity".to_owned(), json!(identity));
+    store.locate(resource, &mut user.value);
+    store.insert(resource.name, user);
+}
+
+/// A record as answered: its fields plus the ones computed on read.
+pub(crate) fn render(store: &Store, resource: &Resource, record: &Record) -> Value {
+    let mut value = record.value.clone();
+    let sid = record.str("sid").unwrap_or_default();
+    match resource.name {
+        "Channel" => {
+            let members = store
+                .all("Member")
+                .iter()
+                .filter(|m| m.str("channel_sid") == Some(sid))
+                .count();
+            let messages = store
+                .all("Message")
+                .iter()
+                .filter(|m| m.str("channel_sid") == Some(sid))
+                .count();
+            value.insert("members_count".to_owned(), json!(members));
+            value.insert("messages_count".to_owned(), json!(messages));
+        }
+        "Binding" => {
+            // A binding names its user by identity; the link needs the user's SID, found here.
+            let scope = [(
+                "service_sid",
+                record.str("service_sid").unwrap_or_default().to_owned(),
+            )];
+            let identity = record.str("identity").unwrap_or_default();
+            let user = store
+                .find("User", identity, Some("identity"), &scope)
+                .and_then(|u| u.str("url"));
+            if let Some(Value::Object(links)) = value.get_mut("links") {
+                links.insert("user".to_owned(), json!(user));
+            }
+        }
+        "User" => {
+            let joined = store
+                .all("Member")
+                .iter()
+                .filter(|m| {
+                    m.str("service_sid") == record.str("service_sid")
+                        && m.str("identity") == record.str("identity")
+                })
+                .count();
+            value.insert("joined_channels_count".to_owned(), json!(joined));
+        }
+        _ => {}
+    }
+    Value::Object(value)
+}
+
+/// The user channel of `user` for its membership `member`.
+pub(crate) fn user_channel(
+    store: &Store,
+    resource: &Resource,
+    user: &Record,
+    member: &Record,
+) -> Value {
+    let mut v = Map::new();
+    for field in resource.fields {
+        v.insert(field.name.to_owned(), Value::Null);
+    }
+    let channel_sid = member.str("channel_sid").unwrap_or_default();
+    let consumed = member
+        .value
+        .get("last_consumed_message_index")
+        .and_then(Value::as_i64);
+    let unread = store
+        .all("Message")
+        .iter()
+        .filter(|m| m.str("channel_sid") == Some(channel_sid))
+        .filter(|m| {
+            consumed.is_none_or(|c| {
+                m.value
+                    .get("index")
+                    .and_then(Value::as_i64)
+                    .is_some_and(|i| i > c)
+            })
+        })
+        .count();
+    let level = store
+        .notification_levels
+        .get(member.str("sid").unwrap_or_default())
+        .map_or("default", String::as_str);
+    for (field, value) in [
+        ("account_sid", json!(store.account_sid)),
+        ("service_sid", json!(member.str("service_sid"))),
+        ("channel_sid", json!(channel_sid)),
+        ("user_sid", json!(user.str("sid"))),
+        ("member_sid", json!(member.str("sid"))),
+        ("status", json!("joined")),
+        ("last_consumed_message_index", json!(consumed)),
+        ("unread_messages_count", json!(unread)),
+        ("notification_level", json!(level)),
+    ] {
+        v.insert(field.to_owned(), value);
+    }
+    store.locate(resource, &mut v);
+    Value::Object(v)
+}
+
+/// The user binding of `user` for the service binding `binding`.
+pub(crate) fn user_binding(
+    store: &Store,
+    resource: &Resource,
+    user: &Record,
+    binding: &Record,
+) -> Value {
+    let mut v = Map::new();
+    for field in resource.fields {
+        let value = binding
+            .value
+            .get(field.name)
+            .cloned()
+            .unwrap_or(Value::Null);
+        v.insert(field.name.to_owned(), value);
+    }
+    v.insert("user_sid".to_owned(), json!(user.str("sid")));
+    store.locate(resource, &mut v);
+    Value::Object(v)
+}

@@ -1,0 +1,76 @@
+//! What the request handlers share (the store, the credentials, the webhook client), Basic authentication, and
+//! answers in Twilio's JSON shape.
+
+use std::sync::Mutex;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::LocalCredentials;
+use crate::store::{ApiError, Store};
+
+/// What every request handler shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub store: Mutex<Store>,
+    pub credentials: LocalCredentials,
+    /// Sends webhooks.
+    pub http: reqwest::Client,
+    /// Injected faults waiting for requests, in injection order.
+    pub faults: Mutex<Vec<crate::fault::Pending>>,
+}
+
+/// A JSON answer.
+pub(crate) fn json_response(status: u16, value: &Value) -> Response {
+    Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(value.to_string()))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+/// An error in Twilio's JSON shape (with `WWW-Authenticate` on 401).
+pub(crate) fn error_response(error: &ApiError) -> Response {
+    let mut response = json_response(error.status, &error.body());
+    if error.status == 401 {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Basic realm=\"Twilio API\""),
+        );
+    }
+    response
+}
+
+/// Accepts the account SID with the auth token, or the API key SID with its secret.
+pub(crate) fn authenticate(
+    credentials: &LocalCredentials,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let refused = || {
+        ApiError::new(
+            401,
+            20003,
+            "Authentication Error - invalid username or password",
+        )
+    };
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            ApiError::new(401, 20003, "Authentication Error - No credentials provided")
+        })?;
+    let encoded = value.strip_prefix("Basic ").ok_or_else(refused)?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| refused())?;
+    let text = String::from_utf8(decoded).map_err(|_| refused())?;
+    let (user, password) = text.split_once(':').ok_or_else(refused)?;
+    if credentials.accepts(user, password) {
+        Ok(())
+    } else {
+        Err(refused())
+    }
+}

@@ -1,0 +1,534 @@
+//! A local, in-memory Twilio Programmable Chat v2 service that speaks Twilio's wire format: run the client with
+//! no account and no network, and test applications against it.
+//!
+//! Every operation of `spec/chat-v2.json` is answered: creates return 201 with a record built from the form fields,
+//! a fresh SID with the resource's prefix, dates, `url` and `links` on the local host; fetch, update and delete
+//! work by SID, and by unique name or identity where Twilio accepts them; lists come in Twilio's page shape with
+//! absolute `next_page_url`s and the documented filters; errors carry Twilio's `code`, `message`, `more_info` and
+//! `status`; every request needs HTTP Basic credentials (account SID and auth token, or API key and secret).
+//! Media uploads, records, content and `MediaSet` answer as Twilio's Media Content Service does, with temporary
+//! content links on a second host that needs no credentials. Post-event webhooks are sent signed to the service's
+//! `post_webhook_url`, and tests can inject faults ([`Fault`]: 429 with `Retry-After`, server errors, latency).
+//!
+//! The route table (paths, SID prefixes, form field mappings, filters) is generated from the description by
+//! `cargo xtask codegen` into `src/generated/`; the store and the behaviours a description cannot say (message
+//! indexes, member and message counts, unique names, default roles) are written by hand.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let chat = twilio_chat_local::start().await?;
+//! let service = chat.client().services().create("Test").await?;
+//! assert!(service.sid.unwrap_or_default().starts_with("IS"));
+//! assert_eq!(chat.state().records("Service").len(), 1);
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(missing_docs)]
+
+mod behaviour;
+mod fault;
+#[rustfmt::skip]
+mod generated;
+mod http;
+mod list;
+mod media;
+mod request;
+mod server;
+mod store;
+pub mod table;
+mod views;
+mod webhook;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde_json::{Map, Value};
+
+use crate::http::Shared;
+use crate::store::Store;
+
+pub use fault::Fault;
+pub use twilio_chat_v2::Client;
+
+/// The route table generated from the description: one entry per operation.
+pub fn routes() -> &'static [table::Route] {
+    generated::ROUTES
+}
+
+/// The resources of the description, outermost first.
+pub fn resources() -> &'static [table::Resource] {
+    generated::RESOURCES
+}
+
+/// The credentials the service accepts: an account SID with its auth token, and an API key SID with its secret.
+/// `Debug` shows the SIDs only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LocalCredentials {
+    account_sid: String,
+    auth_token: String,
+    api_key_sid: String,
+    api_key_secret: String,
+}
+
+impl LocalCredentials {
+    /// A fresh random account SID, auth token, API key SID and secret.
+    pub fn generate() -> Self {
+        Self {
+            account_sid: format!("AC{}", random_hex()),
+            auth_token: random_hex(),
+            api_key_sid: format!("SK{}", random_hex()),
+            api_key_secret: random_hex(),
+        }
+    }
+
+    /// The given account SID (`AC` and 32 hex digits) and auth token, with a fresh API key and secret.
+    pub fn new(account_sid: &str, auth_token: &str) -> Result<Self, Error> {
+        let hex = account_sid.get(2..).unwrap_or_default();
+        if !account_sid.starts_with("AC")
+            || hex.len() != 32
+            || !hex.chars().all(|c| c.is_ascii_hexdigit())
+        {
+            return Err(Error(format!(
+                "the account SID `{account_sid}` is not `AC` followed by 32 hex digits"
+            )));
+        }
+        if auth_token.is_empty() {
+            return Err(Error("the auth token is empty".to_owned()));
+        }
+        Ok(Self {
+            account_sid: account_sid.to_owned(),
+            auth_token: auth_token.to_owned(),
+            ..Self::generate()
+        })
+    }
+
+    /// The account SID.
+    pub fn account_sid(&self) -> &str {
+        &self.account_sid
+    }
+
+    /// The auth token of the account.
+    pub fn auth_token(&self) -> &str {
+        &self.auth_token
+    }
+
+    /// The SID of the API key (`SK...`).
+    pub fn api_key_sid(&self) -> &str {
+        &self.api_key_sid
+    }
+
+    /// The secret of the API key.
+    pub fn api_key_secret(&self) -> &str {
+        &self.api_key_secret
+    }
+
+    /// Whether Basic credentials `user:password` are accepted.
+    pub fn accepts(&self, user: &str, password: &str) -> bool {
+        (user == self.account_sid && password == self.auth_token)
+            || (user == self.api_key_sid && password == self.api_key_secret)
+    }
+}
+
+impl fmt::Debug for LocalCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalCredentials")
+            .field("account_sid", &self.account_sid)
+            .field("api_key_sid", &self.api_key_sid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the service could not start: a socket that cannot be bound, invalid credentials, a client that cannot be
+/// built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Options of [`start_with`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (default `127.0.0.1:0`, an ephemeral port).
+    pub bind: SocketAddr,
+    /// Credentials to accept (default: generated).
+    pub credentials: LocalCredentials,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            credentials: LocalCredentials::generate(),
+        }
+    }
+}
+
+/// A running local service. The server stops when the handle is dropped.
+#[derive(Debug)]
+pub struct LocalChat {
+    base_url: String,
+    credentials: LocalCredentials,
+    client: Client,
+    temporary_base_url: String,
+    state: StateHandle,
+    /// Dropping it stops both servers: they finish requests in flight and close idle connections.
+    _shutdown: tokio::sync::watch::Sender<()>,
+}
+
+/// Starts a service on `127.0.0.1` with an ephemeral port and generated credentials.
+pub async fn start() -> Result<LocalChat, Error> {
+    start_with(Config::default()).await
+}
+
+/// Starts a service with the given address and credentials.
+pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| Error(format!("cannot listen on {}: {e}", config.bind)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error(format!("cannot read the address of the listener: {e}")))?;
+    let base_url = format!("http://{addr}");
+    // Temporary content links live on a second host, as Twilio's pre-signed URLs do.
+    let temporary_bind = SocketAddr::new(addr.ip(), 0);
+    let temporary_listener = tokio::net::TcpListener::bind(temporary_bind)
+        .await
+        .map_err(|e| Error(format!("cannot listen on {temporary_bind}: {e}")))?;
+    let temporary_addr = temporary_listener
+        .local_addr()
+        .map_err(|e| Error(format!("cannot read the address of the listener: {e}")))?;
+    let temporary_base_url = format!("http://{temporary_addr}");
+    let seed = u128::from_str_radix(&random_hex(), 16).unwrap_or_default();
+    let shared = Arc::new(Shared {
+        store: Mutex::new(Store::new(
+            base_url.clone(),
+            temporary_base_url.clone(),
+            config.credentials.account_sid.clone(),
+            seed,
+        )),
+        credentials: config.credentials.clone(),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| Error(format!("cannot build the webhook client: {e}")))?,
+        faults: Mutex::new(Vec::new()),
+    });
+    // Both servers stop when the sender, held by the handle, is dropped.
+    let (shutdown, stopped) = tokio::sync::watch::channel(());
+    for (listener, router) in [
+        (listener, server::router(Arc::clone(&shared))),
+        (
+            temporary_listener,
+            server::temporary_router(Arc::clone(&shared)),
+        ),
+    ] {
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            // Serving ends when the handle is dropped (or its runtime shuts down); nobody is left to tell.
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async move { while stopped.changed().await.is_ok() {} })
+                .await;
+        });
+    }
+    let credentials = twilio_chat_v2::Credentials::auth_token(
+        config.credentials.account_sid(),
+        config.credentials.auth_token(),
+    )
+    .map_err(|e| Error(format!("credentials: {e}")))?;
+    let client = Client::builder()
+        .base_url(base_url.clone())
+        .allow_insecure_http(true)
+        .credentials(credentials)
+        .build()
+        .map_err(|e| Error(format!("client: {e}")))?;
+    Ok(LocalChat {
+        base_url,
+        credentials: config.credentials,
+        client,
+        temporary_base_url,
+        state: StateHandle { shared },
+        _shutdown: shutdown,
+    })
+}
+
+impl LocalChat {
+    /// The base URL (`http://127.0.0.1:PORT`), to give any client instead of `https://chat.twilio.com`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The base URL of the second host that serves temporary media content links (no credentials).
+    pub fn temporary_base_url(&self) -> &str {
+        &self.temporary_base_url
+    }
+
+    /// The credentials the service accepts.
+    pub fn credentials(&self) -> &LocalCredentials {
+        &self.credentials
+    }
+
+    /// A client of the service, authenticated with the account SID and auth token.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The state: inspect records and seed new ones.
+    pub fn state(&self) -> &StateHandle {
+        &self.state
+    }
+}
+
+/// Inspects and seeds the records of a running service. `Debug` shows how many records each resource has.
+#[derive(Clone)]
+pub struct StateHandle {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for StateHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut out = f.debug_struct("StateHandle");
+        for (resource, records) in &store.records {
+            out.field(resource, &records.len());
+        }
+        out.field("media", &store.media.len()).finish()
+    }
+}
+
+impl StateHandle {
+    /// Every record of `resource` (`Service`, `Channel`, `Message`...), as the API returns it, in creation order.
+    pub fn records(&self, resource: &str) -> Vec<Value> {
+        let store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let Some(r) = Store::resource(resource) else {
+            return Vec::new();
+        };
+        store
+            .all(resource)
+            .iter()
+            .map(|record| behaviour::render(&store, r, record))
+            .collect()
+    }
+
+    /// Adds a record of `resource` with the given model fields (JSON keys such as `service_sid`, `identity`), the
+    /// way to seed resources the API cannot create (push bindings). SID, account, dates, URL and links are filled
+    /// in; the parent SIDs of the resource's path (`service_sid` for a binding) must name existing records.
+    pub fn insert(&self, resource: &str, fields: Value) -> Result<Value, Error> {
+        let mut store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let r = Store::resource(resource)
+            .filter(|r| r.sid_prefix.is_some())
+            .ok_or_else(|| Error(format!("`{resource}` is not a stored resource")))?;
+        let Value::Object(fields) = fields else {
+            return Err(Error(format!(
+                "the fields of a new `{resource}` must be a JSON object"
+            )));
+        };
+        let mut record = store.blank(r, &[]);
+        behaviour::defaults(&mut store, r, &mut record);
+        for (key, value) in fields {
+            if !record.value.contains_key(&key) {
+                return Err(Error(format!("`{resource}` has no field `{key}`")));
+            }
+            record.value.insert(key, value);
+        }
+        check_parents(&store, r, &record.value)?;
+        store.locate(r, &mut record.value);
+        let out = behaviour::render(&store, r, &record);
+        store.insert(r.name, record);
+        Ok(out)
+    }
+
+    /// Replaces fields of the record of `resource` with SID `sid` (top-level JSON keys of the model, such as
+    /// `{"media": {"size_limit_mb": 1}}` on a service) and returns the record as the API now answers it.
+    pub fn update(&self, resource: &str, sid: &str, fields: Value) -> Result<Value, Error> {
+        let mut store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let r = Store::resource(resource)
+            .ok_or_else(|| Error(format!("`{resource}` is not a resource")))?;
+        let Value::Object(fields) = fields else {
+            return Err(Error(format!(
+                "the fields of a `{resource}` must be a JSON object"
+            )));
+        };
+        let record = store
+            .find_mut(r.name, sid)
+            .ok_or_else(|| Error(format!("no {resource} {sid}")))?;
+        if let Some(key) = fields.keys().find(|k| !record.value.contains_key(*k)) {
+            return Err(Error(format!("`{resource}` has no field `{key}`")));
+        }
+        record.value.extend(fields);
+        let record = record.clone();
+        Ok(behaviour::render(&store, r, &record))
+    }
+
+    /// Makes the next `times` requests to the main host (any method) meet `fault`; faults injected earlier apply
+    /// first.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        self.push_fault(None, fault, times);
+    }
+
+    /// Makes the next `times` requests with `method` (`GET`, `POST`, `DELETE`) meet `fault`.
+    pub fn inject_on(&self, method: &str, fault: Fault, times: usize) {
+        self.push_fault(Some(method.to_owned()), fault, times);
+    }
+
+    fn push_fault(&self, method: Option<String>, fault: Fault, times: usize) {
+        if times == 0 {
+            return;
+        }
+        let mut faults = self
+            .shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        faults.push(fault::Pending {
+            fault,
+            method,
+            remaining: times,
+        });
+    }
+
+    /// Every uploaded media record (without links), in SID order.
+    pub fn media(&self) -> Vec<Value> {
+        let store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        store
+            .media
+            .values()
+            .map(|m| Value::Object(m.record.clone()))
+            .collect()
+    }
+
+    /// Makes every temporary content link handed out so far expire now (they then answer 403), to test that a
+    /// client fetches the media record again for a fresh link.
+    pub fn expire_temporary_links(&self) {
+        let mut store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let now = std::time::Instant::now();
+        for link in store.temporary.values_mut() {
+            link.expires = now;
+        }
+    }
+
+    /// How many requests reached the temporary-link host with an `Authorization` header (which must never
+    /// happen: the links are pre-signed, and such requests are refused with 400).
+    pub fn credentials_sent_to_temporary_host(&self) -> u64 {
+        let store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        store.credentials_on_temporary_host
+    }
+
+    /// Removes every record.
+    pub fn clear(&self) {
+        let mut store = self
+            .shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        store.records.clear();
+        store.next_index.clear();
+        store.notification_levels.clear();
+        store.media.clear();
+        store.temporary.clear();
+        drop(store);
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// The parents named in a resource's collection path exist (`{ServiceSid}` -> a service with `service_sid`).
+fn check_parents(
+    store: &Store,
+    resource: &table::Resource,
+    value: &Map<String, Value>,
+) -> Result<(), Error> {
+    let mut prefix = String::new();
+    for segment in resource
+        .collection_path
+        .split('/')
+        .filter(|s| !s.is_empty())
+    {
+        if let Some(param) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let field = store::snake(param);
+            let parent = resources()
+                .iter()
+                .find(|r| r.collection_path == prefix)
+                .ok_or_else(|| Error(format!("no resource at {prefix}")))?;
+            let sid = value
+                .get(&field)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if store.find(parent.name, sid, None, &[]).is_none() {
+                return Err(Error(format!(
+                    "`{field}` must name an existing {} (got `{sid}`)",
+                    parent.name
+                )));
+            }
+        }
+        prefix.push('/');
+        prefix.push_str(segment);
+    }
+    Ok(())
+}
+
+/// Runs a service on `bind` until ctrl-c, after printing its base URL and the credentials to use.
+pub async fn serve(bind: SocketAddr, credentials: LocalCredentials) -> Result<(), Error> {
+    let chat = start_with(Config { bind, credentials }).await?;
+    println!("Local Chat v2 service listening on {}", chat.base_url());
+    println!("TWILIO_ACCOUNT_SID={}", chat.credentials().account_sid());
+    println!("TWILIO_AUTH_TOKEN={}", chat.credentials().auth_token());
+    println!("TWILIO_API_KEY={}", chat.credentials().api_key_sid());
+    println!("TWILIO_API_SECRET={}", chat.credentials().api_key_secret());
+    println!("Press ctrl-c to stop.");
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| Error(format!("cannot wait for ctrl-c: {e}")))?;
+    // Dropping the handle stops the servers.
+    drop(chat);
+    Ok(())
+}
+
+/// 32 random hex digits from the system's random source.
+fn random_hex() -> String {
+    use ring::rand::SecureRandom as _;
+    let mut bytes = [0u8; 16];
+    // The system random source does not fail on supported platforms; zeros would still be a valid (if
+    // predictable) value for a local service.
+    let _ = ring::rand::SystemRandom::new().fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,120 @@
+//! Lists in Twilio's page shape: filters on the documented query parameters, `PageSize` (50 by default, at most
+//! 1000), `Page` and `PageToken`, and `meta` with absolute `first_page_url`, `previous_page_url`, `url` and
+//! `next_page_url` on the local host.
+
+use serde_json::{Map, Value, json};
+
+use crate::request::Pairs;
+use crate::store::{ApiError, Record, Store};
+use crate::table::Route;
+
+/// Whether a record passes the list's filters that were sent (any of the values given for each).
+pub(crate) fn filtered(route: &Route, query: &Pairs, record: &Record) -> bool {
+    route.filters.iter().all(|f| {
+        let Some(field) = f.field else { return true };
+        let wanted = query.all(f.wire);
+        wanted.is_empty() || record.str(field).is_some_and(|v| wanted.contains(&v))
+    })
+}
+
+/// Twilio's default and largest page sizes.
+const DEFAULT_PAGE_SIZE: usize = 50;
+const MAX_PAGE_SIZE: usize = 1000;
+
+/// One page of `items` (already filtered and ordered, each with its creation sequence), in Twilio's shape; only
+/// the records of the page go through `render`.
+pub(crate) fn page<T>(
+    store: &Store,
+    route: &Route,
+    path: &str,
+    query: &Pairs,
+    items: Vec<(u64, T)>,
+    desc: bool,
+    render: impl Fn(&T) -> Value,
+) -> Result<Value, ApiError> {
+    let key = route.records_key.unwrap_or("records");
+    let page_size = match query.last("PageSize") {
+        None => DEFAULT_PAGE_SIZE,
+        Some(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => n.min(MAX_PAGE_SIZE),
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "Invalid PageSize: {v} is not a positive integer"
+                )));
+            }
+        },
+    };
+    let page_number = match query.last("Page") {
+        None => 0,
+        Some(v) => v.trim().parse::<usize>().map_err(|_| {
+            ApiError::invalid(format!("Invalid Page: {v} is not a non-negative integer"))
+        })?,
+    };
+    // Page tokens name a record by creation order: `PA<seq>` starts after it, `PB<seq>` ends before it.
+    let after = |seq: u64, n: u64| if desc { seq < n } else { seq > n };
+    let start = match query.last("PageToken") {
+        None => page_number.saturating_mul(page_size).min(items.len()),
+        Some(token) => {
+            let parse = |rest: &str| {
+                rest.parse::<u64>()
+                    .map_err(|_| ApiError::invalid(format!("Invalid PageToken: {token}")))
+            };
+            if let Some(rest) = token.strip_prefix("PA") {
+                let n = parse(rest)?;
+                items
+                    .iter()
+                    .position(|(s, _)| after(*s, n))
+                    .unwrap_or(items.len())
+            } else if let Some(rest) = token.strip_prefix("PB") {
+                let n = parse(rest)?;
+                let end = items.iter().take_while(|(s, _)| after(n, *s)).count();
+                end.saturating_sub(page_size)
+            } else {
+                return Err(ApiError::invalid(format!("Invalid PageToken: {token}")));
+            }
+        }
+    };
+    let end = (start + page_size).min(items.len());
+    let records: Vec<Value> = items[start..end].iter().map(|(_, v)| render(v)).collect();
+    let filters: Vec<(&str, &str)> = route
+        .filters
+        .iter()
+        .filter(|f| !matches!(f.wire, "PageSize" | "Page" | "PageToken"))
+        .flat_map(|f| query.all(f.wire).into_iter().map(move |v| (f.wire, v)))
+        .collect();
+    let link = |page: usize, token: Option<String>| {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &filters {
+            s.append_pair(k, v);
+        }
+        s.append_pair("PageSize", &page_size.to_string());
+        s.append_pair("Page", &page.to_string());
+        if let Some(t) = &token {
+            s.append_pair("PageToken", t);
+        }
+        format!("{}{}?{}", store.base_url, path, s.finish())
+    };
+    let next =
+        (end < items.len()).then(|| link(page_number + 1, Some(format!("PA{}", items[end - 1].0))));
+    // Past the end there is no record to anchor a token: the previous page is then addressed by number only.
+    let previous = (start > 0 && page_number > 0).then(|| {
+        let token = items.get(start).map(|(seq, _)| format!("PB{seq}"));
+        link(page_number - 1, token)
+    });
+    let current = link(page_number, query.last("PageToken").map(str::to_owned));
+    let mut body = Map::new();
+    body.insert(key.to_owned(), Value::Array(records));
+    body.insert(
+        "meta".to_owned(),
+        json!({
+            "page": page_number,
+            "page_size": page_size,
+            "first_page_url": link(0, None),
+            "previous_page_url": previous,
+            "url": current,
+            "next_page_url": next,
+            "key": key,
+        }),
+    );
+    Ok(Value::Object(body))
+}

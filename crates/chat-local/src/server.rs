@@ -1,0 +1,295 @@
+//! The HTTP side: Basic authentication, matching a request against the generated route table, resolving path
+//! parameters (SIDs, unique names, identities) to records, and the generic create, fetch, update, delete and list
+//! of every resource in Twilio's wire format (form bodies in, JSON and pages out, errors in Twilio's shape).
+
+use std::sync::{Arc, PoisonError};
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::behaviour;
+use crate::generated::ROUTES;
+use crate::http::{Shared, authenticate, error_response, json_response};
+use crate::list::{filtered, page};
+use crate::request::{Pairs, apply_form, required, resolve_parents};
+use crate::store::{ApiError, Change, Record, Store};
+use crate::table::{Kind, Resource, Route};
+
+/// Largest request body read (media uploads; the service's own limit, 150 MB by default, answers below it).
+const BODY_LIMIT: usize = 160 * 1024 * 1024;
+
+/// The router of the main host: every request goes through [`handle`].
+pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new()
+        .fallback(handle)
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(shared)
+}
+
+/// The router of the temporary-link host: no credentials, only pre-signed content links.
+pub(crate) fn temporary_router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new()
+        .fallback(
+            |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap| async move {
+                crate::media::temporary(&shared, &uri, &headers)
+            },
+        )
+        .with_state(shared)
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(fault) = take_fault(&shared, &method) {
+        match fault.answer() {
+            Some((error, retry_after)) => {
+                let mut response = error_response(&error);
+                if let Some(seconds) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+                }
+                return response;
+            }
+            None => {
+                if let crate::fault::Fault::Latency(delay) = fault {
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+    if let Some(response) = crate::media::handle(&shared, &method, &uri, &headers, &body) {
+        return response;
+    }
+    let mut changes = Vec::new();
+    let answer = respond(&shared, &method, &uri, &headers, &body, &mut changes);
+    let deliveries = {
+        let store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let enabled = headers
+            .get("x-twilio-webhook-enabled")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        changes
+            .iter()
+            .filter(|_| enabled && answer.is_ok())
+            .filter_map(|c| crate::webhook::delivery(&store, c, shared.credentials.auth_token()))
+            .collect::<Vec<_>>()
+    };
+    for delivery in deliveries {
+        tokio::spawn(crate::webhook::send(shared.http.clone(), delivery));
+    }
+    match answer {
+        Ok((status, Some(value))) => json_response(status, &value),
+        Ok((status, None)) => Response::builder()
+            .status(StatusCode::from_u16(status).unwrap_or(StatusCode::NO_CONTENT))
+            .body(Body::empty())
+            .unwrap_or_else(|_| Response::new(Body::empty())),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// The first injected fault that applies to a request with `method`, counted as used.
+fn take_fault(shared: &Shared, method: &Method) -> Option<crate::fault::Fault> {
+    let mut faults = shared.faults.lock().unwrap_or_else(PoisonError::into_inner);
+    let index = faults.iter().position(|p| {
+        p.method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+    })?;
+    let pending = &mut faults[index];
+    pending.remaining = pending.remaining.saturating_sub(1);
+    let fault = pending.fault.clone();
+    if pending.remaining == 0 {
+        faults.remove(index);
+    }
+    Some(fault)
+}
+
+fn respond(
+    shared: &Shared,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    changes: &mut Vec<Change>,
+) -> Result<(u16, Option<Value>), ApiError> {
+    authenticate(&shared.credentials, headers)?;
+    let path = uri.path();
+    let (route, raw) = match_route(method.as_str(), path)?;
+    let query = Pairs::parse(uri.query().unwrap_or_default().as_bytes());
+    let form = Pairs::parse(body);
+    let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+    let resource = Store::resource(route.resource).ok_or_else(|| ApiError::not_found(path))?;
+    let answer = match route.resource {
+        "UserChannel" => {
+            crate::views::user_channel(&mut store, route, resource, &raw, &form, &query, path)
+        }
+        "UserBinding" => {
+            crate::views::user_binding(&mut store, route, resource, &raw, &query, path)
+        }
+        _ => generic(&mut store, route, resource, &raw, &form, &query, path),
+    };
+    // Taken under the same lock, so a concurrent request never sees this one's changes.
+    *changes = std::mem::take(&mut store.changes);
+    answer
+}
+
+/// The route whose template matches `path`, with the decoded values of its parameters.
+fn match_route(method: &str, path: &str) -> Result<(&'static Route, Vec<String>), ApiError> {
+    let segments: Vec<String> = path.split('/').map(percent_decode).collect();
+    let mut path_matched = false;
+    for route in ROUTES {
+        let template: Vec<&str> = route.path.split('/').collect();
+        if template.len() != segments.len() {
+            continue;
+        }
+        let mut params = Vec::new();
+        let fits = template.iter().zip(&segments).all(|(t, s)| {
+            if t.starts_with('{') {
+                params.push(s.clone());
+                !s.is_empty()
+            } else {
+                t == s
+            }
+        });
+        if !fits {
+            continue;
+        }
+        path_matched = true;
+        if route.method == method {
+            return Ok((route, params));
+        }
+    }
+    if path_matched {
+        Err(ApiError::new(
+            405,
+            20004,
+            format!("Method {method} not allowed on {path}"),
+        ))
+    } else {
+        Err(ApiError::not_found(path))
+    }
+}
+
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn generic(
+    store: &mut Store,
+    route: &Route,
+    resource: &'static Resource,
+    raw: &[String],
+    form: &Pairs,
+    query: &Pairs,
+    path: &str,
+) -> Result<(u16, Option<Value>), ApiError> {
+    let (constraints, _) = resolve_parents(store, route, raw, path)?;
+    let own = || -> Result<Record, ApiError> {
+        let param = route
+            .path_params
+            .last()
+            .ok_or_else(|| ApiError::not_found(path))?;
+        let key = raw.last().ok_or_else(|| ApiError::not_found(path))?;
+        store
+            .find(resource.name, key, param.alternate, &constraints)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(path))
+    };
+    match route.kind {
+        Kind::Create => {
+            required(route, form)?;
+            let mut record = store.blank(resource, &constraints);
+            behaviour::defaults(store, resource, &mut record);
+            apply_form(route, form, &mut record.value)?;
+            for field in route.form.iter().filter(|f| f.field.is_empty()) {
+                if let Some(value) = form.last(field.wire) {
+                    behaviour::unmapped(store, resource, &mut record, field.wire, value)?;
+                }
+            }
+            behaviour::check(store, resource, &mut record, None)?;
+            store.locate(resource, &mut record.value);
+            let out = behaviour::render(store, resource, &record);
+            store.insert(resource.name, record);
+            store.changes.push(change(resource, Kind::Create, &out));
+            Ok((201, Some(out)))
+        }
+        Kind::Fetch => {
+            let record = own()?;
+            Ok((200, Some(behaviour::render(store, resource, &record))))
+        }
+        Kind::Update => {
+            let old = own()?;
+            required(route, form)?;
+            let mut record = old.clone();
+            apply_form(route, form, &mut record.value)?;
+            if !form.has("DateUpdated") && record.value.contains_key("date_updated") {
+                record
+                    .value
+                    .insert("date_updated".to_owned(), json!(crate::store::now()));
+            }
+            behaviour::check(store, resource, &mut record, Some(&old))?;
+            let out = behaviour::render(store, resource, &record);
+            let sid = record.str("sid").unwrap_or_default().to_owned();
+            if let Some(slot) = store.find_mut(resource.name, &sid) {
+                *slot = record;
+            }
+            store.changes.push(change(resource, Kind::Update, &out));
+            Ok((200, Some(out)))
+        }
+        Kind::Delete => {
+            let record = own()?;
+            let out = behaviour::render(store, resource, &record);
+            store.remove(resource, record.str("sid").unwrap_or_default());
+            store.changes.push(change(resource, Kind::Delete, &out));
+            Ok((204, None))
+        }
+        Kind::List => {
+            let mut items: Vec<(u64, &Record)> = store
+                .filter(resource.name, &constraints)
+                .filter(|r| filtered(route, query, r))
+                .map(|r| (r.seq, r))
+                .collect();
+            let desc = route.filters.iter().any(|f| f.wire == "Order")
+                && query.last("Order") == Some("desc");
+            if desc {
+                items.reverse();
+            }
+            page(store, route, path, query, items, desc, |r| {
+                behaviour::render(store, resource, r)
+            })
+            .map(|v| (200, Some(v)))
+        }
+    }
+}
+
+fn change(resource: &'static Resource, kind: Kind, record: &Value) -> Change {
+    Change {
+        resource: resource.name,
+        kind,
+        record: record.clone(),
+    }
+}

@@ -1,0 +1,84 @@
+//! `twilio-chat fake`: runs the local Chat v2 service (`twilio-chat-local`) in the foreground until interrupted,
+//! after printing its base URL and the credentials to use.
+
+use std::net::SocketAddr;
+
+use clap::Args;
+use twilio_chat_local::LocalCredentials;
+
+/// Run a local, in-memory Twilio Chat v2 service until interrupted (ctrl-c).
+///
+/// It answers every Chat v2 operation in Twilio's wire format at the printed base URL. Requests need HTTP Basic
+/// credentials: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN when they are set (a token is made up when only the
+/// account SID is), else a made-up pair; an API key and secret are made up as well. All are printed on start.
+#[derive(Debug, Args)]
+pub struct FakeArgs {
+    /// Address and port to listen on; port 0 picks a free one
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+    bind: SocketAddr,
+}
+
+/// Serves until ctrl-c; the base URL and credentials are printed as soon as the service listens.
+pub fn run(args: FakeArgs) -> Result<String, String> {
+    let credentials = credentials(
+        std::env::var("TWILIO_ACCOUNT_SID").ok(),
+        std::env::var("TWILIO_AUTH_TOKEN").ok(),
+    )?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime
+        .block_on(twilio_chat_local::serve(args.bind, credentials))
+        .map_err(|e| e.to_string())?;
+    Ok("Local Chat v2 service stopped".to_owned())
+}
+
+/// The credentials to accept: the environment's account SID and auth token when set, else made up.
+fn credentials(
+    account_sid: Option<String>,
+    auth_token: Option<String>,
+) -> Result<LocalCredentials, String> {
+    let account_sid = account_sid.filter(|v| !v.is_empty());
+    let auth_token = auth_token.filter(|v| !v.is_empty());
+    match (account_sid, auth_token) {
+        (None, None) => Ok(LocalCredentials::generate()),
+        (None, Some(_)) => Err(
+            "TWILIO_AUTH_TOKEN is set without TWILIO_ACCOUNT_SID; set both, or neither to make up a pair"
+                .to_owned(),
+        ),
+        (Some(sid), token) => {
+            let made_up = LocalCredentials::generate();
+            let token = token.unwrap_or_else(|| made_up.auth_token().to_owned());
+            LocalCredentials::new(&sid, &token).map_err(|e| format!("TWILIO_ACCOUNT_SID: {e}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::credentials;
+
+    const SID: &str = "AC0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn environment_credentials_are_used_or_made_up() {
+        let given = credentials(Some(SID.to_owned()), Some("token".to_owned())).unwrap();
+        assert_eq!((given.account_sid(), given.auth_token()), (SID, "token"));
+        let made_up = credentials(None, None).unwrap();
+        assert!(made_up.account_sid().starts_with("AC") && made_up.account_sid().len() == 34);
+        let sid_only = credentials(Some(SID.to_owned()), None).unwrap();
+        assert_eq!(sid_only.account_sid(), SID);
+        assert_eq!(sid_only.auth_token().len(), 32);
+        let empty = credentials(Some(String::new()), Some(String::new())).unwrap();
+        assert_ne!(empty.account_sid(), "");
+    }
+
+    #[test]
+    fn bad_environment_credentials_are_refused() {
+        let error = credentials(Some("ACnope".to_owned()), Some("t".to_owned())).unwrap_err();
+        assert!(error.starts_with("TWILIO_ACCOUNT_SID: "), "{error}");
+        let error = credentials(None, Some("t".to_owned())).unwrap_err();
+        assert!(error.contains("without TWILIO_ACCOUNT_SID"), "{error}");
+    }
+}
