@@ -39,7 +39,7 @@ async fn walk_through(
         .create()
         .friendly_name("General")
         .unique_name("general")
-        .type_(models::ChannelChannelType::Public)
+        .type_(models::ChannelType::Public)
         .await?;
     let channel_sid = channel.sid.unwrap_or_default();
     println!("Created channel {channel_sid} (unique name `general`)");

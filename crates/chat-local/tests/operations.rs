@@ -149,7 +149,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
         .roles()
         .create(
             "moderator",
-            models::RoleRoleType::Channel,
+            models::RoleType::Channel,
             ["sendMessage", "deleteAnyMessage"],
         )
         .await
@@ -207,7 +207,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
         .create()
         .friendly_name("General")
         .unique_name("general")
-        .type_(models::ChannelChannelType::Private)
+        .type_(models::ChannelType::Private)
         .await
         .unwrap();
     let ch = channel.sid.clone().unwrap();
@@ -501,7 +501,7 @@ async fn channel_counts_message_indexes_and_cascading_deletes() {
     );
     assert_eq!(
         channel.type_,
-        Some(models::ChannelChannelType::Public),
+        Some(models::ChannelType::Public),
         "default type"
     );
 
@@ -599,7 +599,7 @@ async fn list_filters() {
     let svc = client.service(&is);
     svc.channels()
         .create()
-        .type_(models::ChannelChannelType::Private)
+        .type_(models::ChannelType::Private)
         .await
         .unwrap();
     svc.channels().create().await.unwrap();
@@ -607,14 +607,14 @@ async fn list_filters() {
     let private = svc
         .channels()
         .list()
-        .type_([models::ChannelChannelType::Private])
+        .type_([models::ChannelType::Private])
         .await
         .unwrap();
     assert_eq!(private.records.len(), 1);
     let public = svc
         .channels()
         .list()
-        .type_([models::ChannelChannelType::Public])
+        .type_([models::ChannelType::Public])
         .await
         .unwrap();
     assert_eq!(public.records.len(), 2);
@@ -622,8 +622,8 @@ async fn list_filters() {
         .channels()
         .list()
         .type_([
-            models::ChannelChannelType::Public,
-            models::ChannelChannelType::Private,
+            models::ChannelType::Public,
+            models::ChannelType::Private,
         ])
         .await
         .unwrap();
@@ -669,7 +669,7 @@ async fn list_filters() {
     let fcm = svc
         .bindings()
         .list()
-        .binding_type([models::BindingBindingType::Fcm])
+        .binding_type([models::BindingType::Fcm])
         .await
         .unwrap();
     assert_eq!(fcm.records.len(), 2);
@@ -679,7 +679,7 @@ async fn list_filters() {
         .user("ann")
         .bindings()
         .list()
-        .binding_type([models::UserBindingBindingType::Apn])
+        .binding_type([models::UserBindingType::Apn])
         .await
         .unwrap();
     assert_eq!(ann_apn.records.len(), 1);

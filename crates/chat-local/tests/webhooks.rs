@@ -91,7 +91,7 @@ async fn signed_post_event_webhooks_for_filtered_events_only() {
     let channel = svc
         .channels()
         .create()
-        .webhook_enabled(models::ChannelWebhookEnabledType::True)
+        .webhook_enabled(models::WebhookEnabledType::True)
         .await
         .unwrap()
         .sid
@@ -105,7 +105,7 @@ async fn signed_post_event_webhooks_for_filtered_events_only() {
         .create()
         .body("Hello & welcome")
         .from("ana")
-        .webhook_enabled(models::MessageWebhookEnabledType::True)
+        .webhook_enabled(models::WebhookEnabledType::True)
         .await
         .unwrap();
 
@@ -137,7 +137,7 @@ async fn signed_post_event_webhooks_for_filtered_events_only() {
         .unwrap();
     chan.member(&member)
         .delete()
-        .webhook_enabled(models::MemberWebhookEnabledType::True)
+        .webhook_enabled(models::WebhookEnabledType::True)
         .await
         .unwrap();
     let removed = next(&mut rx).await;

@@ -520,6 +520,96 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         ],
     },
     crate::table::Resource {
+        name: "Media",
+        model: ::core::option::Option::Some("Media"),
+        sid_prefix: ::core::option::Option::Some("ME"),
+        collection_path: "/v1/Services/{ServiceSid}/Media",
+        instance_path: ::core::option::Option::Some(
+            "/v1/Services/{ServiceSid}/Media/{Sid}",
+        ),
+        links: &[("content", "/v1/Services/{ServiceSid}/Media/{Sid}/Content")],
+        fields: &[
+            crate::table::Field {
+                name: "sid",
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Field {
+                name: "service_sid",
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Field {
+                name: "channel_sid",
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Field {
+                name: "message_sid",
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Field {
+                name: "date_created",
+                kind: crate::table::ValueKind::DateTime,
+            },
+            crate::table::Field {
+                name: "date_updated",
+                kind: crate::table::ValueKind::DateTime,
+            },
+            crate::table::Field {
+                name: "date_upload_updated",
+                kind: crate::table::ValueKind::DateTime,
+            },
+            crate::table::Field {
+                name: "size",
+                kind: crate::table::ValueKind::Int,
+            },
+            crate::table::Field {
+                name: "content_type",
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Field {
+                name: "filename",
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Field {
+                name: "author",
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Field {
+                name: "category",
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Field {
+                name: "is_multipart_upstream",
+                kind: crate::table::ValueKind::Bool,
+            },
+            crate::table::Field {
+                name: "url",
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Field {
+                name: "links",
+                kind: crate::table::ValueKind::Json,
+            },
+        ],
+    },
+    crate::table::Resource {
+        name: "MediaContent",
+        model: ::core::option::Option::None,
+        sid_prefix: ::core::option::Option::None,
+        collection_path: "/v1/Services/{ServiceSid}/Media/{Sid}/Content",
+        instance_path: ::core::option::Option::None,
+        links: &[],
+        fields: &[],
+    },
+    crate::table::Resource {
+        name: "MediaSet",
+        model: ::core::option::Option::None,
+        sid_prefix: ::core::option::Option::None,
+        collection_path: "/v1/Services/{ServiceSid}/MediaSet",
+        instance_path: ::core::option::Option::None,
+        links: &[],
+        fields: &[],
+    },
+    crate::table::Resource {
         name: "Role",
         model: ::core::option::Option::Some("Role"),
         sid_prefix: ::core::option::Option::Some("RL"),
@@ -2370,6 +2460,101 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 name: "Sid",
                 resource: "ChannelWebhook",
                 field: ::core::option::Option::Some("sid"),
+                alternate: ::core::option::Option::None,
+            },
+        ],
+        form: &[],
+        filters: &[],
+        records_key: ::core::option::Option::None,
+    },
+    crate::table::Route {
+        method: "POST",
+        path: "/v1/Services/{ServiceSid}/Media",
+        operation_id: "CreateMedia",
+        kind: crate::table::Kind::Create,
+        resource: "Media",
+        path_params: &[
+            crate::table::PathParam {
+                name: "ServiceSid",
+                resource: "Service",
+                field: ::core::option::Option::Some("service_sid"),
+                alternate: ::core::option::Option::None,
+            },
+        ],
+        form: &[],
+        filters: &[
+            crate::table::Filter {
+                wire: "Category",
+                field: ::core::option::Option::Some("category"),
+                kind: crate::table::ValueKind::Str,
+            },
+            crate::table::Filter {
+                wire: "Filename",
+                field: ::core::option::Option::Some("filename"),
+                kind: crate::table::ValueKind::Str,
+            },
+        ],
+        records_key: ::core::option::Option::None,
+    },
+    crate::table::Route {
+        method: "GET",
+        path: "/v1/Services/{ServiceSid}/Media/{Sid}",
+        operation_id: "FetchMedia",
+        kind: crate::table::Kind::Fetch,
+        resource: "Media",
+        path_params: &[
+            crate::table::PathParam {
+                name: "ServiceSid",
+                resource: "Service",
+                field: ::core::option::Option::Some("service_sid"),
+                alternate: ::core::option::Option::None,
+            },
+            crate::table::PathParam {
+                name: "Sid",
+                resource: "Media",
+                field: ::core::option::Option::Some("sid"),
+                alternate: ::core::option::Option::None,
+            },
+        ],
+        form: &[],
+        filters: &[],
+        records_key: ::core::option::Option::None,
+    },
+    crate::table::Route {
+        method: "GET",
+        path: "/v1/Services/{ServiceSid}/Media/{Sid}/Content",
+        operation_id: "FetchMediaContent",
+        kind: crate::table::Kind::Fetch,
+        resource: "MediaContent",
+        path_params: &[
+            crate::table::PathParam {
+                name: "ServiceSid",
+                resource: "Service",
+                field: ::core::option::Option::None,
+                alternate: ::core::option::Option::None,
+            },
+            crate::table::PathParam {
+                name: "Sid",
+                resource: "Media",
+                field: ::core::option::Option::None,
+                alternate: ::core::option::Option::None,
+            },
+        ],
+        form: &[],
+        filters: &[],
+        records_key: ::core::option::Option::None,
+    },
+    crate::table::Route {
+        method: "POST",
+        path: "/v1/Services/{ServiceSid}/MediaSet",
+        operation_id: "CreateMediaSet",
+        kind: crate::table::Kind::Create,
+        resource: "MediaSet",
+        path_params: &[
+            crate::table::PathParam {
+                name: "ServiceSid",
+                resource: "Service",
+                field: ::core::option::Option::None,
                 alternate: ::core::option::Option::None,
             },
         ],
