@@ -621,10 +621,7 @@ async fn list_filters() {
     let both = svc
         .channels()
         .list()
-        .type_([
-            models::ChannelType::Public,
-            models::ChannelType::Private,
-        ])
+        .type_([models::ChannelType::Public, models::ChannelType::Private])
         .await
         .unwrap();
     assert_eq!(both.records.len(), 3);
