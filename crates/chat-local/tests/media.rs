@@ -269,3 +269,95 @@ async fn media_messages_through_the_client() {
         "refused messages are not stored"
     );
 }
+
+#[tokio::test]
+async fn media_operations_through_the_generated_client() {
+    use twilio_chat_v2::models::{MediaSetCommand, MediaSetEntry, MediaSetRequest};
+
+    let chat = twilio_chat_local::start().await.unwrap();
+    let client = chat.client();
+    let service = client.services().create("media").await.unwrap();
+    let service_sid = service.sid.unwrap();
+    let media = client.service(&service_sid).media();
+
+    // CreateMedia: raw bytes with the caller's media type, Filename as a query parameter on the POST.
+    let created = media
+        .create("text/plain", b"hello, file".to_vec())
+        .filename("hello.txt")
+        .await
+        .unwrap();
+    let media_sid = created.sid.clone().unwrap();
+    assert!(media_sid.starts_with("ME"), "{media_sid}");
+    assert_eq!(created.size, Some(11));
+    assert_eq!(created.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(created.filename.as_deref(), Some("hello.txt"));
+
+    // FetchMedia: the same record.
+    let fetched = client
+        .service(&service_sid)
+        .media_instance(&media_sid)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(fetched.sid.as_deref(), Some(media_sid.as_str()));
+    assert_eq!(fetched.size, Some(11));
+
+    // FetchMediaContent: the bytes, with credentials, on the local host.
+    let content = client
+        .service(&service_sid)
+        .media_instance(&media_sid)
+        .content()
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(content.content_type(), Some("text/plain"));
+    assert_eq!(&content.bytes(1 << 20).await.unwrap()[..], b"hello, file");
+
+    // CreateMediaSet: one found, one unknown SID.
+    let mut request = MediaSetRequest::default();
+    request.command = Some(MediaSetCommand::Get);
+    for sid in [media_sid.as_str(), "ME00000000000000000000000000000000"] {
+        let mut entry = MediaSetEntry::default();
+        entry.media_sid = sid.to_owned();
+        request.list.push(entry);
+    }
+    let results = client
+        .service(&service_sid)
+        .media_set()
+        .create(request)
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].code, Some(200));
+    let record = results[0].media_record.as_ref().unwrap();
+    assert_eq!(record.sid.as_deref(), Some(media_sid.as_str()));
+    assert_ne!(results[1].code, Some(200));
+
+    // The one-call media message and the safe download of the client's media module, end to end.
+    let message = client
+        .send_media_message(&service_sid, "general-media", "image/png", vec![1u8, 2, 3])
+        .await;
+    assert!(message.is_err(), "no such channel yet: {message:?}");
+    let channel = client
+        .service(&service_sid)
+        .channels()
+        .create()
+        .unique_name("general-media")
+        .await
+        .unwrap();
+    let message = client
+        .send_media_message(
+            &service_sid,
+            channel.sid.as_deref().unwrap(),
+            "image/png",
+            vec![1u8, 2, 3],
+        )
+        .await
+        .unwrap();
+    let attached = twilio_chat_v2::media::MessageMedia::of(&message).unwrap();
+    let download = client
+        .download_media(&service_sid, &attached.sid)
+        .await
+        .unwrap();
+    assert_eq!(&download.bytes(1 << 20).await.unwrap()[..], &[1u8, 2, 3]);
+}
