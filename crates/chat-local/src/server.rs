@@ -2,6 +2,7 @@
 //! parameters (SIDs, unique names, identities) to records, and the generic create, fetch, update, delete and list
 //! of every resource in Twilio's wire format (form bodies in, JSON and pages out, errors in Twilio's shape).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError};
 
 use axum::body::{Body, Bytes};
@@ -40,7 +41,26 @@ pub(crate) fn temporary_router(shared: Arc<Shared>) -> axum::Router {
         .with_state(shared)
 }
 
+/// Numbers the answers' `Twilio-Request-Id`s (`RQ` and 32 hex digits, as Twilio's), unique in the process.
+static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
+
+/// Answers one request, with a fresh `Twilio-Request-Id` on every answer as Twilio sends.
 async fn handle(
+    shared: State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut response = answer(shared, method, uri, headers, body).await;
+    let id = format!("RQ{:032x}", REQUEST_IDS.fetch_add(1, Ordering::Relaxed));
+    if let Ok(value) = header::HeaderValue::from_str(&id) {
+        response.headers_mut().insert("twilio-request-id", value);
+    }
+    response
+}
+
+async fn answer(
     State(shared): State<Arc<Shared>>,
     method: Method,
     uri: Uri,

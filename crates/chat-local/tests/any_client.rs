@@ -334,3 +334,86 @@ async fn injected_faults_exercise_retries_and_timeouts() {
     let error = hasty.services().list().await.unwrap_err();
     assert!(error.is_timeout(), "{error}");
 }
+
+#[tokio::test]
+async fn every_operation_kind_gives_its_response_metadata() {
+    let chat = twilio_chat_local::start().await.unwrap();
+    let client = chat.client();
+
+    // A created value: 201 with a request ID of Twilio's form, no state shared between calls.
+    let (service, created) = client
+        .services()
+        .create("metadata")
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let first_id = created.request_id().unwrap().to_owned();
+    assert!(
+        first_id.starts_with("RQ") && first_id.len() == 34,
+        "{first_id}"
+    );
+    assert!(created.headers().contains_key("content-type"));
+    let sid = service.sid.unwrap();
+
+    // A fetched value and a page: 200, each with its own request ID.
+    let (_, fetched) = client
+        .service(&sid)
+        .fetch()
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert_ne!(fetched.request_id(), Some(first_id.as_str()));
+    let (page, listed) = client
+        .service(&sid)
+        .channels()
+        .list()
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+    assert_eq!(page.response().request_id(), listed.request_id());
+
+    // No body: 204.
+    let ((), deleted) = client
+        .service(&sid)
+        .delete()
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert!(deleted.request_id().is_some());
+
+    // An upload and a download.
+    let service = client
+        .services()
+        .create("files")
+        .await
+        .unwrap()
+        .sid
+        .unwrap();
+    let (media, uploaded) = client
+        .service(&service)
+        .media()
+        .create("text/plain", b"abc".to_vec())
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 201);
+    let (download, content) = client
+        .service(&service)
+        .media_instance(media.sid.unwrap())
+        .content()
+        .fetch()
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(content.status(), 200);
+    assert_eq!(&download.bytes(1024).await.unwrap()[..], b"abc");
+
+    // Errors carry the status and request ID too.
+    let missing = client.service(&sid).fetch().await.unwrap_err();
+    assert_eq!(missing.status(), Some(404));
+    assert!(missing.request_id().unwrap().starts_with("RQ"));
+}

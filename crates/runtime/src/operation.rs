@@ -26,6 +26,7 @@ use crate::error::Error;
 use crate::observe::REDACTED;
 use crate::page::{ItemStream, Page};
 use crate::request::{ParamValue, Params, Request, RequestOptions};
+use crate::response::ResponseMeta;
 
 /// Where a parameter of an [`OperationSpec`] goes.
 #[doc(hidden)]
@@ -93,6 +94,11 @@ pub trait Kind {
         client: Client,
         request: Request,
     ) -> impl Future<Output = Result<Self::Output, Error>> + Send + 'static;
+    /// Sends the request and decodes the answer, also returning its status, headers and request ID.
+    fn run_with_response(
+        client: Client,
+        request: Request,
+    ) -> impl Future<Output = Result<(Self::Output, ResponseMeta), Error>> + Send + 'static;
 }
 
 /// An operation answering one JSON value.
@@ -454,6 +460,15 @@ impl<K: Kind> Call<K> {
         let request = self.into_request();
         K::run(client, request)
     }
+
+    /// [`send`](Self::send), also returning the status, headers and request ID of the answer.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<(K::Output, ResponseMeta), Error>> + Send + 'static {
+        let client = self.client.clone();
+        let request = self.into_request();
+        K::run_with_response(client, request)
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> Call<Paged<T>> {
@@ -470,12 +485,27 @@ impl<T: DeserializeOwned + Send + 'static> Kind for Value<T> {
     async fn run(client: Client, request: Request) -> Result<T, Error> {
         client.execute(request).await
     }
+    async fn run_with_response(
+        client: Client,
+        request: Request,
+    ) -> Result<(T, ResponseMeta), Error> {
+        client.execute_with_response(request).await
+    }
 }
 
 impl Kind for Empty {
     type Output = ();
     async fn run(client: Client, request: Request) -> Result<(), Error> {
         client.execute_empty(request).await
+    }
+    async fn run_with_response(
+        client: Client,
+        request: Request,
+    ) -> Result<((), ResponseMeta), Error> {
+        client
+            .execute_empty_with_response(request)
+            .await
+            .map(|meta| ((), meta))
     }
 }
 
@@ -484,12 +514,26 @@ impl<T: DeserializeOwned + Send + 'static> Kind for Upload<T> {
     async fn run(client: Client, request: Request) -> Result<T, Error> {
         client.execute_upload(request).await
     }
+    async fn run_with_response(
+        client: Client,
+        request: Request,
+    ) -> Result<(T, ResponseMeta), Error> {
+        client.execute_upload_with_response(request).await
+    }
 }
 
 impl Kind for Binary {
     type Output = Download;
     async fn run(client: Client, request: Request) -> Result<Download, Error> {
         client.execute_download(request).await
+    }
+    async fn run_with_response(
+        client: Client,
+        request: Request,
+    ) -> Result<(Download, ResponseMeta), Error> {
+        let download = client.execute_download(request).await?;
+        let meta = ResponseMeta::new(download.status(), download.headers().clone());
+        Ok((download, meta))
     }
 }
 
@@ -498,12 +542,26 @@ impl<T: DeserializeOwned + Send + 'static> Kind for Redirect<T> {
     async fn run(client: Client, request: Request) -> Result<T, Error> {
         client.execute_redirect(request).await
     }
+    async fn run_with_response(
+        client: Client,
+        request: Request,
+    ) -> Result<(T, ResponseMeta), Error> {
+        client.execute_redirect_with_response(request).await
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> Kind for Paged<T> {
     type Output = Page<T>;
     async fn run(client: Client, request: Request) -> Result<Page<T>, Error> {
         client.execute_page(request).await
+    }
+    async fn run_with_response(
+        client: Client,
+        request: Request,
+    ) -> Result<(Page<T>, ResponseMeta), Error> {
+        let page: Page<T> = client.execute_page(request).await?;
+        let meta = page.response().clone();
+        Ok((page, meta))
     }
 }
 
@@ -615,6 +673,18 @@ macro_rules! operation {
             > + ::std::marker::Send
                    + 'static {
                 self.0.send()
+            }
+            /// Like `send`, and also returns the answer's status, headers and `Twilio-Request-Id`.
+            pub fn send_with_response(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<
+                    (<$kind as $crate::Kind>::Output, $crate::ResponseMeta),
+                    $crate::Error,
+                >,
+            > + ::std::marker::Send
+                   + 'static {
+                self.0.send_with_response()
             }
         }
         impl ::std::future::IntoFuture for $name {

@@ -31,7 +31,7 @@ use crate::error::{Error, ErrorKind};
 use crate::hosts::{check_scheme, redact_query};
 use crate::observe::{Exchange, header_pairs};
 use crate::request::Request;
-use crate::response::request_id;
+use crate::response::{ResponseMeta, request_id};
 
 /// Largest response body read into memory by an upload (a JSON record) or kept from an error response.
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
@@ -66,10 +66,24 @@ impl Client {
     /// connection failure. Calling again with a new body is the caller's decision, made knowing that the first
     /// upload may have been stored. Observers see the exchange without the request body.
     pub async fn execute_upload<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
+        self.upload(req)
+            .await
+            .map(|(value, _)| value)
+            .map_err(|e| self.scrub(e))
+    }
+
+    /// [`execute_upload`](Self::execute_upload), also returning the status, headers and request ID of the answer.
+    pub async fn execute_upload_with_response<T: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<(T, ResponseMeta), Error> {
         self.upload(req).await.map_err(|e| self.scrub(e))
     }
 
-    async fn upload<T: DeserializeOwned>(&self, mut req: Request) -> Result<T, Error> {
+    async fn upload<T: DeserializeOwned>(
+        &self,
+        mut req: Request,
+    ) -> Result<(T, ResponseMeta), Error> {
         let op = req.operation;
         let slot = req.upload.take();
         let body = slot.as_ref().and_then(|slot| slot.take()).ok_or_else(|| {
@@ -129,7 +143,8 @@ impl Client {
         if !(200..300).contains(&status) {
             return Err(refused(op, status, &headers, &body));
         }
-        decode(op, &body).map_err(|e| e.with_response(status, request_id(&headers)))
+        let value = decode(op, &body).map_err(|e| e.with_response(status, request_id(&headers)))?;
+        Ok((value, ResponseMeta::new(status, headers)))
     }
 
     /// Sends `req` (a `GET` with the client's credentials, on the operation's host) and returns the 2xx body as
