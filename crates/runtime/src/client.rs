@@ -12,6 +12,7 @@ use tracing::Instrument as _;
 use url::Url;
 
 use crate::credentials::Credentials;
+use crate::decode::decode;
 use crate::error::{Error, ErrorKind, MAX_MESSAGE_CHARS};
 use crate::observe::{Exchange, Observer, header_pairs};
 use crate::redact::Redactor;
@@ -107,9 +108,8 @@ impl Client {
     /// a body above the size limit becomes an [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge)
     /// error.
     pub async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        self.execute_with_response(req)
-            .await
-            .map(|(value, _)| value)
+        let (body, meta) = self.call_raw(&req, 200..300).await?;
+        self.decode_answer(&req, &body, &meta)
     }
 
     /// [`execute`](Self::execute), also returning the status, headers and `Twilio-Request-Id` of the answer.
@@ -117,16 +117,16 @@ impl Client {
         &self,
         req: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        self.call(&req, 200..300).await
+        let (body, meta) = self.call_raw(&req, 200..300).await?;
+        Ok((self.decode_answer(&req, &body, &meta)?, meta))
     }
 
     /// Sends `req` and decodes the JSON body of a 2xx or 3xx response into `T`, without following the redirect.
     /// For operations described only by a redirect whose body names the location (API v2010's recording add-on
     /// payload data answers `307` with `{"redirect_to": ...}`).
     pub async fn execute_redirect<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        self.execute_redirect_with_response(req)
-            .await
-            .map(|(value, _)| value)
+        let (body, meta) = self.call_raw(&req, 200..400).await?;
+        self.decode_answer(&req, &body, &meta)
     }
 
     /// [`execute_redirect`](Self::execute_redirect), also returning the status, headers and `Twilio-Request-Id`.
@@ -134,7 +134,8 @@ impl Client {
         &self,
         req: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        self.call(&req, 200..400).await
+        let (body, meta) = self.call_raw(&req, 200..400).await?;
+        Ok((self.decode_answer(&req, &body, &meta)?, meta))
     }
 
     /// Sends `req` and accepts any 2xx response, ignoring its body (deletes answer `204 No Content`).
@@ -144,30 +145,33 @@ impl Client {
 
     /// [`execute_empty`](Self::execute_empty), returning the status, headers and `Twilio-Request-Id` of the answer.
     pub async fn execute_empty_with_response(&self, req: Request) -> Result<ResponseMeta, Error> {
+        self.call_raw(&req, 200..300).await.map(|(_, meta)| meta)
+    }
+
+    /// Sends `req` and checks the status is in `success`: the body and metadata of the answer. Not generic, so
+    /// the sending state machine is compiled once, here, whatever the operations decode.
+    pub(crate) async fn call_raw(
+        &self,
+        req: &Request,
+        success: std::ops::Range<u16>,
+    ) -> Result<(Vec<u8>, ResponseMeta), Error> {
         let run = async {
-            let url = self.url_for(&req)?;
-            let raw = self.send(&req, url).await?;
-            let (_, meta) = self.accept(&req, raw, 200..300)?;
-            Ok(meta)
+            let url = self.url_for(req)?;
+            let raw = self.send(req, url).await?;
+            self.accept(req, raw, success)
         };
         run.await.map_err(|e| self.scrub(e))
     }
 
-    /// Sends `req`, checks the status is in `success` and decodes the body.
-    async fn call<T: DeserializeOwned>(
+    /// Decodes the body of an accepted answer; a decode error carries the answer's status and request ID.
+    pub(crate) fn decode_answer<T: DeserializeOwned>(
         &self,
         req: &Request,
-        success: std::ops::Range<u16>,
-    ) -> Result<(T, ResponseMeta), Error> {
-        let run = async {
-            let url = self.url_for(req)?;
-            let raw = self.send(req, url).await?;
-            let (body, meta) = self.accept(req, raw, success)?;
-            let value = decode(req.operation, &body)
-                .map_err(|e| e.with_response(meta.status(), meta.request_id()))?;
-            Ok((value, meta))
-        };
-        run.await.map_err(|e| self.scrub(e))
+        body: &[u8],
+        meta: &ResponseMeta,
+    ) -> Result<T, Error> {
+        decode(req.operation, body)
+            .map_err(|e| self.scrub(e.with_response(meta.status(), meta.request_id())))
     }
 
     /// Turns a response into its body and metadata when its status is in `success` and its body was read whole;
@@ -646,25 +650,6 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Decodes JSON, naming the path that failed; trailing data is an error too.
-pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Result<T, Error> {
-    // An empty body (such as `204 No Content`) reads as JSON `null`, so `()` and `Option<T>` accept it.
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
-    } else {
-        body
-    };
-    // Fast path without path tracking; a failure is decoded again with serde_path_to_error to name its path.
-    serde_json::from_slice(body).map_err(|plain| {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(e) => e.path().to_string(),
-            Ok(_) => String::new(),
-        };
-        Error::decode(operation, path, &plain)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -758,31 +743,5 @@ mod tests {
             proxied.url_for(&req).unwrap_err().kind(),
             ErrorKind::InvalidArgument
         );
-    }
-
-    #[test]
-    fn decode_names_path() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct S {
-            inner: Vec<Inner2>,
-        }
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Inner2 {
-            n: u32,
-        }
-        let err = decode::<S>("FetchX", br#"{"inner": [{"n": 1}, {"n": "x"}]}"#).unwrap_err();
-        assert_eq!(err.decode_path(), Some("inner[1].n"));
-        assert!(
-            err.to_string()
-                .starts_with("FetchX: could not decode the response at `inner[1].n`")
-        );
-        let err = decode::<S>("FetchX", br#"{"inner": []} x"#).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Decode);
-        decode::<()>("DeleteX", b"").unwrap();
-        assert_eq!(decode::<Option<u32>>("X", b" \n").unwrap(), None);
-        let err = decode::<S>("FetchX", b"").unwrap_err();
-        assert_eq!(err.decode_path(), Some("."));
     }
 }

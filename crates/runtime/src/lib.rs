@@ -102,6 +102,7 @@ mod body;
 mod builder;
 mod client;
 mod credentials;
+mod decode;
 mod download;
 mod error;
 mod hosts;

@@ -483,13 +483,15 @@ impl<T: DeserializeOwned + Send + 'static> Call<Paged<T>> {
 impl<T: DeserializeOwned + Send + 'static> Kind for Value<T> {
     type Output = T;
     async fn run(client: Client, request: Request) -> Result<T, Error> {
-        client.execute(request).await
+        let (body, meta) = client.call_raw(&request, 200..300).await?;
+        client.decode_answer(&request, &body, &meta)
     }
     async fn run_with_response(
         client: Client,
         request: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        client.execute_with_response(request).await
+        let (body, meta) = client.call_raw(&request, 200..300).await?;
+        Ok((client.decode_answer(&request, &body, &meta)?, meta))
     }
 }
 
@@ -540,13 +542,15 @@ impl Kind for Binary {
 impl<T: DeserializeOwned + Send + 'static> Kind for Redirect<T> {
     type Output = T;
     async fn run(client: Client, request: Request) -> Result<T, Error> {
-        client.execute_redirect(request).await
+        let (body, meta) = client.call_raw(&request, 200..400).await?;
+        client.decode_answer(&request, &body, &meta)
     }
     async fn run_with_response(
         client: Client,
         request: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        client.execute_redirect_with_response(request).await
+        let (body, meta) = client.call_raw(&request, 200..400).await?;
+        Ok((client.decode_answer(&request, &body, &meta)?, meta))
     }
 }
 

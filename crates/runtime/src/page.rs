@@ -28,6 +28,7 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use url::Url;
 
+use crate::decode::decode_error;
 use crate::error::Error;
 use crate::request::Request;
 use crate::response::ResponseMeta;
@@ -222,6 +223,40 @@ pub(crate) fn parse_page<T: DeserializeOwned>(
     base_url: &Url,
     page_key: Option<&str>,
 ) -> Result<(Vec<T>, PageMeta), Error> {
+    let (range, meta) = page_shape(operation, body, base_url, page_key)?;
+    let records = body.get(range).unwrap_or_default();
+    let records = decode_records(operation, records, meta.key.as_deref().unwrap_or(""))?;
+    Ok((records, meta))
+}
+
+/// Decodes the records of a page (the JSON array found by [`page_shape`]) straight into `T`; a failure names its
+/// path under `key`.
+pub(crate) fn decode_records<T: DeserializeOwned>(
+    operation: &str,
+    records: &[u8],
+    key: &str,
+) -> Result<Vec<T>, Error> {
+    serde_json::from_slice(records).map_err(|e| decode_error(operation, records, key, &e))
+}
+
+/// Whether the records of a page (a JSON array) are `[]`.
+pub(crate) fn no_records(records: &[u8]) -> bool {
+    records
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .take(3)
+        .eq(b"[]".iter())
+}
+
+/// The page's shape, without decoding its records: where the records are in `body` (the byte range of their
+/// JSON array) and the paging information, whose `key` is the property holding them. Not generic: compiled once
+/// here, whatever the record types.
+pub(crate) fn page_shape(
+    operation: &str,
+    body: &[u8],
+    base_url: &Url,
+    page_key: Option<&str>,
+) -> Result<(std::ops::Range<usize>, PageMeta), Error> {
     let top: BTreeMap<Cow<'_, str>, &RawValue> = serde_json::from_slice(body).map_err(|e| {
         let reason = if e.classify() == serde_json::error::Category::Data {
             "a page must be a JSON object".to_owned()
@@ -280,27 +315,18 @@ pub(crate) fn parse_page<T: DeserializeOwned>(
             ));
         }
     };
-    // Fast path without path tracking; a failure is decoded again with serde_path_to_error to name its path.
-    let records: Vec<T> = match serde_json::from_str(records) {
-        Ok(records) => records,
-        Err(plain) => {
-            let mut de = serde_json::Deserializer::from_str(records);
-            let path = match serde_path_to_error::deserialize::<_, Vec<T>>(&mut de) {
-                Err(e) => e.path().to_string(),
-                Ok(_) => String::new(),
-            };
-            let full = if path == "." || path.is_empty() {
-                key.clone()
-            } else if path.starts_with('[') {
-                format!("{key}{path}")
-            } else {
-                format!("{key}.{path}")
-            };
-            return Err(Error::decode(operation, full, &plain));
-        }
-    };
+    // The records' text is borrowed from `body`: its offset there is their range.
+    let start = (records.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
+    let range = start..start.wrapping_add(records.len());
+    if body.get(range.clone()) != Some(records.as_bytes()) {
+        return Err(Error::decode(
+            operation,
+            key,
+            &"the records are not in the page body",
+        ));
+    }
     Ok((
-        records,
+        range,
         PageMeta {
             key: Some(key),
             ..meta

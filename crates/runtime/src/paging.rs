@@ -1,24 +1,30 @@
 //! Following pages: [`Client::execute_page`], [`Client::next_page`] and the auto-paging [`Client::stream`]. The
 //! client sends; `page.rs` parses pages and keeps the [`Trail`] that makes every chain of pages finite (no page
 //! fetched twice, a bounded run of empty pages).
+//!
+//! Fetching a page is not generic ([`RawPage`]: the body, where its records are, the paging information); only
+//! decoding the records is. So the sending and paging state machines are compiled once, in this crate, and a
+//! client crate compiles one small decode step per record type.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::page::{self, ItemStream, Page, PageOrigin, Trail};
+use crate::page::{self, ItemStream, Page, PageMeta, PageOrigin, Trail};
 use crate::request::Request;
+use crate::response::ResponseMeta;
 
 impl Client {
     /// Fetches one page. The response must be exactly `200 OK`; [`Page::response`] has its status, headers and
     /// `Twilio-Request-Id`.
     pub async fn execute_page<T: DeserializeOwned>(&self, req: Request) -> Result<Page<T>, Error> {
-        let run = async {
-            let url = self.url_for(&req)?;
-            self.fetch_page(&req, url, &Trail::default()).await
-        };
-        run.await.map_err(|e| self.scrub(e))
+        let raw = self.first_page(&req).await;
+        raw.and_then(RawPage::decode).map_err(|e| self.scrub(e))
     }
 
     /// Fetches the page after `page`, or `None` on the last page.
@@ -35,8 +41,8 @@ impl Client {
         let Some(next) = page.next_page_url() else {
             return Ok(None);
         };
-        self.follow(&page.origin, next)
-            .await
+        let raw = self.follow(&page.origin, next).await;
+        raw.and_then(RawPage::decode)
             .map(Some)
             .map_err(|e| self.scrub(e))
     }
@@ -54,75 +60,42 @@ impl Client {
         req: Request,
         limit: Option<u64>,
     ) -> ItemStream<T> {
-        let state = StreamState {
+        Box::pin(Records::<T> {
             client: self.clone(),
             request: req,
             limit,
             yielded: 0,
             items: Vec::new().into_iter(),
             position: Position::Start,
-        };
-        Box::pin(futures_util::stream::unfold(state, |mut st| async move {
-            loop {
-                if st.limit.is_some_and(|l| st.yielded >= l) {
-                    return None;
-                }
-                if let Some(item) = st.items.next() {
-                    st.yielded += 1;
-                    return Some((Ok(item), st));
-                }
-                let fetched = match std::mem::replace(&mut st.position, Position::Done) {
-                    Position::Done => return None,
-                    Position::Start => match st.client.url_for(&st.request) {
-                        Ok(url) => {
-                            st.client
-                                .fetch_page::<T>(&st.request, url, &Trail::default())
-                                .await
-                        }
-                        Err(e) => Err(e),
-                    },
-                    Position::After(origin, next) => st.client.follow(&origin, &next).await,
-                };
-                match fetched {
-                    Ok(page) => {
-                        if let Some(next) = page.meta.next_page_url {
-                            st.position = Position::After(Box::new(page.origin), next);
-                        }
-                        st.items = page.records.into_iter();
-                    }
-                    Err(e) => return Some((Err(st.client.scrub(e)), st)),
-                }
-            }
-        }))
+            fetching: None,
+        })
+    }
+
+    /// The first page of `req`, its records not decoded.
+    async fn first_page(&self, req: &Request) -> Result<RawPage, Error> {
+        let url = self.url_for(req)?;
+        self.fetch_page(req, url, &Trail::default()).await
     }
 
     /// Checks and fetches the page at `next`, which follows the page of `origin`.
-    async fn follow<T: DeserializeOwned>(
-        &self,
-        origin: &PageOrigin,
-        next: &str,
-    ) -> Result<Page<T>, Error> {
+    async fn follow(&self, origin: &PageOrigin, next: &str) -> Result<RawPage, Error> {
         let operation = origin.request.operation;
         let url = self.resolve_next_url(operation, next)?;
         origin.trail.check_next(operation, &url)?;
         self.fetch_page(&origin.request, url, &origin.trail).await
     }
 
-    async fn fetch_page<T: DeserializeOwned>(
-        &self,
-        req: &Request,
-        url: Url,
-        trail: &Trail,
-    ) -> Result<Page<T>, Error> {
+    async fn fetch_page(&self, req: &Request, url: Url, trail: &Trail) -> Result<RawPage, Error> {
         let raw = self.send(req, url.clone()).await?;
         let (body, response) = self.accept(req, raw, 200..201)?;
-        let (records, meta) = page::parse_page(req.operation, &body, self.base_url(), req.page_key)
+        let (records, meta) = page::page_shape(req.operation, &body, self.base_url(), req.page_key)
             .map_err(|e| e.with_response(response.status(), response.request_id()))?;
-        drop(body);
+        let empty = body.get(records.clone()).is_none_or(page::no_records);
         let mut template = req.clone();
         template.query = crate::Params::new();
-        let trail = trail.then(url, records.is_empty());
-        Ok(Page {
+        let trail = trail.then(url, empty);
+        Ok(RawPage {
+            body,
             records,
             meta,
             origin: PageOrigin {
@@ -134,13 +107,44 @@ impl Client {
     }
 }
 
-struct StreamState<T> {
+/// A fetched page whose records are still JSON text.
+struct RawPage {
+    body: Vec<u8>,
+    records: std::ops::Range<usize>,
+    meta: PageMeta,
+    origin: PageOrigin,
+    response: ResponseMeta,
+}
+
+impl RawPage {
+    /// Decodes the records; an error carries the page's status and request ID.
+    fn decode<T: DeserializeOwned>(self) -> Result<Page<T>, Error> {
+        let operation = self.origin.request.operation;
+        let records = self.body.get(self.records.clone()).unwrap_or_default();
+        let key = self.meta.key.as_deref().unwrap_or("");
+        let records = page::decode_records(operation, records, key)
+            .map_err(|e| e.with_response(self.response.status(), self.response.request_id()))?;
+        Ok(Page {
+            records,
+            meta: self.meta,
+            origin: self.origin,
+            response: self.response,
+        })
+    }
+}
+
+type Fetching = Pin<Box<dyn Future<Output = Result<RawPage, Error>> + Send>>;
+
+/// The stream behind [`Client::stream`]: records of the current page, then the next page, fetched by a boxed
+/// future that does not depend on `T`.
+struct Records<T> {
     client: Client,
     request: Request,
     limit: Option<u64>,
     yielded: u64,
     items: std::vec::IntoIter<T>,
     position: Position,
+    fetching: Option<Fetching>,
 }
 
 /// Where a stream is in its chain of pages.
@@ -151,4 +155,67 @@ enum Position {
     After(Box<PageOrigin>, String),
     /// The last page was fetched, or an error ended the stream.
     Done,
+}
+
+/// The request for the next page of a stream, or `None` when the chain is over.
+fn next_fetch(client: &Client, request: &Request, position: Position) -> Option<Fetching> {
+    let client = client.clone();
+    match position {
+        Position::Done => None,
+        Position::Start => {
+            let request = request.clone();
+            Some(Box::pin(async move { client.first_page(&request).await }))
+        }
+        Position::After(origin, next) => {
+            Some(Box::pin(async move { client.follow(&origin, &next).await }))
+        }
+    }
+}
+
+impl<T> Unpin for Records<T> {}
+
+impl<T: DeserializeOwned> futures_core::Stream for Records<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let st = &mut *self;
+        loop {
+            if st.limit.is_some_and(|l| st.yielded >= l) {
+                return Poll::Ready(None);
+            }
+            if let Some(item) = st.items.next() {
+                st.yielded += 1;
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let fetching = match &mut st.fetching {
+                Some(fetching) => fetching,
+                None => {
+                    let position = std::mem::replace(&mut st.position, Position::Done);
+                    match next_fetch(&st.client, &st.request, position) {
+                        Some(fetching) => st.fetching.insert(fetching),
+                        None => return Poll::Ready(None),
+                    }
+                }
+            };
+            let fetched = match fetching.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(fetched) => fetched,
+            };
+            st.fetching = None;
+            match fetched.and_then(RawPage::decode::<T>) {
+                Ok(Page {
+                    records,
+                    meta,
+                    origin,
+                    ..
+                }) => {
+                    if let Some(next) = meta.next_page_url {
+                        st.position = Position::After(Box::new(origin), next);
+                    }
+                    st.items = records.into_iter();
+                }
+                Err(e) => return Poll::Ready(Some(Err(st.client.scrub(e)))),
+            }
+        }
+    }
 }

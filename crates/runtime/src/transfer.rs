@@ -25,7 +25,8 @@ use url::Url;
 
 use crate::Method;
 use crate::body::Progress;
-use crate::client::{Client, decode};
+use crate::client::Client;
+use crate::decode::decode;
 use crate::download::Download;
 use crate::error::{Error, ErrorKind};
 use crate::hosts::{check_scheme, redact_query};
@@ -66,10 +67,9 @@ impl Client {
     /// connection failure. Calling again with a new body is the caller's decision, made knowing that the first
     /// upload may have been stored. Observers see the exchange without the request body.
     pub async fn execute_upload<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        self.upload(req)
+        self.execute_upload_with_response(req)
             .await
             .map(|(value, _)| value)
-            .map_err(|e| self.scrub(e))
     }
 
     /// [`execute_upload`](Self::execute_upload), also returning the status, headers and request ID of the answer.
@@ -77,13 +77,15 @@ impl Client {
         &self,
         req: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        self.upload(req).await.map_err(|e| self.scrub(e))
+        let op = req.operation;
+        let (body, meta) = self.upload(req).await.map_err(|e| self.scrub(e))?;
+        let value = decode(op, &body)
+            .map_err(|e| self.scrub(e.with_response(meta.status(), meta.request_id())))?;
+        Ok((value, meta))
     }
 
-    async fn upload<T: DeserializeOwned>(
-        &self,
-        mut req: Request,
-    ) -> Result<(T, ResponseMeta), Error> {
+    /// Sends an upload once: the accepted answer's body and metadata.
+    async fn upload(&self, mut req: Request) -> Result<(Vec<u8>, ResponseMeta), Error> {
         let op = req.operation;
         let slot = req.upload.take();
         let body = slot.as_ref().and_then(|slot| slot.take()).ok_or_else(|| {
@@ -143,8 +145,7 @@ impl Client {
         if !(200..300).contains(&status) {
             return Err(refused(op, status, &headers, &body));
         }
-        let value = decode(op, &body).map_err(|e| e.with_response(status, request_id(&headers)))?;
-        Ok((value, ResponseMeta::new(status, headers)))
+        Ok((body, ResponseMeta::new(status, headers)))
     }
 
     /// Sends `req` (a `GET` with the client's credentials, on the operation's host) and returns the 2xx body as
