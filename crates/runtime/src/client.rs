@@ -331,10 +331,11 @@ impl Client {
                 .retry_non_idempotent
                 .unwrap_or(policy.retry_non_idempotent);
         let headers = self.headers_for(req)?;
+        // Encoded once; every attempt sends the same shared bytes.
         let body = match &req.body {
             Body::None => None,
-            Body::Form(params) => Some(params.encode()),
-            Body::Json(value) => Some(value.to_string()),
+            Body::Form(params) => Some(bytes::Bytes::from(params.encode())),
+            Body::Json(value) => Some(bytes::Bytes::from(value.to_string())),
         };
         let timeout = req.options.timeout.unwrap_or(self.inner.timeout);
         let deadline_after = req.options.deadline.or(policy.deadline);
@@ -358,7 +359,7 @@ impl Client {
                     req,
                     &url,
                     &headers,
-                    body.as_deref(),
+                    body.as_ref(),
                     attempt_timeout,
                     attempt,
                     limits,
@@ -424,7 +425,7 @@ impl Client {
         req: &Request,
         url: &Url,
         headers: &HeaderMap,
-        body: Option<&str>,
+        body: Option<&bytes::Bytes>,
         timeout: Duration,
         attempt: u32,
         limits: Limits,
@@ -437,7 +438,7 @@ impl Client {
             .headers(headers.clone())
             .timeout(timeout);
         if let Some(body) = body {
-            builder = builder.body(body.to_owned());
+            builder = builder.body(body.clone());
         }
         let request = builder.build().map_err(|e| AttemptError {
             error: Error::from_reqwest(op, e),
@@ -449,7 +450,7 @@ impl Client {
             method: req.method.to_string(),
             url: url.to_string(),
             request_headers: header_pairs(request.headers()),
-            request_body: req.observed_body(body),
+            request_body: req.observed_body(body.and_then(|b| std::str::from_utf8(b).ok())),
             status: None,
             response_headers: Vec::new(),
             response_body: None,
@@ -628,8 +629,21 @@ fn origin_text(url: &Url) -> String {
 
 /// Whether a path segment is empty, `.` or `..`, also when its dots are percent-encoded (`%2e`).
 fn is_dot_or_empty(segment: &str) -> bool {
-    let decoded = segment.replace("%2e", ".").replace("%2E", ".");
-    matches!(decoded.as_str(), "" | "." | "..")
+    // At most two dots, each written `.`, `%2e` or `%2E`: read them off without decoding the segment.
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        rest = match rest {
+            [b'.', tail @ ..] => tail,
+            [b'%', b'2', b'e' | b'E', tail @ ..] => tail,
+            _ => return false,
+        };
+        dots += 1;
+        if dots > 2 {
+            return false;
+        }
+    }
+    true
 }
 
 /// The text an observer gets for a body: at most `limit` bytes (lossy UTF-8), secrets redacted, and a marker when
@@ -664,6 +678,16 @@ mod tests {
 
     fn build(b: crate::ClientBuilder) -> Result<Client, Error> {
         b.build_with(&|_| None)
+    }
+
+    #[test]
+    fn dot_segments_in_every_spelling() {
+        for dot in ["", ".", "..", "%2e", "%2E", "%2e.", ".%2E", "%2e%2E"] {
+            assert!(is_dot_or_empty(dot), "{dot}");
+        }
+        for other in ["...", "a", ".a", "%2e%2e%2e", "%2", "%2f", "%252e", "IS123", "a.b"] {
+            assert!(!is_dot_or_empty(other), "{other}");
+        }
     }
 
     #[test]
