@@ -1,5 +1,6 @@
 //! Emits the models crate body: one struct per object schema, one enum per string enum, one untagged enum per
-//! `oneOf`, and a private `datetime` module when date-time fields need it.
+//! `oneOf`, a private `de` module through which every struct is decoded, and a private `datetime` module when
+//! date-time fields need it.
 
 use crate::docs::{doc_attrs, sanitize};
 use crate::ir::{Api, Enum, Field, OneOf, Schema, Struct, TypeRef};
@@ -48,9 +49,20 @@ pub fn emit(api: &Api) -> TokenStream {
     });
     let datetime = (needs.deserialize || needs.deserialize_option || needs.parse_for_variants)
         .then(|| datetime_module(&needs));
+    let structs: Vec<&Struct> = api
+        .schemas
+        .values()
+        .filter_map(|s| match s {
+            Schema::Struct(st) => Some(st),
+            Schema::Enum(_) | Schema::OneOf(_) => None,
+        })
+        .collect();
+    let keeps_others = structs.iter().any(|st| st.fields.iter().any(|f| f.flatten));
+    let de = (!structs.is_empty()).then(|| de_module(keeps_others));
     quote! {
         #(#items)*
         #datetime
+        #de
     }
 }
 
@@ -92,15 +104,206 @@ fn emit_struct(st: &Struct) -> TokenStream {
         })
         .collect();
     let impl_block = (!helpers.is_empty()).then(|| quote!(impl #name { #(#helpers)* }));
+    let decode = emit_object(st);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(default)]
+        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
         #impl_block
+        #decode
+    }
+}
+
+/// `Deserialize` of a struct through the models' `de` module: one `match` from key to member index and one from
+/// index to the member's decode, instead of serde's derived visitors (a field enum, a map and a sequence
+/// visitor per struct), so each struct compiles to little code.
+fn emit_object(st: &Struct) -> TokenStream {
+    let name = ident(&st.name);
+    let expecting = format!("struct {}", st.name);
+    let named: Vec<(usize, &Field)> = st
+        .fields
+        .iter()
+        .filter(|f| !f.flatten)
+        .enumerate()
+        .collect();
+    let keeps = st.fields.iter().find(|f| f.flatten);
+    let index = if named.is_empty() {
+        quote!(::std::option::Option::None)
+    } else {
+        let arms = named.iter().map(|(i, f)| {
+            let wire = &f.api_name;
+            let i = proc_macro2::Literal::usize_unsuffixed(*i);
+            quote!(#wire => ::std::option::Option::Some(#i),)
+        });
+        quote! {
+            match key {
+                #(#arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
+    let key_arg = if named.is_empty() {
+        quote!(_key)
+    } else {
+        quote!(key)
+    };
+    let reads = named.iter().map(|(i, f)| {
+        let field = ident(&f.name);
+        let i = proc_macro2::Literal::usize_unsuffixed(*i);
+        let value = match (&f.ty, f.optional()) {
+            (TypeRef::DateTime | TypeRef::DateTimeRfc2822, true) => {
+                quote!(map.next_value::<datetime::Opt>()?.0)
+            }
+            (TypeRef::DateTime | TypeRef::DateTimeRfc2822, false) => {
+                quote!(map.next_value::<datetime::One>()?.0)
+            }
+            _ => quote!(map.next_value()?),
+        };
+        quote!(de::Member::Known(#i) => self.#field = #value,)
+    });
+    let other = keeps.map(|f| {
+        let field = ident(&f.name);
+        quote! {
+            de::Member::Other(key) => {
+                let value = map.next_value()?;
+                self.#field.insert(key, value);
+            }
+        }
+    });
+    let keeps_others = keeps.map(|_| {
+        quote!(
+            const KEEPS_OTHERS: bool = true;
+        )
+    });
+    let read_body = if named.is_empty() && keeps.is_none() {
+        // No member to read: every key is skipped.
+        quote! {
+            let _ = member;
+            map.next_value::<::serde::de::IgnoredAny>()?;
+        }
+    } else {
+        quote! {
+            match member {
+                #(#reads)*
+                #other
+                _ => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                de::deserialize(deserializer)
+            }
+        }
+
+        impl de::Object for #name {
+            const EXPECTING: &'static str = #expecting;
+            #keeps_others
+            fn index(#key_arg: &str) -> ::std::option::Option<usize> {
+                #index
+            }
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(&mut self, member: de::Member, map: &mut A) -> ::std::result::Result<(), A::Error> {
+                #read_body
+                ::std::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// The module every struct's `Deserialize` goes through (see [`emit_object`]); `keeps_others` when a struct keeps
+/// the keys of no member.
+fn de_module(keeps_others: bool) -> TokenStream {
+    let (keep_const, other_variant, keep_field, keep_init, keep_arm) = if keeps_others {
+        (
+            quote! {
+                /// Whether keys of no member are kept (in the struct's map of other keys).
+                const KEEPS_OTHERS: bool = false;
+            },
+            quote!(Other(::std::string::String),),
+            quote!(keep: bool,),
+            quote!(keep: T::KEEPS_OTHERS,),
+            quote!(::std::option::Option::None if self.keep => Member::Other(key.to_owned()),),
+        )
+    } else {
+        Default::default()
+    };
+    quote! {
+        /// Decoding of the models' objects, shared by every struct: members are matched by key and decoded in the
+        /// order they come; unknown keys are skipped (or kept in the struct's map of other keys), missing ones keep
+        /// their default, and of a repeated key the last value counts.
+        mod de {
+            /// A model decoded member by member from a JSON object.
+            pub(crate) trait Object: ::std::default::Default {
+                /// What a decode error says was expected.
+                const EXPECTING: &'static str;
+                #keep_const
+                /// The index of the member whose key is `key`.
+                fn index(key: &str) -> ::std::option::Option<usize>;
+                /// Decodes the value of `member` from `map`.
+                fn read<'de, A: ::serde::de::MapAccess<'de>>(&mut self, member: Member, map: &mut A) -> ::std::result::Result<(), A::Error>;
+            }
+
+            /// The key of a member: its index, the text of a key that is kept, or a key that is skipped.
+            pub(crate) enum Member {
+                Known(usize),
+                #other_variant
+                Skipped,
+            }
+
+            pub(crate) fn deserialize<'de, T: Object, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<T, D::Error> {
+                deserializer.deserialize_map(Fields::<T>(::std::marker::PhantomData))
+            }
+
+            struct Fields<T>(::std::marker::PhantomData<fn() -> T>);
+
+            impl<'de, T: Object> ::serde::de::Visitor<'de> for Fields<T> {
+                type Value = T;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(T::EXPECTING)
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<T, A::Error> {
+                    let mut out = T::default();
+                    let key = Key { index: T::index, #keep_init };
+                    while let ::std::option::Option::Some(member) = map.next_key_seed(key)? {
+                        out.read(member, &mut map)?;
+                    }
+                    ::std::result::Result::Ok(out)
+                }
+            }
+
+            #[derive(Clone, Copy)]
+            struct Key {
+                index: fn(&str) -> ::std::option::Option<usize>,
+                #keep_field
+            }
+
+            impl<'de> ::serde::de::DeserializeSeed<'de> for Key {
+                type Value = Member;
+                fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> ::std::result::Result<Member, D::Error> {
+                    deserializer.deserialize_str(self)
+                }
+            }
+
+            impl<'de> ::serde::de::Visitor<'de> for Key {
+                type Value = Member;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("a member name")
+                }
+                fn visit_str<E: ::serde::de::Error>(self, key: &str) -> ::std::result::Result<Member, E> {
+                    ::std::result::Result::Ok(match (self.index)(key) {
+                        ::std::option::Option::Some(index) => Member::Known(index),
+                        #keep_arm
+                        ::std::option::Option::None => Member::Skipped,
+                    })
+                }
+            }
+        }
     }
 }
 
@@ -141,20 +344,12 @@ fn emit_field(f: &Field) -> TokenStream {
         (f.name != *wire).then(|| quote!(#[serde(rename = #wire)]))
     };
     let with = match (&f.ty, f.optional()) {
-        (TypeRef::DateTime, true) => {
-            Some(quote!(#[serde(deserialize_with = "datetime::deserialize_option")]))
+        (TypeRef::DateTimeRfc2822, true) => Some(quote!(
+            #[serde(serialize_with = "datetime::serialize_rfc2822_option")]
+        )),
+        (TypeRef::DateTimeRfc2822, false) => {
+            Some(quote!(#[serde(serialize_with = "datetime::serialize_rfc2822")]))
         }
-        (TypeRef::DateTime, false) => {
-            Some(quote!(#[serde(deserialize_with = "datetime::deserialize")]))
-        }
-        (TypeRef::DateTimeRfc2822, true) => Some(quote!(#[serde(
-            deserialize_with = "datetime::deserialize_option",
-            serialize_with = "datetime::serialize_rfc2822_option"
-        )])),
-        (TypeRef::DateTimeRfc2822, false) => Some(quote!(#[serde(
-            deserialize_with = "datetime::deserialize",
-            serialize_with = "datetime::serialize_rfc2822"
-        )])),
         _ => None,
     };
     quote! {
@@ -345,21 +540,31 @@ struct DatetimeNeeds {
 fn datetime_module(needs: &DatetimeNeeds) -> TokenStream {
     let deserialize = needs.deserialize.then(|| {
         quote! {
-            pub(crate) fn deserialize<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<DateTime<Utc>, D::Error> {
-                let text = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                parse(&text).ok_or_else(|| <D::Error as ::serde::de::Error>::custom(::std::format!("invalid date-time {text:?}")))
+            /// A date-time member.
+            pub(crate) struct One(pub(crate) DateTime<Utc>);
+
+            impl<'de> ::serde::Deserialize<'de> for One {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let text = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    parse(&text).map(One).ok_or_else(|| <D::Error as ::serde::de::Error>::custom(::std::format!("invalid date-time {text:?}")))
+                }
             }
         }
     });
     let deserialize_option = needs.deserialize_option.then(|| {
         quote! {
-            pub(crate) fn deserialize_option<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<::std::option::Option<DateTime<Utc>>, D::Error> {
-                let text = <::std::option::Option<::std::string::String> as ::serde::Deserialize>::deserialize(deserializer)?;
-                match text {
-                    ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
-                    ::std::option::Option::Some(text) => parse(&text)
-                        .map(::std::option::Option::Some)
-                        .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(::std::format!("invalid date-time {text:?}"))),
+            /// An optional date-time member (`null` reads as `None`).
+            pub(crate) struct Opt(pub(crate) ::std::option::Option<DateTime<Utc>>);
+
+            impl<'de> ::serde::Deserialize<'de> for Opt {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let text = <::std::option::Option<::std::string::String> as ::serde::Deserialize>::deserialize(deserializer)?;
+                    match text {
+                        ::std::option::Option::None => ::std::result::Result::Ok(Opt(::std::option::Option::None)),
+                        ::std::option::Option::Some(text) => parse(&text)
+                            .map(|parsed| Opt(::std::option::Option::Some(parsed)))
+                            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(::std::format!("invalid date-time {text:?}"))),
+                    }
                 }
             }
         }

@@ -685,7 +685,17 @@ mod tests {
         for dot in ["", ".", "..", "%2e", "%2E", "%2e.", ".%2E", "%2e%2E"] {
             assert!(is_dot_or_empty(dot), "{dot}");
         }
-        for other in ["...", "a", ".a", "%2e%2e%2e", "%2", "%2f", "%252e", "IS123", "a.b"] {
+        for other in [
+            "...",
+            "a",
+            ".a",
+            "%2e%2e%2e",
+            "%2",
+            "%2f",
+            "%252e",
+            "IS123",
+            "a.b",
+        ] {
             assert!(!is_dot_or_empty(other), "{other}");
         }
     }

@@ -2,8 +2,7 @@
 /// A push notification registration tying a device endpoint and credential to a user identity within a service.
 ///
 /// Component `Binding` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Binding {
     /// Twilio-assigned identifier of this push binding.
@@ -15,12 +14,10 @@ pub struct Binding {
     /// Moment this push binding was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this push binding last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Device-specific address that notifications go to; its format varies with `binding_type`.
     pub endpoint: ::std::option::Option<::std::string::String>,
@@ -41,17 +38,102 @@ pub struct Binding {
     /// Free-form JSON (the description gives no schema).
     pub links: ::std::option::Option<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for Binding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for Binding {
+    const EXPECTING: &'static str = "struct Binding";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "service_sid" => ::std::option::Option::Some(2),
+            "date_created" => ::std::option::Option::Some(3),
+            "date_updated" => ::std::option::Option::Some(4),
+            "endpoint" => ::std::option::Option::Some(5),
+            "identity" => ::std::option::Option::Some(6),
+            "credential_sid" => ::std::option::Option::Some(7),
+            "binding_type" => ::std::option::Option::Some(8),
+            "message_types" => ::std::option::Option::Some(9),
+            "url" => ::std::option::Option::Some(10),
+            "links" => ::std::option::Option::Some(11),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.service_sid = map.next_value()?,
+            de::Member::Known(3) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(4) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(5) => self.endpoint = map.next_value()?,
+            de::Member::Known(6) => self.identity = map.next_value()?,
+            de::Member::Known(7) => self.credential_sid = map.next_value()?,
+            de::Member::Known(8) => self.binding_type = map.next_value()?,
+            de::Member::Known(9) => self.message_types = map.next_value()?,
+            de::Member::Known(10) => self.url = map.next_value()?,
+            de::Member::Known(11) => self.links = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// One page of push bindings, with its paging block.
 ///
 /// Component `BindingPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BindingPage {
     /// The push bindings on this page.
     pub bindings: ::std::option::Option<::std::vec::Vec<Binding>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for BindingPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for BindingPage {
+    const EXPECTING: &'static str = "struct BindingPage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "bindings" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.bindings = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// Push technology of a binding: Apple (`apn`), Google Cloud Messaging (`gcm`) or Firebase (`fcm`).
 ///
@@ -126,8 +208,7 @@ impl<'de> ::serde::Deserialize<'de> for BindingType {
 /// A conversation space inside a Chat service where members exchange messages. Channels are either public or private.
 ///
 /// Component `Channel` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Channel {
     /// Twilio-assigned identifier of this channel.
@@ -148,12 +229,10 @@ pub struct Channel {
     /// Moment this channel was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this channel last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identity of the user who opened the channel, or `system` when it was created through the REST API.
     pub created_by: ::std::option::Option<::std::string::String>,
@@ -178,17 +257,106 @@ impl Channel {
         self.attributes.as_deref().map(::serde_json::from_str)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Channel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for Channel {
+    const EXPECTING: &'static str = "struct Channel";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "service_sid" => ::std::option::Option::Some(2),
+            "friendly_name" => ::std::option::Option::Some(3),
+            "unique_name" => ::std::option::Option::Some(4),
+            "attributes" => ::std::option::Option::Some(5),
+            "type" => ::std::option::Option::Some(6),
+            "date_created" => ::std::option::Option::Some(7),
+            "date_updated" => ::std::option::Option::Some(8),
+            "created_by" => ::std::option::Option::Some(9),
+            "members_count" => ::std::option::Option::Some(10),
+            "messages_count" => ::std::option::Option::Some(11),
+            "url" => ::std::option::Option::Some(12),
+            "links" => ::std::option::Option::Some(13),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.service_sid = map.next_value()?,
+            de::Member::Known(3) => self.friendly_name = map.next_value()?,
+            de::Member::Known(4) => self.unique_name = map.next_value()?,
+            de::Member::Known(5) => self.attributes = map.next_value()?,
+            de::Member::Known(6) => self.type_ = map.next_value()?,
+            de::Member::Known(7) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(8) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(9) => self.created_by = map.next_value()?,
+            de::Member::Known(10) => self.members_count = map.next_value()?,
+            de::Member::Known(11) => self.messages_count = map.next_value()?,
+            de::Member::Known(12) => self.url = map.next_value()?,
+            de::Member::Known(13) => self.links = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// One page of channels, with its paging block.
 ///
 /// Component `ChannelPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChannelPage {
     /// The channels on this page.
     pub channels: ::std::option::Option<::std::vec::Vec<Channel>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for ChannelPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for ChannelPage {
+    const EXPECTING: &'static str = "struct ChannelPage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "channels" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.channels = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// Channel visibility: `public` channels can be listed and joined by anyone in the service, `private` ones need an invitation.
 ///
@@ -259,8 +427,7 @@ impl<'de> ::serde::Deserialize<'de> for ChannelType {
 /// A per-channel callback: a plain HTTP webhook, a Studio flow, or a trigger-word hook that fires on events in one channel.
 ///
 /// Component `ChannelWebhook` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChannelWebhook {
     /// Twilio-assigned identifier of this channel webhook.
@@ -285,13 +452,60 @@ pub struct ChannelWebhook {
     /// Moment this channel webhook was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this channel webhook last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ChannelWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for ChannelWebhook {
+    const EXPECTING: &'static str = "struct ChannelWebhook";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "service_sid" => ::std::option::Option::Some(2),
+            "channel_sid" => ::std::option::Option::Some(3),
+            "type" => ::std::option::Option::Some(4),
+            "url" => ::std::option::Option::Some(5),
+            "configuration" => ::std::option::Option::Some(6),
+            "date_created" => ::std::option::Option::Some(7),
+            "date_updated" => ::std::option::Option::Some(8),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.service_sid = map.next_value()?,
+            de::Member::Known(3) => self.channel_sid = map.next_value()?,
+            de::Member::Known(4) => self.type_ = map.next_value()?,
+            de::Member::Known(5) => self.url = map.next_value()?,
+            de::Member::Known(6) => self.configuration = map.next_value()?,
+            de::Member::Known(7) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(8) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// HTTP verb used to call a channel webhook.
 ///
@@ -362,14 +576,44 @@ impl<'de> ::serde::Deserialize<'de> for ChannelWebhookMethod {
 /// One page of channel webhooks, with its paging block.
 ///
 /// Component `ChannelWebhookPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ChannelWebhookPage {
     /// The channel webhooks on this page.
     pub webhooks: ::std::option::Option<::std::vec::Vec<ChannelWebhook>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for ChannelWebhookPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for ChannelWebhookPage {
+    const EXPECTING: &'static str = "struct ChannelWebhookPage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "webhooks" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.webhooks = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// Kind of channel webhook: plain `webhook`, word `trigger`, or `studio` flow.
 ///
@@ -444,8 +688,7 @@ impl<'de> ::serde::Deserialize<'de> for ChannelWebhookType {
 /// Push notification credentials (APNs, GCM or FCM) that Chat services use to reach mobile devices.
 ///
 /// Component `Credential` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Credential {
     /// Twilio-assigned identifier of this push credential.
@@ -462,29 +705,104 @@ pub struct Credential {
     /// Moment this push credential was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this push credential last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// API address at which this push credential can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for Credential {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for Credential {
+    const EXPECTING: &'static str = "struct Credential";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "friendly_name" => ::std::option::Option::Some(2),
+            "type" => ::std::option::Option::Some(3),
+            "sandbox" => ::std::option::Option::Some(4),
+            "date_created" => ::std::option::Option::Some(5),
+            "date_updated" => ::std::option::Option::Some(6),
+            "url" => ::std::option::Option::Some(7),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.friendly_name = map.next_value()?,
+            de::Member::Known(3) => self.type_ = map.next_value()?,
+            de::Member::Known(4) => self.sandbox = map.next_value()?,
+            de::Member::Known(5) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(6) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(7) => self.url = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// One page of push credentials, with its paging block.
 ///
 /// Component `CredentialPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CredentialPage {
     /// The push credentials on this page.
     pub credentials: ::std::option::Option<::std::vec::Vec<Credential>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for CredentialPage {
+    const EXPECTING: &'static str = "struct CredentialPage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "credentials" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.credentials = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// Push service of a credential: `apn`, `gcm` or `fcm`.
 ///
@@ -559,8 +877,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialPushService {
 /// A pending invitation for a user identity to join a private channel.
 ///
 /// Component `Invite` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Invite {
     /// Twilio-assigned identifier of this invite.
@@ -576,12 +893,10 @@ pub struct Invite {
     /// Moment this invite was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this invite last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the channel role the invited user will receive on joining.
     pub role_sid: ::std::option::Option<::std::string::String>,
@@ -592,11 +907,61 @@ pub struct Invite {
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for Invite {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for Invite {
+    const EXPECTING: &'static str = "struct Invite";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "channel_sid" => ::std::option::Option::Some(2),
+            "service_sid" => ::std::option::Option::Some(3),
+            "identity" => ::std::option::Option::Some(4),
+            "date_created" => ::std::option::Option::Some(5),
+            "date_updated" => ::std::option::Option::Some(6),
+            "role_sid" => ::std::option::Option::Some(7),
+            "created_by" => ::std::option::Option::Some(8),
+            "url" => ::std::option::Option::Some(9),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.channel_sid = map.next_value()?,
+            de::Member::Known(3) => self.service_sid = map.next_value()?,
+            de::Member::Known(4) => self.identity = map.next_value()?,
+            de::Member::Known(5) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(6) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(7) => self.role_sid = map.next_value()?,
+            de::Member::Known(8) => self.created_by = map.next_value()?,
+            de::Member::Known(9) => self.url = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// One page of invites, with its paging block.
 ///
 /// Component `InvitePage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitePage {
     /// The invites on this page.
@@ -604,11 +969,41 @@ pub struct InvitePage {
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
 }
+impl<'de> ::serde::Deserialize<'de> for InvitePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for InvitePage {
+    const EXPECTING: &'static str = "struct InvitePage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "invites" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.invites = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// A file stored by the Media Content Service for a media message: its size, type and name, what uses it, and where to download it.
 ///
 /// Component `Media` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Media {
     /// Unique identifier of the media (ME-prefixed SID); the MediaSid of a media message.
@@ -622,17 +1017,14 @@ pub struct Media {
     /// Moment the record was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment the record last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment the file's content was last written, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_upload_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Size of the file in bytes.
     pub size: ::std::option::Option<i64>,
@@ -652,6 +1044,69 @@ pub struct Media {
     pub url: ::std::option::Option<::std::string::String>,
     /// The `links` field.
     pub links: ::std::option::Option<MediaLinks>,
+}
+impl<'de> ::serde::Deserialize<'de> for Media {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for Media {
+    const EXPECTING: &'static str = "struct Media";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "service_sid" => ::std::option::Option::Some(1),
+            "channel_sid" => ::std::option::Option::Some(2),
+            "message_sid" => ::std::option::Option::Some(3),
+            "date_created" => ::std::option::Option::Some(4),
+            "date_updated" => ::std::option::Option::Some(5),
+            "date_upload_updated" => ::std::option::Option::Some(6),
+            "size" => ::std::option::Option::Some(7),
+            "content_type" => ::std::option::Option::Some(8),
+            "filename" => ::std::option::Option::Some(9),
+            "author" => ::std::option::Option::Some(10),
+            "category" => ::std::option::Option::Some(11),
+            "is_multipart_upstream" => ::std::option::Option::Some(12),
+            "url" => ::std::option::Option::Some(13),
+            "links" => ::std::option::Option::Some(14),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.service_sid = map.next_value()?,
+            de::Member::Known(2) => self.channel_sid = map.next_value()?,
+            de::Member::Known(3) => self.message_sid = map.next_value()?,
+            de::Member::Known(4) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(5) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(6) => {
+                self.date_upload_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(7) => self.size = map.next_value()?,
+            de::Member::Known(8) => self.content_type = map.next_value()?,
+            de::Member::Known(9) => self.filename = map.next_value()?,
+            de::Member::Known(10) => self.author = map.next_value()?,
+            de::Member::Known(11) => self.category = map.next_value()?,
+            de::Member::Known(12) => self.is_multipart_upstream = map.next_value()?,
+            de::Member::Known(13) => self.url = map.next_value()?,
+            de::Member::Known(14) => self.links = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// What a stored file is for: media (a message attachment), body (a long message body) or history (an exported channel history).
 ///
@@ -726,8 +1181,7 @@ impl<'de> ::serde::Deserialize<'de> for MediaCategory {
 /// Download locations of a media file.
 ///
 /// Component `MediaLinks` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MediaLinks {
     /// Path of the file's bytes on the Media Content Service host (/v1/Services/{ServiceSid}/Media/{Sid}/Content), downloaded with the usual credentials.
@@ -736,6 +1190,37 @@ pub struct MediaLinks {
     ///
     /// An absolute URL.
     pub content_direct_temporary: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for MediaLinks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for MediaLinks {
+    const EXPECTING: &'static str = "struct MediaLinks";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "content" => ::std::option::Option::Some(0),
+            "content_direct_temporary" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.content = map.next_value()?,
+            de::Member::Known(1) => self.content_direct_temporary = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// Command of a batch look-up.
 ///
@@ -802,18 +1287,45 @@ impl<'de> ::serde::Deserialize<'de> for MediaSetCommand {
 /// One media of a batch look-up.
 ///
 /// Component `MediaSetEntry` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MediaSetEntry {
     /// ME-prefixed SID of the media to look up.
     pub media_sid: ::std::string::String,
 }
+impl<'de> ::serde::Deserialize<'de> for MediaSetEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for MediaSetEntry {
+    const EXPECTING: &'static str = "struct MediaSetEntry";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "media_sid" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.media_sid = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// A batch look-up of media records.
 ///
 /// Component `MediaSetRequest` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MediaSetRequest {
     /// The `command` field.
@@ -821,11 +1333,41 @@ pub struct MediaSetRequest {
     /// The media to look up, in the order the results should come back.
     pub list: ::std::vec::Vec<MediaSetEntry>,
 }
+impl<'de> ::serde::Deserialize<'de> for MediaSetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for MediaSetRequest {
+    const EXPECTING: &'static str = "struct MediaSetRequest";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "command" => ::std::option::Option::Some(0),
+            "list" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.command = map.next_value()?,
+            de::Member::Known(1) => self.list = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// The result for one SID of a batch look-up.
 ///
 /// Component `MediaSetResult` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MediaSetResult {
     /// Status of this entry, as an HTTP status code: 200 when the record was found.
@@ -833,11 +1375,41 @@ pub struct MediaSetResult {
     /// The `media_record` field.
     pub media_record: ::std::option::Option<Media>,
 }
+impl<'de> ::serde::Deserialize<'de> for MediaSetResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for MediaSetResult {
+    const EXPECTING: &'static str = "struct MediaSetResult";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "code" => ::std::option::Option::Some(0),
+            "media_record" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.code = map.next_value()?,
+            de::Member::Known(1) => self.media_record = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// A user's participation in one channel, including the role held there and read progress.
 ///
 /// Component `Member` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Member {
     /// Twilio-assigned identifier of this member.
@@ -853,12 +1425,10 @@ pub struct Member {
     /// Moment this member was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this member last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the channel role held by this member.
     pub role_sid: ::std::option::Option<::std::string::String>,
@@ -867,7 +1437,6 @@ pub struct Member {
     /// When this member last reported reading messages in the channel.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub last_consumption_timestamp: ::std::option::Option<
         ::chrono::DateTime<::chrono::Utc>,
     >,
@@ -886,11 +1455,67 @@ impl Member {
         self.attributes.as_deref().map(::serde_json::from_str)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for Member {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for Member {
+    const EXPECTING: &'static str = "struct Member";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "channel_sid" => ::std::option::Option::Some(2),
+            "service_sid" => ::std::option::Option::Some(3),
+            "identity" => ::std::option::Option::Some(4),
+            "date_created" => ::std::option::Option::Some(5),
+            "date_updated" => ::std::option::Option::Some(6),
+            "role_sid" => ::std::option::Option::Some(7),
+            "last_consumed_message_index" => ::std::option::Option::Some(8),
+            "last_consumption_timestamp" => ::std::option::Option::Some(9),
+            "url" => ::std::option::Option::Some(10),
+            "attributes" => ::std::option::Option::Some(11),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.channel_sid = map.next_value()?,
+            de::Member::Known(3) => self.service_sid = map.next_value()?,
+            de::Member::Known(4) => self.identity = map.next_value()?,
+            de::Member::Known(5) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(6) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(7) => self.role_sid = map.next_value()?,
+            de::Member::Known(8) => self.last_consumed_message_index = map.next_value()?,
+            de::Member::Known(9) => {
+                self.last_consumption_timestamp = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(10) => self.url = map.next_value()?,
+            de::Member::Known(11) => self.attributes = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// One page of members, with its paging block.
 ///
 /// Component `MemberPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberPage {
     /// The members on this page.
@@ -898,11 +1523,41 @@ pub struct MemberPage {
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
 }
+impl<'de> ::serde::Deserialize<'de> for MemberPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for MemberPage {
+    const EXPECTING: &'static str = "struct MemberPage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "members" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.members = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// A single chat message posted to a channel, either text or media.
 ///
 /// Component `Message` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Message {
     /// Twilio-assigned identifier of this message.
@@ -920,12 +1575,10 @@ pub struct Message {
     /// Moment this message was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this message last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identity behind the latest edit of the message; null when it was never edited.
     pub last_updated_by: ::std::option::Option<::std::string::String>,
@@ -955,6 +1608,69 @@ impl Message {
         &self,
     ) -> ::std::option::Option<::std::result::Result<T, ::serde_json::Error>> {
         self.attributes.as_deref().map(::serde_json::from_str)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for Message {
+    const EXPECTING: &'static str = "struct Message";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "attributes" => ::std::option::Option::Some(2),
+            "service_sid" => ::std::option::Option::Some(3),
+            "to" => ::std::option::Option::Some(4),
+            "channel_sid" => ::std::option::Option::Some(5),
+            "date_created" => ::std::option::Option::Some(6),
+            "date_updated" => ::std::option::Option::Some(7),
+            "last_updated_by" => ::std::option::Option::Some(8),
+            "was_edited" => ::std::option::Option::Some(9),
+            "from" => ::std::option::Option::Some(10),
+            "body" => ::std::option::Option::Some(11),
+            "index" => ::std::option::Option::Some(12),
+            "type" => ::std::option::Option::Some(13),
+            "media" => ::std::option::Option::Some(14),
+            "url" => ::std::option::Option::Some(15),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.attributes = map.next_value()?,
+            de::Member::Known(3) => self.service_sid = map.next_value()?,
+            de::Member::Known(4) => self.to = map.next_value()?,
+            de::Member::Known(5) => self.channel_sid = map.next_value()?,
+            de::Member::Known(6) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(7) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(8) => self.last_updated_by = map.next_value()?,
+            de::Member::Known(9) => self.was_edited = map.next_value()?,
+            de::Member::Known(10) => self.from = map.next_value()?,
+            de::Member::Known(11) => self.body = map.next_value()?,
+            de::Member::Known(12) => self.index = map.next_value()?,
+            de::Member::Known(13) => self.type_ = map.next_value()?,
+            de::Member::Known(14) => self.media = map.next_value()?,
+            de::Member::Known(15) => self.url = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
     }
 }
 /// Sort direction for listing messages: `asc` (oldest first) or `desc` (newest first).
@@ -1026,8 +1742,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageOrderType {
 /// One page of messages, with its paging block.
 ///
 /// Component `MessagePage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct MessagePage {
     /// The messages on this page.
@@ -1035,11 +1750,41 @@ pub struct MessagePage {
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
 }
+impl<'de> ::serde::Deserialize<'de> for MessagePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for MessagePage {
+    const EXPECTING: &'static str = "struct MessagePage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "messages" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.messages = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// Paging block of every list response: where this page sits and how to reach its neighbours.
 ///
 /// Component `PageMeta` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PageMeta {
     /// Zero-based number of this page.
@@ -1065,11 +1810,51 @@ pub struct PageMeta {
     /// Name of the member of the response object that holds the records.
     pub key: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for PageMeta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for PageMeta {
+    const EXPECTING: &'static str = "struct PageMeta";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "page" => ::std::option::Option::Some(0),
+            "page_size" => ::std::option::Option::Some(1),
+            "first_page_url" => ::std::option::Option::Some(2),
+            "previous_page_url" => ::std::option::Option::Some(3),
+            "url" => ::std::option::Option::Some(4),
+            "next_page_url" => ::std::option::Option::Some(5),
+            "key" => ::std::option::Option::Some(6),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.page = map.next_value()?,
+            de::Member::Known(1) => self.page_size = map.next_value()?,
+            de::Member::Known(2) => self.first_page_url = map.next_value()?,
+            de::Member::Known(3) => self.previous_page_url = map.next_value()?,
+            de::Member::Known(4) => self.url = map.next_value()?,
+            de::Member::Known(5) => self.next_page_url = map.next_value()?,
+            de::Member::Known(6) => self.key = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// A named set of permissions, scoped either to a whole service (deployment) or to channels.
 ///
 /// Component `Role` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Role {
     /// Twilio-assigned identifier of this role.
@@ -1088,29 +1873,106 @@ pub struct Role {
     /// Moment this role was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this role last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// API address at which this role can be fetched again.
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for Role {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for Role {
+    const EXPECTING: &'static str = "struct Role";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "service_sid" => ::std::option::Option::Some(2),
+            "friendly_name" => ::std::option::Option::Some(3),
+            "type" => ::std::option::Option::Some(4),
+            "permissions" => ::std::option::Option::Some(5),
+            "date_created" => ::std::option::Option::Some(6),
+            "date_updated" => ::std::option::Option::Some(7),
+            "url" => ::std::option::Option::Some(8),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.service_sid = map.next_value()?,
+            de::Member::Known(3) => self.friendly_name = map.next_value()?,
+            de::Member::Known(4) => self.type_ = map.next_value()?,
+            de::Member::Known(5) => self.permissions = map.next_value()?,
+            de::Member::Known(6) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(7) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(8) => self.url = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// One page of roles, with its paging block.
 ///
 /// Component `RolePage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RolePage {
     /// The roles on this page.
     pub roles: ::std::option::Option<::std::vec::Vec<Role>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for RolePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for RolePage {
+    const EXPECTING: &'static str = "struct RolePage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "roles" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.roles = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// Scope of a role: `channel` roles apply inside channels, `deployment` roles to the whole service.
 ///
@@ -1181,8 +2043,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleType {
 /// A Chat service: the top-level container that holds channels, users, roles and push bindings, together with the settings that apply to all of them.
 ///
 /// Component `Service` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Service {
     /// Twilio-assigned identifier of this Chat service.
@@ -1194,12 +2055,10 @@ pub struct Service {
     /// Moment this Chat service was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this Chat service last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Service-level role given to users when they join this service.
     pub default_service_role_sid: ::std::option::Option<::std::string::String>,
@@ -1248,11 +2107,89 @@ pub struct Service {
     /// Free-form JSON (the description gives no schema).
     pub links: ::std::option::Option<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for Service {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for Service {
+    const EXPECTING: &'static str = "struct Service";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "friendly_name" => ::std::option::Option::Some(2),
+            "date_created" => ::std::option::Option::Some(3),
+            "date_updated" => ::std::option::Option::Some(4),
+            "default_service_role_sid" => ::std::option::Option::Some(5),
+            "default_channel_role_sid" => ::std::option::Option::Some(6),
+            "default_channel_creator_role_sid" => ::std::option::Option::Some(7),
+            "read_status_enabled" => ::std::option::Option::Some(8),
+            "reachability_enabled" => ::std::option::Option::Some(9),
+            "typing_indicator_timeout" => ::std::option::Option::Some(10),
+            "consumption_report_interval" => ::std::option::Option::Some(11),
+            "limits" => ::std::option::Option::Some(12),
+            "pre_webhook_url" => ::std::option::Option::Some(13),
+            "post_webhook_url" => ::std::option::Option::Some(14),
+            "webhook_method" => ::std::option::Option::Some(15),
+            "webhook_filters" => ::std::option::Option::Some(16),
+            "pre_webhook_retry_count" => ::std::option::Option::Some(17),
+            "post_webhook_retry_count" => ::std::option::Option::Some(18),
+            "notifications" => ::std::option::Option::Some(19),
+            "media" => ::std::option::Option::Some(20),
+            "url" => ::std::option::Option::Some(21),
+            "links" => ::std::option::Option::Some(22),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.friendly_name = map.next_value()?,
+            de::Member::Known(3) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(4) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(5) => self.default_service_role_sid = map.next_value()?,
+            de::Member::Known(6) => self.default_channel_role_sid = map.next_value()?,
+            de::Member::Known(7) => {
+                self.default_channel_creator_role_sid = map.next_value()?;
+            }
+            de::Member::Known(8) => self.read_status_enabled = map.next_value()?,
+            de::Member::Known(9) => self.reachability_enabled = map.next_value()?,
+            de::Member::Known(10) => self.typing_indicator_timeout = map.next_value()?,
+            de::Member::Known(11) => self.consumption_report_interval = map.next_value()?,
+            de::Member::Known(12) => self.limits = map.next_value()?,
+            de::Member::Known(13) => self.pre_webhook_url = map.next_value()?,
+            de::Member::Known(14) => self.post_webhook_url = map.next_value()?,
+            de::Member::Known(15) => self.webhook_method = map.next_value()?,
+            de::Member::Known(16) => self.webhook_filters = map.next_value()?,
+            de::Member::Known(17) => self.pre_webhook_retry_count = map.next_value()?,
+            de::Member::Known(18) => self.post_webhook_retry_count = map.next_value()?,
+            de::Member::Known(19) => self.notifications = map.next_value()?,
+            de::Member::Known(20) => self.media = map.next_value()?,
+            de::Member::Known(21) => self.url = map.next_value()?,
+            de::Member::Known(22) => self.links = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// One page of Chat services, with its paging block.
 ///
 /// Component `ServicePage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ServicePage {
     /// The Chat services on this page.
@@ -1260,11 +2197,41 @@ pub struct ServicePage {
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
 }
+impl<'de> ::serde::Deserialize<'de> for ServicePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for ServicePage {
+    const EXPECTING: &'static str = "struct ServicePage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "services" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.services = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// Error body Twilio sends with 4xx and 5xx answers.
 ///
 /// Component `TwilioError` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TwilioError {
     /// Twilio error code; see the error dictionary at `more_info`.
@@ -1281,6 +2248,43 @@ pub struct TwilioError {
     ///
     /// Free-form JSON (the description gives no schema).
     pub details: ::std::option::Option<::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for TwilioError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for TwilioError {
+    const EXPECTING: &'static str = "struct TwilioError";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "code" => ::std::option::Option::Some(0),
+            "message" => ::std::option::Option::Some(1),
+            "more_info" => ::std::option::Option::Some(2),
+            "status" => ::std::option::Option::Some(3),
+            "details" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.code = map.next_value()?,
+            de::Member::Known(1) => self.message = map.next_value()?,
+            de::Member::Known(2) => self.more_info = map.next_value()?,
+            de::Member::Known(3) => self.status = map.next_value()?,
+            de::Member::Known(4) => self.details = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// HTTP verb for the pre- and post-event webhooks.
 ///
@@ -1351,8 +2355,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateServiceWebhookMethod {
 /// A chat participant known to a service by its identity string.
 ///
 /// Component `User` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct User {
     /// Twilio-assigned identifier of this user.
@@ -1376,12 +2379,10 @@ pub struct User {
     /// Moment this user was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this user last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Count of channel memberships currently held by this user.
     pub joined_channels_count: ::std::option::Option<i64>,
@@ -1402,11 +2403,69 @@ impl User {
         self.attributes.as_deref().map(::serde_json::from_str)
     }
 }
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for User {
+    const EXPECTING: &'static str = "struct User";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "service_sid" => ::std::option::Option::Some(2),
+            "attributes" => ::std::option::Option::Some(3),
+            "friendly_name" => ::std::option::Option::Some(4),
+            "role_sid" => ::std::option::Option::Some(5),
+            "identity" => ::std::option::Option::Some(6),
+            "is_online" => ::std::option::Option::Some(7),
+            "is_notifiable" => ::std::option::Option::Some(8),
+            "date_created" => ::std::option::Option::Some(9),
+            "date_updated" => ::std::option::Option::Some(10),
+            "joined_channels_count" => ::std::option::Option::Some(11),
+            "links" => ::std::option::Option::Some(12),
+            "url" => ::std::option::Option::Some(13),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.service_sid = map.next_value()?,
+            de::Member::Known(3) => self.attributes = map.next_value()?,
+            de::Member::Known(4) => self.friendly_name = map.next_value()?,
+            de::Member::Known(5) => self.role_sid = map.next_value()?,
+            de::Member::Known(6) => self.identity = map.next_value()?,
+            de::Member::Known(7) => self.is_online = map.next_value()?,
+            de::Member::Known(8) => self.is_notifiable = map.next_value()?,
+            de::Member::Known(9) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(10) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(11) => self.joined_channels_count = map.next_value()?,
+            de::Member::Known(12) => self.links = map.next_value()?,
+            de::Member::Known(13) => self.url = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// A push binding seen from the user it belongs to: one device endpoint registered for notifications.
 ///
 /// Component `UserBinding` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserBinding {
     /// Twilio-assigned identifier of this user binding.
@@ -1418,12 +2477,10 @@ pub struct UserBinding {
     /// Moment this user binding was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Moment this user binding last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    #[serde(deserialize_with = "datetime::deserialize_option")]
     pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Device-specific address that notifications go to; its format varies with `binding_type`.
     pub endpoint: ::std::option::Option<::std::string::String>,
@@ -1442,17 +2499,102 @@ pub struct UserBinding {
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for UserBinding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for UserBinding {
+    const EXPECTING: &'static str = "struct UserBinding";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sid" => ::std::option::Option::Some(0),
+            "account_sid" => ::std::option::Option::Some(1),
+            "service_sid" => ::std::option::Option::Some(2),
+            "date_created" => ::std::option::Option::Some(3),
+            "date_updated" => ::std::option::Option::Some(4),
+            "endpoint" => ::std::option::Option::Some(5),
+            "identity" => ::std::option::Option::Some(6),
+            "user_sid" => ::std::option::Option::Some(7),
+            "credential_sid" => ::std::option::Option::Some(8),
+            "binding_type" => ::std::option::Option::Some(9),
+            "message_types" => ::std::option::Option::Some(10),
+            "url" => ::std::option::Option::Some(11),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.sid = map.next_value()?,
+            de::Member::Known(1) => self.account_sid = map.next_value()?,
+            de::Member::Known(2) => self.service_sid = map.next_value()?,
+            de::Member::Known(3) => {
+                self.date_created = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(4) => {
+                self.date_updated = map.next_value::<datetime::Opt>()?.0;
+            }
+            de::Member::Known(5) => self.endpoint = map.next_value()?,
+            de::Member::Known(6) => self.identity = map.next_value()?,
+            de::Member::Known(7) => self.user_sid = map.next_value()?,
+            de::Member::Known(8) => self.credential_sid = map.next_value()?,
+            de::Member::Known(9) => self.binding_type = map.next_value()?,
+            de::Member::Known(10) => self.message_types = map.next_value()?,
+            de::Member::Known(11) => self.url = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 /// One page of push bindings of a user, with its paging block.
 ///
 /// Component `UserBindingPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserBindingPage {
     /// The push bindings of a user on this page.
     pub bindings: ::std::option::Option<::std::vec::Vec<UserBinding>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for UserBindingPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for UserBindingPage {
+    const EXPECTING: &'static str = "struct UserBindingPage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "bindings" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.bindings = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// Push technology of a user's binding: `apn`, `gcm` or `fcm`.
 ///
@@ -1527,8 +2669,7 @@ impl<'de> ::serde::Deserialize<'de> for UserBindingType {
 /// One channel as seen by a particular user: membership status, unread counts and notification preference.
 ///
 /// Component `UserChannel` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserChannel {
     /// Account SID (starting with AC) owning this user channel.
@@ -1557,6 +2698,55 @@ pub struct UserChannel {
     pub url: ::std::option::Option<::std::string::String>,
     /// The `notification_level` field.
     pub notification_level: ::std::option::Option<UserChannelNotificationLevel>,
+}
+impl<'de> ::serde::Deserialize<'de> for UserChannel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for UserChannel {
+    const EXPECTING: &'static str = "struct UserChannel";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "account_sid" => ::std::option::Option::Some(0),
+            "service_sid" => ::std::option::Option::Some(1),
+            "channel_sid" => ::std::option::Option::Some(2),
+            "user_sid" => ::std::option::Option::Some(3),
+            "member_sid" => ::std::option::Option::Some(4),
+            "status" => ::std::option::Option::Some(5),
+            "last_consumed_message_index" => ::std::option::Option::Some(6),
+            "unread_messages_count" => ::std::option::Option::Some(7),
+            "links" => ::std::option::Option::Some(8),
+            "url" => ::std::option::Option::Some(9),
+            "notification_level" => ::std::option::Option::Some(10),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.account_sid = map.next_value()?,
+            de::Member::Known(1) => self.service_sid = map.next_value()?,
+            de::Member::Known(2) => self.channel_sid = map.next_value()?,
+            de::Member::Known(3) => self.user_sid = map.next_value()?,
+            de::Member::Known(4) => self.member_sid = map.next_value()?,
+            de::Member::Known(5) => self.status = map.next_value()?,
+            de::Member::Known(6) => self.last_consumed_message_index = map.next_value()?,
+            de::Member::Known(7) => self.unread_messages_count = map.next_value()?,
+            de::Member::Known(8) => self.links = map.next_value()?,
+            de::Member::Known(9) => self.url = map.next_value()?,
+            de::Member::Known(10) => self.notification_level = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// Per-channel push preference of a user: `default` follows the service settings, `muted` sends nothing.
 ///
@@ -1627,14 +2817,44 @@ impl<'de> ::serde::Deserialize<'de> for UserChannelNotificationLevel {
 /// One page of channels of a user, with its paging block.
 ///
 /// Component `UserChannelPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserChannelPage {
     /// The channels of a user on this page.
     pub channels: ::std::option::Option<::std::vec::Vec<UserChannel>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for UserChannelPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for UserChannelPage {
+    const EXPECTING: &'static str = "struct UserChannelPage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "channels" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.channels = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// Membership states between users and channels (`joined`, `invited`, `notParticipating`).
 ///
@@ -1709,14 +2929,44 @@ impl<'de> ::serde::Deserialize<'de> for UserChannelStatus {
 /// One page of users, with its paging block.
 ///
 /// Component `UserPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UserPage {
     /// The users on this page.
     pub users: ::std::option::Option<::std::vec::Vec<User>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for UserPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        de::deserialize(deserializer)
+    }
+}
+impl de::Object for UserPage {
+    const EXPECTING: &'static str = "struct UserPage";
+    fn index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "users" => ::std::option::Option::Some(0),
+            "meta" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        member: de::Member,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match member {
+            de::Member::Known(0) => self.users = map.next_value()?,
+            de::Member::Known(1) => self.meta = map.next_value()?,
+            _ => {
+                map.next_value::<::serde::de::IgnoredAny>()?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
 }
 /// `true` or `false` (for example the `X-Twilio-Webhook-Enabled` header: `false` keeps the service's webhooks from firing for the request). One type for the description's identical enums `ChannelWebhookEnabledType`, `MemberWebhookEnabledType`, `MessageWebhookEnabledType`, `UserChannelWebhookEnabledType`, `UserWebhookEnabledType`.
 ///
@@ -1788,22 +3038,26 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEnabledType {
 /// API sends in RFC 2822 are serialized back in RFC 2822.
 mod datetime {
     use ::chrono::{DateTime, Utc};
-    pub(crate) fn deserialize_option<'de, D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<DateTime<Utc>>, D::Error> {
-        let text = <::std::option::Option<
-            ::std::string::String,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match text {
-            ::std::option::Option::None => {
-                ::std::result::Result::Ok(::std::option::Option::None)
-            }
-            ::std::option::Option::Some(text) => {
-                parse(&text)
-                    .map(::std::option::Option::Some)
-                    .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                        ::std::format!("invalid date-time {text:?}"),
-                    ))
+    /// An optional date-time member (`null` reads as `None`).
+    pub(crate) struct Opt(pub(crate) ::std::option::Option<DateTime<Utc>>);
+    impl<'de> ::serde::Deserialize<'de> for Opt {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let text = <::std::option::Option<
+                ::std::string::String,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            match text {
+                ::std::option::Option::None => {
+                    ::std::result::Result::Ok(Opt(::std::option::Option::None))
+                }
+                ::std::option::Option::Some(text) => {
+                    parse(&text)
+                        .map(|parsed| Opt(::std::option::Option::Some(parsed)))
+                        .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
+                            ::std::format!("invalid date-time {text:?}"),
+                        ))
+                }
             }
         }
     }
@@ -1812,5 +3066,81 @@ mod datetime {
             .or_else(|_| DateTime::parse_from_rfc2822(text))
             .ok()
             .map(|d| d.with_timezone(&Utc))
+    }
+}
+/// Decoding of the models' objects, shared by every struct: members are matched by key and decoded in the
+/// order they come; unknown keys are skipped (or kept in the struct's map of other keys), missing ones keep
+/// their default, and of a repeated key the last value counts.
+mod de {
+    /// A model decoded member by member from a JSON object.
+    pub(crate) trait Object: ::std::default::Default {
+        /// What a decode error says was expected.
+        const EXPECTING: &'static str;
+        /// The index of the member whose key is `key`.
+        fn index(key: &str) -> ::std::option::Option<usize>;
+        /// Decodes the value of `member` from `map`.
+        fn read<'de, A: ::serde::de::MapAccess<'de>>(
+            &mut self,
+            member: Member,
+            map: &mut A,
+        ) -> ::std::result::Result<(), A::Error>;
+    }
+    /// The key of a member: its index, the text of a key that is kept, or a key that is skipped.
+    pub(crate) enum Member {
+        Known(usize),
+        Skipped,
+    }
+    pub(crate) fn deserialize<'de, T: Object, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<T, D::Error> {
+        deserializer.deserialize_map(Fields::<T>(::std::marker::PhantomData))
+    }
+    struct Fields<T>(::std::marker::PhantomData<fn() -> T>);
+    impl<'de, T: Object> ::serde::de::Visitor<'de> for Fields<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> ::std::result::Result<T, A::Error> {
+            let mut out = T::default();
+            let key = Key { index: T::index };
+            while let ::std::option::Option::Some(member) = map.next_key_seed(key)? {
+                out.read(member, &mut map)?;
+            }
+            ::std::result::Result::Ok(out)
+        }
+    }
+    #[derive(Clone, Copy)]
+    struct Key {
+        index: fn(&str) -> ::std::option::Option<usize>,
+    }
+    impl<'de> ::serde::de::DeserializeSeed<'de> for Key {
+        type Value = Member;
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<Member, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+    }
+    impl<'de> ::serde::de::Visitor<'de> for Key {
+        type Value = Member;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("a member name")
+        }
+        fn visit_str<E: ::serde::de::Error>(
+            self,
+            key: &str,
+        ) -> ::std::result::Result<Member, E> {
+            ::std::result::Result::Ok(
+                match (self.index)(key) {
+                    ::std::option::Option::Some(index) => Member::Known(index),
+                    ::std::option::Option::None => Member::Skipped,
+                },
+            )
+        }
     }
 }
