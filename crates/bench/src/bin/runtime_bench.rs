@@ -3,7 +3,8 @@
 //! `UpdateService` with every parameter set, sending them, streaming 50 pages of 100 messages from a loopback
 //! server, and the peak memory (VmHWM) of streaming 10 versus 100 pages in child processes.
 //!
-//! `runtime_bench [--quick]` prints JSON result lines (see [`bench::stats::report`]); `runtime_bench --child-stream
+//! `runtime_bench [--quick]` prints JSON result lines (see [`bench::stats::report`]); `runtime_bench --encode
+//! [--quick]` runs only the form encoding rows; `runtime_bench --child-stream
 //! generated|hand BASE_URL` is the child mode used for the memory measurement.
 //!
 //! Also the peak memory of receiving an oversized body: a loopback server streams a 256 MiB chunked body, the
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         Some("--oversized") => oversized_memory(),
         Some("--child-page-memory") => child_page_memory(),
         Some("--page-memory") => page_memory(),
+        Some("--encode") => encode_only(&args[1..]),
         Some("--quick") => run(Plan {
             samples: 7,
             scale: 1,
@@ -51,7 +53,7 @@ fn main() -> ExitCode {
             scale: 3,
         }),
         Some(other) => Err(format!(
-            "unknown argument `{other}` (expected --quick or nothing)"
+            "unknown argument `{other}` (expected --quick, --encode [--quick] or nothing)"
         )),
     };
     match result {
@@ -106,6 +108,24 @@ fn run(plan: Plan) -> Result<(), String> {
     Ok(())
 }
 
+/// `--encode [--quick]`: only the form encoding rows (no server, no HTTP).
+fn encode_only(rest: &[String]) -> Result<(), String> {
+    let plan = match rest {
+        [] => Plan {
+            samples: 21,
+            scale: 3,
+        },
+        [quick] if quick == "--quick" => Plan {
+            samples: 7,
+            scale: 1,
+        },
+        _ => return Err(format!("--encode takes only --quick (got {rest:?})")),
+    };
+    let client = generated_client("http://127.0.0.1:9", None)?;
+    encode(plan, &client);
+    Ok(())
+}
+
 /// Decoding one 100-message page, without HTTP.
 fn decode(plan: Plan) {
     let body = fixtures::page_body("http://127.0.0.1:1", 3, 50);
@@ -139,12 +159,17 @@ fn decode(plan: Plan) {
     report("decode.hand", hand_ns / 1e3, "us");
 }
 
-fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateMessage {
-    let input = fixtures::create_message_input();
-    client
-        .service(SERVICE_SID)
-        .channel(CHANNEL_SID)
-        .messages()
+/// The resource list `CreateMessage` is called on (client, service and channel navigation).
+fn messages_of(client: &Client) -> twilio_chat_v2::MessageList {
+    client.service(SERVICE_SID).channel(CHANNEL_SID).messages()
+}
+
+/// `CreateMessage` with every parameter set through the generated setters.
+fn create_message_on(
+    messages: &twilio_chat_v2::MessageList,
+    input: &fixtures::CreateMessageInput,
+) -> twilio_chat_v2::CreateMessage {
+    messages
         .create()
         .webhook_enabled(models::WebhookEnabledType::True)
         .from(input.from)
@@ -156,8 +181,24 @@ fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateMessage {
         .media_sid(input.media_sid)
 }
 
+fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateMessage {
+    create_message_on(&messages_of(client), &fixtures::create_message_input())
+}
+
+/// The service context `UpdateService` is called on.
+fn service_of(client: &Client) -> twilio_chat_v2::ServiceContext {
+    client.service(SERVICE_SID)
+}
+
 fn update_service_builder(client: &Client) -> twilio_chat_v2::UpdateService {
-    let input = fixtures::update_service_input();
+    update_service_on(&service_of(client), &fixtures::update_service_input())
+}
+
+/// `UpdateService` with every parameter set through the generated setters.
+fn update_service_on(
+    service: &twilio_chat_v2::ServiceContext,
+    input: &fixtures::UpdateServiceInput,
+) -> twilio_chat_v2::UpdateService {
     let [
         friendly_name,
         service_role,
@@ -193,8 +234,7 @@ fn update_service_builder(client: &Client) -> twilio_chat_v2::UpdateService {
         pre_retry,
         post_retry,
     ] = input.ints.map(|(_, v)| v);
-    client
-        .service(SERVICE_SID)
+    service
         .update()
         .friendly_name(friendly_name)
         .default_service_role_sid(service_role)
@@ -229,22 +269,33 @@ fn update_service_builder(client: &Client) -> twilio_chat_v2::UpdateService {
         .notifications_log_enabled(log)
 }
 
-/// Form encoding, without HTTP: the generated builder chain, then the request it builds (`into_request`, the
-/// runtime's one table-driven assembly) and its encoded form body, against the hand-written
-/// `url::form_urlencoded` encoder, interleaved sample by sample.
+/// Form encoding, without HTTP, against the hand-written `url::form_urlencoded` encoder, interleaved sample by
+/// sample. The generated side sets every parameter through the generated setters (value to wire text, dates
+/// included) on a resource list navigated to beforehand, builds the request (`into_request`, the runtime's one
+/// table-driven assembly) and takes its encoded form body; both sides read the same prebuilt input. The
+/// navigation (`client.service(..).channel(..).messages()`) is timed on its own row.
 fn encode(plan: Plan, client: &Client) {
     let (warmup, batch) = (2000 * plan.scale, 1000 * plan.scale);
     let create = fixtures::create_message_input();
+    let navigation_ns = time_ns(warmup, plan.samples, batch, || {
+        messages_of(black_box(client))
+    });
+    let messages = messages_of(client);
     let builder_ns = time_ns(warmup, plan.samples, batch, || {
-        create_message_builder(client)
+        create_message_on(black_box(&messages), black_box(&create))
     });
     let pair = time_pair_ns(
         warmup,
         plan.samples,
         batch,
-        || create_message_builder(client).into_request().form_text(),
+        || {
+            create_message_on(black_box(&messages), black_box(&create))
+                .into_request()
+                .form_text()
+        },
         || hand::encode_create_message(black_box(&create)),
     );
+    report("encode.create_message.navigation", navigation_ns, "ns");
     report("encode.create_message.generated_builder", builder_ns, "ns");
     report(
         "encode.create_message.generated_params",
@@ -255,16 +306,25 @@ fn encode(plan: Plan, client: &Client) {
     report_pair("encode.create_message", pair, 1.0, "ns");
 
     let update = fixtures::update_service_input();
+    let navigation_ns = time_ns(warmup, plan.samples, batch, || {
+        service_of(black_box(client))
+    });
+    let service = service_of(client);
     let builder_ns = time_ns(warmup, plan.samples, batch, || {
-        update_service_builder(client)
+        update_service_on(black_box(&service), black_box(&update))
     });
     let pair = time_pair_ns(
         warmup,
         plan.samples,
         batch,
-        || update_service_builder(client).into_request().form_text(),
+        || {
+            update_service_on(black_box(&service), black_box(&update))
+                .into_request()
+                .form_text()
+        },
         || hand::encode_update_service(black_box(&update)),
     );
+    report("encode.update_service.navigation", navigation_ns, "ns");
     report("encode.update_service.generated_builder", builder_ns, "ns");
     report(
         "encode.update_service.generated_params",
