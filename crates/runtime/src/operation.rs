@@ -2,9 +2,12 @@
 //!
 //! A generated builder is a newtype over [`Call`]: a static [`OperationSpec`] (operation id, method, path
 //! template and the wire name and place of every parameter, in description order) and one slot per parameter.
-//! Setters store the wire text of a value in its slot; sending builds the [`Request`] from the table in one
-//! place ([`Call`]'s `into_request`), so the order of the pairs is always the description's order, whatever the
-//! order of the setter calls. [`Scope`] is what resource lists and contexts hold (the client and the path
+//! Setters percent-encode query and form values straight into one buffer of `Key=Value` pairs and record where
+//! each parameter's pairs are; sending builds the [`Request`] from the table in one place ([`Call`]'s
+//! `into_request`), handing the buffer over as the query or form text when the setters ran in description order
+//! and copying the pairs into that order otherwise, so the wire order is always the description's, whatever the
+//! order of the setter calls. All of this lives in one non-generic type, so an operation instantiates only the
+//! few lines that send its answer type. [`Scope`] is what resource lists and contexts hold (the client and the path
 //! values of their parents), and the [`operation!`](crate::operation) macro writes `send`, `IntoFuture`,
 //! `request_options` and, for lists, `limit` and `stream` for a builder.
 //!
@@ -84,6 +87,14 @@ pub struct OperationSpec {
     pub content_type: Option<&'static str>,
     /// Room to reserve for the encoded query or form text when the first parameter is set.
     text_hint: usize,
+    /// Whether a parameter is an [`In::AccountPath`] one.
+    account_path: bool,
+    /// Whether every wire name is made of unreserved characters only (written without percent-encoding).
+    plain_names: bool,
+    /// Whether a parameter goes in the query string.
+    has_query: bool,
+    /// Whether a parameter goes in a form body.
+    has_form: bool,
 }
 
 /// Runs a [`Call`] and decodes what its operation answers: [`Value`], [`Empty`], [`Redirect`] or [`Paged`].
@@ -152,8 +163,8 @@ struct PathValue {
     depth: usize,
 }
 
-/// A request being built by a generated builder: a newtype over [`CallParts`], whose methods do all the work
-/// once for every operation; only sending depends on `K`.
+/// A request being built by a generated builder: a newtype over the non-generic `CallParts`, whose methods do
+/// all the work once for every operation; only sending depends on `K`.
 #[doc(hidden)]
 pub struct Call<K> {
     parts: CallParts,
@@ -273,10 +284,24 @@ impl OperationSpec {
         params: &'static [ParamSpec],
     ) -> Self {
         // Key, `=` and `&` of every query and form parameter plus room for a typical value.
-        let (mut text_hint, mut i) = (0, 0);
+        let (mut text_hint, mut account_path, mut plain_names, mut i) = (0, false, true, 0);
+        let (mut has_query, mut has_form) = (false, false);
         while i < params.len() {
+            match params[i].location {
+                In::Query => has_query = true,
+                In::Form => has_form = true,
+                In::AccountPath => account_path = true,
+                _ => {}
+            }
             if matches!(params[i].location, In::Query | In::Form) {
                 text_hint += params[i].name.len() + 2 + 40;
+            }
+            let name = params[i].name.as_bytes();
+            let mut j = 0;
+            while j < name.len() {
+                let b = name[j];
+                plain_names &= b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+                j += 1;
             }
             i += 1;
         }
@@ -290,6 +315,10 @@ impl OperationSpec {
             server: None,
             content_type: None,
             text_hint,
+            account_path,
+            plain_names,
+            has_query,
+            has_form,
         }
     }
 
@@ -385,8 +414,7 @@ impl<K> Call<K> {
 
     /// Sets parameter `index` to one string.
     pub fn set_str(mut self, index: usize, value: impl Into<String>) -> Self {
-        let value: String = value.into();
-        self.parts.set_value(index, &value);
+        self.parts.set_text(index, value.into());
         self
     }
 
@@ -483,7 +511,11 @@ impl CallParts {
             self.text.push('&');
         }
         let start = self.text.len();
-        percent_encode_into(&mut self.text, name);
+        if self.spec.plain_names {
+            self.text.push_str(name);
+        } else {
+            percent_encode_into(&mut self.text, name);
+        }
         self.text.push('=');
         Some(start)
     }
@@ -501,23 +533,35 @@ impl CallParts {
     /// Sets parameter `index` to one value.
     fn set_value(&mut self, index: usize, value: &dyn ParamValue) {
         match self.encoded(index) {
-            Some(true) => {
-                if let Some(start) = self.open_pair(index) {
-                    value.encode_param(&mut self.text);
-                    let end = self.text.len();
-                    self.store(
-                        index,
-                        Slot::Encoded(Span {
-                            start,
-                            end,
-                            pairs: 1,
-                            each: false,
-                        }),
-                    );
-                }
-            }
+            Some(true) => self.set_encoded(index, |out| value.encode_param(out)),
             Some(false) => self.store(index, Slot::One(value.to_param())),
             None => {}
+        }
+    }
+
+    /// Sets parameter `index` to one string.
+    fn set_text(&mut self, index: usize, value: String) {
+        match self.encoded(index) {
+            Some(true) => self.set_encoded(index, |out| percent_encode_into(out, &value)),
+            Some(false) => self.store(index, Slot::One(value)),
+            None => {}
+        }
+    }
+
+    /// Sets query or form parameter `index` to the one value `encode` writes, encoded.
+    fn set_encoded(&mut self, index: usize, encode: impl FnOnce(&mut String)) {
+        if let Some(start) = self.open_pair(index) {
+            encode(&mut self.text);
+            let end = self.text.len();
+            self.store(
+                index,
+                Slot::Encoded(Span {
+                    start,
+                    end,
+                    pairs: 1,
+                    each: false,
+                }),
+            );
         }
     }
 
@@ -580,7 +624,7 @@ impl CallParts {
         } = extra.map(|e| *e).unwrap_or_default();
         let params = spec.params;
 
-        let (request_path, invalid) = if spec.path.contains('{') {
+        let (request_path, invalid) = if spec.path.bytes().any(|b| b == b'{') {
             // The scope's values, outermost first, without allocating for the usual few.
             let mut few = [""; 8];
             let depth = path.as_ref().map_or(0, |p| p.depth);
@@ -603,6 +647,9 @@ impl CallParts {
             };
             let mut held = values.iter();
             fill_path(spec.path, |name| {
+                if !spec.account_path {
+                    return held.next().copied();
+                }
                 let account = params
                     .iter()
                     .enumerate()
@@ -623,26 +670,25 @@ impl CallParts {
 
         // Query and form pairs, in description order: the buffer as it is when the setters ran in that order and
         // it holds one place's pairs only, else the spans copied in order.
-        let (mut has_query, mut has_form) = (false, spec.form_body);
-        let (mut in_order, mut expected) = (true, 0);
-        let mut places = (false, false);
-        let unset = Slot::Unset;
-        for (i, p) in params.iter().enumerate() {
-            match p.location {
-                In::Query => has_query = true,
-                In::Form => has_form = true,
-                _ => continue,
-            }
-            if let Some(Slot::Encoded(span)) = slots.get(i).or(Some(&unset))
-                && span.pairs > 0
-            {
-                if p.location == In::Query {
-                    places.0 = true;
-                } else {
-                    places.1 = true;
+        // Header values move into the request on the way.
+        let (mut in_order, mut expected, mut places) = (true, 0, (false, false));
+        for (p, slot) in params.iter().zip(slots.iter_mut()) {
+            match (p.location, &*slot) {
+                (In::Query | In::Form, Slot::Encoded(span)) if span.pairs > 0 => {
+                    if p.location == In::Query {
+                        places.0 = true;
+                    } else {
+                        places.1 = true;
+                    }
+                    in_order &= span.start == expected;
+                    expected = span.end + 1;
                 }
-                in_order &= span.start == expected;
-                expected = span.end + 1;
+                (In::Header, Slot::One(_)) => {
+                    if let Slot::One(value) = std::mem::take(slot) {
+                        request.headers.push((p.name, value));
+                    }
+                }
+                _ => {}
             }
         }
         let whole = in_order && expected.saturating_sub(1) == text.len() && !(places.0 && places.1);
@@ -677,18 +723,11 @@ impl CallParts {
             Params::from_encoded(out, count, sensitive)
         };
         // Fields set in place: the request is large to move.
-        if has_query {
+        if spec.has_query {
             request.query = collect(In::Query);
         }
-        if has_form {
+        if spec.has_form || spec.form_body {
             request.body = Body::Form(collect(In::Form));
-        }
-        for (p, slot) in params.iter().zip(slots.iter_mut()) {
-            if p.location == In::Header
-                && let Slot::One(value) = std::mem::take(slot)
-            {
-                request.headers.push((p.name, value));
-            }
         }
         if let Some(body) = json {
             request.body = Body::Json(body);

@@ -550,15 +550,17 @@ pub(crate) fn fill_path<'v>(
     let mut path = String::with_capacity(template.len() + 64);
     let mut invalid = None;
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        path.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            path.push_str(&rest[open..]);
+    // Byte searches: the braces are ASCII, and these templates are short.
+    let find = |text: &str, brace: u8| text.bytes().position(|b| b == brace);
+    while let Some(open) = find(rest, b'{') {
+        path.push_str(rest.get(..open).unwrap_or_default());
+        let after = rest.get(open + 1..).unwrap_or_default();
+        let Some(close) = find(after, b'}') else {
+            path.push_str(rest.get(open..).unwrap_or_default());
             rest = "";
             break;
         };
-        let name = &after[..close];
+        let name = after.get(..close).unwrap_or_default();
         match value(name) {
             Some(v) if matches!(v, "" | "." | "..") => {
                 invalid.get_or_insert_with(|| {
@@ -570,70 +572,57 @@ pub(crate) fn fill_path<'v>(
                 invalid.get_or_insert_with(|| format!("path parameter `{name}` has no value"));
             }
         }
-        rest = &after[close + 1..];
+        rest = after.get(close + 1..).unwrap_or_default();
     }
     path.push_str(rest);
     (path, invalid)
 }
 
-/// Writes `t` as `YYYY-MM-DDTHH:MM:SS[.fff|.ffffff|.fffffffff]Z` (chrono's `SecondsFormat::AutoSi`), `:` as `%3A`
-/// when `encoded`. `false` (nothing written) for what this short form does not cover (years outside 0-9999, leap
-/// seconds), left to chrono.
-fn write_utc(out: &mut String, t: &DateTime<Utc>, encoded: bool) -> bool {
+/// Writes `t` (UTC) as `YYYY-MM-DDTHH:MM:SS[.fff|.ffffff|.fffffffff]Z` (chrono's `SecondsFormat::AutoSi`), `:` as
+/// `%3A` when `encoded`. `false` (nothing written) for what this short form does not cover (years outside
+/// 0-9999, leap seconds), left to chrono.
+fn write_utc(out: &mut String, t: &chrono::NaiveDateTime, encoded: bool) -> bool {
     use chrono::{Datelike as _, Timelike as _};
     let (year, nanos) = (t.year(), t.nanosecond());
-    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+    let Ok(year) = u32::try_from(year) else {
+        return false;
+    };
+    if year > 9999 || nanos >= 1_000_000_000 {
         return false;
     }
-    let mut buf = [0_u8; 40];
-    let mut len = 0;
-    let mut put = |bytes: &[u8]| {
-        for &b in bytes {
-            if let Some(slot) = buf.get_mut(len) {
-                *slot = b;
-                len += 1;
-            }
-        }
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let two = |out: &mut String, n: u32| {
+        out.push(digit(n / 10));
+        out.push(digit(n));
     };
-    let digits = |n: u32, width: usize| {
-        let mut d = [b'0'; 9];
-        let mut n = n;
-        for slot in d.iter_mut().take(width).rev() {
-            *slot = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        d
-    };
-    let colon: &[u8] = if encoded { b"%3A" } else { b":" };
-    put(&digits(year.unsigned_abs(), 4)[..4]);
-    put(b"-");
-    put(&digits(t.month(), 2)[..2]);
-    put(b"-");
-    put(&digits(t.day(), 2)[..2]);
-    put(b"T");
-    put(&digits(t.hour(), 2)[..2]);
-    put(colon);
-    put(&digits(t.minute(), 2)[..2]);
-    put(colon);
-    put(&digits(t.second(), 2)[..2]);
+    let colon = if encoded { "%3A" } else { ":" };
+    two(out, year / 100);
+    two(out, year);
+    out.push('-');
+    two(out, t.month());
+    out.push('-');
+    two(out, t.day());
+    out.push('T');
+    two(out, t.hour());
+    out.push_str(colon);
+    two(out, t.minute());
+    out.push_str(colon);
+    two(out, t.second());
     if nanos != 0 {
-        put(b".");
-        if nanos % 1_000_000 == 0 {
-            put(&digits(nanos / 1_000_000, 3)[..3]);
+        out.push('.');
+        let (value, width) = if nanos % 1_000_000 == 0 {
+            (nanos / 1_000_000, 3)
         } else if nanos % 1_000 == 0 {
-            put(&digits(nanos / 1_000, 6)[..6]);
+            (nanos / 1_000, 6)
         } else {
-            put(&digits(nanos, 9)[..9]);
+            (nanos, 9)
+        };
+        for place in (0..width).rev() {
+            out.push(digit(value / 10_u32.pow(place)));
         }
     }
-    put(b"Z");
-    match buf.get(..len).map(std::str::from_utf8) {
-        Some(Ok(text)) => {
-            out.push_str(text);
-            true
-        }
-        _ => false,
-    }
+    out.push('Z');
+    true
 }
 
 impl ParamValue for str {
@@ -773,7 +762,7 @@ impl<Tz: TimeZone> ParamValue for DateTime<Tz> {
             .to_rfc3339_opts(SecondsFormat::AutoSi, true)
     }
     fn encode_param(&self, out: &mut String) {
-        if !write_utc(out, &self.with_timezone(&Utc), true) {
+        if !write_utc(out, &self.naive_utc(), true) {
             percent_encode_into(out, &self.to_param());
         }
     }
