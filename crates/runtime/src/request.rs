@@ -827,6 +827,128 @@ mod tests {
         assert_eq!(1.5_f64.to_param(), "1.5");
     }
 
+    /// `encode_param` as the percent-encoded `to_param`, the definition it shortcuts.
+    fn encoded_both_ways(value: &dyn ParamValue) -> (String, String) {
+        let mut direct = String::new();
+        value.encode_param(&mut direct);
+        (direct, encode_path_segment(&value.to_param()))
+    }
+
+    #[test]
+    fn date_times_are_written_directly_as_chrono_writes_them() {
+        let offsets = [0, 2 * 3600, -(5 * 3600 + 30 * 60)];
+        let nanos = [
+            0,
+            1,
+            999,
+            1_000,
+            250_000_000,
+            123_456_000,
+            123_456_789,
+            999_999_999,
+        ];
+        let mut checked = 0;
+        for (year, month, day) in [
+            (0, 1, 1),
+            (1, 2, 3),
+            (999, 12, 31),
+            (1970, 1, 1),
+            (2024, 2, 29),
+            (9999, 12, 31),
+            (10_000, 1, 1),
+            (-1, 6, 15),
+        ] {
+            for offset in offsets {
+                for nano in nanos {
+                    let Some(tz) = FixedOffset::east_opt(offset) else {
+                        continue;
+                    };
+                    let Some(t) = NaiveDate::from_ymd_opt(year, month, day)
+                        .and_then(|d| d.and_hms_nano_opt(23, 59, 58, nano))
+                        .and_then(|t| tz.from_local_datetime(&t).single())
+                    else {
+                        continue;
+                    };
+                    let (direct, reference) = encoded_both_ways(&t);
+                    assert_eq!(direct, reference, "{t:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 8 * 3 * 8);
+        // A leap second is left to chrono.
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 1_500_000_000))
+            .map(|t| Utc.from_utc_datetime(&t))
+            .unwrap();
+        let (direct, reference) = encoded_both_ways(&leap);
+        assert_eq!(direct, reference);
+        assert!(direct.contains("59%3A60.500Z"), "{direct}");
+    }
+
+    #[test]
+    fn integers_are_written_directly_as_display_writes_them() {
+        let values: [&dyn ParamValue; 14] = [
+            &0_i64,
+            &-1_i64,
+            &i64::MIN,
+            &i64::MAX,
+            &u64::MAX,
+            &i8::MIN,
+            &u8::MAX,
+            &-32_768_i16,
+            &65_535_u16,
+            &i32::MIN,
+            &u32::MAX,
+            &isize::MIN,
+            &usize::MAX,
+            &10_u32,
+        ];
+        for value in values {
+            let (direct, reference) = encoded_both_ways(value);
+            assert_eq!(direct, reference);
+            assert_eq!(direct, value.to_param());
+        }
+    }
+
+    #[test]
+    fn params_keep_their_text_encoded_and_decode_their_pairs() {
+        let mut first = Params::new();
+        first.push("A b", "x&y=z");
+        first.push_sensitive("Secret", "s 1");
+        let mut second = Params::new();
+        second.push_sensitive("Key", "k");
+        second.push("Plain", "ü");
+        let request = Request::new(Method::GET, "Op", "/v2/Things".into())
+            .query(first.clone())
+            .query(Params::new())
+            .query(second);
+        let query = &request.query;
+        assert_eq!(
+            query.encode(),
+            "A%20b=x%26y%3Dz&Secret=s%201&Key=k&Plain=%C3%BC"
+        );
+        assert_eq!(query.len(), 4);
+        assert!(query.is_sensitive(1) && query.is_sensitive(2) && !query.is_sensitive(3));
+        assert_eq!(
+            query.encode_redacted(),
+            "A%20b=x%26y%3Dz&Secret=%5Bredacted%5D&Key=%5Bredacted%5D&Plain=%C3%BC"
+        );
+        let pairs: Vec<(String, String)> = query.pairs().collect();
+        assert_eq!(pairs.first(), Some(&("A b".to_owned(), "x&y=z".to_owned())));
+        assert_eq!(pairs.get(3), Some(&("Plain".to_owned(), "ü".to_owned())));
+        assert_eq!(
+            format!("{query:?}"),
+            r#"[("A b", "x&y=z"), ("Secret", "[redacted]"), ("Key", "[redacted]"), ("Plain", "ü")]"#
+        );
+        let mut empty_value = Params::new();
+        empty_value.push("Empty", "");
+        assert_eq!(empty_value.encode(), "Empty=");
+        assert_eq!(empty_value.pairs().count(), 1);
+        assert_eq!(Params::new().pairs().count(), 0);
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+    }
+
     #[test]
     fn path_segments_are_percent_encoded() {
         let cases = [
