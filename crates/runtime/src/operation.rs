@@ -152,15 +152,45 @@ pub struct Paged<T>(PhantomData<fn() -> T>);
 #[doc(hidden)]
 #[derive(Clone)]
 pub struct Scope {
-    client: Client,
-    path: Option<Arc<PathValue>>,
+    at: At,
 }
 
-/// One path value of a [`Scope`], linked to those of its parents.
+/// Where a [`Scope`] is: the top (the client itself) or a path value, which leads up to the client.
+#[derive(Clone)]
+enum At {
+    Top(Client),
+    Value(Arc<PathValue>),
+}
+
+/// One path value of a [`Scope`], linked to those of its parents and, at the outermost, to the client.
 struct PathValue {
-    parent: Option<Arc<PathValue>>,
+    up: At,
     value: String,
     depth: usize,
+}
+
+impl At {
+    fn client(&self) -> &Client {
+        let mut at = self;
+        loop {
+            match at {
+                At::Top(client) => return client,
+                At::Value(value) => at = &value.up,
+            }
+        }
+    }
+
+    fn value(&self) -> Option<&PathValue> {
+        match self {
+            At::Top(_) => None,
+            At::Value(value) => Some(value),
+        }
+    }
+
+    /// Number of path values.
+    fn depth(&self) -> usize {
+        self.value().map_or(0, |v| v.depth)
+    }
 }
 
 /// A request being built by a generated builder: a newtype over the non-generic `CallParts`, whose methods do
@@ -179,9 +209,9 @@ pub struct Call<K> {
 /// copies the pairs into description order (a copy, never a re-encoding). Header and `{AccountSid}` path values
 /// are kept unencoded in their slots.
 struct CallParts {
-    client: Client,
+    /// The client and the path values.
+    at: At,
     spec: &'static OperationSpec,
-    path: Option<Arc<PathValue>>,
     text: String,
     /// One per parameter once one is set (empty before).
     slots: Vec<Slot>,
@@ -352,8 +382,7 @@ impl Scope {
     /// The top of the resource tree.
     pub fn new(client: &Client) -> Self {
         Self {
-            client: client.clone(),
-            path: None,
+            at: At::Top(client.clone()),
         }
     }
 
@@ -363,13 +392,11 @@ impl Scope {
     }
 
     fn child_value(&self, value: String) -> Self {
-        let depth = self.path.as_ref().map_or(0, |p| p.depth) + 1;
         Self {
-            client: self.client.clone(),
-            path: Some(Arc::new(PathValue {
-                parent: self.path.clone(),
+            at: At::Value(Arc::new(PathValue {
+                up: self.at.clone(),
                 value,
-                depth,
+                depth: self.at.depth() + 1,
             })),
         }
     }
@@ -384,12 +411,12 @@ impl Scope {
 }
 
 /// The path values, outermost first.
-fn path_values(path: &Option<Arc<PathValue>>) -> Vec<&str> {
-    let mut values = Vec::with_capacity(path.as_ref().map_or(0, |p| p.depth));
-    let mut node = path.as_deref();
+fn path_values(at: &At) -> Vec<&str> {
+    let mut values = Vec::with_capacity(at.depth());
+    let mut node = at.value();
     while let Some(n) = node {
         values.push(n.value.as_str());
-        node = n.parent.as_deref();
+        node = n.up.value();
     }
     values.reverse();
     values
@@ -399,8 +426,8 @@ fn path_values(path: &Option<Arc<PathValue>>) -> Vec<&str> {
 impl fmt::Debug for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Scope")
-            .field("client", &self.client)
-            .field("path", &path_values(&self.path))
+            .field("client", self.at.client())
+            .field("path", &path_values(&self.at))
             .finish()
     }
 }
@@ -475,9 +502,8 @@ impl<K> Call<K> {
 impl CallParts {
     fn new(scope: &Scope, spec: &'static OperationSpec) -> Self {
         Self {
-            client: scope.client.clone(),
+            at: scope.at.clone(),
             spec,
-            path: scope.path.clone(),
             text: String::new(),
             slots: Vec::new(),
             extra: None,
@@ -608,9 +634,8 @@ impl CallParts {
     /// The request: path values substituted, then query, form or JSON body and headers in description order.
     fn into_request(self) -> Request {
         let CallParts {
-            client,
+            at,
             spec,
-            path,
             mut text,
             mut slots,
             extra,
@@ -627,18 +652,18 @@ impl CallParts {
         let (request_path, invalid) = if spec.path.bytes().any(|b| b == b'{') {
             // The scope's values, outermost first, without allocating for the usual few.
             let mut few = [""; 8];
-            let depth = path.as_ref().map_or(0, |p| p.depth);
+            let depth = at.depth();
             let many = if depth <= few.len() {
-                let mut node = path.as_deref();
+                let mut node = at.value();
                 for slot in few.iter_mut().take(depth).rev() {
                     if let Some(n) = node {
                         *slot = n.value.as_str();
-                        node = n.parent.as_deref();
+                        node = n.up.value();
                     }
                 }
                 Vec::new()
             } else {
-                path_values(&path)
+                path_values(&at)
             };
             let values = if many.is_empty() {
                 few.get(..depth).unwrap_or_default()
@@ -657,7 +682,7 @@ impl CallParts {
                 match account {
                     Some((i, _)) => match slots.get(i) {
                         Some(Slot::One(v)) => Some(v.as_str()),
-                        _ => Some(client.account_sid()),
+                        _ => Some(at.client().account_sid()),
                     },
                     None => held.next().copied(),
                 }
@@ -769,7 +794,7 @@ impl<K: Kind> Call<K> {
 impl CallParts {
     /// The client and the request, for sending.
     fn into_client_request(self) -> (Client, Request) {
-        let client = self.client.clone();
+        let client = self.at.client().clone();
         (client, self.into_request())
     }
 }
@@ -880,9 +905,8 @@ impl<K> Clone for Call<K> {
 impl Clone for CallParts {
     fn clone(&self) -> Self {
         Self {
-            client: self.client.clone(),
+            at: self.at.clone(),
             spec: self.spec,
-            path: self.path.clone(),
             text: self.text.clone(),
             slots: self.slots.clone(),
             extra: self.extra.clone(),
@@ -917,8 +941,8 @@ impl fmt::Debug for CallParts {
         }
         let mut map = f.debug_map();
         map.entry(&"operation", &self.spec.id);
-        if self.path.is_some() {
-            map.entry(&"path", &path_values(&self.path));
+        if self.at.depth() > 0 {
+            map.entry(&"path", &path_values(&self.at));
         }
         for (i, p) in self.spec.params.iter().enumerate() {
             let shown = match self.slots.get(i) {
