@@ -527,7 +527,8 @@ impl CallParts {
             .map(|p| matches!(p.location, In::Query | In::Form))
     }
 
-    /// Starts a pair of parameter `index` at the end of `text` (after a `&`), returning where its value starts.
+    /// Starts a pair of parameter `index` at the end of `text` (after a `&`): its key and `=`. Returns where the
+    /// pair starts.
     fn open_pair(&mut self, index: usize) -> Option<usize> {
         let name = self.spec.params.get(index)?.name;
         if self.text.capacity() == 0 {
