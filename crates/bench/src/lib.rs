@@ -11,3 +11,57 @@ pub mod hand;
 pub mod media_server;
 pub mod server;
 pub mod stats;
+
+use std::process::ExitCode;
+
+/// The `main` of a benchmark binary: `dispatch` gets the first argument and the ones after it; an error is
+/// printed as `<name>: <message>` and fails the process.
+pub fn main_with(
+    name: &str,
+    dispatch: impl FnOnce(Option<&str>, &[String]) -> Result<(), String>,
+) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (first, rest) = match args.split_first() {
+        Some((first, rest)) => (Some(first.as_str()), rest),
+        None => (None, &[][..]),
+    };
+    match dispatch(first, rest) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{name}: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error for an argument a binary does not take.
+pub fn unknown_argument(argument: &str, expected: &str) -> Result<(), String> {
+    Err(format!(
+        "unknown argument `{argument}` (expected {expected})"
+    ))
+}
+
+/// The current-thread tokio runtime (IO and timers) the binaries run their clients on.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio runtime: {e}"))
+}
+
+/// This process's peak resident memory (`VmHWM` of `/proc/self/status`), in KiB.
+pub fn vm_hwm() -> Result<u64, String> {
+    let status = std::fs::read_to_string("/proc/self/status")
+        .map_err(|e| format!("/proc/self/status: {e}"))?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+        .ok_or_else(|| "no VmHWM in /proc/self/status".to_owned())
+}

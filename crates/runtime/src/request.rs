@@ -72,8 +72,11 @@ pub(crate) enum Body {
 /// in the bodies [`Observer`](crate::Observer)s receive.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
-    pairs: Vec<(Cow<'static, str>, String)>,
-    /// Indices into `pairs` of secret values.
+    /// The encoded text, `k=v` pairs joined by `&` (keys and values percent-encoded, so neither holds `&` or `=`).
+    text: String,
+    /// Number of pairs in `text`.
+    count: usize,
+    /// Indices of the pairs whose values are secrets.
     sensitive: Vec<usize>,
 }
 
@@ -85,6 +88,12 @@ pub struct Params {
 pub trait ParamValue {
     /// The unencoded wire text of the value.
     fn to_param(&self) -> String;
+
+    /// Appends the wire text of the value, percent-encoded as described on [`Params`], to `out`. The default goes
+    /// through [`ParamValue::to_param`]; strings, booleans, integers and date-times write straight into `out`.
+    fn encode_param(&self, out: &mut String) {
+        percent_encode_into(out, &self.to_param());
+    }
 }
 
 /// Per-request overrides of the client's settings.
@@ -151,34 +160,12 @@ impl Request {
         template: &'static str,
         params: &[(&'static str, &str)],
     ) -> Self {
-        let mut path = String::with_capacity(template.len() + 64);
-        let mut invalid = None;
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            path.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let Some(close) = after.find('}') else {
-                path.push_str(&rest[open..]);
-                rest = "";
-                break;
-            };
-            let name = &after[..close];
-            match params.iter().find(|(key, _)| *key == name) {
-                Some((_, value)) if matches!(*value, "" | "." | "..") => {
-                    invalid.get_or_insert_with(|| {
-                        format!(
-                            "path parameter `{name}` must not be empty, `.` or `..` (got {value:?})"
-                        )
-                    });
-                }
-                Some((_, value)) => percent_encode_into(&mut path, value),
-                None => {
-                    invalid.get_or_insert_with(|| format!("path parameter `{name}` has no value"));
-                }
-            }
-            rest = &after[close + 1..];
-        }
-        path.push_str(rest);
+        let (path, invalid) = fill_path(template, |name| {
+            params
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| *value)
+        });
         let mut request = Self::new(method, operation_id, path);
         request.invalid = invalid;
         request
@@ -186,11 +173,7 @@ impl Request {
 
     /// Appends query parameters (added after any already set).
     pub fn query(mut self, params: Params) -> Self {
-        let offset = self.query.pairs.len();
-        self.query
-            .sensitive
-            .extend(params.sensitive.iter().map(|i| i + offset));
-        self.query.pairs.extend(params.pairs);
+        self.query.append(params);
         self
     }
 
@@ -281,6 +264,12 @@ impl Request {
         }
     }
 
+    /// The encoded query string, without `?` (for tests and benchmarks).
+    #[doc(hidden)]
+    pub fn query_text(&self) -> &str {
+        self.query.as_encoded()
+    }
+
     /// The path given to [`Request::new`] (without query).
     pub fn path(&self) -> &str {
         &self.path
@@ -293,32 +282,82 @@ impl Params {
         Self::default()
     }
 
+    /// Parameters already encoded (`k=v` pairs joined by `&`, as [`Params::encode`] writes them): `count` pairs,
+    /// those at the indices in `sensitive` secrets.
+    pub(crate) fn from_encoded(text: String, count: usize, sensitive: Vec<usize>) -> Self {
+        Self {
+            text,
+            count,
+            sensitive,
+        }
+    }
+
     /// Appends `key=value`.
     pub fn push<V: ParamValue>(&mut self, key: &'static str, value: V) {
-        self.pairs.push((Cow::Borrowed(key), value.to_param()));
+        self.push_marked(key, &value, false);
     }
 
     /// Appends `key=value` for a secret (a key, a private key): sent as it is, shown as `[redacted]` by `Debug` and
     /// to observers.
     pub fn push_sensitive<V: ParamValue>(&mut self, key: &'static str, value: V) {
-        self.push_marked(key, value.to_param(), true);
+        self.push_marked(key, &value, true);
     }
 
-    pub(crate) fn push_marked(&mut self, key: &'static str, value: String, sensitive: bool) {
+    fn push_marked(&mut self, key: &str, value: &dyn ParamValue, sensitive: bool) {
         if sensitive {
-            self.sensitive.push(self.pairs.len());
+            self.sensitive.push(self.count);
         }
-        self.pairs.push((Cow::Borrowed(key), value));
+        if self.count > 0 {
+            self.text.push('&');
+        }
+        percent_encode_into(&mut self.text, key);
+        self.text.push('=');
+        value.encode_param(&mut self.text);
+        self.count += 1;
     }
 
-    /// Whether the value at `index` of [`Params::pairs`] was pushed as a secret.
+    /// Appends the pairs of `other` after these.
+    pub(crate) fn append(&mut self, other: Params) {
+        if other.count == 0 {
+            return;
+        }
+        let offset = self.count;
+        self.sensitive
+            .extend(other.sensitive.iter().map(|i| i + offset));
+        if self.count == 0 {
+            self.text = other.text;
+        } else {
+            self.text.push('&');
+            self.text.push_str(&other.text);
+        }
+        self.count += other.count;
+    }
+
+    /// Whether the value of pair `index` (in push order) was pushed as a secret.
     pub fn is_sensitive(&self, index: usize) -> bool {
         self.sensitive.contains(&index)
     }
 
     /// Like [`Params::encode`], with the values of secrets replaced by `[redacted]`: what observers see.
     pub fn encode_redacted(&self) -> String {
-        self.encode_with(|i, v| if self.is_sensitive(i) { REDACTED } else { v })
+        if self.sensitive.is_empty() {
+            return self.text.clone();
+        }
+        let mut out = String::with_capacity(self.text.len());
+        for (i, pair) in self.encoded_pairs().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            match pair.split_once('=') {
+                Some((key, _)) if self.is_sensitive(i) => {
+                    out.push_str(key);
+                    out.push('=');
+                    percent_encode_into(&mut out, REDACTED);
+                }
+                _ => out.push_str(pair),
+            }
+        }
+        out
     }
 
     /// Appends `key=value` when `value` is `Some`; unset parameters are omitted.
@@ -339,34 +378,37 @@ impl Params {
         }
     }
 
-    /// The pairs in push order, unencoded.
-    pub fn pairs(&self) -> &[(Cow<'static, str>, String)] {
-        &self.pairs
+    /// The pairs in push order, decoded (the text given to [`Params::push`] and friends).
+    pub fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.encoded_pairs().map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+    }
+
+    fn encoded_pairs(&self) -> impl Iterator<Item = &str> + '_ {
+        self.text.split('&').take(self.count)
+    }
+
+    /// Number of pairs.
+    pub fn len(&self) -> usize {
+        self.count
     }
 
     /// `true` when no parameter was pushed.
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+        self.count == 0
     }
 
     /// The `application/x-www-form-urlencoded` text: `k=v` pairs joined by `&`, percent-encoded as described
-    /// on [`Params`] (space is `%20`).
+    /// on [`Params`] (space is `%20`). The text is kept encoded as pairs are pushed, so this is a copy.
     pub fn encode(&self) -> String {
-        self.encode_with(|_, v| v)
+        self.text.clone()
     }
 
-    fn encode_with<'a>(&'a self, shown: impl Fn(usize, &'a str) -> &'a str) -> String {
-        let plain: usize = self.pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-        let mut out = String::with_capacity(plain + plain / 4);
-        for (i, (k, v)) in self.pairs.iter().enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
-            percent_encode_into(&mut out, k);
-            out.push('=');
-            percent_encode_into(&mut out, shown(i, v));
-        }
-        out
+    /// The encoded text, as [`Params::encode`] returns it.
+    pub fn as_encoded(&self) -> &str {
+        &self.text
     }
 }
 
@@ -374,15 +416,12 @@ impl Params {
 impl fmt::Debug for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.pairs.iter().enumerate().map(|(i, (k, v))| {
-                (
-                    k,
-                    if self.is_sensitive(i) {
-                        REDACTED
-                    } else {
-                        v.as_str()
-                    },
-                )
+            .entries(self.pairs().enumerate().map(|(i, (k, v))| {
+                if self.is_sensitive(i) {
+                    (k, Cow::Borrowed(REDACTED))
+                } else {
+                    (k, Cow::Owned(v))
+                }
             }))
             .finish()
     }
@@ -433,33 +472,165 @@ pub fn encode_path_segment(value: &str) -> String {
     out
 }
 
-fn percent_encode_into(out: &mut String, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
-    // Runs of unreserved characters (ASCII, so always valid UTF-8) are copied as one slice.
-    let bytes = value.as_bytes();
-    let run = |out: &mut String, from: usize, to: usize| {
-        if to > from {
-            out.push_str(std::str::from_utf8(&bytes[from..to]).unwrap_or_default());
-        }
-    };
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if unreserved(b) {
-            continue;
-        }
-        run(out, start, i);
-        out.push('%');
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        start = i + 1;
+/// Whether a byte is an RFC 3986 unreserved character (`A-Z a-z 0-9 - . _ ~`), sent as it is.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
     }
-    run(out, start, bytes.len());
+    table
+};
+
+pub(crate) fn percent_encode_into(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = value.as_bytes();
+    // Text with nothing to escape (keys, SIDs, numbers) is copied as it is.
+    let Some(first) = bytes.iter().position(|&b| !UNRESERVED[usize::from(b)]) else {
+        out.push_str(value);
+        return;
+    };
+    out.push_str(value.get(..first).unwrap_or_default());
+    // The rest goes through a small buffer of ASCII bytes, flushed as text when nearly full.
+    let mut buf = [0_u8; 256];
+    let mut len = 0;
+    for &b in bytes.get(first..).unwrap_or_default() {
+        if len > buf.len() - 3 {
+            out.push_str(
+                std::str::from_utf8(buf.get(..len).unwrap_or_default()).unwrap_or_default(),
+            );
+            len = 0;
+        }
+        if UNRESERVED[usize::from(b)] {
+            if let Some(slot) = buf.get_mut(len) {
+                *slot = b;
+            }
+            len += 1;
+        } else if let Some(slots) = buf.get_mut(len..len + 3) {
+            slots.copy_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]]);
+            len += 3;
+        }
+    }
+    out.push_str(std::str::from_utf8(buf.get(..len).unwrap_or_default()).unwrap_or_default());
+}
+
+/// Decodes text written by [`percent_encode_into`] (`%XX` escapes; anything else is taken as it is).
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if let (b'%', Some(Some(hi)), Some(Some(lo))) = (
+            b,
+            bytes.get(i + 1).map(|&h| hex(h)),
+            bytes.get(i + 2).map(|&l| hex(l)),
+        ) {
+            out.push(((hi << 4) | lo) as u8);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `template` with each `{Name}` placeholder replaced by the percent-encoded `value(Name)` (called once per
+/// placeholder, in order), and why the path is unusable, if it is: a value that is empty, `.` or `..`, or none.
+pub(crate) fn fill_path<'v>(
+    template: &'static str,
+    mut value: impl FnMut(&'static str) -> Option<&'v str>,
+) -> (String, Option<String>) {
+    let mut path = String::with_capacity(template.len() + 64);
+    let mut invalid = None;
+    let mut rest = template;
+    // Byte searches: the braces are ASCII, and these templates are short.
+    let find = |text: &str, brace: u8| text.bytes().position(|b| b == brace);
+    while let Some(open) = find(rest, b'{') {
+        path.push_str(rest.get(..open).unwrap_or_default());
+        let after = rest.get(open + 1..).unwrap_or_default();
+        let Some(close) = find(after, b'}') else {
+            path.push_str(rest.get(open..).unwrap_or_default());
+            rest = "";
+            break;
+        };
+        let name = after.get(..close).unwrap_or_default();
+        match value(name) {
+            Some(v) if matches!(v, "" | "." | "..") => {
+                invalid.get_or_insert_with(|| {
+                    format!("path parameter `{name}` must not be empty, `.` or `..` (got {v:?})")
+                });
+            }
+            Some(v) => percent_encode_into(&mut path, v),
+            None => {
+                invalid.get_or_insert_with(|| format!("path parameter `{name}` has no value"));
+            }
+        }
+        rest = after.get(close + 1..).unwrap_or_default();
+    }
+    path.push_str(rest);
+    (path, invalid)
+}
+
+/// Writes `t` (UTC) as `YYYY-MM-DDTHH:MM:SS[.fff|.ffffff|.fffffffff]Z` (chrono's `SecondsFormat::AutoSi`), `:` as
+/// `%3A` when `encoded`. `false` (nothing written) for what this short form does not cover (years outside
+/// 0-9999, leap seconds), left to chrono.
+fn write_utc(out: &mut String, t: &chrono::NaiveDateTime, encoded: bool) -> bool {
+    use chrono::{Datelike as _, Timelike as _};
+    let (year, nanos) = (t.year(), t.nanosecond());
+    let Ok(year) = u32::try_from(year) else {
+        return false;
+    };
+    if year > 9999 || nanos >= 1_000_000_000 {
+        return false;
+    }
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let two = |out: &mut String, n: u32| {
+        out.push(digit(n / 10));
+        out.push(digit(n));
+    };
+    let colon = if encoded { "%3A" } else { ":" };
+    two(out, year / 100);
+    two(out, year);
+    out.push('-');
+    two(out, t.month());
+    out.push('-');
+    two(out, t.day());
+    out.push('T');
+    two(out, t.hour());
+    out.push_str(colon);
+    two(out, t.minute());
+    out.push_str(colon);
+    two(out, t.second());
+    if nanos != 0 {
+        out.push('.');
+        let (value, width) = if nanos % 1_000_000 == 0 {
+            (nanos / 1_000_000, 3)
+        } else if nanos % 1_000 == 0 {
+            (nanos / 1_000, 6)
+        } else {
+            (nanos, 9)
+        };
+        for place in (0..width).rev() {
+            out.push(digit(value / 10_u32.pow(place)));
+        }
+    }
+    out.push('Z');
+    true
 }
 
 impl ParamValue for str {
     fn to_param(&self) -> String {
         self.to_owned()
+    }
+    fn encode_param(&self, out: &mut String) {
+        percent_encode_into(out, self);
     }
 }
 
@@ -467,11 +638,17 @@ impl ParamValue for String {
     fn to_param(&self) -> String {
         self.clone()
     }
+    fn encode_param(&self, out: &mut String) {
+        percent_encode_into(out, self);
+    }
 }
 
 impl ParamValue for Cow<'_, str> {
     fn to_param(&self) -> String {
         self.to_string()
+    }
+    fn encode_param(&self, out: &mut String) {
+        percent_encode_into(out, self);
     }
 }
 
@@ -479,15 +656,96 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
     }
+    fn encode_param(&self, out: &mut String) {
+        (**self).encode_param(out);
+    }
 }
 
 impl ParamValue for bool {
     fn to_param(&self) -> String {
         if *self { "true" } else { "false" }.to_owned()
     }
+    fn encode_param(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
 }
 
-macro_rules! display_param {
+/// Writes `-` when `negative`, then the decimal digits of `n` (digits and `-` need no percent-encoding).
+fn write_integer(out: &mut String, negative: bool, mut n: u64) {
+    let mut digits = [0_u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(slot) = digits.get_mut(at) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    if negative {
+        out.push('-');
+    }
+    if let Some(Ok(text)) = digits.get(at..).map(std::str::from_utf8) {
+        out.push_str(text);
+    }
+}
+
+macro_rules! signed_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+            fn encode_param(&self, out: &mut String) {
+                let n = i64::from(*self);
+                write_integer(out, n < 0, n.unsigned_abs());
+            }
+        }
+    )*};
+}
+signed_param!(i8, i16, i32, i64);
+
+macro_rules! unsigned_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+            fn encode_param(&self, out: &mut String) {
+                write_integer(out, false, u64::from(*self));
+            }
+        }
+    )*};
+}
+unsigned_param!(u8, u16, u32, u64);
+
+impl ParamValue for isize {
+    fn to_param(&self) -> String {
+        self.to_string()
+    }
+    fn encode_param(&self, out: &mut String) {
+        match i64::try_from(*self) {
+            Ok(n) => write_integer(out, n < 0, n.unsigned_abs()),
+            Err(_) => percent_encode_into(out, &self.to_param()),
+        }
+    }
+}
+
+impl ParamValue for usize {
+    fn to_param(&self) -> String {
+        self.to_string()
+    }
+    fn encode_param(&self, out: &mut String) {
+        match u64::try_from(*self) {
+            Ok(n) => write_integer(out, false, n),
+            Err(_) => percent_encode_into(out, &self.to_param()),
+        }
+    }
+}
+
+macro_rules! float_param {
     ($($t:ty),*) => {$(
         impl ParamValue for $t {
             fn to_param(&self) -> String {
@@ -496,12 +754,17 @@ macro_rules! display_param {
         }
     )*};
 }
-display_param!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64);
+float_param!(f32, f64);
 
 impl<Tz: TimeZone> ParamValue for DateTime<Tz> {
     fn to_param(&self) -> String {
         self.with_timezone(&Utc)
             .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    }
+    fn encode_param(&self, out: &mut String) {
+        if !write_utc(out, &self.naive_utc(), true) {
+            percent_encode_into(out, &self.to_param());
+        }
     }
 }
 
@@ -544,7 +807,8 @@ mod tests {
              &DateCreated=2024-01-02T03%3A04%3A05Z\
              &Attributes=%7B%22a%22%3A%5B1%2C%22x%20y%22%5D%7D&Body=%2B1%20%C3%BC"
         );
-        assert_eq!(p.pairs().len(), 9);
+        assert_eq!(p.len(), 9);
+        assert_eq!(p.pairs().count(), 9);
     }
 
     #[test]
@@ -561,6 +825,128 @@ mod tests {
         let s = String::from("x");
         assert_eq!(<&String as ParamValue>::to_param(&&s), "x");
         assert_eq!(1.5_f64.to_param(), "1.5");
+    }
+
+    /// `encode_param` as the percent-encoded `to_param`, the definition it shortcuts.
+    fn encoded_both_ways(value: &dyn ParamValue) -> (String, String) {
+        let mut direct = String::new();
+        value.encode_param(&mut direct);
+        (direct, encode_path_segment(&value.to_param()))
+    }
+
+    #[test]
+    fn date_times_are_written_directly_as_chrono_writes_them() {
+        let offsets = [0, 2 * 3600, -(5 * 3600 + 30 * 60)];
+        let nanos = [
+            0,
+            1,
+            999,
+            1_000,
+            250_000_000,
+            123_456_000,
+            123_456_789,
+            999_999_999,
+        ];
+        let mut checked = 0;
+        for (year, month, day) in [
+            (0, 1, 1),
+            (1, 2, 3),
+            (999, 12, 31),
+            (1970, 1, 1),
+            (2024, 2, 29),
+            (9999, 12, 31),
+            (10_000, 1, 1),
+            (-1, 6, 15),
+        ] {
+            for offset in offsets {
+                for nano in nanos {
+                    let Some(tz) = FixedOffset::east_opt(offset) else {
+                        continue;
+                    };
+                    let Some(t) = NaiveDate::from_ymd_opt(year, month, day)
+                        .and_then(|d| d.and_hms_nano_opt(23, 59, 58, nano))
+                        .and_then(|t| tz.from_local_datetime(&t).single())
+                    else {
+                        continue;
+                    };
+                    let (direct, reference) = encoded_both_ways(&t);
+                    assert_eq!(direct, reference, "{t:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 8 * 3 * 8);
+        // A leap second is left to chrono.
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 1_500_000_000))
+            .map(|t| Utc.from_utc_datetime(&t))
+            .unwrap();
+        let (direct, reference) = encoded_both_ways(&leap);
+        assert_eq!(direct, reference);
+        assert!(direct.contains("59%3A60.500Z"), "{direct}");
+    }
+
+    #[test]
+    fn integers_are_written_directly_as_display_writes_them() {
+        let values: [&dyn ParamValue; 14] = [
+            &0_i64,
+            &-1_i64,
+            &i64::MIN,
+            &i64::MAX,
+            &u64::MAX,
+            &i8::MIN,
+            &u8::MAX,
+            &-32_768_i16,
+            &65_535_u16,
+            &i32::MIN,
+            &u32::MAX,
+            &isize::MIN,
+            &usize::MAX,
+            &10_u32,
+        ];
+        for value in values {
+            let (direct, reference) = encoded_both_ways(value);
+            assert_eq!(direct, reference);
+            assert_eq!(direct, value.to_param());
+        }
+    }
+
+    #[test]
+    fn params_keep_their_text_encoded_and_decode_their_pairs() {
+        let mut first = Params::new();
+        first.push("A b", "x&y=z");
+        first.push_sensitive("Secret", "s 1");
+        let mut second = Params::new();
+        second.push_sensitive("Key", "k");
+        second.push("Plain", "ü");
+        let request = Request::new(Method::GET, "Op", "/v2/Things".into())
+            .query(first.clone())
+            .query(Params::new())
+            .query(second);
+        let query = &request.query;
+        assert_eq!(
+            query.encode(),
+            "A%20b=x%26y%3Dz&Secret=s%201&Key=k&Plain=%C3%BC"
+        );
+        assert_eq!(query.len(), 4);
+        assert!(query.is_sensitive(1) && query.is_sensitive(2) && !query.is_sensitive(3));
+        assert_eq!(
+            query.encode_redacted(),
+            "A%20b=x%26y%3Dz&Secret=%5Bredacted%5D&Key=%5Bredacted%5D&Plain=%C3%BC"
+        );
+        let pairs: Vec<(String, String)> = query.pairs().collect();
+        assert_eq!(pairs.first(), Some(&("A b".to_owned(), "x&y=z".to_owned())));
+        assert_eq!(pairs.get(3), Some(&("Plain".to_owned(), "ü".to_owned())));
+        assert_eq!(
+            format!("{query:?}"),
+            r#"[("A b", "x&y=z"), ("Secret", "[redacted]"), ("Key", "[redacted]"), ("Plain", "ü")]"#
+        );
+        let mut empty_value = Params::new();
+        empty_value.push("Empty", "");
+        assert_eq!(empty_value.encode(), "Empty=");
+        assert_eq!(empty_value.pairs().count(), 1);
+        assert_eq!(Params::new().pairs().count(), 0);
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
     }
 
     #[test]

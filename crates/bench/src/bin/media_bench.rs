@@ -24,29 +24,12 @@ const SMALL: u64 = 1024 * 1024;
 const CHUNK: usize = 64 * 1024;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("--child") => child(&args[1..]),
+    bench::main_with("media_bench", |first, rest| match first {
+        Some("--child") => child(rest),
         Some("--quick") => run(3),
         None => run(5),
-        Some(other) => Err(format!(
-            "unknown argument `{other}` (expected --quick or nothing)"
-        )),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("media_bench: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("tokio runtime: {e}"))
+        Some(other) => bench::unknown_argument(other, "--quick or nothing"),
+    })
 }
 
 fn ours(base_url: &str) -> Result<Client, String> {
@@ -182,7 +165,7 @@ fn expect(what: &str, seen: u64, size: u64) -> Result<(), String> {
 fn run(samples: usize) -> Result<(), String> {
     let server = MediaServer::start().map_err(|e| format!("loopback server: {e}"))?;
     let base = server.base_url().to_owned();
-    let rt = runtime()?;
+    let rt = bench::runtime()?;
     let client = ours(&base)?;
     let http = reqwest::Client::new();
 
@@ -309,7 +292,7 @@ fn child(args: &[String]) -> Result<(), String> {
         return Err("--child needs DIRECTION CLIENT BYTES BASE_URL".to_owned());
     };
     let size: u64 = size.parse().map_err(|_| format!("bad size `{size}`"))?;
-    let rt = runtime()?;
+    let rt = bench::runtime()?;
     let seen = match (direction.as_str(), client.as_str()) {
         ("upload", "ours") => rt.block_on(upload_ours(&ours(base)?, size))?,
         ("upload", "reqwest") => rt.block_on(upload_plain(&reqwest::Client::new(), base, size))?,
@@ -319,19 +302,7 @@ fn child(args: &[String]) -> Result<(), String> {
         }
         other => return Err(format!("unknown child {other:?}")),
     };
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| format!("/proc/self/status: {e}"))?;
-    let hwm = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .ok_or("no VmHWM in /proc/self/status")?;
+    let hwm = bench::vm_hwm()?;
     println!("{seen} {hwm}");
     Ok(())
 }

@@ -3,7 +3,8 @@
 //! `UpdateService` with every parameter set, sending them, streaming 50 pages of 100 messages from a loopback
 //! server, and the peak memory (VmHWM) of streaming 10 versus 100 pages in child processes.
 //!
-//! `runtime_bench [--quick]` prints JSON result lines (see [`bench::stats::report`]); `runtime_bench --child-stream
+//! `runtime_bench [--quick]` prints JSON result lines (see [`bench::stats::report`]); `runtime_bench --encode
+//! [--quick]` runs only the form encoding rows; `runtime_bench --child-stream
 //! generated|hand BASE_URL` is the child mode used for the memory measurement.
 //!
 //! Also the peak memory of receiving an oversized body: a loopback server streams a 256 MiB chunked body, the
@@ -35,13 +36,13 @@ struct Plan {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("--child-stream") => child_stream(&args[1..]),
-        Some("--child-oversized") => child_oversized(&args[1..]),
+    bench::main_with("runtime_bench", |first, rest| match first {
+        Some("--child-stream") => child_stream(rest),
+        Some("--child-oversized") => child_oversized(rest),
         Some("--oversized") => oversized_memory(),
         Some("--child-page-memory") => child_page_memory(),
         Some("--page-memory") => page_memory(),
+        Some("--encode") => encode_only(rest),
         Some("--quick") => run(Plan {
             samples: 7,
             scale: 1,
@@ -50,24 +51,8 @@ fn main() -> ExitCode {
             samples: 21,
             scale: 3,
         }),
-        Some(other) => Err(format!(
-            "unknown argument `{other}` (expected --quick or nothing)"
-        )),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("runtime_bench: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("tokio runtime: {e}"))
+        Some(other) => bench::unknown_argument(other, "--quick, --encode [--quick] or nothing"),
+    })
 }
 
 fn generated_client(base_url: &str, observer: Option<Arc<Capture>>) -> Result<Client, String> {
@@ -90,7 +75,7 @@ fn hand_client(base_url: &str) -> Result<hand::Client, String> {
 fn run(plan: Plan) -> Result<(), String> {
     let server = Server::start(STREAM_PAGES).map_err(|e| format!("loopback server: {e}"))?;
     let base = server.base_url().to_owned();
-    let rt = runtime()?;
+    let rt = bench::runtime()?;
     let generated = generated_client(&base, None)?;
     let handwritten = hand_client(&base)?;
     verify_forms(&rt, &base)?;
@@ -103,6 +88,24 @@ fn run(plan: Plan) -> Result<(), String> {
     peak_memory()?;
     oversized_memory()?;
     page_memory()?;
+    Ok(())
+}
+
+/// `--encode [--quick]`: only the form encoding rows (no server, no HTTP).
+fn encode_only(rest: &[String]) -> Result<(), String> {
+    let plan = match rest {
+        [] => Plan {
+            samples: 21,
+            scale: 3,
+        },
+        [quick] if quick == "--quick" => Plan {
+            samples: 7,
+            scale: 1,
+        },
+        _ => return Err(format!("--encode takes only --quick (got {rest:?})")),
+    };
+    let client = generated_client("http://127.0.0.1:9", None)?;
+    encode(plan, &client);
     Ok(())
 }
 
@@ -139,12 +142,17 @@ fn decode(plan: Plan) {
     report("decode.hand", hand_ns / 1e3, "us");
 }
 
-fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateMessage {
-    let input = fixtures::create_message_input();
-    client
-        .service(SERVICE_SID)
-        .channel(CHANNEL_SID)
-        .messages()
+/// The resource list `CreateMessage` is called on (client, service and channel navigation).
+fn messages_of(client: &Client) -> twilio_chat_v2::MessageList {
+    client.service(SERVICE_SID).channel(CHANNEL_SID).messages()
+}
+
+/// `CreateMessage` with every parameter set through the generated setters.
+fn create_message_on(
+    messages: &twilio_chat_v2::MessageList,
+    input: &fixtures::CreateMessageInput,
+) -> twilio_chat_v2::CreateMessage {
+    messages
         .create()
         .webhook_enabled(models::WebhookEnabledType::True)
         .from(input.from)
@@ -156,8 +164,24 @@ fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateMessage {
         .media_sid(input.media_sid)
 }
 
+fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateMessage {
+    create_message_on(&messages_of(client), &fixtures::create_message_input())
+}
+
+/// The service context `UpdateService` is called on.
+fn service_of(client: &Client) -> twilio_chat_v2::ServiceContext {
+    client.service(SERVICE_SID)
+}
+
 fn update_service_builder(client: &Client) -> twilio_chat_v2::UpdateService {
-    let input = fixtures::update_service_input();
+    update_service_on(&service_of(client), &fixtures::update_service_input())
+}
+
+/// `UpdateService` with every parameter set through the generated setters.
+fn update_service_on(
+    service: &twilio_chat_v2::ServiceContext,
+    input: &fixtures::UpdateServiceInput,
+) -> twilio_chat_v2::UpdateService {
     let [
         friendly_name,
         service_role,
@@ -193,8 +217,7 @@ fn update_service_builder(client: &Client) -> twilio_chat_v2::UpdateService {
         pre_retry,
         post_retry,
     ] = input.ints.map(|(_, v)| v);
-    client
-        .service(SERVICE_SID)
+    service
         .update()
         .friendly_name(friendly_name)
         .default_service_role_sid(service_role)
@@ -229,50 +252,56 @@ fn update_service_builder(client: &Client) -> twilio_chat_v2::UpdateService {
         .notifications_log_enabled(log)
 }
 
-/// Form encoding, without HTTP: the generated builder chain, then the request it builds (`into_request`, the
-/// runtime's one table-driven assembly) and its encoded form body, against the hand-written
-/// `url::form_urlencoded` encoder, interleaved sample by sample.
+/// Form encoding, without HTTP, against the hand-written `url::form_urlencoded` encoder, interleaved sample by
+/// sample. The generated side sets every parameter through the generated setters (value to wire text, dates
+/// included) on a resource list navigated to beforehand, builds the request (`into_request`, the runtime's one
+/// table-driven assembly) and takes its encoded form body; both sides read the same prebuilt input. The
+/// navigation (`client.service(..).channel(..).messages()`) is timed on its own row.
 fn encode(plan: Plan, client: &Client) {
-    let (warmup, batch) = (2000 * plan.scale, 1000 * plan.scale);
     let create = fixtures::create_message_input();
-    let builder_ns = time_ns(warmup, plan.samples, batch, || {
-        create_message_builder(client)
-    });
-    let pair = time_pair_ns(
-        warmup,
-        plan.samples,
-        batch,
-        || create_message_builder(client).into_request().form_text(),
+    encode_rows(
+        plan,
+        "create_message",
+        || messages_of(black_box(client)),
+        |messages| create_message_on(black_box(messages), black_box(&create)),
+        |builder| builder.into_request().form_text(),
         || hand::encode_create_message(black_box(&create)),
     );
-    report("encode.create_message.generated_builder", builder_ns, "ns");
-    report(
-        "encode.create_message.generated_params",
-        pair.a_ns - builder_ns,
-        "ns",
-    );
-    report("encode.create_message.generated_total", pair.a_ns, "ns");
-    report_pair("encode.create_message", pair, 1.0, "ns");
-
     let update = fixtures::update_service_input();
-    let builder_ns = time_ns(warmup, plan.samples, batch, || {
-        update_service_builder(client)
-    });
-    let pair = time_pair_ns(
-        warmup,
-        plan.samples,
-        batch,
-        || update_service_builder(client).into_request().form_text(),
+    encode_rows(
+        plan,
+        "update_service",
+        || service_of(black_box(client)),
+        |service| update_service_on(black_box(service), black_box(&update)),
+        |builder| builder.into_request().form_text(),
         || hand::encode_update_service(black_box(&update)),
     );
-    report("encode.update_service.generated_builder", builder_ns, "ns");
+}
+
+/// The rows of one operation: `navigate` timed alone; `set` (the setters, on what `navigate` returned) alone;
+/// `set` then `finish` (request and form text) interleaved with `hand`.
+fn encode_rows<N, B>(
+    plan: Plan,
+    op: &str,
+    navigate: impl Fn() -> N,
+    set: impl Fn(&N) -> B,
+    finish: impl Fn(B) -> Option<String>,
+    hand: impl Fn() -> String,
+) {
+    let (warmup, batch) = (2000 * plan.scale, 1000 * plan.scale);
+    let navigation_ns = time_ns(warmup, plan.samples, batch, &navigate);
+    let target = navigate();
+    let builder_ns = time_ns(warmup, plan.samples, batch, || set(&target));
+    let pair = time_pair_ns(warmup, plan.samples, batch, || finish(set(&target)), hand);
+    report(&format!("encode.{op}.navigation"), navigation_ns, "ns");
+    report(&format!("encode.{op}.generated_builder"), builder_ns, "ns");
     report(
-        "encode.update_service.generated_params",
+        &format!("encode.{op}.generated_params"),
         pair.a_ns - builder_ns,
         "ns",
     );
-    report("encode.update_service.generated_total", pair.a_ns, "ns");
-    report_pair("encode.update_service", pair, 1.0, "ns");
+    report(&format!("encode.{op}.generated_total"), pair.a_ns, "ns");
+    report_pair(&format!("encode.{op}"), pair, 1.0, "ns");
 }
 
 /// Whole requests over loopback: one page fetched and decoded, `CreateMessage` and `UpdateService` sent.
@@ -446,25 +475,13 @@ fn child_stream(args: &[String]) -> Result<(), String> {
     let [kind, base] = args else {
         return Err("--child-stream needs KIND BASE_URL".to_owned());
     };
-    let rt = runtime()?;
+    let rt = bench::runtime()?;
     let seen = match kind.as_str() {
         "generated" => rt.block_on(stream_generated(&generated_client(base, None)?))?,
         "hand" => rt.block_on(stream_hand(&hand_client(base)?))?,
         other => return Err(format!("unknown client `{other}`")),
     };
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| format!("/proc/self/status: {e}"))?;
-    let hwm = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .ok_or("no VmHWM in /proc/self/status")?;
+    let hwm = bench::vm_hwm()?;
     println!("{seen} {hwm}");
     Ok(())
 }
@@ -603,14 +620,14 @@ fn child_oversized(args: &[String]) -> Result<(), String> {
         "FetchService",
         format!("/v2/Services/{SERVICE_SID}"),
     );
-    let rt = runtime()?;
+    let rt = bench::runtime()?;
     let outcome = rt.block_on(client.execute::<serde_json::Value>(request));
     match outcome {
         Err(e) if e.kind() == twilio_chat_v2::runtime::ErrorKind::ResponseTooLarge => {}
         Err(e) => return Err(format!("expected a size error, got: {e}")),
         Ok(_) => return Err("a 256 MiB body was accepted".to_owned()),
     }
-    let hwm = vm_hwm()?;
+    let hwm = bench::vm_hwm()?;
     println!("{hwm}");
     Ok(())
 }
@@ -734,31 +751,15 @@ fn child_page_memory() -> Result<(), String> {
     }
     body.extend_from_slice(b"], \"meta\": {\"key\": \"messages\", \"page\": 0}}");
     body.shrink_to_fit();
-    let before = vm_hwm()?;
+    let before = bench::vm_hwm()?;
     let base_url = url::Url::parse(base).map_err(|e| e.to_string())?;
     let (records, _) =
         twilio_rest_runtime::decode_page::<models::Message>("ListMessage", &body, &base_url, None)
             .map_err(|e| e.to_string())?;
-    let after = vm_hwm()?;
+    let after = bench::vm_hwm()?;
     if records.len() != LARGE_PAGE_RECORDS {
         return Err(format!("decoded {} records", records.len()));
     }
     println!("{} {before} {after}", body.len());
     Ok(())
-}
-
-fn vm_hwm() -> Result<u64, String> {
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| format!("/proc/self/status: {e}"))?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .ok_or_else(|| "no VmHWM in /proc/self/status".to_owned())
 }
