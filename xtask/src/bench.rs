@@ -739,7 +739,7 @@ fn table(r: &Results) -> String {
         let x = g(&format!("encode.{op}.ratio")).or_else(|| ratio(total, hand));
         row(
             &format!(
-                "Form-encode {label}: generated builder + `into_request` + form text (interleaved with the baseline)"
+                "Form-encode {label}: the operation's builder and every setter + `into_request` + form text (interleaved with the baseline)"
             ),
             format!(
                 "{} ({} builder + {} request and encode)",
@@ -755,6 +755,14 @@ fn table(r: &Results) -> String {
             ),
             "<= 1.2x",
             at_most(x, 1.2),
+        );
+        row(
+            "  navigation to the resource before it (`client.service(..)...`), timed alone",
+            num(g(&format!("encode.{op}.navigation")), "ns", 0),
+            String::new(),
+            String::new(),
+            "",
+            String::new(),
         );
         let sent = g(&format!("send.{op}.generated"));
         let sent_hand = g(&format!("send.{op}.hand"));
