@@ -224,6 +224,35 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     pub(crate) fn build_with(self, env: EnvLookup<'_>) -> Result<C, Error> {
+        self.erase().build_runtime(env).map(C::from)
+    }
+
+    /// The same settings for the runtime client, so that building is compiled once, here, whatever `C`.
+    fn erase(self) -> ClientBuilder<Client> {
+        ClientBuilder {
+            default_base_url: self.default_base_url,
+            credentials: self.credentials,
+            use_env: self.use_env,
+            region: self.region,
+            edge: self.edge,
+            base_url: self.base_url,
+            allow_insecure_http: self.allow_insecure_http,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            retry: self.retry,
+            limits: self.limits,
+            user_agent_extensions: self.user_agent_extensions,
+            observer: self.observer,
+            sleeper: self.sleeper,
+            http: self.http,
+            server_urls: self.server_urls,
+            target: PhantomData,
+        }
+    }
+}
+
+impl ClientBuilder<Client> {
+    fn build_runtime(self, env: EnvLookup<'_>) -> Result<Client, Error> {
         let credentials = match self.credentials {
             Some(c) => c,
             None if self.use_env => Credentials::from_lookup(env)?,
@@ -332,7 +361,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 hosts,
             }),
         };
-        Ok(C::from(client))
+        Ok(client)
     }
 }
 

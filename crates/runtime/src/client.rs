@@ -20,6 +20,13 @@ use crate::request::{Body, Request};
 use crate::response::{self, Limits, ResponseMeta, request_id};
 use crate::retry::{Outcome, RetryPolicy, Sleeper, is_idempotent, parse_retry_after, should_retry};
 
+/// A request in flight, boxed where it is created (see [`Client::start`]).
+pub(crate) type Sending<T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>> + Send>>;
+
+/// The body and metadata of an accepted answer, not decoded yet.
+pub(crate) type Answer = (Vec<u8>, ResponseMeta);
+
 /// Default total time allowed for one attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default time allowed to establish a connection.
@@ -108,8 +115,9 @@ impl Client {
     /// a body above the size limit becomes an [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge)
     /// error.
     pub async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let (body, meta) = self.call_raw(&req, 200..300).await?;
-        self.decode_answer(&req, &body, &meta)
+        let operation = req.operation;
+        let (body, meta) = self.start(req, 200..300).await?;
+        self.decode_answer(operation, &body, &meta)
     }
 
     /// [`execute`](Self::execute), also returning the status, headers and `Twilio-Request-Id` of the answer.
@@ -117,16 +125,18 @@ impl Client {
         &self,
         req: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        let (body, meta) = self.call_raw(&req, 200..300).await?;
-        Ok((self.decode_answer(&req, &body, &meta)?, meta))
+        let operation = req.operation;
+        let (body, meta) = self.start(req, 200..300).await?;
+        Ok((self.decode_answer(operation, &body, &meta)?, meta))
     }
 
     /// Sends `req` and decodes the JSON body of a 2xx or 3xx response into `T`, without following the redirect.
     /// For operations described only by a redirect whose body names the location (API v2010's recording add-on
     /// payload data answers `307` with `{"redirect_to": ...}`).
     pub async fn execute_redirect<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let (body, meta) = self.call_raw(&req, 200..400).await?;
-        self.decode_answer(&req, &body, &meta)
+        let operation = req.operation;
+        let (body, meta) = self.start(req, 200..400).await?;
+        self.decode_answer(operation, &body, &meta)
     }
 
     /// [`execute_redirect`](Self::execute_redirect), also returning the status, headers and `Twilio-Request-Id`.
@@ -134,8 +144,9 @@ impl Client {
         &self,
         req: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        let (body, meta) = self.call_raw(&req, 200..400).await?;
-        Ok((self.decode_answer(&req, &body, &meta)?, meta))
+        let operation = req.operation;
+        let (body, meta) = self.start(req, 200..400).await?;
+        Ok((self.decode_answer(operation, &body, &meta)?, meta))
     }
 
     /// Sends `req` and accepts any 2xx response, ignoring its body (deletes answer `204 No Content`).
@@ -145,32 +156,33 @@ impl Client {
 
     /// [`execute_empty`](Self::execute_empty), returning the status, headers and `Twilio-Request-Id` of the answer.
     pub async fn execute_empty_with_response(&self, req: Request) -> Result<ResponseMeta, Error> {
-        self.call_raw(&req, 200..300).await.map(|(_, meta)| meta)
+        self.start(req, 200..300).await.map(|(_, meta)| meta)
     }
 
-    /// Sends `req` and checks the status is in `success`: the body and metadata of the answer. Not generic, so
-    /// the sending state machine is compiled once, here, whatever the operations decode.
-    pub(crate) async fn call_raw(
-        &self,
-        req: &Request,
-        success: std::ops::Range<u16>,
-    ) -> Result<(Vec<u8>, ResponseMeta), Error> {
-        let run = async {
-            let url = self.url_for(req)?;
-            let raw = self.send(req, url).await?;
-            self.accept(req, raw, success)
-        };
-        run.await.map_err(|e| self.scrub(e))
+    /// Sends `req` and checks the status is in `success`: the body and metadata of the answer.
+    ///
+    /// The future is boxed here: its state machine (sending, retries, reading the body) is then compiled once, in
+    /// this crate, and the generic code of a client crate only holds a pointer to it.
+    pub(crate) fn start(&self, req: Request, success: std::ops::Range<u16>) -> Sending<Answer> {
+        let client = self.clone();
+        Box::pin(async move {
+            let run = async {
+                let url = client.url_for(&req)?;
+                let raw = client.send(&req, url).await?;
+                client.accept(&req, raw, success)
+            };
+            run.await.map_err(|e| client.scrub(e))
+        })
     }
 
     /// Decodes the body of an accepted answer; a decode error carries the answer's status and request ID.
     pub(crate) fn decode_answer<T: DeserializeOwned>(
         &self,
-        req: &Request,
+        operation: &str,
         body: &[u8],
         meta: &ResponseMeta,
     ) -> Result<T, Error> {
-        decode(req.operation, body)
+        decode(operation, body)
             .map_err(|e| self.scrub(e.with_response(meta.status(), meta.request_id())))
     }
 

@@ -812,15 +812,17 @@ impl<T: DeserializeOwned + Send + 'static> Call<Paged<T>> {
 impl<T: DeserializeOwned + Send + 'static> Kind for Value<T> {
     type Output = T;
     async fn run(client: Client, request: Request) -> Result<T, Error> {
-        let (body, meta) = client.call_raw(&request, 200..300).await?;
-        client.decode_answer(&request, &body, &meta)
+        let operation = request.operation;
+        let (body, meta) = client.start(request, 200..300).await?;
+        client.decode_answer(operation, &body, &meta)
     }
     async fn run_with_response(
         client: Client,
         request: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        let (body, meta) = client.call_raw(&request, 200..300).await?;
-        Ok((client.decode_answer(&request, &body, &meta)?, meta))
+        let operation = request.operation;
+        let (body, meta) = client.start(request, 200..300).await?;
+        Ok((client.decode_answer(operation, &body, &meta)?, meta))
     }
 }
 
@@ -871,15 +873,17 @@ impl Kind for Binary {
 impl<T: DeserializeOwned + Send + 'static> Kind for Redirect<T> {
     type Output = T;
     async fn run(client: Client, request: Request) -> Result<T, Error> {
-        let (body, meta) = client.call_raw(&request, 200..400).await?;
-        client.decode_answer(&request, &body, &meta)
+        let operation = request.operation;
+        let (body, meta) = client.start(request, 200..400).await?;
+        client.decode_answer(operation, &body, &meta)
     }
     async fn run_with_response(
         client: Client,
         request: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        let (body, meta) = client.call_raw(&request, 200..400).await?;
-        Ok((client.decode_answer(&request, &body, &meta)?, meta))
+        let operation = request.operation;
+        let (body, meta) = client.start(request, 200..400).await?;
+        Ok((client.decode_answer(operation, &body, &meta)?, meta))
     }
 }
 

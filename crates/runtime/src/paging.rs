@@ -6,14 +6,13 @@
 //! decoding the records is. So the sending and paging state machines are compiled once, in this crate, and a
 //! client crate compiles one small decode step per record type.
 
-use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::client::Client;
+use crate::client::{Client, Sending};
 use crate::error::Error;
 use crate::page::{self, ItemStream, Page, PageMeta, PageOrigin, Trail};
 use crate::request::Request;
@@ -23,7 +22,7 @@ impl Client {
     /// Fetches one page. The response must be exactly `200 OK`; [`Page::response`] has its status, headers and
     /// `Twilio-Request-Id`.
     pub async fn execute_page<T: DeserializeOwned>(&self, req: Request) -> Result<Page<T>, Error> {
-        let raw = self.first_page(&req).await;
+        let raw = start(self, Position::Start, &req).await;
         raw.and_then(RawPage::decode).map_err(|e| self.scrub(e))
     }
 
@@ -41,7 +40,8 @@ impl Client {
         let Some(next) = page.next_page_url() else {
             return Ok(None);
         };
-        let raw = self.follow(&page.origin, next).await;
+        let position = Position::After(Box::new(page.origin.clone()), next.to_owned());
+        let raw = start(self, position, &page.origin.request).await;
         raw.and_then(RawPage::decode)
             .map(Some)
             .map_err(|e| self.scrub(e))
@@ -61,13 +61,15 @@ impl Client {
         limit: Option<u64>,
     ) -> ItemStream<T> {
         Box::pin(Records::<T> {
-            client: self.clone(),
-            request: req,
-            limit,
-            yielded: 0,
+            cursor: Cursor {
+                client: self.clone(),
+                request: req,
+                limit,
+                yielded: 0,
+                position: Position::Start,
+                fetching: None,
+            },
             items: Vec::new().into_iter(),
-            position: Position::Start,
-            fetching: None,
         })
     }
 
@@ -118,12 +120,17 @@ struct RawPage {
 
 impl RawPage {
     /// Decodes the records; an error carries the page's status and request ID.
-    fn decode<T: DeserializeOwned>(self) -> Result<Page<T>, Error> {
+    fn records<T: DeserializeOwned>(&self) -> Result<Vec<T>, Error> {
         let operation = self.origin.request.operation;
         let records = self.body.get(self.records.clone()).unwrap_or_default();
         let key = self.meta.key.as_deref().unwrap_or("");
-        let records = page::decode_records(operation, records, key)
-            .map_err(|e| e.with_response(self.response.status(), self.response.request_id()))?;
+        page::decode_records(operation, records, key)
+            .map_err(|e| e.with_response(self.response.status(), self.response.request_id()))
+    }
+
+    /// The page, its records decoded.
+    fn decode<T: DeserializeOwned>(self) -> Result<Page<T>, Error> {
+        let records = self.records()?;
         Ok(Page {
             records,
             meta: self.meta,
@@ -133,16 +140,46 @@ impl RawPage {
     }
 }
 
-type Fetching = Pin<Box<dyn Future<Output = Result<RawPage, Error>> + Send>>;
+type Fetching = Sending<RawPage>;
 
-/// The stream behind [`Client::stream`]: records of the current page, then the next page, fetched by a boxed
-/// future that does not depend on `T`.
+/// Starts fetching the page at `position` (the first page of `request`, or the page a link leads to), boxed here so
+/// the fetch is compiled once, in this crate; `None` when the chain is over.
+fn start_at(client: &Client, position: Position, request: &Request) -> Option<Fetching> {
+    let client = client.clone();
+    match position {
+        Position::Done => None,
+        Position::Start => {
+            let request = request.clone();
+            Some(Box::pin(async move { client.first_page(&request).await }))
+        }
+        Position::After(origin, next) => {
+            Some(Box::pin(async move { client.follow(&origin, &next).await }))
+        }
+    }
+}
+
+/// [`start_at`] for a position that is not `Done`.
+fn start(client: &Client, position: Position, request: &Request) -> Fetching {
+    start_at(client, position, request).unwrap_or_else(|| {
+        Box::pin(std::future::ready(Err(Error::pagination(
+            request.operation,
+            "the chain of pages is over".to_owned(),
+        ))))
+    })
+}
+
+/// The stream behind [`Client::stream`]: the records of the current page, and a [`Cursor`] for the pages.
 struct Records<T> {
+    cursor: Cursor,
+    items: std::vec::IntoIter<T>,
+}
+
+/// Where a stream of records is in its chain of pages: everything that does not depend on the record type.
+struct Cursor {
     client: Client,
     request: Request,
     limit: Option<u64>,
     yielded: u64,
-    items: std::vec::IntoIter<T>,
     position: Position,
     fetching: Option<Fetching>,
 }
@@ -157,18 +194,45 @@ enum Position {
     Done,
 }
 
-/// The request for the next page of a stream, or `None` when the chain is over.
-fn next_fetch(client: &Client, request: &Request, position: Position) -> Option<Fetching> {
-    let client = client.clone();
-    match position {
-        Position::Done => None,
-        Position::Start => {
-            let request = request.clone();
-            Some(Box::pin(async move { client.first_page(&request).await }))
-        }
-        Position::After(origin, next) => {
-            Some(Box::pin(async move { client.follow(&origin, &next).await }))
-        }
+impl Cursor {
+    /// Whether the stream has given as many records as its limit.
+    fn at_limit(&self) -> bool {
+        self.limit.is_some_and(|l| self.yielded >= l)
+    }
+
+    /// The next page, fetched when asked for; `None` after the last page. The position moves on as soon as a page
+    /// arrives (its records are decoded by the caller).
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<RawPage, Error>>> {
+        let fetching = match &mut self.fetching {
+            Some(fetching) => fetching,
+            None => {
+                let position = std::mem::replace(&mut self.position, Position::Done);
+                match start_at(&self.client, position, &self.request) {
+                    Some(fetching) => self.fetching.insert(fetching),
+                    None => return Poll::Ready(None),
+                }
+            }
+        };
+        let fetched = match fetching.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(fetched) => fetched,
+        };
+        self.fetching = None;
+        Poll::Ready(Some(match fetched {
+            Ok(raw) => {
+                if let Some(next) = &raw.meta.next_page_url {
+                    self.position = Position::After(Box::new(raw.origin.clone()), next.clone());
+                }
+                Ok(raw)
+            }
+            Err(e) => Err(self.client.scrub(e)),
+        }))
+    }
+
+    /// Ends the stream after an error.
+    fn fail(&mut self, error: Error) -> Error {
+        self.position = Position::Done;
+        self.client.scrub(error)
     }
 }
 
@@ -180,41 +244,21 @@ impl<T: DeserializeOwned> futures_core::Stream for Records<T> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let st = &mut *self;
         loop {
-            if st.limit.is_some_and(|l| st.yielded >= l) {
+            if st.cursor.at_limit() {
                 return Poll::Ready(None);
             }
             if let Some(item) = st.items.next() {
-                st.yielded += 1;
+                st.cursor.yielded += 1;
                 return Poll::Ready(Some(Ok(item)));
             }
-            let fetching = match &mut st.fetching {
-                Some(fetching) => fetching,
-                None => {
-                    let position = std::mem::replace(&mut st.position, Position::Done);
-                    match next_fetch(&st.client, &st.request, position) {
-                        Some(fetching) => st.fetching.insert(fetching),
-                        None => return Poll::Ready(None),
-                    }
-                }
-            };
-            let fetched = match fetching.as_mut().poll(cx) {
+            match st.cursor.poll_page(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(fetched) => fetched,
-            };
-            st.fetching = None;
-            match fetched.and_then(RawPage::decode::<T>) {
-                Ok(Page {
-                    records,
-                    meta,
-                    origin,
-                    ..
-                }) => {
-                    if let Some(next) = meta.next_page_url {
-                        st.position = Position::After(Box::new(origin), next);
-                    }
-                    st.items = records.into_iter();
-                }
-                Err(e) => return Poll::Ready(Some(Err(st.client.scrub(e)))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(raw))) => match raw.records::<T>() {
+                    Ok(records) => st.items = records.into_iter(),
+                    Err(e) => return Poll::Ready(Some(Err(st.cursor.fail(e)))),
+                },
             }
         }
     }

@@ -25,7 +25,7 @@ use url::Url;
 
 use crate::Method;
 use crate::body::Progress;
-use crate::client::Client;
+use crate::client::{Answer, Client, Sending};
 use crate::decode::decode;
 use crate::download::Download;
 use crate::error::{Error, ErrorKind};
@@ -78,7 +78,7 @@ impl Client {
         req: Request,
     ) -> Result<(T, ResponseMeta), Error> {
         let op = req.operation;
-        let (body, meta) = self.upload(req).await.map_err(|e| self.scrub(e))?;
+        let (body, meta) = self.start_upload(req).await.map_err(|e| self.scrub(e))?;
         let value = decode(op, &body)
             .map_err(|e| self.scrub(e.with_response(meta.status(), meta.request_id())))?;
         Ok((value, meta))
@@ -156,7 +156,16 @@ impl Client {
     /// redirect. Other statuses are [`ErrorKind::Api`] errors with Twilio's code and message when the body has
     /// them. Not retried (see the [module notes](crate#transfers)).
     pub async fn execute_download(&self, req: Request) -> Result<Download, Error> {
-        self.download(req).await.map_err(|e| self.scrub(e))
+        let client = self.clone();
+        let started: Sending<Download> =
+            Box::pin(async move { client.download(req).await.map_err(|e| client.scrub(e)) });
+        started.await
+    }
+
+    /// [`upload`](Self::upload), boxed here so its state machine is compiled once, in this crate.
+    fn start_upload(&self, req: Request) -> Sending<Answer> {
+        let client = self.clone();
+        Box::pin(async move { client.upload(req).await })
     }
 
     async fn download(&self, req: Request) -> Result<Download, Error> {
