@@ -1,6 +1,6 @@
 //! Decoding JSON answers into generated models, and naming the JSON path where a failed decode went wrong.
 //!
-//! Every answer is decoded the same way, `serde_json::from_slice` over the body bytes, so a model's
+//! Every answer is decoded the same way, `serde_json::from_str` over the body checked as UTF-8 once, so a model's
 //! `Deserialize` impl is compiled once per client crate for one deserializer type, whatever the operation kind
 //! (value, page records, upload answer). When decoding fails, the path is found without decoding again: the
 //! error's line and column point into the body, and [`path_at`] walks the JSON text up to that point to name the
@@ -19,7 +19,20 @@ pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Resul
     } else {
         body
     };
-    serde_json::from_slice(body).map_err(|e| decode_error(operation, body, "", &e))
+    let text = utf8(operation, body)?;
+    serde_json::from_str(text).map_err(|e| decode_error(operation, body, "", &e))
+}
+
+/// The body as text. JSON is UTF-8: checking it once, in one fast pass, lets every decode read from a `&str`
+/// without checking each string again (and keeps one deserializer type for every answer).
+pub(crate) fn utf8<'a>(operation: &str, body: &'a [u8]) -> Result<&'a str, Error> {
+    std::str::from_utf8(body).map_err(|e| {
+        Error::decode(
+            operation,
+            String::new(),
+            &format!("the body is not UTF-8 (byte {})", e.valid_up_to()),
+        )
+    })
 }
 
 /// The decode error of `body` (the records of a page when `prefix` names their property), its path located
@@ -378,6 +391,9 @@ mod tests {
         assert_eq!(decode::<Option<u32>>("X", b" \n").unwrap(), None);
         let err = decode::<S>("FetchX", b"").unwrap_err();
         assert_eq!(err.decode_path(), Some("."));
+        let err = decode::<S>("FetchX", b"{\"inner\": [\"\xff\"]}").unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Decode);
+        assert!(err.to_string().contains("not UTF-8 (byte 12)"), "{err}");
     }
 
     #[test]

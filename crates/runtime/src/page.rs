@@ -223,6 +223,7 @@ pub(crate) fn parse_page<T: DeserializeOwned>(
     base_url: &Url,
     page_key: Option<&str>,
 ) -> Result<(Vec<T>, PageMeta), Error> {
+    let body = crate::decode::utf8(operation, body)?;
     let (range, meta) = page_shape(operation, body, base_url, page_key)?;
     let records = body.get(range).unwrap_or_default();
     let records = decode_records(operation, records, meta.key.as_deref().unwrap_or(""))?;
@@ -233,19 +234,19 @@ pub(crate) fn parse_page<T: DeserializeOwned>(
 /// path under `key`.
 pub(crate) fn decode_records<T: DeserializeOwned>(
     operation: &str,
-    records: &[u8],
+    records: &str,
     key: &str,
 ) -> Result<Vec<T>, Error> {
-    serde_json::from_slice(records).map_err(|e| decode_error(operation, records, key, &e))
+    serde_json::from_str(records).map_err(|e| decode_error(operation, records.as_bytes(), key, &e))
 }
 
 /// Whether the records of a page (a JSON array) are `[]`.
-pub(crate) fn no_records(records: &[u8]) -> bool {
+pub(crate) fn no_records(records: &str) -> bool {
     records
-        .iter()
+        .bytes()
         .filter(|b| !b.is_ascii_whitespace())
         .take(3)
-        .eq(b"[]".iter())
+        .eq(*b"[]")
 }
 
 /// The page's shape, without decoding its records: where the records are in `body` (the byte range of their
@@ -253,11 +254,11 @@ pub(crate) fn no_records(records: &[u8]) -> bool {
 /// here, whatever the record types.
 pub(crate) fn page_shape(
     operation: &str,
-    body: &[u8],
+    body: &str,
     base_url: &Url,
     page_key: Option<&str>,
 ) -> Result<(std::ops::Range<usize>, PageMeta), Error> {
-    let top: BTreeMap<Cow<'_, str>, &RawValue> = serde_json::from_slice(body).map_err(|e| {
+    let top: BTreeMap<Cow<'_, str>, &RawValue> = serde_json::from_str(body).map_err(|e| {
         let reason = if e.classify() == serde_json::error::Category::Data {
             "a page must be a JSON object".to_owned()
         } else {
@@ -318,7 +319,7 @@ pub(crate) fn page_shape(
     // The records' text is borrowed from `body`: its offset there is their range.
     let start = (records.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
     let range = start..start.wrapping_add(records.len());
-    if body.get(range.clone()) != Some(records.as_bytes()) {
+    if body.get(range.clone()) != Some(records) {
         return Err(Error::decode(
             operation,
             key,
@@ -520,5 +521,10 @@ mod tests {
         check(br#"{"a": [], "b": []}"#, None, ".");
         check(br#"{"channels": [{"sid": "#, None, ".");
         check(b"[]", None, ".");
+        check(
+            b"{\"channels\": [{\"sid\": \"\xc3\"}], \"meta\": {\"key\": \"channels\"}}",
+            None,
+            ".",
+        );
     }
 }

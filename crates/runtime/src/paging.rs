@@ -90,6 +90,12 @@ impl Client {
     async fn fetch_page(&self, req: &Request, url: Url, trail: &Trail) -> Result<RawPage, Error> {
         let raw = self.send(req, url.clone()).await?;
         let (body, response) = self.accept(req, raw, 200..201)?;
+        let body = String::from_utf8(body).map_err(|e| {
+            crate::decode::utf8(req.operation, e.as_bytes())
+                .err()
+                .unwrap_or_else(|| Error::decode(req.operation, String::new(), &e))
+                .with_response(response.status(), response.request_id())
+        })?;
         let (records, meta) = page::page_shape(req.operation, &body, self.base_url(), req.page_key)
             .map_err(|e| e.with_response(response.status(), response.request_id()))?;
         let empty = body.get(records.clone()).is_none_or(page::no_records);
@@ -111,7 +117,7 @@ impl Client {
 
 /// A fetched page whose records are still JSON text.
 struct RawPage {
-    body: Vec<u8>,
+    body: String,
     records: std::ops::Range<usize>,
     meta: PageMeta,
     origin: PageOrigin,
