@@ -695,7 +695,7 @@ fn table(r: &Results) -> String {
         ),
         (
             "decode.runtime_path",
-            "Decode a 100-message page the way the client does (`twilio_rest_runtime::decode_page`: raw top level, records through serde_path_to_error)",
+            "Decode a 100-message page the way the client does (`twilio_rest_runtime::decode_page`: UTF-8 checked once, raw top level, records straight from their text)",
             true,
         ),
         (

@@ -60,8 +60,9 @@ use twilio_rest_runtime::{Download, Error, FileLinks, UploadBody};
 
 use crate::Client;
 
-/// The Media Content Service's default base URL (before the client's region and edge are applied).
-pub const MEDIA_BASE_URL: &str = "https://mcs.us1.twilio.com";
+/// The Media Content Service's default base URL (before the client's region and edge are applied): the server
+/// the description gives the media operations, [`crate::MCS_BASE_URL`].
+pub const MEDIA_BASE_URL: &str = crate::MCS_BASE_URL;
 
 /// Twilio's error code for a Media SID that is already attached to a message.
 pub const MEDIA_ALREADY_ATTACHED: i64 = 50508;

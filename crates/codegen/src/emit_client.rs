@@ -106,12 +106,33 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
         accessors(&cx, r, scope.clone(), scope)
     });
     let resources = api.resources.iter().map(|r| emit_resource(&cx, r));
+    let server_consts = api.servers.iter().map(|(name, url)| {
+        let users: Vec<String> = api
+            .operations
+            .iter()
+            .filter(|op| op.server.as_deref() == Some(url))
+            .map(|op| format!("`{}`", op.id))
+            .collect();
+        let doc = format!(
+            " Base URL of the operations served by another host than [`DEFAULT_BASE_URL`] (`{url}`), from their \
+             `servers`: {}. The client applies its region and edge to it, and \
+             `Client::builder().server_url({name}, ..)` sends them elsewhere.",
+            users.join(", ")
+        );
+        let name = ident(name);
+        quote! {
+            #[doc = #doc]
+            pub const #name: &str = #url;
+        }
+    });
     quote! {
         use ::#rt_ident as rt;
         #models_import
 
         #[doc = #base_doc]
         pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        #(#server_consts)*
 
         #[doc = #title_doc]
         ///
@@ -486,7 +507,18 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         Response::Page { records_key, .. } => Some(quote!(.page_key(#records_key))),
         _ => None,
     };
-    let server = op.server.as_ref().map(|url| quote!(.server(#url)));
+    let server = op.server.as_ref().map(|url| {
+        let name = cx
+            .api
+            .servers
+            .iter()
+            .find(|(_, u)| u == url)
+            .map(|(name, _)| ident(name));
+        match name {
+            Some(name) => quote!(.server(#name)),
+            None => quote!(.server(#url)),
+        }
+    });
     // A raw body whose media type the description fixes (a range makes it a per-call argument instead).
     let content_type = op
         .body_content_type

@@ -14,6 +14,9 @@ pub struct Api {
     pub version: String,
     /// The first server URL (`https://chat.twilio.com`), if any.
     pub base_url: Option<String>,
+    /// The other servers operations name, each with the name of its constant (`MCS_BASE_URL`), in order of first
+    /// use.
+    pub servers: Vec<(String, String)>,
     /// Models keyed by Rust type name.
     pub schemas: BTreeMap<String, Schema>,
     /// Top-level resources (children of the client), ordered by collection path.

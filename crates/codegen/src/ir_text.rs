@@ -14,6 +14,9 @@ pub fn render(api: &Api, header: &str) -> String {
     if let Some(url) = &api.base_url {
         let _ = writeln!(out, "base_url {url}");
     }
+    for (name, url) in &api.servers {
+        let _ = writeln!(out, "server {name} {url}");
+    }
     out.push_str("\n# models\n");
     for schema in api.schemas.values() {
         match schema {

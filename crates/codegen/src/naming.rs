@@ -13,6 +13,32 @@ pub fn shouty(type_name: &str) -> String {
     heck::ToShoutySnakeCase::to_shouty_snake_case(type_name)
 }
 
+/// Names of the constants holding the servers of operations on another host than the API's: the first label of
+/// the host in SCREAMING_SNAKE_CASE plus `_BASE_URL` (`https://mcs.us1.twilio.com` -> `MCS_BASE_URL`), never
+/// `DEFAULT_BASE_URL` (the API's own), a number appended on collision; `SERVER_BASE_URL` when the URL has no
+/// usable host.
+pub fn server_consts<'a>(urls: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)> {
+    let mut taken: BTreeSet<String> = BTreeSet::from(["DEFAULT_BASE_URL".to_owned()]);
+    let mut out = Vec::new();
+    for url in urls {
+        let host = url.split("://").nth(1).unwrap_or(url);
+        let label = host.split(['.', '/', ':']).next().unwrap_or_default();
+        let mut stem = shouty(&clean(label));
+        if stem.is_empty() || stem.starts_with(|c: char| c.is_ascii_digit()) {
+            stem = format!("SERVER{}", if stem.is_empty() { "" } else { "_" }) + &stem;
+        }
+        let mut name = format!("{stem}_BASE_URL");
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{stem}_{n}_BASE_URL");
+            n += 1;
+        }
+        taken.insert(name.clone());
+        out.push((name, url.to_owned()));
+    }
+    out
+}
+
 /// Methods every generated builder has (written by the runtime's `operation!` macro), so no parameter setter
 /// may take their names.
 pub const BUILDER_METHODS: &[&str] =
@@ -236,6 +262,30 @@ fn clean(wire: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_constants() {
+        let names: Vec<String> = server_consts([
+            "https://mcs.us1.twilio.com",
+            "https://mcs.ie1.twilio.com",
+            "https://default.example.com",
+            "https://9lives.example.com",
+            "file:///",
+        ])
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "MCS_BASE_URL",
+                "MCS_2_BASE_URL",
+                "DEFAULT_2_BASE_URL",
+                "SERVER_9LIVES_BASE_URL",
+                "SERVER_BASE_URL"
+            ]
+        );
+    }
 
     #[test]
     fn every_keyword_becomes_a_valid_identifier() {

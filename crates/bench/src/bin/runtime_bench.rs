@@ -118,8 +118,8 @@ fn decode(plan: Plan) {
         serde_json::from_slice::<models::MessagePage>(black_box(&body)).map(|p| p.messages)
     });
     report("decode.generated_models", models_ns / 1e3, "us");
-    // The runtime's own page decoding, as `Client::execute_page` runs it (records decoded through
-    // serde_path_to_error so decode errors name their JSON path).
+    // The runtime's own page decoding, as `Client::execute_page` runs it (the body checked as UTF-8 once, the top
+    // level read as raw slices, the records decoded from their text; a failure names its JSON path).
     let base_url = url::Url::parse("http://127.0.0.1:1").expect("static URL");
     let runtime_path_ns = time_ns(warmup, plan.samples, batch, || {
         twilio_rest_runtime::decode_page::<models::Message>(

@@ -3,6 +3,8 @@ use ::twilio_rest_runtime as rt;
 use ::twilio_chat_v2_models as models;
 /// Base URL of the API (`https://chat.twilio.com`), from the description's `servers`.
 pub const DEFAULT_BASE_URL: &str = "https://chat.twilio.com";
+/// Base URL of the operations served by another host than [`DEFAULT_BASE_URL`] (`https://mcs.us1.twilio.com`), from their `servers`: `CreateMedia`, `FetchMedia`, `FetchMediaContent`, `CreateMediaSet`. The client applies its region and edge to it, and `Client::builder().server_url(MCS_BASE_URL, ..)` sends them elsewhere.
+pub const MCS_BASE_URL: &str = "https://mcs.us1.twilio.com";
 /// Client of Twilio Programmable Chat v2 (twilio-chat-rs description), version 2.0.0.
 ///
 /// Cheap to clone: clones share one connection pool. Start from [`Client::new`], [`Client::from_env`] or
@@ -1754,7 +1756,7 @@ static CREATE_MEDIA: rt::OperationSpec = rt::OperationSpec::new(
             rt::ParamSpec::upload("body"),
         ],
     )
-    .server("https://mcs.us1.twilio.com");
+    .server(MCS_BASE_URL);
 /// Stores one file in the Media Content Service for later use in a media message. The request body is the file itself, byte for byte, and its Content-Type header is the file's own media type (image/png, application/pdf, ...), chosen by the caller for each upload; it is neither a form nor JSON. The service's media.size_limit_mb caps the size of the file. The answer is the new media record; pass its SID as MediaSid when creating the message. An upload creates a new record every time it is accepted, so it is not safe to repeat blindly.
 ///
 /// `POST /v1/Services/{ServiceSid}/Media` (operation `CreateMedia`).
@@ -1778,7 +1780,7 @@ static FETCH_MEDIA: rt::OperationSpec = rt::OperationSpec::new(
         "/v1/Services/{ServiceSid}/Media/{Sid}",
         &[],
     )
-    .server("https://mcs.us1.twilio.com");
+    .server(MCS_BASE_URL);
 /// Returns the record of one stored file, including a fresh short-lived download link.
 ///
 /// `GET /v1/Services/{ServiceSid}/Media/{Sid}` (operation `FetchMedia`).
@@ -1803,7 +1805,7 @@ static FETCH_MEDIA_CONTENT: rt::OperationSpec = rt::OperationSpec::new(
         "/v1/Services/{ServiceSid}/Media/{Sid}/Content",
         &[],
     )
-    .server("https://mcs.us1.twilio.com");
+    .server(MCS_BASE_URL);
 /// Returns the bytes of one stored file, with the file's media type as Content-Type. Requires the same credentials as the rest of the API; links.content_direct_temporary of the media record reaches the same bytes on another host without credentials.
 ///
 /// `GET /v1/Services/{ServiceSid}/Media/{Sid}/Content` (operation `FetchMediaContent`).
@@ -1832,7 +1834,7 @@ static CREATE_MEDIA_SET: rt::OperationSpec = rt::OperationSpec::new(
         "/v1/Services/{ServiceSid}/MediaSet",
         &[rt::ParamSpec::json("body")],
     )
-    .server("https://mcs.us1.twilio.com");
+    .server(MCS_BASE_URL);
 /// Returns the records of several stored files in one request. The body is JSON (not a form): the command get and the list of media SIDs. The answer has one entry per SID, in request order, each with its own status code.
 ///
 /// `POST /v1/Services/{ServiceSid}/MediaSet` (operation `CreateMediaSet`).

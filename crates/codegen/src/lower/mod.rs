@@ -63,6 +63,13 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
         &mut operations,
         &mut lowerer.type_names,
     );
+    let mut own_servers: Vec<&str> = Vec::new();
+    for url in operations.iter().filter_map(|op| op.server.as_deref()) {
+        if !own_servers.contains(&url) {
+            own_servers.push(url);
+        }
+    }
+    let servers = crate::naming::server_consts(own_servers);
     let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -70,6 +77,7 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
             .servers
             .first()
             .map(|s| s.url.trim_end_matches('/').to_owned()),
+        servers,
         schemas: lowerer.schemas,
         resources,
         operations,
