@@ -313,29 +313,34 @@ fn send(
 ) -> Result<(), String> {
     let (warmup, batch) = (20 * plan.scale, 5 * plan.scale);
     let first_page = fixtures::page_url(handwritten_base(generated), 0);
-    let generated_ns = time_ns(warmup, plan.samples, batch, || {
-        rt.block_on(async {
-            generated
-                .service(SERVICE_SID)
-                .channel(CHANNEL_SID)
-                .messages()
-                .list()
-                .page_size(fixtures::PAGE_SIZE as i64)
-                .send()
-                .await
-                .map(|page| page.records.len())
-        })
-    });
-    let hand_ns = time_ns(warmup, plan.samples, batch, || {
-        rt.block_on(async {
-            handwritten
-                .message_page(&first_page)
-                .await
-                .map(|p| p.messages.len())
-        })
-    });
-    report("fetch_page.generated", generated_ns / 1e3, "us");
-    report("fetch_page.hand", hand_ns / 1e3, "us");
+    // Interleaved like the sends below: both clients see the same machine load.
+    let pair = time_pair_ns(
+        warmup,
+        plan.samples,
+        batch,
+        || {
+            rt.block_on(async {
+                generated
+                    .service(SERVICE_SID)
+                    .channel(CHANNEL_SID)
+                    .messages()
+                    .list()
+                    .page_size(fixtures::PAGE_SIZE as i64)
+                    .send()
+                    .await
+                    .map(|page| page.records.len())
+            })
+        },
+        || {
+            rt.block_on(async {
+                handwritten
+                    .message_page(&first_page)
+                    .await
+                    .map(|p| p.messages.len())
+            })
+        },
+    );
+    report_pair("fetch_page", pair, 1e3, "us");
 
     // Interleaved sample by sample, so both clients see the same machine load; the ratio's spread is reported.
     let create = fixtures::create_message_input();
