@@ -311,7 +311,8 @@ fn send(
     generated: &Client,
     handwritten: &hand::Client,
 ) -> Result<(), String> {
-    let (warmup, batch) = (20 * plan.scale, 5 * plan.scale);
+    // Batches of a few milliseconds, so one scheduling hiccup of this 2-core machine does not decide a sample.
+    let (warmup, batch) = (50 * plan.scale, 40 * plan.scale);
     let first_page = fixtures::page_url(handwritten_base(generated), 0);
     // Interleaved like the sends below: both clients see the same machine load.
     let pair = time_pair_ns(
