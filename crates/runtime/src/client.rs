@@ -115,9 +115,7 @@ impl Client {
     /// a body above the size limit becomes an [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge)
     /// error.
     pub async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let operation = req.operation;
-        let (body, meta) = self.start(req, 200..300).await?;
-        self.decode_answer(operation, &body, &meta)
+        self.call(req, 200..300).await.map(|(value, _)| value)
     }
 
     /// [`execute`](Self::execute), also returning the status, headers and `Twilio-Request-Id` of the answer.
@@ -125,18 +123,14 @@ impl Client {
         &self,
         req: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        let operation = req.operation;
-        let (body, meta) = self.start(req, 200..300).await?;
-        Ok((self.decode_answer(operation, &body, &meta)?, meta))
+        self.call(req, 200..300).await
     }
 
     /// Sends `req` and decodes the JSON body of a 2xx or 3xx response into `T`, without following the redirect.
     /// For operations described only by a redirect whose body names the location (API v2010's recording add-on
     /// payload data answers `307` with `{"redirect_to": ...}`).
     pub async fn execute_redirect<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let operation = req.operation;
-        let (body, meta) = self.start(req, 200..400).await?;
-        self.decode_answer(operation, &body, &meta)
+        self.call(req, 200..400).await.map(|(value, _)| value)
     }
 
     /// [`execute_redirect`](Self::execute_redirect), also returning the status, headers and `Twilio-Request-Id`.
@@ -144,9 +138,7 @@ impl Client {
         &self,
         req: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        let operation = req.operation;
-        let (body, meta) = self.start(req, 200..400).await?;
-        Ok((self.decode_answer(operation, &body, &meta)?, meta))
+        self.call(req, 200..400).await
     }
 
     /// Sends `req` and accepts any 2xx response, ignoring its body (deletes answer `204 No Content`).
@@ -175,15 +167,18 @@ impl Client {
         })
     }
 
-    /// Decodes the body of an accepted answer; a decode error carries the answer's status and request ID.
-    pub(crate) fn decode_answer<T: DeserializeOwned>(
+    /// Sends `req`, checks the status is in `success` and decodes the body; a decode error carries the answer's
+    /// status and request ID. Only this small step depends on `T`.
+    pub(crate) async fn call<T: DeserializeOwned>(
         &self,
-        operation: &str,
-        body: &[u8],
-        meta: &ResponseMeta,
-    ) -> Result<T, Error> {
-        decode(operation, body)
-            .map_err(|e| self.scrub(e.with_response(meta.status(), meta.request_id())))
+        req: Request,
+        success: std::ops::Range<u16>,
+    ) -> Result<(T, ResponseMeta), Error> {
+        let operation = req.operation;
+        let (body, meta) = self.start(req, success).await?;
+        let value = decode(operation, &body)
+            .map_err(|e| self.scrub(e.with_response(meta.status(), meta.request_id())))?;
+        Ok((value, meta))
     }
 
     /// Turns a response into its body and metadata when its status is in `success` and its body was read whole;

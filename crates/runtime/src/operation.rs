@@ -812,17 +812,13 @@ impl<T: DeserializeOwned + Send + 'static> Call<Paged<T>> {
 impl<T: DeserializeOwned + Send + 'static> Kind for Value<T> {
     type Output = T;
     async fn run(client: Client, request: Request) -> Result<T, Error> {
-        let operation = request.operation;
-        let (body, meta) = client.start(request, 200..300).await?;
-        client.decode_answer(operation, &body, &meta)
+        client.call(request, 200..300).await.map(|(value, _)| value)
     }
     async fn run_with_response(
         client: Client,
         request: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        let operation = request.operation;
-        let (body, meta) = client.start(request, 200..300).await?;
-        Ok((client.decode_answer(operation, &body, &meta)?, meta))
+        client.call(request, 200..300).await
     }
 }
 
@@ -873,17 +869,13 @@ impl Kind for Binary {
 impl<T: DeserializeOwned + Send + 'static> Kind for Redirect<T> {
     type Output = T;
     async fn run(client: Client, request: Request) -> Result<T, Error> {
-        let operation = request.operation;
-        let (body, meta) = client.start(request, 200..400).await?;
-        client.decode_answer(operation, &body, &meta)
+        client.call(request, 200..400).await.map(|(value, _)| value)
     }
     async fn run_with_response(
         client: Client,
         request: Request,
     ) -> Result<(T, ResponseMeta), Error> {
-        let operation = request.operation;
-        let (body, meta) = client.start(request, 200..400).await?;
-        Ok((client.decode_answer(operation, &body, &meta)?, meta))
+        client.call(request, 200..400).await
     }
 }
 
