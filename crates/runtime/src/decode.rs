@@ -173,11 +173,7 @@ impl<'a> Walk<'a> {
 
     /// Path of the container being read (its current member excluded).
     fn container(&self) -> Vec<Segment> {
-        if self.frames.is_empty() {
-            Vec::new()
-        } else {
-            self.path(false)
-        }
+        self.path(false)
     }
 
     fn skip_space(&mut self) {
@@ -251,7 +247,7 @@ impl<'a> Walk<'a> {
                 }
                 b'}' | b']' => {
                     if self.target < start + 1 + self.tail {
-                        return self.container_closing();
+                        return self.container();
                     }
                     self.pos += 1;
                     self.frames.pop();
@@ -286,15 +282,6 @@ impl<'a> Walk<'a> {
             self.container()
         } else {
             self.path(true)
-        }
-    }
-
-    /// The path of the container whose closing character is the target.
-    fn container_closing(&self) -> Vec<Segment> {
-        if self.frames.is_empty() {
-            Vec::new()
-        } else {
-            self.path(false)
         }
     }
 
