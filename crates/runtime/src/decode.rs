@@ -26,13 +26,16 @@ pub(crate) fn decode<T: DeserializeOwned>(operation: &str, body: &[u8]) -> Resul
 /// The body as text. JSON is UTF-8: checking it once, in one fast pass, lets every decode read from a `&str`
 /// without checking each string again (and keeps one deserializer type for every answer).
 pub(crate) fn utf8<'a>(operation: &str, body: &'a [u8]) -> Result<&'a str, Error> {
-    std::str::from_utf8(body).map_err(|e| {
-        Error::decode(
-            operation,
-            String::new(),
-            &format!("the body is not UTF-8 (byte {})", e.valid_up_to()),
-        )
-    })
+    std::str::from_utf8(body).map_err(|e| not_utf8(operation, e))
+}
+
+/// The decode error of a body that is not UTF-8.
+pub(crate) fn not_utf8(operation: &str, error: std::str::Utf8Error) -> Error {
+    Error::decode(
+        operation,
+        String::new(),
+        &format!("the body is not UTF-8 (byte {})", error.valid_up_to()),
+    )
 }
 
 /// The decode error of `body` (the records of a page when `prefix` names their property), its path located

@@ -22,7 +22,7 @@ impl Client {
     /// Fetches one page. The response must be exactly `200 OK`; [`Page::response`] has its status, headers and
     /// `Twilio-Request-Id`.
     pub async fn execute_page<T: DeserializeOwned>(&self, req: Request) -> Result<Page<T>, Error> {
-        let raw = start(self, Position::Start, &req).await;
+        let raw = fetch_first(self, req).await;
         raw.and_then(RawPage::decode).map_err(|e| self.scrub(e))
     }
 
@@ -40,8 +40,7 @@ impl Client {
         let Some(next) = page.next_page_url() else {
             return Ok(None);
         };
-        let position = Position::After(Box::new(page.origin.clone()), next.to_owned());
-        let raw = start(self, position, &page.origin.request).await;
+        let raw = fetch_after(self, Box::new(page.origin.clone()), next.to_owned()).await;
         raw.and_then(RawPage::decode)
             .map(Some)
             .map_err(|e| self.scrub(e))
@@ -91,9 +90,7 @@ impl Client {
         let raw = self.send(req, url.clone()).await?;
         let (body, response) = self.accept(req, raw, 200..201)?;
         let body = String::from_utf8(body).map_err(|e| {
-            crate::decode::utf8(req.operation, e.as_bytes())
-                .err()
-                .unwrap_or_else(|| Error::decode(req.operation, String::new(), &e))
+            crate::decode::not_utf8(req.operation, e.utf8_error())
                 .with_response(response.status(), response.request_id())
         })?;
         let (records, meta) = page::page_shape(req.operation, &body, self.base_url(), req.page_key)
@@ -148,30 +145,16 @@ impl RawPage {
 
 type Fetching = Sending<RawPage>;
 
-/// Starts fetching the page at `position` (the first page of `request`, or the page a link leads to), boxed here so
-/// the fetch is compiled once, in this crate; `None` when the chain is over.
-fn start_at(client: &Client, position: Position, request: &Request) -> Option<Fetching> {
+/// Starts fetching the first page of `request`, boxed here so the fetch is compiled once, in this crate.
+fn fetch_first(client: &Client, request: Request) -> Fetching {
     let client = client.clone();
-    match position {
-        Position::Done => None,
-        Position::Start => {
-            let request = request.clone();
-            Some(Box::pin(async move { client.first_page(&request).await }))
-        }
-        Position::After(origin, next) => {
-            Some(Box::pin(async move { client.follow(&origin, &next).await }))
-        }
-    }
+    Box::pin(async move { client.first_page(&request).await })
 }
 
-/// [`start_at`] for a position that is not `Done`.
-fn start(client: &Client, position: Position, request: &Request) -> Fetching {
-    start_at(client, position, request).unwrap_or_else(|| {
-        Box::pin(std::future::ready(Err(Error::pagination(
-            request.operation,
-            "the chain of pages is over".to_owned(),
-        ))))
-    })
+/// Starts fetching the page at `next`, which follows the page of `origin` (boxed like [`fetch_first`]).
+fn fetch_after(client: &Client, origin: Box<PageOrigin>, next: String) -> Fetching {
+    let client = client.clone();
+    Box::pin(async move { client.follow(&origin, &next).await })
 }
 
 /// The stream behind [`Client::stream`]: the records of the current page, and a [`Cursor`] for the pages.
@@ -212,11 +195,12 @@ impl Cursor {
         let fetching = match &mut self.fetching {
             Some(fetching) => fetching,
             None => {
-                let position = std::mem::replace(&mut self.position, Position::Done);
-                match start_at(&self.client, position, &self.request) {
-                    Some(fetching) => self.fetching.insert(fetching),
-                    None => return Poll::Ready(None),
-                }
+                let fetching = match std::mem::replace(&mut self.position, Position::Done) {
+                    Position::Done => return Poll::Ready(None),
+                    Position::Start => fetch_first(&self.client, self.request.clone()),
+                    Position::After(origin, next) => fetch_after(&self.client, origin, next),
+                };
+                self.fetching.insert(fetching)
             }
         };
         let fetched = match fetching.as_mut().poll(cx) {

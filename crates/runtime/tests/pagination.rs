@@ -334,6 +334,27 @@ async fn pages_require_exactly_200_and_errors_end_the_stream() {
     assert_eq!(errors[0].decode_path(), Some("channels[0].sid"));
 }
 
+#[tokio::test]
+async fn a_page_that_is_not_utf8_is_a_decode_error_with_its_status() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/latin1");
+            then.status(200).body(
+                b"{\"channels\": [{\"sid\": \"caf\xe9\"}], \"meta\": {\"key\": \"channels\"}}",
+            );
+        })
+        .await;
+    let client = client_without_retries(&server);
+    let err = client
+        .execute_page::<Channel>(Request::new(Method::GET, "ListChannel", "/latin1".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_eq!(err.status(), Some(200));
+    assert!(err.to_string().contains("not UTF-8 (byte 26)"), "{err}");
+}
+
 /// Pages 0..20 of a list that are all empty and each link to the next one.
 async fn empty_pages_linking_onward(server: &MockServer) -> Vec<Mock<'_>> {
     let mut mocks = Vec::new();
