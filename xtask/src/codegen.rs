@@ -86,6 +86,23 @@ pub enum RuntimeDep {
     Version(String),
 }
 
+impl RuntimeDep {
+    /// The dependency entry (after `name = `) of the runtime (`runtime`) or of a crate beside it (`time`): by
+    /// path, the sibling directory of the runtime's; by version, the same requirement (the crates are released
+    /// together).
+    fn entry(&self, dir: &str) -> String {
+        match self {
+            RuntimeDep::Path(runtime) => {
+                let path = runtime
+                    .parent()
+                    .map_or_else(|| runtime.clone(), |crates| crates.join(dir));
+                format!("{{ path = \"{}\" }}", path.display())
+            }
+            RuntimeDep::Version(version) => format!("\"{version}\""),
+        }
+    }
+}
+
 /// Generates `out/NAME-models` and `out/NAME` for any description, as crates that build on their own.
 pub fn generate_standalone(
     spec: &Path,
@@ -150,7 +167,7 @@ pub fn generate_crates(
     let mut files = generated.files.clone();
     files.insert(
         format!("{models}/Cargo.toml"),
-        models_manifest(&models, workspace),
+        models_manifest(&models, runtime, workspace),
     );
     files.insert(
         format!("{models}/src/lib.rs"),
@@ -207,7 +224,8 @@ pub fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> Result<F
     Ok(FileState::Written)
 }
 
-fn models_manifest(models: &str, workspace: &str) -> String {
+fn models_manifest(models: &str, runtime: &RuntimeDep, workspace: &str) -> String {
+    let time = runtime.entry("time");
     format!(
         r#"[package]
 name = "{models}"
@@ -218,16 +236,13 @@ publish = false
 [dependencies]
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-chrono = {{ version = "0.4.40", default-features = false, features = ["std", "serde"] }}
+twilio-rest-time = {time}
 {workspace}"#
     )
 }
 
 fn client_manifest(name: &str, models: &str, runtime: &RuntimeDep, workspace: &str) -> String {
-    let runtime = match runtime {
-        RuntimeDep::Path(path) => format!("{{ path = \"{}\" }}", path.display()),
-        RuntimeDep::Version(version) => format!("\"{version}\""),
-    };
+    let (time, runtime) = (runtime.entry("time"), runtime.entry("runtime"));
     format!(
         r#"[package]
 name = "{name}"
@@ -238,9 +253,9 @@ publish = false
 [dependencies]
 {models} = {{ path = "../{models}" }}
 twilio-rest-runtime = {runtime}
+twilio-rest-time = {time}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-chrono = {{ version = "0.4.40", default-features = false, features = ["std", "serde"] }}
 {workspace}"#
     )
 }

@@ -150,13 +150,14 @@ fixture-v2010-page = {{ path = "../fixture-v2010-page" }}
 fixture-account-sid-default = {{ path = "../fixture-account-sid-default" }}
 fixture-binary-body = {{ path = "../fixture-binary-body" }}
 twilio-rest-runtime = {{ path = "{}" }}
+twilio-rest-time = {{ path = "{}" }}
 serde_json = "1"
-chrono = {{ version = "0.4.40", default-features = false, features = ["std", "serde"] }}
 tokio = {{ version = "1.44", default-features = false, features = ["macros", "rt-multi-thread"] }}
 futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
 httpmock = {{ version = "0.8", default-features = false }}
 "#,
-            runtime.display()
+            runtime.display(),
+            root.join("crates/time").display()
         );
         let source = std::fs::read_to_string(root.join("crates/codegen/tests/behaviour/lib.rs"))
             .expect("behaviour tests");
@@ -291,9 +292,19 @@ fn standalone_crates_depend_on_the_runtime_by_path_or_version() {
     )
     .expect("generates");
     assert!(
-        manifest("by-version").contains("twilio-rest-runtime = \"0.1\"\n"),
+        manifest("by-version")
+            .contains("twilio-rest-runtime = \"0.1\"\ntwilio-rest-time = \"0.1\"\n"),
         "{}",
         manifest("by-version")
+    );
+    let models_manifest = |name: &str| {
+        std::fs::read_to_string(out.join(format!("{name}-models")).join("Cargo.toml"))
+            .expect("models manifest")
+    };
+    assert!(
+        models_manifest("by-version").contains("twilio-rest-time = \"0.1\"\n"),
+        "{}",
+        models_manifest("by-version")
     );
     let runtime = root.join("crates/runtime");
     let by_path = RuntimeDep::Path(runtime.clone());
@@ -308,6 +319,10 @@ fn standalone_crates_depend_on_the_runtime_by_path_or_version() {
     assert!(manifest("by-path").contains(&format!(
         "twilio-rest-runtime = {{ path = \"{}\" }}",
         runtime.display()
+    )));
+    assert!(models_manifest("by-path").contains(&format!(
+        "twilio-rest-time = {{ path = \"{}\" }}",
+        root.join("crates/time").display()
     )));
     // No component schemas: the models crate re-exports nothing (an empty glob import would warn).
     let models_lib =

@@ -1,8 +1,9 @@
 //! Canned Chat v2 data shared by the server and the benchmarks: SIDs, message pages, a created message and an
 //! updated service, and the "every parameter set" inputs of `CreateMessage` and `UpdateService`.
 
-use chrono::{DateTime, TimeZone as _, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
+use twilio_rest_runtime::{Date, Timestamp};
 
 /// Account SID of the benchmark credentials.
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
@@ -135,9 +136,13 @@ pub struct CreateMessageInput {
     /// `Attributes`.
     pub attributes: &'static str,
     /// `DateCreated`.
-    pub date_created: DateTime<Utc>,
+    pub date_created: Timestamp,
     /// `DateUpdated`.
-    pub date_updated: DateTime<Utc>,
+    pub date_updated: Timestamp,
+    /// `DateCreated` as chrono's type, for the hand-written client.
+    pub chrono_created: DateTime<Utc>,
+    /// `DateUpdated` as chrono's type, for the hand-written client.
+    pub chrono_updated: DateTime<Utc>,
     /// `LastUpdatedBy`.
     pub last_updated_by: &'static str,
     /// `Body`.
@@ -148,17 +153,19 @@ pub struct CreateMessageInput {
 
 /// The `CreateMessage` input of the encoding benchmark.
 pub fn create_message_input() -> CreateMessageInput {
+    let at = |second| {
+        Date::new(2026, 1, 2)
+            .and_then(|day| day.at(3, 4, second))
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+    };
+    let (created, updated) = (at(5), at(6));
     CreateMessageInput {
         from: "support-bot",
         attributes: r#"{"importance": "high", "tags": ["billing", "vip"]}"#,
-        date_created: Utc
-            .with_ymd_and_hms(2026, 1, 2, 3, 4, 5)
-            .single()
-            .unwrap_or_default(),
-        date_updated: Utc
-            .with_ymd_and_hms(2026, 1, 2, 3, 4, 6)
-            .single()
-            .unwrap_or_default(),
+        date_created: created,
+        date_updated: updated,
+        chrono_created: created.into(),
+        chrono_updated: updated.into(),
         last_updated_by: "moderator@example.com",
         body: "Hello from Rust & friends: caf\u{e9} 100% \u{2713}",
         media_sid: "ME0123456789abcdef0123456789abcdef",

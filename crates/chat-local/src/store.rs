@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
+use twilio_chat_v2::Timestamp;
 
 use crate::generated::RESOURCES;
 use crate::table::{Resource, ValueKind};
@@ -285,9 +286,12 @@ pub(crate) fn matches(record: &Record, constraints: &[(&str, String)]) -> bool {
 
 /// Now, as Twilio writes dates (`2026-01-31T12:00:00Z`).
 pub(crate) fn now() -> String {
-    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    whole_seconds(Timestamp::now()).to_string()
+}
+
+/// `at` without its fraction of a second.
+fn whole_seconds(at: Timestamp) -> Timestamp {
+    Timestamp::from_unix(at.unix_seconds(), 0).unwrap_or(at)
 }
 
 /// `ServiceSid` -> `service_sid`.
@@ -356,14 +360,9 @@ pub(crate) fn decode(wire: &str, kind: ValueKind, values: &[&str]) -> Result<Val
             _ => return Err(invalid("expected true or false")),
         },
         ValueKind::DateTime => {
-            let parsed = chrono::DateTime::parse_from_rfc3339(raw.trim())
+            let parsed = Timestamp::parse_rfc3339(raw.trim())
                 .map_err(|_| invalid("expected an ISO 8601 date-time"))?;
-            Value::String(
-                parsed
-                    .with_timezone(&chrono::Utc)
-                    .format("%Y-%m-%dT%H:%M:%SZ")
-                    .to_string(),
-            )
+            Value::String(whole_seconds(parsed).to_string())
         }
         ValueKind::Json => serde_json::from_str(raw).map_err(|_| invalid("expected JSON"))?,
     })

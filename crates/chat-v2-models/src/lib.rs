@@ -6,8 +6,10 @@
 //!
 //! - Structs are `#[non_exhaustive]`, derive `Default`, ignore unknown JSON fields and default missing ones; a field
 //!   is `Option<T>` when the description says it is nullable or not required.
-//! - Date-times are `chrono::DateTime<Utc>`: Twilio returns UTC, and parsing accepts RFC 3339 (Twilio's JSON APIs)
-//!   as well as RFC 2822 (older Twilio APIs), so the same models code serves other descriptions.
+//! - Date-times are [`Timestamp`](twilio_rest_time::Timestamp)s in UTC (dates are
+//!   [`Date`](twilio_rest_time::Date)s): parsing accepts RFC 3339 (Twilio's JSON APIs) as well as RFC 2822 (older
+//!   Twilio APIs), so the same models code serves other descriptions. The `chrono` feature of `twilio-rest-time`
+//!   converts them to and from chrono's types.
 //! - Enums are `#[non_exhaustive]` with an `Unknown(String)` variant: values Twilio adds later deserialize into it
 //!   and serialize back unchanged. `as_str()`, `Display` and an infallible `FromStr` give the wire value.
 //! - `attributes` fields hold JSON text; `attributes_json::<T>()` parses them.

@@ -80,6 +80,6 @@ pub mod webhook;
 pub use twilio_access_token as token;
 pub use twilio_chat_v2_models as models;
 pub use twilio_rest_runtime::{
-    self as runtime, Credentials, Download, Error, ErrorKind, ItemStream, Page, RequestOptions,
-    RetryPolicy, UploadBody,
+    self as runtime, Credentials, Date, Download, Error, ErrorKind, ItemStream, Page,
+    RequestOptions, RetryPolicy, Timestamp, UploadBody,
 };

@@ -101,7 +101,7 @@ fn typed_fields() {
     let created = message.date_created.as_ref().unwrap();
     assert_eq!(
         created.utc.unwrap().to_rfc3339(),
-        "2026-11-30T10:15:30.123+00:00"
+        "2026-11-30T10:15:30.123Z"
     );
 
     let hook = ChatWebhook::from_form(&read_form(&dir.join("onMessageSent-channel-webhook.form")))

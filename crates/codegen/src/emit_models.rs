@@ -541,7 +541,7 @@ fn datetime_module(needs: &DatetimeNeeds) -> TokenStream {
     let deserialize = needs.deserialize.then(|| {
         quote! {
             /// A date-time member.
-            pub(crate) struct One(pub(crate) DateTime<Utc>);
+            pub(crate) struct One(pub(crate) Timestamp);
 
             impl<'de> ::serde::Deserialize<'de> for One {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -554,7 +554,7 @@ fn datetime_module(needs: &DatetimeNeeds) -> TokenStream {
     let deserialize_option = needs.deserialize_option.then(|| {
         quote! {
             /// An optional date-time member (`null` reads as `None`).
-            pub(crate) struct Opt(pub(crate) ::std::option::Option<DateTime<Utc>>);
+            pub(crate) struct Opt(pub(crate) ::std::option::Option<Timestamp>);
 
             impl<'de> ::serde::Deserialize<'de> for Opt {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -571,14 +571,14 @@ fn datetime_module(needs: &DatetimeNeeds) -> TokenStream {
     });
     let serialize_rfc2822 = needs.serialize_rfc2822.then(|| {
         quote! {
-            pub(crate) fn serialize_rfc2822<S: ::serde::Serializer>(value: &DateTime<Utc>, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            pub(crate) fn serialize_rfc2822<S: ::serde::Serializer>(value: &Timestamp, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(&value.to_rfc2822())
             }
         }
     });
     let serialize_rfc2822_option = needs.serialize_rfc2822_option.then(|| {
         quote! {
-            pub(crate) fn serialize_rfc2822_option<S: ::serde::Serializer>(value: &::std::option::Option<DateTime<Utc>>, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            pub(crate) fn serialize_rfc2822_option<S: ::serde::Serializer>(value: &::std::option::Option<Timestamp>, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match value {
                     ::std::option::Option::Some(value) => serializer.serialize_str(&value.to_rfc2822()),
                     ::std::option::Option::None => serializer.serialize_none(),
@@ -591,18 +591,15 @@ fn datetime_module(needs: &DatetimeNeeds) -> TokenStream {
         /// Date-time parsing shared by the models: RFC 3339 first (Twilio's JSON APIs), then RFC 2822; fields the
         /// API sends in RFC 2822 are serialized back in RFC 2822.
         mod datetime {
-            use ::chrono::{DateTime, Utc};
+            use ::twilio_rest_time::Timestamp;
 
             #deserialize
             #deserialize_option
             #serialize_rfc2822
             #serialize_rfc2822_option
 
-            #parse_vis fn parse(text: &str) -> ::std::option::Option<DateTime<Utc>> {
-                DateTime::parse_from_rfc3339(text)
-                    .or_else(|_| DateTime::parse_from_rfc2822(text))
-                    .ok()
-                    .map(|d| d.with_timezone(&Utc))
+            #parse_vis fn parse(text: &str) -> ::std::option::Option<Timestamp> {
+                Timestamp::parse(text).ok()
             }
         }
     }

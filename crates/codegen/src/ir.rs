@@ -162,12 +162,12 @@ pub enum TypeRef {
     String,
     /// `String` holding an absolute URL (`format: uri`).
     Uri,
-    /// `chrono::DateTime<Utc>` (`format: date-time`).
+    /// `twilio_rest_time::Timestamp` (`format: date-time`).
     DateTime,
-    /// `chrono::DateTime<Utc>` sent by the API in RFC 2822 (`format: date-time-rfc-2822`, API v2010); models
+    /// `twilio_rest_time::Timestamp` sent by the API in RFC 2822 (`format: date-time-rfc-2822`, API v2010); models
     /// serialize it back in RFC 2822.
     DateTimeRfc2822,
-    /// `chrono::NaiveDate` (`format: date`).
+    /// `twilio_rest_time::Date` (`format: date`).
     Date,
     /// `i32` (`format: int32`).
     I32,

@@ -193,8 +193,8 @@ pub(crate) fn type_tokens(ty: &ir::TypeRef, models: Option<&TokenStream>) -> Tok
     use ir::TypeRef as T;
     match ty {
         T::String | T::Uri => quote!(::std::string::String),
-        T::DateTime | T::DateTimeRfc2822 => quote!(::chrono::DateTime<::chrono::Utc>),
-        T::Date => quote!(::chrono::NaiveDate),
+        T::DateTime | T::DateTimeRfc2822 => quote!(::twilio_rest_time::Timestamp),
+        T::Date => quote!(::twilio_rest_time::Date),
         T::I32 => quote!(i32),
         T::I64 => quote!(i64),
         T::F32 => quote!(f32),

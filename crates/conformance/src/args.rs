@@ -12,7 +12,7 @@ use std::str::FromStr;
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
 use twilio_chat_v2::{Client, Download, Error, ItemStream, Page, RequestOptions};
-use twilio_rest_runtime::chrono::{DateTime, Utc};
+use twilio_rest_runtime::Timestamp;
 
 use crate::format::{Call, Mode};
 use crate::generated::{OPERATIONS, PAGED, call_operation};
@@ -219,20 +219,15 @@ impl<'a> Args<'a> {
         }
     }
 
-    pub(crate) fn opt_datetime(
-        &mut self,
-        name: &'static str,
-    ) -> Result<Option<DateTime<Utc>>, String> {
+    pub(crate) fn opt_datetime(&mut self, name: &'static str) -> Result<Option<Timestamp>, String> {
         match self.opt_str(name)? {
             None => Ok(None),
-            Some(s) => DateTime::parse_from_rfc3339(&s)
-                .map(|t| Some(t.with_timezone(&Utc)))
-                .map_err(|e| {
-                    format!(
-                        "{}: argument `{name}` must be an RFC 3339 date-time: {e}",
-                        self.operation
-                    )
-                }),
+            Some(s) => Timestamp::parse_rfc3339(&s).map(Some).map_err(|e| {
+                format!(
+                    "{}: argument `{name}` must be an RFC 3339 date-time: {e}",
+                    self.operation
+                )
+            }),
         }
     }
 

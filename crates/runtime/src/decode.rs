@@ -418,7 +418,7 @@ mod tests {
         flags: Vec<bool>,
         links: std::collections::BTreeMap<String, String>,
         items: Vec<Item>,
-        when: Option<chrono::DateTime<chrono::Utc>>,
+        when: Option<twilio_rest_time::Timestamp>,
     }
 
     #[derive(Debug, serde::Deserialize)]

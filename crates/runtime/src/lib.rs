@@ -117,8 +117,8 @@ mod retry;
 mod transfer;
 pub mod webhook;
 
-pub use chrono;
 pub use reqwest::Method;
+pub use twilio_rest_time::{self as time, Date, Timestamp};
 
 pub use body::{BoxError, UploadBody};
 pub use builder::ClientBuilder;

@@ -13,8 +13,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
 use reqwest::Method;
+use twilio_rest_time::{Date, Timestamp};
 
 use crate::observe::REDACTED;
 
@@ -82,8 +82,8 @@ pub struct Params {
 
 /// Conversion of a parameter value to its wire text (before percent-encoding).
 ///
-/// Implemented for strings, `bool` (`true`/`false`), integers, floats, chrono date-times (converted to UTC,
-/// `YYYY-MM-DDTHH:MM:SSZ`, fraction only when non-zero), [`NaiveDate`] (`YYYY-MM-DD`), `serde_json::Value`
+/// Implemented for strings, `bool` (`true`/`false`), integers, floats, [`Timestamp`] (RFC 3339 in UTC,
+/// `YYYY-MM-DDTHH:MM:SSZ`, fraction only when non-zero), [`Date`] (`YYYY-MM-DD`), `serde_json::Value`
 /// (compact JSON text) and references to any of these. Enums of generated models are passed as `value.as_str()`.
 pub trait ParamValue {
     /// The unencoded wire text of the value.
@@ -578,53 +578,6 @@ pub(crate) fn fill_path<'v>(
     (path, invalid)
 }
 
-/// Writes `t` (UTC) as `YYYY-MM-DDTHH:MM:SS[.fff|.ffffff|.fffffffff]Z` (chrono's `SecondsFormat::AutoSi`), `:` as
-/// `%3A` when `encoded`. `false` (nothing written) for what this short form does not cover (years outside
-/// 0-9999, leap seconds), left to chrono.
-fn write_utc(out: &mut String, t: &chrono::NaiveDateTime, encoded: bool) -> bool {
-    use chrono::{Datelike as _, Timelike as _};
-    let (year, nanos) = (t.year(), t.nanosecond());
-    let Ok(year) = u32::try_from(year) else {
-        return false;
-    };
-    if year > 9999 || nanos >= 1_000_000_000 {
-        return false;
-    }
-    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-    let two = |out: &mut String, n: u32| {
-        out.push(digit(n / 10));
-        out.push(digit(n));
-    };
-    let colon = if encoded { "%3A" } else { ":" };
-    two(out, year / 100);
-    two(out, year);
-    out.push('-');
-    two(out, t.month());
-    out.push('-');
-    two(out, t.day());
-    out.push('T');
-    two(out, t.hour());
-    out.push_str(colon);
-    two(out, t.minute());
-    out.push_str(colon);
-    two(out, t.second());
-    if nanos != 0 {
-        out.push('.');
-        let (value, width) = if nanos % 1_000_000 == 0 {
-            (nanos / 1_000_000, 3)
-        } else if nanos % 1_000 == 0 {
-            (nanos / 1_000, 6)
-        } else {
-            (nanos, 9)
-        };
-        for place in (0..width).rev() {
-            out.push(digit(value / 10_u32.pow(place)));
-        }
-    }
-    out.push('Z');
-    true
-}
-
 impl ParamValue for str {
     fn to_param(&self) -> String {
         self.to_owned()
@@ -756,21 +709,23 @@ macro_rules! float_param {
 }
 float_param!(f32, f64);
 
-impl<Tz: TimeZone> ParamValue for DateTime<Tz> {
+impl ParamValue for Timestamp {
     fn to_param(&self) -> String {
-        self.with_timezone(&Utc)
-            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        self.to_rfc3339()
     }
     fn encode_param(&self, out: &mut String) {
-        if !write_utc(out, &self.naive_utc(), true) {
-            percent_encode_into(out, &self.to_param());
-        }
+        // Digits, `-`, `T`, `.` and `Z` need no escaping; only the colons do.
+        let _ = self.write_rfc3339(out, "%3A");
     }
 }
 
-impl ParamValue for NaiveDate {
+impl ParamValue for Date {
     fn to_param(&self) -> String {
-        self.format("%Y-%m-%d").to_string()
+        self.to_string()
+    }
+    fn encode_param(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{self}");
     }
 }
 
@@ -783,7 +738,6 @@ impl ParamValue for serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::FixedOffset;
 
     #[test]
     fn encodes_arrays_bools_dates_and_dotted_keys() {
@@ -794,9 +748,7 @@ mod tests {
         p.push("ReadStatusEnabled", false);
         p.push_opt::<&str>("Unset", None);
         p.push_opt("Count", Some(5_i32));
-        let at = FixedOffset::east_opt(2 * 3600)
-            .and_then(|tz| tz.with_ymd_and_hms(2024, 1, 2, 5, 4, 5).single())
-            .unwrap();
+        let at = Timestamp::parse("2024-01-02T05:04:05+02:00").unwrap();
         p.push("DateCreated", at);
         p.push("Attributes", serde_json::json!({"a": [1, "x y"]}));
         p.push("Body", String::from("+1 ü"));
@@ -813,15 +765,18 @@ mod tests {
 
     #[test]
     fn date_times_are_utc_with_optional_fraction() {
-        let t = Utc
-            .with_ymd_and_hms(2020, 2, 29, 23, 59, 58)
-            .single()
+        let t = Date::new(2020, 2, 29)
+            .and_then(|d| d.at(23, 59, 58))
             .unwrap();
         assert_eq!(t.to_param(), "2020-02-29T23:59:58Z");
-        let frac = t + chrono::Duration::milliseconds(250);
+        let frac = t
+            .checked_add(std::time::Duration::from_millis(250))
+            .unwrap();
         assert_eq!(frac.to_param(), "2020-02-29T23:59:58.250Z");
-        let d = NaiveDate::from_ymd_opt(2021, 12, 31).unwrap();
+        let d = Date::new(2021, 12, 31).unwrap();
         assert_eq!(d.to_param(), "2021-12-31");
+        let (direct, reference) = encoded_both_ways(&d);
+        assert_eq!(direct, reference);
         let s = String::from("x");
         assert_eq!(<&String as ParamValue>::to_param(&&s), "x");
         assert_eq!(1.5_f64.to_param(), "1.5");
@@ -835,8 +790,7 @@ mod tests {
     }
 
     #[test]
-    fn date_times_are_written_directly_as_chrono_writes_them() {
-        let offsets = [0, 2 * 3600, -(5 * 3600 + 30 * 60)];
+    fn date_times_are_written_directly_as_their_text_encoded() {
         let nanos = [
             0,
             1,
@@ -855,35 +809,18 @@ mod tests {
             (1970, 1, 1),
             (2024, 2, 29),
             (9999, 12, 31),
-            (10_000, 1, 1),
-            (-1, 6, 15),
         ] {
-            for offset in offsets {
-                for nano in nanos {
-                    let Some(tz) = FixedOffset::east_opt(offset) else {
-                        continue;
-                    };
-                    let Some(t) = NaiveDate::from_ymd_opt(year, month, day)
-                        .and_then(|d| d.and_hms_nano_opt(23, 59, 58, nano))
-                        .and_then(|t| tz.from_local_datetime(&t).single())
-                    else {
-                        continue;
-                    };
-                    let (direct, reference) = encoded_both_ways(&t);
-                    assert_eq!(direct, reference, "{t:?}");
-                    checked += 1;
-                }
+            for nano in nanos {
+                let t = Date::new(year, month, day)
+                    .and_then(|d| d.at(23, 59, 58))
+                    .and_then(|t| Timestamp::from_unix(t.unix_seconds(), nano))
+                    .unwrap();
+                let (direct, reference) = encoded_both_ways(&t);
+                assert_eq!(direct, reference, "{t:?}");
+                checked += 1;
             }
         }
-        assert_eq!(checked, 8 * 3 * 8);
-        // A leap second is left to chrono.
-        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
-            .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 1_500_000_000))
-            .map(|t| Utc.from_utc_datetime(&t))
-            .unwrap();
-        let (direct, reference) = encoded_both_ways(&leap);
-        assert_eq!(direct, reference);
-        assert!(direct.contains("59%3A60.500Z"), "{direct}");
+        assert_eq!(checked, 6 * 8);
     }
 
     #[test]

@@ -232,28 +232,9 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 
 /// Seconds since the Unix epoch of an HTTP date in any of its three forms.
 fn parse_http_date(value: &str) -> Option<i64> {
-    use chrono::NaiveDateTime;
-    if let Ok(date) = chrono::DateTime::parse_from_rfc2822(value) {
-        return Some(date.timestamp());
-    }
-    // RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`; two-digit years 00-69 are 20xx, 70-99 are 19xx.
-    if let Some(rest) = value.strip_suffix(" GMT")
-        && let Some((_, date)) = rest.split_once(", ")
-        && let Ok(at) = NaiveDateTime::parse_from_str(date, "%d-%b-%y %H:%M:%S")
-    {
-        return Some(at.and_utc().timestamp());
-    }
-    // asctime: `Sun Nov  6 08:49:37 1994` (day padded with a space).
-    let words: Vec<&str> = value.split_whitespace().collect();
-    if let [_, month, day, time, year] = words.as_slice()
-        && let Ok(at) = NaiveDateTime::parse_from_str(
-            &format!("{day} {month} {year} {time}"),
-            "%d %b %Y %H:%M:%S",
-        )
-    {
-        return Some(at.and_utc().timestamp());
-    }
-    None
+    twilio_rest_time::Timestamp::parse_http_date(value)
+        .ok()
+        .map(twilio_rest_time::Timestamp::unix_seconds)
 }
 
 /// A random 64-bit value from std's randomly keyed SipHash (no `rand` dependency); good enough for jitter.

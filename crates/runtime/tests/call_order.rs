@@ -5,9 +5,9 @@
 
 mod support;
 
-use chrono::{TimeZone as _, Utc};
 use serde_json::Value;
 use support::{AC, creds};
+use twilio_rest_runtime::Date;
 use twilio_rest_runtime::{
     Client, Method, OperationSpec, ParamSpec, Params, Request, Scope, Value as One,
 };
@@ -56,7 +56,7 @@ fn expected_form() -> Params {
     form.push_each("Permission", ["send", "leave channel"]);
     form.push(
         "DateCreated",
-        Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap(),
+        Date::new(2026, 1, 2).unwrap().at(3, 4, 5).unwrap(),
     );
     form.push("Enabled", true);
     form
@@ -69,7 +69,7 @@ fn form_of(request: &Request) -> String {
 #[test]
 fn pairs_follow_the_description_whatever_the_setter_order() {
     let client = client();
-    let date = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+    let date = Date::new(2026, 1, 2).unwrap().at(3, 4, 5).unwrap();
     let in_order = scope(&client)
         .call::<One<Value>>(&MIXED)
         .set_str(0, "true")

@@ -108,7 +108,7 @@ async fn post_sends_standard_headers_and_form_body() {
     form.push_opt::<&str>("Unset", None);
     form.push(
         "DateCreated",
-        chrono::DateTime::parse_from_rfc3339("2024-01-02T05:04:05+02:00").unwrap(),
+        twilio_rest_runtime::Timestamp::parse("2024-01-02T05:04:05+02:00").unwrap(),
     );
     let created: Value = client
         .execute(

@@ -10,7 +10,6 @@ use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use support::*;
-use twilio_rest_runtime::chrono;
 use twilio_rest_runtime::{
     Client, ErrorKind, Method, Params, Request, RequestOptions, RetryPolicy,
 };

@@ -14,11 +14,11 @@ pub struct Binding {
     /// Moment this push binding was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this push binding last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Device-specific address that notifications go to; its format varies with `binding_type`.
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Identity string of the chat user this push binding concerns, as issued in your access tokens.
@@ -229,11 +229,11 @@ pub struct Channel {
     /// Moment this channel was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this channel last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Identity of the user who opened the channel, or `system` when it was created through the REST API.
     pub created_by: ::std::option::Option<::std::string::String>,
     /// How many members the channel currently has.
@@ -452,11 +452,11 @@ pub struct ChannelWebhook {
     /// Moment this channel webhook was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this channel webhook last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
 }
 impl<'de> ::serde::Deserialize<'de> for ChannelWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -705,11 +705,11 @@ pub struct Credential {
     /// Moment this push credential was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this push credential last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// API address at which this push credential can be fetched again.
     ///
     /// An absolute URL.
@@ -893,11 +893,11 @@ pub struct Invite {
     /// Moment this invite was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this invite last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Identifier of the channel role the invited user will receive on joining.
     pub role_sid: ::std::option::Option<::std::string::String>,
     /// Who issued the invitation, as an identity string.
@@ -1017,15 +1017,15 @@ pub struct Media {
     /// Moment the record was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment the record last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment the file's content was last written, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_upload_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_upload_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Size of the file in bytes.
     pub size: ::std::option::Option<i64>,
     /// Media type of the file, as given at upload (image/png, application/pdf, ...).
@@ -1425,11 +1425,11 @@ pub struct Member {
     /// Moment this member was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this member last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Identifier of the channel role held by this member.
     pub role_sid: ::std::option::Option<::std::string::String>,
     /// Read horizon: highest message index acknowledged as read in this channel; null before any read report.
@@ -1437,9 +1437,7 @@ pub struct Member {
     /// When this member last reported reading messages in the channel.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub last_consumption_timestamp: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
+    pub last_consumption_timestamp: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// API address at which this member can be fetched again.
     ///
     /// An absolute URL.
@@ -1575,11 +1573,11 @@ pub struct Message {
     /// Moment this message was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this message last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Identity behind the latest edit of the message; null when it was never edited.
     pub last_updated_by: ::std::option::Option<::std::string::String>,
     /// Becomes true after any edit to the original message.
@@ -1873,11 +1871,11 @@ pub struct Role {
     /// Moment this role was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this role last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// API address at which this role can be fetched again.
     ///
     /// An absolute URL.
@@ -2055,11 +2053,11 @@ pub struct Service {
     /// Moment this Chat service was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this Chat service last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Service-level role given to users when they join this service.
     pub default_service_role_sid: ::std::option::Option<::std::string::String>,
     /// Channel-level role given to users when they join a channel of this service.
@@ -2379,11 +2377,11 @@ pub struct User {
     /// Moment this user was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this user last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Count of channel memberships currently held by this user.
     pub joined_channels_count: ::std::option::Option<i64>,
     /// API addresses of the channels and bindings of this user.
@@ -2477,11 +2475,11 @@ pub struct UserBinding {
     /// Moment this user binding was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_created: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Moment this user binding last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
     /// Device-specific address that notifications go to; its format varies with `binding_type`.
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Identity string of the chat user this user binding concerns, as issued in your access tokens.
@@ -3037,9 +3035,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEnabledType {
 /// Date-time parsing shared by the models: RFC 3339 first (Twilio's JSON APIs), then RFC 2822; fields the
 /// API sends in RFC 2822 are serialized back in RFC 2822.
 mod datetime {
-    use ::chrono::{DateTime, Utc};
+    use ::twilio_rest_time::Timestamp;
     /// An optional date-time member (`null` reads as `None`).
-    pub(crate) struct Opt(pub(crate) ::std::option::Option<DateTime<Utc>>);
+    pub(crate) struct Opt(pub(crate) ::std::option::Option<Timestamp>);
     impl<'de> ::serde::Deserialize<'de> for Opt {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
@@ -3061,11 +3059,8 @@ mod datetime {
             }
         }
     }
-    fn parse(text: &str) -> ::std::option::Option<DateTime<Utc>> {
-        DateTime::parse_from_rfc3339(text)
-            .or_else(|_| DateTime::parse_from_rfc2822(text))
-            .ok()
-            .map(|d| d.with_timezone(&Utc))
+    fn parse(text: &str) -> ::std::option::Option<Timestamp> {
+        Timestamp::parse(text).ok()
     }
 }
 /// Decoding of the models' objects, shared by every struct: members are matched by key and decoded in the

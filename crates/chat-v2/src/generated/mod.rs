@@ -850,11 +850,11 @@ impl CreateChannel {
         Self(self.0.set(4, value.as_str()))
     }
     /// Creation time to record on the channel instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
-    pub fn date_created(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_created(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(5, value))
     }
     /// Last-change time to record on the channel; meant for importing history from elsewhere. Sent as the `DateUpdated` form field.
-    pub fn date_updated(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_updated(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(6, value))
     }
     /// Identity to record as the creator of the channel; `system` when omitted. Sent as the `CreatedBy` form field.
@@ -914,11 +914,11 @@ impl UpdateChannel {
         Self(self.0.set_str(3, value))
     }
     /// Creation time to record on the channel instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
-    pub fn date_created(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_created(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(4, value))
     }
     /// Last-change time to record on the channel; meant for importing history from elsewhere. Sent as the `DateUpdated` form field.
-    pub fn date_updated(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_updated(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(5, value))
     }
     /// Identity to record as the creator of the channel; `system` when omitted. Sent as the `CreatedBy` form field.
@@ -1184,16 +1184,16 @@ impl CreateMember {
     /// Time of the user's most recent read report in the channel. Sent as the `LastConsumptionTimestamp` form field.
     pub fn last_consumption_timestamp(
         self,
-        value: ::chrono::DateTime<::chrono::Utc>,
+        value: ::twilio_rest_time::Timestamp,
     ) -> Self {
         Self(self.0.set(4, value))
     }
     /// Creation time to record on the member instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
-    pub fn date_created(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_created(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(5, value))
     }
     /// Last-change time to record on the member; meant for importing history from elsewhere. Sent as the `DateUpdated` form field.
-    pub fn date_updated(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_updated(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(6, value))
     }
     /// Application metadata to store on the member, given as JSON text. Sent as the `Attributes` form field.
@@ -1251,16 +1251,16 @@ impl UpdateMember {
     /// Time of the user's most recent read report in the channel. Sent as the `LastConsumptionTimestamp` form field.
     pub fn last_consumption_timestamp(
         self,
-        value: ::chrono::DateTime<::chrono::Utc>,
+        value: ::twilio_rest_time::Timestamp,
     ) -> Self {
         Self(self.0.set(3, value))
     }
     /// Creation time to record on the member instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
-    pub fn date_created(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_created(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(4, value))
     }
     /// Last-change time to record on the member; meant for importing history from elsewhere. Sent as the `DateUpdated` form field.
-    pub fn date_updated(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_updated(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(5, value))
     }
     /// Application metadata to store on the member, given as JSON text. Sent as the `Attributes` form field.
@@ -1400,11 +1400,11 @@ impl CreateMessage {
         Self(self.0.set_str(2, value))
     }
     /// Creation time to record on the message instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
-    pub fn date_created(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_created(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(3, value))
     }
     /// Last-change time to record on the message; meant for importing history from elsewhere. Sent as the `DateUpdated` form field.
-    pub fn date_updated(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_updated(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(4, value))
     }
     /// Identity to record as the last editor of the message. Sent as the `LastUpdatedBy` form field.
@@ -1468,11 +1468,11 @@ impl UpdateMessage {
         Self(self.0.set_str(2, value))
     }
     /// Creation time to record on the message instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
-    pub fn date_created(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_created(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(3, value))
     }
     /// Last-change time to record on the message; meant for importing history from elsewhere. Sent as the `DateUpdated` form field.
-    pub fn date_updated(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn date_updated(self, value: ::twilio_rest_time::Timestamp) -> Self {
         Self(self.0.set(4, value))
     }
     /// Identity to record as the last editor of the message. Sent as the `LastUpdatedBy` form field.
@@ -2391,7 +2391,7 @@ impl UpdateUserChannel {
     /// Time of the user's most recent read report in the channel. Sent as the `LastConsumptionTimestamp` form field.
     pub fn last_consumption_timestamp(
         self,
-        value: ::chrono::DateTime<::chrono::Utc>,
+        value: ::twilio_rest_time::Timestamp,
     ) -> Self {
         Self(self.0.set(2, value))
     }

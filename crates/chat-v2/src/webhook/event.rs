@@ -6,7 +6,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use twilio_rest_runtime::webhook::{FormError, Verified, encode_form, parse_form};
 
@@ -97,7 +96,7 @@ pub struct Timestamp {
     /// The value as sent.
     pub raw: String,
     /// The parsed value, `None` when the format was not recognised.
-    pub utc: Option<DateTime<Utc>>,
+    pub utc: Option<twilio_rest_time::Timestamp>,
 }
 
 /// Fields of message events (`onMessageSend`, `onMessageSent`, updates, removals and media messages).
@@ -400,10 +399,7 @@ impl Timestamp {
     /// Reads a date: RFC 3339 (`2019-03-05T18:11:45.474Z`, as Chat sends) or RFC 2822; other formats keep only the
     /// text.
     pub fn parse(raw: &str) -> Self {
-        let utc = DateTime::parse_from_rfc3339(raw)
-            .or_else(|_| DateTime::parse_from_rfc2822(raw))
-            .ok()
-            .map(|d| d.with_timezone(&Utc));
+        let utc = twilio_rest_time::Timestamp::parse(raw).ok();
         Self {
             raw: raw.to_owned(),
             utc,

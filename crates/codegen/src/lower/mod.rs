@@ -15,7 +15,7 @@
 //! Types: `oneOf`/`anyOf` become untagged enums of their alternatives (plus a JSON catch-all); objects without
 //! properties whose `additionalProperties` is a schema become `BTreeMap<String, T>`; inline objects become structs
 //! named after their parent and property; `number` is `f64` (`f32` for `format: float`); `date-time` and
-//! `date-time-rfc-2822` are `DateTime<Utc>`; other string formats (`phone-number`, `http-method`...) are `String`
+//! `date-time-rfc-2822` are `twilio_rest_time::Timestamp` and `date` is `twilio_rest_time::Date`; other string formats (`phone-number`, `http-method`...) are `String`
 //! with the format named in the docs. The documented fallback is `serde_json::Value`: untyped schemas, `not`,
 //! `allOf` with several members, free-form objects (no properties, `additionalProperties` absent or `true`).
 //! An object with both properties and an `additionalProperties` schema is a struct of its properties plus a

@@ -6,7 +6,6 @@
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
     use fixture_one_of_models::{Circle, Geometry, Shape, ShapeSize, ShapeWhen};
     use futures_util::TryStreamExt;
     use httpmock::Method::GET;
@@ -14,6 +13,12 @@ mod tests {
     use serde_json::json;
 
     const AC: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+    fn utc(year: u16, month: u8, day: u8, h: u8, m: u8, s: u8) -> twilio_rest_time::Timestamp {
+        twilio_rest_time::Date::new(year, month, day)
+            .and_then(|d| d.at(h, m, s))
+            .expect("a valid date-time")
+    }
 
     #[test]
     fn one_of_picks_the_first_alternative_that_fits() {
@@ -44,7 +49,7 @@ mod tests {
             shape.size,
             Some(ShapeSize::StringList(vec!["a".into(), "b".into()]))
         );
-        let when = Utc.with_ymd_and_hms(2019, 10, 18, 17, 0, 0).unwrap();
+        let when = utc(2019, 10, 18, 17, 0, 0);
         assert_eq!(shape.when, Some(ShapeWhen::DateTime(when)));
         // allOf with several members is the documented serde_json::Value fallback.
         assert_eq!(shape.mixed, Some(json!({"radius": 1, "side": 2})));
@@ -99,11 +104,11 @@ mod tests {
         .expect("decodes");
         assert_eq!(
             note.date_created,
-            Some(Utc.with_ymd_and_hms(2019, 10, 18, 17, 0, 0).unwrap())
+            Some(utc(2019, 10, 18, 17, 0, 0))
         );
         assert_eq!(
             note.date_sent,
-            Utc.with_ymd_and_hms(2019, 10, 18, 23, 2, 3).unwrap()
+            utc(2019, 10, 18, 23, 2, 3)
         );
         let back = serde_json::to_value(&note).expect("encodes");
         assert_eq!(
