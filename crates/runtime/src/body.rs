@@ -131,7 +131,7 @@ impl UploadBody {
     /// A body read from an open file, from its current position to its end, as it is sent; its length is the
     /// rest of the file.
     ///
-    /// The file is read on tokio's blocking pool, one chunk per read, so the async runtime never waits for the
+    /// The file is read on tokio's blocking pool, one chunk per task, so the async runtime never waits for the
     /// disk. Fails with [`ErrorKind::InvalidArgument`] when the file's metadata cannot be read or it is not a
     /// regular file.
     ///
