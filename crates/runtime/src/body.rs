@@ -2,17 +2,20 @@
 //! any stream of byte chunks, and sent by [`Client::execute_upload`](crate::Client::execute_upload).
 
 use std::fmt;
+use std::fs::File;
+use std::future::Future;
+use std::io::{self, Read, Seek as _};
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::StreamExt as _;
-use tokio::io::AsyncReadExt as _;
+use hyper::body::Frame;
 
 use crate::error::{Error, ErrorKind};
 
@@ -21,6 +24,9 @@ pub(crate) const CHUNK: usize = 64 * 1024;
 
 /// The error type a body stream may yield.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The chunks of an [`UploadBody`].
+type Chunks = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>;
 
 /// The bytes of an upload (such as a media file), sent as they are.
 ///
@@ -47,7 +53,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// # }
 /// ```
 pub struct UploadBody {
-    chunks: Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>,
+    chunks: Chunks,
     length: Option<u64>,
     origin: &'static str,
 }
@@ -68,9 +74,11 @@ pub(crate) struct Progress {
     last: Arc<AtomicU64>,
 }
 
-/// An [`UploadBody`] that marks [`Progress`] at each chunk.
+/// An [`UploadBody`] as an HTTP body for reqwest ([`reqwest::Body::wrap`]), marking [`Progress`] at each chunk.
 struct Tracked {
-    inner: Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>,
+    /// The chunks. reqwest wants a `Sync` body and a stream need not be `Sync`: the mutex makes it so. It is never
+    /// locked: the body is polled through `&mut`, which reaches the stream with [`Mutex::get_mut`].
+    inner: Mutex<Chunks>,
     progress: Progress,
 }
 
@@ -96,61 +104,64 @@ impl UploadBody {
 
     /// A body read from the file at `path` as it is sent, one chunk at a time; its length is the file's size.
     ///
+    /// The file is opened and read on tokio's blocking pool, so the async runtime never waits for the disk.
     /// Fails with [`ErrorKind::InvalidArgument`] naming the path when the file cannot be opened or is not a
-    /// regular file.
+    /// regular file. A read that fails later, while the body is sent, aborts the upload (an
+    /// [`ErrorKind::Transport`] error).
     pub async fn from_path(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let file = tokio::fs::File::open(path).await.map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidArgument,
-                format!("cannot open the upload file {}: {e}", path.display()),
-            )
-        })?;
-        Self::file_body(file).await.map_err(|reason| {
-            Error::new(
-                ErrorKind::InvalidArgument,
-                format!("upload file {}: {reason}", path.display()),
-            )
+        let owned = path.to_path_buf();
+        let opened = blocking(move || {
+            let file = File::open(&owned)
+                .map_err(|e| format!("cannot open the upload file {}: {e}", owned.display()))?;
+            measure(file).map_err(|reason| format!("upload file {}: {reason}", owned.display()))
         })
+        .await
+        .unwrap_or_else(|e| {
+            Err(format!(
+                "cannot open the upload file {}: {e}",
+                path.display()
+            ))
+        });
+        let (file, length) =
+            opened.map_err(|reason| Error::new(ErrorKind::InvalidArgument, reason))?;
+        Ok(Self::file_body(file, length))
     }
 
     /// A body read from an open file, from its current position to its end, as it is sent; its length is the
     /// rest of the file.
     ///
-    /// Fails with [`ErrorKind::InvalidArgument`] when the file's metadata cannot be read or it is not a regular
-    /// file.
-    pub async fn from_file(file: tokio::fs::File) -> Result<Self, Error> {
-        Self::file_body(file).await.map_err(|reason| {
-            Error::new(ErrorKind::InvalidArgument, format!("upload file: {reason}"))
-        })
+    /// The file is read on tokio's blocking pool, one chunk per task, so the async runtime never waits for the
+    /// disk. Fails with [`ErrorKind::InvalidArgument`] when the file's metadata cannot be read or it is not a
+    /// regular file.
+    ///
+    /// ```no_run
+    /// use std::io::{Seek as _, SeekFrom};
+    /// use twilio_rest_runtime::UploadBody;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut file = std::fs::File::open("recording.bin")?;
+    /// file.seek(SeekFrom::Start(512))?; // skip a header: the body starts here
+    /// let body = UploadBody::from_file(file).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn from_file(file: File) -> Result<Self, Error> {
+        let (file, length) = blocking(move || measure(file))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()))
+            .map_err(|reason| {
+                Error::new(ErrorKind::InvalidArgument, format!("upload file: {reason}"))
+            })?;
+        Ok(Self::file_body(file, length))
     }
 
-    async fn file_body(mut file: tokio::fs::File) -> Result<Self, String> {
-        let metadata = file
-            .metadata()
-            .await
-            .map_err(|e| format!("cannot read its metadata: {e}"))?;
-        if !metadata.is_file() {
-            return Err("not a regular file".to_owned());
-        }
-        let position = tokio::io::AsyncSeekExt::stream_position(&mut file)
-            .await
-            .unwrap_or(0);
-        let length = metadata.len().saturating_sub(position);
-        let chunks = futures_util::stream::unfold(Some(file), |file| async move {
-            let mut file = file?;
-            let mut buf = BytesMut::with_capacity(CHUNK);
-            match file.read_buf(&mut buf).await {
-                Ok(0) => None,
-                Ok(_) => Some((Ok(buf.freeze()), Some(file))),
-                Err(e) => Some((Err(BoxError::from(e)), None)),
-            }
-        });
-        Ok(Self {
-            chunks: Box::pin(chunks),
+    fn file_body(file: File, length: u64) -> Self {
+        Self {
+            chunks: Box::pin(read_chunks(file)),
             length: Some(length),
             origin: "file",
-        })
+        }
     }
 
     /// A body of whatever `stream` yields, sent chunk by chunk as it comes. An error from the stream aborts the
@@ -184,10 +195,10 @@ impl UploadBody {
     pub(crate) fn into_tracked(self) -> (reqwest::Body, Progress) {
         let progress = Progress::new();
         let tracked = Tracked {
-            inner: self.chunks,
+            inner: Mutex::new(self.chunks),
             progress: progress.clone(),
         };
-        (reqwest::Body::wrap_stream(tracked), progress)
+        (reqwest::Body::wrap(tracked), progress)
     }
 }
 
@@ -260,16 +271,87 @@ impl Progress {
     }
 }
 
-impl Stream for Tracked {
-    type Item = Result<Bytes, BoxError>;
+impl hyper::body::Body for Tracked {
+    type Data = Bytes;
+    type Error = BoxError;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let polled = self.inner.as_mut().poll_next(cx);
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        let inner = this.inner.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let polled = inner.as_mut().poll_next(cx);
         if let Poll::Ready(Some(Ok(_))) = &polled {
-            self.progress.mark();
+            this.progress.mark();
         }
-        polled
+        polled.map(|item| item.map(|chunk| chunk.map(Frame::data)))
     }
+}
+
+/// Starts `work` on tokio's blocking pool at once, where waiting for the disk does not hold up the async runtime;
+/// the future gives its result. Fails, rather than panics, outside a tokio runtime.
+pub(crate) fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> impl Future<Output = io::Result<T>> + Send + 'static {
+    let task = tokio::runtime::Handle::try_current().map(|runtime| runtime.spawn_blocking(work));
+    async move {
+        task.map_err(io::Error::other)?
+            .await
+            .map_err(|e| io::Error::other(format!("the file task did not complete: {e}")))
+    }
+}
+
+/// `file` with the length left from its current position to its end, if it is a regular file (blocking).
+fn measure(mut file: File) -> Result<(File, u64), String> {
+    let metadata = file
+        .metadata()
+        .map_err(|e| format!("cannot read its metadata: {e}"))?;
+    if !metadata.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    let position = file.stream_position().unwrap_or(0);
+    Ok((file, metadata.len().saturating_sub(position)))
+}
+
+/// The bytes of `reader` from where it stands to its end, in chunks of [`CHUNK`] bytes (the last may be shorter),
+/// each read on the blocking pool when the stream is polled for it. A read error is the stream's last item.
+fn read_chunks<R: Read + Send + 'static>(
+    reader: R,
+) -> impl Stream<Item = Result<Bytes, BoxError>> + Send + 'static {
+    futures_util::stream::unfold(Some(reader), |reader| async move {
+        let mut reader = reader?;
+        let read = blocking(move || {
+            let chunk = read_chunk(&mut reader);
+            (reader, chunk)
+        })
+        .await;
+        match read {
+            Ok((_, Ok(chunk))) if chunk.is_empty() => None,
+            // A short chunk ends the file: no need for another read to find that out.
+            Ok((reader, Ok(chunk))) => {
+                let more = (chunk.len() == CHUNK).then_some(reader);
+                Some((Ok(chunk), more))
+            }
+            Ok((_, Err(e))) | Err(e) => Some((Err(BoxError::from(e)), None)),
+        }
+    })
+}
+
+/// Reads up to [`CHUNK`] bytes, fewer only at the end of `reader` (blocking).
+fn read_chunk(reader: &mut impl Read) -> io::Result<Bytes> {
+    let mut buf = vec![0_u8; CHUNK];
+    let mut filled = 0;
+    while filled < CHUNK {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(Bytes::from(buf))
 }
 
 #[cfg(test)]
@@ -317,14 +399,56 @@ mod tests {
         assert!(chunks.iter().all(|c| c.len() <= CHUNK));
         assert_eq!(chunks.concat(), data);
 
-        let mut file = tokio::fs::File::open(&path).await.unwrap();
-        tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(10))
-            .await
-            .unwrap();
+        let mut file = File::open(&path).unwrap();
+        file.seek(io::SeekFrom::Start(10)).unwrap();
         let body = UploadBody::from_file(file).await.unwrap();
         assert_eq!(body.length(), Some(data.len() as u64 - 10));
         assert_eq!(collect(body).await.unwrap().concat(), data[10..]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Yields `good` bytes of sevens in reads of at most 1000 bytes, then fails.
+    struct FailingReader {
+        good: usize,
+    }
+
+    impl Read for FailingReader {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.good == 0 {
+                return Err(io::Error::other("sector unreadable"));
+            }
+            let n = buf.len().min(self.good).min(1000);
+            buf[..n].fill(7);
+            self.good -= n;
+            Ok(n)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_read_that_fails_midway_ends_the_chunks_with_its_error() {
+        let mut chunks = Box::pin(read_chunks(FailingReader { good: CHUNK + 10 }));
+        let first = chunks.next().await.unwrap().unwrap();
+        assert_eq!(
+            first.len(),
+            CHUNK,
+            "short reads are gathered into a whole chunk"
+        );
+        assert!(first.iter().all(|&b| b == 7));
+        let err = chunks.next().await.unwrap().unwrap_err();
+        assert_eq!(err.to_string(), "sector unreadable");
+        assert!(
+            chunks.next().await.is_none(),
+            "nothing is read after an error"
+        );
+    }
+
+    #[test]
+    fn files_outside_a_tokio_runtime_are_an_error_not_a_panic() {
+        let err = futures_util::FutureExt::now_or_never(UploadBody::from_path("Cargo.toml"))
+            .expect("fails at once")
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+        assert!(err.to_string().contains("Cargo.toml"), "{err}");
     }
 
     #[tokio::test]

@@ -4,6 +4,9 @@
 //! [`Client::download_links`](crate::Client::download_links).
 
 use std::fmt;
+use std::fs::File;
+use std::future::Future;
+use std::io::{self, Write as _};
 use std::path::Path;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -15,6 +18,7 @@ use futures_util::StreamExt as _;
 use reqwest::header::{self, HeaderMap};
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
+use crate::body::{CHUNK, blocking};
 use crate::error::{Error, ErrorKind};
 
 /// The bytes of a downloaded file, as a stream of chunks read from the connection when polled: memory holds one
@@ -149,15 +153,60 @@ impl Download {
     }
 
     /// Writes the file to `path` (created or truncated) as it arrives; returns the number of bytes written.
-    pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+    ///
+    /// The file is created and written on tokio's blocking pool, so the async runtime never waits for the disk;
+    /// chunks are written in batches of about 64 KiB, the next batch being received while the last one is
+    /// written, so memory holds two batches at most. Fails with [`ErrorKind::InvalidArgument`] naming the path when it cannot be created
+    /// (such as in a folder that does not exist), and with [`ErrorKind::Transport`] when a write fails.
+    pub async fn save(mut self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let mut file = tokio::fs::File::create(path).await.map_err(|e| {
-            Error::invalid_argument(
-                self.operation,
-                format!("cannot create {}: {e}", path.display()),
+        let operation = self.operation;
+        let owned = path.to_path_buf();
+        let file = blocking(move || File::create(owned))
+            .await
+            .and_then(|created| created)
+            .map_err(|e| {
+                Error::invalid_argument(operation, format!("cannot create {}: {e}", path.display()))
+            })?;
+        let io = |e: io::Error| {
+            Error::new(
+                ErrorKind::Transport,
+                format!("could not write the download: {e}"),
             )
-        })?;
-        self.write_to(&mut file).await
+            .with_operation(operation)
+        };
+        // The write under way, which hands the file back when done; chunks keep arriving meanwhile.
+        let mut writing: Pin<Box<dyn Future<Output = io::Result<File>> + Send>> =
+            Box::pin(std::future::ready(Ok(file)));
+        let mut batch = Vec::new();
+        let mut batched = 0;
+        let mut written = 0_u64;
+        loop {
+            let next = self.next().await.transpose()?;
+            let last = next.is_none();
+            if let Some(chunk) = next {
+                batched += chunk.len();
+                written += chunk.len() as u64;
+                batch.push(chunk);
+            }
+            if batched < CHUNK && !last {
+                continue;
+            }
+            let mut file = writing.await.map_err(io)?;
+            let chunks = std::mem::take(&mut batch);
+            batched = 0;
+            let write = blocking(move || {
+                chunks
+                    .iter()
+                    .try_for_each(|chunk| file.write_all(chunk))
+                    .map(|()| file)
+            });
+            if last {
+                write.await.and_then(|done| done).map_err(io)?;
+                return Ok(written);
+            }
+            writing = Box::pin(async move { write.await.and_then(|done| done) });
+        }
     }
 }
 

@@ -591,3 +591,74 @@ async fn transfer_errors_carry_the_request_id() {
     assert_eq!(err.code(), Some(20001));
     assert_eq!(err.request_id(), Some("RQ0123"));
 }
+
+/// A download served by a mock file host, of `data`.
+async fn serve(files: &MockServer, data: Vec<u8>) {
+    files
+        .mock_async(|when, then| {
+            when.method(GET).path("/f/ME9");
+            then.status(200)
+                .header("content-type", "application/pdf")
+                .body(data);
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn a_download_is_saved_over_an_existing_file() {
+    let files = MockServer::start_async().await;
+    let data = pattern(5 * 64 * 1024 + 3);
+    serve(&files, data.clone()).await;
+    let dir = std::env::temp_dir().join(format!("twilio-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("saved.pdf");
+    std::fs::write(&path, vec![1_u8; data.len() + 1000]).unwrap();
+    let download = client(&files)
+        .download_unauthenticated("FetchMediaContent", &files.url("/f/ME9"))
+        .await
+        .unwrap();
+    let written = download.save(&path).await.unwrap();
+    assert_eq!(written, data.len() as u64);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        data,
+        "truncated, then written whole"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn saving_into_a_missing_folder_is_an_error_naming_the_path() {
+    let files = MockServer::start_async().await;
+    serve(&files, pattern(10)).await;
+    let download = client(&files)
+        .download_unauthenticated("FetchMediaContent", &files.url("/f/ME9"))
+        .await
+        .unwrap();
+    let path = std::env::temp_dir().join("twilio-no-such-folder/deeper/saved.pdf");
+    let err = download.save(&path).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument, "{err}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+    assert!(!path.exists());
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_failing_write_fails_the_save() {
+    // Every write to /dev/full fails with "no space left on device".
+    let files = MockServer::start_async().await;
+    serve(&files, pattern(3 * 64 * 1024)).await;
+    let download = client(&files)
+        .download_unauthenticated("FetchMediaContent", &files.url("/f/ME9"))
+        .await
+        .unwrap();
+    let err = download.save("/dev/full").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    assert!(
+        err.to_string().contains("could not write the download"),
+        "{err}"
+    );
+}
