@@ -127,7 +127,7 @@ fn typed_fields() {
             .utc
             .unwrap()
             .to_rfc3339(),
-        "2026-11-30T10:15:30+00:00"
+        "2026-11-30T10:15:30Z"
     );
 
     let hook = ChatWebhook::from_form(&read_form(&dir.join("onMediaMessageSent.form"))).unwrap();
