@@ -377,6 +377,21 @@ fn weekday_of_days(days: i64) -> usize {
     (days + 3).rem_euclid(7) as usize
 }
 
+impl Default for Timestamp {
+    /// [`Timestamp::UNIX_EPOCH`], as chrono's `DateTime<Utc>` defaults (what a required member of a model that
+    /// was never set holds).
+    fn default() -> Self {
+        Self::UNIX_EPOCH
+    }
+}
+
+impl Default for Date {
+    /// 1970-01-01.
+    fn default() -> Self {
+        Self::from_days(0)
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.write_rfc3339(f, ":")
@@ -519,5 +534,7 @@ mod tests {
             Some("2021-12-31T23:59:59Z".to_owned())
         );
         assert_eq!(Timestamp::from(d).to_string(), "2021-12-31T00:00:00Z");
+        assert_eq!(Timestamp::default(), Timestamp::UNIX_EPOCH);
+        assert_eq!(Date::default().to_string(), "1970-01-01");
     }
 }
