@@ -1,6 +1,7 @@
 //! Emits the models crate body: one struct per object schema, one enum per string enum, one untagged enum per
 //! `oneOf`, a private `de` module through which every struct is decoded, and a private `datetime` module when
-//! date-time fields need it.
+//! date-time fields need it. `Serialize` and `Deserialize` are written out (no serde derive), so the models crate
+//! needs serde without its `derive` feature.
 
 use crate::docs::{doc_attrs, sanitize};
 use crate::ir::{Api, Enum, Field, OneOf, Schema, Struct, TypeRef};
@@ -105,15 +106,79 @@ fn emit_struct(st: &Struct) -> TokenStream {
         .collect();
     let impl_block = (!helpers.is_empty()).then(|| quote!(impl #name { #(#helpers)* }));
     let decode = emit_object(st);
+    let encode = emit_serialize(st);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
         #impl_block
+        #encode
         #decode
+    }
+}
+
+/// `Serialize` of a struct: its members in order under their wire names (date-times the API sends in RFC 2822
+/// written back in RFC 2822), then the entries of its map of other keys when it has one, as serde's derive with
+/// `rename`, `serialize_with` and `flatten` writes them, without the derive.
+fn emit_serialize(st: &Struct) -> TokenStream {
+    let name = ident(&st.name);
+    let value = |f: &Field| {
+        let field = ident(&f.name);
+        match (&f.ty, f.optional()) {
+            (TypeRef::DateTimeRfc2822, true) => quote!(&datetime::Rfc2822Option(&self.#field)),
+            (TypeRef::DateTimeRfc2822, false) => quote!(&datetime::Rfc2822(&self.#field)),
+            _ => quote!(&self.#field),
+        }
+    };
+    let named: Vec<&Field> = st.fields.iter().filter(|f| !f.flatten).collect();
+    let body = match st.fields.iter().find(|f| f.flatten) {
+        Some(others) => {
+            let others = ident(&others.name);
+            let entries = named.iter().map(|f| {
+                let wire = &f.api_name;
+                let value = value(f);
+                quote!(out.serialize_entry(#wire, #value)?;)
+            });
+            quote! {
+                use ::serde::ser::SerializeMap as _;
+                let mut out = serializer.serialize_map(::std::option::Option::None)?;
+                #(#entries)*
+                for (key, value) in &self.#others {
+                    out.serialize_entry(key, value)?;
+                }
+                out.end()
+            }
+        }
+        None => {
+            let type_name = &st.name;
+            let count = named.len();
+            let fields = named.iter().map(|f| {
+                let wire = &f.api_name;
+                let value = value(f);
+                quote!(out.serialize_field(#wire, #value)?;)
+            });
+            let out = if named.is_empty() {
+                quote!(out)
+            } else {
+                quote!(mut out)
+            };
+            quote! {
+                use ::serde::ser::SerializeStruct as _;
+                let #out = serializer.serialize_struct(#type_name, #count)?;
+                #(#fields)*
+                out.end()
+            }
+        }
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #body
+            }
+        }
     }
 }
 
@@ -337,25 +402,8 @@ fn emit_field(f: &Field) -> TokenStream {
         _ => {}
     }
     let doc = doc_attrs(&paragraphs);
-    let wire = &f.api_name;
-    let rename = if f.flatten {
-        Some(quote!(#[serde(flatten)]))
-    } else {
-        (f.name != *wire).then(|| quote!(#[serde(rename = #wire)]))
-    };
-    let with = match (&f.ty, f.optional()) {
-        (TypeRef::DateTimeRfc2822, true) => Some(quote!(
-            #[serde(serialize_with = "datetime::serialize_rfc2822_option")]
-        )),
-        (TypeRef::DateTimeRfc2822, false) => {
-            Some(quote!(#[serde(serialize_with = "datetime::serialize_rfc2822")]))
-        }
-        _ => None,
-    };
     quote! {
         #doc
-        #rename
-        #with
         pub #name: #ty,
     }
 }
@@ -471,10 +519,17 @@ fn emit_one_of(u: &OneOf) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = type_tokens(&v.ty, None);
-        let with = (v.ty == TypeRef::DateTimeRfc2822)
-            .then(|| quote!(#[serde(serialize_with = "datetime::serialize_rfc2822")]));
         let vdoc = format!(" The `{}` alternative.", v.name);
-        quote!(#[doc = #vdoc] #with #vname(#ty),)
+        quote!(#[doc = #vdoc] #vname(#ty),)
+    });
+    let writes = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let value = if v.ty == TypeRef::DateTimeRfc2822 {
+            quote!(&datetime::Rfc2822(value))
+        } else {
+            quote!(value)
+        };
+        quote!(Self::#vname(value) => ::serde::Serialize::serialize(#value, serializer),)
     });
     let attempts = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
@@ -508,13 +563,21 @@ fn emit_one_of(u: &OneOf) -> TokenStream {
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// JSON matching none of the alternatives.
             #other(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#writes)*
+                    Self::#other(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -571,17 +634,27 @@ fn datetime_module(needs: &DatetimeNeeds) -> TokenStream {
     });
     let serialize_rfc2822 = needs.serialize_rfc2822.then(|| {
         quote! {
-            pub(crate) fn serialize_rfc2822<S: ::serde::Serializer>(value: &Timestamp, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(&value.to_rfc2822())
+            /// A date-time member the API sends in RFC 2822, written back in RFC 2822.
+            pub(crate) struct Rfc2822<'a>(pub(crate) &'a Timestamp);
+
+            impl ::serde::Serialize for Rfc2822<'_> {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(&self.0.to_rfc2822())
+                }
             }
         }
     });
     let serialize_rfc2822_option = needs.serialize_rfc2822_option.then(|| {
         quote! {
-            pub(crate) fn serialize_rfc2822_option<S: ::serde::Serializer>(value: &::std::option::Option<Timestamp>, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match value {
-                    ::std::option::Option::Some(value) => serializer.serialize_str(&value.to_rfc2822()),
-                    ::std::option::Option::None => serializer.serialize_none(),
+            /// An optional date-time member the API sends in RFC 2822 (`None` is written as null).
+            pub(crate) struct Rfc2822Option<'a>(pub(crate) &'a ::std::option::Option<Timestamp>);
+
+            impl ::serde::Serialize for Rfc2822Option<'_> {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    match self.0 {
+                        ::std::option::Option::Some(value) => serializer.serialize_str(&value.to_rfc2822()),
+                        ::std::option::Option::None => serializer.serialize_none(),
+                    }
                 }
             }
         }

@@ -2,7 +2,7 @@
 /// A push notification registration tying a device endpoint and credential to a user identity within a service.
 ///
 /// Component `Binding` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Binding {
     /// Twilio-assigned identifier of this push binding.
@@ -37,6 +37,28 @@ pub struct Binding {
     ///
     /// Free-form JSON (the description gives no schema).
     pub links: ::std::option::Option<::serde_json::Value>,
+}
+impl ::serde::Serialize for Binding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Binding", 12usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("endpoint", &self.endpoint)?;
+        out.serialize_field("identity", &self.identity)?;
+        out.serialize_field("credential_sid", &self.credential_sid)?;
+        out.serialize_field("binding_type", &self.binding_type)?;
+        out.serialize_field("message_types", &self.message_types)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("links", &self.links)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Binding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -96,13 +118,25 @@ impl de::Object for Binding {
 /// One page of push bindings, with its paging block.
 ///
 /// Component `BindingPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BindingPage {
     /// The push bindings on this page.
     pub bindings: ::std::option::Option<::std::vec::Vec<Binding>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for BindingPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("BindingPage", 2usize)?;
+        out.serialize_field("bindings", &self.bindings)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BindingPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -208,7 +242,7 @@ impl<'de> ::serde::Deserialize<'de> for BindingType {
 /// A conversation space inside a Chat service where members exchange messages. Channels are either public or private.
 ///
 /// Component `Channel` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Channel {
     /// Twilio-assigned identifier of this channel.
@@ -224,7 +258,6 @@ pub struct Channel {
     /// Application-defined metadata for this channel, encoded as JSON text (an empty object when never set).
     pub attributes: ::std::option::Option<::std::string::String>,
     /// The `type` field.
-    #[serde(rename = "type")]
     pub type_: ::std::option::Option<ChannelType>,
     /// Moment this channel was created, as an ISO 8601 UTC timestamp.
     ///
@@ -255,6 +288,30 @@ impl Channel {
         &self,
     ) -> ::std::option::Option<::std::result::Result<T, ::serde_json::Error>> {
         self.attributes.as_deref().map(::serde_json::from_str)
+    }
+}
+impl ::serde::Serialize for Channel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Channel", 14usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("friendly_name", &self.friendly_name)?;
+        out.serialize_field("unique_name", &self.unique_name)?;
+        out.serialize_field("attributes", &self.attributes)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("created_by", &self.created_by)?;
+        out.serialize_field("members_count", &self.members_count)?;
+        out.serialize_field("messages_count", &self.messages_count)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("links", &self.links)?;
+        out.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Channel {
@@ -319,13 +376,25 @@ impl de::Object for Channel {
 /// One page of channels, with its paging block.
 ///
 /// Component `ChannelPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelPage {
     /// The channels on this page.
     pub channels: ::std::option::Option<::std::vec::Vec<Channel>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for ChannelPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("ChannelPage", 2usize)?;
+        out.serialize_field("channels", &self.channels)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ChannelPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -427,7 +496,7 @@ impl<'de> ::serde::Deserialize<'de> for ChannelType {
 /// A per-channel callback: a plain HTTP webhook, a Studio flow, or a trigger-word hook that fires on events in one channel.
 ///
 /// Component `ChannelWebhook` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelWebhook {
     /// Twilio-assigned identifier of this channel webhook.
@@ -439,7 +508,6 @@ pub struct ChannelWebhook {
     /// Channel SID under which this channel webhook is stored.
     pub channel_sid: ::std::option::Option<::std::string::String>,
     /// Kind of hook: `webhook`, `trigger` or `studio`.
-    #[serde(rename = "type")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// API address at which this channel webhook can be fetched again.
     ///
@@ -457,6 +525,25 @@ pub struct ChannelWebhook {
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
     pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+}
+impl ::serde::Serialize for ChannelWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("ChannelWebhook", 9usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("channel_sid", &self.channel_sid)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("configuration", &self.configuration)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ChannelWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -576,13 +663,25 @@ impl<'de> ::serde::Deserialize<'de> for ChannelWebhookMethod {
 /// One page of channel webhooks, with its paging block.
 ///
 /// Component `ChannelWebhookPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelWebhookPage {
     /// The channel webhooks on this page.
     pub webhooks: ::std::option::Option<::std::vec::Vec<ChannelWebhook>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for ChannelWebhookPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("ChannelWebhookPage", 2usize)?;
+        out.serialize_field("webhooks", &self.webhooks)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ChannelWebhookPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -688,7 +787,7 @@ impl<'de> ::serde::Deserialize<'de> for ChannelWebhookType {
 /// Push notification credentials (APNs, GCM or FCM) that Chat services use to reach mobile devices.
 ///
 /// Component `Credential` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Credential {
     /// Twilio-assigned identifier of this push credential.
@@ -698,7 +797,6 @@ pub struct Credential {
     /// Display label chosen for this push credential; need not be unique.
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The `type` field.
-    #[serde(rename = "type")]
     pub type_: ::std::option::Option<CredentialPushService>,
     /// For APNs: whether notifications go to the sandbox gateway instead of production (reported as text).
     pub sandbox: ::std::option::Option<::std::string::String>,
@@ -714,6 +812,24 @@ pub struct Credential {
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Credential {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Credential", 8usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("friendly_name", &self.friendly_name)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("sandbox", &self.sandbox)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Credential {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -765,13 +881,25 @@ impl de::Object for Credential {
 /// One page of push credentials, with its paging block.
 ///
 /// Component `CredentialPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CredentialPage {
     /// The push credentials on this page.
     pub credentials: ::std::option::Option<::std::vec::Vec<Credential>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for CredentialPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("CredentialPage", 2usize)?;
+        out.serialize_field("credentials", &self.credentials)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CredentialPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -877,7 +1005,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialPushService {
 /// A pending invitation for a user identity to join a private channel.
 ///
 /// Component `Invite` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Invite {
     /// Twilio-assigned identifier of this invite.
@@ -906,6 +1034,26 @@ pub struct Invite {
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Invite {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Invite", 10usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("channel_sid", &self.channel_sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("identity", &self.identity)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("role_sid", &self.role_sid)?;
+        out.serialize_field("created_by", &self.created_by)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Invite {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -961,13 +1109,25 @@ impl de::Object for Invite {
 /// One page of invites, with its paging block.
 ///
 /// Component `InvitePage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InvitePage {
     /// The invites on this page.
     pub invites: ::std::option::Option<::std::vec::Vec<Invite>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for InvitePage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("InvitePage", 2usize)?;
+        out.serialize_field("invites", &self.invites)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for InvitePage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1003,7 +1163,7 @@ impl de::Object for InvitePage {
 /// A file stored by the Media Content Service for a media message: its size, type and name, what uses it, and where to download it.
 ///
 /// Component `Media` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Media {
     /// Unique identifier of the media (ME-prefixed SID); the MediaSid of a media message.
@@ -1044,6 +1204,31 @@ pub struct Media {
     pub url: ::std::option::Option<::std::string::String>,
     /// The `links` field.
     pub links: ::std::option::Option<MediaLinks>,
+}
+impl ::serde::Serialize for Media {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Media", 15usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("channel_sid", &self.channel_sid)?;
+        out.serialize_field("message_sid", &self.message_sid)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("date_upload_updated", &self.date_upload_updated)?;
+        out.serialize_field("size", &self.size)?;
+        out.serialize_field("content_type", &self.content_type)?;
+        out.serialize_field("filename", &self.filename)?;
+        out.serialize_field("author", &self.author)?;
+        out.serialize_field("category", &self.category)?;
+        out.serialize_field("is_multipart_upstream", &self.is_multipart_upstream)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("links", &self.links)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Media {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1181,7 +1366,7 @@ impl<'de> ::serde::Deserialize<'de> for MediaCategory {
 /// Download locations of a media file.
 ///
 /// Component `MediaLinks` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MediaLinks {
     /// Path of the file's bytes on the Media Content Service host (/v1/Services/{ServiceSid}/Media/{Sid}/Content), downloaded with the usual credentials.
@@ -1190,6 +1375,18 @@ pub struct MediaLinks {
     ///
     /// An absolute URL.
     pub content_direct_temporary: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for MediaLinks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("MediaLinks", 2usize)?;
+        out.serialize_field("content", &self.content)?;
+        out.serialize_field("content_direct_temporary", &self.content_direct_temporary)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MediaLinks {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1287,11 +1484,22 @@ impl<'de> ::serde::Deserialize<'de> for MediaSetCommand {
 /// One media of a batch look-up.
 ///
 /// Component `MediaSetEntry` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MediaSetEntry {
     /// ME-prefixed SID of the media to look up.
     pub media_sid: ::std::string::String,
+}
+impl ::serde::Serialize for MediaSetEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("MediaSetEntry", 1usize)?;
+        out.serialize_field("media_sid", &self.media_sid)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MediaSetEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1325,13 +1533,25 @@ impl de::Object for MediaSetEntry {
 /// A batch look-up of media records.
 ///
 /// Component `MediaSetRequest` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MediaSetRequest {
     /// The `command` field.
     pub command: ::std::option::Option<MediaSetCommand>,
     /// The media to look up, in the order the results should come back.
     pub list: ::std::vec::Vec<MediaSetEntry>,
+}
+impl ::serde::Serialize for MediaSetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("MediaSetRequest", 2usize)?;
+        out.serialize_field("command", &self.command)?;
+        out.serialize_field("list", &self.list)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MediaSetRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1367,13 +1587,25 @@ impl de::Object for MediaSetRequest {
 /// The result for one SID of a batch look-up.
 ///
 /// Component `MediaSetResult` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MediaSetResult {
     /// Status of this entry, as an HTTP status code: 200 when the record was found.
     pub code: ::std::option::Option<i32>,
     /// The `media_record` field.
     pub media_record: ::std::option::Option<Media>,
+}
+impl ::serde::Serialize for MediaSetResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("MediaSetResult", 2usize)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("media_record", &self.media_record)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MediaSetResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1409,7 +1641,7 @@ impl de::Object for MediaSetResult {
 /// A user's participation in one channel, including the role held there and read progress.
 ///
 /// Component `Member` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Member {
     /// Twilio-assigned identifier of this member.
@@ -1451,6 +1683,34 @@ impl Member {
         &self,
     ) -> ::std::option::Option<::std::result::Result<T, ::serde_json::Error>> {
         self.attributes.as_deref().map(::serde_json::from_str)
+    }
+}
+impl ::serde::Serialize for Member {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Member", 12usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("channel_sid", &self.channel_sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("identity", &self.identity)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("role_sid", &self.role_sid)?;
+        out.serialize_field(
+            "last_consumed_message_index",
+            &self.last_consumed_message_index,
+        )?;
+        out.serialize_field(
+            "last_consumption_timestamp",
+            &self.last_consumption_timestamp,
+        )?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("attributes", &self.attributes)?;
+        out.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Member {
@@ -1513,13 +1773,25 @@ impl de::Object for Member {
 /// One page of members, with its paging block.
 ///
 /// Component `MemberPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MemberPage {
     /// The members on this page.
     pub members: ::std::option::Option<::std::vec::Vec<Member>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for MemberPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("MemberPage", 2usize)?;
+        out.serialize_field("members", &self.members)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MemberPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1555,7 +1827,7 @@ impl de::Object for MemberPage {
 /// A single chat message posted to a channel, either text or media.
 ///
 /// Component `Message` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Message {
     /// Twilio-assigned identifier of this message.
@@ -1589,7 +1861,6 @@ pub struct Message {
     /// Position of the message in its channel. Indices increase with arrival order but may have gaps.
     pub index: ::std::option::Option<i64>,
     /// `text` for plain messages, `media` when a file is attached.
-    #[serde(rename = "type")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// For media messages, an object with the media `sid`, `size` in bytes, `content_type` and `filename`; null for text messages.
     ///
@@ -1606,6 +1877,32 @@ impl Message {
         &self,
     ) -> ::std::option::Option<::std::result::Result<T, ::serde_json::Error>> {
         self.attributes.as_deref().map(::serde_json::from_str)
+    }
+}
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Message", 16usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("attributes", &self.attributes)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("to", &self.to)?;
+        out.serialize_field("channel_sid", &self.channel_sid)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("last_updated_by", &self.last_updated_by)?;
+        out.serialize_field("was_edited", &self.was_edited)?;
+        out.serialize_field("from", &self.from)?;
+        out.serialize_field("body", &self.body)?;
+        out.serialize_field("index", &self.index)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("media", &self.media)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Message {
@@ -1740,13 +2037,25 @@ impl<'de> ::serde::Deserialize<'de> for MessageOrderType {
 /// One page of messages, with its paging block.
 ///
 /// Component `MessagePage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MessagePage {
     /// The messages on this page.
     pub messages: ::std::option::Option<::std::vec::Vec<Message>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for MessagePage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("MessagePage", 2usize)?;
+        out.serialize_field("messages", &self.messages)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MessagePage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1782,7 +2091,7 @@ impl de::Object for MessagePage {
 /// Paging block of every list response: where this page sits and how to reach its neighbours.
 ///
 /// Component `PageMeta` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PageMeta {
     /// Zero-based number of this page.
@@ -1807,6 +2116,23 @@ pub struct PageMeta {
     pub next_page_url: ::std::option::Option<::std::string::String>,
     /// Name of the member of the response object that holds the records.
     pub key: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for PageMeta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("PageMeta", 7usize)?;
+        out.serialize_field("page", &self.page)?;
+        out.serialize_field("page_size", &self.page_size)?;
+        out.serialize_field("first_page_url", &self.first_page_url)?;
+        out.serialize_field("previous_page_url", &self.previous_page_url)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("next_page_url", &self.next_page_url)?;
+        out.serialize_field("key", &self.key)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PageMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1852,7 +2178,7 @@ impl de::Object for PageMeta {
 /// A named set of permissions, scoped either to a whole service (deployment) or to channels.
 ///
 /// Component `Role` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Role {
     /// Twilio-assigned identifier of this role.
@@ -1864,7 +2190,6 @@ pub struct Role {
     /// Display label chosen for this role; need not be unique.
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// The `type` field.
-    #[serde(rename = "type")]
     pub type_: ::std::option::Option<RoleType>,
     /// Permission names granted by this role.
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1880,6 +2205,25 @@ pub struct Role {
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for Role {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Role", 9usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("friendly_name", &self.friendly_name)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("permissions", &self.permissions)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Role {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1933,13 +2277,25 @@ impl de::Object for Role {
 /// One page of roles, with its paging block.
 ///
 /// Component `RolePage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RolePage {
     /// The roles on this page.
     pub roles: ::std::option::Option<::std::vec::Vec<Role>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for RolePage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("RolePage", 2usize)?;
+        out.serialize_field("roles", &self.roles)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RolePage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2041,7 +2397,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleType {
 /// A Chat service: the top-level container that holds channels, users, roles and push bindings, together with the settings that apply to all of them.
 ///
 /// Component `Service` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Service {
     /// Twilio-assigned identifier of this Chat service.
@@ -2104,6 +2460,45 @@ pub struct Service {
     ///
     /// Free-form JSON (the description gives no schema).
     pub links: ::std::option::Option<::serde_json::Value>,
+}
+impl ::serde::Serialize for Service {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("Service", 23usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("friendly_name", &self.friendly_name)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("default_service_role_sid", &self.default_service_role_sid)?;
+        out.serialize_field("default_channel_role_sid", &self.default_channel_role_sid)?;
+        out.serialize_field(
+            "default_channel_creator_role_sid",
+            &self.default_channel_creator_role_sid,
+        )?;
+        out.serialize_field("read_status_enabled", &self.read_status_enabled)?;
+        out.serialize_field("reachability_enabled", &self.reachability_enabled)?;
+        out.serialize_field("typing_indicator_timeout", &self.typing_indicator_timeout)?;
+        out.serialize_field(
+            "consumption_report_interval",
+            &self.consumption_report_interval,
+        )?;
+        out.serialize_field("limits", &self.limits)?;
+        out.serialize_field("pre_webhook_url", &self.pre_webhook_url)?;
+        out.serialize_field("post_webhook_url", &self.post_webhook_url)?;
+        out.serialize_field("webhook_method", &self.webhook_method)?;
+        out.serialize_field("webhook_filters", &self.webhook_filters)?;
+        out.serialize_field("pre_webhook_retry_count", &self.pre_webhook_retry_count)?;
+        out.serialize_field("post_webhook_retry_count", &self.post_webhook_retry_count)?;
+        out.serialize_field("notifications", &self.notifications)?;
+        out.serialize_field("media", &self.media)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("links", &self.links)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Service {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2187,13 +2582,25 @@ impl de::Object for Service {
 /// One page of Chat services, with its paging block.
 ///
 /// Component `ServicePage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ServicePage {
     /// The Chat services on this page.
     pub services: ::std::option::Option<::std::vec::Vec<Service>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for ServicePage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("ServicePage", 2usize)?;
+        out.serialize_field("services", &self.services)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ServicePage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2229,7 +2636,7 @@ impl de::Object for ServicePage {
 /// Error body Twilio sends with 4xx and 5xx answers.
 ///
 /// Component `TwilioError` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TwilioError {
     /// Twilio error code; see the error dictionary at `more_info`.
@@ -2246,6 +2653,21 @@ pub struct TwilioError {
     ///
     /// Free-form JSON (the description gives no schema).
     pub details: ::std::option::Option<::serde_json::Value>,
+}
+impl ::serde::Serialize for TwilioError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("TwilioError", 5usize)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("message", &self.message)?;
+        out.serialize_field("more_info", &self.more_info)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("details", &self.details)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TwilioError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2353,7 +2775,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateServiceWebhookMethod {
 /// A chat participant known to a service by its identity string.
 ///
 /// Component `User` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct User {
     /// Twilio-assigned identifier of this user.
@@ -2399,6 +2821,30 @@ impl User {
         &self,
     ) -> ::std::option::Option<::std::result::Result<T, ::serde_json::Error>> {
         self.attributes.as_deref().map(::serde_json::from_str)
+    }
+}
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("User", 14usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("attributes", &self.attributes)?;
+        out.serialize_field("friendly_name", &self.friendly_name)?;
+        out.serialize_field("role_sid", &self.role_sid)?;
+        out.serialize_field("identity", &self.identity)?;
+        out.serialize_field("is_online", &self.is_online)?;
+        out.serialize_field("is_notifiable", &self.is_notifiable)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("joined_channels_count", &self.joined_channels_count)?;
+        out.serialize_field("links", &self.links)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for User {
@@ -2463,7 +2909,7 @@ impl de::Object for User {
 /// A push binding seen from the user it belongs to: one device endpoint registered for notifications.
 ///
 /// Component `UserBinding` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserBinding {
     /// Twilio-assigned identifier of this user binding.
@@ -2496,6 +2942,28 @@ pub struct UserBinding {
     ///
     /// An absolute URL.
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for UserBinding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("UserBinding", 12usize)?;
+        out.serialize_field("sid", &self.sid)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("date_created", &self.date_created)?;
+        out.serialize_field("date_updated", &self.date_updated)?;
+        out.serialize_field("endpoint", &self.endpoint)?;
+        out.serialize_field("identity", &self.identity)?;
+        out.serialize_field("user_sid", &self.user_sid)?;
+        out.serialize_field("credential_sid", &self.credential_sid)?;
+        out.serialize_field("binding_type", &self.binding_type)?;
+        out.serialize_field("message_types", &self.message_types)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserBinding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2555,13 +3023,25 @@ impl de::Object for UserBinding {
 /// One page of push bindings of a user, with its paging block.
 ///
 /// Component `UserBindingPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserBindingPage {
     /// The push bindings of a user on this page.
     pub bindings: ::std::option::Option<::std::vec::Vec<UserBinding>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for UserBindingPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("UserBindingPage", 2usize)?;
+        out.serialize_field("bindings", &self.bindings)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserBindingPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2667,7 +3147,7 @@ impl<'de> ::serde::Deserialize<'de> for UserBindingType {
 /// One channel as seen by a particular user: membership status, unread counts and notification preference.
 ///
 /// Component `UserChannel` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserChannel {
     /// Account SID (starting with AC) owning this user channel.
@@ -2696,6 +3176,30 @@ pub struct UserChannel {
     pub url: ::std::option::Option<::std::string::String>,
     /// The `notification_level` field.
     pub notification_level: ::std::option::Option<UserChannelNotificationLevel>,
+}
+impl ::serde::Serialize for UserChannel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("UserChannel", 11usize)?;
+        out.serialize_field("account_sid", &self.account_sid)?;
+        out.serialize_field("service_sid", &self.service_sid)?;
+        out.serialize_field("channel_sid", &self.channel_sid)?;
+        out.serialize_field("user_sid", &self.user_sid)?;
+        out.serialize_field("member_sid", &self.member_sid)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field(
+            "last_consumed_message_index",
+            &self.last_consumed_message_index,
+        )?;
+        out.serialize_field("unread_messages_count", &self.unread_messages_count)?;
+        out.serialize_field("links", &self.links)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("notification_level", &self.notification_level)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserChannel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2815,13 +3319,25 @@ impl<'de> ::serde::Deserialize<'de> for UserChannelNotificationLevel {
 /// One page of channels of a user, with its paging block.
 ///
 /// Component `UserChannelPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserChannelPage {
     /// The channels of a user on this page.
     pub channels: ::std::option::Option<::std::vec::Vec<UserChannel>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for UserChannelPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("UserChannelPage", 2usize)?;
+        out.serialize_field("channels", &self.channels)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserChannelPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2927,13 +3443,25 @@ impl<'de> ::serde::Deserialize<'de> for UserChannelStatus {
 /// One page of users, with its paging block.
 ///
 /// Component `UserPage` of the description. Unknown JSON fields are ignored and missing ones default.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserPage {
     /// The users on this page.
     pub users: ::std::option::Option<::std::vec::Vec<User>>,
     /// The `meta` field.
     pub meta: ::std::option::Option<PageMeta>,
+}
+impl ::serde::Serialize for UserPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("UserPage", 2usize)?;
+        out.serialize_field("users", &self.users)?;
+        out.serialize_field("meta", &self.meta)?;
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
