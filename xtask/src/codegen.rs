@@ -234,7 +234,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-serde = {{ version = "1", features = ["derive"] }}
+serde = "1"
 serde_json = "1"
 twilio-rest-time = {time}
 {workspace}"#
@@ -254,7 +254,7 @@ publish = false
 {models} = {{ path = "../{models}" }}
 twilio-rest-runtime = {runtime}
 twilio-rest-time = {time}
-serde = {{ version = "1", features = ["derive"] }}
+serde = "1"
 serde_json = "1"
 {workspace}"#
     )
