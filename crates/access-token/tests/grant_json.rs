@@ -137,6 +137,8 @@ fn values_other_than_an_object_are_errors() {
         "true",
         "{",
         r#"{"service_sid":"IS1""#,
+        r#"["IS1"]"#,
+        "[]",
     ] {
         assert!(read(text).is_err(), "{text} read as {:?}", read(text));
     }

@@ -576,6 +576,36 @@ fn header_members_are_checked() {
     }
 }
 
+#[test]
+fn header_payload_and_grants_must_be_objects() {
+    // A JSON array of the members in order is not a JOSE header, a claims set or a grant.
+    let p = b64(&payload(NOW + 60, NOW));
+    let detail = header_detail(r#"["HS256","twilio-fpa;v=1"]"#);
+    assert!(detail.starts_with("invalid type: sequence"), "{detail}");
+    let array_header = signed(&b64(r#"["HS256","twilio-fpa;v=1",null]"#), &p, SECRET);
+    assert!(
+        matches!(
+            verify_at(&array_header, SECRET, NOW),
+            Err(VerifyError::Json {
+                segment: Segment::Header,
+                ..
+            })
+        ),
+        "{array_header}"
+    );
+    for body in [
+        r#"["j",{},"SK1",9999999999,null,"AC1"]"#,
+        r#"{"jti":"j","grants":["alice",null],"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+        r#"{"jti":"j","grants":{"chat":["IS1"]},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+    ] {
+        let detail = payload_detail(body);
+        assert!(
+            detail.starts_with("invalid type: sequence"),
+            "{body}: {detail}"
+        );
+    }
+}
+
 /// The first 31 bytes of a signature, re-encoded.
 fn truncated_signature(signature: &str) -> String {
     let bytes = URL_SAFE_NO_PAD
