@@ -2,7 +2,11 @@
 //! Sync, ...) is added by key with its JSON object through
 //! [`AccessTokenBuilder::grant`](crate::AccessTokenBuilder::grant), so new grants need no new release.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::json;
 
@@ -20,20 +24,20 @@ use crate::json;
 ///     .with_push_credential_sid("CR0123456789abcdef0123456789abcdef");
 /// assert_eq!(grant.deployment_role_sid, None);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// With serde, the grant is written as an object of its set fields, in the order above. It is read from an
+/// object with any of the four fields: a field that is missing or `null` is `None`, other keys are ignored, and
+/// a field that is not a string, or appears twice, is an error.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChatGrant {
     /// SID of the Chat Service (`IS...`) the user connects to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_sid: Option<String>,
     /// Identifies one device or browser of the user, so that Chat can track its reachability and push
     /// registrations (for example `app:identity:device`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
     /// SID of the deployment role (`RL...`) the user gets in the service, instead of the service's default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_role_sid: Option<String>,
     /// SID of the push credential (`CR...`) used for the user's push notifications.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_credential_sid: Option<String>,
 }
 
@@ -67,13 +71,21 @@ impl ChatGrant {
         self
     }
 
-    /// The set fields with their wire names, in wire order.
+    /// Every field's wire name, in wire order.
+    const FIELDS: [&'static str; 4] = [
+        "service_sid",
+        "endpoint_id",
+        "deployment_role_sid",
+        "push_credential_sid",
+    ];
+
+    /// The fields with their wire names, in wire order.
     pub(crate) fn fields(&self) -> [(&'static str, Option<&str>); 4] {
         [
-            ("service_sid", self.service_sid.as_deref()),
-            ("endpoint_id", self.endpoint_id.as_deref()),
-            ("deployment_role_sid", self.deployment_role_sid.as_deref()),
-            ("push_credential_sid", self.push_credential_sid.as_deref()),
+            (Self::FIELDS[0], self.service_sid.as_deref()),
+            (Self::FIELDS[1], self.endpoint_id.as_deref()),
+            (Self::FIELDS[2], self.deployment_role_sid.as_deref()),
+            (Self::FIELDS[3], self.push_credential_sid.as_deref()),
         ]
     }
 
@@ -93,4 +105,78 @@ impl ChatGrant {
         }
         out.push('}');
     }
+}
+
+impl Serialize for ChatGrant {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = self.fields();
+        let set = fields.iter().filter(|(_, value)| value.is_some()).count();
+        let mut out = serializer.serialize_struct("ChatGrant", set)?;
+        for (name, value) in fields {
+            match value {
+                Some(value) => out.serialize_field(name, value)?,
+                None => out.skip_field(name)?,
+            }
+        }
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ChatGrant {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_struct("ChatGrant", &Self::FIELDS, ChatGrantVisitor)
+    }
+}
+
+/// Reads a [`ChatGrant`] from a map.
+struct ChatGrantVisitor;
+
+impl<'de> Visitor<'de> for ChatGrantVisitor {
+    type Value = ChatGrant;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Chat grant object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ChatGrant, A::Error> {
+        // `Some(None)` is a field seen as `null`: present for the duplicate check, absent in the grant.
+        let mut fields: [Option<Option<String>>; 4] = Default::default();
+        while let Some(key) = map.next_key::<String>()? {
+            match ChatGrant::FIELDS.iter().position(|name| *name == key) {
+                Some(index) => next_once(&mut map, &mut fields[index], ChatGrant::FIELDS[index])?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let [
+            service_sid,
+            endpoint_id,
+            deployment_role_sid,
+            push_credential_sid,
+        ] = fields.map(Option::flatten);
+        Ok(ChatGrant {
+            service_sid,
+            endpoint_id,
+            deployment_role_sid,
+            push_credential_sid,
+        })
+    }
+}
+
+/// Reads the value of the member `name` into `slot`, or fails when the member was already read.
+pub(crate) fn next_once<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
 }

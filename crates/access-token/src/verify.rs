@@ -12,10 +12,11 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::hmac;
-use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use crate::grant::ChatGrant;
+use crate::grant::{ChatGrant, next_once};
 use crate::mint::CONTENT_TYPE;
 
 /// What a verified token says.
@@ -106,34 +107,147 @@ pub enum VerifyError {
     ClockBeforeEpoch,
 }
 
-#[derive(Deserialize)]
+/// The header members verification reads.
 struct RawHeader {
     alg: String,
-    #[serde(default)]
     cty: Option<String>,
-    #[serde(default)]
     twr: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// The payload claims verification reads.
 struct RawPayload {
     jti: String,
     grants: RawGrants,
     iss: String,
     exp: u64,
-    #[serde(default)]
     nbf: Option<u64>,
     sub: String,
 }
 
-#[derive(Deserialize)]
+/// The payload's `grants` object.
 struct RawGrants {
-    #[serde(default)]
     identity: Option<String>,
-    #[serde(default)]
     chat: Option<ChatGrant>,
-    #[serde(flatten)]
     other: Map<String, Value>,
+}
+
+// Each of the three is read from a JSON object: a required member that is missing, a member of the wrong type
+// and a member that appears twice are errors naming it; optional members may be `null`; unknown members are
+// ignored (kept, for the grants).
+
+impl<'de> Deserialize<'de> for RawHeader {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RawHeaderVisitor)
+    }
+}
+
+struct RawHeaderVisitor;
+
+impl<'de> Visitor<'de> for RawHeaderVisitor {
+    type Value = RawHeader;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JOSE header object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawHeader, A::Error> {
+        let (mut alg, mut cty, mut twr) = (None, None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "alg" => next_once(&mut map, &mut alg, "alg")?,
+                "cty" => next_once(&mut map, &mut cty, "cty")?,
+                "twr" => next_once(&mut map, &mut twr, "twr")?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(RawHeader {
+            alg: alg.ok_or_else(|| de::Error::missing_field("alg"))?,
+            cty: cty.flatten(),
+            twr: twr.flatten(),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RawPayload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RawPayloadVisitor)
+    }
+}
+
+struct RawPayloadVisitor;
+
+impl<'de> Visitor<'de> for RawPayloadVisitor {
+    type Value = RawPayload;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of claims")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPayload, A::Error> {
+        let (mut jti, mut grants, mut iss, mut exp, mut nbf, mut sub) =
+            (None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "jti" => next_once(&mut map, &mut jti, "jti")?,
+                "grants" => next_once(&mut map, &mut grants, "grants")?,
+                "iss" => next_once(&mut map, &mut iss, "iss")?,
+                "exp" => next_once(&mut map, &mut exp, "exp")?,
+                "nbf" => next_once(&mut map, &mut nbf, "nbf")?,
+                "sub" => next_once(&mut map, &mut sub, "sub")?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        // Missing claims are reported in this order.
+        Ok(RawPayload {
+            jti: jti.ok_or_else(|| de::Error::missing_field("jti"))?,
+            grants: grants.ok_or_else(|| de::Error::missing_field("grants"))?,
+            iss: iss.ok_or_else(|| de::Error::missing_field("iss"))?,
+            exp: exp.ok_or_else(|| de::Error::missing_field("exp"))?,
+            nbf: nbf.flatten(),
+            sub: sub.ok_or_else(|| de::Error::missing_field("sub"))?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RawGrants {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RawGrantsVisitor)
+    }
+}
+
+struct RawGrantsVisitor;
+
+impl<'de> Visitor<'de> for RawGrantsVisitor {
+    type Value = RawGrants;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of grants")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawGrants, A::Error> {
+        let (mut identity, mut chat) = (None, None);
+        let mut other = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "identity" => next_once(&mut map, &mut identity, "identity")?,
+                "chat" => next_once(&mut map, &mut chat, "chat")?,
+                // Another grant: a repeated key keeps its last value.
+                _ => {
+                    let value = map.next_value::<Value>()?;
+                    other.insert(key, value);
+                }
+            }
+        }
+        Ok(RawGrants {
+            identity: identity.flatten(),
+            chat: chat.flatten(),
+            other,
+        })
+    }
 }
 
 /// Verifies `token` with the API secret that signed it, against the system clock, and returns its claims.
@@ -287,10 +401,7 @@ fn decode(segment: Segment, text: &str) -> Result<Vec<u8>, VerifyError> {
         })
 }
 
-fn parse_json<T: for<'de> Deserialize<'de>>(
-    segment: Segment,
-    bytes: &[u8],
-) -> Result<T, VerifyError> {
+fn parse_json<T: DeserializeOwned>(segment: Segment, bytes: &[u8]) -> Result<T, VerifyError> {
     serde_json::from_slice(bytes).map_err(|e| VerifyError::Json {
         segment,
         detail: e.to_string(),

@@ -311,6 +311,301 @@ fn long_values_from_the_token_are_shortened_in_messages() {
     assert!(err.to_string().contains("XXX...\""), "{err}");
 }
 
+/// Verifies a token with `HEADER` and `body` as its payload, signed with `SECRET`, at `NOW`.
+fn verify_body(body: &str) -> Result<Claims, VerifyError> {
+    verify_at(&signed(&b64(HEADER), &b64(body), SECRET), SECRET, NOW)
+}
+
+/// The detail of the payload JSON error `body` gives.
+fn payload_detail(body: &str) -> String {
+    match verify_body(body) {
+        Err(VerifyError::Json {
+            segment: Segment::Payload,
+            detail,
+        }) => detail,
+        other => panic!("{body}: expected a payload JSON error, got {other:?}"),
+    }
+}
+
+/// The detail of the header JSON error `header` gives (with a good payload and signature).
+fn header_detail(header: &str) -> String {
+    let token = signed(&b64(header), &b64(&payload(NOW + 60, NOW)), SECRET);
+    match verify_at(&token, SECRET, NOW) {
+        Err(VerifyError::Json {
+            segment: Segment::Header,
+            detail,
+        }) => detail,
+        other => panic!("{header}: expected a header JSON error, got {other:?}"),
+    }
+}
+
+#[test]
+fn each_missing_claim_is_named() {
+    for (claim, body) in [
+        (
+            "jti",
+            r#"{"grants":{},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+        ),
+        (
+            "grants",
+            r#"{"jti":"j","iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+        ),
+        (
+            "iss",
+            r#"{"jti":"j","grants":{},"exp":9999999999,"sub":"AC1"}"#,
+        ),
+        ("exp", r#"{"jti":"j","grants":{},"iss":"SK1","sub":"AC1"}"#),
+        (
+            "sub",
+            r#"{"jti":"j","grants":{},"iss":"SK1","exp":9999999999}"#,
+        ),
+        ("jti", "{}"),
+    ] {
+        let detail = payload_detail(body);
+        assert!(
+            detail.starts_with(&format!("missing field `{claim}`")),
+            "{body}: {detail}"
+        );
+    }
+}
+
+#[test]
+fn claims_of_the_wrong_type_are_json_errors() {
+    for (body, message) in [
+        (
+            r#"{"jti":"j","grants":{},"iss":"SK1","exp":"9999999999","sub":"AC1"}"#,
+            r#"invalid type: string "9999999999", expected u64"#,
+        ),
+        (
+            r#"{"jti":"j","grants":{},"iss":"SK1","exp":1e3,"sub":"AC1"}"#,
+            "invalid type: floating point `1000.0`, expected u64",
+        ),
+        (
+            r#"{"jti":"j","grants":{},"iss":"SK1","exp":9999999999,"nbf":-1,"sub":"AC1"}"#,
+            "invalid value: integer `-1`, expected u64",
+        ),
+        (
+            r#"{"jti":"j","grants":{},"iss":"SK1","exp":9999999999,"nbf":"1","sub":"AC1"}"#,
+            r#"invalid type: string "1", expected u64"#,
+        ),
+        (
+            r#"{"jti":null,"grants":{},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "invalid type: null, expected a string",
+        ),
+        (
+            r#"{"jti":"j","grants":{},"iss":5,"exp":9999999999,"sub":"AC1"}"#,
+            "invalid type: integer `5`, expected a string",
+        ),
+        (
+            r#"{"jti":"j","grants":{},"iss":"SK1","exp":9999999999,"sub":["AC1"]}"#,
+            "invalid type: sequence, expected a string",
+        ),
+        (
+            r#"{"jti":"j","grants":{"identity":7},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "invalid type: integer `7`, expected a string",
+        ),
+        (
+            r#"{"jti":"j","grants":{"chat":{"service_sid":5}},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "invalid type: integer `5`, expected a string",
+        ),
+        (
+            r#"{"jti":"j","grants":{"chat":"IS1"},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            r#"invalid type: string "IS1""#,
+        ),
+        (
+            r#"{"jti":"j","grants":null,"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "invalid type: null",
+        ),
+        (
+            r#"{"jti":"j","grants":[],"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "invalid type: sequence",
+        ),
+        (
+            r#"{"jti":"j","grants":"all","iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            r#"invalid type: string "all""#,
+        ),
+        ("5", "invalid type: integer `5`"),
+        ("null", "invalid type: null"),
+    ] {
+        let detail = payload_detail(body);
+        assert!(detail.starts_with(message), "{body}: {detail}");
+    }
+}
+
+#[test]
+fn repeated_claims_and_trailing_text_are_json_errors() {
+    for (body, message) in [
+        (
+            r#"{"jti":"j","grants":{},"iss":"SK1","exp":1,"exp":9999999999,"sub":"AC1"}"#,
+            "duplicate field `exp`",
+        ),
+        (
+            r#"{"jti":"j","jti":"k","grants":{},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "duplicate field `jti`",
+        ),
+        (
+            r#"{"jti":"j","grants":{},"grants":{},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "duplicate field `grants`",
+        ),
+        (
+            r#"{"jti":"j","grants":{"identity":"a","identity":"b"},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "duplicate field `identity`",
+        ),
+        (
+            r#"{"jti":"j","grants":{"chat":{},"chat":null},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "duplicate field `chat`",
+        ),
+        (
+            r#"{"jti":"j","grants":{},"iss":"SK1","exp":9999999999,"sub":"AC1"} x"#,
+            "trailing characters",
+        ),
+    ] {
+        let detail = payload_detail(body);
+        assert!(detail.starts_with(message), "{body}: {detail}");
+    }
+}
+
+#[test]
+fn grants_other_than_identity_and_chat_are_kept() {
+    let claims = verify_body(
+        r#"{"jti":"j","grants":{"video":{"room":"r"},"identity":"alice","sync":{"service_sid":"IS1","n":[1,null,true]},"x":1,"x":2,"y":null},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+    )
+    .expect("verifies");
+    assert_eq!(claims.identity.as_deref(), Some("alice"));
+    assert_eq!(claims.chat, None);
+    let expected = serde_json::json!({
+        "video": {"room": "r"},
+        "sync": {"service_sid": "IS1", "n": [1, null, true]},
+        "x": 2,
+        "y": null,
+    });
+    assert_eq!(
+        serde_json::Value::Object(claims.other_grants.clone()),
+        expected
+    );
+    assert!(!claims.other_grants.contains_key("identity"));
+}
+
+#[test]
+fn identity_chat_and_nbf_may_be_missing_or_null() {
+    for body in [
+        r#"{"jti":"j","grants":{},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+        r#"{"jti":"j","grants":{"identity":null,"chat":null},"iss":"SK1","exp":9999999999,"nbf":null,"sub":"AC1"}"#,
+    ] {
+        let claims = verify_body(body).expect("verifies");
+        assert_eq!(
+            (claims.identity, claims.chat, claims.nbf),
+            (None, None, None),
+            "{body}"
+        );
+        assert!(claims.other_grants.is_empty(), "{body}");
+        assert_eq!(
+            (
+                claims.jti.as_str(),
+                claims.iss.as_str(),
+                claims.sub.as_str()
+            ),
+            ("j", "SK1", "AC1")
+        );
+        assert_eq!(claims.exp, 9_999_999_999);
+    }
+}
+
+#[test]
+fn the_chat_grant_is_read_with_its_members() {
+    let claims = verify_body(
+        r#"{"sub":"AC1","exp":9999999999,"iss":"SK1","grants":{"chat":{"push_credential_sid":"CR1","x":{},"service_sid":"IS1","endpoint_id":null}},"jti":"j","nbf":5,"extra":[1]}"#,
+    )
+    .expect("verifies");
+    assert_eq!(
+        claims.chat,
+        Some(ChatGrant::service("IS1").with_push_credential_sid("CR1"))
+    );
+    assert_eq!(claims.nbf, Some(5));
+    assert!(claims.other_grants.is_empty());
+}
+
+#[test]
+fn header_members_are_checked() {
+    // `cty` null reads as absent; `twr` becomes the region; unknown members are ignored.
+    let p = b64(&payload(NOW + 60, NOW));
+    check_err(
+        &signed(&b64(r#"{"alg":"HS256","cty":null}"#), &p, SECRET),
+        NOW,
+        &VerifyError::NotAnAccessToken { cty: None },
+    );
+    let with_region = signed(
+        &b64(r#"{"twr":"ie1","kid":{"a":[1]},"cty":"twilio-fpa;v=1","alg":"HS256","twr2":5}"#),
+        &p,
+        SECRET,
+    );
+    assert_eq!(check_ok(&with_region, NOW).region.as_deref(), Some("ie1"));
+    let twr_null = signed(
+        &b64(r#"{"alg":"HS256","cty":"twilio-fpa;v=1","twr":null}"#),
+        &p,
+        SECRET,
+    );
+    assert_eq!(check_ok(&twr_null, NOW).region, None);
+
+    for (header, message) in [
+        (r#"{"cty":"twilio-fpa;v=1"}"#, "missing field `alg`"),
+        (
+            r#"{"alg":null,"cty":"twilio-fpa;v=1"}"#,
+            "invalid type: null, expected a string",
+        ),
+        (
+            r#"{"alg":"HS256","cty":5}"#,
+            "invalid type: integer `5`, expected a string",
+        ),
+        (
+            r#"{"alg":"HS256","cty":"twilio-fpa;v=1","twr":5}"#,
+            "invalid type: integer `5`, expected a string",
+        ),
+        (
+            r#"{"alg":"HS256","cty":"twilio-fpa;v=1","alg":"HS256"}"#,
+            "duplicate field `alg`",
+        ),
+        (
+            r#"{"alg":"HS256","cty":"twilio-fpa;v=1","cty":"twilio-fpa;v=1"}"#,
+            "duplicate field `cty`",
+        ),
+        ("true", "invalid type: boolean `true`"),
+    ] {
+        let detail = header_detail(header);
+        assert!(detail.starts_with(message), "{header}: {detail}");
+    }
+}
+
+#[test]
+fn header_payload_and_grants_must_be_objects() {
+    // A JSON array of the members in order is not a JOSE header, a claims set or a grant.
+    let p = b64(&payload(NOW + 60, NOW));
+    let detail = header_detail(r#"["HS256","twilio-fpa;v=1"]"#);
+    assert!(detail.starts_with("invalid type: sequence"), "{detail}");
+    let array_header = signed(&b64(r#"["HS256","twilio-fpa;v=1",null]"#), &p, SECRET);
+    assert!(
+        matches!(
+            verify_at(&array_header, SECRET, NOW),
+            Err(VerifyError::Json {
+                segment: Segment::Header,
+                ..
+            })
+        ),
+        "{array_header}"
+    );
+    for body in [
+        r#"["j",{},"SK1",9999999999,null,"AC1"]"#,
+        r#"{"jti":"j","grants":["alice",null],"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+        r#"{"jti":"j","grants":{"chat":["IS1"]},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+    ] {
+        let detail = payload_detail(body);
+        assert!(
+            detail.starts_with("invalid type: sequence"),
+            "{body}: {detail}"
+        );
+    }
+}
+
 /// The first 31 bytes of a signature, re-encoded.
 fn truncated_signature(signature: &str) -> String {
     let bytes = URL_SAFE_NO_PAD
