@@ -203,20 +203,35 @@ impl Timestamp {
     /// Writes RFC 3339 in UTC (`2015-07-30T20:00:00Z`, or `…:00.250Z` with a fraction) to `out`, with
     /// `colon` between hours, minutes and seconds: `":"` for plain text, `"%3A"` inside a percent-encoded form.
     pub fn write_rfc3339<W: fmt::Write + ?Sized>(self, out: &mut W, colon: &str) -> fmt::Result {
+        // Digits go into a buffer written with three calls, not through `format_args!` (this runs for every
+        // date-time parameter of every request).
         let date = self.date();
-        write!(
-            out,
-            "{date}T{:02}{colon}{:02}{colon}{:02}",
-            self.hour(),
-            self.minute(),
-            self.second()
-        )?;
-        match self.nanos {
-            0 => {}
-            n if n % 1_000_000 == 0 => write!(out, ".{:03}", n / 1_000_000)?,
-            n if n % 1_000 == 0 => write!(out, ".{:06}", n / 1_000)?,
-            n => write!(out, ".{n:09}")?,
-        }
+        let mut buf = [0_u8; 10];
+        put_digits(&mut buf[0..4], u32::from(date.year));
+        buf[4] = b'-';
+        put_digits(&mut buf[5..7], u32::from(date.month));
+        buf[7] = b'-';
+        put_digits(&mut buf[8..10], u32::from(date.day));
+        out.write_str(ascii(&buf))?;
+        out.write_char('T')?;
+        let mut two = [0_u8; 2];
+        put_digits(&mut two, u32::from(self.hour()));
+        out.write_str(ascii(&two))?;
+        out.write_str(colon)?;
+        put_digits(&mut two, u32::from(self.minute()));
+        out.write_str(ascii(&two))?;
+        out.write_str(colon)?;
+        put_digits(&mut two, u32::from(self.second()));
+        out.write_str(ascii(&two))?;
+        let (value, width) = match self.nanos {
+            0 => return out.write_char('Z'),
+            n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+            n if n % 1_000 == 0 => (n / 1_000, 6),
+            n => (n, 9),
+        };
+        let mut fraction = [b'.'; 10];
+        put_digits(&mut fraction[1..=width], value);
+        out.write_str(ascii(&fraction[..=width]))?;
         out.write_char('Z')
     }
 
@@ -357,6 +372,19 @@ impl Date {
             day: day as u8,
         }
     }
+}
+
+/// Writes `value` in decimal into all of `out`, zero-padded (the high digits are dropped if it does not fit).
+fn put_digits(out: &mut [u8], mut value: u32) {
+    for digit in out.iter_mut().rev() {
+        *digit = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+/// The text of ASCII digits and punctuation written by [`put_digits`].
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 const fn is_leap(year: u16) -> bool {
