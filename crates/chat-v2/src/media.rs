@@ -460,6 +460,92 @@ mod tests {
     }
 
     #[test]
+    fn message_media_json_accepted_and_refused() {
+        let read =
+            |text: &str| serde_json::from_str::<MessageMedia>(text).map_err(|e| e.to_string());
+        let media =
+            |sid: &str, content_type: Option<&str>, filename: Option<&str>, size: Option<u64>| {
+                MessageMedia {
+                    sid: sid.into(),
+                    content_type: content_type.map(Into::into),
+                    filename: filename.map(Into::into),
+                    size,
+                }
+            };
+        assert_eq!(
+            read(r#"{"sid": "ME1"}"#),
+            Ok(media("ME1", None, None, None))
+        );
+        assert_eq!(
+            read(
+                r#"{"size": 3, "x": [1, {"y": null}], "sid": "ME1", "filename": null, "content_type": "a/b"}"#
+            ),
+            Ok(media("ME1", Some("a/b"), None, Some(3)))
+        );
+        assert_eq!(
+            read(r#"{"s\u0069d": "M\u00c9"}"#),
+            Ok(media("M\u{c9}", None, None, None))
+        );
+        assert_eq!(
+            read(r#"["ME2", "a/b", "f", 4]"#),
+            Ok(media("ME2", Some("a/b"), Some("f"), Some(4)))
+        );
+        assert_eq!(read(r#"["ME2"]"#), Ok(media("ME2", None, None, None)));
+        assert_eq!(
+            read("[]"),
+            Err(
+                "invalid length 0, expected struct MessageMedia with 4 elements at line 1 column 2"
+                    .into()
+            )
+        );
+        assert_eq!(
+            read(r#"["ME2", null, null, null, 5]"#),
+            Err("trailing characters at line 1 column 27".into())
+        );
+        assert_eq!(
+            read("{}"),
+            Err("missing field `sid` at line 1 column 2".into())
+        );
+        assert_eq!(
+            read(r#"{"sid": "a", "sid": "b"}"#),
+            Err("duplicate field `sid` at line 1 column 18".into())
+        );
+        assert_eq!(
+            read(r#"{"sid": "a", "size": 1, "size": 2}"#),
+            Err("duplicate field `size` at line 1 column 30".into())
+        );
+        assert_eq!(
+            read(r#"{"sid": 5}"#),
+            Err("invalid type: integer `5`, expected a string at line 1 column 9".into())
+        );
+        assert_eq!(
+            read(r#"{"sid": "a", "size": -1}"#),
+            Err("invalid value: integer `-1`, expected u64 at line 1 column 23".into())
+        );
+        assert_eq!(
+            read("null"),
+            Err("invalid type: null, expected struct MessageMedia at line 1 column 4".into())
+        );
+        assert_eq!(
+            read(r#""ME1""#),
+            Err(
+                "invalid type: string \"ME1\", expected struct MessageMedia at line 1 column 5"
+                    .into()
+            )
+        );
+        // From a `serde_json::Value`, as `MessageMedia::of` reads it.
+        assert_eq!(
+            serde_json::from_value::<MessageMedia>(json!({"sid": "ME3", "size": 9}))
+                .map_err(|e| e.to_string()),
+            Ok(media("ME3", None, None, Some(9)))
+        );
+        assert_eq!(
+            serde_json::from_value::<MessageMedia>(json!({"size": 9})).map_err(|e| e.to_string()),
+            Err("missing field `sid`".into())
+        );
+    }
+
+    #[test]
     fn size_limit_is_read_from_the_service() {
         let service = |media: serde_json::Value| -> models::Service {
             serde_json::from_value(json!({ "media": media })).unwrap()

@@ -499,6 +499,169 @@ mod tests {
         assert_eq!(records.len(), 1);
     }
 
+    /// The paging information of a Chat-style page with `meta` as given (records under `items`, and a top-level
+    /// `page` of 7 that only the API v2010 reading would use).
+    fn meta_of(meta: &str) -> PageMeta {
+        let body = format!(r#"{{"items": [], "page": 7, "meta": {meta}}}"#);
+        page_shape("ListItem", &body, &base(), Some("items"))
+            .unwrap()
+            .1
+    }
+
+    fn numbers(meta: &str) -> (Option<u64>, Option<u64>) {
+        let meta = meta_of(meta);
+        (meta.page, meta.page_size)
+    }
+
+    #[test]
+    fn meta_numbers_are_integers_or_numeric_strings() {
+        assert_eq!(
+            numbers(r#"{"page": 3, "page_size": 50}"#),
+            (Some(3), Some(50))
+        );
+        assert_eq!(
+            numbers(r#"{"page": "3", "page_size": "50"}"#),
+            (Some(3), Some(50))
+        );
+        assert_eq!(
+            numbers(r#"{"page": "+4", "page_size": " 5"}"#),
+            (Some(4), None)
+        );
+        assert_eq!(numbers(r#"{"page": "", "page_size": "x"}"#), (None, None));
+        assert_eq!(numbers(r#"{"page": -1, "page_size": "-1"}"#), (None, None));
+        assert_eq!(numbers(r#"{"page": -0, "page_size": 0}"#), (None, Some(0)));
+        assert_eq!(numbers(r#"{"page": 1.5, "page_size": 2.0}"#), (None, None));
+        assert_eq!(
+            numbers(r#"{"page": 1e2, "page_size": 1E400}"#),
+            (None, None)
+        );
+        assert_eq!(
+            numbers(r#"{"page": 18446744073709551615, "page_size": 18446744073709551616}"#),
+            (Some(u64::MAX), None)
+        );
+        assert_eq!(
+            numbers(r#"{"page": "18446744073709551615", "page_size": "18446744073709551616"}"#),
+            (Some(u64::MAX), None)
+        );
+        assert_eq!(
+            numbers(r#"{"page": true, "page_size": null}"#),
+            (None, None)
+        );
+        assert_eq!(
+            numbers(r#"{"page": [1], "page_size": {"n": 1}}"#),
+            (None, None)
+        );
+        assert_eq!(
+            numbers(r#"{"page": "\u0033", "page_size": "1\u0030"}"#),
+            (Some(3), Some(10))
+        );
+    }
+
+    #[test]
+    fn meta_members_of_another_type_read_as_absent() {
+        let meta = meta_of(
+            r#"{"page": 1, "page_size": 2, "first_page_url": 5, "previous_page_url": null, "url": ["u"],
+                "next_page_url": {"u": 1}, "key": false}"#,
+        );
+        assert_eq!(
+            meta,
+            PageMeta {
+                page: Some(1),
+                page_size: Some(2),
+                key: Some("items".into()),
+                ..PageMeta::default()
+            }
+        );
+        // Strings are unescaped; empty links are absent; a string that is not valid UTF-16 reads as absent.
+        let meta = meta_of(
+            r#"{"first_page_url": "https:\/\/chat.twilio.com\/v2\/S?Page=0", "previous_page_url": "",
+                "url": "\ud800", "next_page_url": "a\u00e9\n\"b\"", "key": "items"}"#,
+        );
+        assert_eq!(
+            meta.first_page_url.as_deref(),
+            Some("https://chat.twilio.com/v2/S?Page=0")
+        );
+        assert_eq!(meta.previous_page_url, None);
+        assert_eq!(meta.url, None);
+        assert_eq!(meta.next_page_url.as_deref(), Some("a\u{e9}\n\"b\""));
+        assert_eq!(meta.key.as_deref(), Some("items"));
+    }
+
+    #[test]
+    fn meta_ignores_unknown_keys_and_reads_missing_ones_as_absent() {
+        let meta = meta_of(
+            r#"{"extra": {"page": 9, "deep": [[{"key": "x"}]]}, "Page": 8, "page": 2, "other": "s", "n": null,
+                "key": "items", "last": [1, 2.5, true, null, "x"]}"#,
+        );
+        assert_eq!(
+            meta,
+            PageMeta {
+                page: Some(2),
+                key: Some("items".into()),
+                ..PageMeta::default()
+            }
+        );
+        assert_eq!(
+            meta_of("{}"),
+            PageMeta {
+                key: Some("items".into()),
+                ..PageMeta::default()
+            }
+        );
+        // Escaped member names are read unescaped.
+        assert_eq!(
+            numbers(r#"{"p\u0061ge": 6, "page\u005fsize": 4}"#),
+            (Some(6), Some(4))
+        );
+    }
+
+    #[test]
+    fn meta_that_is_not_an_object_or_repeats_a_member_falls_back_to_the_top_level() {
+        // Not a meta block: the API v2010 reading (top-level `page`) is used.
+        for meta in [
+            "null",
+            "5",
+            r#""meta""#,
+            "true",
+            r#"{"page": 1, "page": 2}"#,
+            r#"{"key": "a", "key": "b"}"#,
+        ] {
+            assert_eq!(
+                meta_of(meta),
+                PageMeta {
+                    page: Some(7),
+                    key: Some("items".into()),
+                    ..PageMeta::default()
+                },
+                "{meta}"
+            );
+        }
+        // An array is read as the members in order (page, page_size, first, previous, url, next, key).
+        assert_eq!(
+            meta_of("[]"),
+            PageMeta {
+                key: Some("items".into()),
+                ..PageMeta::default()
+            }
+        );
+        assert_eq!(
+            meta_of(r#"[2, "5", "https://f", 3, "https://u", "", "items"]"#),
+            PageMeta {
+                page: Some(2),
+                page_size: Some(5),
+                first_page_url: Some("https://f".into()),
+                url: Some("https://u".into()),
+                key: Some("items".into()),
+                ..PageMeta::default()
+            }
+        );
+        assert_eq!(numbers("[1]"), (Some(1), None));
+        assert_eq!(
+            numbers(r#"[1, 2, "a", "b", "c", "d", "items", "extra"]"#),
+            (Some(7), None)
+        );
+    }
+
     #[test]
     fn decode_errors_name_paths() {
         let check = |body: &[u8], key: Option<&str>, path: &str| {
