@@ -23,8 +23,10 @@ use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use url::Url;
 
@@ -347,32 +349,220 @@ pub fn decode_page<T: DeserializeOwned>(
     parse_page(operation, body, base_url, page_key)
 }
 
-/// The `meta` block of a Chat-style page; members of an unexpected type read as absent.
-#[derive(Deserialize, Default)]
-#[serde(default)]
+/// The `meta` block of a Chat-style page; members of an unexpected type read as absent, other members are
+/// skipped. A repeated member, or a `meta` that is neither an object nor an array of the members in order, fails
+/// the block (the page is then read as API v2010 style).
+#[derive(Default)]
 struct RawMeta {
-    #[serde(deserialize_with = "lenient")]
     page: Option<Number>,
-    #[serde(deserialize_with = "lenient")]
     page_size: Option<Number>,
-    #[serde(deserialize_with = "lenient")]
     first_page_url: Option<String>,
-    #[serde(deserialize_with = "lenient")]
     previous_page_url: Option<String>,
-    #[serde(deserialize_with = "lenient")]
     url: Option<String>,
-    #[serde(deserialize_with = "lenient")]
     next_page_url: Option<String>,
-    #[serde(deserialize_with = "lenient")]
     key: Option<String>,
 }
 
+/// The members of [`RawMeta`], in the order [`MetaMember`] numbers them (and an array `meta` lists them).
+const META_MEMBERS: &[&str] = &[
+    "page",
+    "page_size",
+    "first_page_url",
+    "previous_page_url",
+    "url",
+    "next_page_url",
+    "key",
+];
+
+impl<'de> Deserialize<'de> for RawMeta {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_struct("RawMeta", META_MEMBERS, MetaVisitor)
+    }
+}
+
+struct MetaVisitor;
+
+impl<'de> Visitor<'de> for MetaVisitor {
+    type Value = RawMeta;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct RawMeta")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMeta, A::Error> {
+        let mut meta = RawMeta::default();
+        let mut seen = 0_u8;
+        while let Some(member) = map.next_key::<MetaMember>()? {
+            let MetaMember(Some(index)) = member else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let bit = 1_u8 << index;
+            if seen & bit != 0 {
+                return Err(A::Error::duplicate_field(META_MEMBERS[usize::from(index)]));
+            }
+            seen |= bit;
+            match index {
+                0 => meta.page = map.next_value::<Lenient<Number>>()?.0,
+                1 => meta.page_size = map.next_value::<Lenient<Number>>()?.0,
+                2 => meta.first_page_url = map.next_value::<Lenient<String>>()?.0,
+                3 => meta.previous_page_url = map.next_value::<Lenient<String>>()?.0,
+                4 => meta.url = map.next_value::<Lenient<String>>()?.0,
+                5 => meta.next_page_url = map.next_value::<Lenient<String>>()?.0,
+                _ => meta.key = map.next_value::<Lenient<String>>()?.0,
+            }
+        }
+        Ok(meta)
+    }
+
+    /// The members in order; missing trailing members are absent.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawMeta, A::Error> {
+        let mut meta = RawMeta::default();
+        macro_rules! next {
+            ($($member:ident),*) => {$(
+                match seq.next_element::<Lenient<_>>()? {
+                    Some(value) => meta.$member = value.0,
+                    None => return Ok(meta),
+                }
+            )*};
+        }
+        next!(
+            page,
+            page_size,
+            first_page_url,
+            previous_page_url,
+            url,
+            next_page_url,
+            key
+        );
+        Ok(meta)
+    }
+}
+
+/// A member name of [`RawMeta`]: its index in [`META_MEMBERS`], `None` for other names.
+struct MetaMember(Option<u8>);
+
+impl<'de> Deserialize<'de> for MetaMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(MetaMemberVisitor)
+    }
+}
+
+struct MetaMemberVisitor;
+
+impl Visitor<'_> for MetaMemberVisitor {
+    type Value = MetaMember;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    fn visit_u64<E: de::Error>(self, index: u64) -> Result<MetaMember, E> {
+        Ok(MetaMember(
+            u8::try_from(index)
+                .ok()
+                .filter(|i| usize::from(*i) < META_MEMBERS.len()),
+        ))
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<MetaMember, E> {
+        self.visit_bytes(name.as_bytes())
+    }
+
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<MetaMember, E> {
+        let index = META_MEMBERS.iter().position(|m| m.as_bytes() == name);
+        // Seven members: the index fits.
+        Ok(MetaMember(index.and_then(|i| u8::try_from(i).ok())))
+    }
+}
+
+/// An optional member that reads as absent when its value has another type (or is `null`), instead of failing
+/// the block.
+struct Lenient<V>(Option<V>);
+
+/// A type a [`Lenient`] member holds, read from the member's JSON text.
+trait FromRaw: Sized {
+    /// The value of `raw` (one complete JSON value), `None` when it is not of this type.
+    fn from_raw(raw: &str) -> Option<Self>;
+}
+
+impl<'de, V: FromRaw> Deserialize<'de> for Lenient<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <&RawValue>::deserialize(deserializer)?;
+        Ok(Lenient(V::from_raw(raw.get())))
+    }
+}
+
+impl FromRaw for String {
+    fn from_raw(raw: &str) -> Option<Self> {
+        // A string without escapes or control characters is its text between the quotes; others are parsed.
+        match raw
+            .strip_prefix('"')
+            .and_then(|rest| rest.strip_suffix('"'))
+        {
+            Some(text) if !text.bytes().any(|b| b == b'\\' || b == b'"' || b < 0x20) => {
+                Some(text.to_owned())
+            }
+            _ => serde_json::from_str(raw).ok(),
+        }
+    }
+}
+
+impl FromRaw for Number {
+    fn from_raw(raw: &str) -> Option<Self> {
+        // Digits only: an integer, absent when it does not fit (JSON reads it as a float then); others are parsed.
+        if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+            return raw.parse().ok().map(Number::Int);
+        }
+        serde_json::from_str(raw).ok()
+    }
+}
+
 /// A page number or size, given as a JSON number or as a numeric string.
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum Number {
     Int(u64),
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for Number {
+    /// A non-negative integer that fits `u64`, or any string; floats, negative numbers and other types fail.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NumberVisitor)
+    }
+}
+
+struct NumberVisitor;
+
+impl Visitor<'_> for NumberVisitor {
+    type Value = Number;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a non-negative integer or a string")
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Number, E> {
+        Ok(Number::Int(n))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Number, E> {
+        u64::try_from(n)
+            .map(Number::Int)
+            .map_err(|_| E::invalid_value(de::Unexpected::Signed(n), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Number, E> {
+        Ok(Number::Text(text.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Number, E> {
+        Ok(Number::Text(text))
+    }
+
+    fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Number, E> {
+        std::str::from_utf8(bytes)
+            .map(|text| Number::Text(text.to_owned()))
+            .map_err(|_| E::invalid_value(de::Unexpected::Bytes(bytes), &self))
+    }
 }
 
 impl Number {
@@ -384,21 +574,10 @@ impl Number {
     }
 }
 
-/// Reads an optional member, treating a value of another type as absent instead of failing the page.
-fn lenient<'de, D, V>(deserializer: D) -> Result<Option<V>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    V: DeserializeOwned,
-{
-    let raw = <&RawValue>::deserialize(deserializer)?;
-    Ok(serde_json::from_str(raw.get()).ok())
-}
-
 type TopLevel<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
 
-fn field<V: DeserializeOwned>(top: &TopLevel<'_>, name: &str) -> Option<V> {
-    top.get(name)
-        .and_then(|raw| serde_json::from_str(raw.get()).ok())
+fn field<V: FromRaw>(top: &TopLevel<'_>, name: &str) -> Option<V> {
+    top.get(name).and_then(|raw| V::from_raw(raw.get()))
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
