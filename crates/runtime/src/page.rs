@@ -495,14 +495,13 @@ impl<'de, V: FromRaw> Deserialize<'de> for Lenient<V> {
 
 impl FromRaw for String {
     fn from_raw(raw: &str) -> Option<Self> {
-        // A string without escapes or control characters is its text between the quotes; others are parsed.
+        // A string without escapes is its text between the quotes (`raw` was read by serde_json, which refuses
+        // control characters in strings); others are parsed.
         match raw
             .strip_prefix('"')
             .and_then(|rest| rest.strip_suffix('"'))
         {
-            Some(text) if !text.bytes().any(|b| b == b'\\' || b == b'"' || b < 0x20) => {
-                Some(text.to_owned())
-            }
+            Some(text) if !text.contains('\\') => Some(text.to_owned()),
             _ => serde_json::from_str(raw).ok(),
         }
     }
