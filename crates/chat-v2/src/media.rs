@@ -55,6 +55,8 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
+use serde::de::{self, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use twilio_chat_v2_models as models;
 use twilio_rest_runtime::{Download, Error, FileLinks, UploadBody};
 
@@ -101,20 +103,127 @@ pub enum MediaError {
 }
 
 /// The `media` object of a media message (`type: media`): the attached file's SID, media type, name and size.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+///
+/// Read from a JSON object: `sid` is required, the other members may be missing or `null`, other members are
+/// ignored, a repeated member is an error. An array of the members in this order is read too.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct MessageMedia {
     /// Media SID (`ME...`).
     pub sid: String,
     /// Media type of the file.
-    #[serde(default)]
     pub content_type: Option<String>,
     /// File name, when one was given at upload.
-    #[serde(default)]
     pub filename: Option<String>,
     /// Size in bytes.
-    #[serde(default)]
     pub size: Option<u64>,
+}
+
+/// The members of [`MessageMedia`], in the order [`MediaMember`] numbers them.
+const MEDIA_MEMBERS: &[&str] = &["sid", "content_type", "filename", "size"];
+
+impl<'de> Deserialize<'de> for MessageMedia {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_struct("MessageMedia", MEDIA_MEMBERS, MessageMediaVisitor)
+    }
+}
+
+struct MessageMediaVisitor;
+
+impl<'de> Visitor<'de> for MessageMediaVisitor {
+    type Value = MessageMedia;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct MessageMedia")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MessageMedia, A::Error> {
+        let mut sid = None;
+        let (mut content_type, mut filename, mut size) = (None, None, None);
+        while let Some(MediaMember(member)) = map.next_key()? {
+            match member {
+                Some(0) => set(&mut sid, &mut map, 0)?,
+                Some(1) => set(&mut content_type, &mut map, 1)?,
+                Some(2) => set(&mut filename, &mut map, 2)?,
+                Some(_) => set(&mut size, &mut map, 3)?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(MessageMedia {
+            sid: sid.ok_or_else(|| A::Error::missing_field("sid"))?,
+            content_type: content_type.flatten(),
+            filename: filename.flatten(),
+            size: size.flatten(),
+        })
+    }
+
+    /// The members in order; `sid` is required, missing trailing members are absent.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<MessageMedia, A::Error> {
+        let sid = seq
+            .next_element::<String>()?
+            .ok_or_else(|| A::Error::invalid_length(0, &"struct MessageMedia with 4 elements"))?;
+        let content_type = seq.next_element()?.flatten();
+        let filename = seq.next_element()?.flatten();
+        let size = seq.next_element()?.flatten();
+        Ok(MessageMedia {
+            sid,
+            content_type,
+            filename,
+            size,
+        })
+    }
+}
+
+/// Reads the value of member `index` of [`MEDIA_MEMBERS`] into `slot`; an error when it was already read.
+fn set<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
+    slot: &mut Option<V>,
+    map: &mut A,
+    index: usize,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(MEDIA_MEMBERS[index]));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// A member name of [`MessageMedia`]: its index in [`MEDIA_MEMBERS`], `None` for other names.
+struct MediaMember(Option<usize>);
+
+impl<'de> Deserialize<'de> for MediaMember {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(MediaMemberVisitor)
+    }
+}
+
+struct MediaMemberVisitor;
+
+impl Visitor<'_> for MediaMemberVisitor {
+    type Value = MediaMember;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    fn visit_u64<E: de::Error>(self, index: u64) -> Result<MediaMember, E> {
+        Ok(MediaMember(
+            usize::try_from(index)
+                .ok()
+                .filter(|i| *i < MEDIA_MEMBERS.len()),
+        ))
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<MediaMember, E> {
+        self.visit_bytes(name.as_bytes())
+    }
+
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<MediaMember, E> {
+        Ok(MediaMember(
+            MEDIA_MEMBERS.iter().position(|m| m.as_bytes() == name),
+        ))
+    }
 }
 
 /// Uploads a file and posts the message that carries it; made by [`Client::send_media_message`]. Set the optional
@@ -457,6 +566,92 @@ mod tests {
         assert_eq!(MessageMedia::of(&text), None);
         let odd: models::Message = serde_json::from_value(json!({"media": {"sid": ""}})).unwrap();
         assert_eq!(MessageMedia::of(&odd), None);
+    }
+
+    #[test]
+    fn message_media_json_accepted_and_refused() {
+        let read =
+            |text: &str| serde_json::from_str::<MessageMedia>(text).map_err(|e| e.to_string());
+        let media =
+            |sid: &str, content_type: Option<&str>, filename: Option<&str>, size: Option<u64>| {
+                MessageMedia {
+                    sid: sid.into(),
+                    content_type: content_type.map(Into::into),
+                    filename: filename.map(Into::into),
+                    size,
+                }
+            };
+        assert_eq!(
+            read(r#"{"sid": "ME1"}"#),
+            Ok(media("ME1", None, None, None))
+        );
+        assert_eq!(
+            read(
+                r#"{"size": 3, "x": [1, {"y": null}], "sid": "ME1", "filename": null, "content_type": "a/b"}"#
+            ),
+            Ok(media("ME1", Some("a/b"), None, Some(3)))
+        );
+        assert_eq!(
+            read(r#"{"s\u0069d": "M\u00c9"}"#),
+            Ok(media("M\u{c9}", None, None, None))
+        );
+        assert_eq!(
+            read(r#"["ME2", "a/b", "f", 4]"#),
+            Ok(media("ME2", Some("a/b"), Some("f"), Some(4)))
+        );
+        assert_eq!(read(r#"["ME2"]"#), Ok(media("ME2", None, None, None)));
+        assert_eq!(
+            read("[]"),
+            Err(
+                "invalid length 0, expected struct MessageMedia with 4 elements at line 1 column 2"
+                    .into()
+            )
+        );
+        assert_eq!(
+            read(r#"["ME2", null, null, null, 5]"#),
+            Err("trailing characters at line 1 column 27".into())
+        );
+        assert_eq!(
+            read("{}"),
+            Err("missing field `sid` at line 1 column 2".into())
+        );
+        assert_eq!(
+            read(r#"{"sid": "a", "sid": "b"}"#),
+            Err("duplicate field `sid` at line 1 column 18".into())
+        );
+        assert_eq!(
+            read(r#"{"sid": "a", "size": 1, "size": 2}"#),
+            Err("duplicate field `size` at line 1 column 30".into())
+        );
+        assert_eq!(
+            read(r#"{"sid": 5}"#),
+            Err("invalid type: integer `5`, expected a string at line 1 column 9".into())
+        );
+        assert_eq!(
+            read(r#"{"sid": "a", "size": -1}"#),
+            Err("invalid value: integer `-1`, expected u64 at line 1 column 23".into())
+        );
+        assert_eq!(
+            read("null"),
+            Err("invalid type: null, expected struct MessageMedia at line 1 column 4".into())
+        );
+        assert_eq!(
+            read(r#""ME1""#),
+            Err(
+                "invalid type: string \"ME1\", expected struct MessageMedia at line 1 column 5"
+                    .into()
+            )
+        );
+        // From a `serde_json::Value`, as `MessageMedia::of` reads it.
+        assert_eq!(
+            serde_json::from_value::<MessageMedia>(json!({"sid": "ME3", "size": 9}))
+                .map_err(|e| e.to_string()),
+            Ok(media("ME3", None, None, Some(9)))
+        );
+        assert_eq!(
+            serde_json::from_value::<MessageMedia>(json!({"size": 9})).map_err(|e| e.to_string()),
+            Err("missing field `sid`".into())
+        );
     }
 
     #[test]

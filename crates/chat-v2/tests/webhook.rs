@@ -43,6 +43,121 @@ fn golden_events() {
     });
 }
 
+/// The JSON each golden event serializes to, exactly as `serde_json` writes it (member order included).
+#[test]
+fn golden_events_as_json() {
+    insta::glob!("webhooks/*.form", |path| {
+        let hook = ChatWebhook::from_form(&read_form(path)).unwrap();
+        let json = serde_json::to_string_pretty(&hook).unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap()["common"]["event_type"],
+            hook.event.event_type()
+        );
+        insta::assert_snapshot!(json);
+    });
+}
+
+/// The JSON shape of every enum variant and optional member, on events built from parameters.
+#[test]
+fn event_json_shapes() {
+    let json = |form: &str| {
+        serde_json::to_value(ChatWebhook::from_form(form.as_bytes()).unwrap()).unwrap()
+    };
+    let params = |form: &str| -> serde_json::Value {
+        form.split('&')
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap();
+                serde_json::json!([k, v])
+            })
+            .collect()
+    };
+
+    let form = "EventType=onChannelAdd&Source=Phone&ChannelType=public&Attributes=%5B1%5D&DateCreated=yesterday";
+    let mut expected = serde_json::json!({
+        "common": {
+            "event_type": "onChannelAdd", "account_sid": null, "service_sid": null, "client_identity": null,
+            "retry_count": null, "source": {"Other": "Phone"}, "webhook_sid": null, "webhook_type": null
+        },
+        "event": {"ChannelAdd": {
+            "channel_sid": null, "channel_type": "Public", "unique_name": null, "friendly_name": null,
+            "attributes": {"Json": [1]}, "created_by": null,
+            "date_created": {"raw": "yesterday", "utc": null}, "date_updated": null
+        }},
+        "params": [["EventType", "onChannelAdd"], ["Source", "Phone"], ["ChannelType", "public"],
+                   ["Attributes", "[1]"], ["DateCreated", "yesterday"]]
+    });
+    assert_eq!(json(form), expected);
+
+    let form = "EventType=onChannelUpdated&Source=API&ChannelType=private&Attributes=a%20b";
+    let hook = json(form);
+    expected["common"]["event_type"] = "onChannelUpdated".into();
+    expected["common"]["source"] = "Api".into();
+    expected["event"] = serde_json::json!({"ChannelUpdated": {
+        "channel_sid": null, "channel_type": "Private", "unique_name": null, "friendly_name": null,
+        "attributes": {"Raw": "a b"}, "created_by": null, "date_created": null, "date_updated": null
+    }});
+    expected["params"] = serde_json::json!([
+        ["EventType", "onChannelUpdated"],
+        ["Source", "API"],
+        ["ChannelType", "private"],
+        ["Attributes", "a b"]
+    ]);
+    assert_eq!(hook, expected);
+
+    let form = "EventType=onChannelDestroy&Source=SDK&ChannelType=x&RetryCount=2";
+    let hook = json(form);
+    assert_eq!(hook["common"]["source"], "Sdk");
+    assert_eq!(hook["common"]["retry_count"], 2);
+    assert_eq!(
+        hook["event"]["ChannelDestroy"]["channel_type"],
+        serde_json::json!({"Other": "x"})
+    );
+    assert_eq!(hook["params"], params(form));
+
+    let form = "EventType=onMessageSent&MediaSize=7&Index=3&DateUpdated=2026-11-30T10%3A15%3A30Z";
+    assert_eq!(
+        json(form)["event"],
+        serde_json::json!({"MessageSent": {
+            "channel_sid": null, "message_sid": null, "index": 3, "body": null, "attributes": null, "from": null,
+            "to": null, "modified_by": null, "date_created": null,
+            "date_updated": {"raw": "2026-11-30T10:15:30Z", "utc": "2026-11-30T10:15:30Z"},
+            "media": {"sid": null, "content_type": null, "filename": null, "size": 7}
+        }})
+    );
+    assert_eq!(
+        json("EventType=onMessageSend")["event"]["MessageSend"]["media"],
+        serde_json::Value::Null
+    );
+
+    let form = "EventType=onMemberAdded&LastConsumedMessageIndex=0&Reason=JOINED";
+    assert_eq!(
+        json(form)["event"],
+        serde_json::json!({"MemberAdded": {
+            "channel_sid": null, "member_sid": null, "identity": null, "role_sid": null, "reason": "JOINED",
+            "last_consumed_message_index": 0, "attributes": null, "date_created": null, "date_updated": null
+        }})
+    );
+    let form = "EventType=onUserUpdate&Identity=bob&Attributes=%7B%7D";
+    assert_eq!(
+        json(form)["event"],
+        serde_json::json!({"UserUpdate": {
+            "user_sid": null, "identity": "bob", "friendly_name": null, "role_sid": null,
+            "attributes": {"Json": {}}, "date_created": null, "date_updated": null
+        }})
+    );
+    let form = "EventType=onNewThing&X=1&X=2";
+    let hook = json(form);
+    assert_eq!(hook["event"], serde_json::json!({"Unknown": "onNewThing"}));
+    assert_eq!(hook["params"], params(form));
+    // Member order is the declaration order.
+    let text =
+        serde_json::to_string(&ChatWebhook::from_form(b"EventType=onUserAdded").unwrap()).unwrap();
+    assert_eq!(
+        text,
+        r#"{"common":{"event_type":"onUserAdded","account_sid":null,"service_sid":null,"client_identity":null,"retry_count":null,"source":null,"webhook_sid":null,"webhook_type":null},"event":{"UserAdded":{"user_sid":null,"identity":null,"friendly_name":null,"role_sid":null,"attributes":null,"date_created":null,"date_updated":null}},"params":[["EventType","onUserAdded"]]}"#
+    );
+}
+
 /// The pre-events of Chat v2: the action waits for the backend's answer.
 const PRE_EVENTS: &[&str] = &[
     "onMessageSend",

@@ -4,7 +4,7 @@
 //! server, and the peak memory (VmHWM) of streaming 10 versus 100 pages in child processes.
 //!
 //! `runtime_bench [--quick]` prints JSON result lines (see [`bench::stats::report`]); `runtime_bench --encode
-//! [--quick]` runs only the form encoding rows; `runtime_bench --child-stream
+//! [--quick]` runs only the form encoding rows; `runtime_bench --decode [--quick]` only the page decoding rows; `runtime_bench --child-stream
 //! generated|hand BASE_URL` is the child mode used for the memory measurement.
 //!
 //! Also the peak memory of receiving an oversized body: a loopback server streams a 256 MiB chunked body, the
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         Some("--child-page-memory") => child_page_memory(),
         Some("--page-memory") => page_memory(),
         Some("--encode") => encode_only(rest),
+        Some("--decode") => decode_only(rest),
         Some("--quick") => run(Plan {
             samples: 7,
             scale: 1,
@@ -51,7 +52,10 @@ fn main() -> ExitCode {
             samples: 21,
             scale: 3,
         }),
-        Some(other) => bench::unknown_argument(other, "--quick, --encode [--quick] or nothing"),
+        Some(other) => bench::unknown_argument(
+            other,
+            "--quick, --encode [--quick], --decode [--quick] or nothing",
+        ),
     })
 }
 
@@ -91,21 +95,32 @@ fn run(plan: Plan) -> Result<(), String> {
     Ok(())
 }
 
-/// `--encode [--quick]`: only the form encoding rows (no server, no HTTP).
-fn encode_only(rest: &[String]) -> Result<(), String> {
-    let plan = match rest {
-        [] => Plan {
+/// The plan of `--encode` and `--decode`: full, or `--quick`.
+fn plan_of(mode: &str, rest: &[String]) -> Result<Plan, String> {
+    match rest {
+        [] => Ok(Plan {
             samples: 21,
             scale: 3,
-        },
-        [quick] if quick == "--quick" => Plan {
+        }),
+        [quick] if quick == "--quick" => Ok(Plan {
             samples: 7,
             scale: 1,
-        },
-        _ => return Err(format!("--encode takes only --quick (got {rest:?})")),
-    };
+        }),
+        _ => Err(format!("{mode} takes only --quick (got {rest:?})")),
+    }
+}
+
+/// `--encode [--quick]`: only the form encoding rows (no server, no HTTP).
+fn encode_only(rest: &[String]) -> Result<(), String> {
+    let plan = plan_of("--encode", rest)?;
     let client = generated_client("http://127.0.0.1:9", None)?;
     encode(plan, &client);
+    Ok(())
+}
+
+/// `--decode [--quick]`: only the page decoding rows (no server, no HTTP).
+fn decode_only(rest: &[String]) -> Result<(), String> {
+    decode(plan_of("--decode", rest)?);
     Ok(())
 }
 
@@ -132,6 +147,21 @@ fn decode(plan: Plan) {
         .unwrap_or_default()
     });
     report("decode.runtime_path", runtime_path_ns / 1e3, "us");
+    // The same page without its records: the top level and `meta` only.
+    let mut empty: serde_json::Value = serde_json::from_slice(&body).expect("fixture page is JSON");
+    empty["messages"] = serde_json::Value::Array(Vec::new());
+    let empty = serde_json::to_vec(&empty).expect("JSON value");
+    let empty_page_ns = time_ns(warmup * 100, plan.samples, batch * 100, || {
+        twilio_rest_runtime::decode_page::<models::Message>(
+            "ListMessage",
+            black_box(&empty),
+            &base_url,
+            None,
+        )
+        .map(|(_, meta)| meta)
+        .unwrap_or_default()
+    });
+    report("decode.runtime_path_no_records", empty_page_ns, "ns");
     let value_only_ns = time_ns(warmup, plan.samples, batch, || {
         serde_json::from_slice::<serde_json::Value>(black_box(&body)).is_ok()
     });

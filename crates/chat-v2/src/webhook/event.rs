@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
+use serde::ser::{SerializeStruct as _, Serializer};
 use twilio_rest_runtime::webhook::{FormError, Verified, encode_form, parse_form};
 
 use super::reply::PreEvent;
@@ -27,7 +28,7 @@ use super::reply::PreEvent;
 /// assert_eq!(hook.common.service_sid.as_deref(), Some("IS1"));
 /// assert_eq!(hook.param("From"), Some("alice"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatWebhook {
     /// Fields every Chat event may carry.
     pub common: Common,
@@ -38,7 +39,7 @@ pub struct ChatWebhook {
 }
 
 /// Fields shared by every Chat webhook.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Common {
     /// `EventType`, such as `onMessageSend`.
@@ -60,7 +61,7 @@ pub struct Common {
 }
 
 /// Where the action came from (`Source`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// `SDK`: a client SDK.
     Sdk,
@@ -71,7 +72,7 @@ pub enum Source {
 }
 
 /// A channel's type (`ChannelType`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChannelType {
     /// `public`.
     Public,
@@ -82,7 +83,7 @@ pub enum ChannelType {
 }
 
 /// A resource's `Attributes`: JSON when they parse as JSON, the text as sent otherwise.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Attributes {
     /// Parsed JSON (normally an object).
     Json(serde_json::Value),
@@ -91,7 +92,7 @@ pub enum Attributes {
 }
 
 /// A date field as sent, with its UTC value when it is RFC 3339 (or RFC 2822).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timestamp {
     /// The value as sent.
     pub raw: String,
@@ -100,7 +101,7 @@ pub struct Timestamp {
 }
 
 /// Fields of message events (`onMessageSend`, `onMessageSent`, updates, removals and media messages).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageEvent {
     /// `ChannelSid`.
@@ -128,7 +129,7 @@ pub struct MessageEvent {
 }
 
 /// Media of a media message.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Media {
     /// `MediaSid` (`ME...`).
@@ -142,7 +143,7 @@ pub struct Media {
 }
 
 /// Fields of channel events (`onChannelAdd`, `onChannelUpdated`, `onChannelDestroyed`, ...).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChannelEvent {
     /// `ChannelSid` (absent before a channel exists, as in `onChannelAdd`).
@@ -164,7 +165,7 @@ pub struct ChannelEvent {
 }
 
 /// Fields of member events (`onMemberAdd`, `onMemberUpdated`, `onMemberRemoved`, ...).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MemberEvent {
     /// `ChannelSid`.
@@ -188,7 +189,7 @@ pub struct MemberEvent {
 }
 
 /// Fields of user events (`onUserAdded`, `onUserUpdate`, `onUserUpdated`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserEvent {
     /// `UserSid`.
@@ -234,13 +235,39 @@ macro_rules! chat_events {
         /// A Chat v2 webhook event: one variant per pre-event (`onMessageSend`: the action waits for the reply,
         /// see [`super::PreEventReply`]) and post-event (`onMessageSent`: it already happened), named after
         /// Twilio's `EventType` without the `on`.
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum ChatEvent {
             $($(#[doc = $doc])* $variant($payload),)*
             /// An `EventType` this version does not know (kept as sent); read its parameters from
             /// [`ChatWebhook::params`].
             Unknown(String),
+        }
+
+        impl Serialize for ChatEvent {
+            /// `{"<Variant>": <fields>}`, or `{"Unknown": "<EventType>"}`.
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                /// The variants' positions.
+                #[allow(dead_code)]
+                enum Index {
+                    $($variant,)*
+                    Unknown,
+                }
+                match self {
+                    $(Self::$variant(fields) => serializer.serialize_newtype_variant(
+                        "ChatEvent",
+                        Index::$variant as u32,
+                        stringify!($variant),
+                        fields,
+                    ),)*
+                    Self::Unknown(event_type) => serializer.serialize_newtype_variant(
+                        "ChatEvent",
+                        Index::Unknown as u32,
+                        "Unknown",
+                        event_type,
+                    ),
+                }
+            }
         }
 
         impl ChatEvent {
@@ -320,6 +347,117 @@ chat_events! {
     "onUserUpdate" => UserUpdate(UserEvent), Some(PreEvent::UserUpdate);
     /// `onUserUpdated`: a user changed.
     "onUserUpdated" => UserUpdated(UserEvent), None;
+}
+
+/// Writes `Serialize` for a struct: an object of every member (the pattern fails to compile when one is left
+/// out), in declaration order, under its Rust name.
+macro_rules! serialize_struct {
+    ($($ty:ident { $($member:ident),* $(,)? })*) => {$(
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let Self { $($member),* } = self;
+                let mut object =
+                    serializer.serialize_struct(stringify!($ty), [$(stringify!($member)),*].len())?;
+                $(object.serialize_field(stringify!($member), $member)?;)*
+                object.end()
+            }
+        }
+    )*};
+}
+
+serialize_struct! {
+    ChatWebhook { common, event, params }
+    Common {
+        event_type,
+        account_sid,
+        service_sid,
+        client_identity,
+        retry_count,
+        source,
+        webhook_sid,
+        webhook_type,
+    }
+    Timestamp { raw, utc }
+    MessageEvent {
+        channel_sid,
+        message_sid,
+        index,
+        body,
+        attributes,
+        from,
+        to,
+        modified_by,
+        date_created,
+        date_updated,
+        media,
+    }
+    Media { sid, content_type, filename, size }
+    ChannelEvent {
+        channel_sid,
+        channel_type,
+        unique_name,
+        friendly_name,
+        attributes,
+        created_by,
+        date_created,
+        date_updated,
+    }
+    MemberEvent {
+        channel_sid,
+        member_sid,
+        identity,
+        role_sid,
+        reason,
+        last_consumed_message_index,
+        attributes,
+        date_created,
+        date_updated,
+    }
+    UserEvent {
+        user_sid,
+        identity,
+        friendly_name,
+        role_sid,
+        attributes,
+        date_created,
+        date_updated,
+    }
+}
+
+impl Serialize for Source {
+    /// `"Sdk"`, `"Api"` or `{"Other": "<as sent>"}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Sdk => serializer.serialize_unit_variant("Source", 0, "Sdk"),
+            Self::Api => serializer.serialize_unit_variant("Source", 1, "Api"),
+            Self::Other(text) => serializer.serialize_newtype_variant("Source", 2, "Other", text),
+        }
+    }
+}
+
+impl Serialize for ChannelType {
+    /// `"Public"`, `"Private"` or `{"Other": "<as sent>"}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Public => serializer.serialize_unit_variant("ChannelType", 0, "Public"),
+            Self::Private => serializer.serialize_unit_variant("ChannelType", 1, "Private"),
+            Self::Other(text) => {
+                serializer.serialize_newtype_variant("ChannelType", 2, "Other", text)
+            }
+        }
+    }
+}
+
+impl Serialize for Attributes {
+    /// `{"Json": <value>}` or `{"Raw": "<as sent>"}`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Json(value) => {
+                serializer.serialize_newtype_variant("Attributes", 0, "Json", value)
+            }
+            Self::Raw(text) => serializer.serialize_newtype_variant("Attributes", 1, "Raw", text),
+        }
+    }
 }
 
 impl ChatWebhook {
