@@ -203,36 +203,47 @@ impl Timestamp {
     /// Writes RFC 3339 in UTC (`2015-07-30T20:00:00Z`, or `…:00.250Z` with a fraction) to `out`, with
     /// `colon` between hours, minutes and seconds: `":"` for plain text, `"%3A"` inside a percent-encoded form.
     pub fn write_rfc3339<W: fmt::Write + ?Sized>(self, out: &mut W, colon: &str) -> fmt::Result {
-        // Digits go into a buffer written with three calls, not through `format_args!` (this runs for every
-        // date-time parameter of every request).
-        let date = self.date();
-        let mut buf = [0_u8; 10];
-        put_digits(&mut buf[0..4], u32::from(date.year));
-        buf[4] = b'-';
-        put_digits(&mut buf[5..7], u32::from(date.month));
-        buf[7] = b'-';
-        put_digits(&mut buf[8..10], u32::from(date.day));
-        out.write_str(ascii(&buf))?;
-        out.write_char('T')?;
-        let mut two = [0_u8; 2];
-        put_digits(&mut two, u32::from(self.hour()));
-        out.write_str(ascii(&two))?;
-        out.write_str(colon)?;
-        put_digits(&mut two, u32::from(self.minute()));
-        out.write_str(ascii(&two))?;
-        out.write_str(colon)?;
-        put_digits(&mut two, u32::from(self.second()));
-        out.write_str(ascii(&two))?;
-        let (value, width) = match self.nanos {
-            0 => return out.write_char('Z'),
-            n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
-            n if n % 1_000 == 0 => (n / 1_000, 6),
-            n => (n, 9),
+        // The text is put together in a buffer and written with one call, not through `format_args!`: this runs
+        // for every date-time parameter of every request.
+        const MAX_COLON: usize = 12;
+        if colon.len() > MAX_COLON {
+            let mut plain = String::with_capacity(30);
+            self.write_rfc3339(&mut plain, ":")?;
+            return out.write_str(&plain.replace(':', colon));
+        }
+        let mut buf = Buffer {
+            bytes: [0; 36 + 2 * MAX_COLON],
+            len: 0,
         };
-        let mut fraction = [b'.'; 10];
-        put_digits(&mut fraction[1..=width], value);
-        out.write_str(ascii(&fraction[..=width]))?;
-        out.write_char('Z')
+        let date = self.date();
+        buf.digits(u32::from(date.year), 4);
+        buf.text("-");
+        buf.digits(u32::from(date.month), 2);
+        buf.text("-");
+        buf.digits(u32::from(date.day), 2);
+        buf.text("T");
+        buf.digits(u32::from(self.hour()), 2);
+        buf.text(colon);
+        buf.digits(u32::from(self.minute()), 2);
+        buf.text(colon);
+        buf.digits(u32::from(self.second()), 2);
+        match self.nanos {
+            0 => {}
+            n if n % 1_000_000 == 0 => {
+                buf.text(".");
+                buf.digits(n / 1_000_000, 3);
+            }
+            n if n % 1_000 == 0 => {
+                buf.text(".");
+                buf.digits(n / 1_000, 6);
+            }
+            n => {
+                buf.text(".");
+                buf.digits(n, 9);
+            }
+        }
+        buf.text("Z");
+        out.write_str(buf.as_str())
     }
 
     /// RFC 3339 in UTC: `2015-07-30T20:00:00Z`, with a fraction of 3, 6 or 9 digits only when there is one.
@@ -374,17 +385,33 @@ impl Date {
     }
 }
 
-/// Writes `value` in decimal into all of `out`, zero-padded (the high digits are dropped if it does not fit).
-fn put_digits(out: &mut [u8], mut value: u32) {
-    for digit in out.iter_mut().rev() {
-        *digit = b'0' + (value % 10) as u8;
-        value /= 10;
-    }
+/// Text put together on the stack: ASCII digits and the pieces given to [`Buffer::text`].
+struct Buffer<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
 }
 
-/// The text of ASCII digits and punctuation written by [`put_digits`].
-fn ascii(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or_default()
+impl<const N: usize> Buffer<N> {
+    /// Appends `value` in decimal, zero-padded to `width` digits (`width` fits the value).
+    fn digits(&mut self, mut value: u32, width: usize) {
+        let end = self.len + width;
+        for digit in self.bytes[self.len..end].iter_mut().rev() {
+            *digit = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+        self.len = end;
+    }
+
+    fn text(&mut self, text: &str) {
+        let end = self.len + text.len();
+        self.bytes[self.len..end].copy_from_slice(text.as_bytes());
+        self.len = end;
+    }
+
+    fn as_str(&self) -> &str {
+        // Only digits and whole `&str`s were appended.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
 }
 
 const fn is_leap(year: u16) -> bool {

@@ -59,6 +59,9 @@ fn formats_match_chrono() {
         let mut encoded = String::new();
         t.write_rfc3339(&mut encoded, "%3A").unwrap();
         assert_eq!(encoded, t.to_rfc3339().replace(':', "%3A"));
+        let mut long = String::new();
+        t.write_rfc3339(&mut long, "<a long separator>").unwrap();
+        assert_eq!(long, t.to_rfc3339().replace(':', "<a long separator>"));
     }
 }
 
