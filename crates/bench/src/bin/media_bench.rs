@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     bench::main_with("media_bench", |first, rest| match first {
         Some("--child") => child(rest),
         Some("--quick") => run(3),
-        None => run(5),
+        None => run(9),
         Some(other) => bench::unknown_argument(other, "--quick or nothing"),
     })
 }
@@ -192,37 +192,37 @@ fn run(samples: usize) -> Result<(), String> {
         odd,
     )?;
 
-    // Throughput: ours and reqwest alternate, so both see the same machine load.
+    // Throughput: each sample moves the same bytes through ours and through reqwest back to back (which goes first
+    // alternates), so both see the same machine load. The table compares the median times of the two sides and
+    // shows the range of the per-sample ratios: on a small VM a loopback transfer of 200 MB takes either about
+    // 30 ms or two to three times that, on both sides, so single pairs are noisy.
     let mut times: [Vec<f64>; 4] = Default::default();
-    for _ in 0..samples {
-        let start = Instant::now();
-        expect(
-            "upload (ours)",
-            rt.block_on(upload_ours(&client, LARGE))?,
-            LARGE,
-        )?;
-        times[0].push(start.elapsed().as_secs_f64());
-        let start = Instant::now();
-        expect(
-            "upload (reqwest)",
-            rt.block_on(upload_plain(&http, &base, LARGE))?,
-            LARGE,
-        )?;
-        times[1].push(start.elapsed().as_secs_f64());
-        let start = Instant::now();
-        expect(
-            "download (ours)",
-            rt.block_on(download_ours(&client, LARGE, false))?,
-            LARGE,
-        )?;
-        times[2].push(start.elapsed().as_secs_f64());
-        let start = Instant::now();
-        expect(
-            "download (reqwest)",
-            rt.block_on(download_plain(&http, &base, LARGE, false))?,
-            LARGE,
-        )?;
-        times[3].push(start.elapsed().as_secs_f64());
+    for sample in 0..samples {
+        let ours_first = sample % 2 == 0;
+        for direction in 0..2 {
+            for side in 0..2 {
+                let ours_now = (side == 0) == ours_first;
+                let start = Instant::now();
+                let (what, seen) = match (direction, ours_now) {
+                    (0, true) => ("upload (ours)", rt.block_on(upload_ours(&client, LARGE))?),
+                    (0, false) => (
+                        "upload (reqwest)",
+                        rt.block_on(upload_plain(&http, &base, LARGE))?,
+                    ),
+                    (_, true) => (
+                        "download (ours)",
+                        rt.block_on(download_ours(&client, LARGE, false))?,
+                    ),
+                    (_, false) => (
+                        "download (reqwest)",
+                        rt.block_on(download_plain(&http, &base, LARGE, false))?,
+                    ),
+                };
+                let elapsed = start.elapsed().as_secs_f64();
+                expect(what, seen, LARGE)?;
+                times[direction * 2 + usize::from(!ours_now)].push(elapsed);
+            }
+        }
     }
     let names = [
         "media.upload_200mb.ours",
@@ -230,6 +230,20 @@ fn run(samples: usize) -> Result<(), String> {
         "media.download_200mb.ours",
         "media.download_200mb.reqwest",
     ];
+    for (direction, name) in ["media.upload_200mb", "media.download_200mb"]
+        .iter()
+        .enumerate()
+    {
+        let ratios: Vec<f64> = times[direction * 2]
+            .iter()
+            .zip(&times[direction * 2 + 1])
+            .map(|(ours, plain)| ours / plain)
+            .collect();
+        let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = ratios.iter().copied().fold(0.0, f64::max);
+        report(&format!("{name}.ratio_low"), low, "x");
+        report(&format!("{name}.ratio_high"), high, "x");
+    }
     for (name, samples) in names.iter().zip(times) {
         let seconds = median(samples);
         report(&format!("{name}.ms"), seconds * 1e3, "ms");
