@@ -203,47 +203,30 @@ impl Timestamp {
     /// Writes RFC 3339 in UTC (`2015-07-30T20:00:00Z`, or `…:00.250Z` with a fraction) to `out`, with
     /// `colon` between hours, minutes and seconds: `":"` for plain text, `"%3A"` inside a percent-encoded form.
     pub fn write_rfc3339<W: fmt::Write + ?Sized>(self, out: &mut W, colon: &str) -> fmt::Result {
-        // The text is put together in a buffer and written with one call, not through `format_args!`: this runs
-        // for every date-time parameter of every request.
-        const MAX_COLON: usize = 12;
-        if colon.len() > MAX_COLON {
-            let mut plain = String::with_capacity(30);
-            self.write_rfc3339(&mut plain, ":")?;
-            return out.write_str(&plain.replace(':', colon));
-        }
-        let mut buf = Buffer {
-            bytes: [0; 36 + 2 * MAX_COLON],
-            len: 0,
+        // Character by character, not through `format_args!`: this runs for every date-time parameter of every
+        // request, and a `String` takes single characters cheaply.
+        let date = Date::from_days(self.secs.div_euclid(SECS_PER_DAY));
+        let of_day = self.secs.rem_euclid(SECS_PER_DAY) as u32;
+        digits(out, u32::from(date.year), 4)?;
+        out.write_char('-')?;
+        digits(out, u32::from(date.month), 2)?;
+        out.write_char('-')?;
+        digits(out, u32::from(date.day), 2)?;
+        out.write_char('T')?;
+        digits(out, of_day / 3600, 2)?;
+        out.write_str(colon)?;
+        digits(out, of_day / 60 % 60, 2)?;
+        out.write_str(colon)?;
+        digits(out, of_day % 60, 2)?;
+        let (value, width) = match self.nanos {
+            0 => return out.write_char('Z'),
+            n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+            n if n % 1_000 == 0 => (n / 1_000, 6),
+            n => (n, 9),
         };
-        let date = self.date();
-        buf.digits(u32::from(date.year), 4);
-        buf.text("-");
-        buf.digits(u32::from(date.month), 2);
-        buf.text("-");
-        buf.digits(u32::from(date.day), 2);
-        buf.text("T");
-        buf.digits(u32::from(self.hour()), 2);
-        buf.text(colon);
-        buf.digits(u32::from(self.minute()), 2);
-        buf.text(colon);
-        buf.digits(u32::from(self.second()), 2);
-        match self.nanos {
-            0 => {}
-            n if n % 1_000_000 == 0 => {
-                buf.text(".");
-                buf.digits(n / 1_000_000, 3);
-            }
-            n if n % 1_000 == 0 => {
-                buf.text(".");
-                buf.digits(n / 1_000, 6);
-            }
-            n => {
-                buf.text(".");
-                buf.digits(n, 9);
-            }
-        }
-        buf.text("Z");
-        out.write_str(buf.as_str())
+        out.write_char('.')?;
+        digits(out, value, width)?;
+        out.write_char('Z')
     }
 
     /// RFC 3339 in UTC: `2015-07-30T20:00:00Z`, with a fraction of 3, 6 or 9 digits only when there is one.
@@ -363,8 +346,10 @@ impl Date {
 
     /// The date `days` after 1970-01-01; `days` is within `MIN_DAYS..=MAX_DAYS`.
     const fn from_days(days: i64) -> Self {
-        let shifted = days + 719_468;
-        let era = shifted.div_euclid(146_097);
+        // Days since 0000-03-01 minus one 400-year era (146,097 days), so that every step below is on
+        // non-negative 32-bit numbers; the calendar repeats every era, so the era is added back to the year.
+        let shifted = (days + 719_468 + 146_097) as u32;
+        let era = shifted / 146_097;
         let day_of_era = shifted - era * 146_097;
         let year_of_era =
             (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
@@ -376,7 +361,7 @@ impl Date {
         } else {
             shifted_month - 9
         };
-        let year = year_of_era + era * 400 + if month <= 2 { 1 } else { 0 };
+        let year = year_of_era + era * 400 + if month <= 2 { 1 } else { 0 } - 400;
         Self {
             year: year as u16,
             month: month as u8,
@@ -385,33 +370,23 @@ impl Date {
     }
 }
 
-/// Text put together on the stack: ASCII digits and the pieces given to [`Buffer::text`].
-struct Buffer<const N: usize> {
-    bytes: [u8; N],
-    len: usize,
-}
-
-impl<const N: usize> Buffer<N> {
-    /// Appends `value` in decimal, zero-padded to `width` digits (`width` fits the value).
-    fn digits(&mut self, mut value: u32, width: usize) {
-        let end = self.len + width;
-        for digit in self.bytes[self.len..end].iter_mut().rev() {
-            *digit = b'0' + (value % 10) as u8;
-            value /= 10;
-        }
-        self.len = end;
+/// Writes `value` in decimal, zero-padded to `width` digits (`value` has at most `width` digits).
+fn digits<W: fmt::Write + ?Sized>(out: &mut W, value: u32, width: usize) -> fmt::Result {
+    const POWERS: [u32; 9] = [
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        100_000,
+        1_000_000,
+        10_000_000,
+        100_000_000,
+    ];
+    for power in POWERS[..width].iter().rev() {
+        out.write_char(char::from(b'0' + (value / power % 10) as u8))?;
     }
-
-    fn text(&mut self, text: &str) {
-        let end = self.len + text.len();
-        self.bytes[self.len..end].copy_from_slice(text.as_bytes());
-        self.len = end;
-    }
-
-    fn as_str(&self) -> &str {
-        // Only digits and whole `&str`s were appended.
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
-    }
+    Ok(())
 }
 
 const fn is_leap(year: u16) -> bool {
