@@ -18,10 +18,12 @@ struct Ctx<'a> {
     string: TokenStream,
     /// `Into`, from the prelude unless a generated item takes the name.
     into: TokenStream,
+    /// `AsRef`, from the prelude unless a generated item takes the name.
+    as_ref: TokenStream,
 }
 
 /// Names of the prelude the client file uses unqualified when no generated item shadows them.
-const PRELUDE: [&str; 3] = ["String", "Into", "IntoIterator"];
+const PRELUDE: [&str; 4] = ["String", "Into", "IntoIterator", "AsRef"];
 
 /// Tokens of the client file.
 pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
@@ -48,6 +50,11 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
             quote!(::std::convert::Into)
         } else {
             quote!(Into)
+        },
+        as_ref: if shadowed {
+            quote!(::std::convert::AsRef)
+        } else {
+            quote!(AsRef)
         },
     };
     let models_import = uses_models(api).then(|| quote!(use ::#models_ident as models;));
@@ -424,16 +431,17 @@ fn uses_models(api: &Api) -> bool {
 
 /// Argument type of a setter or verb argument.
 fn arg_type(cx: &Ctx<'_>, wire_ty: &TypeRef) -> TokenStream {
-    let (string, into) = (&cx.string, &cx.into);
+    // Strings are borrowed (`&str`, `String`, `&String`...): they are percent-encoded straight into the request.
+    let as_ref = &cx.as_ref;
     let iter = if cx.string.to_string() == "String" {
         quote!(IntoIterator)
     } else {
         quote!(::std::iter::IntoIterator)
     };
     match wire_ty.clone() {
-        TypeRef::String | TypeRef::Uri => quote!(impl #into<#string>),
+        TypeRef::String | TypeRef::Uri => quote!(impl #as_ref<str>),
         TypeRef::Array(inner) => match *inner {
-            TypeRef::String | TypeRef::Uri => quote!(impl #iter<Item = impl #into<#string>>),
+            TypeRef::String | TypeRef::Uri => quote!(impl #iter<Item = impl #as_ref<str>>),
             other => {
                 let t = type_tokens(&other, Some(&cx.models));
                 quote!(impl #iter<Item = #t>)

@@ -439,9 +439,10 @@ impl<K> Call<K> {
         self
     }
 
-    /// Sets parameter `index` to one string.
-    pub fn set_str(mut self, index: usize, value: impl Into<String>) -> Self {
-        self.parts.set_text(index, value.into());
+    /// Sets parameter `index` to one string (percent-encoded straight from `value`, without a copy, when it goes
+    /// into the form or query).
+    pub fn set_str(mut self, index: usize, value: impl AsRef<str>) -> Self {
+        self.parts.set_text(index, value.as_ref());
         self
     }
 
@@ -461,11 +462,16 @@ impl<K> Call<K> {
 
     /// Sets parameter `index` to several strings (a repeated key), replacing any earlier ones.
     pub fn set_strs(
-        self,
+        mut self,
         index: usize,
-        values: impl IntoIterator<Item = impl Into<String>>,
+        values: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Self {
-        self.set_each(index, values.into_iter().map(Into::<String>::into))
+        let mut each = self.parts.begin_each(index);
+        for value in values {
+            self.parts.push_each(&mut each, &value.as_ref());
+        }
+        self.parts.end_each(each);
+        self
     }
 
     /// Sets the JSON body. Serializing a generated model cannot fail (string keys only); `null` is the
@@ -567,10 +573,10 @@ impl CallParts {
     }
 
     /// Sets parameter `index` to one string.
-    fn set_text(&mut self, index: usize, value: String) {
+    fn set_text(&mut self, index: usize, value: &str) {
         match self.encoded(index) {
-            Some(true) => self.set_encoded(index, |out| percent_encode_into(out, &value)),
-            Some(false) => self.store(index, Slot::One(value)),
+            Some(true) => self.set_encoded(index, |out| percent_encode_into(out, value)),
+            Some(false) => self.store(index, Slot::One(value.to_owned())),
             None => {}
         }
     }

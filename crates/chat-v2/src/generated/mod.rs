@@ -125,7 +125,7 @@ impl ListCredential {
         Self(self.0.set(1, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
 }
@@ -152,15 +152,15 @@ pub struct CreateCredential(rt::Call<rt::Value<models::Credential>>);
 rt::operation!(CreateCredential : value(models::Credential));
 impl CreateCredential {
     /// Display label for the push credential; need not be unique. Sent as the `FriendlyName` form field.
-    pub fn friendly_name(self, value: impl Into<String>) -> Self {
+    pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// APNs only: the client certificate in PEM form. Sent as the `Certificate` form field.
-    pub fn certificate(self, value: impl Into<String>) -> Self {
+    pub fn certificate(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// APNs only: the private key matching the certificate, in PEM form. Sent as the `PrivateKey` form field. A secret: `Debug` and observers show `[redacted]`.
-    pub fn private_key(self, value: impl Into<String>) -> Self {
+    pub fn private_key(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
     /// APNs only: true to deliver through the sandbox gateway, false for production. Sent as the `Sandbox` form field.
@@ -168,11 +168,11 @@ impl CreateCredential {
         Self(self.0.set(4, value))
     }
     /// GCM only: the server API key of your Google project. Sent as the `ApiKey` form field. A secret: `Debug` and observers show `[redacted]`.
-    pub fn api_key(self, value: impl Into<String>) -> Self {
+    pub fn api_key(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(5, value))
     }
     /// FCM only: the server key of your Firebase project. Sent as the `Secret` form field. A secret: `Debug` and observers show `[redacted]`.
-    pub fn secret(self, value: impl Into<String>) -> Self {
+    pub fn secret(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(6, value))
     }
 }
@@ -211,15 +211,15 @@ pub struct UpdateCredential(rt::Call<rt::Value<models::Credential>>);
 rt::operation!(UpdateCredential : value(models::Credential));
 impl UpdateCredential {
     /// Display label for the push credential; need not be unique. Sent as the `FriendlyName` form field.
-    pub fn friendly_name(self, value: impl Into<String>) -> Self {
+    pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(0, value))
     }
     /// APNs only: the client certificate in PEM form. Sent as the `Certificate` form field.
-    pub fn certificate(self, value: impl Into<String>) -> Self {
+    pub fn certificate(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// APNs only: the private key matching the certificate, in PEM form. Sent as the `PrivateKey` form field. A secret: `Debug` and observers show `[redacted]`.
-    pub fn private_key(self, value: impl Into<String>) -> Self {
+    pub fn private_key(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// APNs only: true to deliver through the sandbox gateway, false for production. Sent as the `Sandbox` form field.
@@ -227,11 +227,11 @@ impl UpdateCredential {
         Self(self.0.set(3, value))
     }
     /// GCM only: the server API key of your Google project. Sent as the `ApiKey` form field. A secret: `Debug` and observers show `[redacted]`.
-    pub fn api_key(self, value: impl Into<String>) -> Self {
+    pub fn api_key(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(4, value))
     }
     /// FCM only: the server key of your Firebase project. Sent as the `Secret` form field. A secret: `Debug` and observers show `[redacted]`.
-    pub fn secret(self, value: impl Into<String>) -> Self {
+    pub fn secret(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(5, value))
     }
 }
@@ -265,7 +265,7 @@ impl ServiceList {
     /// # Arguments
     ///
     /// * `friendly_name` (`FriendlyName`): Display label for the new Chat service.
-    pub fn create(&self, friendly_name: impl Into<String>) -> CreateService {
+    pub fn create(&self, friendly_name: impl AsRef<str>) -> CreateService {
         CreateService(self.0.call(&CREATE_SERVICE).set_str(0, friendly_name))
     }
 }
@@ -364,7 +364,7 @@ impl ListService {
         Self(self.0.set(1, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
 }
@@ -441,19 +441,19 @@ pub struct UpdateService(rt::Call<rt::Value<models::Service>>);
 rt::operation!(UpdateService : value(models::Service));
 impl UpdateService {
     /// Display label for the Chat service; need not be unique. Sent as the `FriendlyName` form field.
-    pub fn friendly_name(self, value: impl Into<String>) -> Self {
+    pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(0, value))
     }
     /// Service-level role to give users when they join the service. Sent as the `DefaultServiceRoleSid` form field.
-    pub fn default_service_role_sid(self, value: impl Into<String>) -> Self {
+    pub fn default_service_role_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// Channel-level role to give users when they join a channel. Sent as the `DefaultChannelRoleSid` form field.
-    pub fn default_channel_role_sid(self, value: impl Into<String>) -> Self {
+    pub fn default_channel_role_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// Channel-level role to give the user who creates a channel. Sent as the `DefaultChannelCreatorRoleSid` form field.
-    pub fn default_channel_creator_role_sid(self, value: impl Into<String>) -> Self {
+    pub fn default_channel_creator_role_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
     /// Turn read tracking (the consumption horizon) on or off. Sent as the `ReadStatusEnabled` form field.
@@ -477,11 +477,11 @@ impl UpdateService {
         Self(self.0.set(8, value))
     }
     /// Text template of the new-message notification. Sent as the `Notifications.NewMessage.Template` form field.
-    pub fn notifications_new_message_template(self, value: impl Into<String>) -> Self {
+    pub fn notifications_new_message_template(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(9, value))
     }
     /// Sound played with the new-message notification. Sent as the `Notifications.NewMessage.Sound` form field.
-    pub fn notifications_new_message_sound(self, value: impl Into<String>) -> Self {
+    pub fn notifications_new_message_sound(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(10, value))
     }
     /// Show an unread badge count with new-message notifications. Sent as the `Notifications.NewMessage.BadgeCountEnabled` form field.
@@ -495,12 +495,12 @@ impl UpdateService {
     /// Text template of the added-to-channel notification. Sent as the `Notifications.AddedToChannel.Template` form field.
     pub fn notifications_added_to_channel_template(
         self,
-        value: impl Into<String>,
+        value: impl AsRef<str>,
     ) -> Self {
         Self(self.0.set_str(13, value))
     }
     /// Sound played with the added-to-channel notification. Sent as the `Notifications.AddedToChannel.Sound` form field.
-    pub fn notifications_added_to_channel_sound(self, value: impl Into<String>) -> Self {
+    pub fn notifications_added_to_channel_sound(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(14, value))
     }
     /// Alert users by push when they are taken out of a channel. Sent as the `Notifications.RemovedFromChannel.Enabled` form field.
@@ -510,14 +510,14 @@ impl UpdateService {
     /// Text template of the removed-from-channel notification. Sent as the `Notifications.RemovedFromChannel.Template` form field.
     pub fn notifications_removed_from_channel_template(
         self,
-        value: impl Into<String>,
+        value: impl AsRef<str>,
     ) -> Self {
         Self(self.0.set_str(16, value))
     }
     /// Sound played with the removed-from-channel notification. Sent as the `Notifications.RemovedFromChannel.Sound` form field.
     pub fn notifications_removed_from_channel_sound(
         self,
-        value: impl Into<String>,
+        value: impl AsRef<str>,
     ) -> Self {
         Self(self.0.set_str(17, value))
     }
@@ -528,23 +528,20 @@ impl UpdateService {
     /// Text template of the invitation notification. Sent as the `Notifications.InvitedToChannel.Template` form field.
     pub fn notifications_invited_to_channel_template(
         self,
-        value: impl Into<String>,
+        value: impl AsRef<str>,
     ) -> Self {
         Self(self.0.set_str(19, value))
     }
     /// Sound played with the invitation notification. Sent as the `Notifications.InvitedToChannel.Sound` form field.
-    pub fn notifications_invited_to_channel_sound(
-        self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn notifications_invited_to_channel_sound(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(20, value))
     }
     /// Address to call before events are applied. Sent as the `PreWebhookUrl` form field.
-    pub fn pre_webhook_url(self, value: impl Into<String>) -> Self {
+    pub fn pre_webhook_url(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(21, value))
     }
     /// Address to call after events are applied. Sent as the `PostWebhookUrl` form field.
-    pub fn post_webhook_url(self, value: impl Into<String>) -> Self {
+    pub fn post_webhook_url(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(22, value))
     }
     /// HTTP verb for the pre- and post-event webhooks.
@@ -556,7 +553,7 @@ impl UpdateService {
     /// One event name that should reach the service webhooks; repeat the field for several. Sent as the `WebhookFilters` form field. Each item is sent as a repeated key; replaces any earlier value.
     pub fn webhook_filters(
         self,
-        value: impl IntoIterator<Item = impl Into<String>>,
+        value: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Self {
         Self(self.0.set_strs(24, value))
     }
@@ -569,7 +566,7 @@ impl UpdateService {
         Self(self.0.set(26, value))
     }
     /// Placeholder text shown by clients that cannot display a media-only message. Sent as the `Media.CompatibilityMessage` form field.
-    pub fn media_compatibility_message(self, value: impl Into<String>) -> Self {
+    pub fn media_compatibility_message(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(27, value))
     }
     /// Extra attempts for the pre-event webhook after a timeout or a 429, 503 or 504 answer. Sent as the `PreWebhookRetryCount` form field.
@@ -655,7 +652,7 @@ impl ListBinding {
         Self(self.0.set_each(0, value.into_iter().map(|v| v.as_str().to_owned())))
     }
     /// Only return bindings of these user identities; repeat the parameter for several. Sent as the `Identity` query parameter. Each item is sent as a repeated key; replaces any earlier value.
-    pub fn identity(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn identity(self, value: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
         Self(self.0.set_strs(1, value))
     }
     /// Records per page, from 1 to 50. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
@@ -667,7 +664,7 @@ impl ListBinding {
         Self(self.0.set(3, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(4, value))
     }
 }
@@ -802,7 +799,7 @@ impl ListChannel {
         Self(self.0.set(2, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
 }
@@ -834,15 +831,15 @@ impl CreateChannel {
         Self(self.0.set(0, value.as_str()))
     }
     /// Display label for the channel; need not be unique. Sent as the `FriendlyName` form field.
-    pub fn friendly_name(self, value: impl Into<String>) -> Self {
+    pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// Application-chosen name for the channel, unique within the service; it can replace the SID in URLs. Sent as the `UniqueName` form field.
-    pub fn unique_name(self, value: impl Into<String>) -> Self {
+    pub fn unique_name(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// Application metadata to store on the channel, given as JSON text. Sent as the `Attributes` form field.
-    pub fn attributes(self, value: impl Into<String>) -> Self {
+    pub fn attributes(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
     /// The `Type` parameter. Sent as the `Type` form field.
@@ -858,7 +855,7 @@ impl CreateChannel {
         Self(self.0.set(6, value))
     }
     /// Identity to record as the creator of the channel; `system` when omitted. Sent as the `CreatedBy` form field.
-    pub fn created_by(self, value: impl Into<String>) -> Self {
+    pub fn created_by(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(7, value))
     }
 }
@@ -902,15 +899,15 @@ impl UpdateChannel {
         Self(self.0.set(0, value.as_str()))
     }
     /// Display label for the channel; need not be unique. Sent as the `FriendlyName` form field.
-    pub fn friendly_name(self, value: impl Into<String>) -> Self {
+    pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// Application-chosen name for the channel, unique within the service; it can replace the SID in URLs. Sent as the `UniqueName` form field.
-    pub fn unique_name(self, value: impl Into<String>) -> Self {
+    pub fn unique_name(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// Application metadata to store on the channel, given as JSON text. Sent as the `Attributes` form field.
-    pub fn attributes(self, value: impl Into<String>) -> Self {
+    pub fn attributes(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
     /// Creation time to record on the channel instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
@@ -922,7 +919,7 @@ impl UpdateChannel {
         Self(self.0.set(5, value))
     }
     /// Identity to record as the creator of the channel; `system` when omitted. Sent as the `CreatedBy` form field.
-    pub fn created_by(self, value: impl Into<String>) -> Self {
+    pub fn created_by(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(6, value))
     }
 }
@@ -962,7 +959,7 @@ impl InviteList {
     /// # Arguments
     ///
     /// * `identity` (`Identity`): Identity of the user being invited, as used in access tokens.
-    pub fn create(&self, identity: impl Into<String>) -> CreateInvite {
+    pub fn create(&self, identity: impl AsRef<str>) -> CreateInvite {
         CreateInvite(self.0.call(&CREATE_INVITE).set_str(0, identity))
     }
 }
@@ -1004,7 +1001,7 @@ pub struct ListInvite(rt::Call<rt::Paged<models::Invite>>);
 rt::operation!(ListInvite : page(models::Invite));
 impl ListInvite {
     /// Only return invitations for these user identities; repeat the parameter for several. Sent as the `Identity` query parameter. Each item is sent as a repeated key; replaces any earlier value.
-    pub fn identity(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn identity(self, value: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
         Self(self.0.set_strs(0, value))
     }
     /// Records per page, from 1 to 100. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
@@ -1016,7 +1013,7 @@ impl ListInvite {
         Self(self.0.set(2, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
 }
@@ -1035,7 +1032,7 @@ pub struct CreateInvite(rt::Call<rt::Value<models::Invite>>);
 rt::operation!(CreateInvite : value(models::Invite));
 impl CreateInvite {
     /// Channel role the invitee receives on joining; the service default applies when omitted. Sent as the `RoleSid` form field.
-    pub fn role_sid(self, value: impl Into<String>) -> Self {
+    pub fn role_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
 }
@@ -1082,7 +1079,7 @@ impl MemberList {
     /// # Arguments
     ///
     /// * `identity` (`Identity`): Identity of the user joining the channel, as used in access tokens.
-    pub fn create(&self, identity: impl Into<String>) -> CreateMember {
+    pub fn create(&self, identity: impl AsRef<str>) -> CreateMember {
         CreateMember(self.0.call(&CREATE_MEMBER).set_str(1, identity))
     }
 }
@@ -1130,7 +1127,7 @@ pub struct ListMember(rt::Call<rt::Paged<models::Member>>);
 rt::operation!(ListMember : page(models::Member));
 impl ListMember {
     /// Only return members with these user identities; repeat the parameter for several. Sent as the `Identity` query parameter. Each item is sent as a repeated key; replaces any earlier value.
-    pub fn identity(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn identity(self, value: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
         Self(self.0.set_strs(0, value))
     }
     /// Records per page, from 1 to 100. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
@@ -1142,7 +1139,7 @@ impl ListMember {
         Self(self.0.set(2, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
 }
@@ -1174,7 +1171,7 @@ impl CreateMember {
         Self(self.0.set(0, value.as_str()))
     }
     /// Channel role to give the member; the service default applies when omitted. Sent as the `RoleSid` form field.
-    pub fn role_sid(self, value: impl Into<String>) -> Self {
+    pub fn role_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// Read horizon to record: highest message index the user has seen in this channel. Sent as the `LastConsumedMessageIndex` form field.
@@ -1197,7 +1194,7 @@ impl CreateMember {
         Self(self.0.set(6, value))
     }
     /// Application metadata to store on the member, given as JSON text. Sent as the `Attributes` form field.
-    pub fn attributes(self, value: impl Into<String>) -> Self {
+    pub fn attributes(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(7, value))
     }
 }
@@ -1241,7 +1238,7 @@ impl UpdateMember {
         Self(self.0.set(0, value.as_str()))
     }
     /// Channel role the member should hold from now on. Sent as the `RoleSid` form field.
-    pub fn role_sid(self, value: impl Into<String>) -> Self {
+    pub fn role_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// Read horizon to record: highest message index the user has seen in this channel. Sent as the `LastConsumedMessageIndex` form field.
@@ -1264,7 +1261,7 @@ impl UpdateMember {
         Self(self.0.set(5, value))
     }
     /// Application metadata to store on the member, given as JSON text. Sent as the `Attributes` form field.
-    pub fn attributes(self, value: impl Into<String>) -> Self {
+    pub fn attributes(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(6, value))
     }
 }
@@ -1360,7 +1357,7 @@ impl ListMessage {
         Self(self.0.set(2, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
 }
@@ -1392,11 +1389,11 @@ impl CreateMessage {
         Self(self.0.set(0, value.as_str()))
     }
     /// Identity to show as the author; `system` when omitted. Sent as the `From` form field.
-    pub fn from(self, value: impl Into<String>) -> Self {
+    pub fn from(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// Application metadata to store on the message, given as JSON text. Sent as the `Attributes` form field.
-    pub fn attributes(self, value: impl Into<String>) -> Self {
+    pub fn attributes(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// Creation time to record on the message instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
@@ -1408,15 +1405,15 @@ impl CreateMessage {
         Self(self.0.set(4, value))
     }
     /// Identity to record as the last editor of the message. Sent as the `LastUpdatedBy` form field.
-    pub fn last_updated_by(self, value: impl Into<String>) -> Self {
+    pub fn last_updated_by(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(5, value))
     }
     /// Text of the message. Structured content can be sent by serializing it to a string. Sent as the `Body` form field.
-    pub fn body(self, value: impl Into<String>) -> Self {
+    pub fn body(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(6, value))
     }
     /// Identifier of an uploaded media object to attach to the message. Sent as the `MediaSid` form field.
-    pub fn media_sid(self, value: impl Into<String>) -> Self {
+    pub fn media_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(7, value))
     }
 }
@@ -1460,11 +1457,11 @@ impl UpdateMessage {
         Self(self.0.set(0, value.as_str()))
     }
     /// Text of the message. Structured content can be sent by serializing it to a string. Sent as the `Body` form field.
-    pub fn body(self, value: impl Into<String>) -> Self {
+    pub fn body(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// Application metadata to store on the message, given as JSON text. Sent as the `Attributes` form field.
-    pub fn attributes(self, value: impl Into<String>) -> Self {
+    pub fn attributes(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// Creation time to record on the message instead of now; meant for importing history from elsewhere. Sent as the `DateCreated` form field.
@@ -1476,11 +1473,11 @@ impl UpdateMessage {
         Self(self.0.set(4, value))
     }
     /// Identity to record as the last editor of the message. Sent as the `LastUpdatedBy` form field.
-    pub fn last_updated_by(self, value: impl Into<String>) -> Self {
+    pub fn last_updated_by(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(5, value))
     }
     /// Identity to show as the author of the message. Sent as the `From` form field.
-    pub fn from(self, value: impl Into<String>) -> Self {
+    pub fn from(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(6, value))
     }
 }
@@ -1575,7 +1572,7 @@ impl ListChannelWebhook {
         Self(self.0.set(1, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
 }
@@ -1602,7 +1599,7 @@ pub struct CreateChannelWebhook(rt::Call<rt::Value<models::ChannelWebhook>>);
 rt::operation!(CreateChannelWebhook : value(models::ChannelWebhook));
 impl CreateChannelWebhook {
     /// Address the webhook calls. Sent as the `Configuration.Url` form field.
-    pub fn configuration_url(self, value: impl Into<String>) -> Self {
+    pub fn configuration_url(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// The `Configuration.Method` parameter. Sent as the `Configuration.Method` form field.
@@ -1612,19 +1609,19 @@ impl CreateChannelWebhook {
     /// Channel event that fires a `webhook`-type hook; repeat the field for several events. Sent as the `Configuration.Filters` form field. Each item is sent as a repeated key; replaces any earlier value.
     pub fn configuration_filters(
         self,
-        value: impl IntoIterator<Item = impl Into<String>>,
+        value: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Self {
         Self(self.0.set_strs(3, value))
     }
     /// Word that fires a `trigger`-type hook when it appears in a message body; repeat the field for several words. Sent as the `Configuration.Triggers` form field. Each item is sent as a repeated key; replaces any earlier value.
     pub fn configuration_triggers(
         self,
-        value: impl IntoIterator<Item = impl Into<String>>,
+        value: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Self {
         Self(self.0.set_strs(4, value))
     }
     /// Identifier of the Studio flow started by a `studio`-type hook. Sent as the `Configuration.FlowSid` form field.
-    pub fn configuration_flow_sid(self, value: impl Into<String>) -> Self {
+    pub fn configuration_flow_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(5, value))
     }
     /// Extra attempts after a failed webhook call, from 0 to 3. Sent as the `Configuration.RetryCount` form field.
@@ -1667,7 +1664,7 @@ pub struct UpdateChannelWebhook(rt::Call<rt::Value<models::ChannelWebhook>>);
 rt::operation!(UpdateChannelWebhook : value(models::ChannelWebhook));
 impl UpdateChannelWebhook {
     /// Address the webhook calls. Sent as the `Configuration.Url` form field.
-    pub fn configuration_url(self, value: impl Into<String>) -> Self {
+    pub fn configuration_url(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(0, value))
     }
     /// The `Configuration.Method` parameter. Sent as the `Configuration.Method` form field.
@@ -1677,19 +1674,19 @@ impl UpdateChannelWebhook {
     /// Channel event that fires a `webhook`-type hook; repeat the field for several events. Sent as the `Configuration.Filters` form field. Each item is sent as a repeated key; replaces any earlier value.
     pub fn configuration_filters(
         self,
-        value: impl IntoIterator<Item = impl Into<String>>,
+        value: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Self {
         Self(self.0.set_strs(2, value))
     }
     /// Word that fires a `trigger`-type hook when it appears in a message body; repeat the field for several words. Sent as the `Configuration.Triggers` form field. Each item is sent as a repeated key; replaces any earlier value.
     pub fn configuration_triggers(
         self,
-        value: impl IntoIterator<Item = impl Into<String>>,
+        value: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> Self {
         Self(self.0.set_strs(3, value))
     }
     /// Identifier of the Studio flow started by a `studio`-type hook. Sent as the `Configuration.FlowSid` form field.
-    pub fn configuration_flow_sid(self, value: impl Into<String>) -> Self {
+    pub fn configuration_flow_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(4, value))
     }
     /// Extra attempts after a failed webhook call, from 0 to 3. Sent as the `Configuration.RetryCount` form field.
@@ -1724,7 +1721,7 @@ impl MediaList {
     /// * `body` (`body`): The file's bytes, sent as they are, with the file's media type as Content-Type.
     pub fn create(
         &self,
-        content_type: impl Into<String>,
+        content_type: impl AsRef<str>,
         body: impl Into<rt::UploadBody>,
     ) -> CreateMedia {
         CreateMedia(self.0.call(&CREATE_MEDIA).set_str(2, content_type).upload(body))
@@ -1770,7 +1767,7 @@ impl CreateMedia {
         Self(self.0.set(0, value.as_str()))
     }
     /// File name to record with the media, shown to the recipients; none when omitted. Sent as the `Filename` query parameter.
-    pub fn filename(self, value: impl Into<String>) -> Self {
+    pub fn filename(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
 }
@@ -1863,9 +1860,9 @@ impl RoleList {
     /// * `permission` (`Permission`): One permission name to grant through the role; repeat the field to grant several.
     pub fn create(
         &self,
-        friendly_name: impl Into<String>,
+        friendly_name: impl AsRef<str>,
         type_: models::RoleType,
-        permission: impl IntoIterator<Item = impl Into<String>>,
+        permission: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> CreateRole {
         CreateRole(
             self
@@ -1896,7 +1893,7 @@ impl RoleContext {
     /// * `permission` (`Permission`): One permission name the role should hold; repeat the field to list several. The list replaces the current permissions.
     pub fn update(
         &self,
-        permission: impl IntoIterator<Item = impl Into<String>>,
+        permission: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> UpdateRole {
         UpdateRole(self.0.call(&UPDATE_ROLE).set_strs(0, permission))
     }
@@ -1935,7 +1932,7 @@ impl ListRole {
         Self(self.0.set(1, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
 }
@@ -2012,7 +2009,7 @@ impl UserList {
     /// # Arguments
     ///
     /// * `identity` (`Identity`): Identity string naming the new user, as used in access tokens; unique within the service.
-    pub fn create(&self, identity: impl Into<String>) -> CreateUser {
+    pub fn create(&self, identity: impl AsRef<str>) -> CreateUser {
         CreateUser(self.0.call(&CREATE_USER).set_str(1, identity))
     }
 }
@@ -2083,7 +2080,7 @@ impl ListUser {
         Self(self.0.set(1, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
 }
@@ -2112,15 +2109,15 @@ impl CreateUser {
         Self(self.0.set(0, value.as_str()))
     }
     /// Service role to give the user; the service default applies when omitted. Sent as the `RoleSid` form field.
-    pub fn role_sid(self, value: impl Into<String>) -> Self {
+    pub fn role_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// Application metadata to store on the user, given as JSON text. Sent as the `Attributes` form field.
-    pub fn attributes(self, value: impl Into<String>) -> Self {
+    pub fn attributes(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
     /// Display label for the user; need not be unique. Sent as the `FriendlyName` form field.
-    pub fn friendly_name(self, value: impl Into<String>) -> Self {
+    pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(4, value))
     }
 }
@@ -2161,15 +2158,15 @@ impl UpdateUser {
         Self(self.0.set(0, value.as_str()))
     }
     /// Service role the user should hold from now on. Sent as the `RoleSid` form field.
-    pub fn role_sid(self, value: impl Into<String>) -> Self {
+    pub fn role_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
     /// Application metadata to store on the user, given as JSON text. Sent as the `Attributes` form field.
-    pub fn attributes(self, value: impl Into<String>) -> Self {
+    pub fn attributes(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
     /// Display label for the user; need not be unique. Sent as the `FriendlyName` form field.
-    pub fn friendly_name(self, value: impl Into<String>) -> Self {
+    pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
 }
@@ -2250,7 +2247,7 @@ impl ListUserBinding {
         Self(self.0.set(2, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(3, value))
     }
 }
@@ -2342,7 +2339,7 @@ impl ListUserChannel {
         Self(self.0.set(1, value))
     }
     /// Opaque cursor issued by Twilio inside page URLs. Sent as the `PageToken` query parameter.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(2, value))
     }
 }
