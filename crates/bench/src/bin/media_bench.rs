@@ -220,6 +220,10 @@ fn run(samples: usize) -> Result<(), String> {
                 };
                 let elapsed = start.elapsed().as_secs_f64();
                 expect(what, seen, LARGE)?;
+                // `MEDIA_BENCH_TRACE=1` prints every sample (to see the spread behind the medians).
+                if std::env::var_os("MEDIA_BENCH_TRACE").is_some() {
+                    eprintln!("{what} {:.1} ms", elapsed * 1e3);
+                }
                 times[direction * 2 + usize::from(!ours_now)].push(elapsed);
             }
         }
