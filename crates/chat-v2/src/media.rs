@@ -55,10 +55,10 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use serde::de::{self, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use twilio_chat_v2_models as models;
-use twilio_rest_runtime::{Download, Error, FileLinks, UploadBody};
+use twilio_rest_runtime::{Download, Error, FileLinks, MemberKey, UploadBody};
 
 use crate::Client;
 
@@ -119,7 +119,7 @@ pub struct MessageMedia {
     pub size: Option<u64>,
 }
 
-/// The members of [`MessageMedia`], in the order [`MediaMember`] numbers them.
+/// The members of [`MessageMedia`], in the order an array lists them.
 const MEDIA_MEMBERS: &[&str] = &["sid", "content_type", "filename", "size"];
 
 impl<'de> Deserialize<'de> for MessageMedia {
@@ -140,7 +140,7 @@ impl<'de> Visitor<'de> for MessageMediaVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MessageMedia, A::Error> {
         let mut sid = None;
         let (mut content_type, mut filename, mut size) = (None, None, None);
-        while let Some(MediaMember(member)) = map.next_key()? {
+        while let Some(member) = map.next_key_seed(MemberKey(MEDIA_MEMBERS))? {
             match member {
                 Some(0) => set(&mut sid, &mut map, 0)?,
                 Some(1) => set(&mut content_type, &mut map, 1)?,
@@ -187,43 +187,6 @@ fn set<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
     }
     *slot = Some(map.next_value()?);
     Ok(())
-}
-
-/// A member name of [`MessageMedia`]: its index in [`MEDIA_MEMBERS`], `None` for other names.
-struct MediaMember(Option<usize>);
-
-impl<'de> Deserialize<'de> for MediaMember {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_identifier(MediaMemberVisitor)
-    }
-}
-
-struct MediaMemberVisitor;
-
-impl Visitor<'_> for MediaMemberVisitor {
-    type Value = MediaMember;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("field identifier")
-    }
-
-    fn visit_u64<E: de::Error>(self, index: u64) -> Result<MediaMember, E> {
-        Ok(MediaMember(
-            usize::try_from(index)
-                .ok()
-                .filter(|i| *i < MEDIA_MEMBERS.len()),
-        ))
-    }
-
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<MediaMember, E> {
-        self.visit_bytes(name.as_bytes())
-    }
-
-    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<MediaMember, E> {
-        Ok(MediaMember(
-            MEDIA_MEMBERS.iter().position(|m| m.as_bytes() == name),
-        ))
-    }
 }
 
 /// Uploads a file and posts the message that carries it; made by [`Client::send_media_message`]. Set the optional

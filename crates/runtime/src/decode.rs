@@ -346,6 +346,45 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// The key of a JSON object member read against a table of member names: `Some(index)` in the table, `None` for
+/// other keys; the key is compared where it stands, never copied. For the hand-written `Deserialize` impls of the
+/// runtime and of clients (`map.next_key_seed(MemberKey(MEMBERS))`); not part of the stable API.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct MemberKey(pub &'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for MemberKey {
+    type Value = Option<usize>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for MemberKey {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    /// A member given by its position (formats that number struct members).
+    fn visit_u64<E: serde::de::Error>(self, index: u64) -> Result<Self::Value, E> {
+        Ok(usize::try_from(index).ok().filter(|i| *i < self.0.len()))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
+        self.visit_bytes(name.as_bytes())
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, name: &[u8]) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|member| member.as_bytes() == name))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use url::Url;
 
-use crate::decode::decode_error;
+use crate::decode::{MemberKey, decode_error};
 use crate::error::Error;
 use crate::request::Request;
 use crate::response::ResponseMeta;
@@ -363,7 +363,7 @@ struct RawMeta {
     key: Option<String>,
 }
 
-/// The members of [`RawMeta`], in the order [`MetaMember`] numbers them (and an array `meta` lists them).
+/// The members of [`RawMeta`], in the order an array `meta` lists them.
 const META_MEMBERS: &[&str] = &[
     "page",
     "page_size",
@@ -392,14 +392,14 @@ impl<'de> Visitor<'de> for MetaVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMeta, A::Error> {
         let mut meta = RawMeta::default();
         let mut seen = 0_u8;
-        while let Some(member) = map.next_key::<MetaMember>()? {
-            let MetaMember(Some(index)) = member else {
+        while let Some(member) = map.next_key_seed(MemberKey(META_MEMBERS))? {
+            let Some(index) = member else {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
             let bit = 1_u8 << index;
             if seen & bit != 0 {
-                return Err(A::Error::duplicate_field(META_MEMBERS[usize::from(index)]));
+                return Err(A::Error::duplicate_field(META_MEMBERS[index]));
             }
             seen |= bit;
             match index {
@@ -436,43 +436,6 @@ impl<'de> Visitor<'de> for MetaVisitor {
             key
         );
         Ok(meta)
-    }
-}
-
-/// A member name of [`RawMeta`]: its index in [`META_MEMBERS`], `None` for other names.
-struct MetaMember(Option<u8>);
-
-impl<'de> Deserialize<'de> for MetaMember {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_identifier(MetaMemberVisitor)
-    }
-}
-
-struct MetaMemberVisitor;
-
-impl Visitor<'_> for MetaMemberVisitor {
-    type Value = MetaMember;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("field identifier")
-    }
-
-    fn visit_u64<E: de::Error>(self, index: u64) -> Result<MetaMember, E> {
-        Ok(MetaMember(
-            u8::try_from(index)
-                .ok()
-                .filter(|i| usize::from(*i) < META_MEMBERS.len()),
-        ))
-    }
-
-    fn visit_str<E: de::Error>(self, name: &str) -> Result<MetaMember, E> {
-        self.visit_bytes(name.as_bytes())
-    }
-
-    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<MetaMember, E> {
-        let index = META_MEMBERS.iter().position(|m| m.as_bytes() == name);
-        // Seven members: the index fits.
-        Ok(MetaMember(index.and_then(|i| u8::try_from(i).ok())))
     }
 }
 
