@@ -1,12 +1,11 @@
-//! `cargo xtask codegen`: reads the description, calls `twilio_codegen::generate`, writes files only when their
-//! bytes differ, or in check mode reports each stale file.
+//! `cargo xtask codegen`: reads each product's description, calls `twilio_codegen::generate` with the product's
+//! settings (see [`crate::products`]), writes files only when their bytes differ, or in check mode reports each
+//! stale file.
 
+use crate::products::Product;
 use std::fs;
 use std::path::{Path, PathBuf};
-use twilio_codegen::{LocalSettings, Settings, generate, generate_local};
-
-/// Where the committed description lives, relative to the workspace root.
-pub const SPEC: &str = "spec/chat-v2.json";
+use twilio_codegen::{Settings, generate};
 
 /// Write files, or only check them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,57 +23,62 @@ pub fn project_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// Regenerates (or checks) the committed crates from `spec` (default [`SPEC`]).
-pub fn run_codegen(mode: Mode, spec: Option<&Path>) -> Result<String, String> {
+/// Regenerates (or checks) the committed files of `products`; `spec` replaces the description of the one
+/// product given.
+pub fn run_codegen(
+    mode: Mode,
+    products: &[&Product],
+    spec: Option<&Path>,
+) -> Result<String, String> {
+    if spec.is_some() && products.len() != 1 {
+        return Err("--spec needs exactly one product (--product NAME)".to_owned());
+    }
     let root = project_root();
-    let (spec_path, display) = match spec {
-        Some(p) => (p.to_path_buf(), p.display().to_string()),
-        None => (root.join(SPEC), SPEC.to_owned()),
-    };
-    let text = fs::read_to_string(&spec_path).map_err(|e| {
-        format!(
-            "cannot read {}: {e} (the description of Chat v2 belongs in {SPEC}; pass --spec PATH to use another)",
-            spec_path.display()
-        )
-    })?;
-    let settings = Settings {
-        spec_path_display: display.clone(),
-        ..Settings::chat_v2()
-    };
-    let generated = generate(&text, &settings).map_err(|e| format!("{display}: {e}"))?;
-    let local = LocalSettings {
-        spec_path_display: display.clone(),
-        ..LocalSettings::chat_v2()
-    };
-    let mut files = generated.files.clone();
-    files.extend(generate_local(&text, &local).map_err(|e| format!("{display}: {e}"))?);
+    let mut summaries = Vec::new();
     let mut stale = Vec::new();
-    let mut written = 0;
-    for (rel, contents) in &files {
-        match ensure_file_contents(&root.join(rel), contents, mode)? {
-            FileState::Fresh => {}
-            FileState::Written => written += 1,
-            FileState::Stale => stale.push(format!(
-                "{rel} is stale: run `cargo xtask codegen` and commit"
-            )),
+    for product in products {
+        let (spec_path, display) = match spec {
+            Some(p) => (p.to_path_buf(), p.display().to_string()),
+            None => (root.join(product.spec), product.spec.to_owned()),
+        };
+        let text = fs::read_to_string(&spec_path).map_err(|e| {
+            format!(
+                "cannot read {}: {e} (the description of {} belongs in {}; pass --spec PATH to use another)",
+                spec_path.display(),
+                product.name,
+                product.spec
+            )
+        })?;
+        let generated =
+            generate(&text, &product.settings(&display)).map_err(|e| format!("{display}: {e}"))?;
+        let mut written = 0;
+        for (rel, contents) in &generated.files {
+            match ensure_file_contents(&root.join(rel), contents, mode)? {
+                FileState::Fresh => {}
+                FileState::Written => written += 1,
+                FileState::Stale => stale.push(format!(
+                    "{rel} is stale: run `cargo xtask codegen` and commit"
+                )),
+            }
         }
+        summaries.push(format!(
+            "{display}: {} structs, {} enums, {} operations; {} of {} files {}",
+            generated.structs,
+            generated.enums,
+            generated.operations,
+            written,
+            generated.files.len(),
+            if mode == Mode::Check {
+                "checked"
+            } else {
+                "written"
+            }
+        ));
     }
     if !stale.is_empty() {
         return Err(stale.join("\n"));
     }
-    Ok(format!(
-        "{display}: {} structs, {} enums, {} operations; {} of {} files {}",
-        generated.structs,
-        generated.enums,
-        generated.operations,
-        written,
-        files.len(),
-        if mode == Mode::Check {
-            "checked"
-        } else {
-            "written"
-        }
-    ))
+    Ok(summaries.join("\n"))
 }
 
 /// How a generated client depends on `twilio-rest-runtime`.

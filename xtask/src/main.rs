@@ -1,17 +1,19 @@
-//! Project automation. `cargo xtask codegen [--check] [--spec PATH]` regenerates the committed client and models
-//! from `spec/chat-v2.json`; `cargo xtask codegen --spec PATH --out DIR --name NAME` generates a standalone crate
+//! Project automation. `cargo xtask codegen [--check] [--product NAME [--spec PATH]]` regenerates the committed
+//! generated files of every product (`products.rs`) from its description under `spec/`; `cargo xtask codegen --spec PATH --out DIR --name NAME` generates a standalone crate
 //! pair for any Twilio description. Arguments are parsed by hand; the generator itself lives in `twilio-codegen`.
 
 mod bench;
 mod codegen;
+mod products;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  cargo xtask codegen [--check] [--spec PATH]
-      regenerate crates/chat-v2-models and crates/chat-v2 from spec/chat-v2.json (or PATH);
-      --check fails if a committed file is stale instead of writing it
+  cargo xtask codegen [--check] [--product NAME [--spec PATH]]
+      regenerate every product's generated files from its description under spec/ (one product with
+      --product; its description read from PATH with --spec); --check fails if a committed file is stale
+      instead of writing it
   cargo xtask codegen --spec PATH --out DIR --name NAME [--runtime-version VERSION]
       generate a standalone crate pair DIR/NAME-models and DIR/NAME from any description; the client depends
       on twilio-rest-runtime by path (this checkout), or from crates.io at VERSION with --runtime-version
@@ -63,7 +65,11 @@ fn run(args: &[String]) -> Result<(), String> {
                     } else {
                         codegen::Mode::Overwrite
                     };
-                    let summary = codegen::run_codegen(mode, opts.spec.as_deref())?;
+                    let products: Vec<&products::Product> = match &opts.product {
+                        Some(name) => vec![products::Product::named(name)?],
+                        None => products::PRODUCTS.iter().collect(),
+                    };
+                    let summary = codegen::run_codegen(mode, &products, opts.spec.as_deref())?;
                     println!("{summary}");
                     Ok(())
                 }
@@ -87,6 +93,7 @@ fn run(args: &[String]) -> Result<(), String> {
 struct CodegenOpts {
     check: bool,
     spec: Option<PathBuf>,
+    product: Option<String>,
     out: Option<PathBuf>,
     name: Option<String>,
     runtime_version: Option<String>,
@@ -104,6 +111,7 @@ fn parse_codegen(args: &[String]) -> Result<CodegenOpts, String> {
         match arg.as_str() {
             "--check" => opts.check = true,
             "--spec" => opts.spec = Some(PathBuf::from(value("--spec")?)),
+            "--product" => opts.product = Some(value("--product")?),
             "--out" => opts.out = Some(PathBuf::from(value("--out")?)),
             "--runtime-version" => {
                 let version = value("--runtime-version")?;

@@ -9,8 +9,12 @@ macro_rules! report {
     }};
 }
 
-use crate::codegen::{Mode, SPEC, project_root, run_codegen};
+use crate::codegen::{Mode, project_root, run_codegen};
+use crate::products::PRODUCTS;
 use twilio_codegen::{Settings, generate};
+
+/// The description of the workspace's first product (Chat v2).
+const SPEC: &str = PRODUCTS[0].spec;
 
 #[test]
 fn generated_code_is_fresh() {
@@ -19,7 +23,8 @@ fn generated_code_is_fresh() {
         report!("SKIPPED: {SPEC} not found");
         return;
     }
-    if let Err(stale) = run_codegen(Mode::Check, None) {
+    let products: Vec<_> = PRODUCTS.iter().collect();
+    if let Err(stale) = run_codegen(Mode::Check, &products, None) {
         panic!("{stale}");
     }
 }
@@ -38,14 +43,11 @@ fn generation_is_deterministic() {
     }
     for path in paths {
         let text = std::fs::read_to_string(&path).expect("readable description");
-        // The conformance dispatch is generated for our own description only.
+        // The conformance dispatch, route table and webhook events are generated for our own description only.
         let settings = if path.ends_with(SPEC) {
-            Settings::chat_v2()
+            PRODUCTS[0].settings(SPEC)
         } else {
-            Settings {
-                dispatch_dir: None,
-                ..Settings::chat_v2()
-            }
+            Settings::new("twilio.json", "twilio-models", "twilio")
         };
         let first = generate(&text, &settings).expect("generates");
         let second = generate(&text, &settings).expect("generates");
@@ -55,22 +57,6 @@ fn generation_is_deterministic() {
             path.display()
         );
     }
-}
-
-#[test]
-fn local_service_table_is_deterministic() {
-    let path = project_root().join(SPEC);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        report!("SKIPPED: {SPEC} not found");
-        return;
-    };
-    let settings = twilio_codegen::LocalSettings::chat_v2();
-    let first = twilio_codegen::generate_local(&text, &settings).expect("generates");
-    let second = twilio_codegen::generate_local(&text, &settings).expect("generates");
-    assert!(
-        first == second,
-        "{SPEC}: the local route table differs between runs"
-    );
 }
 
 /// Twilio's descriptions the generator must handle, beside the checkout in `../shared/twilio-oai`, with the

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 use crate::store::{ApiError, Record, Store};
 use crate::table::Resource;
 
-/// Fills defaults of a new record before the form fields are applied.
+/// Fills the defaults a description does not state (its `default`s are set by [`Store::blank`]) before the form
+/// fields are applied.
 pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Record) {
     let v = &mut record.value;
     let service_role = |store: &Store, v: &Map<String, Value>, field: &str| {
@@ -26,11 +27,7 @@ pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Reco
             for (field, value) in [
                 ("read_status_enabled", json!(true)),
                 ("reachability_enabled", json!(false)),
-                ("typing_indicator_timeout", json!(5)),
-                ("consumption_report_interval", json!(10)),
                 ("webhook_filters", json!([])),
-                ("pre_webhook_retry_count", json!(0)),
-                ("post_webhook_retry_count", json!(0)),
                 (
                     "limits",
                     json!({"channel_members": 100, "user_channels": 250}),

@@ -193,11 +193,13 @@ impl Store {
             .filter(move |r| matches(r, constraints))
     }
 
-    /// A new record of `resource`: every model field null, then SID, account, dates and the given `parents`.
+    /// A new record of `resource`: every model field at the description's default or null, then SID, account,
+    /// dates and the given `parents`.
     pub fn blank(&mut self, resource: &Resource, parents: &[(&str, String)]) -> Record {
         let mut value = Map::new();
         for field in resource.fields {
-            value.insert(field.name.to_owned(), Value::Null);
+            let initial = field.default.map_or(Value::Null, |d| d.to_json());
+            value.insert(field.name.to_owned(), initial);
         }
         if let Some(prefix) = resource.sid_prefix {
             let sid = self.new_sid(prefix);

@@ -35,17 +35,44 @@ pub enum ValueKind {
     Json,
 }
 
+/// The value a description gives a field by default.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Literal {
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// Any other number.
+    Number(f64),
+    /// A string.
+    Str(&'static str),
+}
+
 /// A field of a resource's model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Field {
     /// JSON key.
     pub name: &'static str,
     /// How the value is stored.
     pub kind: ValueKind,
+    /// The description's `default`, which a new record starts with.
+    pub default: Option<Literal>,
+}
+
+impl Literal {
+    /// The value as JSON.
+    pub fn to_json(self) -> serde_json::Value {
+        match self {
+            Self::Bool(b) => serde_json::Value::Bool(b),
+            Self::Int(i) => serde_json::Value::from(i),
+            Self::Number(n) => serde_json::Value::from(n),
+            Self::Str(s) => serde_json::Value::from(s),
+        }
+    }
 }
 
 /// A resource: a collection path and its instance path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Resource {
     /// Resource name (`Channel`).
     pub name: &'static str,

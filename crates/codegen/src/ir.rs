@@ -23,6 +23,8 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Every operation, in resource-tree order.
     pub operations: Vec<Operation>,
+    /// The webhook requests the API sends, when the description declares them (`x-twilio-webhooks`).
+    pub webhooks: Option<Webhooks>,
 }
 
 impl Api {
@@ -101,6 +103,20 @@ pub struct Struct {
     pub fields: Vec<Field>,
 }
 
+impl Struct {
+    /// The named (not flattened) property whose JSON key is `api_name`.
+    pub fn field(&self, api_name: &str) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|f| !f.flatten && f.api_name == api_name)
+    }
+
+    /// The SID prefix of the records this model describes: that of its `sid` property.
+    pub fn sid_prefix(&self) -> Option<&str> {
+        self.field("sid")?.sid_prefix.as_deref()
+    }
+}
+
 /// A property of an object schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -118,6 +134,24 @@ pub struct Field {
     pub flatten: bool,
     /// Description of the property.
     pub doc: Option<String>,
+    /// The two-letter prefix of the SIDs the property holds (`IS`), from a `pattern` of the form
+    /// `^IS[0-9a-fA-F]{32}$` (the first of alternatives `^(SM|MM)...`).
+    pub sid_prefix: Option<String>,
+    /// The value the description gives as `default`.
+    pub default: Option<Literal>,
+}
+
+/// A scalar value of the description (a `default`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// Any other number.
+    Number(f64),
+    /// A string.
+    Str(String),
 }
 
 impl Field {
@@ -222,6 +256,21 @@ pub struct Resource {
     pub instance_operations: Vec<usize>,
     /// Nested resources.
     pub children: Vec<Resource>,
+    /// The model of the resource's records: the struct its operations answer (or list), when they answer one.
+    pub model: Option<String>,
+    /// The `links` of a record: each key with the path template it points to (`{Param}` segments name the
+    /// record's fields, `{ServiceSid}` -> `service_sid`). Read from the description's response examples; without
+    /// examples, one link per nested resource.
+    pub links: Vec<Link>,
+}
+
+/// One entry of a record's `links`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Key in `links` (`members`).
+    pub key: String,
+    /// Path template (`/v2/Services/{ServiceSid}/Channels/{Sid}/Members`).
+    pub template: String,
 }
 
 /// One operation.
@@ -301,6 +350,9 @@ pub struct Parameter {
     pub account_default: bool,
     /// A secret (a key, a private key): generated `Debug`, observers and traces show `[redacted]`.
     pub sensitive: bool,
+    /// For a path parameter: the field of the addressed record that may be given instead of its SID
+    /// (`unique_name`, `identity`), from the description's `x-twilio-alternate-key`.
+    pub alternate_key: Option<String>,
     /// Description.
     pub doc: Option<String>,
 }
@@ -346,4 +398,110 @@ pub enum Response {
         /// Type of one record.
         item: TypeRef,
     },
+}
+
+/// The webhook requests of an API: parameters every request carries, the payload of each resource, and each
+/// event with its payload, what a reply to a pre-event may change, and the operations after which it fires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhooks {
+    /// Name of the family (`Chat`): the event enum is `ChatEvent`.
+    pub name: String,
+    /// Description.
+    pub doc: Option<String>,
+    /// Parameters every request may carry, besides `EventType`.
+    pub common: Vec<EventParam>,
+    /// Payloads in description order.
+    pub payloads: Vec<Payload>,
+    /// Events in description order.
+    pub events: Vec<Event>,
+    /// Every field some pre-event reply may change, in order of first mention.
+    pub changeable: Vec<ReplyField>,
+}
+
+/// One form parameter of a webhook request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventParam {
+    /// Rust field name (`channel_sid`).
+    pub name: String,
+    /// Parameter name (`ChannelSid`).
+    pub api_name: String,
+    /// How its text is read.
+    pub kind: EventKind,
+    /// The field of the payload's record that the parameter carries (`channel_sid`, `media.sid`), when it carries
+    /// one.
+    pub field: Option<String>,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// How a webhook parameter's text is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// Text, as sent.
+    Text,
+    /// A non-negative integer (`u64`).
+    Integer,
+    /// A non-negative 32-bit integer (`u32`).
+    Int32,
+    /// A date-time (kept as sent, with its parsed value).
+    DateTime,
+    /// Application data: JSON text, kept as sent when it does not parse.
+    Attributes,
+    /// A string enum of the models, by Rust name.
+    Enum(String),
+    /// Parameters read together into a struct, present when any of them is.
+    Group(Group),
+}
+
+/// Parameters read together into one struct (`Media`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Rust type name.
+    pub type_name: String,
+    /// Description.
+    pub doc: Option<String>,
+    /// Its parameters.
+    pub params: Vec<EventParam>,
+}
+
+/// The parameters of the events of one resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payload {
+    /// Key in the description (`Message`).
+    pub key: String,
+    /// Rust type name (`MessageEvent`).
+    pub type_name: String,
+    /// The resource whose records the parameters describe, by resource name.
+    pub resource: Option<String>,
+    /// Description.
+    pub doc: Option<String>,
+    /// Its parameters.
+    pub params: Vec<EventParam>,
+}
+
+/// One event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// `EventType` (`onMessageSend`).
+    pub api_name: String,
+    /// Rust variant name (`MessageSend`).
+    pub variant: String,
+    /// Index of its payload in [`Webhooks::payloads`].
+    pub payload: usize,
+    /// Description.
+    pub doc: Option<String>,
+    /// For a pre-event (the action waits for the reply): indexes into [`Webhooks::changeable`] of the fields a
+    /// reply may change.
+    pub pre: Option<Vec<usize>>,
+    /// Operations after which the post-event fires (operationIds).
+    pub after: Vec<String>,
+}
+
+/// A field a pre-event reply may change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyField {
+    /// Rust variant name (`FriendlyName`).
+    pub name: String,
+    /// JSON key of the reply (`friendlyName`).
+    pub api_name: String,
 }

@@ -3,7 +3,10 @@
 //! rule) before reading the token changes it causes. One fact per line, in IR order; descriptions are omitted
 //! (they show in the generated docs).
 
-use crate::ir::{Api, Location, Operation, Resource, Response, Schema, TypeRef};
+use crate::ir::{
+    Api, EventKind, EventParam, Literal, Location, Operation, Resource, Response, Schema, TypeRef,
+    Webhooks,
+};
 use std::fmt::Write as _;
 
 /// The text of `api`, after `header` (a comment line naming the command that writes it).
@@ -35,6 +38,13 @@ pub fn render(api: &Api, header: &str) -> String {
                     }
                     if f.optional() {
                         flags.push("Option");
+                    }
+                    let mut flags: Vec<String> = flags.into_iter().map(str::to_owned).collect();
+                    if let Some(prefix) = &f.sid_prefix {
+                        flags.push(format!("sid {prefix}"));
+                    }
+                    if let Some(default) = &f.default {
+                        flags.push(format!("default {}", literal(default)));
                     }
                     let _ = writeln!(
                         out,
@@ -83,7 +93,72 @@ pub fn render(api: &Api, header: &str) -> String {
     for r in &api.resources {
         resource(&mut out, api, r, 0);
     }
+    if let Some(hooks) = &api.webhooks {
+        webhooks(&mut out, hooks);
+    }
     out
+}
+
+fn webhooks(out: &mut String, hooks: &Webhooks) {
+    let _ = writeln!(out, "\n# webhooks {}", hooks.name);
+    let _ = writeln!(out, "common");
+    event_params(out, &hooks.common, 1);
+    for p in &hooks.payloads {
+        let _ = writeln!(
+            out,
+            "payload {} ({}) of {}",
+            p.type_name,
+            p.key,
+            p.resource.as_deref().unwrap_or("-")
+        );
+        event_params(out, &p.params, 1);
+    }
+    for e in &hooks.events {
+        let pre = match &e.pre {
+            Some(fields) => {
+                let keys: Vec<&str> = fields
+                    .iter()
+                    .map(|&i| hooks.changeable[i].api_name.as_str())
+                    .collect();
+                format!(" pre changes [{}]", keys.join(", "))
+            }
+            None => String::new(),
+        };
+        let after = if e.after.is_empty() {
+            String::new()
+        } else {
+            format!(" after {}", e.after.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "event {} {} of {}{pre}{after}",
+            e.variant, e.api_name, hooks.payloads[e.payload].type_name
+        );
+    }
+}
+
+fn event_params(out: &mut String, params: &[EventParam], depth: usize) {
+    let pad = "  ".repeat(depth);
+    for p in params {
+        let kind = match &p.kind {
+            EventKind::Text => "Text".to_owned(),
+            EventKind::Integer => "u64".to_owned(),
+            EventKind::Int32 => "u32".to_owned(),
+            EventKind::DateTime => "DateTime".to_owned(),
+            EventKind::Attributes => "Attributes".to_owned(),
+            EventKind::Enum(name) => name.clone(),
+            EventKind::Group(g) => format!("group {}", g.type_name),
+        };
+        let field = p
+            .field
+            .as_deref()
+            .map(|f| format!(" <- {f}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{pad}{}: {kind} `{}`{field}", p.name, p.api_name);
+        if let EventKind::Group(g) = &p.kind {
+            event_params(out, &g.params, depth + 1);
+        }
+    }
 }
 
 fn resource(out: &mut String, api: &Api, r: &Resource, depth: usize) {
@@ -100,6 +175,12 @@ fn resource(out: &mut String, api: &Api, r: &Resource, depth: usize) {
         r.context_param.as_deref().unwrap_or(""),
         r.instance_path.as_deref().unwrap_or("-"),
     );
+    if let Some(model) = &r.model {
+        let _ = writeln!(out, "{pad}  records {model}");
+    }
+    for link in &r.links {
+        let _ = writeln!(out, "{pad}  link `{}` {}", link.key, link.template);
+    }
     for &i in r.list_operations.iter().chain(&r.instance_operations) {
         operation(out, &api.operations[i], depth + 1);
     }
@@ -146,12 +227,15 @@ fn operation(out: &mut String, op: &Operation, depth: usize) {
             Location::BinaryBody => "bytes",
             Location::ContentType => "content type",
         };
-        let mut flags = vec![if p.required { "required" } else { "optional" }];
+        let mut flags = vec![(if p.required { "required" } else { "optional" }).to_owned()];
         if p.account_default {
-            flags.push("account default");
+            flags.push("account default".to_owned());
         }
         if p.sensitive {
-            flags.push("sensitive");
+            flags.push("sensitive".to_owned());
+        }
+        if let Some(key) = &p.alternate_key {
+            flags.push(format!("or {key}"));
         }
         let wire = if p.wire_ty == p.ty {
             String::new()
@@ -176,5 +260,14 @@ fn ty(t: &TypeRef) -> String {
         TypeRef::Boxed(v) => format!("Box<{}>", ty(v)),
         TypeRef::Struct(n) | TypeRef::Enum(n) | TypeRef::OneOf(n) => n.clone(),
         other => format!("{other:?}"),
+    }
+}
+
+fn literal(l: &Literal) -> String {
+    match l {
+        Literal::Bool(b) => b.to_string(),
+        Literal::Int(i) => i.to_string(),
+        Literal::Number(n) => n.to_string(),
+        Literal::Str(s) => format!("{s:?}"),
     }
 }

@@ -3,7 +3,7 @@
 use twilio_codegen::{Settings, generate};
 
 fn check(spec: &str, expected: &str) {
-    match generate(spec, &Settings::chat_v2()) {
+    match generate(spec, &Settings::new("spec.json", "models", "client")) {
         Ok(_) => panic!("expected an error containing {expected:?}, got Ok"),
         Err(e) => assert_eq!(e.to_string(), expected),
     }
@@ -33,7 +33,11 @@ fn invalid_json() {
 
 #[test]
 fn not_openapi() {
-    let e = generate(r#"{"swagger": "2.0"}"#, &Settings::chat_v2()).unwrap_err();
+    let e = generate(
+        r#"{"swagger": "2.0"}"#,
+        &Settings::new("spec.json", "models", "client"),
+    )
+    .unwrap_err();
     assert!(
         e.to_string()
             .starts_with("not an OpenAPI 3.0 description: missing field"),

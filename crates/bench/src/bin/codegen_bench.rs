@@ -32,7 +32,20 @@ fn run() -> Result<(), String> {
     }
     let json = std::fs::read_to_string(&spec)
         .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    let settings = Settings::chat_v2();
+    // What `cargo xtask codegen` writes for Chat v2: models, client, IR snapshot, dispatch and route table.
+    let settings = Settings {
+        ir_path: Some("ir.txt".to_owned()),
+        dispatch: Some(twilio_codegen::DispatchSettings {
+            file: "dispatch.rs".to_owned(),
+            args_path: "crate::args".to_owned(),
+            call_path: "crate::format".to_owned(),
+        }),
+        local: Some(twilio_codegen::LocalSettings {
+            file: "local.rs".to_owned(),
+            table_path: "crate::table".to_owned(),
+        }),
+        ..Settings::new("spec/chat-v2.json", "models", "client")
+    };
     let generated = twilio_codegen::generate(&json, &settings)
         .map_err(|e| format!("{}: {e}", spec.display()))?;
     let api = twilio_codegen::lower(&json).map_err(|e| format!("{}: {e}", spec.display()))?;

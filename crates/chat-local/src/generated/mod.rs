@@ -12,34 +12,42 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "friendly_name",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "type",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "sandbox",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -59,94 +67,117 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "friendly_name",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "default_service_role_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "default_channel_role_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "default_channel_creator_role_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "read_status_enabled",
                 kind: crate::table::ValueKind::Bool,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "reachability_enabled",
                 kind: crate::table::ValueKind::Bool,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "typing_indicator_timeout",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::Some(crate::table::Literal::Int(0i64)),
             },
             crate::table::Field {
                 name: "consumption_report_interval",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::Some(crate::table::Literal::Int(0i64)),
             },
             crate::table::Field {
                 name: "limits",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "pre_webhook_url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "post_webhook_url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "webhook_method",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "webhook_filters",
                 kind: crate::table::ValueKind::List,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "pre_webhook_retry_count",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::Some(crate::table::Literal::Int(0i64)),
             },
             crate::table::Field {
                 name: "post_webhook_retry_count",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::Some(crate::table::Literal::Int(0i64)),
             },
             crate::table::Field {
                 name: "notifications",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "media",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "links",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -163,50 +194,62 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "endpoint",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "identity",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "credential_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "binding_type",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "message_types",
                 kind: crate::table::ValueKind::List,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "links",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -228,58 +271,72 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "friendly_name",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "unique_name",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "attributes",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "type",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "created_by",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "members_count",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::Some(crate::table::Literal::Int(0i64)),
             },
             crate::table::Field {
                 name: "messages_count",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::Some(crate::table::Literal::Int(0i64)),
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "links",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -296,42 +353,52 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "channel_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "identity",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "role_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "created_by",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -348,50 +415,62 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "channel_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "identity",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "role_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "last_consumed_message_index",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "last_consumption_timestamp",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "attributes",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -408,66 +487,82 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "attributes",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "to",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "channel_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "last_updated_by",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "was_edited",
                 kind: crate::table::ValueKind::Bool,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "from",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "body",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "index",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::Some(crate::table::Literal::Int(0i64)),
             },
             crate::table::Field {
                 name: "type",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "media",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -484,38 +579,47 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "channel_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "type",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "configuration",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -532,62 +636,77 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "channel_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "message_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_upload_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "size",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "content_type",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "filename",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "author",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "category",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "is_multipart_upstream",
                 kind: crate::table::ValueKind::Bool,
+                default: ::core::option::Option::Some(crate::table::Literal::Bool(false)),
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "links",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -622,38 +741,47 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "friendly_name",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "type",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "permissions",
                 kind: crate::table::ValueKind::List,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -673,58 +801,72 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "attributes",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "friendly_name",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "role_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "identity",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "is_online",
                 kind: crate::table::ValueKind::Bool,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "is_notifiable",
                 kind: crate::table::ValueKind::Bool,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "joined_channels_count",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::Some(crate::table::Literal::Int(0i64)),
             },
             crate::table::Field {
                 name: "links",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -741,50 +883,62 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_created",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "date_updated",
                 kind: crate::table::ValueKind::DateTime,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "endpoint",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "identity",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "user_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "credential_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "binding_type",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "message_types",
                 kind: crate::table::ValueKind::List,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
         ],
     },
@@ -808,46 +962,57 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             crate::table::Field {
                 name: "account_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "service_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "channel_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "user_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "member_sid",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "status",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "last_consumed_message_index",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "unread_messages_count",
                 kind: crate::table::ValueKind::Int,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "links",
                 kind: crate::table::ValueKind::Json,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "url",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
             crate::table::Field {
                 name: "notification_level",
                 kind: crate::table::ValueKind::Str,
+                default: ::core::option::Option::None,
             },
         ],
     },

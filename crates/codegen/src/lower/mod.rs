@@ -27,12 +27,14 @@
 //! to the client's account, so those resources hang off the client directly (`client.calls()`).
 
 mod cycles;
+mod links;
 mod operations;
 mod refs;
 mod resources;
 mod responses;
 mod schemas;
 mod twilio;
+mod webhooks;
 
 use crate::error::{Error, ptr};
 use crate::ir::{Api, Operation, Schema, TypeRef};
@@ -54,8 +56,12 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
         .map_err(|e| Error::new(None, "", format!("not an OpenAPI 3.0 description: {e}")))?;
     let mut lowerer = Lowerer::new(&spec)?;
     lowerer.lower_components()?;
-    let operations = lowerer.lower_operations()?;
-    let (resources, operations) = build_resources(operations, &mut lowerer.type_names)?;
+    let mut operations = lowerer.lower_operations()?;
+    let examples: BTreeMap<String, Vec<serde_json::Value>> = operations
+        .iter_mut()
+        .map(|raw| (raw.op.id.clone(), std::mem::take(&mut raw.examples)))
+        .collect();
+    let (mut resources, operations) = build_resources(operations, &mut lowerer.type_names)?;
     box_recursive_fields(&mut lowerer.schemas);
     let mut operations = operations;
     merge_boolean_enums(
@@ -70,6 +76,7 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
         }
     }
     let servers = crate::naming::server_consts(own_servers);
+    links::attach_models_and_links(&mut resources, &operations, &lowerer.schemas, &examples);
     let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -81,7 +88,13 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
         schemas: lowerer.schemas,
         resources,
         operations,
+        webhooks: None,
     };
+    api.webhooks = webhooks::lower_webhooks(
+        spec.extensions.get("x-twilio-webhooks"),
+        &lowerer.components,
+        &api,
+    )?;
     drop_blank_docs(&mut api);
     Ok(api)
 }
@@ -135,6 +148,8 @@ pub(super) struct RawOperation {
     noun: Option<String>,
     /// The path as placed in the resource tree: `.json` suffixes and a defaulted `Accounts/{AccountSid}` removed.
     tree_path: String,
+    /// The records of its success responses' examples (see [`Lowerer::example_records`]).
+    examples: Vec<serde_json::Value>,
 }
 
 impl<'a> Lowerer<'a> {

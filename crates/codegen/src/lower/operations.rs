@@ -1,8 +1,10 @@
 //! Operations: parameters (path, query, header; shared and per-operation), form, JSON and raw binary bodies, the
 //! operation's own server, and the verb and builder names.
 
-use super::twilio::{VERBS, account_scoped, is_sensitive, runtime_header, tree_path};
-use super::{Lowerer, RawOperation};
+use super::twilio::{
+    VERBS, account_scoped, alternate_key, is_sensitive, runtime_header, tree_path,
+};
+use super::{Lowerer, RawOperation, with_op};
 use crate::docs::{format_note, join_doc, with_format_note};
 use crate::error::{Error, ptr};
 use crate::ir::{Location, Method, Operation, Parameter, TypeRef};
@@ -162,6 +164,8 @@ impl<'a> Lowerer<'a> {
                 required: (data.required || location == Location::Path) && !account_default,
                 account_default,
                 sensitive: is_sensitive(&data.extensions, &data.name),
+                alternate_key: alternate_key(&data.extensions, p_pointer)
+                    .map_err(|e| with_op(e, Some(id)))?,
                 doc,
             };
             if location == Location::Path {
@@ -193,6 +197,7 @@ impl<'a> Lowerer<'a> {
         }
 
         let response = self.lower_response(op, method, id, pointer)?;
+        let examples = self.example_records(op, &response, id, pointer)?;
         let noun = VERBS.iter().find_map(|(prefix, _)| {
             id.strip_prefix(prefix)
                 .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
@@ -223,6 +228,7 @@ impl<'a> Lowerer<'a> {
             },
             noun,
             tree_path: tree_path(path),
+            examples,
         })
     }
 
@@ -275,6 +281,7 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Item(s) => is_sensitive(&s.schema_data.extensions, key),
                         ReferenceOr::Reference { .. } => is_sensitive(&Default::default(), key),
                     },
+                    alternate_key: None,
                     doc,
                 });
             }
@@ -305,6 +312,7 @@ impl<'a> Lowerer<'a> {
                     required: true,
                     account_default: false,
                     sensitive: false,
+                    alternate_key: None,
                     doc: body.description.clone(),
                 }],
             ));
@@ -325,6 +333,7 @@ impl<'a> Lowerer<'a> {
                     required: true,
                     account_default: false,
                     sensitive: false,
+                    alternate_key: None,
                     doc: Some(format!(
                         "Media type of the body (`image/png`, `application/pdf`, ...), sent as its `Content-Type`; \
                          the description accepts `{media_type}`."
@@ -340,6 +349,7 @@ impl<'a> Lowerer<'a> {
                 required: true,
                 account_default: false,
                 sensitive: false,
+                alternate_key: None,
                 doc: body.description.clone(),
             });
             return Ok((media_type.clone(), params));

@@ -184,6 +184,8 @@ pub(super) fn build_resources(
                 list_operations,
                 instance_operations,
                 children,
+                model: None,
+                links: Vec::new(),
             });
         }
         out

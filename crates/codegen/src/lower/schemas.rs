@@ -1,10 +1,11 @@
 //! Schemas to models and types: component schemas, inline objects and enums hoisted into named models, `oneOf`
 //! unions, maps, arrays and scalar formats.
 
+use super::twilio::sid_prefix;
 use super::{Component, Lowerer, object_parts, with_op};
 use crate::docs::with_format_note;
 use crate::error::{Error, ptr};
-use crate::ir::{Enum, Field, OneOf, OneOfVariant, Schema, Struct, TypeRef, Variant};
+use crate::ir::{Enum, Field, Literal, OneOf, OneOfVariant, Schema, Struct, TypeRef, Variant};
 use crate::naming::{Scope, component_type_name, pascal, snake};
 use openapiv3::{
     AdditionalProperties, ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -247,6 +248,13 @@ impl<'a> Lowerer<'a> {
             let hint = format!("{name}{}", pascal(key));
             let (ty, nullable) = self.lower_ref_or(prop, &hint, &field_pointer, None)?;
             let doc = with_format_note(prop);
+            let (sid_prefix, default) = match prop {
+                ReferenceOr::Item(p) => (
+                    property_sid_prefix(key, p, &field_pointer)?,
+                    literal(p.schema_data.default.as_ref()),
+                ),
+                ReferenceOr::Reference { .. } => (None, None),
+            };
             fields.push(Field {
                 name: scope.unique(snake(key)),
                 api_name: key.clone(),
@@ -255,6 +263,8 @@ impl<'a> Lowerer<'a> {
                 nullable,
                 flatten: false,
                 doc,
+                sid_prefix,
+                default,
             });
         }
         let additional = match &s.schema_kind {
@@ -280,6 +290,8 @@ impl<'a> Lowerer<'a> {
                     "Keys other than the named properties (`additionalProperties` of the description)."
                         .to_owned(),
                 ),
+                sid_prefix: None,
+                default: None,
             });
         }
         Ok(Struct {
@@ -335,5 +347,47 @@ pub(super) fn lower_enum(
         doc,
         variants,
         unknown,
+    }
+}
+
+/// The pattern of a SID whose prefix the description does not pin down.
+const ANY_SID_PATTERN: &str = "^[a-zA-Z]{2}[0-9a-fA-F]{32}$";
+
+/// The SID prefix of a property whose `pattern` is a SID pattern. A `sid` property with a pattern of another form
+/// is an error naming the pattern's pointer: every record's own SID has a two-letter prefix.
+fn property_sid_prefix(
+    key: &str,
+    schema: &openapiv3::Schema,
+    pointer: &str,
+) -> Result<Option<String>, Error> {
+    let SchemaKind::Type(Type::String(st)) = &schema.schema_kind else {
+        return Ok(None);
+    };
+    let Some(pattern) = &st.pattern else {
+        return Ok(None);
+    };
+    match sid_prefix(pattern) {
+        Some(prefix) => Ok(Some(prefix)),
+        // A SID of any prefix: a constraint without a resource to name.
+        None if pattern == ANY_SID_PATTERN => Ok(None),
+        None if key == "sid" => Err(Error::new(
+            None,
+            ptr(pointer, "pattern"),
+            format!("`{pattern}` is not a SID pattern of the form `^XX[0-9a-fA-F]{{32}}$`"),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// A scalar `default`; other JSON (objects, arrays, null) is not a default the IR keeps.
+fn literal(value: Option<&serde_json::Value>) -> Option<Literal> {
+    match value? {
+        serde_json::Value::Bool(b) => Some(Literal::Bool(*b)),
+        serde_json::Value::Number(n) => Some(n.as_i64().map_or_else(
+            || Literal::Number(n.as_f64().unwrap_or_default()),
+            Literal::Int,
+        )),
+        serde_json::Value::String(s) => Some(Literal::Str(s.clone())),
+        _ => None,
     }
 }

@@ -158,3 +158,35 @@ fn rename_enum(ty: &mut TypeRef, from: &[String], to: &str) {
         _ => {}
     }
 }
+
+/// The two-letter prefix of a SID pattern (`^IS[0-9a-fA-F]{32}$` -> `IS`; of alternatives
+/// `^(SM|MM)[0-9a-fA-F]{32}$`, the first, which new records get); `None` for any other pattern.
+pub(super) fn sid_prefix(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix('^')?;
+    let (prefix, tail) = match rest.strip_prefix('(') {
+        Some(group) => {
+            let (alternatives, tail) = group.split_once(')')?;
+            (alternatives.split('|').next()?, tail)
+        }
+        None => rest.split_at(rest.find('[')?),
+    };
+    let is_prefix = prefix.len() == 2 && prefix.bytes().all(|b| b.is_ascii_uppercase());
+    (is_prefix && tail == "[0-9a-fA-F]{32}$").then(|| prefix.to_owned())
+}
+
+/// Our extension naming the record field a path parameter also accepts instead of a SID:
+/// `x-twilio-alternate-key: "unique_name"` (or `"identity"`). Any other value than a non-empty string is an error.
+pub(super) fn alternate_key(
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+    pointer: &str,
+) -> Result<Option<String>, crate::error::Error> {
+    match extensions.get("x-twilio-alternate-key") {
+        None => Ok(None),
+        Some(serde_json::Value::String(key)) if !key.trim().is_empty() => Ok(Some(key.clone())),
+        Some(other) => Err(crate::error::Error::new(
+            None,
+            format!("{pointer}/x-twilio-alternate-key"),
+            format!("expected the name of a record field, found {other}"),
+        )),
+    }
+}

@@ -1,10 +1,10 @@
 //! Emits the client crate body: `Client`, one `XxxList`/`XxxContext` per resource along the URL hierarchy, and one
 //! builder per operation that builds a runtime `Request` and hands it to one runtime function.
 
-use crate::Settings;
 use crate::docs::{doc_attrs, sanitize};
 use crate::ir::{Api, Location, Method, Operation, Parameter, Resource, Response, TypeRef};
-use crate::{ident, type_tokens};
+use crate::settings::Settings;
+use crate::tokens::{ident, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
 

@@ -5,7 +5,7 @@
 
 use crate::docs::{doc_attrs, sanitize};
 use crate::ir::{Api, Enum, Field, OneOf, Schema, Struct, TypeRef};
-use crate::{ident, type_tokens};
+use crate::tokens::{ident, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
 

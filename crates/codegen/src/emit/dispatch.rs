@@ -2,18 +2,26 @@
 //! operation that turns wire-named scenario arguments into the generated client's typed builder calls. It reads
 //! the same IR as the client emitter, so every operation has exactly one arm by construction.
 //!
-//! The file is a module of the conformance crate: it uses that crate's hand-written `Args` reader (`req_str`,
-//! `opt_enum`, ...), `CallResult`, `to_value`, `page_value` and `collect`, and its scenario `Call` and `Mode`.
+//! The file is a module of a conformance crate: it uses that crate's hand-written `Args` reader (`req_str`,
+//! `opt_enum`, ...), `CallResult`, `to_value`, `page_value` and `collect`, and its scenario `Call` and `Mode`, from
+//! the modules [`DispatchSettings`] names.
 
 use crate::docs::sanitize;
 use crate::error::Error;
 use crate::ir::{Api, Location, Operation, Parameter, Resource, Response, TypeRef};
-use crate::{Settings, ident, type_tokens};
+use crate::settings::{DispatchSettings, Settings};
+use crate::tokens::{ident, path, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Tokens of the dispatch file, or an error naming an operation whose parameter type scenarios cannot express.
-pub fn emit(api: &Api, settings: &Settings) -> Result<TokenStream, Error> {
+pub fn emit(
+    api: &Api,
+    settings: &Settings,
+    dispatch: &DispatchSettings,
+) -> Result<TokenStream, Error> {
+    let args = path("dispatch.args_path", &dispatch.args_path)?;
+    let call = path("dispatch.call_path", &dispatch.call_path)?;
     let client = ident(&settings.client_crate);
     let models = quote!(::#client::models);
     let mut arms = Vec::new();
@@ -55,16 +63,16 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<TokenStream, Error> {
         .any(|op| op.response == Response::Binary)
     {
         quote!(
-            use crate::args::{Args, CallResult, collect, download_value, page_value, to_value};
+            use #args::{Args, CallResult, collect, download_value, page_value, to_value};
         )
     } else {
         quote!(
-            use crate::args::{Args, CallResult, collect, page_value, to_value};
+            use #args::{Args, CallResult, collect, page_value, to_value};
         )
     };
     Ok(quote! {
         #download_use
-        use crate::format::{Call, Mode};
+        use #call::{Call, Mode};
 
         #[doc = #doc]
         pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#table),*];
