@@ -44,7 +44,10 @@ pub const PRODUCTS: &[Product] = &[Product {
         "crate::format",
     )),
     local: Some(("crates/chat-local/src/generated/mod.rs", "crate::table")),
-    webhooks: None,
+    webhooks: Some((
+        "crates/chat-v2/src/generated/webhook.rs",
+        "crate::webhook::event",
+    )),
 }];
 
 impl Product {

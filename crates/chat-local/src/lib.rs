@@ -62,6 +62,11 @@ pub fn resources() -> &'static [table::Resource] {
     generated::RESOURCES
 }
 
+/// The post-events the service sends, from the description: each with the change that fires it.
+pub fn events() -> &'static [table::Event] {
+    generated::EVENTS
+}
+
 /// The credentials the service accepts: an account SID with its auth token, and an API key SID with its secret.
 /// `Debug` shows the SIDs only.
 #[derive(Clone, PartialEq, Eq)]

@@ -150,3 +150,25 @@ pub struct Route {
     /// Key of the records array of a list.
     pub records_key: Option<&'static str>,
 }
+
+/// A parameter of a webhook request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventParam {
+    /// Parameter name (`ChannelSid`).
+    pub name: &'static str,
+    /// JSON path of the record field it carries (`["channel_sid"]`); empty when the record has none.
+    pub field: &'static [&'static str],
+}
+
+/// A post-event: what change fires it and what it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    /// `EventType` (`onMessageSent`).
+    pub event_type: &'static str,
+    /// Resource whose change fires it.
+    pub resource: &'static str,
+    /// The change that fires it.
+    pub kind: Kind,
+    /// Its parameters besides the common ones.
+    pub params: &'static [EventParam],
+}

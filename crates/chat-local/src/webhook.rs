@@ -2,13 +2,14 @@
 //! fires no webhooks for REST changes without it), the service's `post_webhook_url` receives the event when its
 //! name is in the service's `webhook_filters`, as a form (or query, for `webhook_method` GET) signed with
 //! `X-Twilio-Signature` (HMAC-SHA1 of the URL and the sorted parameters, keyed by the auth token). Deliveries are
-//! sent once, in the background; failures are not retried.
+//! sent once, in the background; failures are not retried. Which change fires which event, and the parameters each
+//! carries, come from the description (the generated `EVENTS` table).
 
 use base64::Engine as _;
 use serde_json::Value;
 
+use crate::generated::{EVENT_COMMON, EVENTS, event_names as names};
 use crate::store::{Change, Store};
-use crate::table::Kind;
 
 /// One webhook request to send.
 #[derive(Debug, Clone)]
@@ -19,27 +20,11 @@ pub(crate) struct Delivery {
     pub signature: String,
 }
 
-/// The event name of a change, when Twilio has one.
-fn event(resource: &str, kind: Kind) -> Option<&'static str> {
-    Some(match (resource, kind) {
-        ("Message", Kind::Create) => "onMessageSent",
-        ("Message", Kind::Update) => "onMessageUpdated",
-        ("Message", Kind::Delete) => "onMessageRemoved",
-        ("Channel", Kind::Create) => "onChannelAdded",
-        ("Channel", Kind::Update) => "onChannelUpdated",
-        ("Channel", Kind::Delete) => "onChannelDestroyed",
-        ("Member", Kind::Create) => "onMemberAdded",
-        ("Member", Kind::Update) => "onMemberUpdated",
-        ("Member", Kind::Delete) => "onMemberRemoved",
-        ("User", Kind::Create) => "onUserAdded",
-        ("User", Kind::Update) => "onUserUpdated",
-        _ => return None,
-    })
-}
-
 /// The webhook of a change, when its service asks for it.
 pub(crate) fn delivery(store: &Store, change: &Change, auth_token: &str) -> Option<Delivery> {
-    let event = event(change.resource, change.kind)?;
+    let event = EVENTS
+        .iter()
+        .find(|e| e.resource == change.resource && e.kind == change.kind)?;
     let record = change.record.as_object()?;
     let service_sid = record.get("service_sid").and_then(Value::as_str)?;
     let service = store.find("Service", service_sid, None, &[])?;
@@ -48,7 +33,7 @@ pub(crate) fn delivery(store: &Store, change: &Change, auth_token: &str) -> Opti
         .value
         .get("webhook_filters")
         .and_then(Value::as_array)?;
-    if !filters.iter().any(|f| f.as_str() == Some(event)) {
+    if !filters.iter().any(|f| f.as_str() == Some(event.event_type)) {
         return None;
     }
     let method = service
@@ -56,33 +41,19 @@ pub(crate) fn delivery(store: &Store, change: &Change, auth_token: &str) -> Opti
         .unwrap_or("POST")
         .to_ascii_uppercase();
     let mut params: Vec<(String, String)> = vec![
-        ("EventType".to_owned(), event.to_owned()),
-        ("AccountSid".to_owned(), store.account_sid.clone()),
-        ("InstanceSid".to_owned(), service_sid.to_owned()),
-        ("Source".to_owned(), "api".to_owned()),
-        ("RetryCount".to_owned(), "0".to_owned()),
-        ("WebhookType".to_owned(), "webhook".to_owned()),
+        ("EventType".to_owned(), event.event_type.to_owned()),
+        (names::SOURCE.to_owned(), names::SOURCE_API.to_owned()),
+        (names::RETRY_COUNT.to_owned(), "0".to_owned()),
+        (
+            names::WEBHOOK_TYPE.to_owned(),
+            names::WEBHOOK_TYPE_WEBHOOK.to_owned(),
+        ),
     ];
-    // The record's scalar fields, PascalCase (`channel_sid` -> `ChannelSid`, its own `sid` -> `MessageSid`).
-    for (key, value) in record {
-        if matches!(
-            key.as_str(),
-            "url" | "links" | "account_sid" | "service_sid"
-        ) {
-            continue;
+    // The parameters the description reads from the record (`ChannelSid` <- `channel_sid`).
+    for param in EVENT_COMMON.iter().chain(event.params) {
+        if let Some(text) = field_text(record, param.field) {
+            params.push((param.name.to_owned(), text));
         }
-        let text = match value {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            _ => continue,
-        };
-        let name = if key == "sid" {
-            format!("{}Sid", change.resource)
-        } else {
-            pascal(key)
-        };
-        params.push((name, text));
     }
     params.sort();
     let signed_url = if method == "GET" {
@@ -107,16 +78,18 @@ pub(crate) fn delivery(store: &Store, change: &Change, auth_token: &str) -> Opti
     })
 }
 
-/// `channel_sid` -> `ChannelSid`.
-fn pascal(key: &str) -> String {
-    key.split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect()
+/// The text of the record field at `path`, when it is a string, number or boolean.
+fn field_text(record: &serde_json::Map<String, Value>, path: &[&str]) -> Option<String> {
+    let (first, rest) = path.split_first()?;
+    let value = rest
+        .iter()
+        .try_fold(record.get(*first)?, |value, key| value.get(key))?;
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 /// Twilio's request signature: base64 HMAC-SHA1 of the URL followed by each parameter's name and value, sorted.

@@ -41,11 +41,12 @@
 //! assert_eq!(handle(&verifier, &unsigned).status, 403);
 //! ```
 
-mod event;
+pub(crate) mod event;
 mod reply;
 
 pub use event::{
-    Attributes, ChannelEvent, ChannelType, ChatEvent, ChatWebhook, Common, EventError, Media,
-    MemberEvent, MessageEvent, Source, Timestamp, UserEvent,
+    Attributes, ChannelEvent, ChatEvent, ChatWebhook, Common, EventError, Field, Media,
+    MemberEvent, MessageEvent, PreEvent, Timestamp, UserEvent,
 };
-pub use reply::{Field, HttpReply, PreEvent, PreEventReply, ReplyError};
+pub use reply::{HttpReply, PreEventReply, ReplyError};
+pub use twilio_chat_v2_models::{ChannelType, ChannelWebhookType, WebhookSource};

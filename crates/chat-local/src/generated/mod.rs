@@ -3300,3 +3300,581 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
         records_key: ::core::option::Option::None,
     },
 ];
+/// Every post-event the description declares, once per kind of change after which it fires.
+pub(crate) static EVENTS: &[crate::table::Event] = &[
+    crate::table::Event {
+        event_type: "onMessageSent",
+        resource: "Message",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "From",
+                field: &["from"],
+            },
+            crate::table::EventParam {
+                name: "To",
+                field: &["to"],
+            },
+            crate::table::EventParam {
+                name: "ModifiedBy",
+                field: &["last_updated_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MediaSid",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaContentType",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaFilename",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaSize",
+                field: &[],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onMessageUpdated",
+        resource: "Message",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "From",
+                field: &["from"],
+            },
+            crate::table::EventParam {
+                name: "To",
+                field: &["to"],
+            },
+            crate::table::EventParam {
+                name: "ModifiedBy",
+                field: &["last_updated_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MediaSid",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaContentType",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaFilename",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaSize",
+                field: &[],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onMessageRemoved",
+        resource: "Message",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "From",
+                field: &["from"],
+            },
+            crate::table::EventParam {
+                name: "To",
+                field: &["to"],
+            },
+            crate::table::EventParam {
+                name: "ModifiedBy",
+                field: &["last_updated_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MediaSid",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaContentType",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaFilename",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaSize",
+                field: &[],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onChannelAdded",
+        resource: "Channel",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "ChannelType",
+                field: &["type"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "CreatedBy",
+                field: &["created_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onChannelUpdated",
+        resource: "Channel",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "ChannelType",
+                field: &["type"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "CreatedBy",
+                field: &["created_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onChannelDestroyed",
+        resource: "Channel",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "ChannelType",
+                field: &["type"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "CreatedBy",
+                field: &["created_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onMemberAdded",
+        resource: "Member",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MemberSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Reason",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "LastConsumedMessageIndex",
+                field: &["last_consumed_message_index"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onMemberUpdated",
+        resource: "Member",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MemberSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Reason",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "LastConsumedMessageIndex",
+                field: &["last_consumed_message_index"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onMemberRemoved",
+        resource: "Member",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MemberSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Reason",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "LastConsumedMessageIndex",
+                field: &["last_consumed_message_index"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onUserAdded",
+        resource: "User",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "UserSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+    },
+    crate::table::Event {
+        event_type: "onUserUpdated",
+        resource: "User",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "UserSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+    },
+];
+/// The parameters every webhook request may carry, besides `EventType`.
+pub(crate) static EVENT_COMMON: &[crate::table::EventParam] = &[
+    crate::table::EventParam {
+        name: "AccountSid",
+        field: &["account_sid"],
+    },
+    crate::table::EventParam {
+        name: "InstanceSid",
+        field: &["service_sid"],
+    },
+    crate::table::EventParam {
+        name: "ClientIdentity",
+        field: &[],
+    },
+    crate::table::EventParam {
+        name: "RetryCount",
+        field: &[],
+    },
+    crate::table::EventParam {
+        name: "Source",
+        field: &[],
+    },
+    crate::table::EventParam {
+        name: "WebhookSid",
+        field: &[],
+    },
+    crate::table::EventParam {
+        name: "WebhookType",
+        field: &[],
+    },
+];
+/// The names of the parameters every request carries, and the values of their enums.
+pub(crate) mod event_names {
+    /// `AccountSid`.
+    #[allow(dead_code)]
+    pub(crate) const ACCOUNT_SID: &str = "AccountSid";
+    /// `InstanceSid`.
+    #[allow(dead_code)]
+    pub(crate) const SERVICE_SID: &str = "InstanceSid";
+    /// `ClientIdentity`.
+    #[allow(dead_code)]
+    pub(crate) const CLIENT_IDENTITY: &str = "ClientIdentity";
+    /// `RetryCount`.
+    #[allow(dead_code)]
+    pub(crate) const RETRY_COUNT: &str = "RetryCount";
+    /// `Source`.
+    #[allow(dead_code)]
+    pub(crate) const SOURCE: &str = "Source";
+    /// `Source=SDK`.
+    #[allow(dead_code)]
+    pub(crate) const SOURCE_SDK: &str = "SDK";
+    /// `Source=API`.
+    #[allow(dead_code)]
+    pub(crate) const SOURCE_API: &str = "API";
+    /// `WebhookSid`.
+    #[allow(dead_code)]
+    pub(crate) const WEBHOOK_SID: &str = "WebhookSid";
+    /// `WebhookType`.
+    #[allow(dead_code)]
+    pub(crate) const WEBHOOK_TYPE: &str = "WebhookType";
+    /// `WebhookType=webhook`.
+    #[allow(dead_code)]
+    pub(crate) const WEBHOOK_TYPE_WEBHOOK: &str = "webhook";
+    /// `WebhookType=trigger`.
+    #[allow(dead_code)]
+    pub(crate) const WEBHOOK_TYPE_TRIGGER: &str = "trigger";
+    /// `WebhookType=studio`.
+    #[allow(dead_code)]
+    pub(crate) const WEBHOOK_TYPE_STUDIO: &str = "studio";
+}

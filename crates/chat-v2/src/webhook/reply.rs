@@ -18,47 +18,7 @@
 
 use std::fmt;
 
-/// A Chat pre-event: an action Twilio holds until the backend answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PreEvent {
-    /// `onMessageSend`.
-    MessageSend,
-    /// `onMessageUpdate`.
-    MessageUpdate,
-    /// `onMessageRemove`.
-    MessageRemove,
-    /// `onMediaMessageSend`.
-    MediaMessageSend,
-    /// `onChannelAdd`.
-    ChannelAdd,
-    /// `onChannelUpdate`.
-    ChannelUpdate,
-    /// `onChannelDestroy`.
-    ChannelDestroy,
-    /// `onMemberAdd`.
-    MemberAdd,
-    /// `onMemberUpdate`.
-    MemberUpdate,
-    /// `onMemberRemove`.
-    MemberRemove,
-    /// `onUserUpdate`.
-    UserUpdate,
-}
-
-/// A field a pre-event reply can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Field {
-    /// A message's `body`.
-    Body,
-    /// A message's or channel's `attributes` (JSON sent as a string).
-    Attributes,
-    /// A channel's `friendlyName`.
-    FriendlyName,
-    /// A channel's `uniqueName`.
-    UniqueName,
-}
+use super::event::{Field, PreEvent};
 
 /// The answer to a pre-event: allow (optionally with changed fields) or reject.
 ///
@@ -117,54 +77,6 @@ pub enum ReplyError {
     BadStatus(u16),
     /// A rejection cannot carry changed fields.
     ChangesOnReject,
-}
-
-impl PreEvent {
-    /// The `EventType` as Twilio names it.
-    pub fn event_type(self) -> &'static str {
-        match self {
-            Self::MessageSend => "onMessageSend",
-            Self::MessageUpdate => "onMessageUpdate",
-            Self::MessageRemove => "onMessageRemove",
-            Self::MediaMessageSend => "onMediaMessageSend",
-            Self::ChannelAdd => "onChannelAdd",
-            Self::ChannelUpdate => "onChannelUpdate",
-            Self::ChannelDestroy => "onChannelDestroy",
-            Self::MemberAdd => "onMemberAdd",
-            Self::MemberUpdate => "onMemberUpdate",
-            Self::MemberRemove => "onMemberRemove",
-            Self::UserUpdate => "onUserUpdate",
-        }
-    }
-
-    /// The fields a reply to this pre-event can change (see the table in the module docs).
-    pub fn changeable(self) -> &'static [Field] {
-        match self {
-            Self::MessageSend | Self::MessageUpdate => &[Field::Body, Field::Attributes],
-            Self::MediaMessageSend => &[Field::Attributes],
-            Self::ChannelAdd | Self::ChannelUpdate => {
-                &[Field::FriendlyName, Field::UniqueName, Field::Attributes]
-            }
-            Self::MessageRemove
-            | Self::ChannelDestroy
-            | Self::MemberAdd
-            | Self::MemberUpdate
-            | Self::MemberRemove
-            | Self::UserUpdate => &[],
-        }
-    }
-}
-
-impl Field {
-    /// The JSON key Twilio reads.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Body => "body",
-            Self::Attributes => "attributes",
-            Self::FriendlyName => "friendlyName",
-            Self::UniqueName => "uniqueName",
-        }
-    }
 }
 
 impl PreEventReply {

@@ -41,11 +41,16 @@ pub(crate) fn emit(api: &ir::Api, settings: &LocalSettings) -> Result<TokenStrea
             routes.push(route_tokens(op, on_instance, node, &by_collection, table)?);
         }
     }
+    let events = match &api.webhooks {
+        Some(hooks) => super::local_events::emit(api, hooks, table)?,
+        None => TokenStream::new(),
+    };
     Ok(quote! {
         /// Every resource of the description, outermost first.
         pub(crate) static RESOURCES: &[#table::Resource] = &[#(#resources),*];
         /// Every operation of the description, in resource-tree order.
         pub(crate) static ROUTES: &[#table::Route] = &[#(#routes),*];
+        #events
     })
 }
 
@@ -194,6 +199,18 @@ fn path_params<'a>(
     Ok(out)
 }
 
+/// What an operation does: every method and path maps to a kind (a collection GET without a page reads one
+/// thing, PUT and PATCH update).
+pub(super) fn route_kind(op: &ir::Operation, on_instance: bool) -> TokenStream {
+    match (op.method, on_instance, &op.response) {
+        (ir::Method::Get, false, ir::Response::Page { .. }) => quote!(List),
+        (ir::Method::Get, _, _) => quote!(Fetch),
+        (ir::Method::Post, false, _) => quote!(Create),
+        (ir::Method::Post | ir::Method::Put | ir::Method::Patch, _, _) => quote!(Update),
+        (ir::Method::Delete, _, _) => quote!(Delete),
+    }
+}
+
 fn route_tokens(
     op: &ir::Operation,
     on_instance: bool,
@@ -201,15 +218,7 @@ fn route_tokens(
     by_collection: &BTreeMap<&str, &Node<'_>>,
     table: &TokenStream,
 ) -> Result<TokenStream, Error> {
-    // Every method and path maps to a kind: a collection GET without a page reads one thing, PUT and PATCH
-    // update.
-    let kind = match (op.method, on_instance, &op.response) {
-        (ir::Method::Get, false, ir::Response::Page { .. }) => quote!(List),
-        (ir::Method::Get, _, _) => quote!(Fetch),
-        (ir::Method::Post, false, _) => quote!(Create),
-        (ir::Method::Post | ir::Method::Put | ir::Method::Patch, _, _) => quote!(Update),
-        (ir::Method::Delete, _, _) => quote!(Delete),
-    };
+    let kind = route_kind(op, on_instance);
     let model = node.model;
     let method = op.method.as_str();
     let path = &op.path;

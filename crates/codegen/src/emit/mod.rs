@@ -4,7 +4,9 @@
 mod client;
 mod dispatch;
 mod local;
+mod local_events;
 mod models;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -59,6 +61,23 @@ pub(crate) fn emit(api: &Api, settings: &Settings) -> Result<Generated, Error> {
         files.insert(
             local.file.clone(),
             render(local::emit(api, local)?, display, "route table")?,
+        );
+    }
+    if let Some(webhook) = &settings.webhooks {
+        let hooks = api.webhooks.as_ref().ok_or_else(|| {
+            Error::new(
+                None,
+                "/x-twilio-webhooks",
+                "settings ask for webhook events, but the description declares none",
+            )
+        })?;
+        files.insert(
+            webhook.file.clone(),
+            render(
+                webhooks::emit(hooks, settings, webhook)?,
+                display,
+                "webhook events",
+            )?,
         );
     }
     let structs = api
