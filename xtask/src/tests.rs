@@ -368,3 +368,83 @@ fn usage_errors() {
         "cannot read /nonexistent.json",
     );
 }
+
+/// Rewrites every `description` and `summary` text of a description given as JSON text (operations, parameters,
+/// schemas, examples, the webhook extension), keeping everything else byte for byte, key order included. Returns
+/// the new text and how many texts it rewrote.
+fn reword(text: &str) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut count = 0;
+    loop {
+        let next = ["\"description\": \"", "\"summary\": \""]
+            .iter()
+            .filter_map(|key| rest.find(key).map(|at| (at, key.len())))
+            .min();
+        let Some((at, len)) = next else {
+            out.push_str(rest);
+            return (out, count);
+        };
+        out.push_str(&rest[..at + len]);
+        rest = &rest[at + len..];
+        // The end of the string literal: the first quote not escaped by a backslash.
+        let mut end = 0;
+        let bytes = rest.as_bytes();
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        count += 1;
+        out.push_str(&format!(
+            "Reworded text number {count}, by SID or unique name or identity."
+        ));
+        rest = &rest[end.min(rest.len())..];
+    }
+}
+
+/// The generated text without doc comments.
+fn without_docs(text: &str) -> String {
+    text.lines()
+        .filter(|line| {
+            let line = line.trim_start();
+            !line.starts_with("///") && !line.starts_with("//!")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn english_text_changes_only_doc_comments() {
+    for product in PRODUCTS {
+        let path = project_root().join(product.spec);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            report!("SKIPPED: {} not found", product.spec);
+            continue;
+        };
+        let (reworded, count) = reword(&text);
+        serde_json::from_str::<serde_json::Value>(&reworded).expect("still JSON");
+        assert!(count > 100, "{}: only {count} texts reworded", product.spec);
+        let settings = product.settings(product.spec);
+        let before = generate(&text, &settings).expect("generates");
+        let after = generate(&reworded, &settings).expect("generates reworded");
+        assert_eq!(
+            before.files.keys().collect::<Vec<_>>(),
+            after.files.keys().collect::<Vec<_>>()
+        );
+        let mut docs_changed = 0;
+        for (file, generated) in &before.files {
+            let other = &after.files[file];
+            if generated != other {
+                docs_changed += 1;
+            }
+            assert!(
+                without_docs(generated) == without_docs(other),
+                "{file}: rewording the description's English text changed more than doc comments"
+            );
+        }
+        assert!(docs_changed > 0, "the reworded texts reach the docs");
+        report!(
+            "{}: {count} texts reworded, {docs_changed} files differ in doc comments only",
+            product.spec
+        );
+    }
+}
