@@ -282,7 +282,7 @@ impl ::serde::Serialize for MessageEvent {
         out.end()
     }
 }
-/// The file of a media message, present when any of its parameters is
+/// The file of a media message, present when any of its parameters is.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Media {

@@ -112,7 +112,7 @@ impl Cx<'_> {
                 let group_doc = group
                     .doc
                     .as_deref()
-                    .map_or_else(|| format!("The `{}` parameters.", p.api_name), sanitize);
+                    .map_or_else(|| format!("The `{}` parameters.", p.api_name), sentence);
                 Some(self.params_struct(&group.type_name, &group_doc, &group.params))
             }
             _ => None,
@@ -377,5 +377,16 @@ fn serialize_struct(type_name: &str, fields: &[syn::Ident]) -> TokenStream {
                 out.end()
             }
         }
+    }
+}
+
+/// A description as one sentence ending in a period.
+fn sentence(text: &str) -> String {
+    let text = sanitize(text);
+    let text = text.trim_end();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
     }
 }
