@@ -492,11 +492,13 @@ impl Client {
                 });
             }
             let limit = limits.for_status(status);
+            // A connection reset or closed while the body streams in counts as interrupted: the request was
+            // processed, so only a request that may be repeated is sent again.
             let body = response::read_limited(response, limit, status >= 400)
                 .await
                 .map_err(|e| AttemptError {
+                    outcome: Outcome::of_body_error(&e),
                     error: Error::from_reqwest(op, e).with_response(status, request_id(&headers)),
-                    outcome: Outcome::Other,
                 })?;
             Ok(Raw {
                 status,

@@ -77,8 +77,10 @@
 //!
 //! - Success is any 2xx for [`Client::execute`] and [`Client::execute_empty`]; exactly `200` for pages.
 //! - Retries (default 3 attempts): 429 and connections that sent nothing for every method; 503 and connections
-//!   reset before a response for idempotent ones; full-jitter exponential backoff, `Retry-After` in all its forms,
-//!   an optional overall deadline. The table is on [`RetryPolicy`].
+//!   reset or closed before a response or while its body was being read for idempotent ones (a `POST` whose
+//!   answer is cut off fails with a [`ErrorKind::Transport`] error carrying the status that arrived); full-jitter
+//!   exponential backoff, `Retry-After` in all its forms, an optional overall deadline. The table is on
+//!   [`RetryPolicy`].
 //! - Bodies are read as they stream in, up to a limit (32 MiB for success bodies, 64 KiB for error bodies, 1 MiB
 //!   copied for an observer; see [`ClientBuilder::max_response_bytes`]); a larger body fails with
 //!   [`ErrorKind::ResponseTooLarge`]. Redirects are never followed.
