@@ -100,52 +100,42 @@
 
 #![deny(missing_docs)]
 
-mod body;
-mod builder;
-mod client;
-mod credentials;
 mod decode;
-mod download;
 mod error;
-mod hosts;
-mod observe;
+mod http;
 mod operation;
-mod page;
 mod paging;
 mod redact;
-mod request;
-mod response;
-mod retry;
 mod transfer;
 pub mod webhook;
 
 pub use reqwest::Method;
 pub use twilio_rest_time::{self as time, Date, Timestamp};
 
-pub use body::{BoxError, UploadBody};
-pub use builder::ClientBuilder;
 pub use bytes::Bytes;
-pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use credentials::Credentials;
 #[doc(hidden)]
 pub use decode::MemberKey;
-pub use download::Download;
 pub use error::{ApiError, Error, ErrorKind};
-pub use observe::{Exchange, Observer};
+pub use http::builder::ClientBuilder;
+pub use http::client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use http::credentials::Credentials;
+pub use http::observe::{Exchange, Observer};
+pub use http::request::{ParamValue, Params, Request, RequestOptions, encode_path_segment};
+pub use http::response::{
+    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_OBSERVED_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+    ResponseMeta,
+};
+pub use http::retry::{RetryPolicy, Sleeper, TokioSleeper};
 #[doc(hidden)]
 pub use operation::{
     Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload, Value,
 };
 #[doc(hidden)]
-pub use page::decode_page;
-pub use page::{ItemStream, MAX_CONSECUTIVE_EMPTY_PAGES, Page, PageMeta};
-pub use request::{ParamValue, Params, Request, RequestOptions, encode_path_segment};
-pub use response::{
-    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_OBSERVED_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
-    ResponseMeta,
-};
-pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
-pub use transfer::FileLinks;
+pub use paging::page::decode_page;
+pub use paging::page::{ItemStream, MAX_CONSECUTIVE_EMPTY_PAGES, Page, PageMeta};
+pub use transfer::calls::FileLinks;
+pub use transfer::download::Download;
+pub use transfer::upload::{BoxError, UploadBody};
 
 /// Compiles and runs the README examples as doctests.
 #[cfg(doctest)]

@@ -23,16 +23,16 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::body::{UploadBody, UploadSlot};
-use crate::client::Client;
-use crate::download::Download;
 use crate::error::Error;
-use crate::observe::REDACTED;
-use crate::page::{ItemStream, Page};
-use crate::request::{
+use crate::http::client::Client;
+use crate::http::observe::REDACTED;
+use crate::http::request::{
     Body, ParamValue, Params, Request, RequestOptions, fill_path, percent_encode_into,
 };
-use crate::response::ResponseMeta;
+use crate::http::response::ResponseMeta;
+use crate::paging::page::{ItemStream, Page};
+use crate::transfer::download::Download;
+use crate::transfer::upload::{UploadBody, UploadSlot};
 
 /// Where a parameter of an [`OperationSpec`] goes.
 #[doc(hidden)]

@@ -16,7 +16,7 @@ use std::time::Duration;
 use reqwest::Method;
 use twilio_rest_time::{Date, Timestamp};
 
-use crate::observe::REDACTED;
+use crate::http::observe::REDACTED;
 
 /// One API call, built by generated code and run by [`Client::execute`](crate::Client::execute) and friends.
 #[derive(Debug, Clone)]
@@ -31,7 +31,7 @@ pub struct Request {
     /// The default base URL of the operation when it is not the client's (another host of the API).
     pub(crate) server: Option<&'static str>,
     /// A streamed body, sent only by [`Client::execute_upload`](crate::Client::execute_upload).
-    pub(crate) upload: Option<crate::body::UploadSlot>,
+    pub(crate) upload: Option<crate::transfer::upload::UploadSlot>,
     pub(crate) options: RequestOptions,
     /// Why the request must not be sent (a bad path parameter); reported when it is executed.
     pub(crate) invalid: Option<String>,
@@ -216,11 +216,11 @@ impl Request {
     /// [`Client::execute_upload`](crate::Client::execute_upload), the one method that sends it. Clones of the
     /// request share the body, which is sent at most once.
     pub fn upload(self, body: crate::UploadBody) -> Self {
-        self.upload_slot(crate::body::UploadSlot::new(body))
+        self.upload_slot(crate::transfer::upload::UploadSlot::new(body))
     }
 
     /// Sets a streamed body already shared by a generated call.
-    pub(crate) fn upload_slot(mut self, slot: crate::body::UploadSlot) -> Self {
+    pub(crate) fn upload_slot(mut self, slot: crate::transfer::upload::UploadSlot) -> Self {
         self.body = Body::None;
         self.upload = Some(slot);
         self

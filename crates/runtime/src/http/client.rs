@@ -1,6 +1,6 @@
 //! The HTTP client: [`Client`] sends [`Request`]s with the standard headers, runs the retry loop, traces each
 //! attempt and turns responses into values or errors. Configuring it is in `builder.rs`, following pages in
-//! `paging.rs`.
+//! `paging/follow.rs`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -11,14 +11,16 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 use url::Url;
 
-use crate::credentials::Credentials;
 use crate::decode::decode;
 use crate::error::{Error, ErrorKind, MAX_MESSAGE_CHARS};
-use crate::observe::{Exchange, Observer, header_pairs};
+use crate::http::credentials::Credentials;
+use crate::http::observe::{Exchange, Observer, header_pairs};
+use crate::http::request::{Body, Request};
+use crate::http::response::{self, Limits, ResponseMeta, request_id};
+use crate::http::retry::{
+    Outcome, RetryPolicy, Sleeper, is_idempotent, parse_retry_after, should_retry,
+};
 use crate::redact::Redactor;
-use crate::request::{Body, Request};
-use crate::response::{self, Limits, ResponseMeta, request_id};
-use crate::retry::{Outcome, RetryPolicy, Sleeper, is_idempotent, parse_retry_after, should_retry};
 
 /// A request in flight, boxed where it is created (see [`Client::start`]).
 pub(crate) type Sending<T> =
@@ -60,7 +62,7 @@ pub(crate) struct Inner {
     /// Region/edge applied to the default base URL, re-applied to page links that name the default host.
     pub(crate) rewrite: Option<(Option<String>, Option<String>)>,
     /// Other hosts of the API (see [`crate::hosts`]).
-    pub(crate) hosts: crate::hosts::Hosts,
+    pub(crate) hosts: crate::http::hosts::Hosts,
 }
 
 /// A response as received: any status, the body read under the limit for that status.
@@ -88,7 +90,7 @@ impl Client {
     }
 
     /// The hosts other than the base URL, and the plain HTTP client for links outside the API.
-    pub(crate) fn hosts(&self) -> &crate::hosts::Hosts {
+    pub(crate) fn hosts(&self) -> &crate::http::hosts::Hosts {
         &self.inner.hosts
     }
 

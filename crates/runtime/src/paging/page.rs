@@ -1,6 +1,6 @@
 //! Pages of list results: [`Page`] and [`PageMeta`], parsing of both page shapes Twilio uses, and the trail of
 //! fetched pages that keeps paging finite. Fetching and following pages (`Client::execute_page`, `next_page`,
-//! `stream`) is in `paging.rs`; this module does no IO.
+//! `stream`) is in `follow.rs`; this module does no IO.
 //!
 //! Shapes: Chat v2 pages are `{"<key>": [...], "meta": {"page", "page_size", "first_page_url",
 //! "previous_page_url", "url", "next_page_url", "key"}}` with records under `meta.key`. API v2010 pages have no
@@ -32,8 +32,8 @@ use url::Url;
 
 use crate::decode::{MemberKey, decode_error};
 use crate::error::Error;
-use crate::request::Request;
-use crate::response::ResponseMeta;
+use crate::http::request::Request;
+use crate::http::response::ResponseMeta;
 
 /// Most pages in a row without records that may still link to a next page. Following the link of the last of
 /// them fails with an [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) error instead of sending a request.
