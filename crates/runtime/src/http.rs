@@ -8,6 +8,7 @@ pub(crate) mod client;
 pub(crate) mod credentials;
 pub(crate) mod hosts;
 pub(crate) mod observe;
+pub(crate) mod params;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;

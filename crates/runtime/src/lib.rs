@@ -101,6 +101,7 @@
 #![deny(missing_docs)]
 
 mod decode;
+mod encode;
 mod error;
 mod http;
 mod operation;
@@ -115,12 +116,14 @@ pub use twilio_rest_time::{self as time, Date, Timestamp};
 pub use bytes::Bytes;
 #[doc(hidden)]
 pub use decode::MemberKey;
+pub use encode::encode_path_segment;
 pub use error::{ApiError, Error, ErrorKind};
 pub use http::builder::ClientBuilder;
 pub use http::client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use http::credentials::Credentials;
 pub use http::observe::{Exchange, Observer};
-pub use http::request::{ParamValue, Params, Request, RequestOptions, encode_path_segment};
+pub use http::params::{ParamValue, Params};
+pub use http::request::{Request, RequestOptions};
 pub use http::response::{
     DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_OBSERVED_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
     ResponseMeta,

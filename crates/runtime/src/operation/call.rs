@@ -9,10 +9,12 @@ use std::marker::PhantomData;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::encode::percent_encode_into;
 use crate::error::Error;
 use crate::http::client::Client;
 use crate::http::observe::REDACTED;
-use crate::http::request::{ParamValue, Params, Request, RequestOptions, percent_encode_into};
+use crate::http::params::{ParamValue, Params};
+use crate::http::request::{Request, RequestOptions};
 use crate::http::response::ResponseMeta;
 use crate::operation::kind::{Kind, Paged};
 use crate::operation::scope::{At, Scope, path_values};

@@ -2,7 +2,9 @@
 //! `{AccountSid}`), then query, form or JSON body and headers, in description order whatever the order of the
 //! setter calls. The encoded buffer is handed over as it is when the setters ran in that order.
 
-use crate::http::request::{Body, Params, Request, fill_path};
+use crate::encode::fill_path;
+use crate::http::params::Params;
+use crate::http::request::{Body, Request};
 use crate::operation::call::{CallParts, Extra, Slot};
 use crate::operation::scope::path_values;
 use crate::operation::spec::In;
