@@ -12,3 +12,5 @@ pub(crate) mod params;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
+pub(crate) mod send;
+pub(crate) mod target;

@@ -11,11 +11,12 @@ use reqwest::header::HeaderValue;
 use url::Url;
 
 use crate::error::Error;
-use crate::http::client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inner, rewrite_host};
+use crate::http::client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inner};
 use crate::http::credentials::{Credentials, EnvLookup};
 use crate::http::observe::Observer;
 use crate::http::response::Limits;
 use crate::http::retry::{RetryPolicy, Sleeper, TokioSleeper};
+use crate::http::target::rewrite_host;
 use crate::redact::Redactor;
 
 /// Configures and builds a [`Client`] (or, through `C: From<Client>`, a generated crate's wrapper around one).
