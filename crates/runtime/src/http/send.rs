@@ -1,6 +1,7 @@
-//! The retry loop and one attempt: [`Client::send`] repeats a request as the [`RetryPolicy`](crate::RetryPolicy) allows (waits from
-//! `Retry-After` or backoff, an overall deadline); each attempt runs in a `twilio.request` span, reads the body
-//! under its limit, classifies how far it got ([`Outcome`]) and reports the exchange to the observer.
+//! The retry loop and one attempt: [`Client::send`] repeats a request as the
+//! [`RetryPolicy`](crate::RetryPolicy) allows (waits from `Retry-After` or backoff, an overall deadline); each
+//! attempt runs in a `twilio.request` span, reads the body under its limit, classifies how far it got
+//! ([`Outcome`]) and reports the exchange to the observer.
 
 use std::time::{Duration, Instant, SystemTime};
 
