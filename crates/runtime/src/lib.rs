@@ -133,9 +133,10 @@ pub use http::retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use operation::{
     Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload, Value,
 };
+pub use paging::page::{ItemStream, Page, PageMeta};
 #[doc(hidden)]
-pub use paging::page::decode_page;
-pub use paging::page::{ItemStream, MAX_CONSECUTIVE_EMPTY_PAGES, Page, PageMeta};
+pub use paging::parse::decode_page;
+pub use paging::trail::MAX_CONSECUTIVE_EMPTY_PAGES;
 pub use transfer::calls::FileLinks;
 pub use transfer::download::Download;
 pub use transfer::upload::{BoxError, UploadBody};

@@ -1,6 +1,6 @@
 //! Following pages: [`Client::execute_page`], [`Client::next_page`] and the auto-paging [`Client::stream`]. The
-//! client sends; `page.rs` parses pages and keeps the [`Trail`] that makes every chain of pages finite (no page
-//! fetched twice, a bounded run of empty pages).
+//! client sends; `parse.rs` parses pages, and the [`Trail`] (`trail.rs`) makes every chain of pages finite (no
+//! page fetched twice, a bounded run of empty pages).
 //!
 //! Fetching a page is not generic ([`RawPage`]: the body, where its records are, the paging information); only
 //! decoding the records is. So the sending and paging state machines are compiled once, in this crate, and a
@@ -16,7 +16,9 @@ use crate::error::Error;
 use crate::http::client::{Client, Sending};
 use crate::http::request::Request;
 use crate::http::response::ResponseMeta;
-use crate::paging::page::{self, ItemStream, Page, PageMeta, PageOrigin, Trail};
+use crate::paging::page::{ItemStream, Page, PageMeta, PageOrigin};
+use crate::paging::parse;
+use crate::paging::trail::Trail;
 
 impl Client {
     /// Fetches one page. The response must be exactly `200 OK`; [`Page::response`] has its status, headers and
@@ -93,9 +95,10 @@ impl Client {
             crate::decode::not_utf8(req.operation, e.utf8_error())
                 .with_response(response.status(), response.request_id())
         })?;
-        let (records, meta) = page::page_shape(req.operation, &body, self.base_url(), req.page_key)
-            .map_err(|e| e.with_response(response.status(), response.request_id()))?;
-        let empty = body.get(records.clone()).is_none_or(page::no_records);
+        let (records, meta) =
+            parse::page_shape(req.operation, &body, self.base_url(), req.page_key)
+                .map_err(|e| e.with_response(response.status(), response.request_id()))?;
+        let empty = body.get(records.clone()).is_none_or(parse::no_records);
         let mut template = req.clone();
         template.query = crate::Params::new();
         let trail = trail.then(url, empty);
@@ -127,7 +130,7 @@ impl RawPage {
         let operation = self.origin.request.operation;
         let records = self.body.get(self.records.clone()).unwrap_or_default();
         let key = self.meta.key.as_deref().unwrap_or("");
-        page::decode_records(operation, records, key)
+        parse::decode_records(operation, records, key)
             .map_err(|e| e.with_response(self.response.status(), self.response.request_id()))
     }
 
