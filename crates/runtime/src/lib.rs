@@ -114,8 +114,6 @@ pub use reqwest::Method;
 pub use twilio_rest_time::{self as time, Date, Timestamp};
 
 pub use bytes::Bytes;
-#[doc(hidden)]
-pub use decode::MemberKey;
 pub use encode::encode_path_segment;
 pub use error::{ApiError, Error, ErrorKind};
 pub use http::builder::ClientBuilder;
@@ -129,17 +127,36 @@ pub use http::response::{
     ResponseMeta,
 };
 pub use http::retry::{RetryPolicy, Sleeper, TokioSleeper};
-#[doc(hidden)]
-pub use operation::{
-    Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload, Value,
-};
 pub use paging::page::{ItemStream, Page, PageMeta};
-#[doc(hidden)]
-pub use paging::parse::decode_page;
 pub use paging::trail::MAX_CONSECUTIVE_EMPTY_PAGES;
 pub use transfer::calls::FileLinks;
 pub use transfer::download::Download;
 pub use transfer::upload::{BoxError, UploadBody};
+
+/// What only generated code calls, in one list: the operation tables (`OperationSpec`, `ParamSpec`, `In`), the
+/// builders' state (`Scope`, `Call`), what an operation answers (`Kind` with `Value`, `Empty`, `Redirect`,
+/// `Paged`, `Upload`, `Binary`), the `operation!` macro that writes what every builder repeats, and the decoding
+/// entry points of hand-written deserializers and tools (`decode_page`, `MemberKey`).
+///
+/// Not part of the stable API: anything here may change in any release. Generated crates name these paths;
+/// applications use the documented items at the crate root.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::decode::MemberKey;
+    pub use crate::operation;
+    pub use crate::operation::{
+        Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload,
+        Value,
+    };
+    pub use crate::paging::parse::decode_page;
+}
+
+// Old paths: removed once the generator emits __private paths.
+#[doc(hidden)]
+pub use __private::{
+    Binary, Call, Empty, In, Kind, MemberKey, OperationSpec, Paged, ParamSpec, Redirect, Scope,
+    Upload, Value, decode_page,
+};
 
 /// Compiles and runs the README examples as doctests.
 #[cfg(doctest)]

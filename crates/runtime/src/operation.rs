@@ -11,9 +11,10 @@
 //! values of their parents), and the [`operation!`](crate::operation) macro writes `send`, `IntoFuture`,
 //! `request_options` and, for lists, `limit` and `stream` for a builder.
 //!
-//! Everything here is `#[doc(hidden)]`: only generated code calls it. The helpers, in one list: [`Scope`],
-//! [`Call`], [`OperationSpec`], [`ParamSpec`], [`In`], [`Kind`] with [`Value`], [`Empty`], [`Redirect`],
-//! [`Paged`], [`Upload`] and [`Binary`], and the [`operation!`](crate::operation) macro.
+//! Only generated code calls this: it is reachable as `twilio_rest_runtime::__private::*` (listed in one place,
+//! the `__private` module of `lib.rs`) and `#[doc(hidden)]`. The helpers: [`Scope`], [`Call`],
+//! [`OperationSpec`], [`ParamSpec`], [`In`], [`Kind`] with [`Value`], [`Empty`], [`Redirect`], [`Paged`],
+//! [`Upload`] and [`Binary`], and the [`operation!`](crate::operation) macro.
 
 mod call;
 mod kind;
@@ -32,7 +33,7 @@ pub use spec::{In, OperationSpec, ParamSpec};
 #[macro_export]
 macro_rules! operation {
     ($name:ident: page($item:ty)) => {
-        $crate::operation!(@common $name, $crate::Paged<$item>, "Sends the request and returns the first page; follow it with `Client::next_page` of the runtime, or use [`Self::stream`].");
+        $crate::__private::operation!(@common $name, $crate::__private::Paged<$item>, "Sends the request and returns the first page; follow it with `Client::next_page` of the runtime, or use [`Self::stream`].");
         impl $name {
             /// Stops after this many records in total (across pages) when streaming.
             pub fn limit(self, limit: u64) -> Self {
@@ -45,19 +46,19 @@ macro_rules! operation {
         }
     };
     ($name:ident: value($out:ty)) => {
-        $crate::operation!(@common $name, $crate::Value<$out>, "Sends the request and decodes the response.");
+        $crate::__private::operation!(@common $name, $crate::__private::Value<$out>, "Sends the request and decodes the response.");
     };
     ($name:ident: redirect($out:ty)) => {
-        $crate::operation!(@common $name, $crate::Redirect<$out>, "Sends the request and decodes the body of the redirect the API answers with; the redirect is not followed (its location is in the body).");
+        $crate::__private::operation!(@common $name, $crate::__private::Redirect<$out>, "Sends the request and decodes the body of the redirect the API answers with; the redirect is not followed (its location is in the body).");
     };
     ($name:ident: upload($out:ty)) => {
-        $crate::operation!(@common $name, $crate::Upload<$out>, "Sends the request with its body, read as it is sent, and decodes the response. Sent once, never retried: a repeated upload could store the file twice.");
+        $crate::__private::operation!(@common $name, $crate::__private::Upload<$out>, "Sends the request with its body, read as it is sent, and decodes the response. Sent once, never retried: a repeated upload could store the file twice.");
     };
     ($name:ident: download) => {
-        $crate::operation!(@common $name, $crate::Binary, "Sends the request and returns the response body as a stream of bytes; the client's timeout bounds each wait for data, not the whole transfer.");
+        $crate::__private::operation!(@common $name, $crate::__private::Binary, "Sends the request and returns the response body as a stream of bytes; the client's timeout bounds each wait for data, not the whole transfer.");
     };
     ($name:ident: empty) => {
-        $crate::operation!(@common $name, $crate::Empty, "Sends the request; `Ok(())` on any 2xx status.");
+        $crate::__private::operation!(@common $name, $crate::__private::Empty, "Sends the request; `Ok(())` on any 2xx status.");
     };
     (@common $name:ident, $kind:ty, $send_doc:literal) => {
         impl $name {
@@ -74,7 +75,7 @@ macro_rules! operation {
             pub fn send(
                 self,
             ) -> impl ::std::future::Future<
-                Output = ::std::result::Result<<$kind as $crate::Kind>::Output, $crate::Error>,
+                Output = ::std::result::Result<<$kind as $crate::__private::Kind>::Output, $crate::Error>,
             > + ::std::marker::Send
                    + 'static {
                 self.0.send()
@@ -84,7 +85,7 @@ macro_rules! operation {
                 self,
             ) -> impl ::std::future::Future<
                 Output = ::std::result::Result<
-                    (<$kind as $crate::Kind>::Output, $crate::ResponseMeta),
+                    (<$kind as $crate::__private::Kind>::Output, $crate::ResponseMeta),
                     $crate::Error,
                 >,
             > + ::std::marker::Send
@@ -93,7 +94,7 @@ macro_rules! operation {
             }
         }
         impl ::std::future::IntoFuture for $name {
-            type Output = ::std::result::Result<<$kind as $crate::Kind>::Output, $crate::Error>;
+            type Output = ::std::result::Result<<$kind as $crate::__private::Kind>::Output, $crate::Error>;
             type IntoFuture = ::std::pin::Pin<
                 ::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send>,
             >;

@@ -8,9 +8,8 @@ use httpmock::Method::GET;
 use httpmock::{Mock, MockServer};
 use serde_json::{Value, json};
 use support::*;
-use twilio_rest_runtime::{
-    ErrorKind, MAX_CONSECUTIVE_EMPTY_PAGES, Method, Params, Request, decode_page,
-};
+use twilio_rest_runtime::__private::decode_page;
+use twilio_rest_runtime::{ErrorKind, MAX_CONSECUTIVE_EMPTY_PAGES, Method, Params, Request};
 
 #[derive(Debug, serde::Deserialize, PartialEq)]
 struct Channel {

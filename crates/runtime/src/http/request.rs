@@ -1,6 +1,6 @@
 //! Describing one API call: [`Request`] (method, operation id, path, query, body, headers, options) and the
 //! per-request [`RequestOptions`]. Its query and form body are [`Params`]; path parameters are percent-encoded
-//! by [`encode_path_segment`](crate::encode_path_segment).
+//! by [`encode_path_segment`](crate::encode_path_segment)(crate::encode_path_segment).
 
 use std::time::Duration;
 
@@ -55,7 +55,7 @@ pub struct RequestOptions {
 
 impl Request {
     /// A request for `operation_id` (used in errors, traces and observers) with a path such as
-    /// `/v2/Services/IS123/Channels`, built with [`encode_path_segment`] for each parameter. The path is
+    /// `/v2/Services/IS123/Channels`, built with [`encode_path_segment`](crate::encode_path_segment) for each parameter. The path is
     /// appended to the client's base URL.
     pub fn new(method: Method, operation_id: &'static str, path: String) -> Self {
         Self {
@@ -74,7 +74,7 @@ impl Request {
     }
 
     /// A request whose path is `template` with each `{Name}` placeholder replaced by the percent-encoded value
-    /// of `Name` in `params` (see [`encode_path_segment`]).
+    /// of `Name` in `params` (see [`encode_path_segment`](crate::encode_path_segment)).
     ///
     /// A value that is empty, `.` or `..` would address another resource (`/v2/Services/` is the list of
     /// services, `/v2/Services/IS1/Channels/..` is the service itself), and a placeholder without a value
