@@ -56,6 +56,7 @@ pub(crate) fn percent_encode_into(out: &mut String, value: &str) {
 }
 
 /// Decodes text written by [`percent_encode_into`] (`%XX` escapes; anything else is taken as it is).
+#[cfg(feature = "client")]
 pub(crate) fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_owned();
@@ -82,6 +83,7 @@ pub(crate) fn percent_decode(text: &str) -> String {
 
 /// `template` with each `{Name}` placeholder replaced by the percent-encoded `value(Name)` (called once per
 /// placeholder, in order), and why the path is unusable, if it is: a value that is empty, `.` or `..`, or none.
+#[cfg(feature = "client")]
 pub(crate) fn fill_path<'v>(
     template: &'static str,
     mut value: impl FnMut(&'static str) -> Option<&'v str>,

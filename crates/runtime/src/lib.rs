@@ -97,41 +97,66 @@
 //!   ([`Params::push_sensitive`], and the fields a description marks sensitive in generated builders) are sent as
 //!   they are but show as `[redacted]` in `Debug` of [`Params`], [`Request`] and builders, and in observers'
 //!   request bodies.
+//!
+//! # Features
+//!
+//! - `client` (default): the HTTP client and everything that sends requests or decodes answers; it brings
+//!   reqwest, hyper, tokio, futures, bytes, serde_json and tracing.
+//! - Without it (`default-features = false`), the crate is [`webhook`] verification, [`encode_path_segment`] and
+//!   the date types ([`time`]): a backend that only verifies Twilio's webhooks compiles no HTTP client.
+//!
+//! What only generated code calls is reachable as `twilio_rest_runtime::__private::*` and is not part of the
+//! documented API.
 
 #![deny(missing_docs)]
 
-mod decode;
+// Always built: webhook verification and what it shares (percent-encoding).
 mod encode;
-mod error;
-mod http;
-mod operation;
-mod paging;
-mod redact;
-mod transfer;
 pub mod webhook;
 
-pub use reqwest::Method;
+pub use encode::encode_path_segment;
 pub use twilio_rest_time::{self as time, Date, Timestamp};
 
-pub use bytes::Bytes;
-pub use encode::encode_path_segment;
-pub use error::{ApiError, Error, ErrorKind};
-pub use http::builder::ClientBuilder;
-pub use http::client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use http::credentials::Credentials;
-pub use http::observe::{Exchange, Observer};
-pub use http::params::{ParamValue, Params};
-pub use http::request::{Request, RequestOptions};
-pub use http::response::{
-    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_OBSERVED_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
-    ResponseMeta,
+// The `client` feature (on by default): everything that sends requests or decodes answers.
+#[cfg(feature = "client")]
+mod decode;
+#[cfg(feature = "client")]
+mod error;
+#[cfg(feature = "client")]
+mod http;
+#[cfg(feature = "client")]
+mod operation;
+#[cfg(feature = "client")]
+mod paging;
+#[cfg(feature = "client")]
+mod redact;
+#[cfg(feature = "client")]
+mod transfer;
+
+#[cfg(feature = "client")]
+pub use crate::{
+    error::{ApiError, Error, ErrorKind},
+    http::builder::ClientBuilder,
+    http::client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT},
+    http::credentials::Credentials,
+    http::observe::{Exchange, Observer},
+    http::params::{ParamValue, Params},
+    http::request::{Request, RequestOptions},
+    http::response::{
+        DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_OBSERVED_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+        ResponseMeta,
+    },
+    http::retry::{RetryPolicy, Sleeper, TokioSleeper},
+    paging::page::{ItemStream, Page, PageMeta},
+    paging::trail::MAX_CONSECUTIVE_EMPTY_PAGES,
+    transfer::calls::FileLinks,
+    transfer::download::Download,
+    transfer::upload::{BoxError, UploadBody},
 };
-pub use http::retry::{RetryPolicy, Sleeper, TokioSleeper};
-pub use paging::page::{ItemStream, Page, PageMeta};
-pub use paging::trail::MAX_CONSECUTIVE_EMPTY_PAGES;
-pub use transfer::calls::FileLinks;
-pub use transfer::download::Download;
-pub use transfer::upload::{BoxError, UploadBody};
+#[cfg(feature = "client")]
+pub use bytes::Bytes;
+#[cfg(feature = "client")]
+pub use reqwest::Method;
 
 /// What only generated code calls, in one list: the operation tables (`OperationSpec`, `ParamSpec`, `In`), the
 /// builders' state (`Scope`, `Call`), what an operation answers (`Kind` with `Value`, `Empty`, `Redirect`,
@@ -140,6 +165,7 @@ pub use transfer::upload::{BoxError, UploadBody};
 ///
 /// Not part of the stable API: anything here may change in any release. Generated crates name these paths;
 /// applications use the documented items at the crate root.
+#[cfg(feature = "client")]
 #[doc(hidden)]
 pub mod __private {
     pub use crate::decode::MemberKey;
@@ -152,6 +178,7 @@ pub mod __private {
 }
 
 // Old paths: removed once the generator emits __private paths.
+#[cfg(feature = "client")]
 #[doc(hidden)]
 pub use __private::{
     Binary, Call, Empty, In, Kind, MemberKey, OperationSpec, Paged, ParamSpec, Redirect, Scope,
@@ -159,6 +186,6 @@ pub use __private::{
 };
 
 /// Compiles and runs the README examples as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "client"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
