@@ -101,7 +101,7 @@
 //! # Features
 //!
 //! - `client` (default): the HTTP client and everything that sends requests or decodes answers; it brings
-//!   reqwest, hyper, tokio, futures, bytes, serde_json and tracing.
+//!   reqwest, hyper, tokio, futures, bytes, url, serde, serde_json and tracing.
 //! - Without it (`default-features = false`), the crate is [`webhook`] verification, [`encode_path_segment`] and
 //!   the date types ([`time`]): a backend that only verifies Twilio's webhooks compiles no HTTP client.
 //!
