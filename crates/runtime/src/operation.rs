@@ -3,7 +3,7 @@
 //! A generated builder is a newtype over [`Call`]: a static [`OperationSpec`] (operation id, method, path
 //! template and the wire name and place of every parameter, in description order) and one slot per parameter.
 //! Setters percent-encode query and form values straight into one buffer of `Key=Value` pairs and record where
-//! each parameter's pairs are; sending builds the [`Request`] from the table in one place ([`Call`]'s
+//! each parameter's pairs are; sending builds the [`Request`](crate::Request) from the table in one place ([`Call`]'s
 //! `into_request`), handing the buffer over as the query or form text when the setters ran in description order
 //! and copying the pairs into that order otherwise, so the wire order is always the description's, whatever the
 //! order of the setter calls. All of this lives in one non-generic type, so an operation instantiates only the

@@ -58,7 +58,7 @@ pub(crate) struct Inner {
     pub(crate) sleeper: Arc<dyn Sleeper>,
     /// Region/edge applied to the default base URL, re-applied to page links that name the default host.
     pub(crate) rewrite: Option<(Option<String>, Option<String>)>,
-    /// Other hosts of the API (see [`crate::hosts`]).
+    /// Other hosts of the API (see [`crate::http::hosts`]).
     pub(crate) hosts: crate::http::hosts::Hosts,
 }
 

@@ -1,4 +1,4 @@
-//! Moving files: uploads with a streamed [`UploadBody`] ([`Client::execute_upload`]), authenticated downloads
+//! Moving files: uploads with a streamed [`UploadBody`](crate::UploadBody) ([`Client::execute_upload`]), authenticated downloads
 //! ([`Client::execute_download`]), credential-free downloads of pre-signed links
 //! ([`Client::download_unauthenticated`]) and the combination of both that media records call for
 //! ([`Client::download_links`] with [`FileLinks`]).
