@@ -1,7 +1,8 @@
 //! Sending requests over HTTP: the [`Client`](client::Client) and its [`ClientBuilder`](builder::ClientBuilder),
-//! [`Credentials`](credentials::Credentials), the [`Request`](request::Request) it sends, the hosts it may reach
-//! (region and edge rewriting, other hosts of the API), the retry loop and its [`RetryPolicy`](retry::RetryPolicy),
-//! reading responses under size limits, and the [`Observer`](observe::Observer) hook.
+//! [`Credentials`](credentials::Credentials), the [`Request`](request::Request) it sends with its
+//! [`Params`](params::Params), where a request goes (`target`: checked paths, page links, region and edge; `hosts`:
+//! other hosts of the API), the retry loop (`send`) and its [`RetryPolicy`](retry::RetryPolicy), reading responses
+//! under size limits (`response`), and the [`Observer`](observe::Observer) hook.
 
 pub(crate) mod builder;
 pub(crate) mod client;
