@@ -77,8 +77,10 @@
 //!
 //! - Success is any 2xx for [`Client::execute`] and [`Client::execute_empty`]; exactly `200` for pages.
 //! - Retries (default 3 attempts): 429 and connections that sent nothing for every method; 503 and connections
-//!   reset before a response for idempotent ones; full-jitter exponential backoff, `Retry-After` in all its forms,
-//!   an optional overall deadline. The table is on [`RetryPolicy`].
+//!   reset or closed before a response or while its body was being read for idempotent ones (a `POST` whose
+//!   answer is cut off fails with a [`ErrorKind::Transport`] error carrying the status that arrived); full-jitter
+//!   exponential backoff, `Retry-After` in all its forms, an optional overall deadline. The table is on
+//!   [`RetryPolicy`].
 //! - Bodies are read as they stream in, up to a limit (32 MiB for success bodies, 64 KiB for error bodies, 1 MiB
 //!   copied for an observer; see [`ClientBuilder::max_response_bytes`]); a larger body fails with
 //!   [`ErrorKind::ResponseTooLarge`]. Redirects are never followed.
@@ -95,57 +97,95 @@
 //!   ([`Params::push_sensitive`], and the fields a description marks sensitive in generated builders) are sent as
 //!   they are but show as `[redacted]` in `Debug` of [`Params`], [`Request`] and builders, and in observers'
 //!   request bodies.
+//!
+//! # Features
+//!
+//! - `client` (default): the HTTP client and everything that sends requests or decodes answers; it brings
+//!   reqwest, hyper, tokio, futures, bytes, url, serde, serde_json and tracing.
+//! - Without it (`default-features = false`), the crate is [`webhook`] verification, [`encode_path_segment`] and
+//!   the date types ([`time`]): a backend that only verifies Twilio's webhooks compiles no HTTP client.
+//!
+//! What only generated code calls is reachable as `twilio_rest_runtime::__private::*` and is not part of the
+//! documented API.
 
 #![deny(missing_docs)]
 
-mod body;
-mod builder;
-mod client;
-mod credentials;
-mod decode;
-mod download;
-mod error;
-mod hosts;
-mod observe;
-mod operation;
-mod page;
-mod paging;
-mod redact;
-mod request;
-mod response;
-mod retry;
-mod transfer;
+// Always built: webhook verification and what it shares (percent-encoding).
+mod encode;
 pub mod webhook;
 
-pub use reqwest::Method;
+pub use encode::encode_path_segment;
 pub use twilio_rest_time::{self as time, Date, Timestamp};
 
-pub use body::{BoxError, UploadBody};
-pub use builder::ClientBuilder;
+// The `client` feature (on by default): everything that sends requests or decodes answers.
+#[cfg(feature = "client")]
+mod decode;
+#[cfg(feature = "client")]
+mod error;
+#[cfg(feature = "client")]
+mod http;
+#[cfg(feature = "client")]
+mod operation;
+#[cfg(feature = "client")]
+mod paging;
+#[cfg(feature = "client")]
+mod redact;
+#[cfg(feature = "client")]
+mod transfer;
+
+#[cfg(feature = "client")]
+pub use crate::{
+    error::{ApiError, Error, ErrorKind},
+    http::builder::ClientBuilder,
+    http::client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT},
+    http::credentials::Credentials,
+    http::observe::{Exchange, Observer},
+    http::params::{ParamValue, Params},
+    http::request::{Request, RequestOptions},
+    http::response::{
+        DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_OBSERVED_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+        ResponseMeta,
+    },
+    http::retry::{RetryPolicy, Sleeper, TokioSleeper},
+    paging::page::{ItemStream, Page, PageMeta},
+    paging::trail::MAX_CONSECUTIVE_EMPTY_PAGES,
+    transfer::calls::FileLinks,
+    transfer::download::Download,
+    transfer::upload::{BoxError, UploadBody},
+};
+#[cfg(feature = "client")]
 pub use bytes::Bytes;
-pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use credentials::Credentials;
+#[cfg(feature = "client")]
+pub use reqwest::Method;
+
+/// What only generated code calls, in one list: the operation tables (`OperationSpec`, `ParamSpec`, `In`), the
+/// builders' state (`Scope`, `Call`), what an operation answers (`Kind` with `Value`, `Empty`, `Redirect`,
+/// `Paged`, `Upload`, `Binary`), the `operation!` macro that writes what every builder repeats, and the decoding
+/// entry points of hand-written deserializers and tools (`decode_page`, `MemberKey`).
+///
+/// Not part of the stable API: anything here may change in any release. Generated crates name these paths;
+/// applications use the documented items at the crate root.
+#[cfg(feature = "client")]
 #[doc(hidden)]
-pub use decode::MemberKey;
-pub use download::Download;
-pub use error::{ApiError, Error, ErrorKind};
-pub use observe::{Exchange, Observer};
+pub mod __private {
+    pub use crate::decode::MemberKey;
+    pub use crate::operation;
+    pub use crate::operation::{
+        Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload,
+        Value,
+    };
+    pub use crate::paging::parse::decode_page;
+}
+
+// Old paths: removed once the generator emits __private paths.
+#[cfg(feature = "client")]
 #[doc(hidden)]
-pub use operation::{
-    Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload, Value,
+pub use __private::{
+    Binary, Call, Empty, In, Kind, MemberKey, OperationSpec, Paged, ParamSpec, Redirect, Scope,
+    Upload, Value, decode_page,
 };
-#[doc(hidden)]
-pub use page::decode_page;
-pub use page::{ItemStream, MAX_CONSECUTIVE_EMPTY_PAGES, Page, PageMeta};
-pub use request::{ParamValue, Params, Request, RequestOptions, encode_path_segment};
-pub use response::{
-    DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_OBSERVED_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
-    ResponseMeta,
-};
-pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
-pub use transfer::FileLinks;
 
 /// Compiles and runs the README examples as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "client"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

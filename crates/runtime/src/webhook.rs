@@ -426,12 +426,16 @@ fn signing_payload<K: AsRef<str>, V: AsRef<str>>(url: &str, params: &[(K, V)]) -
     out
 }
 
+/// The value of parameter `name` in the query of `url` (decoded as [`WebhookVerifier::verify`] decodes it), or
+/// `None` when there is none or the query does not decode.
 fn query_value(url: &str, name: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    parsed
-        .query_pairs()
+    let (_, query) = url.split_once('?')?;
+    let query = query.split('#').next().unwrap_or_default();
+    parse_form(query.as_bytes())
+        .ok()?
+        .into_iter()
         .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+        .map(|(_, v)| v)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -7,10 +7,9 @@ mod support;
 
 use serde_json::Value;
 use support::{AC, creds};
+use twilio_rest_runtime::__private::{OperationSpec, ParamSpec, Scope, Value as One};
 use twilio_rest_runtime::Date;
-use twilio_rest_runtime::{
-    Client, Method, OperationSpec, ParamSpec, Params, Request, Scope, Value as One,
-};
+use twilio_rest_runtime::{Client, Method, Params, Request};
 
 const SECRET_VALUE: &str = "very-secret value";
 

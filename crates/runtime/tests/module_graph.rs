@@ -1,41 +1,68 @@
 //! The runtime's modules form a DAG: no module reaches, through `crate::` paths in code (doc links aside), a
 //! module that reaches it back. A concept two modules need belongs to one of them and is passed to the other.
+//! Modules are named by their path (`http::client`); a folder's root file (`http.rs`) is a module of its own.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
-/// Module name -> modules it names in `crate::<module>` paths outside comments.
-fn graph() -> BTreeMap<String, BTreeSet<String>> {
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files: Vec<_> = std::fs::read_dir(&src)
+/// Every `.rs` file under `dir`, with its module path relative to `src` (`http/client.rs` is `http::client`).
+fn modules(src: &Path, dir: &Path, out: &mut Vec<(String, std::path::PathBuf)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
         .collect();
-    files.sort();
-    let names: BTreeSet<String> = files
-        .iter()
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .filter(|n| n != "lib")
-        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            modules(src, &path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let relative = path.strip_prefix(src).unwrap().with_extension("");
+            let name = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("::");
+            if name != "lib" {
+                out.push((name, path));
+            }
+        }
+    }
+}
+
+/// Module path -> modules it names in `crate::a::b` paths outside comments (the longest module path named).
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    modules(&src, &src, &mut files);
+    let names: BTreeSet<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let mut graph = BTreeMap::new();
-    for path in &files {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+    for (name, path) in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let mut uses = BTreeSet::new();
         for line in text.lines() {
             let code = line.split("//").next().unwrap_or_default();
             for (i, _) in code.match_indices("crate::") {
                 let rest = &code[i + "crate::".len()..];
-                let target: String = rest
+                let named: String = rest
                     .chars()
-                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == ':')
                     .collect();
-                if names.contains(&target) && target != name {
+                // The longest prefix of `a::b::c` that is a module.
+                let segments: Vec<&str> = named.split("::").filter(|s| !s.is_empty()).collect();
+                let target = (1..=segments.len())
+                    .rev()
+                    .map(|n| segments[..n].join("::"))
+                    .find(|candidate| names.contains(candidate));
+                if let Some(target) = target
+                    && target != *name
+                    // A folder's root declares and re-exports its children; that is not a use.
+                    && !target.starts_with(&format!("{name}::"))
+                {
                     uses.insert(target);
                 }
             }
         }
-        graph.insert(name, uses);
+        graph.insert(name.clone(), uses);
     }
     graph
 }
@@ -43,7 +70,18 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
 #[test]
 fn modules_form_a_dag() {
     let graph = graph();
-    assert!(graph.contains_key("client") && graph.contains_key("page"));
+    for module in [
+        "http::client",
+        "http::builder",
+        "paging::page",
+        "paging::follow",
+    ] {
+        assert!(
+            graph.contains_key(module),
+            "no module {module}: {:?}",
+            graph.keys()
+        );
+    }
     // Depth-first search for a cycle, reporting its path.
     fn visit(
         node: &str,
@@ -71,12 +109,32 @@ fn modules_form_a_dag() {
             panic!("module cycle: {cycle}");
         }
     }
+    // What is built without the `client` feature (webhooks and percent-encoding) reaches nothing that needs it.
+    let without_client = |m: &str| m == "encode" || m == "webhook" || m.starts_with("webhook::");
+    for (module, uses) in &graph {
+        if without_client(module) {
+            assert!(
+                uses.iter().all(|u| without_client(u)),
+                "{module} uses {uses:?}"
+            );
+        }
+    }
     // Pages are parsed without knowing the client; the client is given nothing back from paging.
-    assert!(!graph["page"].contains("client"), "{:?}", graph["page"]);
-    assert!(!graph["client"].contains("paging"), "{:?}", graph["client"]);
     assert!(
-        !graph["client"].contains("builder"),
+        !graph["paging::page"].contains("http::client"),
         "{:?}",
-        graph["client"]
+        graph["paging::page"]
+    );
+    assert!(
+        !graph["http::client"]
+            .iter()
+            .any(|m| m.starts_with("paging")),
+        "{:?}",
+        graph["http::client"]
+    );
+    assert!(
+        !graph["http::client"].contains("http::builder"),
+        "{:?}",
+        graph["http::client"]
     );
 }

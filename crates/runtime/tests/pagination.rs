@@ -8,6 +8,7 @@ use httpmock::Method::GET;
 use httpmock::{Mock, MockServer};
 use serde_json::{Value, json};
 use support::*;
+use twilio_rest_runtime::__private::decode_page;
 use twilio_rest_runtime::{ErrorKind, MAX_CONSECUTIVE_EMPTY_PAGES, Method, Params, Request};
 
 #[derive(Debug, serde::Deserialize, PartialEq)]
@@ -496,4 +497,53 @@ async fn manual_next_page_between_two_urls_is_refused() {
     assert!(err.to_string().contains("already fetched"), "{err}");
     first.assert_calls_async(1).await;
     second.assert_calls_async(1).await;
+}
+
+/// A record of the decoding tests, with an optional member.
+#[derive(Debug, serde::Deserialize, PartialEq)]
+struct Rec {
+    sid: String,
+    n: Option<u32>,
+}
+
+fn api_base() -> url::Url {
+    url::Url::parse("https://api.twilio.com").unwrap()
+}
+
+#[test]
+fn chat_v2_page_decodes_without_a_server() {
+    let body = br#"{"channels": [{"sid": "CH1"}, {"sid": "CH2", "n": 2}], "meta": {"page": 0, "page_size": 2,
+        "first_page_url": "https://chat.twilio.com/v2/Services/IS1/Channels?PageSize=2&Page=0",
+        "previous_page_url": null, "url": "https://chat.twilio.com/v2/Services/IS1/Channels?PageSize=2&Page=0",
+        "next_page_url": "https://chat.twilio.com/v2/Services/IS1/Channels?PageSize=2&Page=1&PageToken=PT", "key": "channels"}}"#;
+    let (records, meta) = decode_page::<Rec>("ListChannel", body, &api_base(), None).unwrap();
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[1],
+        Rec {
+            sid: "CH2".into(),
+            n: Some(2)
+        }
+    );
+    assert_eq!(meta.page, Some(0));
+    assert_eq!(meta.page_size, Some(2));
+    assert_eq!(meta.previous_page_url, None);
+    assert_eq!(meta.key.as_deref(), Some("channels"));
+    assert!(meta.next_page_url.unwrap().ends_with("Page=1&PageToken=PT"));
+}
+
+#[test]
+fn v2010_page_with_relative_uris_decodes_without_a_server() {
+    let body = br#"{"calls": [{"sid": "CA1"}], "end": 0, "first_page_uri": "/2010-04-01/Accounts/AC1/Calls.json?Page=0",
+        "next_page_uri": "/2010-04-01/Accounts/AC1/Calls.json?Page=1", "previous_page_uri": null, "page": 0,
+        "page_size": 1, "uri": "/2010-04-01/Accounts/AC1/Calls.json?Page=0"}"#;
+    let (records, meta) = decode_page::<Rec>("ListCall", body, &api_base(), None).unwrap();
+    assert_eq!(records[0].sid, "CA1");
+    assert_eq!(
+        meta.next_page_url.as_deref(),
+        Some("https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json?Page=1")
+    );
+    assert_eq!(meta.key.as_deref(), Some("calls"));
+    let (records, _) = decode_page::<Rec>("ListCall", body, &api_base(), Some("calls")).unwrap();
+    assert_eq!(records.len(), 1);
 }

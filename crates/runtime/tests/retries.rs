@@ -350,6 +350,63 @@ async fn post_is_not_repeated_when_the_connection_closes_after_sending() {
 }
 
 #[tokio::test]
+async fn get_is_retried_when_the_connection_ends_while_the_body_is_read() {
+    for reset in [true, false] {
+        let server = RawServer::start(vec![Reply::cut_body(reset), ok_reply()]).await;
+        let sleeper = Arc::new(RecordingSleeper::default());
+        let client = server.builder().sleeper(sleeper.clone()).build().unwrap();
+        let value: Value = client.execute(get("/v2/Services/IS1")).await.unwrap();
+        assert_eq!(value["sid"], "IS1", "reset: {reset}");
+        assert_eq!(server.connections(), 2, "reset: {reset}");
+        assert_eq!(sleeper.waits().len(), 1, "reset: {reset}");
+    }
+    // Within the attempt budget: three cut-off answers end the call with the last failure.
+    let server = RawServer::start(vec![Reply::cut_body(true)]).await;
+    let err = server
+        .builder()
+        .build()
+        .unwrap()
+        .execute::<Value>(get("/v2/Services/IS1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    assert_eq!(err.status(), Some(200), "{err}");
+    assert_eq!(server.connections(), 3);
+}
+
+#[tokio::test]
+async fn post_is_not_repeated_when_the_connection_ends_while_the_body_is_read() {
+    for reset in [true, false] {
+        let server = RawServer::start(vec![Reply::cut_body(reset), ok_reply()]).await;
+        let client = server.builder().build().unwrap();
+        let err = client
+            .execute::<Value>(post("/v2/Services"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport, "reset: {reset}: {err}");
+        assert_eq!(err.status(), Some(200), "reset: {reset}: {err}");
+        assert!(
+            err.to_string()
+                .starts_with("CreateService: could not read the response body"),
+            "reset: {reset}: {err}"
+        );
+        assert_eq!(server.connections(), 1, "reset: {reset}");
+    }
+    // Allowed per request, it is repeated.
+    let server = RawServer::start(vec![Reply::cut_body(true), ok_reply()]).await;
+    let allowed = post("/v2/Services").options(RequestOptions::new().retry_non_idempotent(true));
+    let value: Value = server
+        .builder()
+        .build()
+        .unwrap()
+        .execute(allowed)
+        .await
+        .unwrap();
+    assert_eq!(value["sid"], "IS1");
+    assert_eq!(server.connections(), 2);
+}
+
+#[tokio::test]
 async fn any_method_is_retried_on_429() {
     let server = Arc::new(MockServer::start_async().await);
     let limited = server

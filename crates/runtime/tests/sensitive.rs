@@ -10,7 +10,8 @@ use httpmock::Method::POST;
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use support::{CaptureSubscriber, Recorder, builder};
-use twilio_rest_runtime::{Method, OperationSpec, ParamSpec, Params, Request, Scope, Value as One};
+use twilio_rest_runtime::__private::{OperationSpec, ParamSpec, Scope, Value as One};
+use twilio_rest_runtime::{Method, Params, Request};
 
 const PRIVATE_KEY: &str =
     "-----BEGIN RSA PRIVATE KEY-----\nMIIC-very-secret\n-----END RSA PRIVATE KEY-----";

@@ -100,9 +100,9 @@ pub fn encode_form<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(&crate::encode_path_segment(name.as_ref()));
+        out.push_str(&crate::encode::encode_path_segment(name.as_ref()));
         out.push('=');
-        out.push_str(&crate::encode_path_segment(value.as_ref()));
+        out.push_str(&crate::encode::encode_path_segment(value.as_ref()));
     }
     out
 }

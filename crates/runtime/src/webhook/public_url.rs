@@ -177,22 +177,49 @@ impl PublicBase {
         &self.0
     }
 
+    /// An absolute `http` or `https` URL with a host (a name, an IPv4 address or a bracketed IPv6 address), an
+    /// optional numeric port, and no query, fragment, whitespace or control character.
     fn validate(base: &str) -> Result<(), ConfigError> {
         let err = |why: &str| ConfigError(format!("public URL `{base}`: {why}"));
-        let parsed = url::Url::parse(base).map_err(|e| err(&e.to_string()))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
+        if base.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(err("it contains whitespace or a control character"));
+        }
+        let parts = split_authority(base)
+            .ok_or_else(|| err("not an absolute URL (such as `https://chat.example.com`)"))?;
+        if !["http", "https"]
+            .iter()
+            .any(|s| parts.scheme.eq_ignore_ascii_case(s))
+        {
             return Err(err("the scheme must be http or https"));
         }
-        if parsed.host_str().is_none_or(str::is_empty) {
+        if parts.host.is_empty() {
             return Err(err("there is no host"));
         }
-        if parsed.query().is_some() || parsed.fragment().is_some() {
+        let host_ok = match parts
+            .host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+        {
+            Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+            // The characters a URL host cannot hold (WHATWG's forbidden host code points, and `%`).
+            None => !parts.host.contains([
+                '#', '%', '/', ':', '<', '>', '?', '@', '[', '\\', ']', '^', '|', '"', '`', '{',
+                '}',
+            ]),
+        };
+        if !host_ok {
+            return Err(err("the host is not a valid host name or IP address"));
+        }
+        if parts
+            .port
+            .is_some_and(|p| !p.is_empty() && p.parse::<u16>().is_err())
+        {
+            return Err(err("the port is not a number from 0 to 65535"));
+        }
+        if parts.rest.contains(['?', '#']) {
             return Err(err(
                 "a base URL has no query or fragment (the request's own are appended)",
             ));
-        }
-        if base.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(err("it contains whitespace"));
         }
         Ok(())
     }
@@ -461,11 +488,28 @@ mod tests {
                 .as_str(),
             "https://example.com/api"
         );
+        for good in [
+            "http://127.0.0.1:8080",
+            "https://[::1]:8443/hooks",
+            "HTTPS://Chat.Example.com",
+            "https://chat.example.com:/api",
+            "https://user@chat.example.com",
+        ] {
+            assert!(PublicBase::parse(good).is_ok(), "{good}");
+        }
         for bad in [
             "example.com",
             "ftp://example.com",
             "https://example.com/#x",
             "https://example.com/?a=1",
+            "https://",
+            "https:///path",
+            "https://exa mple.com",
+            "https://exa%6Dple.com",
+            "https://example.com:99999",
+            "https://example.com:port",
+            "https://[::g]/",
+            "https://a|b.com",
         ] {
             let err = PublicBase::parse(bad).unwrap_err().to_string();
             assert!(err.starts_with(&format!("public URL `{bad}`")), "{err}");

@@ -176,9 +176,25 @@ pub enum Reply {
     /// Write this head (status line and headers, ending with the blank line), then chunks of `x` forever (until
     /// the client goes away).
     EndlessChunked(String),
+    /// Write these bytes (a head announcing a longer body, and part of that body), wait for the client to read
+    /// them, then end the connection: with a reset (`RST`, linger zero) when `reset`, else with a close.
+    Cut { bytes: Vec<u8>, reset: bool },
 }
 
 impl Reply {
+    /// A `200 OK` whose `Content-Length` announces more body than is sent before the connection ends.
+    pub fn cut_body(reset: bool) -> Self {
+        let body = r#"{"sid": "IS1", "friendly_name": "#;
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len() + 100
+        );
+        Reply::Cut {
+            bytes: format!("{head}{body}").into_bytes(),
+            reset,
+        }
+    }
+
     /// A complete response with a body and `Content-Length`.
     pub fn with_body(status_line: &str, headers: &[(&str, &str)], body: &str) -> Self {
         let mut text = format!(
@@ -251,6 +267,17 @@ impl RawServer {
                             }
                             let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "x".repeat(64 * 1024));
                             while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+                        }
+                        Reply::Cut { bytes, reset } => {
+                            if socket.write_all(&bytes).await.is_err() {
+                                return;
+                            }
+                            // The head must reach the client before the connection ends, so that the failure
+                            // happens while the body is read, not before the response.
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            if reset {
+                                let _ = socket.set_zero_linger();
+                            }
                         }
                     }
                 });

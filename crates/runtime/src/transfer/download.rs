@@ -18,8 +18,8 @@ use futures_util::StreamExt as _;
 use reqwest::header::{self, HeaderMap};
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
-use crate::body::{CHUNK, blocking};
 use crate::error::{Error, ErrorKind};
+use crate::transfer::upload::{CHUNK, blocking};
 
 /// The bytes of a downloaded file, as a stream of chunks read from the connection when polled: memory holds one
 /// chunk at a time, whatever the file's size.

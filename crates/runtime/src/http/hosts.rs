@@ -16,7 +16,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::error::Error;
-use crate::request::Request;
+use crate::http::request::Request;
 
 /// Hosts other than the base URL, resolved per request.
 #[derive(Debug)]

@@ -10,13 +10,14 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use url::Url;
 
-use crate::client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inner, rewrite_host};
-use crate::credentials::{Credentials, EnvLookup};
 use crate::error::Error;
-use crate::observe::Observer;
+use crate::http::client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Inner};
+use crate::http::credentials::{Credentials, EnvLookup};
+use crate::http::observe::Observer;
+use crate::http::response::Limits;
+use crate::http::retry::{RetryPolicy, Sleeper, TokioSleeper};
+use crate::http::target::rewrite_host;
 use crate::redact::Redactor;
-use crate::response::Limits;
-use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 
 /// Configures and builds a [`Client`] (or, through `C: From<Client>`, a generated crate's wrapper around one).
 ///
@@ -336,7 +337,7 @@ impl ClientBuilder<Client> {
             let parsed = parse_base_url(url, &format!("server URL for {default}"))?;
             server_urls.push((default.clone(), parsed));
         }
-        let hosts = crate::hosts::Hosts::new(crate::hosts::HostsConfig {
+        let hosts = crate::http::hosts::Hosts::new(crate::http::hosts::HostsConfig {
             server_urls,
             base_overridden: self.base_url.is_some(),
             allow_insecure_http: self.allow_insecure_http,

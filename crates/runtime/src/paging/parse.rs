@@ -1,27 +1,13 @@
-//! Pages of list results: [`Page`] and [`PageMeta`], parsing of both page shapes Twilio uses, and the trail of
-//! fetched pages that keeps paging finite. Fetching and following pages (`Client::execute_page`, `next_page`,
-//! `stream`) is in `paging.rs`; this module does no IO.
+//! Parsing a page body, with no IO: the records and the [`PageMeta`] of both page shapes Twilio uses.
 //!
 //! Shapes: Chat v2 pages are `{"<key>": [...], "meta": {"page", "page_size", "first_page_url",
 //! "previous_page_url", "url", "next_page_url", "key"}}` with records under `meta.key`. API v2010 pages have no
 //! `meta`: `next_page_uri`, `first_page_uri`, `previous_page_uri`, `uri`, `page` and `page_size` sit at the top
 //! level, the URIs are relative (joined to the client's base URL), and records are under
 //! [`Request::page_key`](crate::Request::page_key), or else under the only array-valued property.
-//!
-//! Safety: a next page URL must have the same scheme, host and port as the client's base URL (after the client's
-//! region/edge rewrite), otherwise nothing is sent and a [`ErrorKind::Pagination`](crate::ErrorKind::Pagination)
-//! error is returned: credentials never leave for a host the caller did not configure.
-//!
-//! Termination: every page remembers the URLs of the pages before it in its chain (a [`Trail`]). Following a
-//! link to a page already in the chain (`A -> B -> A`), or following a link after
-//! [`MAX_CONSECUTIVE_EMPTY_PAGES`] pages in a row without records, is a pagination error, so neither a stream
-//! nor a manual `next_page` loop can run forever against a misbehaving server.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
-use std::pin::Pin;
-use std::sync::Arc;
 
 use std::fmt;
 
@@ -32,205 +18,7 @@ use url::Url;
 
 use crate::decode::{MemberKey, decode_error};
 use crate::error::Error;
-use crate::request::Request;
-use crate::response::ResponseMeta;
-
-/// Most pages in a row without records that may still link to a next page. Following the link of the last of
-/// them fails with an [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) error instead of sending a request.
-pub const MAX_CONSECUTIVE_EMPTY_PAGES: u32 = 5;
-
-/// A stream of records across pages, produced by [`Client::stream`](crate::Client::stream). Consume it with
-/// `futures_util::StreamExt::next` (or `futures::StreamExt`). After an error the stream ends.
-pub type ItemStream<T> = Pin<Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send>>;
-
-/// One page of a list operation.
-///
-/// Two body shapes are understood. Chat v2 style: `{"<key>": [...], "meta": {"page", "page_size",
-/// "first_page_url", "previous_page_url", "url", "next_page_url", "key"}}`, records under `meta.key`. API v2010
-/// style (no `meta`): `next_page_uri`, `first_page_uri`, `previous_page_uri`, `uri`, `page` and `page_size` at
-/// the top level, relative URIs resolved against the client's base URL, records under
-/// [`Request::page_key`](crate::Request::page_key) or else the only array-valued property.
-///
-/// Following a page ([`Client::next_page`](crate::Client::next_page), [`Client::stream`](crate::Client::stream))
-/// requires the link to share the client's scheme, host and port; Twilio's default host is mapped to the
-/// client's region/edge host first. Other links, and links to an already fetched page, give an
-/// [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) error and nothing is sent.
-#[derive(Debug, Clone)]
-pub struct Page<T> {
-    /// The records of this page, in server order.
-    pub records: Vec<T>,
-    /// Paging information: page number, size and links.
-    pub meta: PageMeta,
-    /// How to fetch the following page (operation, headers, options, the URLs fetched so far).
-    pub(crate) origin: PageOrigin,
-    /// Status and headers of the response this page came from.
-    pub(crate) response: ResponseMeta,
-}
-
-/// Paging information of a [`Page`]. Links are absolute URLs (relative API v2010 URIs are resolved against the
-/// client's base URL); empty links are `None`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PageMeta {
-    /// Zero-based page number.
-    pub page: Option<u64>,
-    /// Records per page requested.
-    pub page_size: Option<u64>,
-    /// URL of the first page.
-    pub first_page_url: Option<String>,
-    /// URL of the previous page, `None` on the first page.
-    pub previous_page_url: Option<String>,
-    /// URL of this page.
-    pub url: Option<String>,
-    /// URL of the next page, `None` on the last page.
-    pub next_page_url: Option<String>,
-    /// Name of the property holding the records.
-    pub key: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct PageOrigin {
-    /// The request that produced the first page (its query is already part of every page URL).
-    pub(crate) request: Request,
-    /// The pages fetched so far in this chain, this one last.
-    pub(crate) trail: Trail,
-}
-
-/// The URLs of the pages of one chain, newest first, shared between pages (a page adds one link), and the
-/// number of pages without records at its end.
-#[derive(Clone, Default)]
-pub(crate) struct Trail {
-    last: Option<Arc<Step>>,
-    empty_run: u32,
-}
-
-struct Step {
-    hash: u64,
-    url: Url,
-    previous: Option<Arc<Step>>,
-}
-
-impl Trail {
-    /// This trail followed by the page at `url`, which had records or not.
-    pub(crate) fn then(&self, url: Url, empty: bool) -> Trail {
-        Trail {
-            last: Some(Arc::new(Step {
-                hash: hash_of(&url),
-                url,
-                previous: self.last.clone(),
-            })),
-            empty_run: if empty { self.empty_run + 1 } else { 0 },
-        }
-    }
-
-    /// Checks that the page at `next` may be fetched after this trail: not already in it, and not after
-    /// [`MAX_CONSECUTIVE_EMPTY_PAGES`] empty pages.
-    pub(crate) fn check_next(&self, operation: &str, next: &Url) -> Result<(), Error> {
-        if self.empty_run >= MAX_CONSECUTIVE_EMPTY_PAGES {
-            return Err(Error::pagination(
-                operation,
-                format!(
-                    "{} pages in a row had no records but still linked to a next page; stopping instead of following {next}",
-                    self.empty_run
-                ),
-            ));
-        }
-        let hash = hash_of(next);
-        let mut step = self.last.as_deref();
-        while let Some(s) = step {
-            if s.hash == hash && s.url == *next {
-                return Err(Error::pagination(
-                    operation,
-                    format!(
-                        "the next page URL {next} was already fetched; stopping instead of looping"
-                    ),
-                ));
-            }
-            step = s.previous.as_deref();
-        }
-        Ok(())
-    }
-}
-
-impl std::fmt::Debug for Trail {
-    /// The length of the chain, not every URL in it (a page's `Debug` stays short).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut pages = 0_usize;
-        let mut step = self.last.as_deref();
-        while let Some(s) = step {
-            pages += 1;
-            step = s.previous.as_deref();
-        }
-        f.debug_struct("Trail")
-            .field("pages", &pages)
-            .field("empty_run", &self.empty_run)
-            .field("last", &self.last.as_ref().map(|s| s.url.as_str()))
-            .finish()
-    }
-}
-
-impl Drop for Step {
-    /// Unlinks the chain iteratively: a long trail must not recurse once per page when dropped.
-    fn drop(&mut self) {
-        let mut next = self.previous.take();
-        while let Some(step) = next {
-            match Arc::try_unwrap(step) {
-                Ok(mut owned) => next = owned.previous.take(),
-                Err(_) => break,
-            }
-        }
-    }
-}
-
-fn hash_of(url: &Url) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    url.as_str().hash(&mut h);
-    h.finish()
-}
-
-impl<T> Page<T> {
-    /// The next page's URL, `None` on the last page.
-    pub fn next_page_url(&self) -> Option<&str> {
-        self.meta.next_page_url.as_deref()
-    }
-
-    /// The previous page's URL, `None` on the first page.
-    pub fn previous_page_url(&self) -> Option<&str> {
-        self.meta.previous_page_url.as_deref()
-    }
-
-    /// The first page's URL.
-    pub fn first_page_url(&self) -> Option<&str> {
-        self.meta.first_page_url.as_deref()
-    }
-
-    /// The records, consuming the page.
-    pub fn into_records(self) -> Vec<T> {
-        self.records
-    }
-
-    /// Status, headers and `Twilio-Request-Id` of the response this page came from.
-    pub fn response(&self) -> &ResponseMeta {
-        &self.response
-    }
-}
-
-/// Parses a page body into records and metadata.
-///
-/// The top level is read as borrowed raw JSON slices (no `Value` tree is built): `meta` and the API v2010 link
-/// fields are decoded on their own, and the records are decoded once, straight from their slice into `T`.
-pub(crate) fn parse_page<T: DeserializeOwned>(
-    operation: &str,
-    body: &[u8],
-    base_url: &Url,
-    page_key: Option<&str>,
-) -> Result<(Vec<T>, PageMeta), Error> {
-    let body = crate::decode::utf8(operation, body)?;
-    let (range, meta) = page_shape(operation, body, base_url, page_key)?;
-    let records = body.get(range).unwrap_or_default();
-    let records = decode_records(operation, records, meta.key.as_deref().unwrap_or(""))?;
-    Ok((records, meta))
-}
+use crate::paging::page::PageMeta;
 
 /// Decodes the records of a page (the JSON array found by [`page_shape`]) straight into `T`; a failure names its
 /// path under `key`.
@@ -337,8 +125,12 @@ pub(crate) fn page_shape(
     ))
 }
 
-/// Decodes a page body exactly as [`Client::execute_page`] does: the records and the paging information, with
-/// relative API v2010 links resolved against `base_url`. For benchmarks and tools; not part of the stable API.
+/// Decodes a page body exactly as [`Client::execute_page`](crate::Client::execute_page) does: the records and
+/// the paging information, with relative API v2010 links resolved against `base_url`. For generated code,
+/// benchmarks and tools; not part of the stable API.
+///
+/// The top level is read as borrowed raw JSON slices (no `Value` tree is built): `meta` and the API v2010 link
+/// fields are decoded on their own, and the records are decoded once, straight from their slice into `T`.
 #[doc(hidden)]
 pub fn decode_page<T: DeserializeOwned>(
     operation: &str,
@@ -346,7 +138,11 @@ pub fn decode_page<T: DeserializeOwned>(
     base_url: &Url,
     page_key: Option<&str>,
 ) -> Result<(Vec<T>, PageMeta), Error> {
-    parse_page(operation, body, base_url, page_key)
+    let body = crate::decode::utf8(operation, body)?;
+    let (range, meta) = page_shape(operation, body, base_url, page_key)?;
+    let records = body.get(range).unwrap_or_default();
+    let records = decode_records(operation, records, meta.key.as_deref().unwrap_or(""))?;
+    Ok((records, meta))
 }
 
 /// The `meta` block of a Chat-style page; members of an unexpected type read as absent, other members are
@@ -579,67 +375,6 @@ mod tests {
         Url::parse("https://api.twilio.com").unwrap()
     }
 
-    #[test]
-    fn trail_refuses_repeats_and_long_empty_runs_and_drops_without_recursion() {
-        let url = |n: u32| Url::parse(&format!("https://chat.twilio.com/v2/S?Page={n}")).unwrap();
-        let mut trail = Trail::default();
-        for n in 0..MAX_CONSECUTIVE_EMPTY_PAGES {
-            trail.check_next("Op", &url(n)).unwrap();
-            trail = trail.then(url(n), true);
-        }
-        let err = trail.check_next("Op", &url(99)).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Pagination);
-        let trail = trail.then(url(99), false);
-        trail.check_next("Op", &url(100)).unwrap();
-        let err = trail.check_next("Op", &url(1)).unwrap_err();
-        assert!(err.to_string().contains("already fetched"), "{err}");
-        // A very long chain is dropped iteratively.
-        let mut long = Trail::default();
-        for n in 0..200_000 {
-            long = long.then(url(n), false);
-        }
-        assert!(format!("{long:?}").contains("pages: 200000"));
-        drop(long);
-    }
-
-    #[test]
-    fn chat_v2_page() {
-        let body = br#"{"channels": [{"sid": "CH1"}, {"sid": "CH2", "n": 2}], "meta": {"page": 0, "page_size": 2,
-            "first_page_url": "https://chat.twilio.com/v2/Services/IS1/Channels?PageSize=2&Page=0",
-            "previous_page_url": null, "url": "https://chat.twilio.com/v2/Services/IS1/Channels?PageSize=2&Page=0",
-            "next_page_url": "https://chat.twilio.com/v2/Services/IS1/Channels?PageSize=2&Page=1&PageToken=PT", "key": "channels"}}"#;
-        let (records, meta) = parse_page::<Rec>("ListChannel", body, &base(), None).unwrap();
-        assert_eq!(records.len(), 2);
-        assert_eq!(
-            records[1],
-            Rec {
-                sid: "CH2".into(),
-                n: Some(2)
-            }
-        );
-        assert_eq!(meta.page, Some(0));
-        assert_eq!(meta.page_size, Some(2));
-        assert_eq!(meta.previous_page_url, None);
-        assert_eq!(meta.key.as_deref(), Some("channels"));
-        assert!(meta.next_page_url.unwrap().ends_with("Page=1&PageToken=PT"));
-    }
-
-    #[test]
-    fn v2010_page_with_relative_uris() {
-        let body = br#"{"calls": [{"sid": "CA1"}], "end": 0, "first_page_uri": "/2010-04-01/Accounts/AC1/Calls.json?Page=0",
-            "next_page_uri": "/2010-04-01/Accounts/AC1/Calls.json?Page=1", "previous_page_uri": null, "page": 0,
-            "page_size": 1, "uri": "/2010-04-01/Accounts/AC1/Calls.json?Page=0"}"#;
-        let (records, meta) = parse_page::<Rec>("ListCall", body, &base(), None).unwrap();
-        assert_eq!(records[0].sid, "CA1");
-        assert_eq!(
-            meta.next_page_url.as_deref(),
-            Some("https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json?Page=1")
-        );
-        assert_eq!(meta.key.as_deref(), Some("calls"));
-        let (records, _) = parse_page::<Rec>("ListCall", body, &base(), Some("calls")).unwrap();
-        assert_eq!(records.len(), 1);
-    }
-
     /// The paging information of a Chat-style page with `meta` as given (records under `items`, and a top-level
     /// `page` of 7 that only the API v2010 reading would use).
     fn meta_of(meta: &str) -> PageMeta {
@@ -806,7 +541,7 @@ mod tests {
     #[test]
     fn decode_errors_name_paths() {
         let check = |body: &[u8], key: Option<&str>, path: &str| {
-            let err = parse_page::<Rec>("ListChannel", body, &base(), key).unwrap_err();
+            let err = decode_page::<Rec>("ListChannel", body, &base(), key).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
             assert_eq!(err.decode_path(), Some(path), "{err}");
             assert!(err.to_string().starts_with("ListChannel: "), "{err}");

@@ -25,6 +25,7 @@ use reqwest::Method;
 /// | `429 Too Many Requests`                                              | every method           | Twilio rejects it before processing |
 /// | `503 Service Unavailable`                                            | idempotent methods     | the request may have been partly processed |
 /// | Connection reset or closed after sending, before any response        | idempotent methods     | the request may have been processed |
+/// | Connection reset or closed while the response body was being read    | idempotent methods     | the request was processed; only a read is safe to repeat |
 /// | Timeout (connect or total), deadline passed                          | never                  | the caller's bound on waiting |
 /// | Any other status, a body that does not decode or is too large        | never                  | repeating gives the same answer |
 ///
@@ -56,7 +57,8 @@ pub(crate) enum Outcome {
     Status(u16),
     /// The connection could not be established: nothing was sent.
     NotSent,
-    /// The connection was reset or closed after the request was sent, before a response.
+    /// The connection was reset or closed after the request was sent: before a response, or while its body was
+    /// being read.
     Interrupted,
     /// Anything else: timeouts, unreadable bodies, refused redirects.
     Other,
@@ -177,6 +179,16 @@ pub(crate) fn should_retry(outcome: Outcome, idempotent: bool) -> bool {
 }
 
 impl Outcome {
+    /// Classifies a failure to read the body of a response that arrived: a reset or closed connection is
+    /// [`Outcome::Interrupted`], anything else (a timeout among them) [`Outcome::Other`].
+    pub(crate) fn of_body_error(err: &reqwest::Error) -> Self {
+        if !err.is_timeout() && is_interrupted(err) {
+            Outcome::Interrupted
+        } else {
+            Outcome::Other
+        }
+    }
+
     /// Classifies a failure to get a response.
     pub(crate) fn of_send_error(err: &reqwest::Error) -> Self {
         if err.is_timeout() {
