@@ -38,24 +38,24 @@ impl Client {
     }
     /// The `Credential` collection (`/v2/Credentials`).
     pub fn credentials(&self) -> CredentialList {
-        CredentialList(rt::Scope::new(&self.inner))
+        CredentialList(rt::__private::Scope::new(&self.inner))
     }
     /// One `Credential` (`/v2/Credentials/{Sid}`).
     pub fn credential(&self, sid: impl Into<String>) -> CredentialContext {
-        CredentialContext(rt::Scope::new(&self.inner).child(sid))
+        CredentialContext(rt::__private::Scope::new(&self.inner).child(sid))
     }
     /// The `Service` collection (`/v2/Services`).
     pub fn services(&self) -> ServiceList {
-        ServiceList(rt::Scope::new(&self.inner))
+        ServiceList(rt::__private::Scope::new(&self.inner))
     }
     /// One `Service` (`/v2/Services/{Sid}`).
     pub fn service(&self, sid: impl Into<String>) -> ServiceContext {
-        ServiceContext(rt::Scope::new(&self.inner).child(sid))
+        ServiceContext(rt::__private::Scope::new(&self.inner).child(sid))
     }
 }
 /// Operations on the `Credential` collection, `/v2/Credentials`.
 #[derive(Clone, Debug)]
-pub struct CredentialList(rt::Scope);
+pub struct CredentialList(rt::__private::Scope);
 impl CredentialList {
     /// Returns one page of the push credentials in the account.
     ///
@@ -76,7 +76,7 @@ impl CredentialList {
 }
 /// Operations on one `Credential`, `/v2/Credentials/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct CredentialContext(rt::Scope);
+pub struct CredentialContext(rt::__private::Scope);
 impl CredentialContext {
     /// Returns one set of push credentials; secret material is never returned.
     ///
@@ -97,14 +97,14 @@ impl CredentialContext {
         DeleteCredential(self.0.call(&DELETE_CREDENTIAL))
     }
 }
-static LIST_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_CREDENTIAL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListCredential",
         "/v2/Credentials",
         &[
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("credentials");
@@ -113,8 +113,8 @@ static LIST_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Credentials` (operation `ListCredential`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListCredential(rt::Call<rt::Paged<models::Credential>>);
-rt::operation!(ListCredential : page(models::Credential));
+pub struct ListCredential(rt::__private::Call<rt::__private::Paged<models::Credential>>);
+rt::__private::operation!(ListCredential : page(models::Credential));
 impl ListCredential {
     /// Records per page, from 1 to 1000. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
     pub fn page_size(self, value: i64) -> Self {
@@ -129,18 +129,18 @@ impl ListCredential {
         Self(self.0.set_str(2, value))
     }
 }
-static CREATE_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_CREDENTIAL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "CreateCredential",
     "/v2/Credentials",
     &[
-        rt::ParamSpec::form("Type"),
-        rt::ParamSpec::form("FriendlyName"),
-        rt::ParamSpec::form("Certificate"),
-        rt::ParamSpec::form("PrivateKey").sensitive(),
-        rt::ParamSpec::form("Sandbox"),
-        rt::ParamSpec::form("ApiKey").sensitive(),
-        rt::ParamSpec::form("Secret").sensitive(),
+        rt::__private::ParamSpec::form("Type"),
+        rt::__private::ParamSpec::form("FriendlyName"),
+        rt::__private::ParamSpec::form("Certificate"),
+        rt::__private::ParamSpec::form("PrivateKey").sensitive(),
+        rt::__private::ParamSpec::form("Sandbox"),
+        rt::__private::ParamSpec::form("ApiKey").sensitive(),
+        rt::__private::ParamSpec::form("Secret").sensitive(),
     ],
 );
 /// Stores push credentials (APNs certificate and key, GCM API key or FCM server key) for use by Chat services.
@@ -148,8 +148,10 @@ static CREATE_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Credentials` (operation `CreateCredential`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateCredential(rt::Call<rt::Value<models::Credential>>);
-rt::operation!(CreateCredential : value(models::Credential));
+pub struct CreateCredential(
+    rt::__private::Call<rt::__private::Value<models::Credential>>,
+);
+rt::__private::operation!(CreateCredential : value(models::Credential));
 impl CreateCredential {
     /// Display label for the push credential; need not be unique. Sent as the `FriendlyName` form field.
     pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
@@ -176,7 +178,7 @@ impl CreateCredential {
         Self(self.0.set_str(6, value))
     }
 }
-static FETCH_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_CREDENTIAL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchCredential",
     "/v2/Credentials/{Sid}",
@@ -187,19 +189,21 @@ static FETCH_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Credentials/{Sid}` (operation `FetchCredential`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchCredential(rt::Call<rt::Value<models::Credential>>);
-rt::operation!(FetchCredential : value(models::Credential));
-static UPDATE_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchCredential(
+    rt::__private::Call<rt::__private::Value<models::Credential>>,
+);
+rt::__private::operation!(FetchCredential : value(models::Credential));
+static UPDATE_CREDENTIAL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "UpdateCredential",
     "/v2/Credentials/{Sid}",
     &[
-        rt::ParamSpec::form("FriendlyName"),
-        rt::ParamSpec::form("Certificate"),
-        rt::ParamSpec::form("PrivateKey").sensitive(),
-        rt::ParamSpec::form("Sandbox"),
-        rt::ParamSpec::form("ApiKey").sensitive(),
-        rt::ParamSpec::form("Secret").sensitive(),
+        rt::__private::ParamSpec::form("FriendlyName"),
+        rt::__private::ParamSpec::form("Certificate"),
+        rt::__private::ParamSpec::form("PrivateKey").sensitive(),
+        rt::__private::ParamSpec::form("Sandbox"),
+        rt::__private::ParamSpec::form("ApiKey").sensitive(),
+        rt::__private::ParamSpec::form("Secret").sensitive(),
     ],
 );
 /// Replaces parts of a set of push credentials. Fields left out keep their value.
@@ -207,8 +211,10 @@ static UPDATE_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Credentials/{Sid}` (operation `UpdateCredential`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateCredential(rt::Call<rt::Value<models::Credential>>);
-rt::operation!(UpdateCredential : value(models::Credential));
+pub struct UpdateCredential(
+    rt::__private::Call<rt::__private::Value<models::Credential>>,
+);
+rt::__private::operation!(UpdateCredential : value(models::Credential));
 impl UpdateCredential {
     /// Display label for the push credential; need not be unique. Sent as the `FriendlyName` form field.
     pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
@@ -235,7 +241,7 @@ impl UpdateCredential {
         Self(self.0.set_str(5, value))
     }
 }
-static DELETE_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
+static DELETE_CREDENTIAL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteCredential",
     "/v2/Credentials/{Sid}",
@@ -246,11 +252,11 @@ static DELETE_CREDENTIAL: rt::OperationSpec = rt::OperationSpec::new(
 /// `DELETE /v2/Credentials/{Sid}` (operation `DeleteCredential`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteCredential(rt::Call<rt::Empty>);
-rt::operation!(DeleteCredential : empty);
+pub struct DeleteCredential(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteCredential : empty);
 /// Operations on the `Service` collection, `/v2/Services`.
 #[derive(Clone, Debug)]
-pub struct ServiceList(rt::Scope);
+pub struct ServiceList(rt::__private::Scope);
 impl ServiceList {
     /// Returns one page of the Chat services in the account.
     ///
@@ -271,7 +277,7 @@ impl ServiceList {
 }
 /// Operations on one `Service`, `/v2/Services/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct ServiceContext(rt::Scope);
+pub struct ServiceContext(rt::__private::Scope);
 impl ServiceContext {
     /// Returns one Chat service by its SID.
     ///
@@ -336,14 +342,14 @@ impl ServiceContext {
         UserContext(self.0.child(sid))
     }
 }
-static LIST_SERVICE: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_SERVICE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListService",
         "/v2/Services",
         &[
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("services");
@@ -352,8 +358,8 @@ static LIST_SERVICE: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services` (operation `ListService`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListService(rt::Call<rt::Paged<models::Service>>);
-rt::operation!(ListService : page(models::Service));
+pub struct ListService(rt::__private::Call<rt::__private::Paged<models::Service>>);
+rt::__private::operation!(ListService : page(models::Service));
 impl ListService {
     /// Records per page, from 1 to 100. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
     pub fn page_size(self, value: i64) -> Self {
@@ -368,20 +374,20 @@ impl ListService {
         Self(self.0.set_str(2, value))
     }
 }
-static CREATE_SERVICE: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_SERVICE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "CreateService",
     "/v2/Services",
-    &[rt::ParamSpec::form("FriendlyName")],
+    &[rt::__private::ParamSpec::form("FriendlyName")],
 );
 /// Creates a new Chat service with default roles and settings; only a display label is needed.
 ///
 /// `POST /v2/Services` (operation `CreateService`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateService(rt::Call<rt::Value<models::Service>>);
-rt::operation!(CreateService : value(models::Service));
-static FETCH_SERVICE: rt::OperationSpec = rt::OperationSpec::new(
+pub struct CreateService(rt::__private::Call<rt::__private::Value<models::Service>>);
+rt::__private::operation!(CreateService : value(models::Service));
+static FETCH_SERVICE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchService",
     "/v2/Services/{Sid}",
@@ -392,44 +398,44 @@ static FETCH_SERVICE: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{Sid}` (operation `FetchService`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchService(rt::Call<rt::Value<models::Service>>);
-rt::operation!(FetchService : value(models::Service));
-static UPDATE_SERVICE: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchService(rt::__private::Call<rt::__private::Value<models::Service>>);
+rt::__private::operation!(FetchService : value(models::Service));
+static UPDATE_SERVICE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "UpdateService",
     "/v2/Services/{Sid}",
     &[
-        rt::ParamSpec::form("FriendlyName"),
-        rt::ParamSpec::form("DefaultServiceRoleSid"),
-        rt::ParamSpec::form("DefaultChannelRoleSid"),
-        rt::ParamSpec::form("DefaultChannelCreatorRoleSid"),
-        rt::ParamSpec::form("ReadStatusEnabled"),
-        rt::ParamSpec::form("ReachabilityEnabled"),
-        rt::ParamSpec::form("TypingIndicatorTimeout"),
-        rt::ParamSpec::form("ConsumptionReportInterval"),
-        rt::ParamSpec::form("Notifications.NewMessage.Enabled"),
-        rt::ParamSpec::form("Notifications.NewMessage.Template"),
-        rt::ParamSpec::form("Notifications.NewMessage.Sound"),
-        rt::ParamSpec::form("Notifications.NewMessage.BadgeCountEnabled"),
-        rt::ParamSpec::form("Notifications.AddedToChannel.Enabled"),
-        rt::ParamSpec::form("Notifications.AddedToChannel.Template"),
-        rt::ParamSpec::form("Notifications.AddedToChannel.Sound"),
-        rt::ParamSpec::form("Notifications.RemovedFromChannel.Enabled"),
-        rt::ParamSpec::form("Notifications.RemovedFromChannel.Template"),
-        rt::ParamSpec::form("Notifications.RemovedFromChannel.Sound"),
-        rt::ParamSpec::form("Notifications.InvitedToChannel.Enabled"),
-        rt::ParamSpec::form("Notifications.InvitedToChannel.Template"),
-        rt::ParamSpec::form("Notifications.InvitedToChannel.Sound"),
-        rt::ParamSpec::form("PreWebhookUrl"),
-        rt::ParamSpec::form("PostWebhookUrl"),
-        rt::ParamSpec::form("WebhookMethod"),
-        rt::ParamSpec::form("WebhookFilters"),
-        rt::ParamSpec::form("Limits.ChannelMembers"),
-        rt::ParamSpec::form("Limits.UserChannels"),
-        rt::ParamSpec::form("Media.CompatibilityMessage"),
-        rt::ParamSpec::form("PreWebhookRetryCount"),
-        rt::ParamSpec::form("PostWebhookRetryCount"),
-        rt::ParamSpec::form("Notifications.LogEnabled"),
+        rt::__private::ParamSpec::form("FriendlyName"),
+        rt::__private::ParamSpec::form("DefaultServiceRoleSid"),
+        rt::__private::ParamSpec::form("DefaultChannelRoleSid"),
+        rt::__private::ParamSpec::form("DefaultChannelCreatorRoleSid"),
+        rt::__private::ParamSpec::form("ReadStatusEnabled"),
+        rt::__private::ParamSpec::form("ReachabilityEnabled"),
+        rt::__private::ParamSpec::form("TypingIndicatorTimeout"),
+        rt::__private::ParamSpec::form("ConsumptionReportInterval"),
+        rt::__private::ParamSpec::form("Notifications.NewMessage.Enabled"),
+        rt::__private::ParamSpec::form("Notifications.NewMessage.Template"),
+        rt::__private::ParamSpec::form("Notifications.NewMessage.Sound"),
+        rt::__private::ParamSpec::form("Notifications.NewMessage.BadgeCountEnabled"),
+        rt::__private::ParamSpec::form("Notifications.AddedToChannel.Enabled"),
+        rt::__private::ParamSpec::form("Notifications.AddedToChannel.Template"),
+        rt::__private::ParamSpec::form("Notifications.AddedToChannel.Sound"),
+        rt::__private::ParamSpec::form("Notifications.RemovedFromChannel.Enabled"),
+        rt::__private::ParamSpec::form("Notifications.RemovedFromChannel.Template"),
+        rt::__private::ParamSpec::form("Notifications.RemovedFromChannel.Sound"),
+        rt::__private::ParamSpec::form("Notifications.InvitedToChannel.Enabled"),
+        rt::__private::ParamSpec::form("Notifications.InvitedToChannel.Template"),
+        rt::__private::ParamSpec::form("Notifications.InvitedToChannel.Sound"),
+        rt::__private::ParamSpec::form("PreWebhookUrl"),
+        rt::__private::ParamSpec::form("PostWebhookUrl"),
+        rt::__private::ParamSpec::form("WebhookMethod"),
+        rt::__private::ParamSpec::form("WebhookFilters"),
+        rt::__private::ParamSpec::form("Limits.ChannelMembers"),
+        rt::__private::ParamSpec::form("Limits.UserChannels"),
+        rt::__private::ParamSpec::form("Media.CompatibilityMessage"),
+        rt::__private::ParamSpec::form("PreWebhookRetryCount"),
+        rt::__private::ParamSpec::form("PostWebhookRetryCount"),
+        rt::__private::ParamSpec::form("Notifications.LogEnabled"),
     ],
 );
 /// Changes settings of a Chat service: default roles, read tracking, reachability, push notification templates, webhooks, limits and media. Fields left out keep their value.
@@ -437,8 +443,8 @@ static UPDATE_SERVICE: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{Sid}` (operation `UpdateService`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateService(rt::Call<rt::Value<models::Service>>);
-rt::operation!(UpdateService : value(models::Service));
+pub struct UpdateService(rt::__private::Call<rt::__private::Value<models::Service>>);
+rt::__private::operation!(UpdateService : value(models::Service));
 impl UpdateService {
     /// Display label for the Chat service; need not be unique. Sent as the `FriendlyName` form field.
     pub fn friendly_name(self, value: impl AsRef<str>) -> Self {
@@ -582,7 +588,7 @@ impl UpdateService {
         Self(self.0.set(30, value))
     }
 }
-static DELETE_SERVICE: rt::OperationSpec = rt::OperationSpec::new(
+static DELETE_SERVICE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteService",
     "/v2/Services/{Sid}",
@@ -593,11 +599,11 @@ static DELETE_SERVICE: rt::OperationSpec = rt::OperationSpec::new(
 /// `DELETE /v2/Services/{Sid}` (operation `DeleteService`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteService(rt::Call<rt::Empty>);
-rt::operation!(DeleteService : empty);
+pub struct DeleteService(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteService : empty);
 /// Operations on the `Binding` collection, `/v2/Services/{ServiceSid}/Bindings`.
 #[derive(Clone, Debug)]
-pub struct BindingList(rt::Scope);
+pub struct BindingList(rt::__private::Scope);
 impl BindingList {
     /// Returns one page of the push bindings of a service, optionally filtered by push technology and identity.
     ///
@@ -608,7 +614,7 @@ impl BindingList {
 }
 /// Operations on one `Binding`, `/v2/Services/{ServiceSid}/Bindings/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct BindingContext(rt::Scope);
+pub struct BindingContext(rt::__private::Scope);
 impl BindingContext {
     /// Returns one push binding of a service.
     ///
@@ -623,16 +629,16 @@ impl BindingContext {
         DeleteBinding(self.0.call(&DELETE_BINDING))
     }
 }
-static LIST_BINDING: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_BINDING: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListBinding",
         "/v2/Services/{ServiceSid}/Bindings",
         &[
-            rt::ParamSpec::query("BindingType"),
-            rt::ParamSpec::query("Identity"),
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("BindingType"),
+            rt::__private::ParamSpec::query("Identity"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("bindings");
@@ -641,8 +647,8 @@ static LIST_BINDING: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Bindings` (operation `ListBinding`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListBinding(rt::Call<rt::Paged<models::Binding>>);
-rt::operation!(ListBinding : page(models::Binding));
+pub struct ListBinding(rt::__private::Call<rt::__private::Paged<models::Binding>>);
+rt::__private::operation!(ListBinding : page(models::Binding));
 impl ListBinding {
     /// Only return bindings of these push technologies; repeat the parameter for several. Sent as the `BindingType` query parameter. Each item is sent as a repeated key; replaces any earlier value.
     pub fn binding_type(
@@ -668,7 +674,7 @@ impl ListBinding {
         Self(self.0.set_str(4, value))
     }
 }
-static FETCH_BINDING: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_BINDING: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchBinding",
     "/v2/Services/{ServiceSid}/Bindings/{Sid}",
@@ -679,9 +685,9 @@ static FETCH_BINDING: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Bindings/{Sid}` (operation `FetchBinding`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchBinding(rt::Call<rt::Value<models::Binding>>);
-rt::operation!(FetchBinding : value(models::Binding));
-static DELETE_BINDING: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchBinding(rt::__private::Call<rt::__private::Value<models::Binding>>);
+rt::__private::operation!(FetchBinding : value(models::Binding));
+static DELETE_BINDING: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteBinding",
     "/v2/Services/{ServiceSid}/Bindings/{Sid}",
@@ -692,11 +698,11 @@ static DELETE_BINDING: rt::OperationSpec = rt::OperationSpec::new(
 /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}` (operation `DeleteBinding`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteBinding(rt::Call<rt::Empty>);
-rt::operation!(DeleteBinding : empty);
+pub struct DeleteBinding(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteBinding : empty);
 /// Operations on the `Channel` collection, `/v2/Services/{ServiceSid}/Channels`.
 #[derive(Clone, Debug)]
-pub struct ChannelList(rt::Scope);
+pub struct ChannelList(rt::__private::Scope);
 impl ChannelList {
     /// Returns one page of the channels of a service, optionally only those of the given visibility types.
     ///
@@ -713,7 +719,7 @@ impl ChannelList {
 }
 /// Operations on one `Channel`, `/v2/Services/{ServiceSid}/Channels/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct ChannelContext(rt::Scope);
+pub struct ChannelContext(rt::__private::Scope);
 impl ChannelContext {
     /// Returns one channel, addressed by SID or unique name.
     ///
@@ -766,15 +772,15 @@ impl ChannelContext {
         ChannelWebhookContext(self.0.child(sid))
     }
 }
-static LIST_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListChannel",
         "/v2/Services/{ServiceSid}/Channels",
         &[
-            rt::ParamSpec::query("Type"),
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("Type"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("channels");
@@ -783,8 +789,8 @@ static LIST_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels` (operation `ListChannel`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListChannel(rt::Call<rt::Paged<models::Channel>>);
-rt::operation!(ListChannel : page(models::Channel));
+pub struct ListChannel(rt::__private::Call<rt::__private::Paged<models::Channel>>);
+rt::__private::operation!(ListChannel : page(models::Channel));
 impl ListChannel {
     /// Only return channels of these visibility types; repeat the parameter for several. Sent as the `Type` query parameter. Each item is sent as a repeated key; replaces any earlier value.
     pub fn type_(self, value: impl IntoIterator<Item = models::ChannelType>) -> Self {
@@ -803,19 +809,19 @@ impl ListChannel {
         Self(self.0.set_str(3, value))
     }
 }
-static CREATE_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "CreateChannel",
     "/v2/Services/{ServiceSid}/Channels",
     &[
-        rt::ParamSpec::header("X-Twilio-Webhook-Enabled"),
-        rt::ParamSpec::form("FriendlyName"),
-        rt::ParamSpec::form("UniqueName"),
-        rt::ParamSpec::form("Attributes"),
-        rt::ParamSpec::form("Type"),
-        rt::ParamSpec::form("DateCreated"),
-        rt::ParamSpec::form("DateUpdated"),
-        rt::ParamSpec::form("CreatedBy"),
+        rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled"),
+        rt::__private::ParamSpec::form("FriendlyName"),
+        rt::__private::ParamSpec::form("UniqueName"),
+        rt::__private::ParamSpec::form("Attributes"),
+        rt::__private::ParamSpec::form("Type"),
+        rt::__private::ParamSpec::form("DateCreated"),
+        rt::__private::ParamSpec::form("DateUpdated"),
+        rt::__private::ParamSpec::form("CreatedBy"),
     ],
 );
 /// Opens a new channel in a service. The X-Twilio-Webhook-Enabled header decides whether service webhooks fire for this request.
@@ -823,8 +829,8 @@ static CREATE_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Channels` (operation `CreateChannel`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateChannel(rt::Call<rt::Value<models::Channel>>);
-rt::operation!(CreateChannel : value(models::Channel));
+pub struct CreateChannel(rt::__private::Call<rt::__private::Value<models::Channel>>);
+rt::__private::operation!(CreateChannel : value(models::Channel));
 impl CreateChannel {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -859,7 +865,7 @@ impl CreateChannel {
         Self(self.0.set_str(7, value))
     }
 }
-static FETCH_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchChannel",
     "/v2/Services/{ServiceSid}/Channels/{Sid}",
@@ -870,20 +876,20 @@ static FETCH_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels/{Sid}` (operation `FetchChannel`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchChannel(rt::Call<rt::Value<models::Channel>>);
-rt::operation!(FetchChannel : value(models::Channel));
-static UPDATE_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchChannel(rt::__private::Call<rt::__private::Value<models::Channel>>);
+rt::__private::operation!(FetchChannel : value(models::Channel));
+static UPDATE_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "UpdateChannel",
     "/v2/Services/{ServiceSid}/Channels/{Sid}",
     &[
-        rt::ParamSpec::header("X-Twilio-Webhook-Enabled"),
-        rt::ParamSpec::form("FriendlyName"),
-        rt::ParamSpec::form("UniqueName"),
-        rt::ParamSpec::form("Attributes"),
-        rt::ParamSpec::form("DateCreated"),
-        rt::ParamSpec::form("DateUpdated"),
-        rt::ParamSpec::form("CreatedBy"),
+        rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled"),
+        rt::__private::ParamSpec::form("FriendlyName"),
+        rt::__private::ParamSpec::form("UniqueName"),
+        rt::__private::ParamSpec::form("Attributes"),
+        rt::__private::ParamSpec::form("DateCreated"),
+        rt::__private::ParamSpec::form("DateUpdated"),
+        rt::__private::ParamSpec::form("CreatedBy"),
     ],
 );
 /// Changes the label, unique name, metadata or recorded dates of a channel. Fields left out keep their value.
@@ -891,8 +897,8 @@ static UPDATE_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Channels/{Sid}` (operation `UpdateChannel`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateChannel(rt::Call<rt::Value<models::Channel>>);
-rt::operation!(UpdateChannel : value(models::Channel));
+pub struct UpdateChannel(rt::__private::Call<rt::__private::Value<models::Channel>>);
+rt::__private::operation!(UpdateChannel : value(models::Channel));
 impl UpdateChannel {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -923,19 +929,19 @@ impl UpdateChannel {
         Self(self.0.set_str(6, value))
     }
 }
-static DELETE_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
+static DELETE_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteChannel",
     "/v2/Services/{ServiceSid}/Channels/{Sid}",
-    &[rt::ParamSpec::header("X-Twilio-Webhook-Enabled")],
+    &[rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled")],
 );
 /// Deletes a channel with its members, messages and invites.
 ///
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{Sid}` (operation `DeleteChannel`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteChannel(rt::Call<rt::Empty>);
-rt::operation!(DeleteChannel : empty);
+pub struct DeleteChannel(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteChannel : empty);
 impl DeleteChannel {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -944,7 +950,7 @@ impl DeleteChannel {
 }
 /// Operations on the `Invite` collection, `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`.
 #[derive(Clone, Debug)]
-pub struct InviteList(rt::Scope);
+pub struct InviteList(rt::__private::Scope);
 impl InviteList {
     /// Returns one page of the pending invitations of a channel, optionally only those for the given identities.
     ///
@@ -965,7 +971,7 @@ impl InviteList {
 }
 /// Operations on one `Invite`, `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct InviteContext(rt::Scope);
+pub struct InviteContext(rt::__private::Scope);
 impl InviteContext {
     /// Returns one pending invitation of a channel.
     ///
@@ -980,15 +986,15 @@ impl InviteContext {
         DeleteInvite(self.0.call(&DELETE_INVITE))
     }
 }
-static LIST_INVITE: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_INVITE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListInvite",
         "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites",
         &[
-            rt::ParamSpec::query("Identity"),
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("Identity"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("invites");
@@ -997,8 +1003,8 @@ static LIST_INVITE: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites` (operation `ListInvite`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListInvite(rt::Call<rt::Paged<models::Invite>>);
-rt::operation!(ListInvite : page(models::Invite));
+pub struct ListInvite(rt::__private::Call<rt::__private::Paged<models::Invite>>);
+rt::__private::operation!(ListInvite : page(models::Invite));
 impl ListInvite {
     /// Only return invitations for these user identities; repeat the parameter for several. Sent as the `Identity` query parameter. Each item is sent as a repeated key; replaces any earlier value.
     pub fn identity(self, value: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
@@ -1017,26 +1023,29 @@ impl ListInvite {
         Self(self.0.set_str(3, value))
     }
 }
-static CREATE_INVITE: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_INVITE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "CreateInvite",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites",
-    &[rt::ParamSpec::form("Identity"), rt::ParamSpec::form("RoleSid")],
+    &[
+        rt::__private::ParamSpec::form("Identity"),
+        rt::__private::ParamSpec::form("RoleSid"),
+    ],
 );
 /// Invites a user identity to join a channel, optionally with a specific channel role.
 ///
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites` (operation `CreateInvite`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateInvite(rt::Call<rt::Value<models::Invite>>);
-rt::operation!(CreateInvite : value(models::Invite));
+pub struct CreateInvite(rt::__private::Call<rt::__private::Value<models::Invite>>);
+rt::__private::operation!(CreateInvite : value(models::Invite));
 impl CreateInvite {
     /// Channel role the invitee receives on joining; the service default applies when omitted. Sent as the `RoleSid` form field.
     pub fn role_sid(self, value: impl AsRef<str>) -> Self {
         Self(self.0.set_str(1, value))
     }
 }
-static FETCH_INVITE: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_INVITE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchInvite",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}",
@@ -1047,9 +1056,9 @@ static FETCH_INVITE: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}` (operation `FetchInvite`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchInvite(rt::Call<rt::Value<models::Invite>>);
-rt::operation!(FetchInvite : value(models::Invite));
-static DELETE_INVITE: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchInvite(rt::__private::Call<rt::__private::Value<models::Invite>>);
+rt::__private::operation!(FetchInvite : value(models::Invite));
+static DELETE_INVITE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteInvite",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}",
@@ -1060,11 +1069,11 @@ static DELETE_INVITE: rt::OperationSpec = rt::OperationSpec::new(
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}` (operation `DeleteInvite`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteInvite(rt::Call<rt::Empty>);
-rt::operation!(DeleteInvite : empty);
+pub struct DeleteInvite(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteInvite : empty);
 /// Operations on the `Member` collection, `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`.
 #[derive(Clone, Debug)]
-pub struct MemberList(rt::Scope);
+pub struct MemberList(rt::__private::Scope);
 impl MemberList {
     /// Returns one page of the members of a channel, optionally only those with the given identities.
     ///
@@ -1085,7 +1094,7 @@ impl MemberList {
 }
 /// Operations on one `Member`, `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct MemberContext(rt::Scope);
+pub struct MemberContext(rt::__private::Scope);
 impl MemberContext {
     /// Returns one member of a channel, addressed by SID or identity.
     ///
@@ -1106,15 +1115,15 @@ impl MemberContext {
         DeleteMember(self.0.call(&DELETE_MEMBER))
     }
 }
-static LIST_MEMBER: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_MEMBER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListMember",
         "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members",
         &[
-            rt::ParamSpec::query("Identity"),
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("Identity"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("members");
@@ -1123,8 +1132,8 @@ static LIST_MEMBER: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members` (operation `ListMember`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListMember(rt::Call<rt::Paged<models::Member>>);
-rt::operation!(ListMember : page(models::Member));
+pub struct ListMember(rt::__private::Call<rt::__private::Paged<models::Member>>);
+rt::__private::operation!(ListMember : page(models::Member));
 impl ListMember {
     /// Only return members with these user identities; repeat the parameter for several. Sent as the `Identity` query parameter. Each item is sent as a repeated key; replaces any earlier value.
     pub fn identity(self, value: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
@@ -1143,19 +1152,19 @@ impl ListMember {
         Self(self.0.set_str(3, value))
     }
 }
-static CREATE_MEMBER: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_MEMBER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "CreateMember",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members",
     &[
-        rt::ParamSpec::header("X-Twilio-Webhook-Enabled"),
-        rt::ParamSpec::form("Identity"),
-        rt::ParamSpec::form("RoleSid"),
-        rt::ParamSpec::form("LastConsumedMessageIndex"),
-        rt::ParamSpec::form("LastConsumptionTimestamp"),
-        rt::ParamSpec::form("DateCreated"),
-        rt::ParamSpec::form("DateUpdated"),
-        rt::ParamSpec::form("Attributes"),
+        rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled"),
+        rt::__private::ParamSpec::form("Identity"),
+        rt::__private::ParamSpec::form("RoleSid"),
+        rt::__private::ParamSpec::form("LastConsumedMessageIndex"),
+        rt::__private::ParamSpec::form("LastConsumptionTimestamp"),
+        rt::__private::ParamSpec::form("DateCreated"),
+        rt::__private::ParamSpec::form("DateUpdated"),
+        rt::__private::ParamSpec::form("Attributes"),
     ],
 );
 /// Adds a user identity to a channel as a member.
@@ -1163,8 +1172,8 @@ static CREATE_MEMBER: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members` (operation `CreateMember`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateMember(rt::Call<rt::Value<models::Member>>);
-rt::operation!(CreateMember : value(models::Member));
+pub struct CreateMember(rt::__private::Call<rt::__private::Value<models::Member>>);
+rt::__private::operation!(CreateMember : value(models::Member));
 impl CreateMember {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -1198,7 +1207,7 @@ impl CreateMember {
         Self(self.0.set_str(7, value))
     }
 }
-static FETCH_MEMBER: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_MEMBER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchMember",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}",
@@ -1209,20 +1218,20 @@ static FETCH_MEMBER: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` (operation `FetchMember`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchMember(rt::Call<rt::Value<models::Member>>);
-rt::operation!(FetchMember : value(models::Member));
-static UPDATE_MEMBER: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchMember(rt::__private::Call<rt::__private::Value<models::Member>>);
+rt::__private::operation!(FetchMember : value(models::Member));
+static UPDATE_MEMBER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "UpdateMember",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}",
     &[
-        rt::ParamSpec::header("X-Twilio-Webhook-Enabled"),
-        rt::ParamSpec::form("RoleSid"),
-        rt::ParamSpec::form("LastConsumedMessageIndex"),
-        rt::ParamSpec::form("LastConsumptionTimestamp"),
-        rt::ParamSpec::form("DateCreated"),
-        rt::ParamSpec::form("DateUpdated"),
-        rt::ParamSpec::form("Attributes"),
+        rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled"),
+        rt::__private::ParamSpec::form("RoleSid"),
+        rt::__private::ParamSpec::form("LastConsumedMessageIndex"),
+        rt::__private::ParamSpec::form("LastConsumptionTimestamp"),
+        rt::__private::ParamSpec::form("DateCreated"),
+        rt::__private::ParamSpec::form("DateUpdated"),
+        rt::__private::ParamSpec::form("Attributes"),
     ],
 );
 /// Changes the role, read progress, metadata or recorded dates of a member. Fields left out keep their value.
@@ -1230,8 +1239,8 @@ static UPDATE_MEMBER: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` (operation `UpdateMember`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateMember(rt::Call<rt::Value<models::Member>>);
-rt::operation!(UpdateMember : value(models::Member));
+pub struct UpdateMember(rt::__private::Call<rt::__private::Value<models::Member>>);
+rt::__private::operation!(UpdateMember : value(models::Member));
 impl UpdateMember {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -1265,19 +1274,19 @@ impl UpdateMember {
         Self(self.0.set_str(6, value))
     }
 }
-static DELETE_MEMBER: rt::OperationSpec = rt::OperationSpec::new(
+static DELETE_MEMBER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteMember",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}",
-    &[rt::ParamSpec::header("X-Twilio-Webhook-Enabled")],
+    &[rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled")],
 );
 /// Ends a member's participation in a channel.
 ///
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` (operation `DeleteMember`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteMember(rt::Call<rt::Empty>);
-rt::operation!(DeleteMember : empty);
+pub struct DeleteMember(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteMember : empty);
 impl DeleteMember {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -1286,7 +1295,7 @@ impl DeleteMember {
 }
 /// Operations on the `Message` collection, `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`.
 #[derive(Clone, Debug)]
-pub struct MessageList(rt::Scope);
+pub struct MessageList(rt::__private::Scope);
 impl MessageList {
     /// Returns one page of the messages of a channel in the requested order.
     ///
@@ -1303,7 +1312,7 @@ impl MessageList {
 }
 /// Operations on one `Message`, `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct MessageContext(rt::Scope);
+pub struct MessageContext(rt::__private::Scope);
 impl MessageContext {
     /// Returns one message of a channel.
     ///
@@ -1324,15 +1333,15 @@ impl MessageContext {
         DeleteMessage(self.0.call(&DELETE_MESSAGE))
     }
 }
-static LIST_MESSAGE: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_MESSAGE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListMessage",
         "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages",
         &[
-            rt::ParamSpec::query("Order"),
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("Order"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("messages");
@@ -1341,8 +1350,8 @@ static LIST_MESSAGE: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages` (operation `ListMessage`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListMessage(rt::Call<rt::Paged<models::Message>>);
-rt::operation!(ListMessage : page(models::Message));
+pub struct ListMessage(rt::__private::Call<rt::__private::Paged<models::Message>>);
+rt::__private::operation!(ListMessage : page(models::Message));
 impl ListMessage {
     /// Sort direction of the page: oldest first (`asc`, the default) or newest first (`desc`). Sent as the `Order` query parameter.
     pub fn order(self, value: models::MessageOrderType) -> Self {
@@ -1361,19 +1370,19 @@ impl ListMessage {
         Self(self.0.set_str(3, value))
     }
 }
-static CREATE_MESSAGE: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_MESSAGE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "CreateMessage",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages",
     &[
-        rt::ParamSpec::header("X-Twilio-Webhook-Enabled"),
-        rt::ParamSpec::form("From"),
-        rt::ParamSpec::form("Attributes"),
-        rt::ParamSpec::form("DateCreated"),
-        rt::ParamSpec::form("DateUpdated"),
-        rt::ParamSpec::form("LastUpdatedBy"),
-        rt::ParamSpec::form("Body"),
-        rt::ParamSpec::form("MediaSid"),
+        rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled"),
+        rt::__private::ParamSpec::form("From"),
+        rt::__private::ParamSpec::form("Attributes"),
+        rt::__private::ParamSpec::form("DateCreated"),
+        rt::__private::ParamSpec::form("DateUpdated"),
+        rt::__private::ParamSpec::form("LastUpdatedBy"),
+        rt::__private::ParamSpec::form("Body"),
+        rt::__private::ParamSpec::form("MediaSid"),
     ],
 );
 /// Posts a text or media message to a channel.
@@ -1381,8 +1390,8 @@ static CREATE_MESSAGE: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages` (operation `CreateMessage`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateMessage(rt::Call<rt::Value<models::Message>>);
-rt::operation!(CreateMessage : value(models::Message));
+pub struct CreateMessage(rt::__private::Call<rt::__private::Value<models::Message>>);
+rt::__private::operation!(CreateMessage : value(models::Message));
 impl CreateMessage {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -1417,7 +1426,7 @@ impl CreateMessage {
         Self(self.0.set_str(7, value))
     }
 }
-static FETCH_MESSAGE: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_MESSAGE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchMessage",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}",
@@ -1428,20 +1437,20 @@ static FETCH_MESSAGE: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` (operation `FetchMessage`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchMessage(rt::Call<rt::Value<models::Message>>);
-rt::operation!(FetchMessage : value(models::Message));
-static UPDATE_MESSAGE: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchMessage(rt::__private::Call<rt::__private::Value<models::Message>>);
+rt::__private::operation!(FetchMessage : value(models::Message));
+static UPDATE_MESSAGE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "UpdateMessage",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}",
     &[
-        rt::ParamSpec::header("X-Twilio-Webhook-Enabled"),
-        rt::ParamSpec::form("Body"),
-        rt::ParamSpec::form("Attributes"),
-        rt::ParamSpec::form("DateCreated"),
-        rt::ParamSpec::form("DateUpdated"),
-        rt::ParamSpec::form("LastUpdatedBy"),
-        rt::ParamSpec::form("From"),
+        rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled"),
+        rt::__private::ParamSpec::form("Body"),
+        rt::__private::ParamSpec::form("Attributes"),
+        rt::__private::ParamSpec::form("DateCreated"),
+        rt::__private::ParamSpec::form("DateUpdated"),
+        rt::__private::ParamSpec::form("LastUpdatedBy"),
+        rt::__private::ParamSpec::form("From"),
     ],
 );
 /// Edits the text, author, metadata or recorded dates of a message. Fields left out keep their value.
@@ -1449,8 +1458,8 @@ static UPDATE_MESSAGE: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` (operation `UpdateMessage`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateMessage(rt::Call<rt::Value<models::Message>>);
-rt::operation!(UpdateMessage : value(models::Message));
+pub struct UpdateMessage(rt::__private::Call<rt::__private::Value<models::Message>>);
+rt::__private::operation!(UpdateMessage : value(models::Message));
 impl UpdateMessage {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -1481,19 +1490,19 @@ impl UpdateMessage {
         Self(self.0.set_str(6, value))
     }
 }
-static DELETE_MESSAGE: rt::OperationSpec = rt::OperationSpec::new(
+static DELETE_MESSAGE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteMessage",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}",
-    &[rt::ParamSpec::header("X-Twilio-Webhook-Enabled")],
+    &[rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled")],
 );
 /// Deletes a message from a channel.
 ///
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` (operation `DeleteMessage`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteMessage(rt::Call<rt::Empty>);
-rt::operation!(DeleteMessage : empty);
+pub struct DeleteMessage(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteMessage : empty);
 impl DeleteMessage {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -1502,7 +1511,7 @@ impl DeleteMessage {
 }
 /// Operations on the `ChannelWebhook` collection, `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`.
 #[derive(Clone, Debug)]
-pub struct ChannelWebhookList(rt::Scope);
+pub struct ChannelWebhookList(rt::__private::Scope);
 impl ChannelWebhookList {
     /// Returns one page of the webhooks attached to a channel.
     ///
@@ -1523,7 +1532,7 @@ impl ChannelWebhookList {
 }
 /// Operations on one `ChannelWebhook`, `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct ChannelWebhookContext(rt::Scope);
+pub struct ChannelWebhookContext(rt::__private::Scope);
 impl ChannelWebhookContext {
     /// Returns one webhook of a channel.
     ///
@@ -1544,14 +1553,14 @@ impl ChannelWebhookContext {
         DeleteChannelWebhook(self.0.call(&DELETE_CHANNEL_WEBHOOK))
     }
 }
-static LIST_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_CHANNEL_WEBHOOK: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListChannelWebhook",
         "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks",
         &[
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("webhooks");
@@ -1560,8 +1569,10 @@ static LIST_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks` (operation `ListChannelWebhook`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListChannelWebhook(rt::Call<rt::Paged<models::ChannelWebhook>>);
-rt::operation!(ListChannelWebhook : page(models::ChannelWebhook));
+pub struct ListChannelWebhook(
+    rt::__private::Call<rt::__private::Paged<models::ChannelWebhook>>,
+);
+rt::__private::operation!(ListChannelWebhook : page(models::ChannelWebhook));
 impl ListChannelWebhook {
     /// Records per page, from 1 to 5. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
     pub fn page_size(self, value: i64) -> Self {
@@ -1576,18 +1587,18 @@ impl ListChannelWebhook {
         Self(self.0.set_str(2, value))
     }
 }
-static CREATE_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_CHANNEL_WEBHOOK: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "CreateChannelWebhook",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks",
     &[
-        rt::ParamSpec::form("Type"),
-        rt::ParamSpec::form("Configuration.Url"),
-        rt::ParamSpec::form("Configuration.Method"),
-        rt::ParamSpec::form("Configuration.Filters"),
-        rt::ParamSpec::form("Configuration.Triggers"),
-        rt::ParamSpec::form("Configuration.FlowSid"),
-        rt::ParamSpec::form("Configuration.RetryCount"),
+        rt::__private::ParamSpec::form("Type"),
+        rt::__private::ParamSpec::form("Configuration.Url"),
+        rt::__private::ParamSpec::form("Configuration.Method"),
+        rt::__private::ParamSpec::form("Configuration.Filters"),
+        rt::__private::ParamSpec::form("Configuration.Triggers"),
+        rt::__private::ParamSpec::form("Configuration.FlowSid"),
+        rt::__private::ParamSpec::form("Configuration.RetryCount"),
     ],
 );
 /// Attaches a webhook, trigger-word hook or Studio flow to one channel.
@@ -1595,8 +1606,10 @@ static CREATE_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks` (operation `CreateChannelWebhook`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateChannelWebhook(rt::Call<rt::Value<models::ChannelWebhook>>);
-rt::operation!(CreateChannelWebhook : value(models::ChannelWebhook));
+pub struct CreateChannelWebhook(
+    rt::__private::Call<rt::__private::Value<models::ChannelWebhook>>,
+);
+rt::__private::operation!(CreateChannelWebhook : value(models::ChannelWebhook));
 impl CreateChannelWebhook {
     /// Address the webhook calls. Sent as the `Configuration.Url` form field.
     pub fn configuration_url(self, value: impl AsRef<str>) -> Self {
@@ -1629,7 +1642,7 @@ impl CreateChannelWebhook {
         Self(self.0.set(6, value))
     }
 }
-static FETCH_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_CHANNEL_WEBHOOK: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchChannelWebhook",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}",
@@ -1640,19 +1653,21 @@ static FETCH_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}` (operation `FetchChannelWebhook`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchChannelWebhook(rt::Call<rt::Value<models::ChannelWebhook>>);
-rt::operation!(FetchChannelWebhook : value(models::ChannelWebhook));
-static UPDATE_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchChannelWebhook(
+    rt::__private::Call<rt::__private::Value<models::ChannelWebhook>>,
+);
+rt::__private::operation!(FetchChannelWebhook : value(models::ChannelWebhook));
+static UPDATE_CHANNEL_WEBHOOK: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "UpdateChannelWebhook",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}",
     &[
-        rt::ParamSpec::form("Configuration.Url"),
-        rt::ParamSpec::form("Configuration.Method"),
-        rt::ParamSpec::form("Configuration.Filters"),
-        rt::ParamSpec::form("Configuration.Triggers"),
-        rt::ParamSpec::form("Configuration.FlowSid"),
-        rt::ParamSpec::form("Configuration.RetryCount"),
+        rt::__private::ParamSpec::form("Configuration.Url"),
+        rt::__private::ParamSpec::form("Configuration.Method"),
+        rt::__private::ParamSpec::form("Configuration.Filters"),
+        rt::__private::ParamSpec::form("Configuration.Triggers"),
+        rt::__private::ParamSpec::form("Configuration.FlowSid"),
+        rt::__private::ParamSpec::form("Configuration.RetryCount"),
     ],
 );
 /// Changes the configuration of a channel webhook. Fields left out keep their value.
@@ -1660,8 +1675,10 @@ static UPDATE_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}` (operation `UpdateChannelWebhook`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateChannelWebhook(rt::Call<rt::Value<models::ChannelWebhook>>);
-rt::operation!(UpdateChannelWebhook : value(models::ChannelWebhook));
+pub struct UpdateChannelWebhook(
+    rt::__private::Call<rt::__private::Value<models::ChannelWebhook>>,
+);
+rt::__private::operation!(UpdateChannelWebhook : value(models::ChannelWebhook));
 impl UpdateChannelWebhook {
     /// Address the webhook calls. Sent as the `Configuration.Url` form field.
     pub fn configuration_url(self, value: impl AsRef<str>) -> Self {
@@ -1694,7 +1711,7 @@ impl UpdateChannelWebhook {
         Self(self.0.set(5, value))
     }
 }
-static DELETE_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
+static DELETE_CHANNEL_WEBHOOK: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteChannelWebhook",
     "/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}",
@@ -1705,11 +1722,11 @@ static DELETE_CHANNEL_WEBHOOK: rt::OperationSpec = rt::OperationSpec::new(
 /// `DELETE /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}` (operation `DeleteChannelWebhook`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteChannelWebhook(rt::Call<rt::Empty>);
-rt::operation!(DeleteChannelWebhook : empty);
+pub struct DeleteChannelWebhook(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteChannelWebhook : empty);
 /// Operations on the `Media` collection, `/v1/Services/{ServiceSid}/Media`.
 #[derive(Clone, Debug)]
-pub struct MediaList(rt::Scope);
+pub struct MediaList(rt::__private::Scope);
 impl MediaList {
     /// Stores one file in the Media Content Service for later use in a media message. The request body is the file itself, byte for byte, and its Content-Type header is the file's own media type (image/png, application/pdf, ...), chosen by the caller for each upload; it is neither a form nor JSON. The service's media.size_limit_mb caps the size of the file. The answer is the new media record; pass its SID as MediaSid when creating the message. An upload creates a new record every time it is accepted, so it is not safe to repeat blindly.
     ///
@@ -1729,7 +1746,7 @@ impl MediaList {
 }
 /// Operations on one `Media`, `/v1/Services/{ServiceSid}/Media/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct MediaContext(rt::Scope);
+pub struct MediaContext(rt::__private::Scope);
 impl MediaContext {
     /// Returns the record of one stored file, including a fresh short-lived download link.
     ///
@@ -1742,15 +1759,15 @@ impl MediaContext {
         MediaContentList(self.0.clone())
     }
 }
-static CREATE_MEDIA: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_MEDIA: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::POST,
         "CreateMedia",
         "/v1/Services/{ServiceSid}/Media",
         &[
-            rt::ParamSpec::query("Category"),
-            rt::ParamSpec::query("Filename"),
-            rt::ParamSpec::header("Content-Type"),
-            rt::ParamSpec::upload("body"),
+            rt::__private::ParamSpec::query("Category"),
+            rt::__private::ParamSpec::query("Filename"),
+            rt::__private::ParamSpec::header("Content-Type"),
+            rt::__private::ParamSpec::upload("body"),
         ],
     )
     .server(MCS_BASE_URL);
@@ -1759,8 +1776,8 @@ static CREATE_MEDIA: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v1/Services/{ServiceSid}/Media` (operation `CreateMedia`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateMedia(rt::Call<rt::Upload<models::Media>>);
-rt::operation!(CreateMedia : upload(models::Media));
+pub struct CreateMedia(rt::__private::Call<rt::__private::Upload<models::Media>>);
+rt::__private::operation!(CreateMedia : upload(models::Media));
 impl CreateMedia {
     /// What the file is for: media for message attachments (the default); the service also knows body and history. Sent as the `Category` query parameter.
     pub fn category(self, value: models::MediaCategory) -> Self {
@@ -1771,7 +1788,7 @@ impl CreateMedia {
         Self(self.0.set_str(1, value))
     }
 }
-static FETCH_MEDIA: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_MEDIA: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "FetchMedia",
         "/v1/Services/{ServiceSid}/Media/{Sid}",
@@ -1783,11 +1800,11 @@ static FETCH_MEDIA: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v1/Services/{ServiceSid}/Media/{Sid}` (operation `FetchMedia`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchMedia(rt::Call<rt::Value<models::Media>>);
-rt::operation!(FetchMedia : value(models::Media));
+pub struct FetchMedia(rt::__private::Call<rt::__private::Value<models::Media>>);
+rt::__private::operation!(FetchMedia : value(models::Media));
 /// Operations on the `MediaContent` collection, `/v1/Services/{ServiceSid}/Media/{Sid}/Content`.
 #[derive(Clone, Debug)]
-pub struct MediaContentList(rt::Scope);
+pub struct MediaContentList(rt::__private::Scope);
 impl MediaContentList {
     /// Returns the bytes of one stored file, with the file's media type as Content-Type. Requires the same credentials as the rest of the API; links.content_direct_temporary of the media record reaches the same bytes on another host without credentials.
     ///
@@ -1796,7 +1813,7 @@ impl MediaContentList {
         FetchMediaContent(self.0.call(&FETCH_MEDIA_CONTENT))
     }
 }
-static FETCH_MEDIA_CONTENT: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_MEDIA_CONTENT: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "FetchMediaContent",
         "/v1/Services/{ServiceSid}/Media/{Sid}/Content",
@@ -1808,11 +1825,11 @@ static FETCH_MEDIA_CONTENT: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v1/Services/{ServiceSid}/Media/{Sid}/Content` (operation `FetchMediaContent`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchMediaContent(rt::Call<rt::Binary>);
-rt::operation!(FetchMediaContent : download);
+pub struct FetchMediaContent(rt::__private::Call<rt::__private::Binary>);
+rt::__private::operation!(FetchMediaContent : download);
 /// Operations on the `MediaSet` collection, `/v1/Services/{ServiceSid}/MediaSet`.
 #[derive(Clone, Debug)]
-pub struct MediaSetList(rt::Scope);
+pub struct MediaSetList(rt::__private::Scope);
 impl MediaSetList {
     /// Returns the records of several stored files in one request. The body is JSON (not a form): the command get and the list of media SIDs. The answer has one entry per SID, in request order, each with its own status code.
     ///
@@ -1825,11 +1842,11 @@ impl MediaSetList {
         CreateMediaSet(self.0.call(&CREATE_MEDIA_SET).json(&body))
     }
 }
-static CREATE_MEDIA_SET: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_MEDIA_SET: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::POST,
         "CreateMediaSet",
         "/v1/Services/{ServiceSid}/MediaSet",
-        &[rt::ParamSpec::json("body")],
+        &[rt::__private::ParamSpec::json("body")],
     )
     .server(MCS_BASE_URL);
 /// Returns the records of several stored files in one request. The body is JSON (not a form): the command get and the list of media SIDs. The answer has one entry per SID, in request order, each with its own status code.
@@ -1837,11 +1854,15 @@ static CREATE_MEDIA_SET: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v1/Services/{ServiceSid}/MediaSet` (operation `CreateMediaSet`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateMediaSet(rt::Call<rt::Value<::std::vec::Vec<models::MediaSetResult>>>);
-rt::operation!(CreateMediaSet : value(::std::vec::Vec < models::MediaSetResult >));
+pub struct CreateMediaSet(
+    rt::__private::Call<rt::__private::Value<::std::vec::Vec<models::MediaSetResult>>>,
+);
+rt::__private::operation!(
+    CreateMediaSet : value(::std::vec::Vec < models::MediaSetResult >)
+);
 /// Operations on the `Role` collection, `/v2/Services/{ServiceSid}/Roles`.
 #[derive(Clone, Debug)]
-pub struct RoleList(rt::Scope);
+pub struct RoleList(rt::__private::Scope);
 impl RoleList {
     /// Returns one page of the roles of a service.
     ///
@@ -1876,7 +1897,7 @@ impl RoleList {
 }
 /// Operations on one `Role`, `/v2/Services/{ServiceSid}/Roles/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct RoleContext(rt::Scope);
+pub struct RoleContext(rt::__private::Scope);
 impl RoleContext {
     /// Returns one role of a service.
     ///
@@ -1904,14 +1925,14 @@ impl RoleContext {
         DeleteRole(self.0.call(&DELETE_ROLE))
     }
 }
-static LIST_ROLE: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_ROLE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListRole",
         "/v2/Services/{ServiceSid}/Roles",
         &[
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("roles");
@@ -1920,8 +1941,8 @@ static LIST_ROLE: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Roles` (operation `ListRole`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListRole(rt::Call<rt::Paged<models::Role>>);
-rt::operation!(ListRole : page(models::Role));
+pub struct ListRole(rt::__private::Call<rt::__private::Paged<models::Role>>);
+rt::__private::operation!(ListRole : page(models::Role));
 impl ListRole {
     /// Records per page, from 1 to 100. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
     pub fn page_size(self, value: i64) -> Self {
@@ -1936,14 +1957,14 @@ impl ListRole {
         Self(self.0.set_str(2, value))
     }
 }
-static CREATE_ROLE: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_ROLE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "CreateRole",
     "/v2/Services/{ServiceSid}/Roles",
     &[
-        rt::ParamSpec::form("FriendlyName"),
-        rt::ParamSpec::form("Type"),
-        rt::ParamSpec::form("Permission"),
+        rt::__private::ParamSpec::form("FriendlyName"),
+        rt::__private::ParamSpec::form("Type"),
+        rt::__private::ParamSpec::form("Permission"),
     ],
 );
 /// Defines a new role with a scope and a list of permissions.
@@ -1951,9 +1972,9 @@ static CREATE_ROLE: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Roles` (operation `CreateRole`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateRole(rt::Call<rt::Value<models::Role>>);
-rt::operation!(CreateRole : value(models::Role));
-static FETCH_ROLE: rt::OperationSpec = rt::OperationSpec::new(
+pub struct CreateRole(rt::__private::Call<rt::__private::Value<models::Role>>);
+rt::__private::operation!(CreateRole : value(models::Role));
+static FETCH_ROLE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchRole",
     "/v2/Services/{ServiceSid}/Roles/{Sid}",
@@ -1964,22 +1985,22 @@ static FETCH_ROLE: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Roles/{Sid}` (operation `FetchRole`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchRole(rt::Call<rt::Value<models::Role>>);
-rt::operation!(FetchRole : value(models::Role));
-static UPDATE_ROLE: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchRole(rt::__private::Call<rt::__private::Value<models::Role>>);
+rt::__private::operation!(FetchRole : value(models::Role));
+static UPDATE_ROLE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "UpdateRole",
     "/v2/Services/{ServiceSid}/Roles/{Sid}",
-    &[rt::ParamSpec::form("Permission")],
+    &[rt::__private::ParamSpec::form("Permission")],
 );
 /// Replaces the permission list of a role.
 ///
 /// `POST /v2/Services/{ServiceSid}/Roles/{Sid}` (operation `UpdateRole`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateRole(rt::Call<rt::Value<models::Role>>);
-rt::operation!(UpdateRole : value(models::Role));
-static DELETE_ROLE: rt::OperationSpec = rt::OperationSpec::new(
+pub struct UpdateRole(rt::__private::Call<rt::__private::Value<models::Role>>);
+rt::__private::operation!(UpdateRole : value(models::Role));
+static DELETE_ROLE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteRole",
     "/v2/Services/{ServiceSid}/Roles/{Sid}",
@@ -1990,11 +2011,11 @@ static DELETE_ROLE: rt::OperationSpec = rt::OperationSpec::new(
 /// `DELETE /v2/Services/{ServiceSid}/Roles/{Sid}` (operation `DeleteRole`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteRole(rt::Call<rt::Empty>);
-rt::operation!(DeleteRole : empty);
+pub struct DeleteRole(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteRole : empty);
 /// Operations on the `User` collection, `/v2/Services/{ServiceSid}/Users`.
 #[derive(Clone, Debug)]
-pub struct UserList(rt::Scope);
+pub struct UserList(rt::__private::Scope);
 impl UserList {
     /// Returns one page of the users of a service.
     ///
@@ -2015,7 +2036,7 @@ impl UserList {
 }
 /// Operations on one `User`, `/v2/Services/{ServiceSid}/Users/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct UserContext(rt::Scope);
+pub struct UserContext(rt::__private::Scope);
 impl UserContext {
     /// Returns one user of a service, addressed by SID or identity.
     ///
@@ -2052,14 +2073,14 @@ impl UserContext {
         UserChannelContext(self.0.child(channel_sid))
     }
 }
-static LIST_USER: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_USER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListUser",
         "/v2/Services/{ServiceSid}/Users",
         &[
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("users");
@@ -2068,8 +2089,8 @@ static LIST_USER: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Users` (operation `ListUser`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListUser(rt::Call<rt::Paged<models::User>>);
-rt::operation!(ListUser : page(models::User));
+pub struct ListUser(rt::__private::Call<rt::__private::Paged<models::User>>);
+rt::__private::operation!(ListUser : page(models::User));
 impl ListUser {
     /// Records per page, from 1 to 100. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
     pub fn page_size(self, value: i64) -> Self {
@@ -2084,16 +2105,16 @@ impl ListUser {
         Self(self.0.set_str(2, value))
     }
 }
-static CREATE_USER: rt::OperationSpec = rt::OperationSpec::new(
+static CREATE_USER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "CreateUser",
     "/v2/Services/{ServiceSid}/Users",
     &[
-        rt::ParamSpec::header("X-Twilio-Webhook-Enabled"),
-        rt::ParamSpec::form("Identity"),
-        rt::ParamSpec::form("RoleSid"),
-        rt::ParamSpec::form("Attributes"),
-        rt::ParamSpec::form("FriendlyName"),
+        rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled"),
+        rt::__private::ParamSpec::form("Identity"),
+        rt::__private::ParamSpec::form("RoleSid"),
+        rt::__private::ParamSpec::form("Attributes"),
+        rt::__private::ParamSpec::form("FriendlyName"),
     ],
 );
 /// Registers a user identity in a service.
@@ -2101,8 +2122,8 @@ static CREATE_USER: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Users` (operation `CreateUser`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateUser(rt::Call<rt::Value<models::User>>);
-rt::operation!(CreateUser : value(models::User));
+pub struct CreateUser(rt::__private::Call<rt::__private::Value<models::User>>);
+rt::__private::operation!(CreateUser : value(models::User));
 impl CreateUser {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -2121,7 +2142,7 @@ impl CreateUser {
         Self(self.0.set_str(4, value))
     }
 }
-static FETCH_USER: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_USER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchUser",
     "/v2/Services/{ServiceSid}/Users/{Sid}",
@@ -2132,17 +2153,17 @@ static FETCH_USER: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Users/{Sid}` (operation `FetchUser`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchUser(rt::Call<rt::Value<models::User>>);
-rt::operation!(FetchUser : value(models::User));
-static UPDATE_USER: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchUser(rt::__private::Call<rt::__private::Value<models::User>>);
+rt::__private::operation!(FetchUser : value(models::User));
+static UPDATE_USER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "UpdateUser",
     "/v2/Services/{ServiceSid}/Users/{Sid}",
     &[
-        rt::ParamSpec::header("X-Twilio-Webhook-Enabled"),
-        rt::ParamSpec::form("RoleSid"),
-        rt::ParamSpec::form("Attributes"),
-        rt::ParamSpec::form("FriendlyName"),
+        rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled"),
+        rt::__private::ParamSpec::form("RoleSid"),
+        rt::__private::ParamSpec::form("Attributes"),
+        rt::__private::ParamSpec::form("FriendlyName"),
     ],
 );
 /// Changes the role, metadata or display label of a user. Fields left out keep their value.
@@ -2150,8 +2171,8 @@ static UPDATE_USER: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Users/{Sid}` (operation `UpdateUser`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateUser(rt::Call<rt::Value<models::User>>);
-rt::operation!(UpdateUser : value(models::User));
+pub struct UpdateUser(rt::__private::Call<rt::__private::Value<models::User>>);
+rt::__private::operation!(UpdateUser : value(models::User));
 impl UpdateUser {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {
@@ -2170,7 +2191,7 @@ impl UpdateUser {
         Self(self.0.set_str(3, value))
     }
 }
-static DELETE_USER: rt::OperationSpec = rt::OperationSpec::new(
+static DELETE_USER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteUser",
     "/v2/Services/{ServiceSid}/Users/{Sid}",
@@ -2181,11 +2202,11 @@ static DELETE_USER: rt::OperationSpec = rt::OperationSpec::new(
 /// `DELETE /v2/Services/{ServiceSid}/Users/{Sid}` (operation `DeleteUser`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteUser(rt::Call<rt::Empty>);
-rt::operation!(DeleteUser : empty);
+pub struct DeleteUser(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteUser : empty);
 /// Operations on the `UserBinding` collection, `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`.
 #[derive(Clone, Debug)]
-pub struct UserBindingList(rt::Scope);
+pub struct UserBindingList(rt::__private::Scope);
 impl UserBindingList {
     /// Returns one page of a user's push bindings, optionally filtered by push technology.
     ///
@@ -2196,7 +2217,7 @@ impl UserBindingList {
 }
 /// Operations on one `UserBinding`, `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct UserBindingContext(rt::Scope);
+pub struct UserBindingContext(rt::__private::Scope);
 impl UserBindingContext {
     /// Returns one push binding of a user.
     ///
@@ -2211,15 +2232,15 @@ impl UserBindingContext {
         DeleteUserBinding(self.0.call(&DELETE_USER_BINDING))
     }
 }
-static LIST_USER_BINDING: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_USER_BINDING: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListUserBinding",
         "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings",
         &[
-            rt::ParamSpec::query("BindingType"),
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("BindingType"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("bindings");
@@ -2228,8 +2249,10 @@ static LIST_USER_BINDING: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings` (operation `ListUserBinding`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListUserBinding(rt::Call<rt::Paged<models::UserBinding>>);
-rt::operation!(ListUserBinding : page(models::UserBinding));
+pub struct ListUserBinding(
+    rt::__private::Call<rt::__private::Paged<models::UserBinding>>,
+);
+rt::__private::operation!(ListUserBinding : page(models::UserBinding));
 impl ListUserBinding {
     /// Only return bindings of these push technologies; repeat the parameter for several. Sent as the `BindingType` query parameter. Each item is sent as a repeated key; replaces any earlier value.
     pub fn binding_type(
@@ -2251,7 +2274,7 @@ impl ListUserBinding {
         Self(self.0.set_str(3, value))
     }
 }
-static FETCH_USER_BINDING: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_USER_BINDING: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchUserBinding",
     "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}",
@@ -2262,9 +2285,11 @@ static FETCH_USER_BINDING: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (operation `FetchUserBinding`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchUserBinding(rt::Call<rt::Value<models::UserBinding>>);
-rt::operation!(FetchUserBinding : value(models::UserBinding));
-static DELETE_USER_BINDING: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchUserBinding(
+    rt::__private::Call<rt::__private::Value<models::UserBinding>>,
+);
+rt::__private::operation!(FetchUserBinding : value(models::UserBinding));
+static DELETE_USER_BINDING: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteUserBinding",
     "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}",
@@ -2275,11 +2300,11 @@ static DELETE_USER_BINDING: rt::OperationSpec = rt::OperationSpec::new(
 /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (operation `DeleteUserBinding`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteUserBinding(rt::Call<rt::Empty>);
-rt::operation!(DeleteUserBinding : empty);
+pub struct DeleteUserBinding(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteUserBinding : empty);
 /// Operations on the `UserChannel` collection, `/v2/Services/{ServiceSid}/Users/{UserSid}/Channels`.
 #[derive(Clone, Debug)]
-pub struct UserChannelList(rt::Scope);
+pub struct UserChannelList(rt::__private::Scope);
 impl UserChannelList {
     /// Returns one page of the channels the user belongs to or is invited to.
     ///
@@ -2290,7 +2315,7 @@ impl UserChannelList {
 }
 /// Operations on one `UserChannel`, `/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`, and its nested resources.
 #[derive(Clone, Debug)]
-pub struct UserChannelContext(rt::Scope);
+pub struct UserChannelContext(rt::__private::Scope);
 impl UserChannelContext {
     /// Returns the user's view of one channel: status, unread count and notification level.
     ///
@@ -2311,14 +2336,14 @@ impl UserChannelContext {
         DeleteUserChannel(self.0.call(&DELETE_USER_CHANNEL))
     }
 }
-static LIST_USER_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
+static LIST_USER_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
         rt::Method::GET,
         "ListUserChannel",
         "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels",
         &[
-            rt::ParamSpec::query("PageSize"),
-            rt::ParamSpec::query("Page"),
-            rt::ParamSpec::query("PageToken"),
+            rt::__private::ParamSpec::query("PageSize"),
+            rt::__private::ParamSpec::query("Page"),
+            rt::__private::ParamSpec::query("PageToken"),
         ],
     )
     .page_key("channels");
@@ -2327,8 +2352,10 @@ static LIST_USER_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels` (operation `ListUserChannel`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListUserChannel(rt::Call<rt::Paged<models::UserChannel>>);
-rt::operation!(ListUserChannel : page(models::UserChannel));
+pub struct ListUserChannel(
+    rt::__private::Call<rt::__private::Paged<models::UserChannel>>,
+);
+rt::__private::operation!(ListUserChannel : page(models::UserChannel));
 impl ListUserChannel {
     /// Records per page, from 1 to 50. Twilio applies its own default when omitted. Sent as the `PageSize` query parameter.
     pub fn page_size(self, value: i64) -> Self {
@@ -2343,7 +2370,7 @@ impl ListUserChannel {
         Self(self.0.set_str(2, value))
     }
 }
-static FETCH_USER_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
+static FETCH_USER_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::GET,
     "FetchUserChannel",
     "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}",
@@ -2354,16 +2381,18 @@ static FETCH_USER_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
 /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` (operation `FetchUserChannel`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct FetchUserChannel(rt::Call<rt::Value<models::UserChannel>>);
-rt::operation!(FetchUserChannel : value(models::UserChannel));
-static UPDATE_USER_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
+pub struct FetchUserChannel(
+    rt::__private::Call<rt::__private::Value<models::UserChannel>>,
+);
+rt::__private::operation!(FetchUserChannel : value(models::UserChannel));
+static UPDATE_USER_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::POST,
     "UpdateUserChannel",
     "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}",
     &[
-        rt::ParamSpec::form("NotificationLevel"),
-        rt::ParamSpec::form("LastConsumedMessageIndex"),
-        rt::ParamSpec::form("LastConsumptionTimestamp"),
+        rt::__private::ParamSpec::form("NotificationLevel"),
+        rt::__private::ParamSpec::form("LastConsumedMessageIndex"),
+        rt::__private::ParamSpec::form("LastConsumptionTimestamp"),
     ],
 );
 /// Changes the user's notification level or read progress in a channel.
@@ -2371,8 +2400,10 @@ static UPDATE_USER_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
 /// `POST /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` (operation `UpdateUserChannel`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateUserChannel(rt::Call<rt::Value<models::UserChannel>>);
-rt::operation!(UpdateUserChannel : value(models::UserChannel));
+pub struct UpdateUserChannel(
+    rt::__private::Call<rt::__private::Value<models::UserChannel>>,
+);
+rt::__private::operation!(UpdateUserChannel : value(models::UserChannel));
 impl UpdateUserChannel {
     /// The `NotificationLevel` parameter. Sent as the `NotificationLevel` form field.
     pub fn notification_level(
@@ -2393,19 +2424,19 @@ impl UpdateUserChannel {
         Self(self.0.set(2, value))
     }
 }
-static DELETE_USER_CHANNEL: rt::OperationSpec = rt::OperationSpec::new(
+static DELETE_USER_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
     rt::Method::DELETE,
     "DeleteUserChannel",
     "/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}",
-    &[rt::ParamSpec::header("X-Twilio-Webhook-Enabled")],
+    &[rt::__private::ParamSpec::header("X-Twilio-Webhook-Enabled")],
 );
 /// Removes the user from the channel, like deleting the matching member.
 ///
 /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}` (operation `DeleteUserChannel`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteUserChannel(rt::Call<rt::Empty>);
-rt::operation!(DeleteUserChannel : empty);
+pub struct DeleteUserChannel(rt::__private::Call<rt::__private::Empty>);
+rt::__private::operation!(DeleteUserChannel : empty);
 impl DeleteUserChannel {
     /// Set to `false` to keep the service's pre- and post-event webhooks from firing for this request, or `true` to allow them. Sent as the `X-Twilio-Webhook-Enabled` header.
     pub fn webhook_enabled(self, value: models::WebhookEnabledType) -> Self {

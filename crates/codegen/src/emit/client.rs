@@ -109,7 +109,7 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
         })
         .map(|doc| quote!(#[doc = ""] #doc));
     let accessors = api.resources.iter().map(|r| {
-        let scope = quote!(#rt::Scope::new(&self.inner));
+        let scope = quote!(#rt::__private::Scope::new(&self.inner));
         accessors(&cx, r, scope.clone(), scope)
     });
     let resources = api.resources.iter().map(|r| emit_resource(&cx, r));
@@ -247,7 +247,7 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
-            pub struct #list(#rt::Scope);
+            pub struct #list(#rt::__private::Scope);
             impl #list {
                 #(#methods)*
             }
@@ -274,7 +274,7 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
-            pub struct #ctx(#rt::Scope);
+            pub struct #ctx(#rt::__private::Scope);
             impl #ctx {
                 #(#methods)*
                 #(#children)*
@@ -475,23 +475,23 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         .collect::<Vec<_>>();
     let upload = op.params.iter().any(|p| p.location == Location::BinaryBody);
     let (kind, macro_kind) = match &op.response {
-        Response::Empty => (quote!(#rt::Empty), quote!(empty)),
-        Response::Binary => (quote!(#rt::Binary), quote!(download)),
+        Response::Empty => (quote!(#rt::__private::Empty), quote!(empty)),
+        Response::Binary => (quote!(#rt::__private::Binary), quote!(download)),
         Response::Value(ty) if upload => {
             let ty = type_tokens(ty, Some(&cx.models));
-            (quote!(#rt::Upload<#ty>), quote!(upload(#ty)))
+            (quote!(#rt::__private::Upload<#ty>), quote!(upload(#ty)))
         }
         Response::Value(ty) => {
             let ty = type_tokens(ty, Some(&cx.models));
-            (quote!(#rt::Value<#ty>), quote!(value(#ty)))
+            (quote!(#rt::__private::Value<#ty>), quote!(value(#ty)))
         }
         Response::Redirect(ty) => {
             let ty = type_tokens(ty, Some(&cx.models));
-            (quote!(#rt::Redirect<#ty>), quote!(redirect(#ty)))
+            (quote!(#rt::__private::Redirect<#ty>), quote!(redirect(#ty)))
         }
         Response::Page { item, .. } => {
             let item = type_tokens(item, Some(&cx.models));
-            (quote!(#rt::Paged<#item>), quote!(page(#item)))
+            (quote!(#rt::__private::Paged<#item>), quote!(page(#item)))
         }
     };
     let params = table(op).map(|(_, p)| {
@@ -506,7 +506,7 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         };
         let key = &p.api_name;
         let sensitive = p.sensitive.then(|| quote!(.sensitive()));
-        quote!(#rt::ParamSpec::#place(#key)#sensitive)
+        quote!(#rt::__private::ParamSpec::#place(#key)#sensitive)
     });
     let form_body = (op.body_content_type.as_deref() == Some("application/x-www-form-urlencoded")
         && !op.params.iter().any(|p| p.location == Location::Form))
@@ -545,15 +545,15 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let doc = doc_attrs(&[op_doc(op), op_line(op)]);
     let setters = (!setters.is_empty()).then(|| quote!(impl #name { #(#setters)* }));
     quote! {
-        static #spec: #rt::OperationSpec =
-            #rt::OperationSpec::new(#rt::Method::#method, #id, #template, &[#(#params),*])#form_body #page_key #server #content_type;
+        static #spec: #rt::__private::OperationSpec =
+            #rt::__private::OperationSpec::new(#rt::Method::#method, #id, #template, &[#(#params),*])#form_body #page_key #server #content_type;
 
         #doc
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-        pub struct #name(#rt::Call<#kind>);
+        pub struct #name(#rt::__private::Call<#kind>);
 
-        #rt::operation!(#name: #macro_kind);
+        #rt::__private::operation!(#name: #macro_kind);
 
         #setters
     }
