@@ -52,6 +52,12 @@
 //! # }
 //! ```
 //!
+//! # Features
+//!
+//! `client` (on by default) is the HTTP client: [`Client`], every operation and [`media`] transfers. Without it
+//! (`default-features = false`) the crate is the [`models`], the typed [`webhook`]s and access [`token`]s, and
+//! builds no HTTP stack: what a backend that only answers webhooks and mints tokens needs.
+//!
 //! [`token`] (`twilio-access-token`) mints the Access Tokens that Chat's browser and mobile SDKs log in with.
 //! A web handler, once its session has authenticated the user:
 //!
@@ -71,15 +77,20 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "client")]
 #[rustfmt::skip]
 mod generated;
+#[cfg(feature = "client")]
 pub use generated::*;
+#[cfg(feature = "client")]
 pub mod media;
 pub mod webhook;
 
 pub use twilio_access_token as token;
 pub use twilio_chat_v2_models as models;
+pub use twilio_rest_runtime::{self as runtime, Date, Timestamp};
+#[cfg(feature = "client")]
 pub use twilio_rest_runtime::{
-    self as runtime, Credentials, Date, Download, Error, ErrorKind, ItemStream, Page,
-    RequestOptions, RetryPolicy, Timestamp, UploadBody,
+    Credentials, Download, Error, ErrorKind, ItemStream, Page, RequestOptions, RetryPolicy,
+    UploadBody,
 };
