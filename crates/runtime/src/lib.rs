@@ -125,8 +125,6 @@ pub use builder::ClientBuilder;
 pub use bytes::Bytes;
 pub use client::{Client, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
-#[doc(hidden)]
-pub use decode::MemberKey;
 pub use download::Download;
 pub use error::{ApiError, Error, ErrorKind};
 pub use observe::{Exchange, Observer};
