@@ -261,13 +261,21 @@ struct Seen {
 
 impl Seen {
     /// Marks `index` read; `false` when it already was.
+    #[inline]
     fn insert(&mut self, index: usize) -> bool {
         if index < INLINE_MEMBERS {
             let bit = 1_u128 << index;
             let new = self.low & bit == 0;
             self.low |= bit;
-            return new;
+            new
+        } else {
+            self.insert_high(index)
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn insert_high(&mut self, index: usize) -> bool {
         match self.high.binary_search(&index) {
             Ok(_) => false,
             Err(at) => {
@@ -277,6 +285,7 @@ impl Seen {
         }
     }
 
+    #[inline]
     fn contains(&self, index: usize) -> bool {
         if index < INLINE_MEMBERS {
             self.low & (1_u128 << index) != 0
@@ -287,6 +296,7 @@ impl Seen {
 }
 
 /// The name of the first member of `required` that was not read.
+#[inline]
 fn first_missing(
     seen: &Seen,
     required: &[usize],
