@@ -131,6 +131,7 @@ impl object::Object for ChatGrant {
     const EXPECTING: &'static str = "a Chat grant object";
     const MEMBERS: &'static [&'static str] = &Self::FIELDS;
 
+    #[inline]
     fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
         let value = map.next_value()?;
         match member {

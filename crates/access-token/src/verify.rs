@@ -151,6 +151,7 @@ impl object::Object for RawHeader {
     const MEMBERS: &'static [&'static str] = &["alg", "cty", "twr"];
     const REQUIRED: &'static [usize] = &[0];
 
+    #[inline]
     fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
         match member {
             0 => self.alg = map.next_value()?,
@@ -173,6 +174,7 @@ impl object::Object for RawPayload {
     /// Missing claims are reported in this order.
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5];
 
+    #[inline]
     fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
         match member {
             0 => self.jti = map.next_value()?,
@@ -197,6 +199,7 @@ impl object::Object for RawGrants {
     const MEMBERS: &'static [&'static str] = &["identity", "chat"];
     const KEEPS_OTHERS: bool = true;
 
+    #[inline]
     fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
         match member {
             0 => self.identity = map.next_value()?,

@@ -389,6 +389,7 @@ impl object::Object for Document {
     const MEMBERS: &'static [&'static str] = &["code", "message", "more_info", "details"];
     const REQUIRED: &'static [usize] = &[0];
 
+    #[inline]
     fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
         match member {
             0 => {

@@ -381,6 +381,7 @@ impl object::Object for RawMeta {
         "key",
     ];
 
+    #[inline]
     fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
         match member {
             0 => self.page = lenient(map)?,

@@ -34,6 +34,7 @@ impl object::Object for MessageMedia {
     const MEMBERS: &'static [&'static str] = &["sid", "content_type", "filename", "size"];
     const REQUIRED: &'static [usize] = &[0];
 
+    #[inline]
     fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
         match member {
             0 => self.sid = map.next_value()?,

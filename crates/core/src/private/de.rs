@@ -23,8 +23,8 @@
 //!
 //! Members already read are tracked in a 128-bit set, so objects of up to 128 members are read without
 //! allocating; the members of larger objects beyond the 128th are tracked in a sorted list (allocated only when
-//! such a member is met). The key visitor is not generic: it is compiled once per deserializer, whatever the
-//! number of types read.
+//! such a member is met). The key visitors are not generic: they are compiled once per deserializer, whatever
+//! the number of types read.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
@@ -96,6 +96,9 @@ pub trait Object: Default {
 
     /// Reads the value of member `member` (an index of [`Object::MEMBERS`]) with `map.next_value()`, once.
     /// Called at most once per member: a repeated member is refused before its value is read.
+    ///
+    /// Mark it `#[inline]`: inlined into the reader's loop, a model decodes as fast as with a visitor of its own;
+    /// called out of line, every member costs a call more (a few percent of a page of models).
     fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error>;
 
     /// Reads the value of `key`, a key of no member, when [`Object::KEEPS_OTHERS`] is set: usually
@@ -122,21 +125,21 @@ pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Res
 pub fn read_map<'de, T: Object, A: MapAccess<'de>>(mut map: A) -> Result<T, A::Error> {
     let mut out = T::default();
     let mut seen = Seen::default();
-    let key = Key {
-        index: T::index,
-        keep: T::KEEPS_OTHERS,
-    };
-    while let Some(member) = map.next_key_seed(key)? {
-        match member {
-            Member::Known(index) => {
-                if !seen.insert(index) {
-                    return Err(A::Error::duplicate_field(name(T::MEMBERS, index)));
-                }
-                out.read(index, &mut map)?;
+    // One loop or the other is compiled for `T`: the keys of a type that keeps none are read as small values.
+    if T::KEEPS_OTHERS {
+        while let Some(key) = map.next_key_seed(KeptKey(T::index))? {
+            match key {
+                Kept::Member(index) => read_member(&mut out, &mut seen, index, &mut map)?,
+                Kept::Other(key) => out.read_other(key, &mut map)?,
             }
-            Member::Other(key) => out.read_other(key, &mut map)?,
-            Member::Skipped => {
-                map.next_value::<IgnoredAny>()?;
+        }
+    } else {
+        while let Some(key) = map.next_key_seed(Key(T::index))? {
+            match key {
+                Some(index) => read_member(&mut out, &mut seen, index, &mut map)?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
     }
@@ -183,68 +186,96 @@ impl<'de, T: Object> Visitor<'de> for Reader<T> {
     }
 }
 
-/// What a key is: a member (its index), a key the type keeps (its text), or a key that is skipped.
-enum Member {
-    Known(usize),
-    Other(String),
-    Skipped,
-}
-
-/// The seed and visitor of keys. Not generic over the type read, so it is compiled once per deserializer.
-#[derive(Clone, Copy)]
-struct Key {
-    index: fn(&str) -> Option<usize>,
-    keep: bool,
-}
-
-impl Key {
-    fn other(self, key: &str) -> Member {
-        if self.keep {
-            Member::Other(key.to_owned())
-        } else {
-            Member::Skipped
-        }
+/// Reads member `index` unless it was read already (then the error names it).
+#[inline]
+fn read_member<'de, T: Object, A: MapAccess<'de>>(
+    out: &mut T,
+    seen: &mut Seen,
+    index: usize,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    if !seen.insert(index) {
+        return Err(A::Error::duplicate_field(name(T::MEMBERS, index)));
     }
+    out.read(index, map)
 }
+
+/// The seed and visitor of the keys of a type that keeps none: the index of a member, `None` for a key that is
+/// skipped. The key is compared where it stands, never copied. Not generic over the type read, so it is compiled
+/// once per deserializer.
+#[derive(Clone, Copy)]
+struct Key(fn(&str) -> Option<usize>);
 
 impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Member;
+    type Value = Option<usize>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Member, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
         deserializer.deserialize_identifier(self)
     }
 }
 
 impl Visitor<'_> for Key {
-    type Value = Member;
+    type Value = Option<usize>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a member name")
     }
 
-    /// The key is compared where it stands; it is copied only when the type keeps it.
-    fn visit_str<E: Error>(self, key: &str) -> Result<Member, E> {
-        Ok(match (self.index)(key) {
-            Some(index) => Member::Known(index),
-            None => self.other(key),
+    fn visit_str<E: Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok((self.0)(key))
+    }
+
+    /// Not UTF-8: no member has this name.
+    fn visit_bytes<E: Error>(self, key: &[u8]) -> Result<Option<usize>, E> {
+        Ok(std::str::from_utf8(key).ok().and_then(self.0))
+    }
+}
+
+/// A key of a type that keeps the keys of no member: a member's index, or the key's text.
+enum Kept {
+    Member(usize),
+    Other(String),
+}
+
+/// The seed and visitor of the keys of a type that keeps the keys of no member ([`Object::KEEPS_OTHERS`]).
+#[derive(Clone, Copy)]
+struct KeptKey(fn(&str) -> Option<usize>);
+
+impl<'de> DeserializeSeed<'de> for KeptKey {
+    type Value = Kept;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Kept, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for KeptKey {
+    type Value = Kept;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    /// The key is copied only when it is not a member's.
+    fn visit_str<E: Error>(self, key: &str) -> Result<Kept, E> {
+        Ok(match (self.0)(key) {
+            Some(index) => Kept::Member(index),
+            None => Kept::Other(key.to_owned()),
         })
     }
 
     /// An owned key (from a `serde_json::Value`) is kept without a copy.
-    fn visit_string<E: Error>(self, key: String) -> Result<Member, E> {
-        Ok(match (self.index)(&key) {
-            Some(index) => Member::Known(index),
-            None if self.keep => Member::Other(key),
-            None => Member::Skipped,
+    fn visit_string<E: Error>(self, key: String) -> Result<Kept, E> {
+        Ok(match (self.0)(&key) {
+            Some(index) => Kept::Member(index),
+            None => Kept::Other(key),
         })
     }
 
-    fn visit_bytes<E: Error>(self, key: &[u8]) -> Result<Member, E> {
+    fn visit_bytes<E: Error>(self, key: &[u8]) -> Result<Kept, E> {
         match std::str::from_utf8(key) {
             Ok(key) => self.visit_str(key),
-            Err(_) if self.keep => Err(E::invalid_value(Unexpected::Bytes(key), &self)),
-            // Not UTF-8: no member has this name.
-            Err(_) => Ok(Member::Skipped),
+            Err(_) => Err(E::invalid_value(Unexpected::Bytes(key), &self)),
         }
     }
 }
