@@ -50,6 +50,10 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! [`Client::send_media_message`]: crate::Client::send_media_message
+//! [`Client::download_media`]: crate::Client::download_media
+//! [`Client::download_media_record`]: crate::Client::download_media_record
 
 mod error;
 mod message_media;
