@@ -295,9 +295,8 @@ impl Error {
 }
 
 impl ApiError {
-    /// Parses Twilio's error document (see [`Document`]); any other body (not JSON, not an object, no `code`, a
-    /// member of the wrong type or given twice) is kept as a bounded snippet, so the error still has the status
-    /// and the server's own text.
+    /// Parses Twilio's error document ([`Document`]); any other body (not JSON, no `code`, a member of the wrong
+    /// type or given twice) is kept as a bounded snippet: the error still has the status and the server's text.
     pub(crate) fn parse(status: u16, body: &[u8]) -> Self {
         if let Ok(document) = serde_json::from_slice::<Document>(body) {
             let mut api = Self {
@@ -558,10 +557,9 @@ mod tests {
         assert_eq!(err.status(), Some(409));
         assert_eq!(err.message(), None);
         assert_eq!(err.details(), None);
-        assert_eq!(err.api_error().unwrap().body_snippet, None);
         assert_eq!(err.to_string(), "CreateChannel: HTTP 409 (code 50307)");
-        let err = Error::from_response("Op", 400, br#"{"code": 20001}"#);
-        assert_eq!(err.code(), Some(20001));
+        let only_code = Error::from_response("Op", 400, br#"{"code": 20001}"#);
+        assert_eq!(only_code.code(), Some(20001));
     }
 
     #[test]
