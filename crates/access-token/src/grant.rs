@@ -2,11 +2,10 @@
 //! Sync, ...) is added by key with its JSON object through
 //! [`AccessTokenBuilder::grant`](crate::AccessTokenBuilder::grant), so new grants need no new release.
 
-use std::fmt;
-
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::de::MapAccess;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use twilio_rest_core::__private::de as object;
 
 use crate::json;
 
@@ -124,59 +123,23 @@ impl Serialize for ChatGrant {
 
 impl<'de> Deserialize<'de> for ChatGrant {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_struct("ChatGrant", &Self::FIELDS, ChatGrantVisitor)
+        object::deserialize(deserializer)
     }
 }
 
-/// Reads a [`ChatGrant`] from a map.
-struct ChatGrantVisitor;
+impl object::Object for ChatGrant {
+    const EXPECTING: &'static str = "a Chat grant object";
+    const MEMBERS: &'static [&'static str] = &Self::FIELDS;
 
-impl<'de> Visitor<'de> for ChatGrantVisitor {
-    type Value = ChatGrant;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Chat grant object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ChatGrant, A::Error> {
-        // `Some(None)` is a field seen as `null`: present for the duplicate check, absent in the grant.
-        let mut fields: [Option<Option<String>>; 4] = Default::default();
-        while let Some(key) = map.next_key::<String>()? {
-            match ChatGrant::FIELDS.iter().position(|name| *name == key) {
-                Some(index) => next_once(&mut map, &mut fields[index], ChatGrant::FIELDS[index])?,
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+    #[inline]
+    fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
+        let value = map.next_value()?;
+        match member {
+            0 => self.service_sid = value,
+            1 => self.endpoint_id = value,
+            2 => self.deployment_role_sid = value,
+            _ => self.push_credential_sid = value,
         }
-        let [
-            service_sid,
-            endpoint_id,
-            deployment_role_sid,
-            push_credential_sid,
-        ] = fields.map(Option::flatten);
-        Ok(ChatGrant {
-            service_sid,
-            endpoint_id,
-            deployment_role_sid,
-            push_credential_sid,
-        })
+        Ok(())
     }
-}
-
-/// Reads the value of the member `name` into `slot`, or fails when the member was already read.
-pub(crate) fn next_once<'de, A, T>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
-{
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
 }

@@ -12,11 +12,13 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::hmac;
-use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, MapAccess};
 use serde::{Deserialize, Deserializer};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
+use twilio_rest_core::__private::de as object;
 
-use crate::grant::{ChatGrant, next_once};
+use crate::grant::ChatGrant;
 use crate::mint::CONTENT_TYPE;
 
 /// What a verified token says.
@@ -108,6 +110,7 @@ pub enum VerifyError {
 }
 
 /// The header members verification reads.
+#[derive(Default)]
 struct RawHeader {
     alg: String,
     cty: Option<String>,
@@ -115,6 +118,7 @@ struct RawHeader {
 }
 
 /// The payload claims verification reads.
+#[derive(Default)]
 struct RawPayload {
     jti: String,
     grants: RawGrants,
@@ -125,128 +129,98 @@ struct RawPayload {
 }
 
 /// The payload's `grants` object.
+#[derive(Default)]
 struct RawGrants {
     identity: Option<String>,
     chat: Option<ChatGrant>,
     other: Map<String, Value>,
 }
 
-// Each of the three is read from a JSON object: a required member that is missing, a member of the wrong type
-// and a member that appears twice are errors naming it; optional members may be `null`; unknown members are
-// ignored (kept, for the grants).
+// Each of the three is read by the shared object reader: a required member that is missing, a member of the wrong
+// type and a member that appears twice are errors naming it; optional members may be `null`; unknown members are
+// ignored (kept, for the grants, where a repeated grant key is an error too).
 
 impl<'de> Deserialize<'de> for RawHeader {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(RawHeaderVisitor)
+        object::deserialize(deserializer)
     }
 }
 
-struct RawHeaderVisitor;
+impl object::Object for RawHeader {
+    const EXPECTING: &'static str = "a JOSE header object";
+    const MEMBERS: &'static [&'static str] = &["alg", "cty", "twr"];
+    const REQUIRED: &'static [usize] = &[0];
 
-impl<'de> Visitor<'de> for RawHeaderVisitor {
-    type Value = RawHeader;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JOSE header object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawHeader, A::Error> {
-        let (mut alg, mut cty, mut twr) = (None, None, None);
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "alg" => next_once(&mut map, &mut alg, "alg")?,
-                "cty" => next_once(&mut map, &mut cty, "cty")?,
-                "twr" => next_once(&mut map, &mut twr, "twr")?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+    #[inline]
+    fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
+        match member {
+            0 => self.alg = map.next_value()?,
+            1 => self.cty = map.next_value()?,
+            _ => self.twr = map.next_value()?,
         }
-        Ok(RawHeader {
-            alg: alg.ok_or_else(|| de::Error::missing_field("alg"))?,
-            cty: cty.flatten(),
-            twr: twr.flatten(),
-        })
+        Ok(())
     }
 }
 
 impl<'de> Deserialize<'de> for RawPayload {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(RawPayloadVisitor)
+        object::deserialize(deserializer)
     }
 }
 
-struct RawPayloadVisitor;
+impl object::Object for RawPayload {
+    const EXPECTING: &'static str = "an object of claims";
+    const MEMBERS: &'static [&'static str] = &["jti", "grants", "iss", "exp", "nbf", "sub"];
+    /// Missing claims are reported in this order.
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5];
 
-impl<'de> Visitor<'de> for RawPayloadVisitor {
-    type Value = RawPayload;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of claims")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPayload, A::Error> {
-        let (mut jti, mut grants, mut iss, mut exp, mut nbf, mut sub) =
-            (None, None, None, None, None, None);
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "jti" => next_once(&mut map, &mut jti, "jti")?,
-                "grants" => next_once(&mut map, &mut grants, "grants")?,
-                "iss" => next_once(&mut map, &mut iss, "iss")?,
-                "exp" => next_once(&mut map, &mut exp, "exp")?,
-                "nbf" => next_once(&mut map, &mut nbf, "nbf")?,
-                "sub" => next_once(&mut map, &mut sub, "sub")?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+    #[inline]
+    fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
+        match member {
+            0 => self.jti = map.next_value()?,
+            1 => self.grants = map.next_value()?,
+            2 => self.iss = map.next_value()?,
+            3 => self.exp = map.next_value()?,
+            4 => self.nbf = map.next_value()?,
+            _ => self.sub = map.next_value()?,
         }
-        // Missing claims are reported in this order.
-        Ok(RawPayload {
-            jti: jti.ok_or_else(|| de::Error::missing_field("jti"))?,
-            grants: grants.ok_or_else(|| de::Error::missing_field("grants"))?,
-            iss: iss.ok_or_else(|| de::Error::missing_field("iss"))?,
-            exp: exp.ok_or_else(|| de::Error::missing_field("exp"))?,
-            nbf: nbf.flatten(),
-            sub: sub.ok_or_else(|| de::Error::missing_field("sub"))?,
-        })
+        Ok(())
     }
 }
 
 impl<'de> Deserialize<'de> for RawGrants {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(RawGrantsVisitor)
+        object::deserialize(deserializer)
     }
 }
 
-struct RawGrantsVisitor;
+impl object::Object for RawGrants {
+    const EXPECTING: &'static str = "an object of grants";
+    const MEMBERS: &'static [&'static str] = &["identity", "chat"];
+    const KEEPS_OTHERS: bool = true;
 
-impl<'de> Visitor<'de> for RawGrantsVisitor {
-    type Value = RawGrants;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of grants")
+    #[inline]
+    fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
+        match member {
+            0 => self.identity = map.next_value()?,
+            _ => self.chat = map.next_value()?,
+        }
+        Ok(())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawGrants, A::Error> {
-        let (mut identity, mut chat) = (None, None);
-        let mut other = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "identity" => next_once(&mut map, &mut identity, "identity")?,
-                "chat" => next_once(&mut map, &mut chat, "chat")?,
-                // Another grant: a repeated key keeps its last value.
-                _ => {
-                    let value = map.next_value::<Value>()?;
-                    other.insert(key, value);
-                }
+    /// Another grant, by key.
+    fn read_other<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: String,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match self.other.entry(key) {
+            Entry::Vacant(entry) => {
+                entry.insert(map.next_value()?);
+                Ok(())
             }
+            Entry::Occupied(entry) => Err(object::duplicate_key(entry.key())),
         }
-        Ok(RawGrants {
-            identity: identity.flatten(),
-            chat: chat.flatten(),
-            other,
-        })
     }
 }
 

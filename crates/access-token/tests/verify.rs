@@ -455,6 +455,15 @@ fn repeated_claims_and_trailing_text_are_json_errors() {
             r#"{"jti":"j","grants":{"chat":{},"chat":null},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
             "duplicate field `chat`",
         ),
+        // Other grants follow the same rule: a grant key given twice is an error naming it.
+        (
+            r#"{"jti":"j","grants":{"video":{},"x":1,"x":2},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "duplicate field `x`",
+        ),
+        (
+            r#"{"jti":"j","grants":{"video":{"room":"r"},"identity":"a","video":null},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+            "duplicate field `video`",
+        ),
         (
             r#"{"jti":"j","grants":{},"iss":"SK1","exp":9999999999,"sub":"AC1"} x"#,
             "trailing characters",
@@ -468,7 +477,7 @@ fn repeated_claims_and_trailing_text_are_json_errors() {
 #[test]
 fn grants_other_than_identity_and_chat_are_kept() {
     let claims = verify_body(
-        r#"{"jti":"j","grants":{"video":{"room":"r"},"identity":"alice","sync":{"service_sid":"IS1","n":[1,null,true]},"x":1,"x":2,"y":null},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
+        r#"{"jti":"j","grants":{"video":{"room":"r"},"identity":"alice","sync":{"service_sid":"IS1","n":[1,null,true]},"x":2,"y":null},"iss":"SK1","exp":9999999999,"sub":"AC1"}"#,
     )
     .expect("verifies");
     assert_eq!(claims.identity.as_deref(), Some("alice"));

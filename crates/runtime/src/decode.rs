@@ -346,45 +346,6 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// The key of a JSON object member read against a table of member names: `Some(index)` in the table, `None` for
-/// other keys; the key is compared where it stands, never copied. For the hand-written `Deserialize` impls of the
-/// runtime and of clients (`map.next_key_seed(MemberKey(MEMBERS))`); not part of the stable API.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-pub struct MemberKey(pub &'static [&'static str]);
-
-impl<'de> serde::de::DeserializeSeed<'de> for MemberKey {
-    type Value = Option<usize>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_identifier(self)
-    }
-}
-
-impl serde::de::Visitor<'_> for MemberKey {
-    type Value = Option<usize>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("field identifier")
-    }
-
-    /// A member given by its position (formats that number struct members).
-    fn visit_u64<E: serde::de::Error>(self, index: u64) -> Result<Self::Value, E> {
-        Ok(usize::try_from(index).ok().filter(|i| *i < self.0.len()))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
-        self.visit_bytes(name.as_bytes())
-    }
-
-    fn visit_bytes<E: serde::de::Error>(self, name: &[u8]) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|member| member.as_bytes() == name))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,6 +384,60 @@ mod tests {
         let err = decode::<S>("FetchX", b"{\"inner\": [\"\xff\"]}").unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Decode);
         assert!(err.to_string().contains("not UTF-8 (byte 12)"), "{err}");
+    }
+
+    /// A record read by the shared object reader, with a required member.
+    #[derive(Debug, Default)]
+    struct Required {
+        code: i64,
+    }
+
+    impl twilio_rest_core::__private::de::Object for Required {
+        const EXPECTING: &'static str = "struct Required";
+        const MEMBERS: &'static [&'static str] = &["code"];
+        const REQUIRED: &'static [usize] = &[0];
+
+        fn read<'de, A: serde::de::MapAccess<'de>>(
+            &mut self,
+            _: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            self.code = map.next_value()?;
+            Ok(())
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Required {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            twilio_rest_core::__private::de::deserialize(deserializer)
+        }
+    }
+
+    /// A missing required member or a repeated member of a type read by the shared reader is a decode error that
+    /// names the member and the JSON path of its object.
+    #[test]
+    fn reader_errors_name_the_member_and_its_path() {
+        let err = decode::<Vec<Required>>("ListX", br#"[{"code": 1}, {"other": 2}]"#).unwrap_err();
+        assert_eq!(err.decode_path(), Some("[1]"));
+        assert_eq!(
+            err.to_string(),
+            "ListX: could not decode the response at `[1]`: missing field `code` at line 1 column 26"
+        );
+        let err =
+            decode::<Vec<Required>>("ListX", b"[{\"code\": 1},\n {\"code\": 2, \"code\": 3}]")
+                .unwrap_err();
+        assert_eq!(err.decode_path(), Some("[1]"));
+        assert!(
+            err.to_string()
+                .ends_with("duplicate field `code` at line 2 column 19"),
+            "{err}"
+        );
+        assert_eq!(
+            decode::<Required>("FetchX", br#"{"code": 7}"#)
+                .unwrap()
+                .code,
+            7
+        );
     }
 
     #[test]

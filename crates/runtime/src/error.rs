@@ -4,6 +4,9 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use serde::de::{Error as _, MapAccess};
+use twilio_rest_core::__private::de as object;
+
 use crate::redact::{MAX_TEXT_CHARS, Redactor};
 
 /// Longest response body excerpt (in characters) kept in an error when the body is not a Twilio error document.
@@ -292,24 +295,16 @@ impl Error {
 }
 
 impl ApiError {
-    /// Parses a Twilio error document; any other body is kept as a bounded snippet.
+    /// Parses Twilio's error document ([`Document`]); any other body (not JSON, no `code`, a member of the wrong
+    /// type or given twice) is kept as a bounded snippet: the error still has the status and the server's text.
     pub(crate) fn parse(status: u16, body: &[u8]) -> Self {
-        let parsed = serde_json::from_slice::<serde_json::Value>(body).ok();
-        if let Some(serde_json::Value::Object(map)) = parsed
-            && (map.contains_key("code") || map.contains_key("message"))
-        {
-            let code = map.get("code").and_then(|c| match c {
-                serde_json::Value::Number(n) => n.as_i64(),
-                serde_json::Value::String(s) => s.parse().ok(),
-                _ => None,
-            });
-            let text = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        if let Ok(document) = serde_json::from_slice::<Document>(body) {
             let mut api = Self {
                 status,
-                code,
-                message: text("message"),
-                more_info: text("more_info"),
-                details: map.get("details").filter(|d| !d.is_null()).cloned(),
+                code: Some(document.code),
+                message: document.message,
+                more_info: document.more_info,
+                details: document.details,
                 body_snippet: None,
             };
             api.sanitize(&Redactor::default());
@@ -367,6 +362,48 @@ impl ApiError {
             out.push(')');
         }
         out
+    }
+}
+
+/// Twilio's JSON error document, `{"code", "message", "more_info", "status", "details"}`, read by the shared object
+/// reader: `code` is required (a JSON integer, or a string holding one), `message` and `more_info` are strings or
+/// `null`, `details` is any JSON (`null` reads as absent); `status` and other members are skipped (the response's
+/// own status is kept). A body without `code` is not Twilio's error document: a code is never made up.
+#[derive(Default)]
+struct Document {
+    code: i64,
+    message: Option<String>,
+    more_info: Option<String>,
+    details: Option<serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Document {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        object::deserialize(deserializer)
+    }
+}
+
+impl object::Object for Document {
+    const EXPECTING: &'static str = "Twilio's error document";
+    const MEMBERS: &'static [&'static str] = &["code", "message", "more_info", "details"];
+    const REQUIRED: &'static [usize] = &[0];
+
+    #[inline]
+    fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
+        match member {
+            0 => {
+                let code = match map.next_value()? {
+                    serde_json::Value::Number(n) => n.as_i64(),
+                    serde_json::Value::String(s) => s.parse().ok(),
+                    _ => None,
+                };
+                self.code = code.ok_or_else(|| A::Error::custom("`code` is not an integer"))?;
+            }
+            1 => self.message = map.next_value()?,
+            2 => self.more_info = map.next_value()?,
+            _ => self.details = map.next_value()?,
+        }
+        Ok(())
     }
 }
 
@@ -483,6 +520,46 @@ mod tests {
             err.to_string(),
             "FetchService: HTTP 404: The requested resource /Services/IS1 was not found (code 20404, see https://www.twilio.com/docs/errors/20404)"
         );
+    }
+
+    /// Twilio's error document needs its `code`: a body without one, or with one that is not an integer, or with a
+    /// member given twice, keeps the status and the server's text as it was sent (no made-up code).
+    #[test]
+    fn an_error_body_without_a_code_is_kept_as_sent() {
+        for body in [
+            r#"{"message": "Bad request", "status": 400}"#,
+            r#"{"code": null, "message": "Bad request"}"#,
+            r#"{"code": 1.5, "message": "Bad request"}"#,
+            r#"{"code": "E1", "message": "Bad request"}"#,
+            r#"{"code": 20001, "code": 20002, "message": "Bad request"}"#,
+            r#"{"code": 20001, "message": ["Bad request"]}"#,
+            r#"[20001, "Bad request"]"#,
+        ] {
+            let err = Error::from_response("CreateChannel", 400, body.as_bytes());
+            assert_eq!(err.kind(), ErrorKind::Api, "{body}");
+            assert_eq!(err.status(), Some(400), "{body}");
+            assert_eq!(err.code(), None, "{body}");
+            assert_eq!(err.message(), None, "{body}");
+            let api = err.api_error().expect("an API error");
+            assert_eq!(api.body_snippet.as_deref(), Some(body), "{body}");
+            assert_eq!(
+                err.to_string(),
+                format!("CreateChannel: HTTP 400: unexpected response body: {body}")
+            );
+        }
+        // A code given as a string is read; `null` optional members are absent; `status` is the response's.
+        let err = Error::from_response(
+            "CreateChannel",
+            409,
+            br#"{"code": "50307", "message": null, "more_info": null, "details": null, "status": 400}"#,
+        );
+        assert_eq!(err.code(), Some(50307));
+        assert_eq!(err.status(), Some(409));
+        assert_eq!(err.message(), None);
+        assert_eq!(err.details(), None);
+        assert_eq!(err.to_string(), "CreateChannel: HTTP 409 (code 50307)");
+        let only_code = Error::from_response("Op", 400, br#"{"code": 20001}"#);
+        assert_eq!(only_code.code(), Some(20001));
     }
 
     #[test]

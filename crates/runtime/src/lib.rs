@@ -160,15 +160,14 @@ pub use reqwest::Method;
 
 /// What only generated code calls, in one list: the operation tables (`OperationSpec`, `ParamSpec`, `In`), the
 /// builders' state (`Scope`, `Call`), what an operation answers (`Kind` with `Value`, `Empty`, `Redirect`,
-/// `Paged`, `Upload`, `Binary`), the `operation!` macro that writes what every builder repeats, and the decoding
-/// entry points of hand-written deserializers and tools (`decode_page`, `MemberKey`).
+/// `Paged`, `Upload`, `Binary`), the `operation!` macro that writes what every builder repeats, and the entry point
+/// of page decoding for tools (`decode_page`).
 ///
 /// Not part of the stable API: anything here may change in any release. Generated crates name these paths;
 /// applications use the documented items at the crate root.
 #[cfg(feature = "client")]
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::decode::MemberKey;
     pub use crate::operation;
     pub use crate::operation::{
         Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload,
@@ -181,8 +180,8 @@ pub mod __private {
 #[cfg(feature = "client")]
 #[doc(hidden)]
 pub use __private::{
-    Binary, Call, Empty, In, Kind, MemberKey, OperationSpec, Paged, ParamSpec, Redirect, Scope,
-    Upload, Value, decode_page,
+    Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload, Value,
+    decode_page,
 };
 
 /// Compiles and runs the README examples as doctests.

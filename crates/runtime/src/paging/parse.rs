@@ -9,14 +9,14 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use std::fmt;
-
-use serde::de::{self, DeserializeOwned, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeOwned, MapAccess};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use url::Url;
 
-use crate::decode::{MemberKey, decode_error};
+use twilio_rest_core::__private::de as object;
+
+use crate::decode::decode_error;
 use crate::error::Error;
 use crate::paging::page::PageMeta;
 
@@ -145,9 +145,9 @@ pub fn decode_page<T: DeserializeOwned>(
     Ok((records, meta))
 }
 
-/// The `meta` block of a Chat-style page; members of an unexpected type read as absent, other members are
-/// skipped. A repeated member, or a `meta` that is neither an object nor an array of the members in order, fails
-/// the block (the page is then read as API v2010 style).
+/// The `meta` block of a Chat-style page, read by the shared object reader: members of an unexpected type read as
+/// absent, other members are skipped. A repeated member, or a `meta` that is not an object, fails the block (the
+/// page is then read as API v2010 style).
 #[derive(Default)]
 struct RawMeta {
     page: Option<Number>,
@@ -159,79 +159,36 @@ struct RawMeta {
     key: Option<String>,
 }
 
-/// The members of [`RawMeta`], in the order an array `meta` lists them.
-const META_MEMBERS: &[&str] = &[
-    "page",
-    "page_size",
-    "first_page_url",
-    "previous_page_url",
-    "url",
-    "next_page_url",
-    "key",
-];
-
 impl<'de> Deserialize<'de> for RawMeta {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_struct("RawMeta", META_MEMBERS, MetaVisitor)
+        object::deserialize(deserializer)
     }
 }
 
-struct MetaVisitor;
+impl object::Object for RawMeta {
+    const EXPECTING: &'static str = "struct RawMeta";
+    const MEMBERS: &'static [&'static str] = &[
+        "page",
+        "page_size",
+        "first_page_url",
+        "previous_page_url",
+        "url",
+        "next_page_url",
+        "key",
+    ];
 
-impl<'de> Visitor<'de> for MetaVisitor {
-    type Value = RawMeta;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("struct RawMeta")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMeta, A::Error> {
-        let mut meta = RawMeta::default();
-        let mut seen = 0_u8;
-        while let Some(member) = map.next_key_seed(MemberKey(META_MEMBERS))? {
-            let Some(index) = member else {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            };
-            let bit = 1_u8 << index;
-            if seen & bit != 0 {
-                return Err(A::Error::duplicate_field(META_MEMBERS[index]));
-            }
-            seen |= bit;
-            match index {
-                0 => meta.page = map.next_value::<Lenient<Number>>()?.0,
-                1 => meta.page_size = map.next_value::<Lenient<Number>>()?.0,
-                2 => meta.first_page_url = map.next_value::<Lenient<String>>()?.0,
-                3 => meta.previous_page_url = map.next_value::<Lenient<String>>()?.0,
-                4 => meta.url = map.next_value::<Lenient<String>>()?.0,
-                5 => meta.next_page_url = map.next_value::<Lenient<String>>()?.0,
-                _ => meta.key = map.next_value::<Lenient<String>>()?.0,
-            }
+    #[inline]
+    fn read<'de, A: MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> Result<(), A::Error> {
+        match member {
+            0 => self.page = lenient(map)?,
+            1 => self.page_size = lenient(map)?,
+            2 => self.first_page_url = lenient(map)?,
+            3 => self.previous_page_url = lenient(map)?,
+            4 => self.url = lenient(map)?,
+            5 => self.next_page_url = lenient(map)?,
+            _ => self.key = lenient(map)?,
         }
-        Ok(meta)
-    }
-
-    /// The members in order; missing trailing members are absent.
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawMeta, A::Error> {
-        let mut meta = RawMeta::default();
-        macro_rules! next {
-            ($($member:ident),*) => {$(
-                match seq.next_element::<Lenient<_>>()? {
-                    Some(value) => meta.$member = value.0,
-                    None => return Ok(meta),
-                }
-            )*};
-        }
-        next!(
-            page,
-            page_size,
-            first_page_url,
-            previous_page_url,
-            url,
-            next_page_url,
-            key
-        );
-        Ok(meta)
+        Ok(())
     }
 }
 
@@ -243,6 +200,11 @@ struct Lenient<V>(Option<V>);
 trait FromRaw: Sized {
     /// The value of `raw` (one complete JSON value), `None` when it is not of this type.
     fn from_raw(raw: &str) -> Option<Self>;
+}
+
+/// The value of a [`Lenient`] member of a map.
+fn lenient<'de, A: MapAccess<'de>, V: FromRaw>(map: &mut A) -> Result<Option<V>, A::Error> {
+    map.next_value::<Lenient<V>>().map(|value| value.0)
 }
 
 impl<'de, V: FromRaw> Deserialize<'de> for Lenient<V> {
@@ -267,12 +229,14 @@ impl FromRaw for String {
 }
 
 impl FromRaw for Number {
+    /// A non-negative integer that fits `u64`, or any string; floats, negative numbers and other types are
+    /// absent.
     fn from_raw(raw: &str) -> Option<Self> {
-        // Digits only: an integer, absent when it does not fit (JSON reads it as a float then); others are parsed.
+        // Digits only: an integer, absent when it does not fit (JSON reads it as a float then).
         if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
             return raw.parse().ok().map(Number::Int);
         }
-        serde_json::from_str(raw).ok()
+        String::from_raw(raw).map(Number::Text)
     }
 }
 
@@ -280,47 +244,6 @@ impl FromRaw for Number {
 enum Number {
     Int(u64),
     Text(String),
-}
-
-impl<'de> Deserialize<'de> for Number {
-    /// A non-negative integer that fits `u64`, or any string; floats, negative numbers and other types fail.
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NumberVisitor)
-    }
-}
-
-struct NumberVisitor;
-
-impl Visitor<'_> for NumberVisitor {
-    type Value = Number;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a non-negative integer or a string")
-    }
-
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Number, E> {
-        Ok(Number::Int(n))
-    }
-
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Number, E> {
-        u64::try_from(n)
-            .map(Number::Int)
-            .map_err(|_| E::invalid_value(de::Unexpected::Signed(n), &self))
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Number, E> {
-        Ok(Number::Text(text.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, text: String) -> Result<Number, E> {
-        Ok(Number::Text(text))
-    }
-
-    fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Number, E> {
-        std::str::from_utf8(bytes)
-            .map(|text| Number::Text(text.to_owned()))
-            .map_err(|_| E::invalid_value(de::Unexpected::Bytes(bytes), &self))
-    }
 }
 
 impl Number {
@@ -493,14 +416,21 @@ mod tests {
 
     #[test]
     fn meta_that_is_not_an_object_or_repeats_a_member_falls_back_to_the_top_level() {
-        // Not a meta block: the API v2010 reading (top-level `page`) is used.
+        // Not a meta block: the API v2010 reading (top-level `page`) is used. An array is not read as the members
+        // in order, and a repeated member fails the block whatever its values (the one duplicate-key rule).
         for meta in [
             "null",
             "5",
             r#""meta""#,
             "true",
+            "[]",
+            r#"[2, "5", "https://f", 3, "https://u", "", "items"]"#,
             r#"{"page": 1, "page": 2}"#,
+            r#"{"page": 1, "page": 1}"#,
             r#"{"key": "a", "key": "b"}"#,
+            r#"{"url": null, "url": null}"#,
+            r#"{"next_page_url": 5, "next_page_url": "https://n"}"#,
+            r#"{"page_size": 1, "p\u0061ge_size": 2}"#,
         ] {
             assert_eq!(
                 meta_of(meta),
@@ -512,30 +442,8 @@ mod tests {
                 "{meta}"
             );
         }
-        // An array is read as the members in order (page, page_size, first, previous, url, next, key).
-        assert_eq!(
-            meta_of("[]"),
-            PageMeta {
-                key: Some("items".into()),
-                ..PageMeta::default()
-            }
-        );
-        assert_eq!(
-            meta_of(r#"[2, "5", "https://f", 3, "https://u", "", "items"]"#),
-            PageMeta {
-                page: Some(2),
-                page_size: Some(5),
-                first_page_url: Some("https://f".into()),
-                url: Some("https://u".into()),
-                key: Some("items".into()),
-                ..PageMeta::default()
-            }
-        );
-        assert_eq!(numbers("[1]"), (Some(1), None));
-        assert_eq!(
-            numbers(r#"[1, 2, "a", "b", "c", "d", "items", "extra"]"#),
-            (Some(7), None)
-        );
+        // Repeated keys that are not members are skipped.
+        assert_eq!(numbers(r#"{"x": 1, "x": 2, "page": 3}"#), (Some(3), None));
     }
 
     #[test]
