@@ -229,7 +229,7 @@ pub fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> Result<F
 }
 
 fn models_manifest(models: &str, runtime: &RuntimeDep, workspace: &str) -> String {
-    let time = runtime.entry("time");
+    let (time, core) = (runtime.entry("time"), runtime.entry("core"));
     format!(
         r#"[package]
 name = "{models}"
@@ -241,6 +241,7 @@ publish = false
 serde = "1"
 serde_json = "1"
 twilio-rest-time = {time}
+twilio-rest-core = {core}
 {workspace}"#
     )
 }

@@ -57,6 +57,7 @@ impl Product {
             spec_path_display: display.to_owned(),
             models_crate: self.models_crate.to_owned(),
             runtime_crate: "twilio_rest_runtime".to_owned(),
+            core_crate: "twilio_rest_core".to_owned(),
             models_dir: self.models_dir.to_owned(),
             client_dir: self.client_dir.to_owned(),
             client_crate: self.client_crate.to_owned(),

@@ -32,9 +32,26 @@ fn members_in_any_order_with_unknown_keys_and_nulls() {
 }
 
 #[test]
-fn the_last_of_a_repeated_key_counts() {
-    let m = message(r#"{"sid": "IM1", "sid": "IM2"}"#).unwrap();
-    assert_eq!(m.sid.as_deref(), Some("IM2"));
+fn a_repeated_member_is_an_error_naming_it() {
+    let e = message(r#"{"sid": "IM1", "sid": "IM2"}"#).unwrap_err();
+    assert!(e.to_string().starts_with("duplicate field `sid`"), "{e}");
+    // Unknown keys are skipped, repeated or not.
+    assert_eq!(
+        message(r#"{"extra": 1, "extra": 2}"#).unwrap(),
+        Message::default()
+    );
+}
+
+#[test]
+fn a_missing_required_member_is_an_error_naming_it() {
+    let e = serde_json::from_str::<twilio_chat_v2_models::TwilioError>(
+        r#"{"message": "Not found", "status": 404}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().starts_with("missing field `code`"), "{e}");
+    let ok: twilio_chat_v2_models::TwilioError =
+        serde_json::from_str(r#"{"code": 20404, "message": "Not found", "status": 404}"#).unwrap();
+    assert_eq!(ok.code, 20404);
 }
 
 #[test]

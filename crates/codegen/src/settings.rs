@@ -13,6 +13,9 @@ pub struct Settings {
     pub models_crate: String,
     /// Rust name of the runtime crate the client calls (`twilio_rest_runtime`).
     pub runtime_crate: String,
+    /// Rust name of the crate whose support the models call: the shared object reader and date-time members
+    /// (`twilio_rest_core`).
+    pub core_crate: String,
     /// Directory of the generated models file, relative to the output root (`demo-models/src/generated`).
     pub models_dir: String,
     /// Directory of the generated client file, relative to the output root (`demo/src/generated`).
@@ -63,13 +66,14 @@ pub struct WebhookSettings {
 
 impl Settings {
     /// Settings for a crate pair named `client_name` and `models_name` (package names with `-` or `_`), with files
-    /// under `<models_name>/src/generated` and `<client_name>/src/generated`, and the `twilio_rest_runtime` runtime;
-    /// no IR snapshot, dispatch, route table or webhook events.
+    /// under `<models_name>/src/generated` and `<client_name>/src/generated`, and the published support crates
+    /// (`twilio_rest_runtime`, `twilio_rest_core`); no IR snapshot, dispatch, route table or webhook events.
     pub fn new(spec_path_display: &str, models_name: &str, client_name: &str) -> Self {
         Self {
             spec_path_display: spec_path_display.to_owned(),
             models_crate: models_name.replace('-', "_"),
             runtime_crate: "twilio_rest_runtime".to_owned(),
+            core_crate: "twilio_rest_core".to_owned(),
             models_dir: format!("{models_name}/src/generated"),
             client_dir: format!("{client_name}/src/generated"),
             client_crate: client_name.replace('-', "_"),

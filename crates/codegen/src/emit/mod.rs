@@ -33,11 +33,16 @@ pub(crate) fn emit(api: &Api, settings: &Settings) -> Result<Generated, Error> {
     crate_ident("models_crate", &settings.models_crate)?;
     crate_ident("runtime_crate", &settings.runtime_crate)?;
     crate_ident("client_crate", &settings.client_crate)?;
+    let core = crate_ident("core_crate", &settings.core_crate)?;
     let display = settings.spec_path_display.as_str();
     let mut files = BTreeMap::new();
     files.insert(
         format!("{}/mod.rs", settings.models_dir),
-        render(models::emit(api), display, "models")?,
+        render(
+            models::emit(api, &quote::quote!(::#core)),
+            display,
+            "models",
+        )?,
     );
     files.insert(
         format!("{}/mod.rs", settings.client_dir),

@@ -1,7 +1,8 @@
 //! Emits the models crate body: one struct per object schema, one enum per string enum, one untagged enum per
-//! `oneOf`, a private `de` module through which every struct is decoded, and a private `datetime` module when
-//! date-time fields need it. `Serialize` and `Deserialize` are written out (no serde derive), so the models crate
-//! needs serde without its `derive` feature.
+//! `oneOf`. `Serialize` and `Deserialize` are written out (no serde derive), so the models crate needs serde
+//! without its `derive` feature: every struct is decoded through the shared object reader of the core crate
+//! (`__private::de`: one rule for repeated, missing and unknown members), and date-time members through its
+//! `__private::datetime`.
 
 use crate::docs::{doc_attrs, sanitize};
 use crate::ir::{Api, Enum, Field, OneOf, Schema, Struct, TypeRef};
@@ -9,8 +10,8 @@ use crate::tokens::{ident, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Tokens of the models file.
-pub fn emit(api: &Api) -> TokenStream {
+/// Tokens of the models file; `core` is the path of the crate holding the shared support (`::twilio_rest_core`).
+pub fn emit(api: &Api, core: &TokenStream) -> TokenStream {
     let struct_fields: Vec<&Field> = api
         .schemas
         .values()
@@ -48,8 +49,12 @@ pub fn emit(api: &Api) -> TokenStream {
         Schema::Enum(e) => emit_enum(e),
         Schema::OneOf(u) => emit_one_of(u),
     });
-    let datetime = (needs.deserialize || needs.deserialize_option || needs.parse_for_variants)
-        .then(|| datetime_module(&needs));
+    let datetime = (needs.deserialize
+        || needs.deserialize_option
+        || needs.parse_for_variants
+        || needs.serialize_rfc2822
+        || needs.serialize_rfc2822_option)
+        .then(|| quote!(use #core::__private::datetime;));
     let structs: Vec<&Struct> = api
         .schemas
         .values()
@@ -58,12 +63,11 @@ pub fn emit(api: &Api) -> TokenStream {
             Schema::Enum(_) | Schema::OneOf(_) => None,
         })
         .collect();
-    let keeps_others = structs.iter().any(|st| st.fields.iter().any(|f| f.flatten));
-    let de = (!structs.is_empty()).then(|| de_module(keeps_others));
+    let de = (!structs.is_empty()).then(|| quote!(use #core::__private::de;));
     quote! {
-        #(#items)*
         #datetime
         #de
+        #(#items)*
     }
 }
 
@@ -75,7 +79,8 @@ fn emit_struct(st: &Struct) -> TokenStream {
             .map(sanitize)
             .unwrap_or_else(|| format!("The `{}` resource.", st.api_name)),
         format!(
-            "Component `{}` of the description. Unknown JSON fields are ignored and missing ones default.",
+            "Component `{}` of the description. Unknown JSON fields are ignored and missing optional ones default; \
+             a repeated member, or a missing required one, is a decode error naming it.",
             st.api_name
         ),
     ]);
@@ -182,9 +187,9 @@ fn emit_serialize(st: &Struct) -> TokenStream {
     }
 }
 
-/// `Deserialize` of a struct through the models' `de` module: one `match` from key to member index and one from
-/// index to the member's decode, instead of serde's derived visitors (a field enum, a map and a sequence
-/// visitor per struct), so each struct compiles to little code.
+/// `Deserialize` of a struct through the shared object reader: its members' wire names, the required ones, one
+/// `match` from key to member index and one from index to the member's decode, instead of serde's derived
+/// visitors (a field enum, a map and a sequence visitor per struct), so each struct compiles to little code.
 fn emit_object(st: &Struct) -> TokenStream {
     let name = ident(&st.name);
     let expecting = format!("struct {}", st.name);
@@ -195,6 +200,11 @@ fn emit_object(st: &Struct) -> TokenStream {
         .enumerate()
         .collect();
     let keeps = st.fields.iter().find(|f| f.flatten);
+    let members = named.iter().map(|(_, f)| &f.api_name);
+    let required = named
+        .iter()
+        .filter(|(_, f)| f.required)
+        .map(|(i, _)| proc_macro2::Literal::usize_unsuffixed(*i));
     let index = if named.is_empty() {
         quote!(::std::option::Option::None)
     } else {
@@ -227,24 +237,19 @@ fn emit_object(st: &Struct) -> TokenStream {
             }
             _ => quote!(map.next_value()?),
         };
-        quote!(de::Member::Known(#i) => self.#field = #value,)
+        quote!(#i => self.#field = #value,)
     });
     let other = keeps.map(|f| {
         let field = ident(&f.name);
         quote! {
-            de::Member::Other(key) => {
-                let value = map.next_value()?;
-                self.#field.insert(key, value);
+            const KEEPS_OTHERS: bool = true;
+            fn read_other<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: ::std::string::String, map: &mut A) -> ::std::result::Result<(), A::Error> {
+                de::keep(&mut self.#field, key, map)
             }
         }
     });
-    let keeps_others = keeps.map(|_| {
-        quote!(
-            const KEEPS_OTHERS: bool = true;
-        )
-    });
-    let read_body = if named.is_empty() && keeps.is_none() {
-        // No member to read: every key is skipped.
+    let read_body = if named.is_empty() {
+        // No member: the reader never calls `read`.
         quote! {
             let _ = member;
             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -253,7 +258,6 @@ fn emit_object(st: &Struct) -> TokenStream {
         quote! {
             match member {
                 #(#reads)*
-                #other
                 _ => {
                     map.next_value::<::serde::de::IgnoredAny>()?;
                 }
@@ -269,105 +273,17 @@ fn emit_object(st: &Struct) -> TokenStream {
 
         impl de::Object for #name {
             const EXPECTING: &'static str = #expecting;
-            #keeps_others
+            const MEMBERS: &'static [&'static str] = &[#(#members),*];
+            const REQUIRED: &'static [usize] = &[#(#required),*];
             fn index(#key_arg: &str) -> ::std::option::Option<usize> {
                 #index
             }
-            fn read<'de, A: ::serde::de::MapAccess<'de>>(&mut self, member: de::Member, map: &mut A) -> ::std::result::Result<(), A::Error> {
+            #[inline]
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(&mut self, member: usize, map: &mut A) -> ::std::result::Result<(), A::Error> {
                 #read_body
                 ::std::result::Result::Ok(())
             }
-        }
-    }
-}
-
-/// The module every struct's `Deserialize` goes through (see [`emit_object`]); `keeps_others` when a struct keeps
-/// the keys of no member.
-fn de_module(keeps_others: bool) -> TokenStream {
-    let (keep_const, other_variant, keep_field, keep_init, keep_arm) = if keeps_others {
-        (
-            quote! {
-                /// Whether keys of no member are kept (in the struct's map of other keys).
-                const KEEPS_OTHERS: bool = false;
-            },
-            quote!(Other(::std::string::String),),
-            quote!(keep: bool,),
-            quote!(keep: T::KEEPS_OTHERS,),
-            quote!(::std::option::Option::None if self.keep => Member::Other(key.to_owned()),),
-        )
-    } else {
-        Default::default()
-    };
-    quote! {
-        /// Decoding of the models' objects, shared by every struct: members are matched by key and decoded in the
-        /// order they come; unknown keys are skipped (or kept in the struct's map of other keys), missing ones keep
-        /// their default, and of a repeated key the last value counts.
-        mod de {
-            /// A model decoded member by member from a JSON object.
-            pub(crate) trait Object: ::std::default::Default {
-                /// What a decode error says was expected.
-                const EXPECTING: &'static str;
-                #keep_const
-                /// The index of the member whose key is `key`.
-                fn index(key: &str) -> ::std::option::Option<usize>;
-                /// Decodes the value of `member` from `map`.
-                fn read<'de, A: ::serde::de::MapAccess<'de>>(&mut self, member: Member, map: &mut A) -> ::std::result::Result<(), A::Error>;
-            }
-
-            /// The key of a member: its index, the text of a key that is kept, or a key that is skipped.
-            pub(crate) enum Member {
-                Known(usize),
-                #other_variant
-                Skipped,
-            }
-
-            pub(crate) fn deserialize<'de, T: Object, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<T, D::Error> {
-                deserializer.deserialize_map(Fields::<T>(::std::marker::PhantomData))
-            }
-
-            struct Fields<T>(::std::marker::PhantomData<fn() -> T>);
-
-            impl<'de, T: Object> ::serde::de::Visitor<'de> for Fields<T> {
-                type Value = T;
-                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(T::EXPECTING)
-                }
-                fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<T, A::Error> {
-                    let mut out = T::default();
-                    let key = Key { index: T::index, #keep_init };
-                    while let ::std::option::Option::Some(member) = map.next_key_seed(key)? {
-                        out.read(member, &mut map)?;
-                    }
-                    ::std::result::Result::Ok(out)
-                }
-            }
-
-            #[derive(Clone, Copy)]
-            struct Key {
-                index: fn(&str) -> ::std::option::Option<usize>,
-                #keep_field
-            }
-
-            impl<'de> ::serde::de::DeserializeSeed<'de> for Key {
-                type Value = Member;
-                fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> ::std::result::Result<Member, D::Error> {
-                    deserializer.deserialize_str(self)
-                }
-            }
-
-            impl<'de> ::serde::de::Visitor<'de> for Key {
-                type Value = Member;
-                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str("a member name")
-                }
-                fn visit_str<E: ::serde::de::Error>(self, key: &str) -> ::std::result::Result<Member, E> {
-                    ::std::result::Result::Ok(match (self.index)(key) {
-                        ::std::option::Option::Some(index) => Member::Known(index),
-                        #keep_arm
-                        ::std::option::Option::None => Member::Skipped,
-                    })
-                }
-            }
+            #other
         }
     }
 }
@@ -598,82 +514,4 @@ struct DatetimeNeeds {
     serialize_rfc2822_option: bool,
     /// A `oneOf` alternative is a date-time: `parse` is called from its `Deserialize`.
     parse_for_variants: bool,
-}
-
-fn datetime_module(needs: &DatetimeNeeds) -> TokenStream {
-    let deserialize = needs.deserialize.then(|| {
-        quote! {
-            /// A date-time member.
-            pub(crate) struct One(pub(crate) Timestamp);
-
-            impl<'de> ::serde::Deserialize<'de> for One {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let text = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    parse(&text).map(One).ok_or_else(|| <D::Error as ::serde::de::Error>::custom(::std::format!("invalid date-time {text:?}")))
-                }
-            }
-        }
-    });
-    let deserialize_option = needs.deserialize_option.then(|| {
-        quote! {
-            /// An optional date-time member (`null` reads as `None`).
-            pub(crate) struct Opt(pub(crate) ::std::option::Option<Timestamp>);
-
-            impl<'de> ::serde::Deserialize<'de> for Opt {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let text = <::std::option::Option<::std::string::String> as ::serde::Deserialize>::deserialize(deserializer)?;
-                    match text {
-                        ::std::option::Option::None => ::std::result::Result::Ok(Opt(::std::option::Option::None)),
-                        ::std::option::Option::Some(text) => parse(&text)
-                            .map(|parsed| Opt(::std::option::Option::Some(parsed)))
-                            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(::std::format!("invalid date-time {text:?}"))),
-                    }
-                }
-            }
-        }
-    });
-    let serialize_rfc2822 = needs.serialize_rfc2822.then(|| {
-        quote! {
-            /// A date-time member the API sends in RFC 2822, written back in RFC 2822.
-            pub(crate) struct Rfc2822<'a>(pub(crate) &'a Timestamp);
-
-            impl ::serde::Serialize for Rfc2822<'_> {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_str(&self.0.to_rfc2822())
-                }
-            }
-        }
-    });
-    let serialize_rfc2822_option = needs.serialize_rfc2822_option.then(|| {
-        quote! {
-            /// An optional date-time member the API sends in RFC 2822 (`None` is written as null).
-            pub(crate) struct Rfc2822Option<'a>(pub(crate) &'a ::std::option::Option<Timestamp>);
-
-            impl ::serde::Serialize for Rfc2822Option<'_> {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    match self.0 {
-                        ::std::option::Option::Some(value) => serializer.serialize_str(&value.to_rfc2822()),
-                        ::std::option::Option::None => serializer.serialize_none(),
-                    }
-                }
-            }
-        }
-    });
-    let parse_vis = needs.parse_for_variants.then(|| quote!(pub(crate)));
-    quote! {
-        /// Date-time parsing shared by the models: RFC 3339 first (Twilio's JSON APIs), then RFC 2822; fields the
-        /// API sends in RFC 2822 are serialized back in RFC 2822.
-        mod datetime {
-            use ::twilio_rest_time::Timestamp;
-
-            #deserialize
-            #deserialize_option
-            #serialize_rfc2822
-            #serialize_rfc2822_option
-
-            #parse_vis fn parse(text: &str) -> ::std::option::Option<Timestamp> {
-                Timestamp::parse(text).ok()
-            }
-        }
-    }
 }
