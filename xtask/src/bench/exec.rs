@@ -1,0 +1,107 @@
+//! Running commands for the benchmarks: cargo with the bench's own target dir and environment, timing, medians,
+//! and the source-file helpers of the crate-only builds (touching sources, counting lines).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Instant, SystemTime};
+
+pub(super) fn step(what: &str) {
+    eprintln!("bench: {what}");
+}
+
+pub(super) fn cargo(dir: &Path, target: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
+        .env_remove("RUSTFLAGS");
+    command
+}
+
+pub(super) fn run_ok(command: &mut Command, what: &str) -> Result<Output, String> {
+    let output = command
+        .output()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if output.status.success() {
+        Ok(output)
+    } else {
+        Err(format!(
+            "{what} failed ({}):\n{}",
+            output.status,
+            tail(&String::from_utf8_lossy(&output.stderr), 30)
+        ))
+    }
+}
+
+pub(super) fn timed(command: &mut Command) -> Result<(f64, Output), String> {
+    let start = Instant::now();
+    let output = command.output().map_err(|e| format!("cannot start: {e}"))?;
+    Ok((start.elapsed().as_secs_f64(), output))
+}
+
+pub(super) fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let n = samples.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => samples[n / 2],
+        _ => (samples[n / 2 - 1] + samples[n / 2]) / 2.0,
+    }
+}
+
+pub(super) fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Sets the modification time of every `.rs` file under `dir` to now, so cargo rebuilds that crate only.
+pub(super) fn touch_sources(dir: &Path) -> Result<(), String> {
+    for file in rust_files(dir) {
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .and_then(|f| f.set_modified(SystemTime::now()))
+            .map_err(|e| format!("touch {}: {e}", file.display()))?;
+    }
+    Ok(())
+}
+
+pub(super) fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+pub(super) fn count_lines(files: &[PathBuf]) -> usize {
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .map(|text| text.lines().count())
+        .sum()
+}
+
+pub(super) fn check_build(output: &Output, what: &str) -> Result<(), String> {
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "build of {what} failed:\n{}",
+            tail(&String::from_utf8_lossy(&output.stderr), 20)
+        ))
+    }
+}
