@@ -69,7 +69,7 @@ pub(super) fn splice(old: &str, section: &str) -> String {
             }
         }
         _ => format!(
-            "# Benchmarks\n\nRegenerate with `cargo xtask bench` (see `xtask/src/bench.rs`).\n\n{section}"
+            "# Benchmarks\n\nRegenerate with `cargo xtask bench` (see `xtask/src/bench/`).\n\n{section}"
         ),
     }
 }
