@@ -7,7 +7,8 @@
 
 use super::Results;
 use super::exec::{
-    cargo, check_build, count_lines, median, run_ok, rust_files, step, timed, touch_sources,
+    cargo, check_build, children_cpu_secs, count_lines, median, run_ok, rust_files, step, timed,
+    touch_sources,
 };
 use super::oag::{OagCrate, oag_failure};
 use std::path::Path;
@@ -89,18 +90,25 @@ struct ColdBuild {
     args: &'static [&'static str],
 }
 
+/// One cold build: wall seconds, and CPU seconds of cargo and everything it ran (when known).
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    wall: f64,
+    cpu: Option<f64>,
+}
+
 /// Builds each of `builds` from scratch `runs` times, in a fresh target dir under `work` and `--offline`
-/// (downloads cached), one after the other in every run; returns the seconds of every build, in the order of
+/// (downloads cached), one after the other in every run; returns the samples of every build, in the order of
 /// `builds`. Each package is built alone (`-p`), so its features are its own, not the workspace's.
 fn alternated_cold_builds(
     root: &Path,
     work: &Path,
     runs: usize,
     builds: &[ColdBuild],
-) -> Result<Vec<Vec<f64>>, String> {
+) -> Result<Vec<Vec<Sample>>, String> {
     let mut samples = vec![Vec::new(); builds.len()];
     for run in 0..runs {
-        for (build, secs) in builds.iter().zip(&mut samples) {
+        for (build, taken) in builds.iter().zip(&mut samples) {
             let what = format!(
                 "{}{}",
                 build.package,
@@ -113,23 +121,35 @@ fn alternated_cold_builds(
             step(&format!("cold debug build of {what} ({}/{runs})", run + 1));
             let target = work.join(format!("cold-{}", build.key));
             let _ = std::fs::remove_dir_all(&target);
-            let (elapsed, output) = timed(
+            let cpu_before = children_cpu_secs();
+            let (wall, output) = timed(
                 cargo(root, &target)
                     .args(["build", "--locked", "--offline", "-p", build.package])
                     .args(build.args),
             )?;
+            let cpu = children_cpu_secs()
+                .zip(cpu_before)
+                .map(|(after, before)| after - before);
             check_build(&output, &what)?;
             let _ = std::fs::remove_dir_all(&target);
-            secs.push(elapsed);
+            step(&format!(
+                "  {wall:.1} s{}",
+                cpu.map_or_else(String::new, |cpu| format!(", {cpu:.1} s CPU"))
+            ));
+            taken.push(Sample { wall, cpu });
         }
     }
     Ok(samples)
 }
 
-/// Stores the range of the per-run ratios `ours[i] / base[i]` as `<name>_low` and `<name>_high`: each run built
-/// both, one after the other, so the range shows how much the machine moved.
-fn ratio_range(results: &mut Results, name: &str, ours: &[f64], base: &[f64]) {
-    let ratios: Vec<f64> = ours.iter().zip(base).map(|(o, b)| o / b).collect();
+/// Stores the range of the per-run ratios `ours[i] / base[i]` of wall times as `<name>_low` and `<name>_high`:
+/// each run built both, one after the other, so the range shows how much the machine moved.
+fn ratio_range(results: &mut Results, name: &str, ours: &[Sample], base: &[Sample]) {
+    let ratios: Vec<f64> = ours
+        .iter()
+        .zip(base)
+        .map(|(o, b)| o.wall / b.wall)
+        .collect();
     if !ratios.is_empty() {
         let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
         let high = ratios.iter().copied().fold(0.0, f64::max);
@@ -138,7 +158,8 @@ fn ratio_range(results: &mut Results, name: &str, ours: &[f64], base: &[f64]) {
     }
 }
 
-/// Measures `builds` and stores the median of each as `<prefix><key>`; returns the samples.
+/// Measures `builds` and stores the median wall time of each as `<prefix><key>` and its median CPU time as
+/// `<prefix><key>.cpu`; returns the samples.
 fn cold_comparison(
     root: &Path,
     work: &Path,
@@ -146,12 +167,19 @@ fn cold_comparison(
     prefix: &str,
     builds: &[ColdBuild],
     results: &mut Results,
-) -> Result<Vec<Vec<f64>>, String> {
+) -> Result<Vec<Vec<Sample>>, String> {
     let samples = alternated_cold_builds(root, work, runs, builds)?;
-    for (build, secs) in builds.iter().zip(&samples) {
-        results
-            .values
-            .insert(format!("{prefix}{}", build.key), median(secs.clone()));
+    for (build, taken) in builds.iter().zip(&samples) {
+        results.values.insert(
+            format!("{prefix}{}", build.key),
+            median(taken.iter().map(|s| s.wall).collect()),
+        );
+        let cpu: Option<Vec<f64>> = taken.iter().map(|s| s.cpu).collect();
+        if let Some(cpu) = cpu {
+            results
+                .values
+                .insert(format!("{prefix}{}.cpu", build.key), median(cpu));
+        }
     }
     Ok(samples)
 }

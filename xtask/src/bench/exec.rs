@@ -40,6 +40,19 @@ pub(super) fn timed(command: &mut Command) -> Result<(f64, Output), String> {
     Ok((start.elapsed().as_secs_f64(), output))
 }
 
+/// CPU seconds (user + system) of every child process this process has waited for so far, with their own
+/// waited-for children (cargo's rustc and build-script processes): `cutime` + `cstime` of `/proc/self/stat`, in
+/// clock ticks of 1/100 s (Linux's `USER_HZ`). `None` off Linux.
+pub(super) fn children_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces, inside parentheses); `state` is field 3, so field n is
+    // at n - 3: cutime is field 16, cstime 17.
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |n: usize| fields.get(n - 3)?.parse::<f64>().ok();
+    Some((ticks(16)? + ticks(17)?) / 100.0)
+}
+
 pub(super) fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
     let n = samples.len();

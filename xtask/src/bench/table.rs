@@ -392,7 +392,8 @@ pub(super) fn cold_build_rows(r: &Results) -> Vec<Row> {
 }
 
 /// The rows of the realistic application's cold build: on the client against on plain reqwest, and the client's
-/// application with serde's `derive` feature off against on.
+/// application with serde's `derive` feature off against on. Wall times (the ratio) with the CPU time of each build
+/// beside them: on a busy machine the CPU time moves less than the wall time.
 pub(super) fn app_build_rows(r: &Results) -> Vec<Row> {
     let g = |name: &str| r.get(name);
     let app = ratio(g("app.client"), g("app.reqwest"));
@@ -400,10 +401,15 @@ pub(super) fn app_build_rows(r: &Results) -> Vec<Row> {
     vec![
         [
             "Cold debug build of a realistic application: `#[tokio::main]`, its own derived config struct, one fetch of a service (fresh target dir, deps included)".to_owned(),
-            format!("{} (crates/bench/app-client)", num(g("app.client"), "s", 1)),
             format!(
-                "{} (crates/bench/app-reqwest: the same application on reqwest 0.12 rustls/ring, its own derived model)",
-                num(g("app.reqwest"), "s", 1)
+                "{} (CPU {}; crates/bench/app-client)",
+                num(g("app.client"), "s", 1),
+                num(g("app.client.cpu"), "s", 1)
+            ),
+            format!(
+                "{} (CPU {}; crates/bench/app-reqwest: the same application on reqwest 0.12 rustls/ring, its own derived model)",
+                num(g("app.reqwest"), "s", 1),
+                num(g("app.reqwest.cpu"), "s", 1)
             ),
             spread(app, g("app.ratio_low"), g("app.ratio_high")),
             "<= 1.1x".to_owned(),
@@ -411,8 +417,16 @@ pub(super) fn app_build_rows(r: &Results) -> Vec<Row> {
         ],
         [
             "  the same application on the client with serde's `derive` feature off (it derives through `serde_derive` directly)".to_owned(),
-            num(g("app.client_no_derive_feature"), "s", 1),
-            format!("{} with the feature on", num(g("app.client"), "s", 1)),
+            format!(
+                "{} (CPU {})",
+                num(g("app.client_no_derive_feature"), "s", 1),
+                num(g("app.client_no_derive_feature.cpu"), "s", 1)
+            ),
+            format!(
+                "{} (CPU {}) with the feature on",
+                num(g("app.client"), "s", 1),
+                num(g("app.client.cpu"), "s", 1)
+            ),
             spread(lean, g("app.derive_feature_low"), g("app.derive_feature_high")),
             String::new(),
             String::new(),

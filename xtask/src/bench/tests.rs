@@ -1,5 +1,6 @@
 //! Unit tests of the bench driver: options, the section splice and the rows built from results.
 
+use super::exec::children_cpu_secs;
 use super::report::{BEGIN, END, splice};
 use super::table::{app_build_rows, at_most, media_rows, render};
 use super::{Only, Results, parse};
@@ -103,6 +104,7 @@ fn app_build_rows_compare_with_reqwest_and_the_derive_feature() {
         ("app.client", 22.0),
         ("app.reqwest", 20.0),
         ("app.client_no_derive_feature", 21.0),
+        ("app.client.cpu", 40.0),
         ("app.ratio_low", 1.05),
         ("app.ratio_high", 1.15),
     ] {
@@ -117,11 +119,30 @@ fn app_build_rows_compare_with_reqwest_and_the_derive_feature() {
         rows[2]
     );
     assert!(
-        rows[2].contains("| 22.0 s (crates/bench/app-client) | 20.0 s (crates/bench/app-reqwest")
+        rows[2].contains(
+            "| 22.0 s (CPU 40.0 s; crates/bench/app-client) | 20.0 s (CPU —; crates/bench/app-reqwest"
+        ),
+        "{}",
+        rows[2]
     );
     assert!(
-        rows[3].ends_with("| 21.0 s | 22.0 s with the feature on | 0.95x |  |  |"),
+        rows[3].ends_with(
+            "| 21.0 s (CPU —) | 22.0 s (CPU 40.0 s) with the feature on | 0.95x |  |  |"
+        ),
         "{}",
         rows[3]
     );
+}
+
+#[test]
+fn children_cpu_counts_a_waited_for_child() {
+    let before = children_cpu_secs();
+    let status = std::process::Command::new("sh")
+        .args(["-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"])
+        .status()
+        .map(|s| s.success());
+    let after = children_cpu_secs();
+    assert_eq!(status.ok(), Some(true));
+    let spent = after.zip(before).map(|(a, b)| a - b);
+    assert!(spent.is_some_and(|s| s > 0.0), "{spent:?}");
 }
