@@ -7,8 +7,8 @@
 
 use super::Results;
 use super::exec::{
-    cargo, check_build, children_cpu_secs, count_lines, median, run_ok, rust_files, step, timed,
-    touch_sources,
+    cargo, check_build, children_cpu_secs, count_lines, machine_busy_secs, median, run_ok,
+    rust_files, step, timed, touch_sources,
 };
 use super::oag::{OagCrate, oag_failure};
 use std::path::Path;
@@ -122,6 +122,7 @@ fn alternated_cold_builds(
             let target = work.join(format!("cold-{}", build.key));
             let _ = std::fs::remove_dir_all(&target);
             let cpu_before = children_cpu_secs();
+            let machine_before = machine_busy_secs();
             let (wall, output) = timed(
                 cargo(root, &target)
                     .args(["build", "--locked", "--offline", "-p", build.package])
@@ -130,10 +131,21 @@ fn alternated_cold_builds(
             let cpu = children_cpu_secs()
                 .zip(cpu_before)
                 .map(|(after, before)| after - before);
+            let machine = machine_busy_secs()
+                .zip(machine_before)
+                .map(|((busy, steal), (busy0, steal0))| (busy - busy0, steal - steal0));
             check_build(&output, &what)?;
             let _ = std::fs::remove_dir_all(&target);
+            // The CPU the rest of the machine used meanwhile says how much this sample's wall time is worth.
+            let others = match (cpu, machine) {
+                (Some(cpu), Some((busy, steal))) => format!(
+                    " (other processes meanwhile: {:.1} s CPU, hypervisor steal {steal:.1} s)",
+                    (busy - cpu).max(0.0)
+                ),
+                _ => String::new(),
+            };
             step(&format!(
-                "  {wall:.1} s{}",
+                "  {wall:.1} s{}{others}",
                 cpu.map_or_else(String::new, |cpu| format!(", {cpu:.1} s CPU"))
             ));
             taken.push(Sample { wall, cpu });

@@ -53,6 +53,23 @@ pub(super) fn children_cpu_secs() -> Option<f64> {
     Some((ticks(16)? + ticks(17)?) / 100.0)
 }
 
+/// CPU seconds the whole machine has spent busy so far (user, nice, system, irq, softirq of every core, from the
+/// `cpu` line of `/proc/stat`, in 1/100 s), and the seconds the hypervisor took (steal). A build's share of the
+/// busy time tells whether other processes competed with it. `None` off Linux.
+pub(super) fn machine_busy_secs() -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().find(|l| l.starts_with("cpu "))?;
+    let ticks: Vec<f64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|t| t.parse().unwrap_or(0.0))
+        .collect();
+    let field = |n: usize| ticks.get(n).copied().unwrap_or(0.0);
+    // user nice system idle iowait irq softirq steal
+    let busy = field(0) + field(1) + field(2) + field(5) + field(6);
+    Some((busy / 100.0, field(7) / 100.0))
+}
+
 pub(super) fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
     let n = samples.len();
