@@ -17,8 +17,10 @@ const USAGE: &str = "usage:
   cargo xtask codegen --spec PATH --out DIR --name NAME [--runtime-version VERSION]
       generate a standalone crate pair DIR/NAME-models and DIR/NAME from any description; the client depends
       on twilio-rest-runtime by path (this checkout), or from crates.io at VERSION with --runtime-version
-  cargo xtask bench [--quick] [--skip-baselines] [--skip-builds]
-      measure codegen, builds and the client against baselines; print the table and write BENCHMARKS.md";
+  cargo xtask bench [--quick] [--skip-baselines] [--skip-builds] [--runs N] [--only GROUP]
+      measure codegen, builds and the client against baselines; print the table and write BENCHMARKS.md;
+      --runs N samples of each build (default 5, 1 with --quick); --only cold-build|app-build measures that
+      group of rows alone and prints it without writing BENCHMARKS.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,0 +1,257 @@
+//! `cargo xtask bench [--quick] [--skip-baselines] [--skip-builds] [--runs N] [--only GROUP]`: measures the
+//! generator, the builds and the generated client against real baselines in one run, prints the table and writes
+//! it into `BENCHMARKS.md`.
+//!
+//! - codegen: `crates/bench` `codegen_bench` (release) versus `openapi-generator-cli generate -g rust` on Twilio's
+//!   description, when it is installed (`pip install openapi-generator-cli`);
+//! - builds: crate-only rebuilds of the generated models and client (dependencies built, sources touched,
+//!   `CARGO_INCREMENTAL=0`), debug and release, versus openapi-generator's crate; cold debug builds of the whole
+//!   client versus `crates/bench/baseline-min`, and of a realistic application on the client
+//!   (`crates/bench/app-client`) versus the same application on plain reqwest (`crates/bench/app-reqwest`), in
+//!   fresh `CARGO_TARGET_DIR`s under `/tmp`;
+//! - runtime: `crates/bench` `runtime_bench` (release) versus the hand-written client of `bench::hand`.
+//! - media: `crates/bench` `media_bench` (release): 200 MB uploads and downloads through the runtime versus plain
+//!   reqwest streaming over loopback, and the peak memory of 200 MB versus 1 MB transfers.
+//!
+//! Everything builds under `/tmp/twilio-chat-bench` so it never waits on (or disturbs) the workspace's `target/`.
+//! `BENCHMARKS.md` keeps whatever is outside its `<!-- bench:begin -->`/`<!-- bench:end -->` markers; a run with
+//! `--only` prints its rows and leaves `BENCHMARKS.md` alone, so the file only ever shows rows of one full run.
+//!
+//! This module owns the options and the order of the run; `exec` runs commands, `oag` prepares
+//! openapi-generator's crate, `builds` times the builds, `table` turns the results into rows and `report` writes
+//! the section of `BENCHMARKS.md`.
+
+mod builds;
+mod exec;
+mod oag;
+mod report;
+mod table;
+#[cfg(test)]
+mod tests;
+
+use crate::codegen::project_root;
+use builds::{app_builds, cold_builds, crate_only_builds, generated_lines};
+use exec::{cargo, run_ok, step};
+use oag::openapi_generator;
+use report::{BEGIN, END, date, machine, revision, write_benchmarks};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+use table::{notes, table};
+
+const WORK: &str = "/tmp/twilio-chat-bench";
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Default, Clone)]
+pub struct BenchOpts {
+    /// Fewer samples and one run of each build.
+    pub quick: bool,
+    /// Skip openapi-generator and the cold-build baselines.
+    pub skip_baselines: bool,
+    /// Skip every build measurement (codegen and runtime only).
+    pub skip_builds: bool,
+    /// Samples of each build (default 5, 1 with `--quick`).
+    pub runs: Option<usize>,
+    /// Measure one group of rows only, print them and leave `BENCHMARKS.md` alone.
+    pub only: Option<Only>,
+}
+
+/// A group of rows that `--only` measures alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Only {
+    /// `cold-build`: the whole client versus `crates/bench/baseline-min`, built cold.
+    ColdBuild,
+    /// `app-build`: the realistic application on the client versus on plain reqwest, built cold.
+    AppBuild,
+}
+
+impl Only {
+    const NAMES: &[(&str, Only)] = &[
+        ("cold-build", Only::ColdBuild),
+        ("app-build", Only::AppBuild),
+    ];
+
+    fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, only)| *only == self)
+            .map_or("", |(name, _)| name)
+    }
+}
+
+/// Parses the arguments after `bench`.
+pub fn parse(args: &[String]) -> Result<BenchOpts, String> {
+    let mut opts = BenchOpts::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--quick" => opts.quick = true,
+            "--skip-baselines" => opts.skip_baselines = true,
+            "--skip-builds" => opts.skip_builds = true,
+            "--runs" => {
+                let value = it.next().ok_or("--runs needs a number")?;
+                match value.parse::<usize>() {
+                    Ok(n) if n > 0 => opts.runs = Some(n),
+                    _ => return Err(format!("--runs `{value}` is not a positive number")),
+                }
+            }
+            "--only" => {
+                let names = || {
+                    Only::NAMES
+                        .iter()
+                        .map(|(name, _)| *name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let value = it
+                    .next()
+                    .ok_or_else(|| format!("--only needs one of: {}", names()))?;
+                let only = Only::NAMES
+                    .iter()
+                    .find(|(name, _)| name == value)
+                    .map(|(_, only)| *only)
+                    .ok_or_else(|| format!("--only `{value}` is none of: {}", names()))?;
+                opts.only = Some(only);
+            }
+            other => return Err(format!("unknown argument `{other}` for bench")),
+        }
+    }
+    if opts.only.is_some() && (opts.skip_baselines || opts.skip_builds) {
+        return Err("--only measures builds against their baseline: it cannot skip either".into());
+    }
+    Ok(opts)
+}
+
+/// Every measured value (`name` -> number) and note (`name` -> text) of a run.
+#[derive(Debug, Default)]
+struct Results {
+    values: BTreeMap<String, f64>,
+    notes: BTreeMap<String, String>,
+}
+
+impl Results {
+    fn get(&self, name: &str) -> Option<f64> {
+        self.values.get(name).copied()
+    }
+
+    fn absorb(&mut self, stdout: &str) {
+        for line in stdout.lines() {
+            let Ok(value) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            let Some(name) = value["name"].as_str() else {
+                continue;
+            };
+            if let Some(number) = value["value"].as_f64() {
+                self.values.insert(name.to_owned(), number);
+            } else if let Some(text) = value["text"].as_str() {
+                self.notes.insert(name.to_owned(), text.to_owned());
+            }
+        }
+    }
+}
+
+/// Runs every benchmark (or the `--only` group), prints the table and rewrites `BENCHMARKS.md` (not for
+/// `--only`); returns a one-line summary.
+pub fn run(opts: &BenchOpts) -> Result<String, String> {
+    let root = project_root();
+    let work = PathBuf::from(WORK);
+    std::fs::create_dir_all(&work).map_err(|e| format!("{WORK}: {e}"))?;
+    let runs = opts.runs.unwrap_or(if opts.quick { 1 } else { 5 });
+    let mut results = Results::default();
+    let started = Instant::now();
+
+    if let Some(only) = opts.only {
+        let rows = match only {
+            Only::ColdBuild => {
+                cold_builds(&root, &work, runs, &mut results)?;
+                table::cold_build_rows(&results)
+            }
+            Only::AppBuild => {
+                app_builds(&root, &work, runs, &mut results)?;
+                table::app_build_rows(&results)
+            }
+        };
+        println!("\n{}", table::render(&rows));
+        return Ok(format!(
+            "measured `{}` only ({runs} alternated runs, {:.0} s); BENCHMARKS.md unchanged",
+            only.name(),
+            started.elapsed().as_secs_f64()
+        ));
+    }
+
+    step("building crates/bench (release)");
+    let bench_target = work.join("target");
+    run_ok(
+        cargo(&root, &bench_target).args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "bench",
+            "--bins",
+        ]),
+        "cargo build -p bench",
+    )?;
+    let quick_flag: &[&str] = if opts.quick { &["--quick"] } else { &[] };
+    step("codegen_bench");
+    let out = run_ok(
+        Command::new(bench_target.join("release/codegen_bench")).args(quick_flag),
+        "codegen_bench",
+    )?;
+    results.absorb(&String::from_utf8_lossy(&out.stdout));
+
+    let oag = if opts.skip_baselines {
+        results
+            .notes
+            .insert("oag".into(), "skipped (--skip-baselines)".into());
+        None
+    } else {
+        openapi_generator(&root, &work, opts.skip_builds, &mut results)
+    };
+
+    if !opts.skip_builds {
+        crate_only_builds(&root, &work, runs, oag.as_ref(), &mut results)?;
+        if !opts.skip_baselines {
+            cold_builds(&root, &work, runs, &mut results)?;
+            app_builds(&root, &work, runs, &mut results)?;
+        }
+    }
+    generated_lines(&root, &mut results);
+
+    step("runtime_bench");
+    let out = run_ok(
+        Command::new(bench_target.join("release/runtime_bench")).args(quick_flag),
+        "runtime_bench",
+    )?;
+    results.absorb(&String::from_utf8_lossy(&out.stdout));
+
+    step("media_bench");
+    let out = run_ok(
+        Command::new(bench_target.join("release/media_bench")).args(quick_flag),
+        "media_bench",
+    )?;
+    results.absorb(&String::from_utf8_lossy(&out.stdout));
+
+    let command = std::iter::once("cargo xtask bench".to_owned())
+        .chain(opts.quick.then(|| "--quick".to_owned()))
+        .chain(opts.skip_baselines.then(|| "--skip-baselines".to_owned()))
+        .chain(opts.skip_builds.then(|| "--skip-builds".to_owned()))
+        .chain(opts.runs.map(|n| format!("--runs {n}")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let table = table(&results);
+    let section = format!(
+        "{BEGIN}\n\nCommand: `{command}` (took {:.0} s). Date: {}. Tree: `{}`.\n\nMachine: {}\n\n{table}\n{}\n{END}\n",
+        started.elapsed().as_secs_f64(),
+        date(),
+        revision(&root),
+        machine(),
+        notes(&results),
+    );
+    println!("\n{table}");
+    write_benchmarks(&root.join("BENCHMARKS.md"), &section)?;
+    Ok("wrote BENCHMARKS.md".to_owned())
+}

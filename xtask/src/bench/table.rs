@@ -1,0 +1,520 @@
+//! The table of `cargo xtask bench`: one row per measurement (what, ours, baseline, ratio, target, status) from
+//! the results of a run, with the number formats and the target checks the rows share.
+
+use super::Results;
+use std::fmt::Write as _;
+
+/// The cells of one row: what, generated / ours, baseline, ratio, target, status.
+pub(super) type Row = [String; 6];
+
+fn ratio(ours: Option<f64>, baseline: Option<f64>) -> Option<f64> {
+    match (ours, baseline) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    }
+}
+
+/// `met` or `missed by N%` for "ratio at most `limit`".
+pub(super) fn at_most(value: Option<f64>, limit: f64) -> String {
+    match value {
+        None => "not measured".into(),
+        Some(v) if v <= limit => "met".into(),
+        Some(v) => format!("**missed** by {:.0}%", (v / limit - 1.0) * 100.0),
+    }
+}
+
+pub(super) fn num(value: Option<f64>, unit: &str, digits: usize) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{v:.digits$} {unit}"))
+}
+
+/// A ratio with the range of its per-sample ratios: `1.03x (0.97x-1.10x)`.
+pub(super) fn spread(value: Option<f64>, low: Option<f64>, high: Option<f64>) -> String {
+    match (low, high) {
+        (Some(low), Some(high)) => format!("{} ({low:.2}x-{high:.2}x)", times(value)),
+        _ => times(value),
+    }
+}
+
+pub(super) fn times(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}x"))
+}
+
+#[allow(clippy::too_many_lines)]
+pub(super) fn table(r: &Results) -> String {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut row =
+        |what: &str, ours: String, base: String, ratio: String, target: &str, status: String| {
+            rows.push([
+                what.to_owned(),
+                ours,
+                base,
+                ratio,
+                target.to_owned(),
+                status,
+            ]);
+        };
+    let g = |name: &str| r.get(name);
+
+    // Codegen.
+    let ours = g("codegen.generate");
+    let oag = g("oag.generate");
+    let speedup = ratio(oag, ours);
+    let codegen_status = match (ours, speedup) {
+        (Some(ms), Some(x)) => format!(
+            "{} / {}",
+            if ms < 100.0 { "met" } else { "**missed**" },
+            if x >= 20.0 { "met" } else { "**missed**" }
+        ),
+        (Some(ms), None) => format!(
+            "{} / baseline not run",
+            if ms < 100.0 { "met" } else { "**missed**" }
+        ),
+        _ => "not measured".into(),
+    };
+    row(
+        "Codegen: parse + lower + emit + render of chat-v2 (release, median)",
+        num(ours, "ms", 1),
+        oag.map_or_else(
+            || r.notes.get("oag").cloned().unwrap_or_else(|| "—".into()),
+            |v| format!("{v:.0} ms (openapi-generator `generate -g rust`, median of 3)"),
+        ),
+        speedup.map_or_else(|| "—".into(), |x| format!("{x:.0}x faster")),
+        "< 100 ms; >= 20x faster",
+        codegen_status,
+    );
+    row(
+        "  of which parse + lower",
+        num(g("codegen.parse_lower"), "ms", 1),
+        String::new(),
+        String::new(),
+        "",
+        String::new(),
+    );
+    row(
+        "  of which emit + render (quote, syn, prettyplease)",
+        num(g("codegen.emit_render"), "ms", 1),
+        String::new(),
+        String::new(),
+        "",
+        String::new(),
+    );
+
+    // Build cost.
+    let lines = match (g("lines.models"), g("lines.client")) {
+        (Some(m), Some(c)) => Some(m + c),
+        _ => None,
+    };
+    let per_op = match (g("lines.client"), g("codegen.operations")) {
+        (Some(c), Some(ops)) if ops > 0.0 => format!(
+            "{:.0} models + {:.0} client ({:.0} client lines per operation)",
+            g("lines.models").unwrap_or_default(),
+            c,
+            c / ops
+        ),
+        _ => String::new(),
+    };
+    row(
+        "Generated code (lines of .rs)",
+        format!("{} ({per_op})", num(lines, "lines", 0)),
+        num(g("oag.lines"), "lines (openapi-generator crate)", 0),
+        times(ratio(lines, g("oag.lines"))),
+        "",
+        String::new(),
+    );
+    let per_op_value = match (g("lines.client"), g("codegen.operations")) {
+        (Some(c), Some(ops)) if ops > 0.0 => Some(c / ops),
+        _ => None,
+    };
+    row(
+        "  client lines per operation",
+        num(per_op_value, "lines", 1),
+        String::new(),
+        String::new(),
+        "<= 45",
+        match per_op_value {
+            None => "not measured".into(),
+            Some(v) if v <= 45.0 => "met".into(),
+            Some(v) => format!("**missed** by {:.0}%", (v / 45.0 - 1.0) * 100.0),
+        },
+    );
+    let oag_build = match (g("oag.crate_debug"), r.notes.get("oag.build")) {
+        (Some(s), Some(failure)) => format!("failed after {s:.1} s: {failure}"),
+        (Some(s), None) => format!("{s:.1} s"),
+        (None, Some(note)) => note.clone(),
+        (None, None) => r.notes.get("oag").cloned().unwrap_or_else(|| "—".into()),
+    };
+    let x = if r.notes.contains_key("oag.build") {
+        None
+    } else {
+        ratio(g("build.crates_debug"), g("oag.crate_debug"))
+    };
+    row(
+        "Crate-only debug build: models + client (deps built, sources touched, CARGO_INCREMENTAL=0)",
+        num(g("build.crates_debug"), "s", 1),
+        format!("openapi-generator crate (with its one-line fix): {oag_build}"),
+        times(x),
+        "<= 0.5x",
+        at_most(x, 0.5),
+    );
+    row(
+        "  client crate only, debug",
+        num(g("build.client_debug"), "s", 1),
+        String::new(),
+        String::new(),
+        "",
+        String::new(),
+    );
+    row(
+        "Crate-only release build: models + client",
+        num(g("build.crates_release"), "s", 1),
+        String::new(),
+        String::new(),
+        "",
+        String::new(),
+    );
+    row(
+        "  client crate only, release",
+        num(g("build.client_release"), "s", 1),
+        String::new(),
+        String::new(),
+        "",
+        String::new(),
+    );
+    // The closure above is done with `rows`; the build comparisons come next, then the rows below.
+    rows.extend(cold_build_rows(r));
+    rows.extend(app_build_rows(r));
+    let mut row =
+        |what: &str, ours: String, base: String, ratio: String, target: &str, status: String| {
+            rows.push([
+                what.to_owned(),
+                ours,
+                base,
+                ratio,
+                target.to_owned(),
+                status,
+            ]);
+        };
+
+    // Runtime.
+    let hand_decode = g("decode.hand");
+    for (name, what, target) in [
+        (
+            "decode.generated_models",
+            "Decode a 100-message page: generated models (`serde_json::from_slice::<MessagePage>`)",
+            true,
+        ),
+        (
+            "decode.runtime_path",
+            "Decode a 100-message page the way the client does (`twilio_rest_runtime::decode_page`: UTF-8 checked once, raw top level, records straight from their text)",
+            true,
+        ),
+        (
+            "decode.value_tree_only",
+            "  diagnostic: parsing the page into a `serde_json::Value` tree alone",
+            false,
+        ),
+    ] {
+        let x = ratio(g(name), hand_decode);
+        row(
+            what,
+            num(g(name), "µs", 0),
+            format!("{} (hand-written struct)", num(hand_decode, "µs", 0)),
+            times(x),
+            if target { "<= 1.1x" } else { "" },
+            if target {
+                at_most(x, 1.1)
+            } else {
+                String::new()
+            },
+        );
+    }
+    let x =
+        g("fetch_page.ratio").or_else(|| ratio(g("fetch_page.generated"), g("fetch_page.hand")));
+    row(
+        "Fetch + decode one 100-message page over loopback (`list().page_size(100).send()`; interleaved, median of per-sample ratios)",
+        num(g("fetch_page.generated"), "µs", 0),
+        format!(
+            "{} (reqwest get + from_slice)",
+            num(g("fetch_page.hand"), "µs", 0)
+        ),
+        spread(x, g("fetch_page.ratio_low"), g("fetch_page.ratio_high")),
+        "",
+        String::new(),
+    );
+    for (op, label) in [
+        ("create_message", "CreateMessage (7 params)"),
+        ("update_service", "UpdateService (33 pairs)"),
+    ] {
+        let total = g(&format!("encode.{op}.generated_total"));
+        let hand = g(&format!("encode.{op}.hand"));
+        let x = g(&format!("encode.{op}.ratio")).or_else(|| ratio(total, hand));
+        row(
+            &format!(
+                "Form-encode {label}: the operation's builder and every setter + `into_request` + form text (interleaved with the baseline)"
+            ),
+            format!(
+                "{} ({} builder + {} request and encode)",
+                num(total, "ns", 0),
+                num(g(&format!("encode.{op}.generated_builder")), "ns", 0),
+                num(g(&format!("encode.{op}.generated_params")), "ns", 0)
+            ),
+            format!("{} (url::form_urlencoded)", num(hand, "ns", 0)),
+            spread(
+                x,
+                g(&format!("encode.{op}.ratio_low")),
+                g(&format!("encode.{op}.ratio_high")),
+            ),
+            "<= 1.2x",
+            at_most(x, 1.2),
+        );
+        row(
+            "  navigation to the resource before it (`client.service(..)...`), timed alone",
+            num(g(&format!("encode.{op}.navigation")), "ns", 0),
+            String::new(),
+            String::new(),
+            "",
+            String::new(),
+        );
+        let sent = g(&format!("send.{op}.generated"));
+        let sent_hand = g(&format!("send.{op}.hand"));
+        let x = g(&format!("send.{op}.ratio")).or_else(|| ratio(sent, sent_hand));
+        row(
+            &format!(
+                "Send {label} over loopback and decode the answer (interleaved, median of per-sample ratios)"
+            ),
+            num(sent, "µs", 0),
+            num(sent_hand, "µs", 0),
+            spread(
+                x,
+                g(&format!("send.{op}.ratio_low")),
+                g(&format!("send.{op}.ratio_high")),
+            ),
+            "<= 1.05x",
+            at_most(x, 1.05),
+        );
+    }
+    let x = ratio(g("stream_50x100.generated"), g("stream_50x100.hand"));
+    row(
+        "Stream 50 pages x 100 messages from loopback (`.stream()`)",
+        num(g("stream_50x100.generated"), "ms", 1),
+        format!(
+            "{} (hand-written page loop)",
+            num(g("stream_50x100.hand"), "ms", 1)
+        ),
+        times(x),
+        "<= 1.1x",
+        at_most(x, 1.1),
+    );
+    let growth = ratio(
+        g("peak_rss.generated.100_pages"),
+        g("peak_rss.generated.10_pages"),
+    );
+    row(
+        "Peak RSS (VmHWM) streaming 100 pages vs 10 pages, child process",
+        format!(
+            "{} vs {}",
+            num(g("peak_rss.generated.100_pages"), "KiB", 0),
+            num(g("peak_rss.generated.10_pages"), "KiB", 0)
+        ),
+        format!(
+            "hand-written: {} vs {}",
+            num(g("peak_rss.hand.100_pages"), "KiB", 0),
+            num(g("peak_rss.hand.10_pages"), "KiB", 0)
+        ),
+        times(growth),
+        "within 10% (<= 1.10x)",
+        at_most(growth, 1.1),
+    );
+    // Receiving a 256 MiB body: the default limit (32 MiB) bounds the memory, whatever the body's size; the
+    // process's own baseline (runtime, TLS, allocator) comes on top.
+    let oversized = ratio(
+        g("peak_rss.oversized_body.plain"),
+        g("oversized_body.limit"),
+    );
+    row(
+        "Peak RSS (VmHWM) receiving a 256 MiB body, refused at the default limit, child process",
+        format!(
+            "{} ({} with an observer)",
+            num(g("peak_rss.oversized_body.plain"), "KiB", 0),
+            num(g("peak_rss.oversized_body.observer"), "KiB", 0)
+        ),
+        format!("limit {}", num(g("oversized_body.limit"), "KiB", 0)),
+        times(oversized),
+        "bounded by the limit (<= 1.5x the limit)",
+        at_most(oversized, 1.5),
+    );
+    let per_byte = g("page_memory.records_per_body_byte");
+    row(
+        "Memory of decoding one 40,000-message page (records added per byte of JSON body), child process",
+        format!(
+            "peak {} after decoding, {} before",
+            num(g("page_memory.peak_after_decode"), "KiB", 0),
+            num(g("page_memory.peak_before_decode"), "KiB", 0)
+        ),
+        format!("body {}", num(g("page_memory.body"), "KiB", 0)),
+        times(per_byte),
+        "records <= 2x the body",
+        at_most(per_byte, 2.0),
+    );
+
+    let mut out = render(&rows);
+    out.push_str(&media_rows(r));
+    out
+}
+
+/// The table's header and `rows`, `|` in cells escaped.
+pub(super) fn render(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| benchmark | generated / ours | baseline | ratio | target | status |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    for cells in rows {
+        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out
+}
+
+/// The row of the cold build of the whole client against `crates/bench/baseline-min`.
+pub(super) fn cold_build_rows(r: &Results) -> Vec<Row> {
+    let g = |name: &str| r.get(name);
+    let cold = ratio(g("cold.twilio-chat-v2"), g("cold.bench-baseline-min"));
+    vec![[
+        "Cold debug build of the whole client (fresh target dir, deps included)".to_owned(),
+        num(g("cold.twilio-chat-v2"), "s", 1),
+        format!(
+            "{} (crates/bench/baseline-min: reqwest 0.12 rustls/ring + serde + tokio)",
+            num(g("cold.bench-baseline-min"), "s", 1)
+        ),
+        spread(cold, g("cold.ratio_low"), g("cold.ratio_high")),
+        "<= 1.1x".to_owned(),
+        at_most(cold, 1.1),
+    ]]
+}
+
+/// The rows of the realistic application's cold build: on the client against on plain reqwest, and the client's
+/// application with serde's `derive` feature off against on. Wall times (the ratio) with the CPU time of each build
+/// beside them: on a busy machine the CPU time moves less than the wall time.
+pub(super) fn app_build_rows(r: &Results) -> Vec<Row> {
+    let g = |name: &str| r.get(name);
+    let app = ratio(g("app.client"), g("app.reqwest"));
+    let lean = ratio(g("app.client_no_derive_feature"), g("app.client"));
+    vec![
+        [
+            "Cold debug build of a realistic application: `#[tokio::main]`, its own derived config struct, one fetch of a service (fresh target dir, deps included)".to_owned(),
+            format!(
+                "{} (CPU {}; crates/bench/app-client)",
+                num(g("app.client"), "s", 1),
+                num(g("app.client.cpu"), "s", 1)
+            ),
+            format!(
+                "{} (CPU {}; crates/bench/app-reqwest: the same application on reqwest 0.12 rustls/ring, its own derived model)",
+                num(g("app.reqwest"), "s", 1),
+                num(g("app.reqwest.cpu"), "s", 1)
+            ),
+            spread(app, g("app.ratio_low"), g("app.ratio_high")),
+            "<= 1.1x".to_owned(),
+            at_most(app, 1.1),
+        ],
+        [
+            "  the same application on the client with serde's `derive` feature off (it derives through `serde_derive` directly)".to_owned(),
+            format!(
+                "{} (CPU {})",
+                num(g("app.client_no_derive_feature"), "s", 1),
+                num(g("app.client_no_derive_feature.cpu"), "s", 1)
+            ),
+            format!(
+                "{} (CPU {}) with the feature on",
+                num(g("app.client"), "s", 1),
+                num(g("app.client.cpu"), "s", 1)
+            ),
+            spread(lean, g("app.derive_feature_low"), g("app.derive_feature_high")),
+            String::new(),
+            String::new(),
+        ],
+    ]
+}
+
+/// The size `media_bench` moves (200 MiB, `LARGE` there), in MiB.
+const LARGE_MIB: f64 = 200.0;
+
+/// Rows of `media_bench`: 200 MB uploads and downloads through the runtime against plain reqwest streaming of the
+/// same bytes (same run, alternating), and the peak memory of moving 200 MB against 1 MB.
+pub(super) fn media_rows(r: &Results) -> String {
+    let g = |name: &str| r.get(name);
+    let mut out = String::new();
+    for direction in ["upload", "download"] {
+        // Loopback transfers on this VM are slowed at random by the machine, on both sides alike: the medians are
+        // compared, each side's fastest sample and the range of the per-sample ratios are shown beside them.
+        let fastest = |who: &str| g(&format!("media.{direction}_200mb.{who}.fastest_ms"));
+        let median_ms = |who: &str| g(&format!("media.{direction}_200mb.{who}.ms"));
+        let x = ratio(median_ms("ours"), median_ms("reqwest"));
+        let rate = |who: &str| num(median_ms(who).map(|ms| LARGE_MIB / (ms / 1e3)), "MiB/s", 0);
+        let _ = writeln!(
+            out,
+            "| Media: {direction} 200 MB over loopback, streamed (median of 15 alternating samples per side, fastest in brackets; range of per-sample ratios) | {} ({}; fastest {}) | {} ({}; fastest {}; plain reqwest streaming) | {} | <= 1.2x | {} |",
+            num(median_ms("ours"), "ms", 0),
+            rate("ours"),
+            num(fastest("ours"), "ms", 0),
+            num(median_ms("reqwest"), "ms", 0),
+            rate("reqwest"),
+            num(fastest("reqwest"), "ms", 0),
+            spread(
+                x,
+                g(&format!("media.{direction}_200mb.ratio_low")),
+                g(&format!("media.{direction}_200mb.ratio_high"))
+            ),
+            at_most(x, 1.2),
+        );
+    }
+    for direction in ["upload", "download"] {
+        let big = g(&format!("media.peak_rss.{direction}.ours.200mb"));
+        let small = g(&format!("media.peak_rss.{direction}.ours.1mb"));
+        let growth = big.zip(small).map(|(b, s)| b - s);
+        let status = match growth {
+            Some(kib) if kib <= 4096.0 => "met".to_owned(),
+            Some(_) => "**missed**".to_owned(),
+            None => "not measured".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "| Media: peak RSS (VmHWM) of a 200 MB vs 1 MB {direction}, child process | {} vs {} | plain reqwest: {} vs {} | {} | within 4 MiB | {status} |",
+            num(big, "KiB", 0),
+            num(small, "KiB", 0),
+            num(
+                g(&format!("media.peak_rss.{direction}.reqwest.200mb")),
+                "KiB",
+                0
+            ),
+            num(
+                g(&format!("media.peak_rss.{direction}.reqwest.1mb")),
+                "KiB",
+                0
+            ),
+            growth.map_or_else(|| "-".to_owned(), |kib| format!("{kib:+.0} KiB")),
+        );
+    }
+    out
+}
+
+/// The notes under the table: versions, fixes applied, checks the run made.
+pub(super) fn notes(r: &Results) -> String {
+    let mut out = String::new();
+    if let Some(v) = r.notes.get("oag.version") {
+        let _ = writeln!(out, "- openapi-generator-cli version: {v}.");
+    }
+    if let Some(fix) = r.notes.get("oag.fix") {
+        let _ = writeln!(out, "- openapi-generator crate: {fix}.");
+    }
+    if let Some(bytes) = r.get("page_bytes") {
+        let _ = writeln!(out, "- One 100-message page is {bytes:.0} bytes of JSON.");
+    }
+    for (name, text) in &r.notes {
+        if let Some(what) = name.strip_prefix("verified.") {
+            let _ = writeln!(
+                out,
+                "- {what}: the generated client's request body, the mirrored `Params` and the hand-written form decode to the same pairs ({text})."
+            );
+        }
+    }
+    out
+}
