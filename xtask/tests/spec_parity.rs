@@ -1146,3 +1146,35 @@ fn summary(line: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "{line}");
 }
+
+#[test]
+fn example_validator_knows_sids_of_any_kind() {
+    let doc = serde_json::json!({});
+    let schema = serde_json::json!({"type": "string", "pattern": ANY_SID_PATTERN});
+    let check = |value: &str| {
+        let mut errors = Vec::new();
+        validate(
+            &doc,
+            &schema,
+            &Value::from(value),
+            "/channel_message_sid",
+            &mut errors,
+        );
+        errors
+    };
+    assert_eq!(
+        check("SM0123456789abcdef0123456789ABCDEF"),
+        Vec::<String>::new()
+    );
+    for bad in [
+        "S10123456789abcdef0123456789abcdef",
+        "SM0123",
+        "SM0123456789abcdef0123456789abcdeg",
+    ] {
+        let errors = check(bad);
+        assert!(
+            errors.iter().any(|e| e.contains("does not match")),
+            "{bad}: {errors:?}"
+        );
+    }
+}
