@@ -1,5 +1,6 @@
-//! Fact-for-fact parity between our description `spec/chat-v2.json` and Twilio's published
-//! `twilio_chat_v2.json` (read from `../shared/twilio-oai/` beside the workspace when present).
+//! Fact-for-fact parity between each of our descriptions (`spec/chat-v2.json`, `spec/conversations-v1.json`,
+//! `spec/chat-v3.json`; the table [`DESCRIPTIONS`]) and the Twilio description it restates (read from
+//! `../shared/twilio-oai/` beside the workspace when present; each comparison prints SKIPPED without it).
 //!
 //! Both documents are walked per operationId with every `$ref` resolved, and these facts are
 //! compared: method and path; parameters (name, in, required, schema); form body (media types,
@@ -13,13 +14,13 @@
 //! (parameters are named `name:in` instead of an array index, since the two sides order them
 //! differently).
 //!
-//! The same file also checks what we add on top of Twilio's facts: a valid example on every
+//! The same file also checks what we add on top of Twilio's facts, in every description: a valid example on every
 //! success response with a body, `TwilioError` behind `4XX` and `5XX` everywhere, and
 //! `style: form, explode: true` encodings for array form fields.
 //!
-//! The Media Content Service operations ([`OURS_ONLY`]) are ours only: Twilio's Chat description does not cover
-//! that service, so they are not compared. The test checks that they are exactly the operations on paths with
-//! their own `servers` entry for the MCS host, and that every other operation is compared.
+//! Chat v2's Media Content Service operations ([`MCS_OPERATIONS`]) are ours only: Twilio's Chat description does
+//! not cover that service, so they are not compared. The test checks that they are exactly the operations on paths
+//! with their own `servers` entry for the MCS host, and that every other operation of every description is compared.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -51,89 +52,185 @@ const SCALAR_KEYWORDS: [&str; 17] = [
     "maxProperties",
 ];
 
-/// Operations described by us alone: the Media Content Service (`https://mcs.us1.twilio.com`), which Twilio's
-/// Chat description does not cover. Each sits on a path with its own `servers` entry for that host.
-const OURS_ONLY: [&str; 4] = [
+/// One of our descriptions and the Twilio description it restates.
+#[derive(Debug)]
+struct Description {
+    /// Our file, relative to the workspace root.
+    ours: &'static str,
+    /// Twilio's file, in `../shared/twilio-oai/`.
+    theirs: &'static str,
+    /// Operations in Twilio's file, all of which must be compared.
+    operations: usize,
+    /// Operations described by us alone, not compared.
+    ours_only: &'static [&'static str],
+    /// The host of the [`Description::ours_only`] operations, given by a per-path `servers` entry.
+    ours_only_server: Option<&'static str>,
+    /// What the page URLs of list examples start with.
+    page_urls: &'static str,
+    /// What the ours-only operations are, for the summary line.
+    ours_only_what: &'static str,
+}
+
+/// Every description this project publishes.
+const DESCRIPTIONS: [Description; 3] = [
+    Description {
+        ours: "spec/chat-v2.json",
+        theirs: "twilio_chat_v2.json",
+        operations: 54,
+        ours_only: &MCS_OPERATIONS,
+        ours_only_server: Some(MCS_SERVER),
+        page_urls: "https://chat.twilio.com/v2/",
+        ours_only_what: "Media Content Service operations",
+    },
+    Description {
+        ours: "spec/conversations-v1.json",
+        theirs: "twilio_conversations_v1.json",
+        operations: 103,
+        ours_only: &[],
+        ours_only_server: None,
+        page_urls: "https://conversations.twilio.com/v1/",
+        ours_only_what: "",
+    },
+    Description {
+        ours: "spec/chat-v3.json",
+        theirs: "twilio_chat_v3.json",
+        operations: 1,
+        ours_only: &[],
+        ours_only_server: None,
+        page_urls: "https://chat.twilio.com/v3/",
+        ours_only_what: "",
+    },
+];
+
+/// Chat v2 operations described by us alone: the Media Content Service (`https://mcs.us1.twilio.com`), which
+/// Twilio's Chat description does not cover. Each sits on a path with its own `servers` entry for that host.
+const MCS_OPERATIONS: [&str; 4] = [
     "CreateMedia",
     "CreateMediaSet",
     "FetchMedia",
     "FetchMediaContent",
 ];
 
-/// The host of the [`OURS_ONLY`] operations.
+/// The host of the [`MCS_OPERATIONS`].
 const MCS_SERVER: &str = "https://mcs.us1.twilio.com";
 
 /// Our additions: response codes that Twilio's description does not state.
 const ERROR_CODES: [&str; 2] = ["4XX", "5XX"];
 
-#[test]
-fn spec_matches_twilio_description() {
-    let ours = load(&spec_path());
-    let twilio_path = twilio_path();
-    if !twilio_path.exists() {
-        summary(&format!(
-            "spec parity: SKIPPED: ../shared/twilio-oai/twilio_chat_v2.json not found (looked at {})",
-            twilio_path.display()
-        ));
-        return;
-    }
-    let theirs = load(&twilio_path);
-    let report = compare(&ours, &theirs);
-    assert!(
-        report.compared > 0,
-        "spec parity: no operation was compared; is {} a Twilio description?",
-        twilio_path.display()
-    );
-    assert!(
-        report.differences.is_empty(),
-        "spec parity: {} differences between spec/chat-v2.json (ours) and {} (theirs):\n{}",
-        report.differences.len(),
-        twilio_path.display(),
-        report.differences.join("\n")
-    );
-    summary(&format!(
-        "spec parity: {}/{} operations compared, {} differences ({} Media Content Service operations are ours only)",
-        report.compared,
-        report.total_theirs,
-        report.differences.len(),
-        OURS_ONLY.len()
-    ));
+/// The Chat v2 row of [`DESCRIPTIONS`], which the comparator's own tests mutate.
+fn chat_v2() -> &'static Description {
+    &DESCRIPTIONS[0]
 }
 
 #[test]
-fn ours_only_operations_are_the_media_content_service() {
-    let ours = load(&spec_path());
-    let mut on_mcs = BTreeSet::new();
-    for (id, op) in operations(&ours) {
-        let servers = ours
-            .pointer(&format!(
-                "{}/servers",
-                op_pointer(&op).rsplit_once('/').map_or("", |x| x.0)
-            ))
-            .and_then(Value::as_array);
-        let urls: Vec<&str> = servers
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s.get("url").and_then(Value::as_str))
-            .collect();
-        match urls.as_slice() {
-            [] => {}
-            [url] if *url == MCS_SERVER => {
-                on_mcs.insert(id);
-            }
-            other => panic!("{id}: unexpected per-path servers {other:?}"),
+fn spec_matches_twilio_description() {
+    let mut failures = Vec::new();
+    for description in &DESCRIPTIONS {
+        let ours = load(&spec_path(description));
+        let twilio_path = twilio_path(description);
+        if !twilio_path.exists() {
+            summary(&format!(
+                "spec parity ({}): SKIPPED: ../shared/twilio-oai/{} not found (looked at {})",
+                description.ours,
+                description.theirs,
+                twilio_path.display()
+            ));
+            continue;
         }
+        let theirs = load(&twilio_path);
+        let report = compare(&ours, &theirs, description.ours_only);
+        if report.compared != description.operations
+            || report.total_theirs != description.operations
+        {
+            failures.push(format!(
+                "{}: {} of {} operations compared, expected {}",
+                description.ours, report.compared, report.total_theirs, description.operations
+            ));
+        }
+        if !report.differences.is_empty() {
+            failures.push(format!(
+                "{} differences between {} (ours) and {} (theirs):\n{}",
+                report.differences.len(),
+                description.ours,
+                twilio_path.display(),
+                report.differences.join("\n")
+            ));
+        }
+        let ours_only = if description.ours_only.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} {} are ours only)",
+                description.ours_only.len(),
+                description.ours_only_what
+            )
+        };
+        summary(&format!(
+            "spec parity ({}): {}/{} operations compared, {} differences{ours_only}",
+            description.ours,
+            report.compared,
+            report.total_theirs,
+            report.differences.len(),
+        ));
     }
-    assert_eq!(on_mcs, OURS_ONLY.into_iter().collect::<BTreeSet<_>>());
+    assert!(failures.is_empty(), "spec parity:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn ours_only_operations_sit_on_their_own_host() {
+    for description in &DESCRIPTIONS {
+        let ours = load(&spec_path(description));
+        let mut elsewhere = BTreeSet::new();
+        for (id, op) in operations(&ours) {
+            let servers = ours
+                .pointer(&format!(
+                    "{}/servers",
+                    op_pointer(&op).rsplit_once('/').map_or("", |x| x.0)
+                ))
+                .and_then(Value::as_array);
+            let urls: Vec<&str> = servers
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.get("url").and_then(Value::as_str))
+                .collect();
+            match urls.as_slice() {
+                [] => {}
+                [url] if Some(*url) == description.ours_only_server => {
+                    elsewhere.insert(id);
+                }
+                other => panic!(
+                    "{} {id}: unexpected per-path servers {other:?}",
+                    description.ours
+                ),
+            }
+        }
+        assert_eq!(
+            elsewhere,
+            description
+                .ours_only
+                .iter()
+                .copied()
+                .collect::<BTreeSet<_>>(),
+            "{}",
+            description.ours
+        );
+    }
 }
 
 #[test]
 fn spec_additions_are_complete() {
-    let ours = load(&spec_path());
-    let problems = check_additions(&ours);
+    let mut problems = Vec::new();
+    for description in &DESCRIPTIONS {
+        let ours = load(&spec_path(description));
+        problems.extend(
+            check_additions(&ours, description)
+                .into_iter()
+                .map(|p| format!("{}: {p}", description.ours)),
+        );
+    }
     assert!(
         problems.is_empty(),
-        "spec additions: {} problems in spec/chat-v2.json:\n{}",
+        "spec additions: {} problems:\n{}",
         problems.len(),
         problems.join("\n")
     );
@@ -141,16 +238,28 @@ fn spec_additions_are_complete() {
 
 #[test]
 fn comparator_reports_no_difference_against_itself() {
-    let ours = load(&spec_path());
-    let report = compare(&ours, &ours);
-    assert_eq!(report.differences, Vec::<String>::new());
-    assert_eq!(report.compared, report.total_theirs);
-    assert!(report.compared > 0);
+    for description in &DESCRIPTIONS {
+        let ours = load(&spec_path(description));
+        let report = compare(&ours, &ours, description.ours_only);
+        assert_eq!(
+            report.differences,
+            Vec::<String>::new(),
+            "{}",
+            description.ours
+        );
+        assert_eq!(report.compared, report.total_theirs, "{}", description.ours);
+        assert_eq!(
+            report.compared,
+            description.operations + description.ours_only.len(),
+            "{}",
+            description.ours
+        );
+    }
 }
 
 #[test]
 fn comparator_detects_mutations() {
-    let ours = load(&spec_path());
+    let ours = load(&spec_path(chat_v2()));
     let messages = "/paths/~1v2~1Services~1{ServiceSid}~1Channels~1{ChannelSid}~1Messages";
     let message = "/paths/~1v2~1Services~1{ServiceSid}~1Channels~1{ChannelSid}~1Messages~1{Sid}";
 
@@ -249,7 +358,7 @@ fn comparator_detects_mutations() {
     for (what, mutate, operation, needle) in cases {
         let mut mutated = ours.clone();
         mutate(&mut mutated);
-        let report = compare(&mutated, &ours);
+        let report = compare(&mutated, &ours, chat_v2().ours_only);
         let expected_prefix = format!("{operation} ");
         let found = report
             .differences
@@ -267,7 +376,7 @@ fn comparator_detects_mutations() {
 
 #[test]
 fn example_validator_detects_bad_examples() {
-    let ours = load(&spec_path());
+    let ours = load(&spec_path(chat_v2()));
     let schema = serde_json::json!({"$ref": "#/components/schemas/Message"});
     let good = ours
         .pointer("/paths/~1v2~1Services~1{ServiceSid}~1Channels~1{ChannelSid}~1Messages~1{Sid}/get/responses/200/content/application~1json/examples/fetched/value")
@@ -315,12 +424,16 @@ fn example_validator_detects_bad_examples() {
 // ------------------------------------------------------------------------------------------
 // Loading
 
-fn spec_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/chat-v2.json")
+fn spec_path(description: &Description) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(description.ours)
 }
 
-fn twilio_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/twilio-oai/twilio_chat_v2.json")
+fn twilio_path(description: &Description) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/twilio-oai")
+        .join(description.theirs)
 }
 
 fn load(path: &PathBuf) -> Value {
@@ -347,14 +460,14 @@ struct Operation<'a> {
 }
 
 /// Compares every operation of `ours` with the operation of `theirs` that has the same operationId.
-fn compare(ours: &Value, theirs: &Value) -> Report {
+fn compare(ours: &Value, theirs: &Value, ours_only: &[&str]) -> Report {
     let our_ops = operations(ours);
     let their_ops = operations(theirs);
     let mut out = Diffs::default();
     let ids: BTreeSet<&str> = our_ops.keys().chain(their_ops.keys()).copied().collect();
     let mut compared = 0;
     for id in ids {
-        if OURS_ONLY.contains(&id) && !their_ops.contains_key(id) {
+        if ours_only.contains(&id) && !their_ops.contains_key(id) {
             continue;
         }
         match (our_ops.get(id), their_ops.get(id)) {
@@ -724,11 +837,11 @@ fn show(value: Option<&Value>) -> String {
 // ------------------------------------------------------------------------------------------
 // Our additions
 
-fn check_additions(doc: &Value) -> Vec<String> {
+fn check_additions(doc: &Value, description: &Description) -> Vec<String> {
     let mut problems = Vec::new();
     let ops = operations(doc);
     if ops.is_empty() {
-        problems.push("spec/chat-v2.json: no operations".to_owned());
+        problems.push("no operations".to_owned());
     }
     for (id, op) in &ops {
         let base = op_pointer(op);
@@ -789,7 +902,7 @@ fn check_additions(doc: &Value) -> Vec<String> {
                 for (example_pointer, value) in examples {
                     let mut errors = Vec::new();
                     validate(doc, schema, value, "", &mut errors);
-                    check_page_example(doc, schema, value, &mut errors);
+                    check_page_example(doc, schema, value, description.page_urls, &mut errors);
                     problems.extend(
                         errors
                             .into_iter()
@@ -834,8 +947,15 @@ fn check_additions(doc: &Value) -> Vec<String> {
     problems
 }
 
-/// A list example: `meta.key` names the records member and the page URLs point at Chat v2.
-fn check_page_example(doc: &Value, schema: &Value, value: &Value, errors: &mut Vec<String>) {
+/// A list example: `meta.key` names the records member and the page URLs start with `page_urls` (the API's own
+/// address and version).
+fn check_page_example(
+    doc: &Value,
+    schema: &Value,
+    value: &Value,
+    page_urls: &str,
+    errors: &mut Vec<String>,
+) {
     let schema = resolve(doc, schema);
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
         return;
@@ -859,15 +979,15 @@ fn check_page_example(doc: &Value, schema: &Value, value: &Value, errors: &mut V
         if let Some(u) = value
             .pointer(&format!("/meta/{url}"))
             .and_then(Value::as_str)
-            && !u.starts_with("https://chat.twilio.com/v2/")
+            && !u.starts_with(page_urls)
         {
-            errors.push(format!("/meta/{url}: {u} is not a Chat v2 URL"));
+            errors.push(format!("/meta/{url}: {u} does not start with {page_urls}"));
         }
     }
 }
 
 /// Checks `value` against `schema`: type, format (date-time, uri), nullable, enum, string
-/// lengths, Twilio SID patterns (`^XX[0-9a-fA-F]{32}$`), and that objects carry exactly the
+/// lengths, Twilio SID patterns (`^XX[0-9a-fA-F]{32}$`, or [`ANY_SID_PATTERN`]), and that objects carry exactly the
 /// declared properties (examples show complete resources, as Twilio sends them).
 fn validate(doc: &Value, schema: &Value, value: &Value, pointer: &str, errors: &mut Vec<String>) {
     let schema = resolve(doc, schema);
@@ -956,10 +1076,18 @@ fn validate_string(schema: &Value, s: &str, pointer: &str, errors: &mut Vec<Stri
         _ => {}
     }
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        let is_hex = |h: &str| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit());
         match sid_prefix(pattern) {
             Some(prefix) => {
-                let hex = s.strip_prefix(prefix);
-                if !hex.is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit())) {
+                if !s.strip_prefix(prefix).is_some_and(is_hex) {
+                    errors.push(format!("{pointer}: {s} does not match {pattern}"));
+                }
+            }
+            None if pattern == ANY_SID_PATTERN => {
+                let letters = s
+                    .get(..2)
+                    .is_some_and(|p| p.bytes().all(|b| b.is_ascii_alphabetic()));
+                if !(letters && s.get(2..).is_some_and(is_hex)) {
                     errors.push(format!("{pointer}: {s} does not match {pattern}"));
                 }
             }
@@ -969,6 +1097,9 @@ fn validate_string(schema: &Value, s: &str, pointer: &str, errors: &mut Vec<Stri
         }
     }
 }
+
+/// A SID of any two-letter kind (Conversations' `channel_message_sid`: an SMS, WhatsApp or other message).
+const ANY_SID_PATTERN: &str = "^[a-zA-Z]{2}[0-9a-fA-F]{32}$";
 
 /// `^XX[0-9a-fA-F]{32}$` -> `XX`.
 fn sid_prefix(pattern: &str) -> Option<&str> {
@@ -1014,4 +1145,36 @@ fn is_utc_date_time(s: &str) -> bool {
 fn summary(line: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+#[test]
+fn example_validator_knows_sids_of_any_kind() {
+    let doc = serde_json::json!({});
+    let schema = serde_json::json!({"type": "string", "pattern": ANY_SID_PATTERN});
+    let check = |value: &str| {
+        let mut errors = Vec::new();
+        validate(
+            &doc,
+            &schema,
+            &Value::from(value),
+            "/channel_message_sid",
+            &mut errors,
+        );
+        errors
+    };
+    assert_eq!(
+        check("SM0123456789abcdef0123456789ABCDEF"),
+        Vec::<String>::new()
+    );
+    for bad in [
+        "S10123456789abcdef0123456789abcdef",
+        "SM0123",
+        "SM0123456789abcdef0123456789abcdeg",
+    ] {
+        let errors = check(bad);
+        assert!(
+            errors.iter().any(|e| e.contains("does not match")),
+            "{bad}: {errors:?}"
+        );
+    }
 }
