@@ -176,14 +176,6 @@ pub mod __private {
     pub use crate::paging::parse::decode_page;
 }
 
-// Old paths: removed once the generator emits __private paths.
-#[cfg(feature = "client")]
-#[doc(hidden)]
-pub use __private::{
-    Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload, Value,
-    decode_page,
-};
-
 /// Compiles and runs the README examples as doctests.
 #[cfg(all(doctest, feature = "client"))]
 #[doc = include_str!("../README.md")]

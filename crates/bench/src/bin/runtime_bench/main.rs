@@ -150,7 +150,7 @@ fn decode(plan: Plan) {
     // level read as raw slices, the records decoded from their text; a failure names its JSON path).
     let base_url = url::Url::parse("http://127.0.0.1:1").expect("static URL");
     let runtime_path_ns = time_ns(warmup, plan.samples, batch, || {
-        twilio_rest_runtime::decode_page::<models::Message>(
+        twilio_rest_runtime::__private::decode_page::<models::Message>(
             "ListMessage",
             black_box(&body),
             &base_url,
@@ -165,7 +165,7 @@ fn decode(plan: Plan) {
     empty["messages"] = serde_json::Value::Array(Vec::new());
     let empty = serde_json::to_vec(&empty).expect("JSON value");
     let empty_page_ns = time_ns(warmup * 100, plan.samples, batch * 100, || {
-        twilio_rest_runtime::decode_page::<models::Message>(
+        twilio_rest_runtime::__private::decode_page::<models::Message>(
             "ListMessage",
             black_box(&empty),
             &base_url,

@@ -253,9 +253,13 @@ pub(crate) fn child_page_memory() -> Result<(), String> {
     body.shrink_to_fit();
     let before = bench::vm_hwm()?;
     let base_url = url::Url::parse(base).map_err(|e| e.to_string())?;
-    let (records, _) =
-        twilio_rest_runtime::decode_page::<models::Message>("ListMessage", &body, &base_url, None)
-            .map_err(|e| e.to_string())?;
+    let (records, _) = twilio_rest_runtime::__private::decode_page::<models::Message>(
+        "ListMessage",
+        &body,
+        &base_url,
+        None,
+    )
+    .map_err(|e| e.to_string())?;
     let after = bench::vm_hwm()?;
     if records.len() != LARGE_PAGE_RECORDS {
         return Err(format!("decoded {} records", records.len()));
