@@ -165,8 +165,16 @@ fn spec_matches_twilio_description() {
                 description.ours_only_what
             )
         };
+        let always = always_sent(&ours).len();
+        let always = if always == 0 {
+            String::new()
+        } else {
+            format!(
+                "; {always} record properties declared `{ALWAYS_SENT}` (a documented difference: Twilio's says nullable)"
+            )
+        };
         summary(&format!(
-            "spec parity ({}): {}/{} operations compared, {} differences{ours_only}",
+            "spec parity ({}): {}/{} operations compared, {} differences{ours_only}{always}",
             description.ours,
             report.compared,
             report.total_theirs,
@@ -399,6 +407,11 @@ fn example_validator_detects_bad_examples() {
             "/date_created: not a date-time",
         ),
         ("index", Value::Null, "/index: null but not nullable"),
+        (
+            "channel_sid",
+            Value::Null,
+            "/channel_sid: null but declared x-twilio-always-sent",
+        ),
         ("unexpected", Value::from(1), "/unexpected: not in schema"),
     ];
     for (field, value, needle) in cases {
@@ -837,6 +850,95 @@ fn show(value: Option<&Value>) -> String {
 // ------------------------------------------------------------------------------------------
 // Our additions
 
+/// Our extension on a record's property: sent in every record, never `null` (see `spec/README.md`).
+const ALWAYS_SENT: &str = "x-twilio-always-sent";
+
+/// The properties a record of a resource always carries when its schema has them: its SID, its account, its
+/// address and its creation time, and the SIDs of the parents its path names (`{ServiceSid}` -> `service_sid`).
+const ALWAYS_SENT_RECORD_FIELDS: [&str; 4] = ["sid", "account_sid", "url", "date_created"];
+
+/// Every component property declared `x-twilio-always-sent: true`, as `Schema.property`.
+fn always_sent(doc: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, schema) in doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (property, value) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if value.get(ALWAYS_SENT).and_then(Value::as_bool) == Some(true) {
+                out.push(format!("{name}.{property}"));
+            }
+        }
+    }
+    out
+}
+
+/// Records (success answers and the items of pages that have a `sid` or an `account_sid`) whose SID, account,
+/// address, creation time or parent SIDs lack `x-twilio-always-sent`.
+fn check_always_sent(doc: &Value, id: &str, op: &Operation<'_>, problems: &mut Vec<String>) {
+    let parents: Vec<String> = op
+        .path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .filter(|p| *p != "Sid")
+        .map(twilio_codegen::naming::snake)
+        .collect();
+    for (code, response) in op
+        .op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if !code.starts_with('2') {
+            continue;
+        }
+        let schema = resolve(doc, response).pointer("/content/application~1json/schema");
+        let Some(schema) = schema.map(|s| resolve(doc, s)) else {
+            continue;
+        };
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let mut records = vec![schema];
+        for item in properties.into_iter().flatten().filter_map(|(_, p)| {
+            let p = resolve(doc, p);
+            (p.get("type").and_then(Value::as_str) == Some("array"))
+                .then(|| p.get("items").map(|i| resolve(doc, i)))
+                .flatten()
+        }) {
+            records.push(item);
+        }
+        for record in records {
+            let Some(properties) = record.get("properties").and_then(Value::as_object) else {
+                continue;
+            };
+            if !properties.contains_key("sid") && !properties.contains_key("account_sid") {
+                continue;
+            }
+            let wanted = ALWAYS_SENT_RECORD_FIELDS
+                .iter()
+                .map(|f| (*f).to_owned())
+                .chain(parents.iter().cloned());
+            for field in wanted {
+                if let Some(p) = properties.get(&field)
+                    && p.get(ALWAYS_SENT).and_then(Value::as_bool) != Some(true)
+                {
+                    problems.push(format!(
+                        "{id} {}/responses/{code}: record property `{field}` is not declared {ALWAYS_SENT}",
+                        op_pointer(op)
+                    ));
+                }
+            }
+        }
+    }
+}
+
 fn check_additions(doc: &Value, description: &Description) -> Vec<String> {
     let mut problems = Vec::new();
     let ops = operations(doc);
@@ -845,6 +947,7 @@ fn check_additions(doc: &Value, description: &Description) -> Vec<String> {
     }
     for (id, op) in &ops {
         let base = op_pointer(op);
+        check_always_sent(doc, id, op, &mut problems);
         let responses = op.op.get("responses").and_then(Value::as_object);
         // Errors.
         for code in ERROR_CODES {
@@ -994,6 +1097,9 @@ fn validate(doc: &Value, schema: &Value, value: &Value, pointer: &str, errors: &
     if value.is_null() {
         if schema.get("nullable").and_then(Value::as_bool) != Some(true) {
             errors.push(format!("{pointer}: null but not nullable"));
+        }
+        if schema.get(ALWAYS_SENT).and_then(Value::as_bool) == Some(true) {
+            errors.push(format!("{pointer}: null but declared {ALWAYS_SENT}"));
         }
         return;
     }

@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let service = client.services().create("Quickstart").await?;
-    let service_sid = service.sid.unwrap_or_default();
+    let service_sid = service.sid;
     println!("Created service {service_sid}");
     let result = walk_through(&client, &service_sid).await;
     client.service(&service_sid).delete().await?;
@@ -31,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 async fn walk_through(
     client: &Client,
-    service_sid: &str,
+    service_sid: &models::ServiceSid,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let service = client.service(service_sid);
     let channel = service
@@ -41,16 +41,13 @@ async fn walk_through(
         .unique_name("general")
         .type_(models::ChannelType::Public)
         .await?;
-    let channel_sid = channel.sid.unwrap_or_default();
+    let channel_sid = channel.sid;
     println!("Created channel {channel_sid} (unique name `general`)");
     let channel = service.channel(&channel_sid);
 
     for identity in ["alice", "bob"] {
         let member = channel.members().create(identity).await?;
-        println!(
-            "Added member {identity}: {}",
-            member.sid.unwrap_or_default()
-        );
+        println!("Added member {identity}: {}", member.sid);
     }
 
     let lines = [
@@ -60,17 +57,16 @@ async fn walk_through(
         ("bob", "Sure"),
         ("alice", "See you there"),
     ];
-    let mut first_sid = String::new();
+    let mut first_sid = None;
     for (from, body) in lines {
         let message = channel.messages().create().from(from).body(body).await?;
         println!(
             "Message #{} from {from}: {body}",
             message.index.unwrap_or_default()
         );
-        if first_sid.is_empty() {
-            first_sid = message.sid.unwrap_or_default();
-        }
+        first_sid.get_or_insert(message.sid);
     }
+    let first_sid = first_sid.ok_or("no message was sent")?;
 
     let edited = channel
         .message(&first_sid)

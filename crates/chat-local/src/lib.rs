@@ -18,7 +18,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let chat = twilio_chat_local::start().await?;
 //! let service = chat.client().services().create("Test").await?;
-//! assert!(service.sid.unwrap_or_default().starts_with("IS"));
+//! assert!(service.sid.starts_with("IS"));
 //! assert_eq!(chat.state().records("Service").len(), 1);
 //! # Ok(())
 //! # }

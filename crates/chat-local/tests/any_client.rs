@@ -354,7 +354,7 @@ async fn every_operation_kind_gives_its_response_metadata() {
         "{first_id}"
     );
     assert!(created.headers().contains_key("content-type"));
-    let sid = service.sid.unwrap();
+    let sid = service.sid;
 
     // A fetched value and a page: 200, each with its own request ID.
     let (_, fetched) = client
@@ -386,13 +386,7 @@ async fn every_operation_kind_gives_its_response_metadata() {
     assert!(deleted.request_id().is_some());
 
     // An upload and a download.
-    let service = client
-        .services()
-        .create("files")
-        .await
-        .unwrap()
-        .sid
-        .unwrap();
+    let service = client.services().create("files").await.unwrap().sid;
     let (media, uploaded) = client
         .service(&service)
         .media()
@@ -403,7 +397,7 @@ async fn every_operation_kind_gives_its_response_metadata() {
     assert_eq!(uploaded.status(), 201);
     let (download, content) = client
         .service(&service)
-        .media_instance(media.sid.unwrap())
+        .media_instance(&media.sid)
         .content()
         .fetch()
         .send_with_response()

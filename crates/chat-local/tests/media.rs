@@ -52,14 +52,7 @@ async fn upload_fetch_download_and_batch() {
         chat: &chat,
         http: reqwest::Client::new(),
     };
-    let service = chat
-        .client()
-        .services()
-        .create("media")
-        .await
-        .unwrap()
-        .sid
-        .unwrap();
+    let service = chat.client().services().create("media").await.unwrap().sid;
     let png: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
 
     let (status, record) = mcs
@@ -170,14 +163,7 @@ async fn size_limit_and_bad_uploads() {
         chat: &chat,
         http: reqwest::Client::new(),
     };
-    let service = chat
-        .client()
-        .services()
-        .create("media")
-        .await
-        .unwrap()
-        .sid
-        .unwrap();
+    let service = chat.client().services().create("media").await.unwrap().sid;
     chat.state()
         .update(
             "Service",
@@ -219,21 +205,14 @@ async fn media_messages_through_the_client() {
         http: reqwest::Client::new(),
     };
     let client = chat.client();
-    let service = client
-        .services()
-        .create("media")
-        .await
-        .unwrap()
-        .sid
-        .unwrap();
+    let service = client.services().create("media").await.unwrap().sid;
     let channel = client
         .service(&service)
         .channels()
         .create()
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     let (_, record) = mcs
         .upload(
             &service,
@@ -277,7 +256,7 @@ async fn media_operations_through_the_generated_client() {
     let chat = twilio_chat_local::start().await.unwrap();
     let client = chat.client();
     let service = client.services().create("media").await.unwrap();
-    let service_sid = service.sid.unwrap();
+    let service_sid = service.sid;
     let media = client.service(&service_sid).media();
 
     // CreateMedia: raw bytes with the caller's media type, Filename as a query parameter on the POST.
@@ -286,7 +265,7 @@ async fn media_operations_through_the_generated_client() {
         .filename("hello.txt")
         .await
         .unwrap();
-    let media_sid = created.sid.clone().unwrap();
+    let media_sid = created.sid.clone();
     assert!(media_sid.starts_with("ME"), "{media_sid}");
     assert_eq!(created.size, Some(11));
     assert_eq!(created.content_type.as_deref(), Some("text/plain"));
@@ -299,7 +278,7 @@ async fn media_operations_through_the_generated_client() {
         .fetch()
         .await
         .unwrap();
-    assert_eq!(fetched.sid.as_deref(), Some(media_sid.as_str()));
+    assert_eq!(Some(fetched.sid.as_str()), Some(media_sid.as_str()));
     assert_eq!(fetched.size, Some(11));
 
     // FetchMediaContent: the bytes, with credentials, on the local host.
@@ -318,7 +297,7 @@ async fn media_operations_through_the_generated_client() {
     request.command = Some(MediaSetCommand::Get);
     for sid in [media_sid.as_str(), "ME00000000000000000000000000000000"] {
         let mut entry = MediaSetEntry::default();
-        entry.media_sid = sid.to_owned();
+        entry.media_sid = twilio_chat_v2::models::MediaSid::from_wire(sid);
         request.list.push(entry);
     }
     let results = client
@@ -330,7 +309,7 @@ async fn media_operations_through_the_generated_client() {
     assert_eq!(results.len(), 2);
     assert_eq!(results[0].code, Some(200));
     let record = results[0].media_record.as_ref().unwrap();
-    assert_eq!(record.sid.as_deref(), Some(media_sid.as_str()));
+    assert_eq!(Some(record.sid.as_str()), Some(media_sid.as_str()));
     assert_ne!(results[1].code, Some(200));
 
     // The one-call media message and the safe download of the client's media module, end to end.
@@ -346,12 +325,7 @@ async fn media_operations_through_the_generated_client() {
         .await
         .unwrap();
     let message = client
-        .send_media_message(
-            &service_sid,
-            channel.sid.as_deref().unwrap(),
-            "image/png",
-            vec![1u8, 2, 3],
-        )
+        .send_media_message(&service_sid, &channel.sid, "image/png", vec![1u8, 2, 3])
         .await
         .unwrap();
     let attached = twilio_chat_v2::media::MessageMedia::of(&message).unwrap();

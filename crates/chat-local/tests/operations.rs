@@ -94,7 +94,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
         .sandbox(true)
         .await
         .unwrap();
-    let cr = credential.sid.clone().unwrap();
+    let cr = credential.sid.clone();
     assert!(cr.starts_with("CR") && cr.len() == 34, "{cr}");
     assert_eq!(credential.sandbox.as_deref(), Some("true"));
     let listed = client.credentials().list().await.unwrap();
@@ -116,18 +116,12 @@ async fn every_operation_succeeds_through_the_generated_client() {
 
     // Services.
     let service = client.services().create("Support").await.unwrap();
-    let is = service.sid.clone().unwrap();
+    let is = service.sid.clone();
     assert!(is.starts_with("IS"));
     assert_eq!(service.friendly_name.as_deref(), Some("Support"));
-    assert_eq!(
-        service.url.as_deref(),
-        Some(format!("{}/v2/Services/{is}", chat.base_url()).as_str())
-    );
+    assert_eq!(service.url, format!("{}/v2/Services/{is}", chat.base_url()));
     assert_eq!(client.services().list().await.unwrap().records.len(), 1);
-    assert_eq!(
-        client.service(&is).fetch().await.unwrap().sid.as_deref(),
-        Some(is.as_str())
-    );
+    assert_eq!(client.service(&is).fetch().await.unwrap().sid, is);
     let service = client
         .service(&is)
         .update()
@@ -154,7 +148,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
         )
         .await
         .unwrap();
-    let rl = role.sid.clone().unwrap();
+    let rl = role.sid.clone();
     assert!(rl.starts_with("RL"));
     assert_eq!(
         role.permissions,
@@ -184,12 +178,12 @@ async fn every_operation_succeeds_through_the_generated_client() {
         .friendly_name("Alice")
         .await
         .unwrap();
-    let us = user.sid.clone().unwrap();
+    let us = user.sid.clone();
     assert!(us.starts_with("US"));
     assert_eq!(svc.users().list().await.unwrap().records.len(), 1);
     assert_eq!(
-        svc.user("alice").fetch().await.unwrap().sid.as_deref(),
-        Some(us.as_str()),
+        svc.user("alice").fetch().await.unwrap().sid,
+        us,
         "by identity"
     );
     let user = svc
@@ -210,12 +204,12 @@ async fn every_operation_succeeds_through_the_generated_client() {
         .type_(models::ChannelType::Private)
         .await
         .unwrap();
-    let ch = channel.sid.clone().unwrap();
+    let ch = channel.sid.clone();
     assert!(ch.starts_with("CH"));
     assert_eq!(svc.channels().list().await.unwrap().records.len(), 1);
     assert_eq!(
-        svc.channel("general").fetch().await.unwrap().sid.as_deref(),
-        Some(ch.as_str()),
+        svc.channel("general").fetch().await.unwrap().sid,
+        ch,
         "by unique name"
     );
     let channel = svc
@@ -230,13 +224,13 @@ async fn every_operation_succeeds_through_the_generated_client() {
 
     // Members.
     let member = chan.members().create("alice").await.unwrap();
-    let mb = member.sid.clone().unwrap();
+    let mb = member.sid.clone();
     assert!(mb.starts_with("MB"));
     let bob = chan.members().create("bob").await.unwrap();
     assert_eq!(chan.members().list().await.unwrap().records.len(), 2);
     assert_eq!(
-        chan.member("alice").fetch().await.unwrap().sid.as_deref(),
-        Some(mb.as_str()),
+        chan.member("alice").fetch().await.unwrap().sid,
+        mb,
         "by identity"
     );
     let member = chan
@@ -263,7 +257,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
         .await
         .unwrap();
     assert_eq!((first.index, second.index), (Some(0), Some(1)));
-    let im = first.sid.clone().unwrap();
+    let im = first.sid.clone();
     assert!(im.starts_with("IM"));
     assert_eq!(chan.messages().list().await.unwrap().records.len(), 2);
     assert_eq!(
@@ -281,7 +275,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
 
     // Invites.
     let invite = chan.invites().create("carol").await.unwrap();
-    let inv = invite.sid.clone().unwrap();
+    let inv = invite.sid.clone();
     assert!(inv.starts_with("IN"));
     assert_eq!(chan.invites().list().await.unwrap().records.len(), 1);
     assert_eq!(
@@ -297,7 +291,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
         .configuration_filters(["onMessageSent"])
         .await
         .unwrap();
-    let wh = webhook.sid.clone().unwrap();
+    let wh = webhook.sid.clone();
     assert!(wh.starts_with("WH"));
     assert_eq!(chan.webhooks().list().await.unwrap().records.len(), 1);
     assert!(
@@ -359,8 +353,8 @@ async fn every_operation_succeeds_through_the_generated_client() {
         json!(format!("{base}/v2/Services/{is}/Channels/{ch}/Messages"))
     );
     assert_eq!(
-        uc.url.as_deref(),
-        Some(format!("{base}/v2/Services/{is}/Users/{us}/Channels/{ch}").as_str())
+        uc.url,
+        format!("{base}/v2/Services/{is}/Users/{us}/Channels/{ch}")
     );
 
     // Bindings cannot be created through the API; seed one.
@@ -371,7 +365,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
             json!({"service_sid": is, "identity": "alice", "binding_type": "fcm", "endpoint": "device-1", "credential_sid": cr}),
         )
         .unwrap();
-    let bs = binding["sid"].as_str().unwrap().to_owned();
+    let bs = models::BindingSid::from_wire(binding["sid"].as_str().unwrap());
     let base = chat.base_url();
     assert_eq!(
         binding["links"]["user"],
@@ -389,7 +383,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
         1
     );
     let ub = svc.user(&us).binding(&bs).fetch().await.unwrap();
-    assert_eq!(ub.user_sid.as_deref(), Some(us.as_str()));
+    assert_eq!(Some(ub.user_sid.as_str()), Some(us.as_str()));
     svc.user(&us).binding(&bs).delete().await.unwrap();
     let second_binding = chat
         .state()
@@ -398,19 +392,18 @@ async fn every_operation_succeeds_through_the_generated_client() {
             json!({"service_sid": is, "identity": "bob", "binding_type": "apn"}),
         )
         .unwrap();
-    svc.binding(second_binding["sid"].as_str().unwrap())
-        .delete()
-        .await
-        .unwrap();
+    svc.binding(&models::BindingSid::from_wire(
+        second_binding["sid"].as_str().unwrap(),
+    ))
+    .delete()
+    .await
+    .unwrap();
     assert!(chat.state().records("Binding").is_empty());
 
     // Deletes, innermost first.
     svc.user(&us).channel(&ch).delete().await.unwrap();
     assert!(chan.member(&mb).fetch().await.unwrap_err().is_not_found());
-    chan.member(bob.sid.as_deref().unwrap())
-        .delete()
-        .await
-        .unwrap();
+    chan.member(&bob.sid).delete().await.unwrap();
     chan.message(&im).delete().await.unwrap();
     chan.invite(&inv).delete().await.unwrap();
     chan.webhook(&wh).delete().await.unwrap();
@@ -484,9 +477,9 @@ async fn every_operation_succeeds_through_the_generated_client() {
 async fn channel_counts_message_indexes_and_cascading_deletes() {
     let chat = twilio_chat_local::start().await.unwrap();
     let client = chat.client();
-    let is = client.services().create("s").await.unwrap().sid.unwrap();
+    let is = client.services().create("s").await.unwrap().sid;
     let svc = client.service(&is);
-    let ch = svc.channels().create().await.unwrap().sid.unwrap();
+    let ch = svc.channels().create().await.unwrap().sid;
     let chan = svc.channel(&ch);
     for identity in ["a", "b", "c"] {
         chan.members().create(identity).await.unwrap();
@@ -513,10 +506,7 @@ async fn channel_counts_message_indexes_and_cascading_deletes() {
         .await
         .unwrap();
     assert_eq!(last.records[0].index, Some(3));
-    chan.message(last.records[0].sid.as_deref().unwrap())
-        .delete()
-        .await
-        .unwrap();
+    chan.message(&last.records[0].sid).delete().await.unwrap();
     let next = chan.messages().create().body("5").await.unwrap();
     assert_eq!(next.index, Some(4));
     assert_eq!(next.from.as_deref(), Some("system"));
@@ -540,7 +530,7 @@ async fn channel_counts_message_indexes_and_cascading_deletes() {
 async fn streams_follow_next_page_urls_across_pages() {
     let chat = twilio_chat_local::start().await.unwrap();
     let client = chat.client();
-    let is = client.services().create("s").await.unwrap().sid.unwrap();
+    let is = client.services().create("s").await.unwrap().sid;
     let chan = client.service(&is).channel("lobby");
     client
         .service(&is)
@@ -595,7 +585,7 @@ async fn streams_follow_next_page_urls_across_pages() {
 async fn list_filters() {
     let chat = twilio_chat_local::start().await.unwrap();
     let client = chat.client();
-    let is = client.services().create("s").await.unwrap().sid.unwrap();
+    let is = client.services().create("s").await.unwrap().sid;
     let svc = client.service(&is);
     svc.channels()
         .create()
@@ -626,7 +616,7 @@ async fn list_filters() {
         .unwrap();
     assert_eq!(both.records.len(), 3);
 
-    let ch = private.records[0].sid.clone().unwrap();
+    let ch = private.records[0].sid.clone();
     let chan = svc.channel(&ch);
     for identity in ["ann", "ben", "cat"] {
         chan.members().create(identity).await.unwrap();
@@ -687,7 +677,7 @@ async fn documented_error_codes() {
     let chat = twilio_chat_local::start().await.unwrap();
     let client = chat.client();
     let missing = client
-        .service("IS00000000000000000000000000000000")
+        .service(&"IS00000000000000000000000000000000".parse().unwrap())
         .fetch()
         .await
         .unwrap_err();
@@ -697,7 +687,7 @@ async fn documented_error_codes() {
         Some("https://www.twilio.com/docs/errors/20404")
     );
 
-    let is = client.services().create("s").await.unwrap().sid.unwrap();
+    let is = client.services().create("s").await.unwrap().sid;
     let svc = client.service(&is);
     svc.channels().create().unique_name("dup").await.unwrap();
     let dup = svc

@@ -72,13 +72,7 @@ async fn signed_post_event_webhooks_for_filtered_events_only() {
     let chat = twilio_chat_local::start().await.unwrap();
     let (base, mut rx) = receiver().await;
     let client = chat.client();
-    let service = client
-        .services()
-        .create("hooks")
-        .await
-        .unwrap()
-        .sid
-        .unwrap();
+    let service = client.services().create("hooks").await.unwrap().sid;
     client
         .service(&service)
         .update()
@@ -94,12 +88,11 @@ async fn signed_post_event_webhooks_for_filtered_events_only() {
         .webhook_enabled(models::WebhookEnabledType::True)
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     let chan = svc.channel(&channel);
     // Without the header, REST changes fire nothing.
     chan.messages().create().body("quiet").await.unwrap();
-    let member = chan.members().create("ana").await.unwrap().sid.unwrap();
+    let member = chan.members().create("ana").await.unwrap().sid;
     let message = chan
         .messages()
         .create()
@@ -113,7 +106,7 @@ async fn signed_post_event_webhooks_for_filtered_events_only() {
     assert_eq!(sent.method, Method::POST);
     assert_eq!(sent.url, format!("{base}/hook"));
     assert_eq!(sent.get("EventType"), Some("onMessageSent"), "{sent:?}");
-    assert_eq!(sent.get("MessageSid"), message.sid.as_deref());
+    assert_eq!(sent.get("MessageSid"), Some(message.sid.as_str()));
     assert_eq!(sent.get("ChannelSid"), Some(channel.as_str()));
     assert_eq!(sent.get("InstanceSid"), Some(service.as_str()));
     assert_eq!(sent.get("Body"), Some("Hello & welcome"));
@@ -184,13 +177,7 @@ async fn every_event_sent_reads_back_fully_typed() {
         .iter()
         .map(|e| e.event_type)
         .collect();
-    let service = client
-        .services()
-        .create("typed")
-        .await
-        .unwrap()
-        .sid
-        .unwrap();
+    let service = client.services().create("typed").await.unwrap().sid;
     client
         .service(&service)
         .update()
@@ -208,8 +195,7 @@ async fn every_event_sent_reads_back_fully_typed() {
         .webhook_enabled(on.clone())
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     let chan = svc.channel(&channel);
     chan.update()
         .friendly_name("General")
@@ -222,8 +208,7 @@ async fn every_event_sent_reads_back_fully_typed() {
         .webhook_enabled(on.clone())
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     svc.user(&user)
         .update()
         .friendly_name("Ana")
@@ -236,8 +221,7 @@ async fn every_event_sent_reads_back_fully_typed() {
         .webhook_enabled(on.clone())
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     chan.member(&member)
         .update()
         .last_consumed_message_index(0)
@@ -252,8 +236,7 @@ async fn every_event_sent_reads_back_fully_typed() {
         .webhook_enabled(on.clone())
         .await
         .unwrap()
-        .sid
-        .unwrap();
+        .sid;
     chan.message(&message)
         .update()
         .body("hi!")

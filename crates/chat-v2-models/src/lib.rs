@@ -5,7 +5,11 @@
 //! hand-written. The async client lives in the `twilio-chat-v2` crate, which re-exports this one as `models`.
 //!
 //! - Structs are `#[non_exhaustive]`, derive `Default`, ignore unknown JSON fields and default missing ones; a field
-//!   is `Option<T>` when the description says it is nullable or not required.
+//!   is `Option<T>` when the description says it is nullable or not required. The fields Twilio always sends (a
+//!   record's `sid`, `account_sid`, the SIDs of its parents, `url`, `date_created`) are plain fields: a record
+//!   without one, or with `null`, is a decode error naming it.
+//! - SIDs are typed per resource ([`ServiceSid`], [`ChannelSid`], [`MessageSid`], ...: aliases of [`Sid`] by
+//!   prefix). `parse()` checks user input (prefix and length); decoding keeps whatever Twilio sent.
 //! - Date-times are [`Timestamp`](twilio_rest_time::Timestamp)s in UTC (dates are
 //!   [`Date`](twilio_rest_time::Date)s): parsing accepts RFC 3339 (Twilio's JSON APIs) as well as RFC 2822 (older
 //!   Twilio APIs), so the same models code serves other descriptions. The `chrono` feature of `twilio-rest-time`
@@ -19,6 +23,10 @@
 //!
 //! let message: Message = serde_json::from_str(r#"{
 //!     "sid": "IMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+//!     "account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+//!     "service_sid": "ISaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+//!     "channel_sid": "CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+//!     "url": "https://chat.twilio.com/v2/Services/ISaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Channels/CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/IMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 //!     "body": "hello",
 //!     "index": 3,
 //!     "attributes": "{\"importance\": \"high\"}",
@@ -26,6 +34,7 @@
 //!     "something_new": true
 //! }"#).unwrap();
 //! assert_eq!(message.body.as_deref(), Some("hello"));
+//! assert_eq!(message.channel_sid, "CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 //! let attributes: serde_json::Value = message.attributes_json().unwrap().unwrap();
 //! assert_eq!(attributes["importance"], "high");
 //!

@@ -16,19 +16,17 @@
 //!
 //! // Create a service, a channel in it, and send a message.
 //! let service = client.services().create("Support").await?;
-//! let service_sid = service.sid.unwrap_or_default();
 //! let channel = client
-//!     .service(&service_sid)
+//!     .service(&service.sid)
 //!     .channels()
 //!     .create()
 //!     .friendly_name("General")
 //!     .unique_name("general")
 //!     .type_(models::ChannelType::Private)
 //!     .await?;
-//! let channel_sid = channel.sid.unwrap_or_default();
 //! let message = client
-//!     .service(&service_sid)
-//!     .channel(&channel_sid)
+//!     .service(&service.sid)
+//!     .channel(&channel.sid)
 //!     .messages()
 //!     .create()
 //!     .body("Hello from Rust")
@@ -38,8 +36,8 @@
 //!
 //! // Stream every message of the channel, oldest first, fetching pages as needed.
 //! let mut messages = client
-//!     .service(&service_sid)
-//!     .channel(&channel_sid)
+//!     .service(&service.sid)
+//!     .channel(&channel.sid)
 //!     .messages()
 //!     .list()
 //!     .order(models::MessageOrderType::Asc)
@@ -48,6 +46,44 @@
 //! while let Some(message) = messages.try_next().await? {
 //!     println!("{}: {}", message.from.unwrap_or_default(), message.body.unwrap_or_default());
 //! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Typed SIDs
+//!
+//! Every SID has the type of its resource ([`models::ServiceSid`], [`models::ChannelSid`], ...), the fields
+//! Twilio always sends (a record's `sid`, `account_sid`, its parents' SIDs, `url`, `date_created`) are plain
+//! fields, and navigation takes the SID of the right resource. Where a path also takes a unique name or an
+//! identity, any text works too: `client.service(&service_sid).channel("general")`. Parse SIDs from user input
+//! (configuration, a request) with `parse()`, which checks the prefix and the length:
+//!
+//! ```
+//! use twilio_chat_v2::{Client, Credentials, models};
+//!
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(Credentials::auth_token("ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "your_auth_token")?)?;
+//! let service_sid: models::ServiceSid = "IS0123456789abcdef0123456789abcdef".parse()?;
+//! let general = client.service(&service_sid).channel("general");
+//! # let _ = general;
+//! let wrong = "CH0123456789abcdef0123456789abcdef".parse::<models::ServiceSid>();
+//! assert_eq!(
+//!     wrong.unwrap_err().to_string(),
+//!     "`CH0123456789abcdef0123456789abcdef` is not a SID starting with IS"
+//! );
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A channel's SID where a service's is expected does not compile:
+//!
+//! ```compile_fail,E0308
+//! use twilio_chat_v2::{Client, Credentials, models};
+//!
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(Credentials::auth_token("ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "your_auth_token")?)?;
+//! let channel_sid: models::ChannelSid = "CH0123456789abcdef0123456789abcdef".parse()?;
+//! let service = client.service(&channel_sid); // error: expected `&Sid<'I', 'S'>`, found `&Sid<'C', 'H'>`
 //! # Ok(())
 //! # }
 //! ```

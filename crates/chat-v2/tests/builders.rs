@@ -30,7 +30,7 @@ fn credential_builders_redact_secrets_in_debug() {
         .api_key(API_KEY)
         .secret(SECRET);
     let update = client
-        .credential("CR00000000000000000000000000000000")
+        .credential(&"CR00000000000000000000000000000000".parse().unwrap())
         .update()
         .private_key(PRIVATE_KEY)
         .api_key(API_KEY)
@@ -63,7 +63,7 @@ fn credential_builders_redact_secrets_in_debug() {
 #[test]
 fn other_builders_show_their_parameters() {
     let message = client()
-        .service("IS1")
+        .service(&models::ServiceSid::from_wire("IS1"))
         .channel("CH1")
         .messages()
         .create()

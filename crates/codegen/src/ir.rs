@@ -25,6 +25,21 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The webhook requests the API sends, when the description declares them (`x-twilio-webhooks`).
     pub webhooks: Option<Webhooks>,
+    /// The typed SIDs of the models crate, one per SID prefix, ordered by name.
+    pub sid_types: Vec<SidType>,
+}
+
+/// A typed SID of the models crate: a name for the SIDs with one prefix (`ServiceSid` for `IS`), emitted as an
+/// alias of the runtime's SID type of that prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SidType {
+    /// Rust name (`ServiceSid`).
+    pub name: String,
+    /// The two-letter prefix (`IS`).
+    pub prefix: String,
+    /// Where the name comes from: the resource whose records have the prefix (`Service`), else the fields that
+    /// hold it (`account_sid`).
+    pub origin: String,
 }
 
 impl Api {
@@ -139,6 +154,9 @@ pub struct Field {
     pub sid_prefix: Option<String>,
     /// The value the description gives as `default`.
     pub default: Option<Literal>,
+    /// Declared always sent (our `x-twilio-always-sent`): a record without it, or with `null`, is a decode error,
+    /// and the Rust field is not an `Option`.
+    pub always_sent: bool,
 }
 
 /// A scalar value of the description (a `default`).
@@ -155,11 +173,17 @@ pub enum Literal {
 }
 
 impl Field {
-    /// Whether the Rust field is `Option<T>` (nullable, not required, or of a type without a sensible default).
+    /// Whether a record without the member is a decode error: listed in `required`, or declared always sent.
+    pub fn must_be_present(&self) -> bool {
+        self.required || self.always_sent
+    }
+
+    /// Whether the Rust field is `Option<T>` (nullable and not always sent, not required, or of a type without a
+    /// sensible default).
     pub fn optional(&self) -> bool {
         let without_default = |ty: &TypeRef| matches!(ty, TypeRef::Enum(_) | TypeRef::OneOf(_));
-        self.nullable
-            || !self.required
+        (self.nullable && !self.always_sent)
+            || !self.must_be_present()
             || without_default(&self.ty)
             || matches!(&self.ty, TypeRef::Boxed(inner) if without_default(inner))
     }
@@ -196,6 +220,9 @@ pub enum TypeRef {
     String,
     /// `String` holding an absolute URL (`format: uri`).
     Uri,
+    /// A typed SID of the models crate, by Rust name ([`Api::sid_types`]): a string property whose `pattern` is
+    /// one SID prefix.
+    Sid(String),
     /// `twilio_rest_time::Timestamp` (`format: date-time`).
     DateTime,
     /// `twilio_rest_time::Timestamp` sent by the API in RFC 2822 (`format: date-time-rfc-2822`, API v2010); models
@@ -250,6 +277,12 @@ pub struct Resource {
     pub context_type: String,
     /// Rust name of the resource's own path parameter, the argument of the context accessor (`sid`).
     pub context_param: Option<String>,
+    /// The typed SID the context accessor takes (a name of [`Api::sid_types`]), when its path parameter holds
+    /// SIDs of one prefix.
+    pub context_sid: Option<String>,
+    /// The record field the context accessor also takes instead of a SID (`unique_name`), from the path
+    /// parameter's `x-twilio-alternate-key`.
+    pub context_alternate: Option<String>,
     /// Operations on the collection path (indices into [`Api::operations`]).
     pub list_operations: Vec<usize>,
     /// Operations on the instance path (indices into [`Api::operations`]).
@@ -353,6 +386,8 @@ pub struct Parameter {
     /// For a path parameter: the field of the addressed record that may be given instead of its SID
     /// (`unique_name`, `identity`), from the description's `x-twilio-alternate-key`.
     pub alternate_key: Option<String>,
+    /// For a path parameter: the two-letter prefix of the SIDs it takes, from its `pattern`.
+    pub sid_prefix: Option<String>,
     /// Description.
     pub doc: Option<String>,
 }

@@ -20,6 +20,12 @@ pub fn render(api: &Api, header: &str) -> String {
     for (name, url) in &api.servers {
         let _ = writeln!(out, "server {name} {url}");
     }
+    if !api.sid_types.is_empty() {
+        out.push_str("\n# typed SIDs\n");
+        for t in &api.sid_types {
+            let _ = writeln!(out, "sid {} {} (after {})", t.name, t.prefix, t.origin);
+        }
+    }
     out.push_str("\n# models\n");
     for schema in api.schemas.values() {
         match schema {
@@ -32,6 +38,9 @@ pub fn render(api: &Api, header: &str) -> String {
                     }
                     if f.nullable {
                         flags.push("nullable");
+                    }
+                    if f.always_sent {
+                        flags.push("always sent");
                     }
                     if f.flatten {
                         flags.push("flatten");
@@ -175,6 +184,14 @@ fn resource(out: &mut String, api: &Api, r: &Resource, depth: usize) {
         r.context_param.as_deref().unwrap_or(""),
         r.instance_path.as_deref().unwrap_or("-"),
     );
+    if let Some(sid) = &r.context_sid {
+        let alternate = r
+            .context_alternate
+            .as_deref()
+            .map(|a| format!(" or {a}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{pad}  context takes {sid}{alternate}");
+    }
     if let Some(model) = &r.model {
         let _ = writeln!(out, "{pad}  records {model}");
     }
@@ -258,7 +275,7 @@ fn ty(t: &TypeRef) -> String {
         TypeRef::Map(v) => format!("Map<{}>", ty(v)),
         TypeRef::Array(v) => format!("Vec<{}>", ty(v)),
         TypeRef::Boxed(v) => format!("Box<{}>", ty(v)),
-        TypeRef::Struct(n) | TypeRef::Enum(n) | TypeRef::OneOf(n) => n.clone(),
+        TypeRef::Struct(n) | TypeRef::Enum(n) | TypeRef::OneOf(n) | TypeRef::Sid(n) => n.clone(),
         other => format!("{other:?}"),
     }
 }

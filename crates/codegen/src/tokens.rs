@@ -61,7 +61,7 @@ pub(crate) fn type_tokens(ty: &TypeRef, models: Option<&TokenStream>) -> TokenSt
             let inner = type_tokens(inner, models);
             quote!(::std::boxed::Box<#inner>)
         }
-        T::Struct(name) | T::Enum(name) | T::OneOf(name) => {
+        T::Struct(name) | T::Enum(name) | T::OneOf(name) | T::Sid(name) => {
             let name = ident(name);
             match models {
                 Some(m) => quote!(#m::#name),

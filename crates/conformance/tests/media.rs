@@ -86,6 +86,14 @@ fn message(media_sid: &str) -> Value {
     })
 }
 
+fn is() -> models::ServiceSid {
+    models::ServiceSid::from_wire(IS)
+}
+
+fn me() -> models::MediaSid {
+    models::MediaSid::from_wire(ME)
+}
+
 const PNG: &[u8] = b"\x89PNG\r\n";
 
 /// The headers of one request: `(lower-case name, value)`.
@@ -149,14 +157,14 @@ async fn upload_sends_the_raw_file_with_its_media_type_and_query() {
         })
         .await;
     let media = client(&api)
-        .service(IS)
+        .service(&is())
         .media()
         .create("image/png", PNG)
         .category(models::MediaCategory::Media)
         .filename("floor plan.png")
         .await
         .expect("upload");
-    assert_eq!(media.sid.as_deref(), Some(ME));
+    assert_eq!(Some(media.sid.as_str()), Some(ME));
     assert_eq!(media.size, Some(6));
     assert_eq!(media.category, Some(models::MediaCategory::Media));
     assert_eq!(
@@ -185,7 +193,7 @@ async fn upload_of_a_file_and_of_a_stream() {
     let client = client(&api);
     let from_file = UploadBody::from_path(&path).await.expect("file body");
     client
-        .service(IS)
+        .service(&is())
         .media()
         .create("application/pdf", from_file)
         .await
@@ -196,7 +204,7 @@ async fn upload_of_a_file_and_of_a_stream() {
         .map(|c| Ok(Bytes::copy_from_slice(c)))
         .collect();
     client
-        .service(IS)
+        .service(&is())
         .media()
         .create(
             "application/pdf",
@@ -222,8 +230,8 @@ async fn fetch_media_record() {
         })
         .await;
     let media = client(&api)
-        .service(IS)
-        .media_instance(ME)
+        .service(&is())
+        .media_instance(&me())
         .fetch()
         .await
         .expect("fetch");
@@ -264,12 +272,12 @@ async fn media_set_posts_a_json_body() {
         .into_iter()
         .map(|sid| {
             let mut entry = models::MediaSetEntry::default();
-            entry.media_sid = sid.to_owned();
+            entry.media_sid = models::MediaSid::from_wire(sid);
             entry
         })
         .collect();
     let results = client(&api)
-        .service(IS)
+        .service(&is())
         .media_set()
         .create(request)
         .await
@@ -277,10 +285,7 @@ async fn media_set_posts_a_json_body() {
     assert_eq!(results.len(), 2);
     assert_eq!(results[0].code, Some(200));
     assert_eq!(
-        results[0]
-            .media_record
-            .as_ref()
-            .and_then(|m| m.sid.as_deref()),
+        results[0].media_record.as_ref().map(|m| m.sid.as_str()),
         Some(ME)
     );
     assert_eq!(results[1].code, Some(404));
@@ -319,7 +324,10 @@ async fn download_through_the_temporary_link_sends_no_credentials() {
             then.status(200).body("wrong host");
         })
         .await;
-    let download = client(&api).download_media(IS, ME).await.expect("download");
+    let download = client(&api)
+        .download_media(&is(), &me())
+        .await
+        .expect("download");
     assert_eq!(download.content_type(), Some("image/png"));
     let bytes: Vec<Bytes> = download.try_collect().await.expect("bytes");
     assert_eq!(bytes.concat(), PNG);
@@ -360,8 +368,8 @@ async fn an_expired_link_is_refreshed_once() {
         .await;
     let client = client(&api);
     let stale: models::Media = client
-        .service(IS)
-        .media_instance(ME)
+        .service(&is())
+        .media_instance(&me())
         .fetch()
         .await
         .expect("record");
@@ -376,7 +384,7 @@ async fn an_expired_link_is_refreshed_once() {
         })
         .await;
     let download = client
-        .download_media_record(IS, &stale)
+        .download_media_record(&is(), &stale)
         .await
         .expect("download");
     assert_eq!(download.bytes(1024).await.expect("bytes").as_ref(), PNG);
@@ -414,7 +422,10 @@ async fn links_that_keep_failing_fall_back_to_the_authenticated_content() {
                 .body(PNG);
         })
         .await;
-    let download = client(&api).download_media(IS, ME).await.expect("download");
+    let download = client(&api)
+        .download_media(&is(), &me())
+        .await
+        .expect("download");
     assert_eq!(download.bytes(1024).await.expect("bytes").as_ref(), PNG);
     // The record, then the record again for a fresh link; both links refused; then the content link.
     fetch.assert_calls_async(2).await;
@@ -437,8 +448,8 @@ async fn content_can_be_downloaded_directly() {
         })
         .await;
     let download = client(&api)
-        .service(IS)
-        .media_instance(ME)
+        .service(&is())
+        .media_instance(&me())
         .content()
         .fetch()
         .await
@@ -475,13 +486,13 @@ async fn one_call_media_message_uploads_then_posts() {
         })
         .await;
     let message = client(&api)
-        .send_media_message(IS, CH, "image/png", PNG)
+        .send_media_message(&is(), CH, "image/png", PNG)
         .filename("floor plan.png")
         .from("ana@example.com")
         .attributes(r#"{"room":"4B"}"#)
         .await
         .expect("media message");
-    assert_eq!(message.sid.as_deref(), Some(IM));
+    assert_eq!(Some(message.sid.as_str()), Some(IM));
     let media = MessageMedia::of(&message).expect("a media message");
     assert_eq!(media.sid, ME);
     assert_eq!(media.size, Some(6));
@@ -510,7 +521,7 @@ async fn an_already_attached_media_is_a_typed_error() {
     .await;
     let client = client(&api);
     let err = client
-        .send_media_message(IS, CH, "image/png", PNG)
+        .send_media_message(&is(), CH, "image/png", PNG)
         .await
         .expect_err("50508");
     match &err {
@@ -523,7 +534,7 @@ async fn an_already_attached_media_is_a_typed_error() {
     assert!(err.to_string().contains("already attached"), "{err}");
     // The generated CreateMessage's own error classifies the same way.
     let plain = client
-        .service(IS)
+        .service(&is())
         .channel(CH)
         .messages()
         .create()
@@ -553,6 +564,9 @@ async fn a_file_over_the_size_limit_is_a_typed_error() {
             when.method(GET).path(format!("/v2/Services/{IS}"));
             then.status(200).json_body(json!({
                 "sid": IS,
+                "account_sid": AC,
+                "date_created": "2026-01-01T00:00:00Z",
+                "url": format!("https://chat.twilio.com/v2/Services/{IS}"),
                 "media": {"size_limit_mb": 1, "compatibility_message": "Media messages are not supported"}
             }));
         })
@@ -560,7 +574,7 @@ async fn a_file_over_the_size_limit_is_a_typed_error() {
     let client = client(&api);
     // The service refuses it.
     let err = client
-        .send_media_message(IS, CH, "image/png", PNG)
+        .send_media_message(&is(), CH, "image/png", PNG)
         .await
         .expect_err("413");
     match &err {
@@ -573,7 +587,7 @@ async fn a_file_over_the_size_limit_is_a_typed_error() {
     // Checked before uploading: nothing more is sent to the media store.
     let two_megabytes = vec![0_u8; 2 * 1024 * 1024];
     let err = client
-        .send_media_message(IS, CH, "application/octet-stream", two_megabytes)
+        .send_media_message(&is(), CH, "application/octet-stream", two_megabytes)
         .check_service_size_limit()
         .await
         .expect_err("over the limit");
@@ -613,7 +627,7 @@ async fn html_error_pages_are_reported_not_decoded() {
     .await;
     let client = client(&api);
     let err = client
-        .send_media_message(IS, CH, "image/png", PNG)
+        .send_media_message(&is(), CH, "image/png", PNG)
         .await
         .expect_err("502");
     let MediaError::Other(error) = &err else {
@@ -624,8 +638,8 @@ async fn html_error_pages_are_reported_not_decoded() {
     assert_eq!(error.code(), None);
     assert!(error.to_string().contains("502 Bad Gateway"), "{error}");
     let err = client
-        .service(IS)
-        .media_instance(ME)
+        .service(&is())
+        .media_instance(&me())
         .content()
         .fetch()
         .await
@@ -657,12 +671,12 @@ async fn a_message_that_fails_after_its_upload_hands_back_the_media() {
         })
         .await;
     let err = client(&api)
-        .send_media_message(IS, CH, "image/png", PNG)
+        .send_media_message(&is(), CH, "image/png", PNG)
         .await
         .expect_err("503");
     match err {
         MediaError::MessageNotCreated { media, error } => {
-            assert_eq!(media.sid.as_deref(), Some(ME));
+            assert_eq!(Some(media.sid.as_str()), Some(ME));
             assert_eq!(error.status(), Some(503));
         }
         other => panic!("expected MessageNotCreated, got {other:?}"),

@@ -51,6 +51,7 @@ async fn recorded_create_is_redacted_and_replays() {
     let base = server.base_url();
     let body = json!({
         "sid": IS, "account_sid": AC, "friendly_name": "demo",
+        "date_created": "2026-01-01T00:00:00Z",
         "url": format!("{base}/v2/Services/{IS}"),
         "links": {"channels": format!("{base}/v2/Services/{IS}/Channels")}
     });
@@ -120,7 +121,13 @@ async fn recorded_stream_follows_pages_and_replays() {
     let server = MockServer::start_async().await;
     let base = server.base_url();
     let path = format!("/v2/Services/{IS}/Roles");
-    let role = |n: u32| json!({"sid": format!("RL{n:032x}"), "account_sid": AC, "friendly_name": format!("role {n}")});
+    let role = |n: u32| {
+        json!({
+            "sid": format!("RL{n:032x}"), "account_sid": AC, "service_sid": IS,
+            "friendly_name": format!("role {n}"), "date_created": "2026-01-01T00:00:00Z",
+            "url": format!("https://chat.twilio.com/v2/Services/{IS}/Roles/RL{n:032x}")
+        })
+    };
     let page = |records: Vec<Value>, next: Option<String>| json!({"roles": records, "meta": {"key": "roles", "page_size": 1, "next_page_url": next}});
     let second = server
         .mock_async(|when, then| {
@@ -208,7 +215,13 @@ fn binary_reads_credentials_from_env() {
             .header("authorization", basic(sk, "key-secret"));
         then.status(200)
             .header("content-type", "application/json")
-            .body(json!({"sid": IS, "account_sid": AC}).to_string());
+            .body(
+                json!({
+                    "sid": IS, "account_sid": AC, "date_created": "2026-01-01T00:00:00Z",
+                    "url": format!("https://chat.twilio.com/v2/Services/{IS}")
+                })
+                .to_string(),
+            );
     });
     let out = std::env::temp_dir().join(format!(
         "conformance-record-bin-{}.json",

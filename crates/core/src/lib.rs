@@ -1,7 +1,8 @@
 //! Support code shared by the generated Twilio REST models and the hand-written Twilio crates.
 //!
-//! Nothing here is meant for applications yet: what generated code and the other Twilio crates call sits under
-//! [`__private`] (hidden from the documentation, serde's convention), and may change in any release.
+//! Applications meet one part of it: the typed SIDs, [`Sid`] and [`Key`], which the models crates name per
+//! resource (`ServiceSid`, `ChannelSid`) and re-export. What generated code and the other Twilio crates call
+//! sits under [`__private`] (hidden from the documentation, serde's convention), and may change in any release:
 //!
 //! - `__private::de`: the one object reader every hand-written and generated `Deserialize` of a JSON object goes
 //!   through, with one rule for repeated, missing and unknown members.
@@ -13,3 +14,7 @@
 #[doc(hidden)]
 #[path = "private/mod.rs"]
 pub mod __private;
+
+mod sid;
+
+pub use sid::{Key, SID_LEN, Sid, SidError};

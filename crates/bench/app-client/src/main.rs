@@ -5,14 +5,14 @@
 //! optionally `"base_url"` (for example a local service from `twilio-chat fake`).
 
 use serde_derive::Deserialize;
-use twilio_chat_v2::{Client, Credentials};
+use twilio_chat_v2::{Client, Credentials, models};
 
 /// The application's configuration file.
 #[derive(Debug, Deserialize)]
 struct Config {
     account_sid: String,
     auth_token: String,
-    service_sid: String,
+    service_sid: models::ServiceSid,
     /// Another base URL than Twilio's (a local service, `http://` allowed).
     #[serde(default)]
     base_url: Option<String>,
@@ -38,12 +38,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let service = client.service(&config.service_sid).fetch().await?;
     println!(
         "{}: {} (created {})",
-        service.sid.unwrap_or_default(),
+        service.sid,
         service.friendly_name.unwrap_or_default(),
-        service
-            .date_created
-            .map(|t| t.to_string())
-            .unwrap_or_default()
+        service.date_created
     );
     Ok(())
 }

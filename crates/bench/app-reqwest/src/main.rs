@@ -19,9 +19,9 @@ struct Config {
 /// The members of a Chat service the application reads.
 #[derive(Debug, Deserialize)]
 struct Service {
-    sid: Option<String>,
+    sid: String,
     friendly_name: Option<String>,
-    date_created: Option<String>,
+    date_created: String,
 }
 
 /// Twilio's error body.
@@ -63,9 +63,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let service: Service = response.json().await?;
     println!(
         "{}: {} (created {})",
-        service.sid.unwrap_or_default(),
+        service.sid,
         service.friendly_name.unwrap_or_default(),
-        service.date_created.unwrap_or_default()
+        service.date_created
     );
     Ok(())
 }

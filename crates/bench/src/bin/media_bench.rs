@@ -56,7 +56,7 @@ fn chunks(size: u64) -> impl futures_util::Stream<Item = Result<Bytes, std::io::
 /// Upload through the generated `CreateMedia` operation; returns the size the server saw.
 async fn upload_ours(client: &Client, size: u64) -> Result<u64, String> {
     let record = client
-        .service(SERVICE_SID)
+        .service(&models::ServiceSid::from_wire(SERVICE_SID))
         .media()
         .create(
             "application/octet-stream",
@@ -98,8 +98,8 @@ async fn upload_plain(http: &reqwest::Client, base: &str, size: u64) -> Result<u
 async fn download_ours(client: &Client, size: u64, verify: bool) -> Result<u64, String> {
     use futures_util::StreamExt as _;
     let mut download = client
-        .service(SERVICE_SID)
-        .media_instance(media_sid(size))
+        .service(&models::ServiceSid::from_wire(SERVICE_SID))
+        .media_instance(&models::MediaSid::from_wire(media_sid(size)))
         .content()
         .fetch()
         .await

@@ -41,16 +41,16 @@ impl Client {
         CredentialList(rt::__private::Scope::new(&self.inner))
     }
     /// One `Credential` (`/v2/Credentials/{Sid}`).
-    pub fn credential(&self, sid: impl Into<String>) -> CredentialContext {
-        CredentialContext(rt::__private::Scope::new(&self.inner).child(sid))
+    pub fn credential(&self, sid: &models::CredentialSid) -> CredentialContext {
+        CredentialContext(rt::__private::Scope::new(&self.inner).child(sid.as_str()))
     }
     /// The `Service` collection (`/v2/Services`).
     pub fn services(&self) -> ServiceList {
         ServiceList(rt::__private::Scope::new(&self.inner))
     }
     /// One `Service` (`/v2/Services/{Sid}`).
-    pub fn service(&self, sid: impl Into<String>) -> ServiceContext {
-        ServiceContext(rt::__private::Scope::new(&self.inner).child(sid))
+    pub fn service(&self, sid: &models::ServiceSid) -> ServiceContext {
+        ServiceContext(rt::__private::Scope::new(&self.inner).child(sid.as_str()))
     }
 }
 /// Operations on the `Credential` collection, `/v2/Credentials`.
@@ -302,24 +302,29 @@ impl ServiceContext {
         BindingList(self.0.clone())
     }
     /// One `Binding` (`/v2/Services/{ServiceSid}/Bindings/{Sid}`).
-    pub fn binding(&self, sid: impl Into<String>) -> BindingContext {
-        BindingContext(self.0.child(sid))
+    pub fn binding(&self, sid: &models::BindingSid) -> BindingContext {
+        BindingContext(self.0.child(sid.as_str()))
     }
     /// The `Channel` collection (`/v2/Services/{ServiceSid}/Channels`).
     pub fn channels(&self) -> ChannelList {
         ChannelList(self.0.clone())
     }
     /// One `Channel` (`/v2/Services/{ServiceSid}/Channels/{Sid}`).
-    pub fn channel(&self, sid: impl Into<String>) -> ChannelContext {
-        ChannelContext(self.0.child(sid))
+    ///
+    /// Takes the record's SID or its `unique_name`: a `ChannelSid` or any text.
+    pub fn channel(
+        &self,
+        sid: impl Into<models::sids::Key<'C', 'H'>>,
+    ) -> ChannelContext {
+        ChannelContext(self.0.child(sid.into().into_string()))
     }
     /// The `Media` collection (`/v1/Services/{ServiceSid}/Media`).
     pub fn media(&self) -> MediaList {
         MediaList(self.0.clone())
     }
     /// One `Media` (`/v1/Services/{ServiceSid}/Media/{Sid}`).
-    pub fn media_instance(&self, sid: impl Into<String>) -> MediaContext {
-        MediaContext(self.0.child(sid))
+    pub fn media_instance(&self, sid: &models::MediaSid) -> MediaContext {
+        MediaContext(self.0.child(sid.as_str()))
     }
     /// The `MediaSet` collection (`/v1/Services/{ServiceSid}/MediaSet`).
     pub fn media_set(&self) -> MediaSetList {
@@ -330,16 +335,18 @@ impl ServiceContext {
         RoleList(self.0.clone())
     }
     /// One `Role` (`/v2/Services/{ServiceSid}/Roles/{Sid}`).
-    pub fn role(&self, sid: impl Into<String>) -> RoleContext {
-        RoleContext(self.0.child(sid))
+    pub fn role(&self, sid: &models::RoleSid) -> RoleContext {
+        RoleContext(self.0.child(sid.as_str()))
     }
     /// The `User` collection (`/v2/Services/{ServiceSid}/Users`).
     pub fn users(&self) -> UserList {
         UserList(self.0.clone())
     }
     /// One `User` (`/v2/Services/{ServiceSid}/Users/{Sid}`).
-    pub fn user(&self, sid: impl Into<String>) -> UserContext {
-        UserContext(self.0.child(sid))
+    ///
+    /// Takes the record's SID or its `identity`: a `UserSid` or any text.
+    pub fn user(&self, sid: impl Into<models::sids::Key<'U', 'S'>>) -> UserContext {
+        UserContext(self.0.child(sid.into().into_string()))
     }
 }
 static LIST_SERVICE: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
@@ -744,32 +751,34 @@ impl ChannelContext {
         InviteList(self.0.clone())
     }
     /// One `Invite` (`/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`).
-    pub fn invite(&self, sid: impl Into<String>) -> InviteContext {
-        InviteContext(self.0.child(sid))
+    pub fn invite(&self, sid: &models::InviteSid) -> InviteContext {
+        InviteContext(self.0.child(sid.as_str()))
     }
     /// The `Member` collection (`/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`).
     pub fn members(&self) -> MemberList {
         MemberList(self.0.clone())
     }
     /// One `Member` (`/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`).
-    pub fn member(&self, sid: impl Into<String>) -> MemberContext {
-        MemberContext(self.0.child(sid))
+    ///
+    /// Takes the record's SID or its `identity`: a `MemberSid` or any text.
+    pub fn member(&self, sid: impl Into<models::sids::Key<'M', 'B'>>) -> MemberContext {
+        MemberContext(self.0.child(sid.into().into_string()))
     }
     /// The `Message` collection (`/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`).
     pub fn messages(&self) -> MessageList {
         MessageList(self.0.clone())
     }
     /// One `Message` (`/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`).
-    pub fn message(&self, sid: impl Into<String>) -> MessageContext {
-        MessageContext(self.0.child(sid))
+    pub fn message(&self, sid: &models::MessageSid) -> MessageContext {
+        MessageContext(self.0.child(sid.as_str()))
     }
     /// The `ChannelWebhook` collection (`/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`).
     pub fn webhooks(&self) -> ChannelWebhookList {
         ChannelWebhookList(self.0.clone())
     }
     /// One `ChannelWebhook` (`/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`).
-    pub fn webhook(&self, sid: impl Into<String>) -> ChannelWebhookContext {
-        ChannelWebhookContext(self.0.child(sid))
+    pub fn webhook(&self, sid: &models::ChannelWebhookSid) -> ChannelWebhookContext {
+        ChannelWebhookContext(self.0.child(sid.as_str()))
     }
 }
 static LIST_CHANNEL: rt::__private::OperationSpec = rt::__private::OperationSpec::new(
@@ -2061,16 +2070,21 @@ impl UserContext {
         UserBindingList(self.0.clone())
     }
     /// One `UserBinding` (`/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`).
-    pub fn binding(&self, sid: impl Into<String>) -> UserBindingContext {
-        UserBindingContext(self.0.child(sid))
+    pub fn binding(&self, sid: &models::BindingSid) -> UserBindingContext {
+        UserBindingContext(self.0.child(sid.as_str()))
     }
     /// The `UserChannel` collection (`/v2/Services/{ServiceSid}/Users/{UserSid}/Channels`).
     pub fn channels(&self) -> UserChannelList {
         UserChannelList(self.0.clone())
     }
     /// One `UserChannel` (`/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`).
-    pub fn channel(&self, channel_sid: impl Into<String>) -> UserChannelContext {
-        UserChannelContext(self.0.child(channel_sid))
+    ///
+    /// Takes the record's SID or its `unique_name`: a `ChannelSid` or any text.
+    pub fn channel(
+        &self,
+        channel_sid: impl Into<models::sids::Key<'C', 'H'>>,
+    ) -> UserChannelContext {
+        UserChannelContext(self.0.child(channel_sid.into().into_string()))
     }
 }
 static LIST_USER: rt::__private::OperationSpec = rt::__private::OperationSpec::new(

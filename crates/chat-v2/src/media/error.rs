@@ -14,7 +14,7 @@ pub enum MediaError {
     /// The Media SID is already attached to a message (Twilio error 50508): a file can be sent in one message only.
     AlreadyAttached {
         /// The Media SID that was refused, when known.
-        media_sid: Option<String>,
+        media_sid: Option<models::MediaSid>,
         /// Twilio's answer.
         error: Error,
     },
@@ -104,7 +104,7 @@ impl fmt::Display for MediaError {
             MediaError::MessageNotCreated { media, error } => write!(
                 f,
                 "media {} was stored but the message was not created: {error}",
-                media.sid.as_deref().unwrap_or("(no SID)")
+                media.sid
             ),
             MediaError::Other(error) => fmt::Display::fmt(error, f),
         }

@@ -14,7 +14,7 @@ use twilio_rest_core::__private::de as object;
 #[non_exhaustive]
 pub struct MessageMedia {
     /// Media SID (`ME...`).
-    pub sid: String,
+    pub sid: models::MediaSid,
     /// Media type of the file.
     pub content_type: Option<String>,
     /// File name, when one was given at upload.
@@ -60,28 +60,38 @@ impl MessageMedia {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
+
+    /// A message with the members every message has, and `extra`.
+    fn record(extra: Value) -> models::Message {
+        let mut record = json!({
+            "sid": "IM1", "account_sid": "AC1", "service_sid": "IS1", "channel_sid": "CH1",
+            "date_created": "2026-01-01T00:00:00Z", "url": "https://chat.twilio.com/v2/x"
+        });
+        if let (Some(record), Value::Object(extra)) = (record.as_object_mut(), extra) {
+            record.extend(extra);
+        }
+        serde_json::from_value(record).unwrap()
+    }
 
     #[test]
     fn message_media_is_read_from_media_messages_only() {
-        let message: models::Message = serde_json::from_value(json!({
+        let message = record(json!({
             "type": "media",
             "media": {"sid": "ME1", "content_type": "image/png", "filename": "a.png", "size": 12}
-        }))
-        .unwrap();
+        }));
         assert_eq!(
             MessageMedia::of(&message),
             Some(MessageMedia {
-                sid: "ME1".into(),
+                sid: models::MediaSid::from_wire("ME1"),
                 content_type: Some("image/png".into()),
                 filename: Some("a.png".into()),
                 size: Some(12),
             })
         );
-        let text: models::Message =
-            serde_json::from_value(json!({"type": "text", "media": null})).unwrap();
+        let text = record(json!({"type": "text", "media": null}));
         assert_eq!(MessageMedia::of(&text), None);
-        let odd: models::Message = serde_json::from_value(json!({"media": {"sid": ""}})).unwrap();
+        let odd = record(json!({"media": {"sid": ""}}));
         assert_eq!(MessageMedia::of(&odd), None);
     }
 
@@ -92,7 +102,7 @@ mod tests {
         let media =
             |sid: &str, content_type: Option<&str>, filename: Option<&str>, size: Option<u64>| {
                 MessageMedia {
-                    sid: sid.into(),
+                    sid: models::MediaSid::from_wire(sid),
                     content_type: content_type.map(Into::into),
                     filename: filename.map(Into::into),
                     size,
@@ -140,11 +150,11 @@ mod tests {
         );
         assert_eq!(
             read(r#"{"sid": null}"#),
-            Err("invalid type: null, expected a string at line 1 column 12".into())
+            Err("invalid type: null, expected a SID at line 1 column 12".into())
         );
         assert_eq!(
             read(r#"{"sid": 5}"#),
-            Err("invalid type: integer `5`, expected a string at line 1 column 9".into())
+            Err("invalid type: integer `5`, expected a SID at line 1 column 9".into())
         );
         assert_eq!(
             read(r#"{"sid": "a", "size": -1}"#),

@@ -28,8 +28,8 @@
 //! use twilio_chat_v2::runtime::UploadBody;
 //! use twilio_chat_v2::{Client, models};
 //!
-//! # async fn run(client: Client) -> Result<(), MediaError> {
-//! let (service, channel) = ("IS00000000000000000000000000000000", "general");
+//! # async fn run(client: Client, service: models::ServiceSid) -> Result<(), MediaError> {
+//! let (service, channel) = (&service, "general");
 //!
 //! // Upload a file and post it, in one call.
 //! let message = client
@@ -37,14 +37,14 @@
 //!     .filename("floor-plan.png")
 //!     .from("ana@example.com")
 //!     .await?;
-//! println!("posted {:?}", message.sid);
+//! println!("posted {}", message.sid);
 //!
 //! // Download every file of the channel's media messages.
 //! let mut messages = client.service(service).channel(channel).messages().list().stream();
 //! while let Some(message) = messages.try_next().await? {
 //!     let Some(media) = MessageMedia::of(&message) else { continue };
 //!     let download = client.download_media(service, &media.sid).await?;
-//!     let name = media.filename.unwrap_or_else(|| media.sid.clone());
+//!     let name = media.filename.unwrap_or_else(|| media.sid.to_string());
 //!     download.save(format!("downloads/{name}")).await?;
 //! }
 //! # Ok(())

@@ -16,8 +16,8 @@ use crate::Client;
 #[must_use = "nothing is uploaded until it is sent with `.send()` or `.await`"]
 pub struct SendMediaMessage {
     client: Client,
-    service_sid: String,
-    channel_sid: String,
+    service_sid: models::ServiceSid,
+    channel: models::Key<'C', 'H'>,
     content_type: String,
     body: UploadBody,
     filename: Option<String>,
@@ -37,19 +37,20 @@ enum SizeLimit {
 impl Client {
     /// Uploads `body` (with its media type `content_type`, such as `image/png`) to the service's media store, then
     /// posts a message carrying it to the channel (`CreateMessage` with `MediaSid`), and returns that message.
+    /// The channel is its SID or its unique name.
     ///
     /// The upload is sent once, never retried (see the [module notes](crate::media#what-is-retried-and-why)).
     pub fn send_media_message(
         &self,
-        service_sid: impl Into<String>,
-        channel_sid: impl Into<String>,
+        service_sid: &models::ServiceSid,
+        channel: impl Into<models::Key<'C', 'H'>>,
         content_type: impl Into<String>,
         body: impl Into<UploadBody>,
     ) -> SendMediaMessage {
         SendMediaMessage {
             client: self.clone(),
-            service_sid: service_sid.into(),
-            channel_sid: channel_sid.into(),
+            service_sid: service_sid.clone(),
+            channel: channel.into(),
             content_type: content_type.into(),
             body: body.into(),
             filename: None,
@@ -64,8 +65,8 @@ impl Client {
     /// link without credentials (refreshing it once when it has expired), or its authenticated content link.
     pub async fn download_media(
         &self,
-        service_sid: &str,
-        media_sid: &str,
+        service_sid: &models::ServiceSid,
+        media_sid: &models::MediaSid,
     ) -> Result<Download, MediaError> {
         let record = self
             .service(service_sid)
@@ -81,17 +82,14 @@ impl Client {
     /// authenticated content link.
     pub async fn download_media_record(
         &self,
-        service_sid: &str,
+        service_sid: &models::ServiceSid,
         record: &models::Media,
     ) -> Result<Download, MediaError> {
         let links = file_links(record);
-        let sid = record.sid.clone().unwrap_or_default();
+        let sid = record.sid.clone();
         let service = self.service(service_sid);
         let refresh = || async move {
-            if sid.is_empty() {
-                return Ok(FileLinks::default());
-            }
-            let fresh = service.media_instance(sid).fetch().await?;
+            let fresh = service.media_instance(&sid).fetch().await?;
             Ok(file_links(&fresh))
         };
         self.runtime()
@@ -173,12 +171,12 @@ impl SendMediaMessage {
                 },
                 other => other,
             })?;
-        let media_sid = media.sid.clone().unwrap_or_default();
+        let media_sid = media.sid.clone();
         let mut create = service
-            .channel(&self.channel_sid)
+            .channel(self.channel)
             .messages()
             .create()
-            .media_sid(media_sid.clone());
+            .media_sid(&media_sid);
         if let Some(from) = self.from {
             create = create.from(from);
         }
@@ -243,7 +241,11 @@ mod tests {
     #[test]
     fn size_limit_is_read_from_the_service() {
         let service = |media: serde_json::Value| -> models::Service {
-            serde_json::from_value(json!({ "media": media })).unwrap()
+            serde_json::from_value(json!({
+                "sid": "IS1", "account_sid": "AC1", "date_created": "2026-01-01T00:00:00Z",
+                "url": "https://chat.twilio.com/v2/Services/IS1", "media": media
+            }))
+            .unwrap()
         };
         assert_eq!(
             service_size_limit_mb(&service(json!({"size_limit_mb": 150}))),

@@ -212,11 +212,39 @@ fn accessors(cx: &Ctx<'_>, r: &Resource, list: TokenStream, base: TokenStream) -
             .unwrap_or_else(|| format!("{}/{{..}}", r.collection_path));
         let doc = format!(" One `{}` (`{}`).", r.name, path);
         if let Some(own) = r.context_param.as_deref().map(ident) {
-            out.extend(quote! {
-                #[doc = #doc]
-                pub fn #method(&self, #own: impl #into<#string>) -> #ctx {
-                    #ctx(#base.child(#own))
+            let models = &cx.models;
+            let sid = r.context_sid.as_deref().and_then(|name| {
+                let t = cx.api.sid_types.iter().find(|t| t.name == name)?;
+                let mut chars = t.prefix.chars();
+                Some((ident(name), chars.next()?, chars.next()?))
+            });
+            out.extend(match (sid, &r.context_alternate) {
+                (Some((_, a, b)), Some(alternate)) => {
+                    let doc2 = format!(
+                        " Takes the record's SID or its `{alternate}`: a `{}` or any text.",
+                        r.context_sid.as_deref().unwrap_or_default()
+                    );
+                    quote! {
+                        #[doc = #doc]
+                        ///
+                        #[doc = #doc2]
+                        pub fn #method(&self, #own: impl #into<#models::sids::Key<#a, #b>>) -> #ctx {
+                            #ctx(#base.child(#own.into().into_string()))
+                        }
+                    }
                 }
+                (Some((name, _, _)), None) => quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self, #own: &#models::#name) -> #ctx {
+                        #ctx(#base.child(#own.as_str()))
+                    }
+                },
+                (None, _) => quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self, #own: impl #into<#string>) -> #ctx {
+                        #ctx(#base.child(#own))
+                    }
+                },
             });
         }
     }
@@ -412,21 +440,22 @@ fn set_call(index: usize, p: &Parameter, value: &syn::Ident) -> TokenStream {
 /// Whether the client file names a type of the models crate: a response, a JSON body, or a parameter whose wire
 /// type is a model enum (structured parameters travel as `serde_json::Value`).
 fn uses_models(api: &Api) -> bool {
-    api.operations.iter().any(|op| {
-        let response = match &op.response {
-            Response::Empty | Response::Binary => None,
-            Response::Value(ty) | Response::Redirect(ty) => Some(ty.clone()),
-            Response::Page { item, .. } => Some(item.clone()),
-        };
-        op.params
-            .iter()
-            .map(|p| match p.location {
-                Location::JsonBody => p.ty.clone(),
-                _ => p.wire_ty.clone(),
-            })
-            .chain(response)
-            .any(|ty| ty.names_model())
-    })
+    api.resources_flat().any(|r| r.context_sid.is_some())
+        || api.operations.iter().any(|op| {
+            let response = match &op.response {
+                Response::Empty | Response::Binary => None,
+                Response::Value(ty) | Response::Redirect(ty) => Some(ty.clone()),
+                Response::Page { item, .. } => Some(item.clone()),
+            };
+            op.params
+                .iter()
+                .map(|p| match p.location {
+                    Location::JsonBody => p.ty.clone(),
+                    _ => p.wire_ty.clone(),
+                })
+                .chain(response)
+                .any(|ty| ty.names_model())
+        })
 }
 
 /// Argument type of a setter or verb argument.

@@ -126,15 +126,23 @@ fn arm(
         .filter(|p| p.location == Location::Path && !p.account_default)
         .map(|p| p.api_name.as_str());
     let mut chain = quote!(client);
+    // A SID-only accessor takes the scenario's text as a SID from the wire (unchecked, as from an answer).
+    let context_arg = |r: &Resource, key: &str| match (&r.context_sid, &r.context_alternate) {
+        (Some(sid), None) => {
+            let sid = ident(sid);
+            quote!(&#models::#sid::from_wire(a.req_str(#key)?))
+        }
+        _ => quote!(a.req_str(#key)?),
+    };
     for a in ancestors {
         let accessor = ident(&a.context_accessor);
-        let key = path.next().unwrap_or_default();
-        chain = quote!(#chain.#accessor(a.req_str(#key)?));
+        let arg = context_arg(a, path.next().unwrap_or_default());
+        chain = quote!(#chain.#accessor(#arg));
     }
     if on_instance {
         let accessor = ident(&resource.context_accessor);
-        let key = path.next().unwrap_or_default();
-        chain = quote!(#chain.#accessor(a.req_str(#key)?));
+        let arg = context_arg(resource, path.next().unwrap_or_default());
+        chain = quote!(#chain.#accessor(#arg));
     } else {
         let accessor = ident(&resource.list_accessor);
         chain = quote!(#chain.#accessor());

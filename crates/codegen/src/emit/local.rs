@@ -82,7 +82,7 @@ fn opt_str(value: Option<&str>) -> TokenStream {
 fn value_kind(ty: &ir::TypeRef, table: &TokenStream) -> TokenStream {
     use ir::TypeRef as T;
     match ty {
-        T::String | T::Uri | T::Enum(_) | T::Date => quote!(#table::ValueKind::Str),
+        T::String | T::Uri | T::Sid(_) | T::Enum(_) | T::Date => quote!(#table::ValueKind::Str),
         T::DateTime | T::DateTimeRfc2822 => quote!(#table::ValueKind::DateTime),
         T::I32 | T::I64 => quote!(#table::ValueKind::Int),
         T::F32 | T::F64 => quote!(#table::ValueKind::Number),

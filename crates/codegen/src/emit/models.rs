@@ -5,7 +5,7 @@
 //! `__private::datetime`.
 
 use crate::docs::{doc_attrs, sanitize};
-use crate::ir::{Api, Enum, Field, OneOf, Schema, Struct, TypeRef};
+use crate::ir::{Api, Enum, Field, OneOf, Schema, SidType, Struct, TypeRef};
 use crate::tokens::{ident, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -64,10 +64,46 @@ pub fn emit(api: &Api, core: &TokenStream) -> TokenStream {
         })
         .collect();
     let de = (!structs.is_empty()).then(|| quote!(use #core::__private::de;));
+    let sids = api.sid_types.iter().map(|t| emit_sid_type(t, core));
+    // The SID types under `sids`, and at the top unless a model has the name.
+    let sid_use = (!api.sid_types.is_empty()).then(|| {
+        let free: Vec<syn::Ident> = ["Key", "Sid", "SidError"]
+            .into_iter()
+            .filter(|name| !api.schemas.contains_key(*name))
+            .map(ident)
+            .collect();
+        let top = (!free.is_empty()).then(|| quote!(pub use sids::{#(#free),*};));
+        quote! {
+            /// Typed SIDs ([`Sid`](sids::Sid)), keys that take a SID or a name ([`Key`](sids::Key)), and the
+            /// error of parsing a SID.
+            pub mod sids {
+                pub use #core::{Key, Sid, SidError};
+            }
+            #top
+        }
+    });
     quote! {
         #datetime
         #de
+        #sid_use
+        #(#sids)*
         #(#items)*
+    }
+}
+
+/// `pub type ServiceSid = Sid<'I', 'S'>;`: the typed SID of one prefix, named after its resource.
+fn emit_sid_type(t: &SidType, core: &TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let mut chars = t.prefix.chars();
+    let (a, b) = (chars.next().unwrap_or('?'), chars.next().unwrap_or('?'));
+    let doc = format!(
+        " SID with the prefix `{}` (named after {}). `parse()` checks user input; decoding an answer keeps \
+         whatever Twilio sent.",
+        t.prefix, t.origin
+    );
+    quote! {
+        #[doc = #doc]
+        pub type #name = #core::Sid<#a, #b>;
     }
 }
 
@@ -203,7 +239,7 @@ fn emit_object(st: &Struct) -> TokenStream {
     let members = named.iter().map(|(_, f)| &f.api_name);
     let required = named
         .iter()
-        .filter(|(_, f)| f.required)
+        .filter(|(_, f)| f.must_be_present())
         .map(|(i, _)| proc_macro2::Literal::usize_unsuffixed(*i));
     let index = if named.is_empty() {
         quote!(::std::option::Option::None)

@@ -33,6 +33,7 @@ mod refs;
 mod resources;
 mod responses;
 mod schemas;
+mod sids;
 mod twilio;
 mod webhooks;
 
@@ -89,7 +90,9 @@ pub fn lower(spec_json: &str) -> Result<Api, Error> {
         resources,
         operations,
         webhooks: None,
+        sid_types: Vec::new(),
     };
+    sids::type_sids(&mut api)?;
     api.webhooks = webhooks::lower_webhooks(
         spec.extensions.get("x-twilio-webhooks"),
         &lowerer.components,

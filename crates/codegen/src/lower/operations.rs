@@ -1,6 +1,7 @@
 //! Operations: parameters (path, query, header; shared and per-operation), form, JSON and raw binary bodies, the
 //! operation's own server, and the verb and builder names.
 
+use super::schemas::schema_sid_prefix;
 use super::twilio::{
     VERBS, account_scoped, alternate_key, is_sensitive, runtime_header, tree_path,
 };
@@ -166,6 +167,10 @@ impl<'a> Lowerer<'a> {
                 sensitive: is_sensitive(&data.extensions, &data.name),
                 alternate_key: alternate_key(&data.extensions, p_pointer)
                     .map_err(|e| with_op(e, Some(id)))?,
+                sid_prefix: match (location, schema) {
+                    (Location::Path, ReferenceOr::Item(s)) => schema_sid_prefix(s),
+                    _ => None,
+                },
                 doc,
             };
             if location == Location::Path {
@@ -282,6 +287,7 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Reference { .. } => is_sensitive(&Default::default(), key),
                     },
                     alternate_key: None,
+                    sid_prefix: None,
                     doc,
                 });
             }
@@ -313,6 +319,7 @@ impl<'a> Lowerer<'a> {
                     account_default: false,
                     sensitive: false,
                     alternate_key: None,
+                    sid_prefix: None,
                     doc: body.description.clone(),
                 }],
             ));
@@ -334,6 +341,7 @@ impl<'a> Lowerer<'a> {
                     account_default: false,
                     sensitive: false,
                     alternate_key: None,
+                    sid_prefix: None,
                     doc: Some(format!(
                         "Media type of the body (`image/png`, `application/pdf`, ...), sent as its `Content-Type`; \
                          the description accepts `{media_type}`."
@@ -350,6 +358,7 @@ impl<'a> Lowerer<'a> {
                 account_default: false,
                 sensitive: false,
                 alternate_key: None,
+                sid_prefix: None,
                 doc: body.description.clone(),
             });
             return Ok((media_type.clone(), params));

@@ -181,6 +181,8 @@ pub(super) fn build_resources(
                 }),
                 instance_path: node.instance_path.clone(),
                 context_param,
+                context_sid: None,
+                context_alternate: None,
                 list_operations,
                 instance_operations,
                 children,

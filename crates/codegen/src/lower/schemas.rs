@@ -246,14 +246,21 @@ impl<'a> Lowerer<'a> {
         for (key, prop) in props {
             let field_pointer = ptr(&ptr(pointer, "properties"), key);
             let hint = format!("{name}{}", pascal(key));
-            let (ty, nullable) = self.lower_ref_or(prop, &hint, &field_pointer, None)?;
+            let (mut ty, nullable) = self.lower_ref_or(prop, &hint, &field_pointer, None)?;
+            // A SID of one prefix; the sids pass replaces the prefix by its type's name.
+            if let (TypeRef::String, ReferenceOr::Item(p)) = (&ty, prop)
+                && let Some(prefix) = schema_sid_prefix(p)
+            {
+                ty = TypeRef::Sid(prefix);
+            }
             let doc = with_format_note(prop);
-            let (sid_prefix, default) = match prop {
+            let (sid_prefix, default, always_sent) = match prop {
                 ReferenceOr::Item(p) => (
                     property_sid_prefix(key, p, &field_pointer)?,
                     literal(p.schema_data.default.as_ref()),
+                    always_sent(&p.schema_data.extensions, &field_pointer)?,
                 ),
-                ReferenceOr::Reference { .. } => (None, None),
+                ReferenceOr::Reference { .. } => (None, None, false),
             };
             fields.push(Field {
                 name: scope.unique(snake(key)),
@@ -265,6 +272,7 @@ impl<'a> Lowerer<'a> {
                 doc,
                 sid_prefix,
                 default,
+                always_sent,
             });
         }
         let additional = match &s.schema_kind {
@@ -292,6 +300,7 @@ impl<'a> Lowerer<'a> {
                 ),
                 sid_prefix: None,
                 default: None,
+                always_sent: false,
             });
         }
         Ok(Struct {
@@ -308,6 +317,7 @@ pub(super) fn variant_name_of(ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "String".to_owned(),
         TypeRef::Uri => "Uri".to_owned(),
+        TypeRef::Sid(name) => name.clone(),
         TypeRef::DateTime | TypeRef::DateTimeRfc2822 => "DateTime".to_owned(),
         TypeRef::Date => "Date".to_owned(),
         TypeRef::I32 => "I32".to_owned(),
@@ -376,6 +386,36 @@ fn property_sid_prefix(
             format!("`{pattern}` is not a SID pattern of the form `^XX[0-9a-fA-F]{{32}}$`"),
         )),
         None => Ok(None),
+    }
+}
+
+/// The SID prefix of a string schema whose `pattern` is the SID pattern of one prefix (`^IS[0-9a-fA-F]{32}$`);
+/// `None` for other schemas and for patterns of alternatives (`^(SM|MM)...`), whose values have no one type.
+pub(super) fn schema_sid_prefix(schema: &openapiv3::Schema) -> Option<String> {
+    let SchemaKind::Type(Type::String(st)) = &schema.schema_kind else {
+        return None;
+    };
+    let pattern = st.pattern.as_deref()?;
+    if pattern.starts_with("^(") {
+        return None;
+    }
+    sid_prefix(pattern)
+}
+
+/// Our extension `x-twilio-always-sent: true` on a property of a record: the API sends it in every record, never
+/// `null`, whatever the description's `nullable` says. Any other value than a boolean is an error.
+fn always_sent(
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+    pointer: &str,
+) -> Result<bool, Error> {
+    match extensions.get("x-twilio-always-sent") {
+        None => Ok(false),
+        Some(serde_json::Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(Error::new(
+            None,
+            ptr(pointer, "x-twilio-always-sent"),
+            format!("expected true or false, found {other}"),
+        )),
     }
 }
 

@@ -221,7 +221,13 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "FetchCredential" => {
-            let mut b = client.credential(a.req_str("Sid")?).fetch();
+            let mut b = client
+                .credential(
+                    &::twilio_chat_v2::models::CredentialSid::from_wire(
+                        a.req_str("Sid")?,
+                    ),
+                )
+                .fetch();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
             }
@@ -229,7 +235,13 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateCredential" => {
-            let mut b = client.credential(a.req_str("Sid")?).update();
+            let mut b = client
+                .credential(
+                    &::twilio_chat_v2::models::CredentialSid::from_wire(
+                        a.req_str("Sid")?,
+                    ),
+                )
+                .update();
             if let ::std::option::Option::Some(v) = a.opt_str("FriendlyName")? {
                 b = b.friendly_name(v);
             }
@@ -255,7 +267,13 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteCredential" => {
-            let mut b = client.credential(a.req_str("Sid")?).delete();
+            let mut b = client
+                .credential(
+                    &::twilio_chat_v2::models::CredentialSid::from_wire(
+                        a.req_str("Sid")?,
+                    ),
+                )
+                .delete();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
             }
@@ -296,7 +314,11 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "FetchService" => {
-            let mut b = client.service(a.req_str("Sid")?).fetch();
+            let mut b = client
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(a.req_str("Sid")?),
+                )
+                .fetch();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
             }
@@ -304,7 +326,11 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "UpdateService" => {
-            let mut b = client.service(a.req_str("Sid")?).update();
+            let mut b = client
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(a.req_str("Sid")?),
+                )
+                .update();
             if let ::std::option::Option::Some(v) = a.opt_str("FriendlyName")? {
                 b = b.friendly_name(v);
             }
@@ -444,7 +470,11 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "DeleteService" => {
-            let mut b = client.service(a.req_str("Sid")?).delete();
+            let mut b = client
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(a.req_str("Sid")?),
+                )
+                .delete();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
             }
@@ -452,7 +482,14 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(|()| ::serde_json::Value::Null)))
         }
         "ListBinding" => {
-            let mut b = client.service(a.req_str("ServiceSid")?).bindings().list();
+            let mut b = client
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .bindings()
+                .list();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum_list::<::twilio_chat_v2::models::BindingType>("BindingType")?
             {
@@ -486,8 +523,14 @@ pub async fn call_operation(
         }
         "FetchBinding" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
-                .binding(a.req_str("Sid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .binding(
+                    &::twilio_chat_v2::models::BindingSid::from_wire(a.req_str("Sid")?),
+                )
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -497,8 +540,14 @@ pub async fn call_operation(
         }
         "DeleteBinding" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
-                .binding(a.req_str("Sid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .binding(
+                    &::twilio_chat_v2::models::BindingSid::from_wire(a.req_str("Sid")?),
+                )
                 .delete();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -507,7 +556,14 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(|()| ::serde_json::Value::Null)))
         }
         "ListChannel" => {
-            let mut b = client.service(a.req_str("ServiceSid")?).channels().list();
+            let mut b = client
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .channels()
+                .list();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum_list::<::twilio_chat_v2::models::ChannelType>("Type")?
             {
@@ -537,7 +593,14 @@ pub async fn call_operation(
             }
         }
         "CreateChannel" => {
-            let mut b = client.service(a.req_str("ServiceSid")?).channels().create();
+            let mut b = client
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .channels()
+                .create();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
                     ::twilio_chat_v2::models::WebhookEnabledType,
@@ -576,7 +639,11 @@ pub async fn call_operation(
         }
         "FetchChannel" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("Sid")?)
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
@@ -587,7 +654,11 @@ pub async fn call_operation(
         }
         "UpdateChannel" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("Sid")?)
                 .update();
             if let ::std::option::Option::Some(v) = a
@@ -623,7 +694,11 @@ pub async fn call_operation(
         }
         "DeleteChannel" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("Sid")?)
                 .delete();
             if let ::std::option::Option::Some(v) = a
@@ -641,7 +716,11 @@ pub async fn call_operation(
         }
         "ListInvite" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .invites()
                 .list();
@@ -673,7 +752,11 @@ pub async fn call_operation(
         }
         "CreateInvite" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .invites()
                 .create(a.req_str("Identity")?);
@@ -688,9 +771,15 @@ pub async fn call_operation(
         }
         "FetchInvite" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
-                .invite(a.req_str("Sid")?)
+                .invite(
+                    &::twilio_chat_v2::models::InviteSid::from_wire(a.req_str("Sid")?),
+                )
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -700,9 +789,15 @@ pub async fn call_operation(
         }
         "DeleteInvite" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
-                .invite(a.req_str("Sid")?)
+                .invite(
+                    &::twilio_chat_v2::models::InviteSid::from_wire(a.req_str("Sid")?),
+                )
                 .delete();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -712,7 +807,11 @@ pub async fn call_operation(
         }
         "ListMember" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .members()
                 .list();
@@ -744,7 +843,11 @@ pub async fn call_operation(
         }
         "CreateMember" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .members()
                 .create(a.req_str("Identity")?);
@@ -785,7 +888,11 @@ pub async fn call_operation(
         }
         "FetchMember" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .member(a.req_str("Sid")?)
                 .fetch();
@@ -797,7 +904,11 @@ pub async fn call_operation(
         }
         "UpdateMember" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .member(a.req_str("Sid")?)
                 .update();
@@ -838,7 +949,11 @@ pub async fn call_operation(
         }
         "DeleteMember" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .member(a.req_str("Sid")?)
                 .delete();
@@ -857,7 +972,11 @@ pub async fn call_operation(
         }
         "ListMessage" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .messages()
                 .list();
@@ -891,7 +1010,11 @@ pub async fn call_operation(
         }
         "CreateMessage" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .messages()
                 .create();
@@ -931,9 +1054,15 @@ pub async fn call_operation(
         }
         "FetchMessage" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
-                .message(a.req_str("Sid")?)
+                .message(
+                    &::twilio_chat_v2::models::MessageSid::from_wire(a.req_str("Sid")?),
+                )
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -943,9 +1072,15 @@ pub async fn call_operation(
         }
         "UpdateMessage" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
-                .message(a.req_str("Sid")?)
+                .message(
+                    &::twilio_chat_v2::models::MessageSid::from_wire(a.req_str("Sid")?),
+                )
                 .update();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
@@ -980,9 +1115,15 @@ pub async fn call_operation(
         }
         "DeleteMessage" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
-                .message(a.req_str("Sid")?)
+                .message(
+                    &::twilio_chat_v2::models::MessageSid::from_wire(a.req_str("Sid")?),
+                )
                 .delete();
             if let ::std::option::Option::Some(v) = a
                 .opt_enum::<
@@ -999,7 +1140,11 @@ pub async fn call_operation(
         }
         "ListChannelWebhook" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .webhooks()
                 .list();
@@ -1028,7 +1173,11 @@ pub async fn call_operation(
         }
         "CreateChannelWebhook" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
                 .webhooks()
                 .create(
@@ -1068,9 +1217,17 @@ pub async fn call_operation(
         }
         "FetchChannelWebhook" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
-                .webhook(a.req_str("Sid")?)
+                .webhook(
+                    &::twilio_chat_v2::models::ChannelWebhookSid::from_wire(
+                        a.req_str("Sid")?,
+                    ),
+                )
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -1080,9 +1237,17 @@ pub async fn call_operation(
         }
         "UpdateChannelWebhook" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
-                .webhook(a.req_str("Sid")?)
+                .webhook(
+                    &::twilio_chat_v2::models::ChannelWebhookSid::from_wire(
+                        a.req_str("Sid")?,
+                    ),
+                )
                 .update();
             if let ::std::option::Option::Some(v) = a.opt_str("Configuration.Url")? {
                 b = b.configuration_url(v);
@@ -1118,9 +1283,17 @@ pub async fn call_operation(
         }
         "DeleteChannelWebhook" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .channel(a.req_str("ChannelSid")?)
-                .webhook(a.req_str("Sid")?)
+                .webhook(
+                    &::twilio_chat_v2::models::ChannelWebhookSid::from_wire(
+                        a.req_str("Sid")?,
+                    ),
+                )
                 .delete();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -1130,7 +1303,11 @@ pub async fn call_operation(
         }
         "CreateMedia" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .media()
                 .create(a.req_str("Content-Type")?, a.req_bytes("body")?);
             if let ::std::option::Option::Some(v) = a
@@ -1149,8 +1326,14 @@ pub async fn call_operation(
         }
         "FetchMedia" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
-                .media_instance(a.req_str("Sid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .media_instance(
+                    &::twilio_chat_v2::models::MediaSid::from_wire(a.req_str("Sid")?),
+                )
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -1160,8 +1343,14 @@ pub async fn call_operation(
         }
         "FetchMediaContent" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
-                .media_instance(a.req_str("Sid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .media_instance(
+                    &::twilio_chat_v2::models::MediaSid::from_wire(a.req_str("Sid")?),
+                )
                 .content()
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
@@ -1172,7 +1361,11 @@ pub async fn call_operation(
         }
         "CreateMediaSet" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .media_set()
                 .create(a.req_json("body")?);
             if let ::std::option::Option::Some(o) = options {
@@ -1182,7 +1375,14 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(to_value)))
         }
         "ListRole" => {
-            let mut b = client.service(a.req_str("ServiceSid")?).roles().list();
+            let mut b = client
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .roles()
+                .list();
             if let ::std::option::Option::Some(v) = a.opt_int("PageSize")? {
                 b = b.page_size(v);
             }
@@ -1208,7 +1408,11 @@ pub async fn call_operation(
         }
         "CreateRole" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .roles()
                 .create(
                     a.req_str("FriendlyName")?,
@@ -1223,8 +1427,12 @@ pub async fn call_operation(
         }
         "FetchRole" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
-                .role(a.req_str("Sid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .role(&::twilio_chat_v2::models::RoleSid::from_wire(a.req_str("Sid")?))
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -1234,8 +1442,12 @@ pub async fn call_operation(
         }
         "UpdateRole" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
-                .role(a.req_str("Sid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .role(&::twilio_chat_v2::models::RoleSid::from_wire(a.req_str("Sid")?))
                 .update(a.req_list("Permission")?);
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -1245,8 +1457,12 @@ pub async fn call_operation(
         }
         "DeleteRole" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
-                .role(a.req_str("Sid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .role(&::twilio_chat_v2::models::RoleSid::from_wire(a.req_str("Sid")?))
                 .delete();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -1255,7 +1471,14 @@ pub async fn call_operation(
             Ok(CallResult::Value(b.send().await.map(|()| ::serde_json::Value::Null)))
         }
         "ListUser" => {
-            let mut b = client.service(a.req_str("ServiceSid")?).users().list();
+            let mut b = client
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
+                .users()
+                .list();
             if let ::std::option::Option::Some(v) = a.opt_int("PageSize")? {
                 b = b.page_size(v);
             }
@@ -1281,7 +1504,11 @@ pub async fn call_operation(
         }
         "CreateUser" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .users()
                 .create(a.req_str("Identity")?);
             if let ::std::option::Option::Some(v) = a
@@ -1308,7 +1535,11 @@ pub async fn call_operation(
         }
         "FetchUser" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("Sid")?)
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
@@ -1319,7 +1550,11 @@ pub async fn call_operation(
         }
         "UpdateUser" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("Sid")?)
                 .update();
             if let ::std::option::Option::Some(v) = a
@@ -1346,7 +1581,11 @@ pub async fn call_operation(
         }
         "DeleteUser" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("Sid")?)
                 .delete();
             if let ::std::option::Option::Some(o) = options {
@@ -1357,7 +1596,11 @@ pub async fn call_operation(
         }
         "ListUserBinding" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("UserSid")?)
                 .bindings()
                 .list();
@@ -1393,9 +1636,15 @@ pub async fn call_operation(
         }
         "FetchUserBinding" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("UserSid")?)
-                .binding(a.req_str("Sid")?)
+                .binding(
+                    &::twilio_chat_v2::models::BindingSid::from_wire(a.req_str("Sid")?),
+                )
                 .fetch();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -1405,9 +1654,15 @@ pub async fn call_operation(
         }
         "DeleteUserBinding" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("UserSid")?)
-                .binding(a.req_str("Sid")?)
+                .binding(
+                    &::twilio_chat_v2::models::BindingSid::from_wire(a.req_str("Sid")?),
+                )
                 .delete();
             if let ::std::option::Option::Some(o) = options {
                 b = b.request_options(o);
@@ -1417,7 +1672,11 @@ pub async fn call_operation(
         }
         "ListUserChannel" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("UserSid")?)
                 .channels()
                 .list();
@@ -1446,7 +1705,11 @@ pub async fn call_operation(
         }
         "FetchUserChannel" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("UserSid")?)
                 .channel(a.req_str("ChannelSid")?)
                 .fetch();
@@ -1458,7 +1721,11 @@ pub async fn call_operation(
         }
         "UpdateUserChannel" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("UserSid")?)
                 .channel(a.req_str("ChannelSid")?)
                 .update();
@@ -1487,7 +1754,11 @@ pub async fn call_operation(
         }
         "DeleteUserChannel" => {
             let mut b = client
-                .service(a.req_str("ServiceSid")?)
+                .service(
+                    &::twilio_chat_v2::models::ServiceSid::from_wire(
+                        a.req_str("ServiceSid")?,
+                    ),
+                )
                 .user(a.req_str("UserSid")?)
                 .channel(a.req_str("ChannelSid")?)
                 .delete();

@@ -15,7 +15,10 @@ use twilio_chat_v2::runtime::{Exchange, Observer};
 
 /// The resource list `CreateMessage` is called on (client, service and channel navigation).
 fn messages_of(client: &Client) -> twilio_chat_v2::MessageList {
-    client.service(SERVICE_SID).channel(CHANNEL_SID).messages()
+    client
+        .service(&models::ServiceSid::from_wire(SERVICE_SID))
+        .channel(CHANNEL_SID)
+        .messages()
 }
 
 /// `CreateMessage` with every parameter set through the generated setters.
@@ -41,7 +44,7 @@ pub(crate) fn create_message_builder(client: &Client) -> twilio_chat_v2::CreateM
 
 /// The service context `UpdateService` is called on.
 fn service_of(client: &Client) -> twilio_chat_v2::ServiceContext {
-    client.service(SERVICE_SID)
+    client.service(&models::ServiceSid::from_wire(SERVICE_SID))
 }
 
 pub(crate) fn update_service_builder(client: &Client) -> twilio_chat_v2::UpdateService {

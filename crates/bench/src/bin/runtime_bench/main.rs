@@ -204,7 +204,7 @@ fn send(
         || {
             rt.block_on(async {
                 generated
-                    .service(SERVICE_SID)
+                    .service(&models::ServiceSid::from_wire(SERVICE_SID))
                     .channel(CHANNEL_SID)
                     .messages()
                     .list()
@@ -276,7 +276,7 @@ fn handwritten_base(generated: &Client) -> &str {
 
 pub(crate) async fn stream_generated(client: &Client) -> Result<u64, String> {
     let mut messages = client
-        .service(SERVICE_SID)
+        .service(&models::ServiceSid::from_wire(SERVICE_SID))
         .channel(CHANNEL_SID)
         .messages()
         .list()
