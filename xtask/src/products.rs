@@ -30,25 +30,53 @@ pub struct Product {
 }
 
 /// Every product of the workspace.
-pub const PRODUCTS: &[Product] = &[Product {
-    name: "chat-v2",
-    spec: "spec/chat-v2.json",
-    models_crate: "twilio_chat_v2_models",
-    models_dir: "crates/chat-v2-models/src/generated",
-    client_crate: "twilio_chat_v2",
-    client_dir: "crates/chat-v2/src/generated",
-    ir: Some("crates/chat-v2/src/generated/ir.txt"),
-    dispatch: Some((
-        "crates/conformance/src/generated/mod.rs",
-        "crate::args",
-        "crate::format",
-    )),
-    local: Some(("crates/chat-local/src/generated/mod.rs", "crate::table")),
-    webhooks: Some((
-        "crates/chat-v2/src/generated/webhook.rs",
-        "crate::webhook::event",
-    )),
-}];
+pub const PRODUCTS: &[Product] = &[
+    Product {
+        name: "chat-v2",
+        spec: "spec/chat-v2.json",
+        models_crate: "twilio_chat_v2_models",
+        models_dir: "crates/chat-v2-models/src/generated",
+        client_crate: "twilio_chat_v2",
+        client_dir: "crates/chat-v2/src/generated",
+        ir: Some("crates/chat-v2/src/generated/ir.txt"),
+        dispatch: Some((
+            "crates/conformance/src/generated/mod.rs",
+            "crate::args",
+            "crate::format",
+        )),
+        local: Some(("crates/chat-local/src/generated/mod.rs", "crate::table")),
+        webhooks: Some((
+            "crates/chat-v2/src/generated/webhook.rs",
+            "crate::webhook::event",
+        )),
+    },
+    Product {
+        name: "conversations-v1",
+        spec: "spec/conversations-v1.json",
+        models_crate: "twilio_conversations_v1_models",
+        models_dir: "crates/conversations-v1-models/src/generated",
+        client_crate: "twilio_conversations_v1",
+        client_dir: "crates/conversations-v1/src/generated",
+        ir: Some("crates/conversations-v1/src/generated/ir.txt"),
+        dispatch: None,
+        local: None,
+        webhooks: None,
+    },
+    // Chat v3's one operation lives beside Chat v2: its models are the `v3` module of the Chat models crate and its
+    // client the `v3` module of the Chat crate (`client.v3()`), so Chat users need no second crate or client.
+    Product {
+        name: "chat-v3",
+        spec: "spec/chat-v3.json",
+        models_crate: "twilio_chat_v2_models::v3",
+        models_dir: "crates/chat-v2-models/src/v3/generated",
+        client_crate: "twilio_chat_v2::v3",
+        client_dir: "crates/chat-v2/src/v3/generated",
+        ir: Some("crates/chat-v2/src/v3/generated/ir.txt"),
+        dispatch: None,
+        local: None,
+        webhooks: None,
+    },
+];
 
 impl Product {
     /// The generator's settings for this product, with `display` naming the description in file headers.

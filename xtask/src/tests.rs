@@ -365,7 +365,21 @@ fn usage_errors() {
     );
     check(
         &["codegen", "--spec", "/nonexistent.json"],
+        "--spec needs exactly one product (--product NAME)",
+    );
+    check(
+        &[
+            "codegen",
+            "--product",
+            "chat-v2",
+            "--spec",
+            "/nonexistent.json",
+        ],
         "cannot read /nonexistent.json",
+    );
+    check(
+        &["codegen", "--product", "chat-v4"],
+        "no product `chat-v4` (products: chat-v2, conversations-v1, chat-v3)",
     );
 }
 
@@ -422,7 +436,8 @@ fn english_text_changes_only_doc_comments() {
         };
         let (reworded, count) = reword(&text);
         serde_json::from_str::<serde_json::Value>(&reworded).expect("still JSON");
-        assert!(count > 100, "{}: only {count} texts reworded", product.spec);
+        // Chat v3 has one operation (38 texts); the others have hundreds.
+        assert!(count > 30, "{}: only {count} texts reworded", product.spec);
         let settings = product.settings(product.spec);
         let before = generate(&text, &settings).expect("generates");
         let after = generate(&reworded, &settings).expect("generates reworded");

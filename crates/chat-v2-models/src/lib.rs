@@ -3,6 +3,7 @@
 //!
 //! The types are generated from `spec/chat-v2.json` by `cargo xtask codegen` (see `src/generated/`); this file is
 //! hand-written. The async client lives in the `twilio-chat-v2` crate, which re-exports this one as `models`.
+//! The models of Chat v3's one operation are the [`v3`] module.
 //!
 //! - Structs are `#[non_exhaustive]`, derive `Default`, ignore unknown JSON fields and default missing ones; a field
 //!   is `Option<T>` when the description says it is nullable or not required. The fields Twilio always sends (a
@@ -48,3 +49,4 @@
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
+pub mod v3;

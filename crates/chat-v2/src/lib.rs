@@ -50,6 +50,9 @@
 //! # }
 //! ```
 //!
+//! Chat v3's one operation (a public channel turned private, which makes it a Conversations conversation) is
+//! reached from the same client through [`Client::v3`]; see [`v3`].
+//!
 //! # Typed SIDs
 //!
 //! Every SID has the type of its resource ([`models::ServiceSid`], [`models::ChannelSid`], ...), the fields
@@ -120,6 +123,8 @@ mod generated;
 pub use generated::*;
 #[cfg(feature = "client")]
 pub mod media;
+#[cfg(feature = "client")]
+pub mod v3;
 pub mod webhook;
 
 pub use twilio_access_token as token;

@@ -9,7 +9,8 @@
 pub struct Settings {
     /// How the description is named in the header line of every file (`spec/demo.json`).
     pub spec_path_display: String,
-    /// Rust name of the models crate, as the client refers to it (`demo_models`).
+    /// Rust name of the models crate, as the client refers to it (`demo_models`), or the path of a module of a
+    /// crate when the models of a small description live beside another's (`demo_models::v3`).
     pub models_crate: String,
     /// Rust name of the runtime crate the client calls (`twilio_rest_runtime`).
     pub runtime_crate: String,
@@ -20,7 +21,8 @@ pub struct Settings {
     pub models_dir: String,
     /// Directory of the generated client file, relative to the output root (`demo/src/generated`).
     pub client_dir: String,
-    /// Rust name of the client crate, as the conformance dispatch refers to it (`demo`).
+    /// Rust name of the client crate, as the conformance dispatch refers to it (`demo`), or the path of the module
+    /// that holds the client, its `models` and its `RequestOptions` (`demo::v3`).
     pub client_crate: String,
     /// Path of the plain-text snapshot of the IR, when one is wanted.
     pub ir_path: Option<String>,

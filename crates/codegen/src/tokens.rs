@@ -25,15 +25,33 @@ pub(crate) fn path(setting: &str, value: &str) -> Result<TokenStream, Error> {
     Ok(quote!(#parsed))
 }
 
-/// A crate name given in settings (`twilio_rest_runtime`), or an error naming the setting.
-pub(crate) fn crate_ident(setting: &str, value: &str) -> Result<syn::Ident, Error> {
-    syn::parse_str::<syn::Ident>(value).map_err(|_| {
+/// A crate given in settings, or a module of one (`twilio_rest_runtime`, `my_models::v3`), as an absolute path
+/// (`::my_models::v3`); or an error naming the setting.
+pub(crate) fn crate_path(setting: &str, value: &str) -> Result<TokenStream, Error> {
+    let bad = || {
         Error::new(
             None,
             "",
-            format!("settings: {setting} `{value}` is not a Rust identifier"),
+            format!(
+                "settings: {setting} `{value}` is not a crate name or a path into a crate (`name` or `name::module`)"
+            ),
         )
-    })
+    };
+    let parsed: syn::Path = syn::parse_str(value).map_err(|_| bad())?;
+    let plain = parsed.leading_colon.is_none()
+        && parsed.segments.iter().all(|s| s.arguments.is_none())
+        && !matches!(
+            parsed
+                .segments
+                .first()
+                .map(|s| s.ident.to_string())
+                .as_deref(),
+            Some("crate" | "self" | "super" | "Self")
+        );
+    if !plain {
+        return Err(bad());
+    }
+    Ok(quote!(::#parsed))
 }
 
 /// Tokens of a type; `models` is the path of the models crate when emitting outside it.

@@ -183,3 +183,36 @@ fn non_json_response() {
         "FetchThing /paths/~1v1~1Things~1{Sid}/get/responses/200/content: unsupported response content type application/xml (only JSON)",
     );
 }
+
+#[test]
+fn settings_crate_paths() {
+    let spec = with_operation(
+        &format!(r#"{{"operationId": "FetchThing", "parameters": [{SID}], "responses": {OK}}}"#),
+        THING,
+    );
+    for bad in [
+        "crate::models",
+        "::models",
+        "models<T>",
+        "two words",
+        "super::x",
+    ] {
+        let mut settings = Settings::new("spec.json", "models", "client");
+        settings.models_crate = bad.to_owned();
+        match generate(&spec, &settings) {
+            Ok(_) => panic!("models_crate {bad:?} was accepted"),
+            Err(e) => assert_eq!(
+                e.to_string(),
+                format!(
+                    "settings: models_crate `{bad}` is not a crate name or a path into a crate (`name` or `name::module`)"
+                )
+            ),
+        }
+    }
+    // A module of a crate is a valid home for the models of a small description.
+    let mut settings = Settings::new("spec.json", "models", "client");
+    settings.models_crate = "models::v3".to_owned();
+    let generated = generate(&spec, &settings).expect("a path into a crate");
+    let client = &generated.files["client/src/generated/mod.rs"];
+    assert!(client.contains("use ::models::v3 as models;"), "{client}");
+}

@@ -3,7 +3,6 @@
 
 use crate::docs::{doc_attrs, sanitize};
 use crate::ir::{Api, Location, Method, Operation, Parameter, Resource, Response, TypeRef};
-use crate::settings::Settings;
 use crate::tokens::{ident, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,9 +25,8 @@ struct Ctx<'a> {
 const PRELUDE: [&str; 4] = ["String", "Into", "IntoIterator", "AsRef"];
 
 /// Tokens of the client file.
-pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
-    let rt_ident = ident(&settings.runtime_crate);
-    let models_ident = ident(&settings.models_crate);
+/// `runtime` and `models` are the absolute paths of the runtime crate and the models (`::twilio_rest_runtime`).
+pub fn emit(api: &Api, runtime: &TokenStream, models: &TokenStream) -> TokenStream {
     let shadowed = api.resources_flat().any(|r| {
         PRELUDE
             .iter()
@@ -57,7 +55,7 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
             quote!(AsRef)
         },
     };
-    let models_import = uses_models(api).then(|| quote!(use ::#models_ident as models;));
+    let models_import = uses_models(api).then(|| quote!(use #models as models;));
     let rt = &cx.rt;
     let base_url = api.base_url.clone().unwrap_or_default();
     let base_doc = if base_url.is_empty() {
@@ -133,7 +131,7 @@ pub fn emit(api: &Api, settings: &Settings) -> TokenStream {
         }
     });
     quote! {
-        use ::#rt_ident as rt;
+        use #runtime as rt;
         #models_import
 
         #[doc = #base_doc]

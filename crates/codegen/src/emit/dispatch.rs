@@ -10,7 +10,7 @@ use crate::docs::sanitize;
 use crate::error::Error;
 use crate::ir::{Api, Location, Operation, Parameter, Resource, Response, TypeRef};
 use crate::settings::{DispatchSettings, Settings};
-use crate::tokens::{ident, path, type_tokens};
+use crate::tokens::{crate_path, ident, path, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -22,8 +22,8 @@ pub fn emit(
 ) -> Result<TokenStream, Error> {
     let args = path("dispatch.args_path", &dispatch.args_path)?;
     let call = path("dispatch.call_path", &dispatch.call_path)?;
-    let client = ident(&settings.client_crate);
-    let models = quote!(::#client::models);
+    let client = crate_path("client_crate", &settings.client_crate)?;
+    let models = quote!(#client::models);
     let mut arms = Vec::new();
     let mut table = Vec::new();
     let mut paged = Vec::new();
@@ -83,10 +83,10 @@ pub fn emit(
         /// Makes `call` through the generated client, arguments read from `a`; `Err` is a problem with the
         /// scenario (unknown operation, bad or missing argument).
         pub async fn call_operation(
-            client: &::#client::Client,
+            client: &#client::Client,
             call: &Call,
             a: &mut Args<'_>,
-            options: ::std::option::Option<::#client::RequestOptions>,
+            options: ::std::option::Option<#client::RequestOptions>,
         ) -> ::std::result::Result<CallResult, ::std::string::String> {
             match call.operation.as_str() {
                 #(#arms)*

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use crate::error::Error;
 use crate::ir::{self, Api};
 use crate::settings::Settings;
-use crate::tokens::{crate_ident, header, render};
+use crate::tokens::{crate_path, header, render};
 
 /// The output of [`crate::generate`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,23 +30,23 @@ pub struct Generated {
 
 /// Emits and renders every file `settings` asks for.
 pub(crate) fn emit(api: &Api, settings: &Settings) -> Result<Generated, Error> {
-    crate_ident("models_crate", &settings.models_crate)?;
-    crate_ident("runtime_crate", &settings.runtime_crate)?;
-    crate_ident("client_crate", &settings.client_crate)?;
-    let core = crate_ident("core_crate", &settings.core_crate)?;
+    let models_path = crate_path("models_crate", &settings.models_crate)?;
+    let runtime_path = crate_path("runtime_crate", &settings.runtime_crate)?;
+    crate_path("client_crate", &settings.client_crate)?;
+    let core = crate_path("core_crate", &settings.core_crate)?;
     let display = settings.spec_path_display.as_str();
     let mut files = BTreeMap::new();
     files.insert(
         format!("{}/mod.rs", settings.models_dir),
-        render(
-            models::emit(api, &quote::quote!(::#core)),
-            display,
-            "models",
-        )?,
+        render(models::emit(api, &core), display, "models")?,
     );
     files.insert(
         format!("{}/mod.rs", settings.client_dir),
-        render(client::emit(api, settings), display, "client")?,
+        render(
+            client::emit(api, &runtime_path, &models_path),
+            display,
+            "client",
+        )?,
     );
     if let Some(path) = &settings.ir_path {
         let header = format!("# {}", header(display).trim_start_matches("// "));

@@ -12,7 +12,7 @@ use crate::docs::{doc_attrs, sanitize};
 use crate::error::Error;
 use crate::ir::{EventKind, EventParam, Webhooks};
 use crate::settings::{Settings, WebhookSettings};
-use crate::tokens::{crate_ident, ident, path};
+use crate::tokens::{crate_path, ident, path};
 
 /// Tokens of the webhook events file.
 pub(crate) fn emit(
@@ -21,10 +21,10 @@ pub(crate) fn emit(
     webhook: &WebhookSettings,
 ) -> Result<TokenStream, Error> {
     let support = path("webhooks.support_path", &webhook.support_path)?;
-    let models = crate_ident("models_crate", &settings.models_crate)?;
+    let models = crate_path("models_crate", &settings.models_crate)?;
     let cx = Cx {
         support: &support,
-        models: &quote!(::#models),
+        models: &models,
     };
     let mut items = Vec::new();
     // The shared parameters, with `EventType` first.

@@ -208,10 +208,16 @@ fn type_context(
     structs: &BTreeMap<String, Struct>,
     names: &BTreeMap<String, SidType>,
 ) {
-    if let (Some(param), Some(instance)) = (&r.context_param, &r.instance_path) {
+    if let Some(param) = &r.context_param {
+        // A segment with no operation of its own (`/v3/Services/{ServiceSid}` above Chat v3's channels) is typed
+        // by the operations below it.
+        let below = match &r.instance_path {
+            Some(instance) => format!("{instance}/"),
+            None => format!("{}/{{", r.collection_path),
+        };
         let found = operations
             .iter()
-            .filter(|op| op.path == *instance || op.path.starts_with(&format!("{instance}/")))
+            .filter(|op| Some(&op.path) == r.instance_path.as_ref() || op.path.starts_with(&below))
             .flat_map(|op| &op.params)
             .find(|p| p.location == Location::Path && p.name == *param);
         if let Some(p) = found {
