@@ -14,8 +14,8 @@ use serde_json::{Map, Value, json};
 use twilio_chat_v2::{Client, Download, Error, ItemStream, Page, RequestOptions};
 use twilio_rest_runtime::Timestamp;
 
-use crate::format::{Call, Mode};
-use crate::generated::{OPERATIONS, PAGED, call_operation};
+use crate::format::{Call, Mode, Product};
+use crate::generated::{chat_v2, chat_v3, conversations_v1};
 
 /// What a call produced.
 #[derive(Debug)]
@@ -31,15 +31,16 @@ pub enum CallResult {
     },
 }
 
-/// Makes `call` through the generated client. `Err` is a problem with the scenario itself (unknown operation,
-/// missing or unknown argument, `stream` on an operation that is not a list).
+/// Makes `call` through the generated client of its product, built on `client`'s settings (credentials, base
+/// URL, retries). `Err` is a problem with the scenario itself (unknown operation, missing or unknown argument,
+/// `stream` on an operation that is not a list).
 pub async fn dispatch(
     client: &Client,
     call: &Call,
     options: Option<RequestOptions>,
 ) -> Result<CallResult, String> {
     let mut a = Args::new(&call.operation, &call.args);
-    if call.mode == Mode::Stream && !PAGED.contains(&call.operation.as_str()) {
+    if call.mode == Mode::Stream && !paged(call.product).contains(&call.operation.as_str()) {
         return Err(format!(
             "{}: mode `stream` needs a list operation",
             call.operation
@@ -51,12 +52,37 @@ pub async fn dispatch(
             call.operation
         ));
     }
-    call_operation(client, call, &mut a, options).await
+    match call.product {
+        Product::ChatV2 => chat_v2::call_operation(client, call, &mut a, options).await,
+        Product::ChatV3 => chat_v3::call_operation(&client.v3(), call, &mut a, options).await,
+        Product::ConversationsV1 => {
+            let client = twilio_conversations_v1::Client::from(client.runtime().clone());
+            conversations_v1::call_operation(&client, call, &mut a, options).await
+        }
+    }
 }
 
-/// The operation's method and path template, if the dispatcher knows it.
-pub fn operation(id: &str) -> Option<(&'static str, &'static str)> {
-    OPERATIONS
+/// Every operation of `product`: operationId, HTTP method and path template, in description order.
+pub fn operations(product: Product) -> &'static [(&'static str, &'static str, &'static str)] {
+    match product {
+        Product::ChatV2 => chat_v2::OPERATIONS,
+        Product::ChatV3 => chat_v3::OPERATIONS,
+        Product::ConversationsV1 => conversations_v1::OPERATIONS,
+    }
+}
+
+/// The list operations of `product` (those `stream` applies to).
+pub fn paged(product: Product) -> &'static [&'static str] {
+    match product {
+        Product::ChatV2 => chat_v2::PAGED,
+        Product::ChatV3 => chat_v3::PAGED,
+        Product::ConversationsV1 => conversations_v1::PAGED,
+    }
+}
+
+/// The method and path template of `product`'s operation `id`, if the dispatcher knows it.
+pub fn operation(product: Product, id: &str) -> Option<(&'static str, &'static str)> {
+    operations(product)
         .iter()
         .find(|(op, _, _)| *op == id)
         .map(|(_, m, p)| (*m, *p))

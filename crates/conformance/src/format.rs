@@ -142,6 +142,9 @@ pub struct RequestOptionsSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Call {
+    /// The API the operation belongs to; Chat v2 when absent.
+    #[serde(default, skip_serializing_if = "Product::is_chat_v2")]
+    pub product: Product,
     /// operationId from the description, e.g. `CreateMessage`.
     pub operation: String,
     /// Arguments by wire name: path parameters (`ServiceSid`, `Sid`), query and form parameters (`FriendlyName`,
@@ -155,6 +158,40 @@ pub struct Call {
     /// With `stream`: stop after this many records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+}
+
+/// The API of a call: one per description, each with its own generated dispatch over the same client settings.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Product {
+    /// Programmable Chat v2 and the Media Content Service (`spec/chat-v2.json`).
+    #[default]
+    ChatV2,
+    /// Programmable Chat v3 (`spec/chat-v3.json`), through `client.v3()`.
+    ChatV3,
+    /// Conversations v1 (`spec/conversations-v1.json`).
+    ConversationsV1,
+}
+
+impl Product {
+    /// Every product.
+    pub const ALL: [Product; 3] = [Product::ChatV2, Product::ChatV3, Product::ConversationsV1];
+
+    /// Whether this is the default, Chat v2 (scenario files leave it out).
+    pub fn is_chat_v2(&self) -> bool {
+        *self == Product::ChatV2
+    }
+
+    /// The name scenario files use (`conversations-v1`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Product::ChatV2 => "chat-v2",
+            Product::ChatV3 => "chat-v3",
+            Product::ConversationsV1 => "conversations-v1",
+        }
+    }
 }
 
 /// How a call is made.

@@ -1,4 +1,4 @@
-//! Conformance tests for the generated Chat v2 client: a scenario file format, a replay harness on httpmock that
+//! Conformance tests for the generated Chat v2, Chat v3 and Conversations v1 clients: a scenario file format, a replay harness on httpmock that
 //! drives the generated client and proves what it sent, and a recorder that writes new scenarios.
 //!
 //! The crate is `publish = false`; its tests live in `tests/` and its scenario files in `scenarios/`.
@@ -6,8 +6,15 @@
 
 mod args;
 pub mod format;
-#[rustfmt::skip]
-mod generated;
+/// The generated half of the dispatch, one file per product (by `cargo xtask codegen`).
+mod generated {
+    #[rustfmt::skip]
+    pub(crate) mod chat_v2;
+    #[rustfmt::skip]
+    pub(crate) mod chat_v3;
+    #[rustfmt::skip]
+    pub(crate) mod conversations_v1;
+}
 pub mod harness;
 pub mod record;
 pub mod wire;
@@ -15,13 +22,12 @@ pub mod wire;
 /// Scenario calls made through the generated client: the operation table and arms are generated from the
 /// description (`src/generated/`, by `cargo xtask codegen`), the argument reader is hand-written (`src/args.rs`).
 pub mod dispatch {
-    pub use crate::args::{Args, CallResult, dispatch, operation, page_value};
-    pub use crate::generated::{OPERATIONS, PAGED};
+    pub use crate::args::{Args, CallResult, dispatch, operation, operations, page_value, paged};
 }
 
 pub use format::{
-    Call, ClientOptions, CredentialsSpec, Exchange, ExpectedRequest, Mode, RecordedResponse,
-    Scenario,
+    Call, ClientOptions, CredentialsSpec, Exchange, ExpectedRequest, Mode, Product,
+    RecordedResponse, Scenario,
 };
 pub use harness::{replay, replay_blocking};
 

@@ -1,11 +1,16 @@
-//! Every operation of `spec/chat-v2.json` has at least one scenario, the dispatcher has exactly one arm per
-//! operation, and every scenario file names itself.
+//! Every operation of every product (`spec/chat-v2.json`, `spec/conversations-v1.json`, `spec/chat-v3.json`) has
+//! at least one scenario, ours or Twilio's recorded ones; the dispatcher of each product has exactly one arm per
+//! operation; and every scenario file names itself.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn spec_operations() -> BTreeSet<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/chat-v2.json");
+use conformance::Product;
+
+fn spec_operations(product: Product) -> BTreeSet<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../spec")
+        .join(format!("{}.json", product.name()));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let spec: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -31,36 +36,91 @@ fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The folder of Twilio's recorded scenarios of `product` beside the checkout, when it is there.
+fn recorded_folder(product: Product) -> Option<PathBuf> {
+    let name = match product {
+        Product::ChatV2 => "twilio-python",
+        Product::ChatV3 => "twilio-python-chat-v3",
+        Product::ConversationsV1 => "twilio-python-conversations-v1",
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/scenarios")
+        .join(name);
+    dir.is_dir().then_some(dir)
+}
+
+/// Operations of Twilio's recorded scenarios (`<operationId>__<test>.json`).
+fn recorded_operations(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .expect("recorded scenario folder")
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let (op, _) = name.split_once("__")?;
+            Some(op.to_owned())
+        })
+        .collect()
+}
+
 #[test]
 fn every_operation_has_a_scenario() {
     let mut files = Vec::new();
     scenario_files(&conformance::scenarios_dir(), &mut files);
-    let covered: BTreeSet<String> = files
+    let ours: BTreeSet<(Product, String)> = files
         .iter()
         .map(|p| {
-            conformance::load(p)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .call
-                .operation
+            let call = conformance::load(p).unwrap_or_else(|e| panic!("{e}")).call;
+            (call.product, call.operation)
         })
         .collect();
-    let missing: Vec<_> = spec_operations()
-        .into_iter()
-        .filter(|id| !covered.contains(id))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "operations without a scenario: {missing:?}"
-    );
+    for product in Product::ALL {
+        let mut covered: BTreeSet<String> = ours
+            .iter()
+            .filter(|(p, _)| *p == product)
+            .map(|(_, op)| op.clone())
+            .collect();
+        if product == Product::ChatV2 {
+            // Our own scenarios cover every Chat v2 operation by themselves.
+            let missing: Vec<_> = spec_operations(product)
+                .difference(&covered)
+                .cloned()
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "chat-v2 operations without a scenario of ours: {missing:?}"
+            );
+        }
+        match recorded_folder(product) {
+            Some(dir) => covered.extend(recorded_operations(&dir)),
+            None => {
+                eprintln!(
+                    "{}: Twilio's recorded scenarios SKIPPED (not found beside the checkout)",
+                    product.name()
+                );
+                continue;
+            }
+        }
+        let missing: Vec<_> = spec_operations(product)
+            .difference(&covered)
+            .cloned()
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{} operations without a scenario: {missing:?}",
+            product.name()
+        );
+    }
 }
 
 #[test]
 fn dispatcher_knows_exactly_the_spec_operations() {
-    let known: BTreeSet<String> = conformance::dispatch::OPERATIONS
-        .iter()
-        .map(|(id, _, _)| (*id).to_owned())
-        .collect();
-    assert_eq!(known, spec_operations());
+    for product in Product::ALL {
+        let known: BTreeSet<String> = conformance::dispatch::operations(product)
+            .iter()
+            .map(|(id, _, _)| (*id).to_owned())
+            .collect();
+        assert_eq!(known, spec_operations(product), "{}", product.name());
+    }
 }
 
 #[test]

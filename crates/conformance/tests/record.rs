@@ -66,6 +66,7 @@ async fn recorded_create_is_redacted_and_replays() {
         })
         .await;
     let call = Call {
+        product: conformance::Product::ChatV2,
         operation: "CreateService".to_owned(),
         args: args(&[("FriendlyName", json!("demo"))]),
         mode: Mode::Send,
@@ -152,6 +153,7 @@ async fn recorded_stream_follows_pages_and_replays() {
         })
         .await;
     let call = Call {
+        product: conformance::Product::ChatV2,
         operation: "ListRole".to_owned(),
         args: args(&[("ServiceSid", json!(IS)), ("PageSize", json!("1"))]),
         mode: Mode::Stream,

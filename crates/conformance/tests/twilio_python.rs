@@ -1,5 +1,6 @@
-//! Replays the 124 scenarios recorded from Twilio's official Python library (`../shared/scenarios/twilio-python`
-//! beside the checkout, read in place, never copied) through the generated client.
+//! Replays the scenarios recorded from Twilio's official Python library (`../shared/scenarios/` beside the
+//! checkout, read in place, never copied) through the generated clients: Chat v2 (`twilio-python`, 124),
+//! Conversations v1 (`twilio-python-conversations-v1`, 237) and Chat v3 (`twilio-python-chat-v3`, 2).
 //!
 //! Request cases: the mock answers 500 with an empty body, the call must fail, and the sent request must match
 //! the method, the path, the whole form body and the query as multisets of pairs, and the named headers.
@@ -10,7 +11,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use conformance::format::{
-    Call, ClientOptions, Exchange, ExpectedRequest, Mode, RecordedResponse, RetrySpec, Scenario,
+    Call, ClientOptions, Exchange, ExpectedRequest, Mode, Product, RecordedResponse, RetrySpec,
+    Scenario,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -43,8 +45,10 @@ struct RecordedResponseBody {
     body: Option<Value>,
 }
 
-fn folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/scenarios/twilio-python")
+fn folder(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/scenarios")
+        .join(name)
 }
 
 /// Path parameters from a concrete path and the operation's template.
@@ -68,8 +72,8 @@ fn path_args(template: &str, path: &str) -> Result<Map<String, Value>, String> {
 }
 
 /// Builds the scenario for one recorded case.
-fn scenario(name: &str, rec: &Recorded) -> Result<Scenario, String> {
-    let (_, template) = conformance::dispatch::operation(&rec.operation)
+fn scenario(product: Product, name: &str, rec: &Recorded) -> Result<Scenario, String> {
+    let (_, template) = conformance::dispatch::operation(product, &rec.operation)
         .ok_or_else(|| format!("unknown operation {}", rec.operation))?;
     let mut args = path_args(template, &rec.request.path)?;
     let mut grouped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -118,6 +122,7 @@ fn scenario(name: &str, rec: &Recorded) -> Result<Scenario, String> {
             ..ClientOptions::default()
         },
         call: Call {
+            product,
             operation: rec.operation.clone(),
             args,
             mode: Mode::Send,
@@ -131,14 +136,14 @@ fn scenario(name: &str, rec: &Recorded) -> Result<Scenario, String> {
     })
 }
 
-async fn check(path: &Path) -> Result<(), String> {
+async fn check(product: Product, path: &Path) -> Result<(), String> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
     let rec: Recorded = serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
-    let scenario = scenario(&name, &rec).map_err(|e| format!("{name}: {e}"))?;
+    let scenario = scenario(product, &name, &rec).map_err(|e| format!("{name}: {e}"))?;
     let outcome = conformance::replay(&scenario).await?;
     match rec.kind.as_str() {
         "request" if outcome.get("error").is_some() => Ok(()),
@@ -150,12 +155,12 @@ async fn check(path: &Path) -> Result<(), String> {
     }
 }
 
-#[test]
-fn twilio_python_scenarios() {
-    let dir = folder();
+/// Replays every scenario of `folder` through `product`'s client; `expected` is the folder's documented count.
+fn replay_folder(folder_name: &str, product: Product, expected: usize) {
+    let dir = folder(folder_name);
     if !dir.is_dir() {
         summary(&format!(
-            "twilio-python scenarios: SKIPPED: {} not found",
+            "{folder_name} scenarios: SKIPPED: {} not found",
             dir.display()
         ));
         return;
@@ -173,21 +178,41 @@ fn twilio_python_scenarios() {
         .expect("tokio runtime");
     let mut failures = Vec::new();
     for path in &files {
-        if let Err(e) = runtime.block_on(check(path)) {
+        if let Err(e) = runtime.block_on(check(product, path)) {
             failures.push(e);
         }
     }
     let passed = files.len() - failures.len();
     summary(&format!(
-        "twilio-python scenarios: {passed}/{} passed",
+        "{folder_name} scenarios: {passed}/{} passed",
         files.len()
     ));
     assert!(
         failures.is_empty(),
-        "{} twilio-python scenario(s) failed:\n\n{}",
+        "{} {folder_name} scenario(s) failed:\n\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+    assert_eq!(files.len(), expected, "{folder_name}: scenario count");
+}
+
+#[test]
+fn twilio_python_scenarios() {
+    replay_folder("twilio-python", Product::ChatV2, 124);
+}
+
+#[test]
+fn twilio_python_conversations_v1_scenarios() {
+    replay_folder(
+        "twilio-python-conversations-v1",
+        Product::ConversationsV1,
+        237,
+    );
+}
+
+#[test]
+fn twilio_python_chat_v3_scenarios() {
+    replay_folder("twilio-python-chat-v3", Product::ChatV3, 2);
 }
 
 /// Prints a summary line straight to stderr, past the test harness's output capture, so it shows in every run.

@@ -56,23 +56,29 @@ pub fn emit(
         " Every operation of {}: operationId, HTTP method and path template, in description order.",
         sanitize(&api.title)
     );
-    // `download_value` only when an operation answers raw bytes (an unused import would fail clippy).
-    let download_use = if api
-        .operations
-        .iter()
-        .any(|op| op.response == Response::Binary)
-    {
-        quote!(
-            use #args::{Args, CallResult, collect, download_value, page_value, to_value};
-        )
+    // Only the helpers some operation uses (an unused import would fail clippy): `download_value` when an
+    // operation answers raw bytes, `collect`, `page_value` and `Mode` when one answers a page.
+    let answers = |kind: fn(&Response) -> bool| api.operations.iter().any(|op| kind(&op.response));
+    let mut helpers = vec![quote!(Args), quote!(CallResult)];
+    let pages = answers(|r| matches!(r, Response::Page { .. }));
+    if pages {
+        helpers.push(quote!(collect));
+    }
+    if answers(|r| *r == Response::Binary) {
+        helpers.push(quote!(download_value));
+    }
+    if pages {
+        helpers.push(quote!(page_value));
+    }
+    helpers.push(quote!(to_value));
+    let format_items = if pages {
+        vec![quote!(Call), quote!(Mode)]
     } else {
-        quote!(
-            use #args::{Args, CallResult, collect, page_value, to_value};
-        )
+        vec![quote!(Call)]
     };
     Ok(quote! {
-        #download_use
-        use #call::{Call, Mode};
+        use #args::{#(#helpers),*};
+        use #call::{#(#format_items),*};
 
         #[doc = #doc]
         pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#table),*];

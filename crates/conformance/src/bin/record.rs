@@ -10,12 +10,13 @@
 
 use std::process::ExitCode;
 
-use conformance::format::{Call, Mode};
+use conformance::format::{Call, Mode, Product};
 use conformance::record::{RecordConfig, record};
 use serde_json::{Map, Value};
 use twilio_rest_runtime::Credentials;
 
-const USAGE: &str = "usage: record --live --operation <OperationId> [--arg Name=Value]... [--mode send|stream] \
+const USAGE: &str = "usage: record --live [--product chat-v2|chat-v3|conversations-v1] --operation <OperationId> \
+[--arg Name=Value]... [--mode send|stream] \
 [--limit N] [--name NAME] [--description TEXT] [--out FILE] [--redact-account] [--base-url URL]
 
 Credentials come from TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY + TWILIO_API_SECRET).
@@ -25,6 +26,7 @@ Repeat --arg with the same name for an array parameter. Without --out the scenar
 struct Options {
     live: bool,
     redact_account: bool,
+    product: Product,
     operation: Option<String>,
     args: Map<String, Value>,
     mode: Mode,
@@ -43,6 +45,15 @@ fn parse(argv: Vec<String>) -> Result<Options, String> {
         match flag.as_str() {
             "--live" => o.live = true,
             "--redact-account" => o.redact_account = true,
+            "--product" => {
+                let name = value("--product")?;
+                o.product = Product::ALL
+                    .into_iter()
+                    .find(|p| p.name() == name)
+                    .ok_or_else(|| {
+                        format!("--product {name}: expected chat-v2, chat-v3 or conversations-v1")
+                    })?;
+            }
             "--operation" => o.operation = Some(value("--operation")?),
             "--arg" => {
                 let arg = value("--arg")?;
@@ -106,6 +117,7 @@ async fn run(o: Options) -> Result<(), String> {
         redact_account: o.redact_account,
     };
     let call = Call {
+        product: o.product,
         operation,
         args: o.args,
         mode: o.mode,
