@@ -8,6 +8,9 @@ use twilio_access_token::{AccessToken, ChatGrant, DEFAULT_TTL};
 
 /// Mint an Access Token (JWT) with a Chat grant and print it alone on stdout.
 ///
+/// The same token logs in Twilio's Chat SDKs and its Conversations SDKs: Conversations clients use the Chat grant,
+/// with --chat-service-sid naming the conversation service (a Chat service's IS... SID is its conversation service).
+///
 /// The token is signed with an API key: its SID and secret, and the account SID, come from
 /// TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET, or from the flags below, which take precedence.
 /// Prefer the environment for the secret: command lines are visible to other users of the machine.
@@ -17,7 +20,7 @@ pub struct TokenArgs {
     #[arg(long, value_name = "IDENTITY")]
     identity: String,
 
-    /// Chat Service SID (IS...) written as grants.chat.service_sid
+    /// Chat or Conversations service SID (IS...) written as grants.chat.service_sid
     #[arg(long, value_name = "IS...")]
     chat_service_sid: Option<String>,
 

@@ -312,6 +312,14 @@ fn help_documents_every_flag_and_hides_env_values() {
     }
     assert_eq!(options, 11, "{}", out.stdout);
 
+    // The same token serves Conversations clients: the help says so.
+    assert!(
+        out.stdout.contains("Conversations SDKs")
+            && out.stdout.contains("Chat or Conversations service SID"),
+        "{}",
+        out.stdout
+    );
+
     let out = run(&["--help"], &[]);
     assert_eq!(out.code, Some(0));
     assert!(out.stdout.contains("token"), "{}", out.stdout);
