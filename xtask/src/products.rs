@@ -47,7 +47,7 @@ pub const PRODUCTS: &[Product] = &[
         local: Some(("crates/chat-local/src/generated/mod.rs", "crate::table")),
         webhooks: Some((
             "crates/chat-v2/src/generated/webhook.rs",
-            "crate::webhook::event",
+            "::twilio_rest_runtime::__private::webhook",
         )),
     },
     Product {

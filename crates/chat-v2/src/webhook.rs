@@ -41,12 +41,13 @@
 //! assert_eq!(handle(&verifier, &unsigned).status, 403);
 //! ```
 
-pub(crate) mod event;
-mod reply;
+#[path = "generated/webhook.rs"]
+#[rustfmt::skip]
+mod generated;
 
-pub use event::{
-    Attributes, ChannelEvent, ChatEvent, ChatWebhook, Common, EventError, Field, Media,
-    MemberEvent, MessageEvent, PreEvent, Timestamp, UserEvent,
+pub use generated::{
+    ChannelEvent, ChatEvent, ChatWebhook, Common, Field, Media, MemberEvent, MessageEvent,
+    PreEvent, PreEventReply, UserEvent,
 };
-pub use reply::{HttpReply, PreEventReply, ReplyError};
 pub use twilio_chat_v2_models::{ChannelType, ChannelWebhookType, WebhookSource};
+pub use twilio_rest_runtime::webhook::{Attributes, EventError, HttpReply, ReplyError, Timestamp};

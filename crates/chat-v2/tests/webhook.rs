@@ -293,7 +293,7 @@ fn bad_bodies_are_typed_errors() {
                 pair: 1,
                 offset: 32,
             }),
-            "Chat webhook body: form pair 1: `%` at byte 32 is not followed by two hexadecimal digits",
+            "webhook body: form pair 1: `%` at byte 32 is not followed by two hexadecimal digits",
         ),
         (
             b"EventType=onMessageSend&Body=%FF%FE",
@@ -301,7 +301,7 @@ fn bad_bodies_are_typed_errors() {
                 pair: 1,
                 name: Some("Body".into()),
             }),
-            "Chat webhook body: form pair 1: the value of `Body` is not UTF-8 once decoded",
+            "webhook body: form pair 1: the value of `Body` is not UTF-8 once decoded",
         ),
         (
             b"EventType=onMessageSend&\xc3\x28=x",
@@ -309,22 +309,22 @@ fn bad_bodies_are_typed_errors() {
                 pair: 1,
                 name: None,
             }),
-            "Chat webhook body: form pair 1: the name is not UTF-8 once decoded",
+            "webhook body: form pair 1: the name is not UTF-8 once decoded",
         ),
         (
             b"Body=hello",
             EventError::MissingEventType,
-            "Chat webhook has no EventType parameter",
+            "webhook has no EventType parameter",
         ),
         (
             b"EventType=onMessageSend&Body=a&Body=b",
             EventError::DuplicateField { name: "Body" },
-            "Chat webhook parameter `Body` was sent more than once",
+            "webhook parameter `Body` was sent more than once",
         ),
         (
             b"EventType=onMessageSend&EventType=onMessageSent",
             EventError::DuplicateField { name: "EventType" },
-            "Chat webhook parameter `EventType` was sent more than once",
+            "webhook parameter `EventType` was sent more than once",
         ),
         (
             b"EventType=onMessageSent&Index=-1",
@@ -332,7 +332,7 @@ fn bad_bodies_are_typed_errors() {
                 name: "Index",
                 value: "-1".into(),
             },
-            "Chat webhook parameter `Index` is `-1`, not a non-negative integer",
+            "webhook parameter `Index` is `-1`, not a non-negative integer",
         ),
         (
             b"EventType=onMessageSent&RetryCount=lots",
@@ -340,7 +340,7 @@ fn bad_bodies_are_typed_errors() {
                 name: "RetryCount",
                 value: "lots".into(),
             },
-            "Chat webhook parameter `RetryCount` is `lots`, not a non-negative integer",
+            "webhook parameter `RetryCount` is `lots`, not a non-negative integer",
         ),
         (
             b"EventType=onMediaMessageSent&MediaSize=%2B5",
@@ -348,7 +348,7 @@ fn bad_bodies_are_typed_errors() {
                 name: "MediaSize",
                 value: "+5".into(),
             },
-            "Chat webhook parameter `MediaSize` is `+5`, not a non-negative integer",
+            "webhook parameter `MediaSize` is `+5`, not a non-negative integer",
         ),
     ];
     for (body, error, message) in cases {

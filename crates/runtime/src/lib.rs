@@ -158,22 +158,35 @@ pub use bytes::Bytes;
 #[cfg(feature = "client")]
 pub use reqwest::Method;
 
-/// What only generated code calls, in one list: the operation tables (`OperationSpec`, `ParamSpec`, `In`), the
+/// What only generated code calls, in one list (the webhook events' readers with the `events` feature): the operation tables (`OperationSpec`, `ParamSpec`, `In`), the
 /// builders' state (`Scope`, `Call`), what an operation answers (`Kind` with `Value`, `Empty`, `Redirect`,
 /// `Paged`, `Upload`, `Binary`), the `operation!` macro that writes what every builder repeats, and the entry point
 /// of page decoding for tools (`decode_page`).
 ///
 /// Not part of the stable API: anything here may change in any release. Generated crates name these paths;
 /// applications use the documented items at the crate root.
-#[cfg(feature = "client")]
+#[cfg(any(feature = "client", feature = "events"))]
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "client")]
     pub use crate::operation;
+    #[cfg(feature = "client")]
     pub use crate::operation::{
         Binary, Call, Empty, In, Kind, OperationSpec, Paged, ParamSpec, Redirect, Scope, Upload,
         Value,
     };
+    #[cfg(feature = "client")]
     pub use crate::paging::parse::decode_page;
+
+    /// What generated webhook events call: the parameter readers and the reply core, beside the public types.
+    #[cfg(feature = "events")]
+    pub mod webhook {
+        pub use crate::webhook::event::{Fields, Reply};
+        pub use crate::webhook::{
+            Attributes, EventError, FormError, HttpReply, ReplyError, Timestamp, Verified,
+            encode_form, parse_form,
+        };
+    }
 }
 
 /// Compiles and runs the README examples as doctests.

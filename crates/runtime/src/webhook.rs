@@ -35,6 +35,8 @@
 //! assert_eq!(verifier.verify(&tampered), Err(Rejection::BadSignature));
 //! ```
 
+#[cfg(feature = "events")]
+pub(crate) mod event;
 mod form;
 mod public_url;
 
@@ -45,6 +47,8 @@ use std::net::IpAddr;
 use base64::Engine as _;
 use ring::{digest, hmac};
 
+#[cfg(feature = "events")]
+pub use event::{Attributes, EventError, HttpReply, ReplyError, Timestamp};
 pub use form::{FormError, encode_form, parse_form};
 pub use public_url::{ConfigError, IpNetwork, ProxyTrust, PublicBase, Scheme, UrlSource};
 

@@ -23,11 +23,16 @@ pub struct Common {
 impl Common {
     /// Reads the parameters; a request without `EventType` is an error.
     pub(crate) fn parse(
-        f: &crate::webhook::event::Fields<'_>,
-    ) -> ::std::result::Result<Self, crate::webhook::event::EventError> {
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
         let event_type = f
             .text("EventType")?
-            .ok_or(crate::webhook::event::EventError::MissingEventType)?;
+            .ok_or(
+                ::twilio_rest_runtime::__private::webhook::EventError::MissingEventType,
+            )?;
         ::std::result::Result::Ok(Self {
             event_type,
             account_sid: f.text("AccountSid")?,
@@ -73,19 +78,28 @@ pub struct ChannelEvent {
     /// `FriendlyName`: Display name of the channel.
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// `Attributes`: Application data of the resource: JSON text, kept as sent when it does not parse.
-    pub attributes: ::std::option::Option<crate::webhook::event::Attributes>,
+    pub attributes: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Attributes,
+    >,
     /// `CreatedBy`: Identity of the creator.
     pub created_by: ::std::option::Option<::std::string::String>,
     /// `DateCreated`: When the channel was created.
-    pub date_created: ::std::option::Option<crate::webhook::event::Timestamp>,
+    pub date_created: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Timestamp,
+    >,
     /// `DateUpdated`: When the channel last changed.
-    pub date_updated: ::std::option::Option<crate::webhook::event::Timestamp>,
+    pub date_updated: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Timestamp,
+    >,
 }
 impl ChannelEvent {
     /// Reads the parameters; a value sent twice or not readable as its type is an error naming it.
     pub(crate) fn parse(
-        f: &crate::webhook::event::Fields<'_>,
-    ) -> ::std::result::Result<Self, crate::webhook::event::EventError> {
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
         ::std::result::Result::Ok(Self {
             channel_sid: f.text("ChannelSid")?,
             channel_type: f
@@ -102,10 +116,10 @@ impl ChannelEvent {
     /// The parameters when any of them was sent.
     #[allow(dead_code)]
     pub(crate) fn parse_group(
-        f: &crate::webhook::event::Fields<'_>,
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
     ) -> ::std::result::Result<
         ::std::option::Option<Self>,
-        crate::webhook::event::EventError,
+        ::twilio_rest_runtime::__private::webhook::EventError,
     > {
         let read = Self::parse(f)?;
         ::std::result::Result::Ok((read != Self::default()).then_some(read))
@@ -146,17 +160,26 @@ pub struct MemberEvent {
     /// `LastConsumedMessageIndex`: Index of the last message the member read.
     pub last_consumed_message_index: ::std::option::Option<u64>,
     /// `Attributes`: Application data of the resource: JSON text, kept as sent when it does not parse.
-    pub attributes: ::std::option::Option<crate::webhook::event::Attributes>,
+    pub attributes: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Attributes,
+    >,
     /// `DateCreated`: When the member joined.
-    pub date_created: ::std::option::Option<crate::webhook::event::Timestamp>,
+    pub date_created: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Timestamp,
+    >,
     /// `DateUpdated`: When the member last changed.
-    pub date_updated: ::std::option::Option<crate::webhook::event::Timestamp>,
+    pub date_updated: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Timestamp,
+    >,
 }
 impl MemberEvent {
     /// Reads the parameters; a value sent twice or not readable as its type is an error naming it.
     pub(crate) fn parse(
-        f: &crate::webhook::event::Fields<'_>,
-    ) -> ::std::result::Result<Self, crate::webhook::event::EventError> {
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
         ::std::result::Result::Ok(Self {
             channel_sid: f.text("ChannelSid")?,
             member_sid: f.text("MemberSid")?,
@@ -172,10 +195,10 @@ impl MemberEvent {
     /// The parameters when any of them was sent.
     #[allow(dead_code)]
     pub(crate) fn parse_group(
-        f: &crate::webhook::event::Fields<'_>,
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
     ) -> ::std::result::Result<
         ::std::option::Option<Self>,
-        crate::webhook::event::EventError,
+        ::twilio_rest_runtime::__private::webhook::EventError,
     > {
         let read = Self::parse(f)?;
         ::std::result::Result::Ok((read != Self::default()).then_some(read))
@@ -216,7 +239,9 @@ pub struct MessageEvent {
     /// `Body`: Text of the message.
     pub body: ::std::option::Option<::std::string::String>,
     /// `Attributes`: Application data of the resource: JSON text, kept as sent when it does not parse.
-    pub attributes: ::std::option::Option<crate::webhook::event::Attributes>,
+    pub attributes: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Attributes,
+    >,
     /// `From`: Identity of the author.
     pub from: ::std::option::Option<::std::string::String>,
     /// `To`: Channel SID the message went to, on post-events.
@@ -224,17 +249,24 @@ pub struct MessageEvent {
     /// `ModifiedBy`: Identity of whoever changed or removed the message.
     pub modified_by: ::std::option::Option<::std::string::String>,
     /// `DateCreated`: When the message was created.
-    pub date_created: ::std::option::Option<crate::webhook::event::Timestamp>,
+    pub date_created: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Timestamp,
+    >,
     /// `DateUpdated`: When the message last changed.
-    pub date_updated: ::std::option::Option<crate::webhook::event::Timestamp>,
+    pub date_updated: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Timestamp,
+    >,
     /// `Media`: The file of a media message, present when any of its parameters is.
     pub media: ::std::option::Option<Media>,
 }
 impl MessageEvent {
     /// Reads the parameters; a value sent twice or not readable as its type is an error naming it.
     pub(crate) fn parse(
-        f: &crate::webhook::event::Fields<'_>,
-    ) -> ::std::result::Result<Self, crate::webhook::event::EventError> {
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
         ::std::result::Result::Ok(Self {
             channel_sid: f.text("ChannelSid")?,
             message_sid: f.text("MessageSid")?,
@@ -252,10 +284,10 @@ impl MessageEvent {
     /// The parameters when any of them was sent.
     #[allow(dead_code)]
     pub(crate) fn parse_group(
-        f: &crate::webhook::event::Fields<'_>,
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
     ) -> ::std::result::Result<
         ::std::option::Option<Self>,
-        crate::webhook::event::EventError,
+        ::twilio_rest_runtime::__private::webhook::EventError,
     > {
         let read = Self::parse(f)?;
         ::std::result::Result::Ok((read != Self::default()).then_some(read))
@@ -298,8 +330,11 @@ pub struct Media {
 impl Media {
     /// Reads the parameters; a value sent twice or not readable as its type is an error naming it.
     pub(crate) fn parse(
-        f: &crate::webhook::event::Fields<'_>,
-    ) -> ::std::result::Result<Self, crate::webhook::event::EventError> {
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
         ::std::result::Result::Ok(Self {
             sid: f.text("MediaSid")?,
             content_type: f.text("MediaContentType")?,
@@ -310,10 +345,10 @@ impl Media {
     /// The parameters when any of them was sent.
     #[allow(dead_code)]
     pub(crate) fn parse_group(
-        f: &crate::webhook::event::Fields<'_>,
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
     ) -> ::std::result::Result<
         ::std::option::Option<Self>,
-        crate::webhook::event::EventError,
+        ::twilio_rest_runtime::__private::webhook::EventError,
     > {
         let read = Self::parse(f)?;
         ::std::result::Result::Ok((read != Self::default()).then_some(read))
@@ -346,17 +381,26 @@ pub struct UserEvent {
     /// `RoleSid`: Service role of the user.
     pub role_sid: ::std::option::Option<::std::string::String>,
     /// `Attributes`: Application data of the resource: JSON text, kept as sent when it does not parse.
-    pub attributes: ::std::option::Option<crate::webhook::event::Attributes>,
+    pub attributes: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Attributes,
+    >,
     /// `DateCreated`: When the user was created.
-    pub date_created: ::std::option::Option<crate::webhook::event::Timestamp>,
+    pub date_created: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Timestamp,
+    >,
     /// `DateUpdated`: When the user last changed.
-    pub date_updated: ::std::option::Option<crate::webhook::event::Timestamp>,
+    pub date_updated: ::std::option::Option<
+        ::twilio_rest_runtime::__private::webhook::Timestamp,
+    >,
 }
 impl UserEvent {
     /// Reads the parameters; a value sent twice or not readable as its type is an error naming it.
     pub(crate) fn parse(
-        f: &crate::webhook::event::Fields<'_>,
-    ) -> ::std::result::Result<Self, crate::webhook::event::EventError> {
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
         ::std::result::Result::Ok(Self {
             user_sid: f.text("UserSid")?,
             identity: f.text("Identity")?,
@@ -370,10 +414,10 @@ impl UserEvent {
     /// The parameters when any of them was sent.
     #[allow(dead_code)]
     pub(crate) fn parse_group(
-        f: &crate::webhook::event::Fields<'_>,
+        f: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
     ) -> ::std::result::Result<
         ::std::option::Option<Self>,
-        crate::webhook::event::EventError,
+        ::twilio_rest_runtime::__private::webhook::EventError,
     > {
         let read = Self::parse(f)?;
         ::std::result::Result::Ok((read != Self::default()).then_some(read))
@@ -549,8 +593,11 @@ impl ChatEvent {
     /// Reads the payload of `event_type` from `fields`.
     pub(crate) fn parse(
         event_type: &str,
-        fields: &crate::webhook::event::Fields<'_>,
-    ) -> ::std::result::Result<Self, crate::webhook::event::EventError> {
+        fields: &::twilio_rest_runtime::__private::webhook::Fields<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
         ::std::result::Result::Ok(
             match event_type {
                 "onMessageSend" => Self::MessageSend(MessageEvent::parse(fields)?),
@@ -763,6 +810,83 @@ impl ::serde::Serialize for ChatEvent {
         }
     }
 }
+/// One Chat webhook request: what happened (`event`), the parameters every event shares (`common`) and all parameters as received. Verify the request first (`WebhookVerifier` of the runtime), then read it with `from_verified`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatWebhook {
+    /// Parameters every event may carry.
+    pub common: Common,
+    /// The event with its resource's typed parameters.
+    pub event: ChatEvent,
+    /// Every parameter as received, in order, duplicates kept.
+    params: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ChatWebhook {
+    /// Reads an event from a form body (`application/x-www-form-urlencoded`, as Twilio sends it). Verify
+    /// the request first; `from_verified` takes the verifier's result directly.
+    pub fn from_form(
+        body: &[u8],
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
+        Self::from_params(
+            ::twilio_rest_runtime::__private::webhook::parse_form(body)
+                .map_err(::twilio_rest_runtime::__private::webhook::EventError::Form)?,
+        )
+    }
+    /// Reads an event from the parameters of a request the runtime's `WebhookVerifier` accepted.
+    pub fn from_verified(
+        verified: ::twilio_rest_runtime::__private::webhook::Verified,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
+        Self::from_params(verified.params)
+    }
+    /// Reads an event from decoded parameters (in order; duplicates allowed except for typed ones).
+    pub fn from_params(
+        params: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::EventError,
+    > {
+        let fields = ::twilio_rest_runtime::__private::webhook::Fields(&params);
+        let common = Common::parse(&fields)?;
+        let event = ChatEvent::parse(&common.event_type, &fields)?;
+        ::std::result::Result::Ok(Self { common, event, params })
+    }
+    /// Every parameter as received, in order, duplicates kept.
+    pub fn params(&self) -> &[(::std::string::String, ::std::string::String)] {
+        &self.params
+    }
+    /// The parameters, for re-encoding or forwarding.
+    pub fn into_params(
+        self,
+    ) -> ::std::vec::Vec<(::std::string::String, ::std::string::String)> {
+        self.params
+    }
+    /// The first value of parameter `name`, typed or not.
+    pub fn param(&self, name: &str) -> ::std::option::Option<&str> {
+        self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+    /// The parameters form-encoded again, in their order (`from_form` reads them back).
+    pub fn to_form(&self) -> ::std::string::String {
+        ::twilio_rest_runtime::__private::webhook::encode_form(&self.params)
+    }
+}
+impl ::serde::Serialize for ChatWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut out = serializer.serialize_struct("ChatWebhook", 3usize)?;
+        out.serialize_field("common", &self.common)?;
+        out.serialize_field("event", &self.event)?;
+        out.serialize_field("params", &self.params)?;
+        out.end()
+    }
+}
 /// A Chat pre-event: an action the API holds until the backend answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -850,5 +974,75 @@ impl Field {
             Self::FriendlyName => "friendlyName",
             Self::UniqueName => "uniqueName",
         }
+    }
+}
+/// The answer to a Chat pre-event: the API holds the action until it arrives. `200 OK` lets it proceed, `200 OK` with a JSON object of changed fields lets it proceed with those values, any other status (such as `403 Forbidden`) cancels it.
+///
+/// `render` checks that only fields the pre-event lets a reply change are changed and gives the exact status, headers and body to send. Keys are written in alphabetical order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct PreEventReply(::twilio_rest_runtime::__private::webhook::Reply);
+impl PreEventReply {
+    /// Let the action proceed unchanged.
+    pub fn allow() -> Self {
+        Self(::twilio_rest_runtime::__private::webhook::Reply::allow())
+    }
+    /// Cancel the action with `403 Forbidden`.
+    pub fn reject() -> Self {
+        Self(::twilio_rest_runtime::__private::webhook::Reply::reject())
+    }
+    /// Cancel the action with `status`, which must be 400 to 599.
+    pub fn reject_with_status(
+        status: u16,
+    ) -> ::std::result::Result<
+        Self,
+        ::twilio_rest_runtime::__private::webhook::ReplyError,
+    > {
+        ::twilio_rest_runtime::__private::webhook::Reply::reject_with_status(status)
+            .map(Self)
+    }
+    /// Whether this reply cancels the action.
+    pub fn is_reject(&self) -> bool {
+        self.0.is_reject()
+    }
+    /// The HTTP answer to `event`; an error when a changed field is one `event` does not let a reply
+    /// change, or when a rejection changes fields.
+    pub fn render(
+        &self,
+        event: PreEvent,
+    ) -> ::std::result::Result<
+        ::twilio_rest_runtime::__private::webhook::HttpReply,
+        ::twilio_rest_runtime::__private::webhook::ReplyError,
+    > {
+        let keys: ::std::vec::Vec<&'static str> = event
+            .changeable()
+            .iter()
+            .map(|f| f.key())
+            .collect();
+        self.0.render(event.event_type(), &keys)
+    }
+    /// Changes `body` (pre-events `onMessageSend`, `onMessageUpdate`).
+    pub fn body(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self(self.0.change("body", value.into()))
+    }
+    /// Changes `attributes` (pre-events `onMessageSend`, `onMessageUpdate`, `onMediaMessageSend`, `onChannelAdd`, `onChannelUpdate`).
+    ///
+    /// Sent as a string holding the JSON, the way the REST API takes attributes.
+    pub fn attributes(self, value: &::serde_json::Value) -> Self {
+        Self(self.0.change("attributes", value.to_string()))
+    }
+    /// Changes `friendlyName` (pre-events `onChannelAdd`, `onChannelUpdate`).
+    pub fn friendly_name(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self(self.0.change("friendlyName", value.into()))
+    }
+    /// Changes `uniqueName` (pre-events `onChannelAdd`, `onChannelUpdate`).
+    pub fn unique_name(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self(self.0.change("uniqueName", value.into()))
     }
 }

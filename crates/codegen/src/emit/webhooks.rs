@@ -1,9 +1,11 @@
 //! Emits the typed webhook events of a description's `x-twilio-webhooks`: the struct of the parameters every
 //! request carries, one struct per payload (and per group of parameters read together), the event enum with one
 //! variant per event and a catch-all, the pre-event enum with the fields each reply may change, and their
-//! `Serialize` impls. Reading a parameter's text is left to the support module [`WebhookSettings::support_path`]
-//! names, which provides `Fields` (`text`, `number`, `attributes`, `timestamp`), `Attributes`, `Timestamp` and
-//! `EventError`.
+//! `Serialize` impls, the request wrapper (`<Family>Webhook`: common fields, event and every parameter as received)
+//! and the `PreEventReply` builder with one setter per changeable field. Reading a parameter's text and rendering a
+//! reply are left to the support module [`WebhookSettings::support_path`] names, which provides `Fields` (`text`,
+//! `number`, `attributes`, `timestamp`), `Attributes`, `Timestamp`, `EventError`, `Reply`, `HttpReply`,
+//! `ReplyError`, `Verified`, `parse_form` and `encode_form`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,6 +13,7 @@ use quote::quote;
 use crate::docs::{doc_attrs, sanitize};
 use crate::error::Error;
 use crate::ir::{EventKind, EventParam, Webhooks};
+use crate::naming::snake;
 use crate::settings::{Settings, WebhookSettings};
 use crate::tokens::{crate_path, ident, path};
 
@@ -37,7 +40,9 @@ pub(crate) fn emit(
         items.push(cx.params_struct(&payload.type_name, &doc, &payload.params));
     }
     items.push(cx.event_enum(hooks));
+    items.push(cx.wrapper(hooks));
     items.push(pre_events(hooks));
+    items.push(cx.reply(hooks));
     Ok(quote!(#(#items)*))
 }
 
@@ -274,6 +279,164 @@ impl Cx<'_> {
                         Self::Unknown(event_type) => serializer.serialize_newtype_variant(#name_text, #unknown_index, "Unknown", event_type),
                     }
                 }
+            }
+        }
+    }
+}
+
+impl Cx<'_> {
+    /// `<Family>Webhook`: one request read as the common parameters, the event and every parameter as received.
+    fn wrapper(&self, hooks: &Webhooks) -> TokenStream {
+        let support = self.support;
+        let family = &hooks.name;
+        let name = ident(&format!("{family}Webhook"));
+        let event = ident(&format!("{family}Event"));
+        let doc = doc_attrs(&[format!(
+            "One {family} webhook request: what happened (`event`), the parameters every event shares (`common`) \
+             and all parameters as received. Verify the request first (`WebhookVerifier` of the runtime), then \
+             read it with `from_verified`."
+        )]);
+        let serialize = serialize_struct(
+            &name.to_string(),
+            &[ident("common"), ident("event"), ident("params")],
+        );
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                /// Parameters every event may carry.
+                pub common: Common,
+                /// The event with its resource's typed parameters.
+                pub event: #event,
+                /// Every parameter as received, in order, duplicates kept.
+                params: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+            }
+
+            impl #name {
+                /// Reads an event from a form body (`application/x-www-form-urlencoded`, as Twilio sends it). Verify
+                /// the request first; `from_verified` takes the verifier's result directly.
+                pub fn from_form(body: &[u8]) -> ::std::result::Result<Self, #support::EventError> {
+                    Self::from_params(#support::parse_form(body).map_err(#support::EventError::Form)?)
+                }
+
+                /// Reads an event from the parameters of a request the runtime's `WebhookVerifier` accepted.
+                pub fn from_verified(verified: #support::Verified) -> ::std::result::Result<Self, #support::EventError> {
+                    Self::from_params(verified.params)
+                }
+
+                /// Reads an event from decoded parameters (in order; duplicates allowed except for typed ones).
+                pub fn from_params(
+                    params: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+                ) -> ::std::result::Result<Self, #support::EventError> {
+                    let fields = #support::Fields(&params);
+                    let common = Common::parse(&fields)?;
+                    let event = #event::parse(&common.event_type, &fields)?;
+                    ::std::result::Result::Ok(Self { common, event, params })
+                }
+
+                /// Every parameter as received, in order, duplicates kept.
+                pub fn params(&self) -> &[(::std::string::String, ::std::string::String)] {
+                    &self.params
+                }
+
+                /// The parameters, for re-encoding or forwarding.
+                pub fn into_params(self) -> ::std::vec::Vec<(::std::string::String, ::std::string::String)> {
+                    self.params
+                }
+
+                /// The first value of parameter `name`, typed or not.
+                pub fn param(&self, name: &str) -> ::std::option::Option<&str> {
+                    self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+                }
+
+                /// The parameters form-encoded again, in their order (`from_form` reads them back).
+                pub fn to_form(&self) -> ::std::string::String {
+                    #support::encode_form(&self.params)
+                }
+            }
+
+            #serialize
+        }
+    }
+
+    /// `PreEventReply`: allow, allow with changed fields (one setter per field some pre-event lets a reply
+    /// change), or reject; rendered against the pre-event it answers.
+    fn reply(&self, hooks: &Webhooks) -> TokenStream {
+        let support = self.support;
+        let family = &hooks.name;
+        let setters = hooks.changeable.iter().enumerate().map(|(i, f)| {
+            let method = ident(&snake(&f.api_name));
+            let key = &f.api_name;
+            let events: Vec<String> = hooks
+                .events
+                .iter()
+                .filter(|e| e.pre.as_ref().is_some_and(|p| p.contains(&i)))
+                .map(|e| format!("`{}`", e.api_name))
+                .collect();
+            let doc = format!(" Changes `{key}` (pre-events {}).", events.join(", "));
+            if key.eq_ignore_ascii_case("attributes") {
+                quote! {
+                    #[doc = #doc]
+                    ///
+                    /// Sent as a string holding the JSON, the way the REST API takes attributes.
+                    pub fn #method(self, value: &::serde_json::Value) -> Self {
+                        Self(self.0.change(#key, value.to_string()))
+                    }
+                }
+            } else {
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        Self(self.0.change(#key, value.into()))
+                    }
+                }
+            }
+        });
+        let doc = doc_attrs(&[
+            format!(
+                "The answer to a {family} pre-event: the API holds the action until it arrives. `200 OK` lets it \
+                 proceed, `200 OK` with a JSON object of changed fields lets it proceed with those values, any \
+                 other status (such as `403 Forbidden`) cancels it."
+            ),
+            "`render` checks that only fields the pre-event lets a reply change are changed and gives the exact \
+             status, headers and body to send. Keys are written in alphabetical order."
+                .to_owned(),
+        ]);
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[must_use]
+            pub struct PreEventReply(#support::Reply);
+
+            impl PreEventReply {
+                /// Let the action proceed unchanged.
+                pub fn allow() -> Self {
+                    Self(#support::Reply::allow())
+                }
+
+                /// Cancel the action with `403 Forbidden`.
+                pub fn reject() -> Self {
+                    Self(#support::Reply::reject())
+                }
+
+                /// Cancel the action with `status`, which must be 400 to 599.
+                pub fn reject_with_status(status: u16) -> ::std::result::Result<Self, #support::ReplyError> {
+                    #support::Reply::reject_with_status(status).map(Self)
+                }
+
+                /// Whether this reply cancels the action.
+                pub fn is_reject(&self) -> bool {
+                    self.0.is_reject()
+                }
+
+                /// The HTTP answer to `event`; an error when a changed field is one `event` does not let a reply
+                /// change, or when a rejection changes fields.
+                pub fn render(&self, event: PreEvent) -> ::std::result::Result<#support::HttpReply, #support::ReplyError> {
+                    let keys: ::std::vec::Vec<&'static str> = event.changeable().iter().map(|f| f.key()).collect();
+                    self.0.render(event.event_type(), &keys)
+                }
+
+                #(#setters)*
             }
         }
     }
