@@ -64,7 +64,10 @@ pub const PRODUCTS: &[Product] = &[
             "crate::format",
         )),
         local: None,
-        webhooks: None,
+        webhooks: Some((
+            "crates/conversations-v1/src/generated/webhook.rs",
+            "::twilio_rest_runtime::__private::webhook",
+        )),
     },
     // Chat v3's one operation lives beside Chat v2: its models are the `v3` module of the Chat models crate and its
     // client the `v3` module of the Chat crate (`client.v3()`), so Chat users need no second crate or client.

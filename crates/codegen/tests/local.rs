@@ -78,6 +78,17 @@ fn settings(table_path: &str) -> Settings {
     }
 }
 
+/// Settings that also write the typed webhook events (`client/src/generated/webhook.rs`).
+fn webhook_settings() -> Settings {
+    Settings {
+        webhooks: Some(twilio_codegen::WebhookSettings {
+            file: "client/src/generated/webhook.rs".to_owned(),
+            support_path: "::twilio_rest_runtime::__private::webhook".to_owned(),
+        }),
+        ..settings("crate::table")
+    }
+}
+
 fn table(pattern: &str) -> Result<String, twilio_codegen::Error> {
     twilio_codegen::generate(&spec(pattern), &settings("crate::table"))
         .map(|generated| generated.files["local/mod.rs"].clone())
@@ -230,5 +241,31 @@ fn a_malformed_webhook_extension_is_an_error_naming_where() {
         &|h| h["events"][0]["pre"]["changes"][0] = 3.into(),
         "/x-twilio-webhooks/events/0/pre/changes/0",
         "expected a field name",
+    );
+    // A group read by two payloads is one type: the second must have the same parameters.
+    let group = |param: &str| serde_json::json!({"group": "Binding", "params": [{"name": param, "kind": "string"}]});
+    check(
+        &|h| {
+            h["payloads"]["Thing"]["params"][1] = group("Address");
+            h["payloads"]["Other"] = serde_json::json!({"params": [group("ProxyAddress")]});
+        },
+        "/x-twilio-webhooks/payloads/Thing",
+        "group `Binding` is declared again with other parameters",
+    );
+}
+
+#[test]
+fn a_group_two_payloads_read_is_one_type() {
+    let mut hooks = hooks();
+    let group =
+        serde_json::json!({"group": "Binding", "params": [{"name": "Address", "kind": "string"}]});
+    hooks["payloads"]["Thing"]["params"][1] = group.clone();
+    hooks["payloads"]["Other"] = serde_json::json!({"params": [group]});
+    let generated = twilio_codegen::generate(&with_hooks(hooks), &webhook_settings()).unwrap();
+    let events = &generated.files["client/src/generated/webhook.rs"];
+    assert_eq!(
+        events.matches("pub struct Binding {").count(),
+        1,
+        "{events}"
     );
 }

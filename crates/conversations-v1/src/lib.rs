@@ -86,7 +86,8 @@
 //! # Features
 //!
 //! `client` (on by default) is the HTTP client: [`Client`] and every operation. Without it
-//! (`default-features = false`) the crate is the [`models`] and access [`token`]s, and builds no HTTP stack.
+//! (`default-features = false`) the crate is the [`models`], the typed [`webhook`]s and access [`token`]s, and
+//! builds no HTTP stack: what a backend that only answers webhooks and mints tokens needs.
 
 #![deny(missing_docs)]
 
@@ -95,6 +96,7 @@
 mod generated;
 #[cfg(feature = "client")]
 pub use generated::*;
+pub mod webhook;
 
 pub use twilio_access_token as token;
 pub use twilio_conversations_v1_models as models;

@@ -28,6 +28,7 @@ pub(crate) fn emit(
     let cx = Cx {
         support: &support,
         models: &models,
+        written: std::cell::RefCell::default(),
     };
     let mut items = Vec::new();
     // The shared parameters, with `EventType` first.
@@ -49,6 +50,8 @@ pub(crate) fn emit(
 struct Cx<'a> {
     support: &'a TokenStream,
     models: &'a TokenStream,
+    /// Group structs already written: a group several payloads read is one type, written once.
+    written: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl Cx<'_> {
@@ -113,7 +116,9 @@ impl Cx<'_> {
         let names: Vec<syn::Ident> = params.iter().map(|p| ident(&p.name)).collect();
         let reads: Vec<TokenStream> = params.iter().map(|p| self.read(p)).collect();
         let groups = params.iter().filter_map(|p| match &p.kind {
-            EventKind::Group(group) => {
+            EventKind::Group(group)
+                if self.written.borrow_mut().insert(group.type_name.clone()) =>
+            {
                 let group_doc = group
                     .doc
                     .as_deref()

@@ -50,6 +50,7 @@ pub(super) fn lower_webhooks(
             params: ctx.params(payload, &pointer, "params", model)?,
         });
     }
+    check_groups(&payloads)?;
     let mut events = Vec::new();
     let mut changeable: Vec<ReplyField> = Vec::new();
     let mut variants = Scope::new();
@@ -279,6 +280,53 @@ impl Context<'_> {
             )),
         }
     }
+}
+
+/// A group read by several payloads is one type: a second group of the same name must have the same parameters.
+fn check_groups(payloads: &[Payload]) -> Result<(), Error> {
+    let mut seen: BTreeMap<&str, &Group> = BTreeMap::new();
+    for payload in payloads {
+        for param in &payload.params {
+            if let EventKind::Group(group) = &param.kind {
+                match seen.get(group.type_name.as_str()) {
+                    Some(first) if undocumented(&first.params) != undocumented(&group.params) => {
+                        return Err(Error::new(
+                            None,
+                            ptr(&ptr(ROOT, "payloads"), &payload.key),
+                            format!(
+                                "group `{}` is declared again with other parameters (a group name is one type)",
+                                param.api_name
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(&group.type_name, group);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `params` without their descriptions: what makes two groups the same type (descriptions only document it).
+fn undocumented(params: &[EventParam]) -> Vec<EventParam> {
+    params
+        .iter()
+        .map(|p| EventParam {
+            doc: None,
+            kind: match &p.kind {
+                EventKind::Group(g) => EventKind::Group(Group {
+                    doc: None,
+                    params: undocumented(&g.params),
+                    ..g.clone()
+                }),
+                other => other.clone(),
+            },
+            ..p.clone()
+        })
+        .collect()
 }
 
 fn member<'a>(

@@ -7314,3 +7314,69 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEnabledType {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+/// Where the action behind a webhook came from: a client SDK or the REST API (other channels keep their own value).
+///
+/// Values this version does not know are kept in [`WebhookSource::Unknown`], so they round-trip unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookSource {
+    /// `SDK`
+    Sdk,
+    /// `API`
+    Api,
+    /// A value not known when this crate was generated.
+    Unknown(::std::string::String),
+}
+impl WebhookSource {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sdk => "SDK",
+            Self::Api => "API",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WebhookSource {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "SDK" => Self::Sdk,
+            "API" => Self::Api,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for WebhookSource {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
+impl ::std::str::FromStr for WebhookSource {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for WebhookSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for WebhookSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
