@@ -61,6 +61,16 @@ macro_rules! operation {
         $crate::__private::operation!(@common $name, $crate::__private::Empty, "Sends the request; `Ok(())` on any 2xx status.");
     };
     (@common $name:ident, $kind:ty, $send_doc:literal) => {
+        impl ::std::clone::Clone for $name {
+            fn clone(&self) -> Self {
+                Self(self.0.clone())
+            }
+        }
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_tuple(::std::stringify!($name)).field(&self.0).finish()
+            }
+        }
         impl $name {
             /// The request this builder sends, for tests and benchmarks.
             #[doc(hidden)]

@@ -107,7 +107,7 @@ pub fn emit(api: &Api, runtime: &TokenStream, models: &TokenStream) -> TokenStre
         })
         .map(|doc| quote!(#[doc = ""] #doc));
     let accessors = api.resources.iter().map(|r| {
-        let scope = quote!(#rt::__private::Scope::new(&self.inner));
+        let scope = quote!(rtp::Scope::new(&self.inner));
         accessors(&cx, r, scope.clone(), scope)
     });
     let resources = api.resources.iter().map(|r| emit_resource(&cx, r));
@@ -132,6 +132,8 @@ pub fn emit(api: &Api, runtime: &TokenStream, models: &TokenStream) -> TokenStre
     });
     quote! {
         use #runtime as rt;
+        // The runtime's support for generated code, which every builder names.
+        use #runtime::__private as rtp;
         #models_import
 
         #[doc = #base_doc]
@@ -258,7 +260,6 @@ fn has_context(r: &Resource) -> bool {
 }
 
 fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
-    let rt = &cx.rt;
     let mut out = TokenStream::new();
     if has_list(r) {
         let list = ident(&r.list_type);
@@ -273,7 +274,7 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
-            pub struct #list(#rt::__private::Scope);
+            pub struct #list(rtp::Scope);
             impl #list {
                 #(#methods)*
             }
@@ -300,7 +301,7 @@ fn emit_resource(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug)]
-            pub struct #ctx(#rt::__private::Scope);
+            pub struct #ctx(rtp::Scope);
             impl #ctx {
                 #(#methods)*
                 #(#children)*
@@ -502,23 +503,23 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         .collect::<Vec<_>>();
     let upload = op.params.iter().any(|p| p.location == Location::BinaryBody);
     let (kind, macro_kind) = match &op.response {
-        Response::Empty => (quote!(#rt::__private::Empty), quote!(empty)),
-        Response::Binary => (quote!(#rt::__private::Binary), quote!(download)),
+        Response::Empty => (quote!(rtp::Empty), quote!(empty)),
+        Response::Binary => (quote!(rtp::Binary), quote!(download)),
         Response::Value(ty) if upload => {
             let ty = type_tokens(ty, Some(&cx.models));
-            (quote!(#rt::__private::Upload<#ty>), quote!(upload(#ty)))
+            (quote!(rtp::Upload<#ty>), quote!(upload(#ty)))
         }
         Response::Value(ty) => {
             let ty = type_tokens(ty, Some(&cx.models));
-            (quote!(#rt::__private::Value<#ty>), quote!(value(#ty)))
+            (quote!(rtp::Value<#ty>), quote!(value(#ty)))
         }
         Response::Redirect(ty) => {
             let ty = type_tokens(ty, Some(&cx.models));
-            (quote!(#rt::__private::Redirect<#ty>), quote!(redirect(#ty)))
+            (quote!(rtp::Redirect<#ty>), quote!(redirect(#ty)))
         }
         Response::Page { item, .. } => {
             let item = type_tokens(item, Some(&cx.models));
-            (quote!(#rt::__private::Paged<#item>), quote!(page(#item)))
+            (quote!(rtp::Paged<#item>), quote!(page(#item)))
         }
     };
     let params = table(op).map(|(_, p)| {
@@ -533,7 +534,7 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         };
         let key = &p.api_name;
         let sensitive = p.sensitive.then(|| quote!(.sensitive()));
-        quote!(#rt::__private::ParamSpec::#place(#key)#sensitive)
+        quote!(rtp::ParamSpec::#place(#key)#sensitive)
     });
     let form_body = (op.body_content_type.as_deref() == Some("application/x-www-form-urlencoded")
         && !op.params.iter().any(|p| p.location == Location::Form))
@@ -566,21 +567,28 @@ fn emit_builder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         })
         .map(|ct| quote!(.content_type(#ct)));
     let spec = ident(&op.table);
-    let method = ident(op.method.as_str());
     let id = &op.id;
     let template = &op.path;
     let doc = doc_attrs(&[op_doc(op), op_line(op)]);
     let setters = (!setters.is_empty()).then(|| quote!(impl #name { #(#setters)* }));
+    // `GET`, `POST` and `DELETE` have their own constructor (one line less per operation); others name the method.
+    let table = match op.method.as_str() {
+        "GET" => quote!(rtp::OperationSpec::get(#id, #template, &[#(#params),*])),
+        "POST" => quote!(rtp::OperationSpec::post(#id, #template, &[#(#params),*])),
+        "DELETE" => quote!(rtp::OperationSpec::delete(#id, #template, &[#(#params),*])),
+        other => {
+            let method = ident(other);
+            quote!(rtp::OperationSpec::new(#rt::Method::#method, #id, #template, &[#(#params),*]))
+        }
+    };
     quote! {
-        static #spec: #rt::__private::OperationSpec =
-            #rt::__private::OperationSpec::new(#rt::Method::#method, #id, #template, &[#(#params),*])#form_body #page_key #server #content_type;
+        static #spec: rtp::OperationSpec = #table #form_body #page_key #server #content_type;
 
         #doc
-        #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-        pub struct #name(#rt::__private::Call<#kind>);
+        pub struct #name(rtp::Call<#kind>);
 
-        #rt::__private::operation!(#name: #macro_kind);
+        rtp::operation!(#name: #macro_kind);
 
         #setters
     }

@@ -114,6 +114,25 @@ impl ParamSpec {
 }
 
 impl OperationSpec {
+    /// `new` for a `GET`.
+    pub const fn get(id: &'static str, path: &'static str, params: &'static [ParamSpec]) -> Self {
+        Self::new(reqwest::Method::GET, id, path, params)
+    }
+
+    /// `new` for a `POST`.
+    pub const fn post(id: &'static str, path: &'static str, params: &'static [ParamSpec]) -> Self {
+        Self::new(reqwest::Method::POST, id, path, params)
+    }
+
+    /// `new` for a `DELETE`.
+    pub const fn delete(
+        id: &'static str,
+        path: &'static str,
+        params: &'static [ParamSpec],
+    ) -> Self {
+        Self::new(reqwest::Method::DELETE, id, path, params)
+    }
+
     /// A table with no form body unless a form parameter is set, and no page key.
     pub const fn new(
         method: reqwest::Method,
