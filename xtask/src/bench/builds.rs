@@ -1,83 +1,200 @@
-//! Timed builds: crate-only rebuilds of the generated crates (against openapi-generator's crate), and cold debug
+//! Timed builds and the generated code's size: crate-only rebuilds of every compared product's generated crates
+//! (against openapi-generator's crate of the same API), the lines of each product's generated files, and cold debug
 //! builds, where each package builds its whole dependency graph from scratch in a target dir of its own and the
 //! packages compared are built one after the other in every run (`alternated_cold_builds`), so both sides of a
 //! ratio see the same machine. Two comparisons use that machinery: the whole client against
 //! `crates/bench/baseline-min`, and the realistic application on the client against the same application on
 //! plain reqwest (`crates/bench/app-client`, `crates/bench/app-reqwest`).
 
-use super::Results;
 use super::exec::{
-    cargo, check_build, children_cpu_secs, count_lines, machine_busy_secs, median, run_ok,
-    rust_files, step, timed, touch_sources,
+    cargo, check_build, children_cpu_secs, machine_busy_secs, median, run_ok, step, timed,
+    touch_sources,
 };
 use super::oag::{OagCrate, oag_failure};
-use std::path::Path;
+use super::{COMPARED, Results, key};
+use crate::products::{PRODUCTS, Product};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-/// Crate-only rebuilds of the generated models and client, debug and release (openapi-generator's crate in the
-/// same loop, debug only).
+/// The crates of one product that its crate-only builds rebuild: the client package (which builds the models
+/// package first) and the source folders of both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct CratePair {
+    /// The client's package (`twilio-chat-v2`).
+    pub(super) package: String,
+    /// The models crate's `src`.
+    pub(super) models_src: PathBuf,
+    /// The client crate's `src`.
+    pub(super) client_src: PathBuf,
+}
+
+impl CratePair {
+    /// The pair of `product` under `root`: the package named after the client crate (`twilio_chat_v2` ->
+    /// `twilio-chat-v2`), and the `src` folders that hold the generated folders. An error for a product whose
+    /// client is a module of another crate (`twilio_chat_v2::v3`).
+    pub(super) fn of(root: &Path, product: &Product) -> Result<Self, String> {
+        if product.client_crate.contains("::") {
+            return Err(format!(
+                "{}: its client is a module of another crate ({})",
+                product.name, product.client_crate
+            ));
+        }
+        let src = |dir: &str| {
+            dir.split_once("/src/")
+                .map(|(krate, _)| root.join(krate).join("src"))
+                .ok_or_else(|| format!("{}: `{dir}` is not inside a crate's src", product.name))
+        };
+        Ok(Self {
+            package: product.client_crate.replace('_', "-"),
+            models_src: src(product.models_dir)?,
+            client_src: src(product.client_dir)?,
+        })
+    }
+}
+
+/// A profile of the crate-only builds: its name in result names, and its cargo flag.
+#[derive(Debug, Clone, Copy)]
+struct Profile {
+    name: &'static str,
+    flag: Option<&'static str>,
+}
+
+const DEBUG: Profile = Profile {
+    name: "debug",
+    flag: None,
+};
+const RELEASE: Profile = Profile {
+    name: "release",
+    flag: Some("--release"),
+};
+
+/// Crate-only rebuilds of every compared product's generated models and client: debug, and for the product with
+/// `every_build` also release and the client crate alone; openapi-generator's crate of the same API (from `oags`)
+/// in the same loop, debug only. Results `<product>.build.crates_<profile>`, `<product>.build.client_<profile>`,
+/// `<product>.oag.crate_debug` and the note `<product>.oag.build` when that crate failed.
 pub(super) fn crate_only_builds(
     root: &Path,
     work: &Path,
     runs: usize,
-    oag: Option<&OagCrate>,
+    oags: &BTreeMap<&'static str, OagCrate>,
     results: &mut Results,
 ) -> Result<(), String> {
     let target = work.join("crate-only");
-    let models = root.join("crates/chat-v2-models/src");
-    let client = root.join("crates/chat-v2/src");
-    for (profile, flag) in [("debug", None), ("release", Some("--release"))] {
-        step(&format!(
-            "crate-only {profile} builds of the generated crates"
-        ));
-        let build = || {
-            let mut command = cargo(root, &target);
-            command.args(["build", "--locked", "-p", "twilio-chat-v2"]);
-            if let Some(flag) = flag {
-                command.arg(flag);
-            }
-            command
+    for compared in COMPARED {
+        let pair = CratePair::of(root, compared.product()?)?;
+        let profiles: &[Profile] = if compared.every_build {
+            &[DEBUG, RELEASE]
+        } else {
+            &[DEBUG]
         };
-        run_ok(&mut build(), "warm-up build of twilio-chat-v2")?;
-        // openapi-generator's crate is built in the same loop (debug only), right after ours, so both sides of
-        // the ratio see the same machine.
-        let oag = oag.filter(|_| flag.is_none());
-        let (mut both, mut client_only, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
-        let mut failure = None;
-        for _ in 0..runs {
-            touch_sources(&models)?;
-            touch_sources(&client)?;
-            let (secs, output) = timed(&mut build())?;
-            check_build(&output, "twilio-chat-v2")?;
-            both.push(secs);
-            if let Some(oag) = oag {
-                touch_sources(&oag.dir.join("src"))?;
-                let (secs, output) = timed(cargo(&oag.dir, &oag.target).args(["build"]))?;
-                theirs.push(secs);
-                if !output.status.success() {
-                    failure = Some(oag_failure(&String::from_utf8_lossy(&output.stderr)));
-                }
-            }
-            touch_sources(&client)?;
-            let (secs, output) = timed(&mut build())?;
-            check_build(&output, "twilio-chat-v2")?;
-            client_only.push(secs);
+        for profile in profiles {
+            let oag = oags
+                .get(compared.product)
+                .filter(|_| profile.flag.is_none());
+            let samples = crate_only_samples(
+                root,
+                &target,
+                runs,
+                &pair,
+                *profile,
+                compared.every_build,
+                oag,
+            )?;
+            samples.store(results, compared.product, profile.name);
         }
-        if !theirs.is_empty() {
-            results
-                .values
-                .insert("oag.crate_debug".into(), median(theirs));
-        }
-        if let Some(failure) = failure {
-            results.notes.insert("oag.build".into(), failure);
-        }
-        results
-            .values
-            .insert(format!("build.crates_{profile}"), median(both));
-        results
-            .values
-            .insert(format!("build.client_{profile}"), median(client_only));
     }
     Ok(())
+}
+
+/// The samples of one product's crate-only builds in one profile.
+#[derive(Debug, Default)]
+struct CrateOnlySamples {
+    /// Models and client touched.
+    both: Vec<f64>,
+    /// The client alone touched.
+    client_only: Vec<f64>,
+    /// openapi-generator's crate touched.
+    theirs: Vec<f64>,
+    /// Why openapi-generator's crate failed to build, if it did.
+    failure: Option<String>,
+}
+
+impl CrateOnlySamples {
+    /// Stores the medians of the samples taken (see [`crate_only_builds`]).
+    fn store(self, results: &mut Results, product: &str, profile: &str) {
+        let mut put = |what: String, samples: Vec<f64>| {
+            if !samples.is_empty() {
+                results.values.insert(key(product, &what), median(samples));
+            }
+        };
+        put(format!("build.crates_{profile}"), self.both);
+        put(format!("build.client_{profile}"), self.client_only);
+        put(format!("oag.crate_{profile}"), self.theirs);
+        if let Some(failure) = self.failure {
+            results.notes.insert(key(product, "oag.build"), failure);
+        }
+    }
+}
+
+/// Builds `pair` once untimed, then `runs` times with both crates' sources touched (and, with `client_only`, again
+/// with the client's alone), each followed by openapi-generator's crate, if given, so both sides of the ratio see
+/// the same machine.
+fn crate_only_samples(
+    root: &Path,
+    target: &Path,
+    runs: usize,
+    pair: &CratePair,
+    profile: Profile,
+    client_only: bool,
+    oag: Option<&OagCrate>,
+) -> Result<CrateOnlySamples, String> {
+    step(&format!(
+        "crate-only {} builds of {} and its models",
+        profile.name, pair.package
+    ));
+    let build = || {
+        let mut command = cargo(root, target);
+        command.args(["build", "--locked", "-p", &pair.package]);
+        command.args(profile.flag);
+        command
+    };
+    run_ok(&mut build(), &format!("warm-up build of {}", pair.package))?;
+    let mut samples = CrateOnlySamples::default();
+    for _ in 0..runs {
+        touch_sources(&pair.models_src)?;
+        touch_sources(&pair.client_src)?;
+        samples.both.push(timed_build(&mut build(), &pair.package)?);
+        if let Some(oag) = oag {
+            let (secs, failure) = oag_build(oag)?;
+            samples.theirs.push(secs);
+            samples.failure = failure.or(samples.failure);
+        }
+        if client_only {
+            touch_sources(&pair.client_src)?;
+            samples
+                .client_only
+                .push(timed_build(&mut build(), &pair.package)?);
+        }
+    }
+    Ok(samples)
+}
+
+/// Runs `build` of `package`; its wall seconds, or why it failed.
+fn timed_build(build: &mut Command, package: &str) -> Result<f64, String> {
+    let (secs, output) = timed(build)?;
+    check_build(&output, package)?;
+    Ok(secs)
+}
+
+/// Rebuilds openapi-generator's crate with its sources touched: its wall seconds, and why it failed if it did
+/// (its time is kept either way).
+fn oag_build(oag: &OagCrate) -> Result<(f64, Option<String>), String> {
+    touch_sources(&oag.dir.join("src"))?;
+    let (secs, output) = timed(cargo(&oag.dir, &oag.target).args(["build"]))?;
+    let failure =
+        (!output.status.success()).then(|| oag_failure(&String::from_utf8_lossy(&output.stderr)));
+    Ok((secs, failure))
 }
 
 /// One side of a cold-build comparison: a workspace package built with `cargo build -p` (plus `args`).
@@ -256,12 +373,33 @@ pub(super) fn app_builds(
     Ok(())
 }
 
-/// Lines of the generated models and client.
+/// Lines of every product's generated files: `<product>.lines.models` and `<product>.lines.client` (the models
+/// and client module files, `mod.rs` of their generated folders), and `<product>.lines.webhooks` (its typed
+/// webhook events file, when it has one). The client's line count leaves out the webhook events and any module
+/// of another product inside the crate (Chat v3's `v3/generated`).
 pub(super) fn generated_lines(root: &Path, results: &mut Results) {
-    let models = count_lines(&rust_files(
-        &root.join("crates/chat-v2-models/src/generated"),
-    ));
-    let client = count_lines(&rust_files(&root.join("crates/chat-v2/src/generated")));
-    results.values.insert("lines.models".into(), models as f64);
-    results.values.insert("lines.client".into(), client as f64);
+    for product in PRODUCTS {
+        for (what, lines) in product_lines(root, product) {
+            results.values.insert(key(product.name, what), lines as f64);
+        }
+    }
+}
+
+/// The line counts of `product`'s generated files under `root` that could be read, by result name (`lines.client`).
+pub(super) fn product_lines(root: &Path, product: &Product) -> Vec<(&'static str, usize)> {
+    let module = |dir: &str| Path::new(dir).join("mod.rs");
+    [
+        ("lines.models", Some(module(product.models_dir))),
+        ("lines.client", Some(module(product.client_dir))),
+        (
+            "lines.webhooks",
+            product.webhooks.map(|(file, _)| PathBuf::from(file)),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(what, file)| {
+        let text = std::fs::read_to_string(root.join(file?)).ok()?;
+        Some((what, text.lines().count()))
+    })
+    .collect()
 }

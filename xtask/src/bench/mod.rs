@@ -2,10 +2,14 @@
 //! generator, the builds and the generated client against real baselines in one run, prints the table and writes
 //! it into `BENCHMARKS.md`.
 //!
-//! - codegen: `crates/bench` `codegen_bench` (release) versus `openapi-generator-cli generate -g rust` on Twilio's
-//!   description, when it is installed (`pip install openapi-generator-cli`);
-//! - builds: crate-only rebuilds of the generated models and client (dependencies built, sources touched,
-//!   `CARGO_INCREMENTAL=0`), debug and release, versus openapi-generator's crate; cold debug builds of the whole
+//! - codegen: `crates/bench` `codegen_bench --spec` (release) on the description of every compared product
+//!   ([`COMPARED`]: Chat v2, Conversations v1) versus `openapi-generator-cli generate -g rust` on Twilio's
+//!   description of the same API, when it is installed (`pip install openapi-generator-cli`);
+//! - generated code: lines of each product's generated models and client module files (and of its typed webhook
+//!   events, apart), versus openapi-generator's crate;
+//! - builds: crate-only rebuilds of each compared product's generated models and client (dependencies built,
+//!   sources touched, `CARGO_INCREMENTAL=0`), debug (and release for Chat v2), versus openapi-generator's crate
+//!   of the same API; cold debug builds of the whole
 //!   client versus `crates/bench/baseline-min`, and of a realistic application on the client
 //!   (`crates/bench/app-client`) versus the same application on plain reqwest (`crates/bench/app-reqwest`), in
 //!   fresh `CARGO_TARGET_DIR`s under `/tmp`;
@@ -23,6 +27,7 @@
 
 mod builds;
 mod exec;
+mod generator_rows;
 mod oag;
 mod report;
 mod table;
@@ -30,18 +35,63 @@ mod table;
 mod tests;
 
 use crate::codegen::project_root;
+use crate::products::Product;
 use builds::{app_builds, cold_builds, crate_only_builds, generated_lines};
 use exec::{cargo, run_ok, step};
 use oag::openapi_generator;
 use report::{BEGIN, END, date, machine, revision, write_benchmarks};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 use table::{notes, table};
 
 const WORK: &str = "/tmp/twilio-chat-bench";
+
+/// A product whose generator run, generated code and crate-only builds the table compares with
+/// openapi-generator's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Compared {
+    /// Its name in [`crate::products::PRODUCTS`].
+    product: &'static str,
+    /// Twilio's description of the same API, in `../shared/twilio-oai` beside the checkout: openapi-generator's
+    /// input.
+    twilio: &'static str,
+    /// The speedup over openapi-generator's `generate` that codegen must reach, if it has a target.
+    codegen_speedup: Option<f64>,
+    /// Whether its crate-only builds also time the client crate alone and release builds (one product does, to
+    /// keep the run short).
+    every_build: bool,
+}
+
+impl Compared {
+    /// The product's row of [`crate::products::PRODUCTS`].
+    fn product(&self) -> Result<&'static Product, String> {
+        Product::named(self.product)
+    }
+}
+
+/// The compared products, in the order of the table.
+const COMPARED: &[Compared] = &[
+    Compared {
+        product: "chat-v2",
+        twilio: "twilio_chat_v2.json",
+        codegen_speedup: Some(20.0),
+        every_build: true,
+    },
+    Compared {
+        product: "conversations-v1",
+        twilio: "twilio_conversations_v1.json",
+        codegen_speedup: None,
+        every_build: false,
+    },
+];
+
+/// The name of a product's result `what`: `chat-v2.codegen.generate`.
+fn key(product: &str, what: &str) -> String {
+    format!("{product}.{what}")
+}
 
 /// Options of `cargo xtask bench`.
 #[derive(Debug, Default, Clone)]
@@ -136,7 +186,18 @@ impl Results {
         self.values.get(name).copied()
     }
 
+    /// The note `name`.
+    fn note(&self, name: &str) -> Option<&str> {
+        self.notes.get(name).map(String::as_str)
+    }
+
+    /// Takes the JSON result lines of a bench binary (`{"name", "value"}` or `{"name", "text"}`).
     fn absorb(&mut self, stdout: &str) {
+        self.absorb_as(stdout, "");
+    }
+
+    /// Like [`Results::absorb`], each name after `prefix`.
+    fn absorb_as(&mut self, stdout: &str, prefix: &str) {
         for line in stdout.lines() {
             let Ok(value) = serde_json::from_str::<Value>(line) else {
                 continue;
@@ -144,10 +205,11 @@ impl Results {
             let Some(name) = value["name"].as_str() else {
                 continue;
             };
+            let name = format!("{prefix}{name}");
             if let Some(number) = value["value"].as_f64() {
-                self.values.insert(name.to_owned(), number);
+                self.values.insert(name, number);
             } else if let Some(text) = value["text"].as_str() {
-                self.notes.insert(name.to_owned(), text.to_owned());
+                self.notes.insert(name, text.to_owned());
             }
         }
     }
@@ -196,24 +258,19 @@ pub fn run(opts: &BenchOpts) -> Result<String, String> {
         "cargo build -p bench",
     )?;
     let quick_flag: &[&str] = if opts.quick { &["--quick"] } else { &[] };
-    step("codegen_bench");
-    let out = run_ok(
-        Command::new(bench_target.join("release/codegen_bench")).args(quick_flag),
-        "codegen_bench",
-    )?;
-    results.absorb(&String::from_utf8_lossy(&out.stdout));
+    codegen_benches(&root, &bench_target, quick_flag, &mut results)?;
 
-    let oag = if opts.skip_baselines {
+    let oags = if opts.skip_baselines {
         results
             .notes
             .insert("oag".into(), "skipped (--skip-baselines)".into());
-        None
+        BTreeMap::new()
     } else {
         openapi_generator(&root, &work, opts.skip_builds, &mut results)
     };
 
     if !opts.skip_builds {
-        crate_only_builds(&root, &work, runs, oag.as_ref(), &mut results)?;
+        crate_only_builds(&root, &work, runs, &oags, &mut results)?;
         if !opts.skip_baselines {
             cold_builds(&root, &work, runs, &mut results)?;
             app_builds(&root, &work, runs, &mut results)?;
@@ -254,4 +311,30 @@ pub fn run(opts: &BenchOpts) -> Result<String, String> {
     println!("\n{table}");
     write_benchmarks(&root.join("BENCHMARKS.md"), &section)?;
     Ok("wrote BENCHMARKS.md".to_owned())
+}
+
+/// Runs `codegen_bench --spec` (built under `bench_target`) on the description of every compared product, its
+/// results named `<product>.codegen.*`.
+fn codegen_benches(
+    root: &Path,
+    bench_target: &Path,
+    quick_flag: &[&str],
+    results: &mut Results,
+) -> Result<(), String> {
+    for compared in COMPARED {
+        let product = compared.product()?;
+        step(&format!("codegen_bench --spec {}", product.spec));
+        let out = run_ok(
+            Command::new(bench_target.join("release/codegen_bench"))
+                .args(quick_flag)
+                .arg("--spec")
+                .arg(root.join(product.spec)),
+            &format!("codegen_bench --spec {}", product.spec),
+        )?;
+        results.absorb_as(
+            &String::from_utf8_lossy(&out.stdout),
+            &key(product.name, ""),
+        );
+    }
+    Ok(())
 }

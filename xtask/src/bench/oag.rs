@@ -1,55 +1,107 @@
-//! openapi-generator, the codegen and crate-build baseline: generating its Rust crate from Twilio's description
-//! (timed), counting its lines, applying its one known fix and building its dependencies, so that `builds` can
-//! time crate-only builds of it next to ours.
+//! openapi-generator, the codegen and crate-build baseline: generating its Rust crate from Twilio's description of
+//! every compared product (timed), counting its lines, applying its one known fix and building its dependencies,
+//! so that `builds` can time crate-only builds of it next to ours. Results are named `<product>.oag.*`; the
+//! version and a missing installation are the notes `oag.version` and `oag`.
 
-use super::Results;
 use super::exec::{cargo, count_lines, median, rust_files, step, tail, timed};
+use super::{COMPARED, Compared, Results, key};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// openapi-generator's crate, generated, fixed and with its dependencies built: ready for crate-only builds.
+#[derive(Debug)]
 pub(super) struct OagCrate {
+    /// The generated crate.
     pub(super) dir: PathBuf,
+    /// Its target dir (shared by the crates of every product, so their dependencies build once).
     pub(super) target: PathBuf,
 }
 
+/// Runs openapi-generator on Twilio's description of every compared product, when it is installed; returns the
+/// crates ready for crate-only builds (none with `skip_builds`), by product name.
 pub(super) fn openapi_generator(
     root: &Path,
     work: &Path,
     skip_builds: bool,
     results: &mut Results,
-) -> Option<OagCrate> {
-    let spec = root.join("../shared/twilio-oai/twilio_chat_v2.json");
-    if !spec.is_file() {
-        results.notes.insert(
-            "oag".into(),
-            format!("not run: {} is missing", spec.display()),
-        );
-        return None;
-    }
-    let installed = Command::new("openapi-generator-cli")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !installed {
+) -> BTreeMap<&'static str, OagCrate> {
+    let mut crates = BTreeMap::new();
+    let Some(version) = installed_version() else {
         results.notes.insert(
             "oag".into(),
             "not installed (`pip install openapi-generator-cli` failed or was not run)".into(),
         );
-        return None;
+        return crates;
+    };
+    results.notes.insert("oag.version".into(), version);
+    for compared in COMPARED {
+        if let Some(krate) = baseline(root, work, compared, skip_builds, results) {
+            crates.insert(compared.product, krate);
+        }
     }
-    let version = Command::new("openapi-generator-cli")
+    crates
+}
+
+/// `openapi-generator-cli version`, if it runs.
+fn installed_version() -> Option<String> {
+    let output = Command::new("openapi-generator-cli")
         .arg("version")
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default();
-    results.notes.insert("oag.version".into(), version);
-    step("openapi-generator-cli generate -g rust");
-    let out_dir = work.join("oag");
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// openapi-generator's crate for one compared product, under `work/oag-<product>`: `<product>.oag.generate` (ms)
+/// and `<product>.oag.lines`, then (unless `skip_builds`) fixed and with its dependencies built. Why it stopped
+/// goes to the note `<product>.oag`, or `<product>.oag.build` for the build.
+fn baseline(
+    root: &Path,
+    work: &Path,
+    compared: &Compared,
+    skip_builds: bool,
+    results: &mut Results,
+) -> Option<OagCrate> {
+    let name = compared.product;
+    let spec = root.join("../shared/twilio-oai").join(compared.twilio);
+    if !spec.is_file() {
+        results.notes.insert(
+            key(name, "oag"),
+            format!("not run: {} is missing", spec.display()),
+        );
+        return None;
+    }
+    step(&format!(
+        "openapi-generator-cli generate -g rust -i {}",
+        compared.twilio
+    ));
+    let dir = work.join(format!("oag-{name}"));
+    match time_generate(&spec, &dir) {
+        Ok(ms) => results.values.insert(key(name, "oag.generate"), ms),
+        Err(e) => {
+            results.notes.insert(key(name, "oag"), e);
+            return None;
+        }
+    };
+    results.values.insert(
+        key(name, "oag.lines"),
+        count_lines(&rust_files(&dir.join("src"))) as f64,
+    );
+    if skip_builds {
+        return None;
+    }
+    prepare_build(dir, work.join("oag-target"), name, results)
+}
+
+/// Generates openapi-generator's crate from `spec` into `out_dir` three times; the median wall time in ms.
+fn time_generate(spec: &Path, out_dir: &Path) -> Result<f64, String> {
     let mut samples = Vec::new();
     for _ in 0..3 {
-        let _ = std::fs::remove_dir_all(&out_dir);
-        match timed(Command::new("openapi-generator-cli").args([
+        let _ = std::fs::remove_dir_all(out_dir);
+        let (secs, output) = timed(Command::new("openapi-generator-cli").args([
             "generate",
             "-g",
             "rust",
@@ -57,60 +109,49 @@ pub(super) fn openapi_generator(
             &spec.to_string_lossy(),
             "-o",
             &out_dir.to_string_lossy(),
-        ])) {
-            Ok((secs, output)) if output.status.success() => samples.push(secs),
-            Ok((_, output)) => {
-                results.notes.insert(
-                    "oag".into(),
-                    format!(
-                        "generate failed: {}",
-                        tail(&String::from_utf8_lossy(&output.stderr), 3)
-                    ),
-                );
-                return None;
-            }
-            Err(e) => {
-                results.notes.insert("oag".into(), e);
-                return None;
-            }
+        ]))?;
+        if !output.status.success() {
+            return Err(format!(
+                "generate failed: {}",
+                tail(&String::from_utf8_lossy(&output.stderr), 3)
+            ));
         }
+        samples.push(secs);
     }
-    results
-        .values
-        .insert("oag.generate".into(), median(samples) * 1e3);
-    results.values.insert(
-        "oag.lines".into(),
-        count_lines(&rust_files(&out_dir.join("src"))) as f64,
-    );
-    if skip_builds {
-        return None;
-    }
+    Ok(median(samples) * 1e3)
+}
+
+/// Applies the crate's one known fix (note `<product>.oag.fix`) and builds its dependencies in `target`.
+fn prepare_build(
+    dir: PathBuf,
+    target: PathBuf,
+    product: &str,
+    results: &mut Results,
+) -> Option<OagCrate> {
     // openapi-generator 7.x writes `models::models::X` in some generated paths; its one known fix (the same text
     // edit users apply) makes the crate compile, so the build ratio has a passing baseline.
-    match fix_oag_model_paths(&out_dir.join("src")) {
+    match fix_oag_model_paths(&dir.join("src")) {
         Ok(fixed) => {
             results.notes.insert(
-                "oag.fix".into(),
+                key(product, "oag.fix"),
                 format!("`models::models::` -> `models::` in {fixed} places before building"),
             );
         }
         Err(e) => {
-            results.notes.insert("oag.build".into(), e);
+            results.notes.insert(key(product, "oag.build"), e);
             return None;
         }
     }
-    step("openapi-generator crate: dependencies");
-    let target = work.join("oag-target");
-    if let Err(e) = cargo(&out_dir, &target).args(["build"]).output() {
+    step(&format!(
+        "openapi-generator crate of {product}: dependencies"
+    ));
+    if let Err(e) = cargo(&dir, &target).args(["build"]).output() {
         results
             .notes
-            .insert("oag.build".into(), format!("cargo: {e}"));
+            .insert(key(product, "oag.build"), format!("cargo: {e}"));
         return None;
     }
-    Some(OagCrate {
-        dir: out_dir,
-        target,
-    })
+    Some(OagCrate { dir, target })
 }
 
 /// Why openapi-generator's crate did not build: its own errors, or its dependencies.

@@ -1,13 +1,16 @@
 //! The table of `cargo xtask bench`: one row per measurement (what, ours, baseline, ratio, target, status) from
-//! the results of a run, with the number formats and the target checks the rows share.
+//! the results of a run, with the number formats and the target checks the rows share. The rows of each compared
+//! product (codegen, generated lines, crate-only builds) are in `generator_rows`; the rest are here.
 
-use super::Results;
+use super::generator_rows::product_rows;
+use super::{COMPARED, Results, key};
 use std::fmt::Write as _;
 
 /// The cells of one row: what, generated / ours, baseline, ratio, target, status.
 pub(super) type Row = [String; 6];
 
-fn ratio(ours: Option<f64>, baseline: Option<f64>) -> Option<f64> {
+/// `ours / baseline`, when both are measured and the baseline is positive.
+pub(super) fn ratio(ours: Option<f64>, baseline: Option<f64>) -> Option<f64> {
     match (ours, baseline) {
         (Some(a), Some(b)) if b > 0.0 => Some(a / b),
         _ => None,
@@ -23,6 +26,25 @@ pub(super) fn at_most(value: Option<f64>, limit: f64) -> String {
     }
 }
 
+/// `met` or `missed by N%` for "value under `limit`".
+pub(super) fn under(value: Option<f64>, limit: f64) -> String {
+    match value {
+        None => "not measured".into(),
+        Some(v) if v < limit => "met".into(),
+        Some(v) => format!("**missed** by {:.0}%", (v / limit - 1.0) * 100.0),
+    }
+}
+
+/// `met` or `missed by N%` for "value at least `limit`" (N: how far below the limit, in % of it).
+pub(super) fn at_least(value: Option<f64>, limit: f64) -> String {
+    match value {
+        None => "not measured".into(),
+        Some(v) if v >= limit => "met".into(),
+        Some(v) => format!("**missed** by {:.0}%", (1.0 - v / limit) * 100.0),
+    }
+}
+
+/// `value` with its `unit` and `digits` decimals, or `—` when it was not measured.
 pub(super) fn num(value: Option<f64>, unit: &str, digits: usize) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.digits$} {unit}"))
 }
@@ -35,167 +57,58 @@ pub(super) fn spread(value: Option<f64>, low: Option<f64>, high: Option<f64>) ->
     }
 }
 
+/// A ratio: `1.03x`, or `—` when it was not measured.
 pub(super) fn times(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}x"))
 }
 
-#[allow(clippy::too_many_lines)]
+/// One row from its cells.
+pub(super) fn row(
+    what: &str,
+    ours: String,
+    base: String,
+    ratio: String,
+    target: &str,
+    status: String,
+) -> Row {
+    [
+        what.to_owned(),
+        ours,
+        base,
+        ratio,
+        target.to_owned(),
+        status,
+    ]
+}
+
+/// A row with a measurement only: no baseline, ratio or target.
+pub(super) fn info(what: &str, ours: String) -> Row {
+    row(what, ours, String::new(), String::new(), "", String::new())
+}
+
+/// The whole table: every compared product's generator and build rows, the cold builds, the runtime and the
+/// media transfers.
 pub(super) fn table(r: &Results) -> String {
-    let mut rows: Vec<Row> = Vec::new();
-    let mut row =
-        |what: &str, ours: String, base: String, ratio: String, target: &str, status: String| {
-            rows.push([
-                what.to_owned(),
-                ours,
-                base,
-                ratio,
-                target.to_owned(),
-                status,
-            ]);
-        };
-    let g = |name: &str| r.get(name);
-
-    // Codegen.
-    let ours = g("codegen.generate");
-    let oag = g("oag.generate");
-    let speedup = ratio(oag, ours);
-    let codegen_status = match (ours, speedup) {
-        (Some(ms), Some(x)) => format!(
-            "{} / {}",
-            if ms < 100.0 { "met" } else { "**missed**" },
-            if x >= 20.0 { "met" } else { "**missed**" }
-        ),
-        (Some(ms), None) => format!(
-            "{} / baseline not run",
-            if ms < 100.0 { "met" } else { "**missed**" }
-        ),
-        _ => "not measured".into(),
-    };
-    row(
-        "Codegen: parse + lower + emit + render of chat-v2 (release, median)",
-        num(ours, "ms", 1),
-        oag.map_or_else(
-            || r.notes.get("oag").cloned().unwrap_or_else(|| "—".into()),
-            |v| format!("{v:.0} ms (openapi-generator `generate -g rust`, median of 3)"),
-        ),
-        speedup.map_or_else(|| "—".into(), |x| format!("{x:.0}x faster")),
-        "< 100 ms; >= 20x faster",
-        codegen_status,
-    );
-    row(
-        "  of which parse + lower",
-        num(g("codegen.parse_lower"), "ms", 1),
-        String::new(),
-        String::new(),
-        "",
-        String::new(),
-    );
-    row(
-        "  of which emit + render (quote, syn, prettyplease)",
-        num(g("codegen.emit_render"), "ms", 1),
-        String::new(),
-        String::new(),
-        "",
-        String::new(),
-    );
-
-    // Build cost.
-    let lines = match (g("lines.models"), g("lines.client")) {
-        (Some(m), Some(c)) => Some(m + c),
-        _ => None,
-    };
-    let per_op = match (g("lines.client"), g("codegen.operations")) {
-        (Some(c), Some(ops)) if ops > 0.0 => format!(
-            "{:.0} models + {:.0} client ({:.0} client lines per operation)",
-            g("lines.models").unwrap_or_default(),
-            c,
-            c / ops
-        ),
-        _ => String::new(),
-    };
-    row(
-        "Generated code (lines of .rs)",
-        format!("{} ({per_op})", num(lines, "lines", 0)),
-        num(g("oag.lines"), "lines (openapi-generator crate)", 0),
-        times(ratio(lines, g("oag.lines"))),
-        "",
-        String::new(),
-    );
-    let per_op_value = match (g("lines.client"), g("codegen.operations")) {
-        (Some(c), Some(ops)) if ops > 0.0 => Some(c / ops),
-        _ => None,
-    };
-    row(
-        "  client lines per operation",
-        num(per_op_value, "lines", 1),
-        String::new(),
-        String::new(),
-        "<= 45",
-        match per_op_value {
-            None => "not measured".into(),
-            Some(v) if v <= 45.0 => "met".into(),
-            Some(v) => format!("**missed** by {:.0}%", (v / 45.0 - 1.0) * 100.0),
-        },
-    );
-    let oag_build = match (g("oag.crate_debug"), r.notes.get("oag.build")) {
-        (Some(s), Some(failure)) => format!("failed after {s:.1} s: {failure}"),
-        (Some(s), None) => format!("{s:.1} s"),
-        (None, Some(note)) => note.clone(),
-        (None, None) => r.notes.get("oag").cloned().unwrap_or_else(|| "—".into()),
-    };
-    let x = if r.notes.contains_key("oag.build") {
-        None
-    } else {
-        ratio(g("build.crates_debug"), g("oag.crate_debug"))
-    };
-    row(
-        "Crate-only debug build: models + client (deps built, sources touched, CARGO_INCREMENTAL=0)",
-        num(g("build.crates_debug"), "s", 1),
-        format!("openapi-generator crate (with its one-line fix): {oag_build}"),
-        times(x),
-        "<= 0.5x",
-        at_most(x, 0.5),
-    );
-    row(
-        "  client crate only, debug",
-        num(g("build.client_debug"), "s", 1),
-        String::new(),
-        String::new(),
-        "",
-        String::new(),
-    );
-    row(
-        "Crate-only release build: models + client",
-        num(g("build.crates_release"), "s", 1),
-        String::new(),
-        String::new(),
-        "",
-        String::new(),
-    );
-    row(
-        "  client crate only, release",
-        num(g("build.client_release"), "s", 1),
-        String::new(),
-        String::new(),
-        "",
-        String::new(),
-    );
-    // The closure above is done with `rows`; the build comparisons come next, then the rows below.
+    let mut rows: Vec<Row> = COMPARED.iter().flat_map(|c| product_rows(r, c)).collect();
     rows.extend(cold_build_rows(r));
     rows.extend(app_build_rows(r));
-    let mut row =
-        |what: &str, ours: String, base: String, ratio: String, target: &str, status: String| {
-            rows.push([
-                what.to_owned(),
-                ours,
-                base,
-                ratio,
-                target.to_owned(),
-                status,
-            ]);
-        };
+    rows.extend(runtime_rows(r));
+    rows.extend(memory_rows(r));
+    let mut out = render(&rows);
+    out.push_str(&media_rows(r));
+    out
+}
 
-    // Runtime.
+/// The rows of `runtime_bench`'s requests: decoding a page, fetching it, form-encoding and sending two operations,
+/// each against the hand-written client.
+#[allow(clippy::too_many_lines)]
+fn runtime_rows(r: &Results) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut add =
+        |what: &str, ours: String, base: String, ratio: String, target: &str, status: String| {
+            rows.push(row(what, ours, base, ratio, target, status));
+        };
+    let g = |name: &str| r.get(name);
     let hand_decode = g("decode.hand");
     for (name, what, target) in [
         (
@@ -215,7 +128,7 @@ pub(super) fn table(r: &Results) -> String {
         ),
     ] {
         let x = ratio(g(name), hand_decode);
-        row(
+        add(
             what,
             num(g(name), "µs", 0),
             format!("{} (hand-written struct)", num(hand_decode, "µs", 0)),
@@ -230,7 +143,7 @@ pub(super) fn table(r: &Results) -> String {
     }
     let x =
         g("fetch_page.ratio").or_else(|| ratio(g("fetch_page.generated"), g("fetch_page.hand")));
-    row(
+    add(
         "Fetch + decode one 100-message page over loopback (`list().page_size(100).send()`; interleaved, median of per-sample ratios)",
         num(g("fetch_page.generated"), "µs", 0),
         format!(
@@ -248,7 +161,7 @@ pub(super) fn table(r: &Results) -> String {
         let total = g(&format!("encode.{op}.generated_total"));
         let hand = g(&format!("encode.{op}.hand"));
         let x = g(&format!("encode.{op}.ratio")).or_else(|| ratio(total, hand));
-        row(
+        add(
             &format!(
                 "Form-encode {label}: the operation's builder and every setter + `into_request` + form text (interleaved with the baseline)"
             ),
@@ -267,7 +180,7 @@ pub(super) fn table(r: &Results) -> String {
             "<= 1.2x",
             at_most(x, 1.2),
         );
-        row(
+        add(
             "  navigation to the resource before it (`client.service(..)...`), timed alone",
             num(g(&format!("encode.{op}.navigation")), "ns", 0),
             String::new(),
@@ -278,7 +191,7 @@ pub(super) fn table(r: &Results) -> String {
         let sent = g(&format!("send.{op}.generated"));
         let sent_hand = g(&format!("send.{op}.hand"));
         let x = g(&format!("send.{op}.ratio")).or_else(|| ratio(sent, sent_hand));
-        row(
+        add(
             &format!(
                 "Send {label} over loopback and decode the answer (interleaved, median of per-sample ratios)"
             ),
@@ -293,8 +206,20 @@ pub(super) fn table(r: &Results) -> String {
             at_most(x, 1.05),
         );
     }
+    rows
+}
+
+/// The rows of `runtime_bench`'s streaming and memory: the 50-page stream, and the peak memory of streaming,
+/// of an oversized body and of decoding one large page.
+fn memory_rows(r: &Results) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut add =
+        |what: &str, ours: String, base: String, ratio: String, target: &str, status: String| {
+            rows.push(row(what, ours, base, ratio, target, status));
+        };
+    let g = |name: &str| r.get(name);
     let x = ratio(g("stream_50x100.generated"), g("stream_50x100.hand"));
-    row(
+    add(
         "Stream 50 pages x 100 messages from loopback (`.stream()`)",
         num(g("stream_50x100.generated"), "ms", 1),
         format!(
@@ -309,7 +234,7 @@ pub(super) fn table(r: &Results) -> String {
         g("peak_rss.generated.100_pages"),
         g("peak_rss.generated.10_pages"),
     );
-    row(
+    add(
         "Peak RSS (VmHWM) streaming 100 pages vs 10 pages, child process",
         format!(
             "{} vs {}",
@@ -331,7 +256,7 @@ pub(super) fn table(r: &Results) -> String {
         g("peak_rss.oversized_body.plain"),
         g("oversized_body.limit"),
     );
-    row(
+    add(
         "Peak RSS (VmHWM) receiving a 256 MiB body, refused at the default limit, child process",
         format!(
             "{} ({} with an observer)",
@@ -344,7 +269,7 @@ pub(super) fn table(r: &Results) -> String {
         at_most(oversized, 1.5),
     );
     let per_byte = g("page_memory.records_per_body_byte");
-    row(
+    add(
         "Memory of decoding one 40,000-message page (records added per byte of JSON body), child process",
         format!(
             "peak {} after decoding, {} before",
@@ -356,10 +281,7 @@ pub(super) fn table(r: &Results) -> String {
         "records <= 2x the body",
         at_most(per_byte, 2.0),
     );
-
-    let mut out = render(&rows);
-    out.push_str(&media_rows(r));
-    out
+    rows
 }
 
 /// The table's header and `rows`, `|` in cells escaped.
@@ -502,8 +424,21 @@ pub(super) fn notes(r: &Results) -> String {
     if let Some(v) = r.notes.get("oag.version") {
         let _ = writeln!(out, "- openapi-generator-cli version: {v}.");
     }
-    if let Some(fix) = r.notes.get("oag.fix") {
-        let _ = writeln!(out, "- openapi-generator crate: {fix}.");
+    for compared in COMPARED {
+        if let Some(fix) = r.note(&key(compared.product, "oag.fix")) {
+            let _ = writeln!(
+                out,
+                "- openapi-generator crate of {}: {fix}.",
+                compared.twilio
+            );
+        }
+        if let Some(failure) = r.note(&key(compared.product, "oag.build")) {
+            let _ = writeln!(
+                out,
+                "- openapi-generator crate of {} did not build, so its crate-only ratio is not measured: {failure}.",
+                compared.twilio
+            );
+        }
     }
     if let Some(bytes) = r.get("page_bytes") {
         let _ = writeln!(out, "- One 100-message page is {bytes:.0} bytes of JSON.");

@@ -1,9 +1,13 @@
 //! Unit tests of the bench driver: options, the section splice and the rows built from results.
 
+use super::builds::{CratePair, product_lines};
 use super::exec::children_cpu_secs;
+use super::generator_rows::product_rows;
 use super::report::{BEGIN, END, splice};
-use super::table::{app_build_rows, at_most, media_rows, render};
-use super::{Only, Results, parse};
+use super::table::{app_build_rows, at_least, at_most, media_rows, notes, render, table, under};
+use super::{COMPARED, Compared, Only, Results, parse};
+use crate::codegen::project_root;
+use crate::products::{PRODUCTS, Product};
 
 #[test]
 fn splice_keeps_the_text_around_the_markers() {
@@ -145,4 +149,312 @@ fn children_cpu_counts_a_waited_for_child() {
     assert_eq!(status.ok(), Some(true));
     let spent = after.zip(before).map(|(a, b)| a - b);
     assert!(spent.is_some_and(|s| s > 0.0), "{spent:?}");
+}
+
+/// The compared product named `name`.
+fn compared(name: &str) -> &'static Compared {
+    COMPARED
+        .iter()
+        .find(|c| c.product == name)
+        .unwrap_or_else(|| panic!("`{name}` is not compared"))
+}
+
+/// Results holding `values`.
+fn results(values: &[(&str, f64)]) -> Results {
+    let mut r = Results::default();
+    for (name, value) in values {
+        r.values.insert((*name).to_owned(), *value);
+    }
+    r
+}
+
+/// The rendered rows of `compared` (without the header), one string per row.
+fn rendered(r: &Results, compared: &Compared) -> Vec<String> {
+    render(&product_rows(r, compared))
+        .lines()
+        .skip(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_compared_product_is_a_product_with_its_own_crates() {
+    for c in COMPARED {
+        let product = c.product().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            CratePair::of(&project_root(), product).is_ok(),
+            "{}",
+            c.product
+        );
+    }
+}
+
+#[test]
+fn verdicts_say_by_how_much_a_target_is_missed() {
+    assert_eq!(under(Some(99.0), 100.0), "met");
+    assert_eq!(under(Some(100.0), 100.0), "**missed** by 0%");
+    assert_eq!(under(Some(150.0), 100.0), "**missed** by 50%");
+    assert_eq!(under(None, 100.0), "not measured");
+    assert_eq!(at_least(Some(20.0), 20.0), "met");
+    assert_eq!(at_least(Some(15.0), 20.0), "**missed** by 25%");
+    assert_eq!(at_least(None, 20.0), "not measured");
+}
+
+#[test]
+fn conversations_rows_render_their_values_and_verdicts() {
+    let r = results(&[
+        ("conversations-v1.codegen.generate", 60.0),
+        ("conversations-v1.codegen.parse_lower", 6.0),
+        ("conversations-v1.codegen.emit_render", 54.0),
+        ("conversations-v1.codegen.operations", 103.0),
+        ("conversations-v1.oag.generate", 2400.0),
+        ("conversations-v1.lines.models", 7316.0),
+        ("conversations-v1.lines.client", 4869.0),
+        ("conversations-v1.oag.lines", 12185.0),
+        ("conversations-v1.build.crates_debug", 1.5),
+        ("conversations-v1.oag.crate_debug", 2.5),
+        // Another product's values never show in these rows.
+        ("chat-v2.codegen.generate", 500.0),
+    ]);
+    let rows = rendered(&r, compared("conversations-v1"));
+    assert_eq!(rows.len(), 6, "{rows:#?}");
+    assert_eq!(
+        rows[0],
+        "| Codegen: parse + lower + emit + render of conversations-v1 (release, `codegen_bench --spec`, median) \
+         | 60.0 ms | 2400 ms (openapi-generator `generate -g rust` on twilio_conversations_v1.json, median of 3) \
+         | 40x faster | < 100 ms | met |"
+    );
+    assert_eq!(rows[1], "|   of which parse + lower | 6.0 ms |  |  |  |  |");
+    assert_eq!(
+        rows[3],
+        "| Generated code of conversations-v1: models + client modules (lines of .rs) \
+         | 12185 lines (7316 models + 4869 client) | 12185 lines (openapi-generator crate) | 1.00x |  |  |"
+    );
+    assert_eq!(
+        rows[4],
+        "|   client lines per operation (client module / operations) | 47.3 lines (4869 / 103) |  |  \
+         | <= 45 | **missed** by 5% |"
+    );
+    assert_eq!(
+        rows[5],
+        "| Crate-only debug build of conversations-v1: models + client (deps built, sources touched, \
+         CARGO_INCREMENTAL=0) | 1.5 s | openapi-generator crate of twilio_conversations_v1.json (with its \
+         one-line fix): 2.5 s | 0.60x | <= 0.5x | **missed** by 20% |"
+    );
+}
+
+#[test]
+fn rows_without_values_say_not_measured() {
+    let mut r = Results::default();
+    r.notes.insert("oag".into(), "not installed".into());
+    let rows = rendered(&r, compared("conversations-v1"));
+    assert_eq!(rows.len(), 6, "{rows:#?}");
+    assert!(
+        rows[0].ends_with("| — | not installed | — | < 100 ms | not measured |"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[3].ends_with("| — | — | — |  |  |"), "{}", rows[3]);
+    assert!(
+        rows[4].ends_with("| — |  |  | <= 45 | not measured |"),
+        "{}",
+        rows[4]
+    );
+    assert!(
+        rows[5].ends_with("| — | openapi-generator crate of twilio_conversations_v1.json (with its one-line fix): not installed | — | <= 0.5x | not measured |"),
+        "{}",
+        rows[5]
+    );
+    // A product's own note wins over the run's.
+    r.notes.insert(
+        "conversations-v1.oag".into(),
+        "not run: twilio_conversations_v1.json is missing".into(),
+    );
+    let rows = rendered(&r, compared("conversations-v1"));
+    assert!(
+        rows[0].contains("| — | not run: twilio_conversations_v1.json is missing |"),
+        "{}",
+        rows[0]
+    );
+}
+
+#[test]
+fn a_baseline_crate_that_fails_to_build_has_no_ratio_and_says_why() {
+    let mut r = results(&[
+        ("conversations-v1.build.crates_debug", 1.5),
+        ("conversations-v1.oag.crate_debug", 0.8),
+    ]);
+    r.notes.insert(
+        "conversations-v1.oag.build".into(),
+        "does not compile as generated: 2 errors, first `error[E0433]`".into(),
+    );
+    let rows = rendered(&r, compared("conversations-v1"));
+    assert!(
+        rows[5].ends_with(
+            "| 1.5 s | openapi-generator crate of twilio_conversations_v1.json (with its one-line fix): failed \
+             after 0.8 s: does not compile as generated: 2 errors, first `error[E0433]` | — | <= 0.5x | not measured |"
+        ),
+        "{}",
+        rows[5]
+    );
+    assert!(
+        notes(&r).contains(
+            "- openapi-generator crate of twilio_conversations_v1.json did not build, so its crate-only ratio is not \
+             measured: does not compile as generated: 2 errors, first `error[E0433]`."
+        ),
+        "{}",
+        notes(&r)
+    );
+}
+
+#[test]
+fn chat_rows_show_the_webhook_events_apart_and_every_build() {
+    let r = results(&[
+        ("chat-v2.codegen.generate", 34.0),
+        ("chat-v2.codegen.operations", 58.0),
+        ("chat-v2.oag.generate", 510.0),
+        ("chat-v2.lines.models", 3891.0),
+        ("chat-v2.lines.client", 2459.0),
+        ("chat-v2.lines.webhooks", 854.0),
+        ("chat-v2.build.crates_debug", 1.2),
+        ("chat-v2.build.client_release", 2.9),
+    ]);
+    let rows = rendered(&r, compared("chat-v2"));
+    assert_eq!(rows.len(), 10, "{rows:#?}");
+    assert!(
+        rows[0].ends_with("| 15x faster | < 100 ms; >= 20x faster | met / **missed** by 25% |"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[3].contains("| 6350 lines (3891 models + 2459 client) |"),
+        "{}",
+        rows[3]
+    );
+    assert!(
+        rows[4].ends_with("| 42.4 lines (2459 / 58) |  |  | <= 45 | met |"),
+        "{}",
+        rows[4]
+    );
+    assert_eq!(
+        rows[5],
+        "|   typed webhook events (generated) | 854 lines (not in the counts above) |  |  |  |  |"
+    );
+    assert!(
+        rows[6].ends_with("| — | <= 0.5x | not measured |"),
+        "{}",
+        rows[6]
+    );
+    assert_eq!(
+        rows[9],
+        "|   client crate only, release | 2.9 s |  |  |  |  |"
+    );
+    // Without openapi-generator the speedup is not judged.
+    let r = results(&[("chat-v2.codegen.generate", 120.0)]);
+    let rows = rendered(&r, compared("chat-v2"));
+    assert!(
+        rows[0].ends_with("| **missed** by 20% / baseline not run |"),
+        "{}",
+        rows[0]
+    );
+}
+
+#[test]
+fn the_table_has_every_compared_product() {
+    let table = table(&Results::default());
+    let chat = table.find("Codegen: parse + lower + emit + render of chat-v2");
+    let conversations = table.find("Codegen: parse + lower + emit + render of conversations-v1");
+    assert!(
+        chat.is_some() && conversations.is_some() && chat < conversations,
+        "{table}"
+    );
+}
+
+#[test]
+fn absorbed_results_take_a_prefix() {
+    let mut r = Results::default();
+    r.absorb_as(
+        "noise\n{\"name\": \"codegen.generate\", \"value\": 12.5, \"unit\": \"ms\"}\n",
+        "conversations-v1.",
+    );
+    assert_eq!(r.get("conversations-v1.codegen.generate"), Some(12.5));
+    assert_eq!(r.get("codegen.generate"), None);
+}
+
+/// A product whose generated folders are under `root`: models `m`, client `c`, webhook events in `c`.
+const LINES_PRODUCT: Product = Product {
+    name: "lines",
+    spec: "spec/lines.json",
+    models_crate: "lines_models",
+    models_dir: "m/src/generated",
+    client_crate: "lines",
+    client_dir: "c/src/generated",
+    ir: Some("c/src/generated/ir.txt"),
+    dispatch: None,
+    local: None,
+    webhooks: Some(("c/src/generated/webhook.rs", "crate::webhook")),
+};
+
+#[test]
+fn client_lines_count_the_client_module_only() {
+    let root = std::env::temp_dir().join(format!("xtask-bench-lines-{}", std::process::id()));
+    let write = |path: &str, lines: usize| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, "line\n".repeat(lines)).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write("m/src/generated/mod.rs", 7);
+    write("c/src/generated/mod.rs", 3);
+    write("c/src/generated/webhook.rs", 5);
+    write("c/src/generated/extra.rs", 11);
+    write("c/src/generated/ir.txt", 13);
+    write("c/src/v3/generated/mod.rs", 17);
+    let lines = product_lines(&root, &LINES_PRODUCT);
+    let _ = std::fs::remove_dir_all(&root);
+    assert_eq!(
+        lines,
+        vec![
+            ("lines.models", 7),
+            ("lines.client", 3),
+            ("lines.webhooks", 5)
+        ]
+    );
+    // Files that cannot be read have no count (the rows then say "not measured").
+    let missing = product_lines(&root, &LINES_PRODUCT);
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+#[test]
+fn chat_client_lines_leave_out_its_webhook_events() {
+    let root = project_root();
+    let chat = &PRODUCTS[0];
+    let lines = |path: &str| std::fs::read_to_string(root.join(path)).map(|t| t.lines().count());
+    let (Ok(client), Some(Ok(webhooks))) = (
+        lines(&format!("{}/mod.rs", chat.client_dir)),
+        chat.webhooks.map(|(file, _)| lines(file)),
+    ) else {
+        panic!("chat-v2's generated client and webhook events are committed");
+    };
+    let counted = product_lines(&root, chat);
+    assert!(counted.contains(&("lines.client", client)), "{counted:?}");
+    assert!(
+        counted.contains(&("lines.webhooks", webhooks)),
+        "{counted:?}"
+    );
+}
+
+#[test]
+fn crate_pairs_come_from_the_products_table() {
+    let root = std::path::Path::new("/ws");
+    let conversations = Product::named("conversations-v1").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        CratePair::of(root, conversations),
+        Ok(CratePair {
+            package: "twilio-conversations-v1".into(),
+            models_src: root.join("crates/conversations-v1-models/src"),
+            client_src: root.join("crates/conversations-v1/src"),
+        })
+    );
+    let v3 = Product::named("chat-v3").unwrap_or_else(|e| panic!("{e}"));
+    assert!(CratePair::of(root, v3).is_err());
 }
