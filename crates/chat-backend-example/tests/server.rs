@@ -227,7 +227,7 @@ async fn signed_and_tampered_webhooks() {
     assert_eq!(reply.status, 400);
     assert_eq!(
         reply.body,
-        "Chat webhook parameter `Body` was sent more than once"
+        "webhook parameter `Body` was sent more than once"
     );
 
     // Members: only registered users may join.
