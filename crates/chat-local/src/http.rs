@@ -1,5 +1,5 @@
-//! What the request handlers share (the store, the credentials, the webhook client), Basic authentication, and
-//! answers in Twilio's JSON shape.
+//! What the request handlers share (the store, the credentials, the webhook client, the body limit), Basic
+//! authentication, and answers in Twilio's JSON shape.
 
 use std::sync::Mutex;
 
@@ -21,6 +21,8 @@ pub(crate) struct Shared {
     pub http: reqwest::Client,
     /// Injected faults waiting for requests, in injection order.
     pub faults: Mutex<Vec<crate::fault::Pending>>,
+    /// The most bytes a form request's body may have.
+    pub form_body_limit: usize,
 }
 
 /// A JSON answer.
@@ -32,14 +34,25 @@ pub(crate) fn json_response(status: u16, value: &Value) -> Response {
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
-/// An error in Twilio's JSON shape (with `WWW-Authenticate` on 401).
+/// An error in Twilio's JSON shape, with `WWW-Authenticate` on 401 and `Connection: close` on 413 (the rest of the
+/// body is left unread, so the connection cannot carry another request).
 pub(crate) fn error_response(error: &ApiError) -> Response {
     let mut response = json_response(error.status, &error.body());
-    if error.status == 401 {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Basic realm=\"Twilio API\""),
-        );
+    let headers = response.headers_mut();
+    match error.status {
+        401 => {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Basic realm=\"Twilio API\""),
+            );
+        }
+        413 => {
+            headers.insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
+        }
+        _ => {}
     }
     response
 }
@@ -58,10 +71,9 @@ pub(crate) fn authenticate(
     };
     let value = headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            ApiError::new(401, 20003, "Authentication Error - No credentials provided")
-        })?;
+        .ok_or_else(|| ApiError::new(401, 20003, "Authentication Error - No credentials provided"))?
+        .to_str()
+        .map_err(|_| refused())?;
     let encoded = value.strip_prefix("Basic ").ok_or_else(refused)?;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())

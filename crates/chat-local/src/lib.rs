@@ -10,6 +10,13 @@
 //! content links on a second host that needs no credentials. Post-event webhooks are sent signed to the service's
 //! `post_webhook_url`, and tests can inject faults ([`Fault`]: 429 with `Retry-After`, server errors, latency).
 //!
+//! The service is bounded and strict, and never panics on what it is sent: a form body over
+//! [`Config::form_body_limit`] (1 MiB by default) is answered 413 with code 20413 without being read, media uploads
+//! keep the service's own `media.size_limit_mb`; credentials are checked first on every path (401, code 20003),
+//! even unknown ones; `Attributes` must be JSON text (400, code 50304); `PageSize` must be an integer from 1 to
+//! 1000, form and query encodings must decode to UTF-8, and typed parameters must parse (400, code 20001). Each
+//! error's message names the parameter or the limit. The crate's README has the full table.
+//!
 //! The route table (paths, SID prefixes, form field mappings, filters) is generated from the description by
 //! `cargo xtask codegen` into `src/generated/`; the store and the behaviours a description cannot say (message
 //! indexes, member and message counts, unique names, default roles) are written by hand.
@@ -27,7 +34,9 @@
 #![deny(missing_docs)]
 
 mod behaviour;
+mod body;
 mod fault;
+mod form;
 #[rustfmt::skip]
 mod generated;
 mod http;
@@ -158,13 +167,22 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Options of [`start_with`].
+/// The default of [`Config::form_body_limit`]: 1 MiB, generous for Chat requests, whose bodies carry short text
+/// fields and JSON attributes.
+pub const DEFAULT_FORM_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Options of [`start_with`]; start from [`Config::default`] and set what differs.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Address to listen on (default `127.0.0.1:0`, an ephemeral port).
     pub bind: SocketAddr,
     /// Credentials to accept (default: generated).
     pub credentials: LocalCredentials,
+    /// The most bytes the body of a request other than a media upload may have (default
+    /// [`DEFAULT_FORM_BODY_LIMIT`]). A larger body is answered 413 with code 20413 without being read: at once
+    /// when its `Content-Length` says so, as soon as it crosses the limit when it is chunked. Media uploads keep
+    /// their own limit, the service's `media.size_limit_mb`.
+    pub form_body_limit: usize,
 }
 
 impl Default for Config {
@@ -172,6 +190,7 @@ impl Default for Config {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             credentials: LocalCredentials::generate(),
+            form_body_limit: DEFAULT_FORM_BODY_LIMIT,
         }
     }
 }
@@ -226,6 +245,7 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
             .build()
             .map_err(|e| Error(format!("cannot build the webhook client: {e}")))?,
         faults: Mutex::new(Vec::new()),
+        form_body_limit: config.form_body_limit,
     });
     // Both servers stop when the sender, held by the handle, is dropped.
     let (shutdown, stopped) = tokio::sync::watch::channel(());
@@ -513,7 +533,12 @@ fn check_parents(
 
 /// Runs a service on `bind` until ctrl-c, after printing its base URL and the credentials to use.
 pub async fn serve(bind: SocketAddr, credentials: LocalCredentials) -> Result<(), Error> {
-    let chat = start_with(Config { bind, credentials }).await?;
+    let chat = start_with(Config {
+        bind,
+        credentials,
+        ..Config::default()
+    })
+    .await?;
     println!("Local Chat v2 service listening on {}", chat.base_url());
     println!("TWILIO_ACCOUNT_SID={}", chat.credentials().account_sid());
     println!("TWILIO_AUTH_TOKEN={}", chat.credentials().auth_token());

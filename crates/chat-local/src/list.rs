@@ -1,10 +1,10 @@
-//! Lists in Twilio's page shape: filters on the documented query parameters, `PageSize` (50 by default, at most
-//! 1000), `Page` and `PageToken`, and `meta` with absolute `first_page_url`, `previous_page_url`, `url` and
+//! Lists in Twilio's page shape: filters on the documented query parameters, `PageSize` (50 by default, 1 to 1000,
+//! anything else refused with 400), `Page` and `PageToken`, and `meta` with absolute `first_page_url`, `previous_page_url`, `url` and
 //! `next_page_url` on the local host.
 
 use serde_json::{Map, Value, json};
 
-use crate::request::Pairs;
+use crate::form::Pairs;
 use crate::store::{ApiError, Record, Store};
 use crate::table::Route;
 
@@ -17,9 +17,26 @@ pub(crate) fn filtered(route: &Route, query: &Pairs, record: &Record) -> bool {
     })
 }
 
-/// Twilio's default and largest page sizes.
+/// Twilio's default page size.
 const DEFAULT_PAGE_SIZE: usize = 50;
+/// The largest `PageSize` Twilio accepts on any list; larger (or smaller than 1) is refused with 400, code 20001.
 const MAX_PAGE_SIZE: usize = 1000;
+
+/// `PageSize` as sent: [`DEFAULT_PAGE_SIZE`] when absent, else an integer from 1 to [`MAX_PAGE_SIZE`].
+fn page_size(sent: Option<&str>) -> Result<usize, ApiError> {
+    let Some(text) = sent else {
+        return Ok(DEFAULT_PAGE_SIZE);
+    };
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+        .ok_or_else(|| {
+            ApiError::invalid(format!(
+                "Invalid PageSize: {text} is not an integer from 1 to {MAX_PAGE_SIZE}"
+            ))
+        })
+}
 
 /// One page of `items` (already filtered and ordered, each with its creation sequence), in Twilio's shape; only
 /// the records of the page go through `render`.
@@ -33,17 +50,7 @@ pub(crate) fn page<T>(
     render: impl Fn(&T) -> Value,
 ) -> Result<Value, ApiError> {
     let key = route.records_key.unwrap_or("records");
-    let page_size = match query.last("PageSize") {
-        None => DEFAULT_PAGE_SIZE,
-        Some(v) => match v.trim().parse::<usize>() {
-            Ok(n) if n >= 1 => n.min(MAX_PAGE_SIZE),
-            _ => {
-                return Err(ApiError::invalid(format!(
-                    "Invalid PageSize: {v} is not a positive integer"
-                )));
-            }
-        },
-    };
+    let page_size = page_size(query.last("PageSize"))?;
     let page_number = match query.last("Page") {
         None => 0,
         Some(v) => v.trim().parse::<usize>().map_err(|_| {
@@ -75,7 +82,12 @@ pub(crate) fn page<T>(
         }
     };
     let end = (start + page_size).min(items.len());
-    let records: Vec<Value> = items[start..end].iter().map(|(_, v)| render(v)).collect();
+    let records: Vec<Value> = items
+        .get(start..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|(_, v)| render(v))
+        .collect();
     let filters: Vec<(&str, &str)> = route
         .filters
         .iter()
@@ -94,8 +106,15 @@ pub(crate) fn page<T>(
         }
         format!("{}{}?{}", store.base_url, path, s.finish())
     };
-    let next =
-        (end < items.len()).then(|| link(page_number + 1, Some(format!("PA{}", items[end - 1].0))));
+    let next = (end < items.len())
+        .then(|| {
+            let last = items.get(end.checked_sub(1)?)?;
+            Some(link(
+                page_number.saturating_add(1),
+                Some(format!("PA{}", last.0)),
+            ))
+        })
+        .flatten();
     // Past the end there is no record to anchor a token: the previous page is then addressed by number only.
     let previous = (start > 0 && page_number > 0).then(|| {
         let token = items.get(start).map(|(seq, _)| format!("PB{seq}"));

@@ -11,13 +11,22 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use crate::http::{Shared, authenticate, error_response, json_response};
+use crate::form::{Pairs, Source};
+use crate::http::{Shared, error_response, json_response};
 use crate::store::{ApiError, MediaFile, Record, Store, TemporaryLink, now};
 
 /// How long a temporary content link works.
 pub(crate) const TEMPORARY_LINK_LIFETIME: Duration = Duration::from_secs(300);
 
-/// Answers a request to an MCS path of the main host; `None` for any other path.
+/// Whether `path` is the upload path `/v1/Services/{ServiceSid}/Media`, whose bodies have their own limit.
+pub(crate) fn is_upload(path: &str) -> bool {
+    matches!(
+        path.split('/').collect::<Vec<_>>().as_slice(),
+        ["", "v1", "Services", service, "Media"] if !service.is_empty()
+    )
+}
+
+/// Answers an authenticated request to an MCS path of the main host; `None` for any other path.
 pub(crate) fn handle(
     shared: &Shared,
     method: &Method,
@@ -33,38 +42,66 @@ pub(crate) fn handle(
     if !matches!(rest.first(), Some(&"Media" | &"MediaSet")) {
         return None;
     }
-    let result = authenticate(&shared.credentials, headers).and_then(|()| {
-        let mut store = shared
-            .store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let path = uri.path();
-        let service = store
-            .find("Service", service, None, &[])
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(path))?;
-        match (method.as_str(), rest) {
-            ("POST", ["Media"]) => upload(&mut store, &service, uri, headers, body)
-                .map(|record| json_response(201, &record)),
-            ("GET", ["Media", sid]) => {
-                let record =
-                    fetch(&mut store, &service, sid).ok_or_else(|| ApiError::not_found(path))?;
-                Ok(json_response(200, &record))
-            }
-            ("GET", ["Media", sid, "Content"]) => {
-                let media = find(&store, &service, sid).ok_or_else(|| ApiError::not_found(path))?;
-                Ok(content(media))
-            }
-            ("POST", ["MediaSet"]) => {
-                media_set(&mut store, &service, body).map(|v| json_response(200, &v))
-            }
-            (_, ["Media"] | ["Media", _] | ["Media", _, "Content"] | ["MediaSet"]) => Err(
-                ApiError::new(405, 20004, format!("Method {method} not allowed on {path}")),
-            ),
-            _ => Err(ApiError::not_found(path)),
-        }
-    });
+    let request = Request {
+        method,
+        uri,
+        headers,
+        body,
+    };
+    let result = dispatch(shared, &request, service, rest);
     Some(result.unwrap_or_else(|e| error_response(&e)))
+}
+
+/// A request to an MCS path.
+struct Request<'a> {
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: &'a Bytes,
+}
+
+/// Answers a request to `/v1/Services/{service}/{rest...}`.
+fn dispatch(
+    shared: &Shared,
+    request: &Request<'_>,
+    service: &str,
+    rest: &[&str],
+) -> Result<Response, ApiError> {
+    let mut store = shared
+        .store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let path = request.uri.path();
+    let service = store
+        .find("Service", service, None, &[])
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(path))?;
+    match (request.method.as_str(), rest) {
+        ("POST", ["Media"]) => upload(
+            &mut store,
+            &service,
+            request.uri,
+            request.headers,
+            request.body,
+        )
+        .map(|record| json_response(201, &record)),
+        ("GET", ["Media", sid]) => {
+            let record =
+                fetch(&mut store, &service, sid).ok_or_else(|| ApiError::not_found(path))?;
+            Ok(json_response(200, &record))
+        }
+        ("GET", ["Media", sid, "Content"]) => {
+            let media = find(&store, &service, sid).ok_or_else(|| ApiError::not_found(path))?;
+            Ok(content(media))
+        }
+        ("POST", ["MediaSet"]) => {
+            media_set(&mut store, &service, request.body).map(|v| json_response(200, &v))
+        }
+        (_, ["Media"] | ["Media", _] | ["Media", _, "Content"] | ["MediaSet"]) => {
+            Err(ApiError::method_not_allowed(request.method.as_str(), path))
+        }
+        _ => Err(ApiError::not_found(path)),
+    }
 }
 
 /// Answers a request to the temporary host: the bytes of a live link, 403 for an expired or unknown one, and 400
@@ -129,17 +166,8 @@ fn upload(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Result<Value, ApiError> {
-    let query: Vec<(String, String)> =
-        url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    let get = |key: &str| {
-        query
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-    };
+    let query = Pairs::parse(uri.query().unwrap_or_default().as_bytes(), Source::Query)?;
+    let get = |key: &str| query.last(key).map(str::to_owned);
     let category = get("Category").unwrap_or_else(|| "media".to_owned());
     if !matches!(category.as_str(), "media" | "body" | "history") {
         return Err(ApiError::invalid(format!(
@@ -157,7 +185,7 @@ fn upload(
         .and_then(|m| m.get("size_limit_mb"))
         .and_then(Value::as_u64)
         .unwrap_or(150);
-    if body.len() as u64 > limit_mb * 1024 * 1024 {
+    if body.len() as u64 > limit_mb.saturating_mul(1024 * 1024) {
         return Err(ApiError::new(
             413,
             20001,

@@ -1,39 +1,12 @@
-//! The parameters of a request: form and query pairs, path parameters resolved to the records they name (by SID,
-//! unique name or identity), required form fields, and form fields applied to a record through the route table.
+//! The parameters of a request: path parameters resolved to the records they name (by SID, unique name or
+//! identity), required form fields, `Attributes` that must be JSON, and form fields applied to a record through
+//! the route table.
 
 use serde_json::{Map, Value};
 
+use crate::form::Pairs;
 use crate::store::{ApiError, Record, Store, decode, set_path};
 use crate::table::{Kind, Route};
-
-/// Form or query pairs, in order.
-pub(crate) struct Pairs(Vec<(String, String)>);
-
-impl Pairs {
-    pub(crate) fn parse(text: &[u8]) -> Self {
-        Self(url::form_urlencoded::parse(text).into_owned().collect())
-    }
-
-    pub(crate) fn all(&self, key: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    pub(crate) fn has(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
-    }
-
-    pub(crate) fn last(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 /// `(field, SID)` pairs a record below resolved parents must carry (`("service_sid", "IS...")`).
 pub(crate) type Constraints = Vec<(&'static str, String)>;
@@ -77,11 +50,39 @@ pub(crate) fn required(route: &Route, form: &Pairs) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The wire name of the application metadata of channels, members, messages and users. The description types it
+/// as a plain string; that it holds JSON text is Twilio's rule, which it enforces with code 50304 ("Attributes not
+/// valid JSON"), so it applies to every operation whose form has the parameter.
+const ATTRIBUTES: &str = "Attributes";
+
+/// Twilio's code for `Attributes` that are not JSON text.
+const ATTRIBUTES_NOT_JSON: u32 = 50304;
+
+/// Refuses, with 400 and code 50304, an `Attributes` value that is not JSON text (any JSON value, as Twilio
+/// accepts; nesting deeper than 128 levels is refused too).
+fn attributes_are_json(route: &Route, form: &Pairs) -> Result<(), ApiError> {
+    if !route.form.iter().any(|f| f.wire == ATTRIBUTES) {
+        return Ok(());
+    }
+    for value in form.all(ATTRIBUTES) {
+        if let Err(e) = serde_json::from_str::<Value>(value) {
+            return Err(ApiError::new(
+                400,
+                ATTRIBUTES_NOT_JSON,
+                format!("Invalid {ATTRIBUTES}: not valid JSON ({e})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the form's fields and sets the model fields they map to.
 pub(crate) fn apply_form(
     route: &Route,
     form: &Pairs,
     value: &mut Map<String, Value>,
 ) -> Result<(), ApiError> {
+    attributes_are_json(route, form)?;
     for field in route.form {
         let values = form.all(field.wire);
         if values.is_empty() || field.field.is_empty() {

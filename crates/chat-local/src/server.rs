@@ -1,33 +1,32 @@
-//! The HTTP side: Basic authentication, matching a request against the generated route table, resolving path
-//! parameters (SIDs, unique names, identities) to records, and the generic create, fetch, update, delete and list
-//! of every resource in Twilio's wire format (form bodies in, JSON and pages out, errors in Twilio's shape).
+//! The HTTP side: Basic authentication on every path, bodies read within their limit, matching a request against
+//! the generated route table, resolving path parameters (SIDs, unique names, identities) to records, and the
+//! generic create, fetch, update, delete and list of every resource in Twilio's wire format (form bodies in, JSON
+//! and pages out, errors in Twilio's shape).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError};
 
-use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::behaviour;
+use crate::body::Limit;
+use crate::form::{Pairs, Source};
 use crate::generated::ROUTES;
 use crate::http::{Shared, authenticate, error_response, json_response};
 use crate::list::{filtered, page};
-use crate::request::{Pairs, apply_form, required, resolve_parents};
+use crate::request::{apply_form, required, resolve_parents};
 use crate::store::{ApiError, Change, Record, Store};
 use crate::table::{Kind, Resource, Route};
 
-/// Largest request body read (media uploads; the service's own limit, 150 MB by default, answers below it).
-const BODY_LIMIT: usize = 160 * 1024 * 1024;
-
-/// The router of the main host: every request goes through [`handle`].
+/// The router of the main host: every request goes through [`handle`]. Bodies are read by [`crate::body`] within
+/// their limit, not by an extractor.
 pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
-    axum::Router::new()
-        .fallback(handle)
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(shared)
+    axum::Router::new().fallback(handle).with_state(shared)
 }
 
 /// The router of the temporary-link host: no credentials, only pre-signed content links.
@@ -45,14 +44,9 @@ pub(crate) fn temporary_router(shared: Arc<Shared>) -> axum::Router {
 static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
 
 /// Answers one request, with a fresh `Twilio-Request-Id` on every answer as Twilio sends.
-async fn handle(
-    shared: State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let mut response = answer(shared, method, uri, headers, body).await;
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let mut response = answer(&shared, &parts, body).await;
     let id = format!("RQ{:032x}", REQUEST_IDS.fetch_add(1, Ordering::Relaxed));
     if let Ok(value) = header::HeaderValue::from_str(&id) {
         response.headers_mut().insert("twilio-request-id", value);
@@ -60,50 +54,33 @@ async fn handle(
     response
 }
 
-async fn answer(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Some(fault) = take_fault(&shared, &method) {
-        match fault.answer() {
-            Some((error, retry_after)) => {
-                let mut response = error_response(&error);
-                if let Some(seconds) = retry_after {
-                    response
-                        .headers_mut()
-                        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
-                }
-                return response;
-            }
-            None => {
-                if let crate::fault::Fault::Latency(delay) = fault {
-                    tokio::time::sleep(delay).await;
-                }
-            }
-        }
+/// Injected faults first, then credentials (on every path, before anything else is looked at), then the body
+/// within its limit, then the media paths or the route table.
+async fn answer(shared: &Arc<Shared>, parts: &Parts, body: Body) -> Response {
+    let Parts {
+        method,
+        uri,
+        headers,
+        ..
+    } = parts;
+    if let Some(response) = injected(shared, method).await {
+        return response;
     }
-    if let Some(response) = crate::media::handle(&shared, &method, &uri, &headers, &body) {
+    if let Err(e) = authenticate(&shared.credentials, headers) {
+        return error_response(&e);
+    }
+    let limit = Limit::of(method, uri.path(), shared.form_body_limit);
+    let body = match crate::body::read(body, headers, limit).await {
+        Ok(body) => body,
+        Err(e) => return error_response(&e),
+    };
+    if let Some(response) = crate::media::handle(shared, method, uri, headers, &body) {
         return response;
     }
     let mut changes = Vec::new();
-    let answer = respond(&shared, &method, &uri, &headers, &body, &mut changes);
-    let deliveries = {
-        let store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
-        let enabled = headers
-            .get("x-twilio-webhook-enabled")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        changes
-            .iter()
-            .filter(|_| enabled && answer.is_ok())
-            .filter_map(|c| crate::webhook::delivery(&store, c, shared.credentials.auth_token()))
-            .collect::<Vec<_>>()
-    };
-    for delivery in deliveries {
-        tokio::spawn(crate::webhook::send(shared.http.clone(), delivery));
+    let answer = respond(shared, method, uri, &body, &mut changes);
+    if answer.is_ok() && webhooks_enabled(headers) {
+        send_webhooks(shared, &changes);
     }
     match answer {
         Ok((status, Some(value))) => json_response(status, &value),
@@ -112,6 +89,46 @@ async fn answer(
             .body(Body::empty())
             .unwrap_or_else(|_| Response::new(Body::empty())),
         Err(e) => error_response(&e),
+    }
+}
+
+/// The answer of an injected fault, after its latency; `None` to process the request.
+async fn injected(shared: &Shared, method: &Method) -> Option<Response> {
+    let fault = take_fault(shared, method)?;
+    let Some((error, retry_after)) = fault.answer() else {
+        if let crate::fault::Fault::Latency(delay) = fault {
+            tokio::time::sleep(delay).await;
+        }
+        return None;
+    };
+    let mut response = error_response(&error);
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
+    Some(response)
+}
+
+/// Whether the request asks for webhooks (`X-Twilio-Webhook-Enabled: true`).
+fn webhooks_enabled(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-twilio-webhook-enabled")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// Sends, in the background, the webhooks of a request's changes.
+fn send_webhooks(shared: &Shared, changes: &[Change]) {
+    let deliveries = {
+        let store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+        changes
+            .iter()
+            .filter_map(|c| crate::webhook::delivery(&store, c, shared.credentials.auth_token()))
+            .collect::<Vec<_>>()
+    };
+    for delivery in deliveries {
+        tokio::spawn(crate::webhook::send(shared.http.clone(), delivery));
     }
 }
 
@@ -132,19 +149,18 @@ fn take_fault(shared: &Shared, method: &Method) -> Option<crate::fault::Fault> {
     Some(fault)
 }
 
+/// Answers an authenticated request through the route table; the changes it made are left in `changes`.
 fn respond(
     shared: &Shared,
     method: &Method,
     uri: &Uri,
-    headers: &HeaderMap,
     body: &[u8],
     changes: &mut Vec<Change>,
 ) -> Result<(u16, Option<Value>), ApiError> {
-    authenticate(&shared.credentials, headers)?;
     let path = uri.path();
     let (route, raw) = match_route(method.as_str(), path)?;
-    let query = Pairs::parse(uri.query().unwrap_or_default().as_bytes());
-    let form = Pairs::parse(body);
+    let query = Pairs::parse(uri.query().unwrap_or_default().as_bytes(), Source::Query)?;
+    let form = Pairs::parse(body, Source::Body)?;
     let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
     let resource = Store::resource(route.resource).ok_or_else(|| ApiError::not_found(path))?;
     let answer = match route.resource {
@@ -188,11 +204,7 @@ fn match_route(method: &str, path: &str) -> Result<(&'static Route, Vec<String>)
         }
     }
     if path_matched {
-        Err(ApiError::new(
-            405,
-            20004,
-            format!("Method {method} not allowed on {path}"),
-        ))
+        Err(ApiError::method_not_allowed(method, path))
     } else {
         Err(ApiError::not_found(path))
     }

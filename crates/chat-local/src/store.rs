@@ -31,7 +31,16 @@ impl ApiError {
         Self::new(
             404,
             20404,
-            format!("The requested resource {path} was not found"),
+            format!("The requested resource {} was not found", shown(path)),
+        )
+    }
+
+    /// 405 with code 20004.
+    pub fn method_not_allowed(method: &str, path: &str) -> Self {
+        Self::new(
+            405,
+            20004,
+            format!("Method {} not allowed on {}", shown(method), shown(path)),
         )
     }
 
@@ -48,6 +57,18 @@ impl ApiError {
             "more_info": format!("https://www.twilio.com/docs/errors/{}", self.code),
             "status": self.status,
         })
+    }
+}
+
+/// Longest request text (path, method) repeated in an error message.
+const SHOWN_CHARS: usize = 256;
+
+/// `text` as an error message repeats it: cut to [`SHOWN_CHARS`] characters, so an answer stays small whatever
+/// was sent.
+fn shown(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_owned(),
     }
 }
 

@@ -4,8 +4,9 @@
 use serde_json::Value;
 
 use crate::behaviour;
+use crate::form::Pairs;
 use crate::list::{filtered, page};
-use crate::request::{Pairs, required, resolve_parents};
+use crate::request::{required, resolve_parents};
 use crate::store::{ApiError, Record, Store, decode, matches, set_path, snake};
 use crate::table::{Kind, Resource, Route};
 
