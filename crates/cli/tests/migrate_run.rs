@@ -1,0 +1,272 @@
+//! `twilio-chat migrate run` as users run it: the built binary against a server answering Chat v2, Chat v3 and
+//! Conversations v1 (the in-test fake of `support/fake.rs`, see `support/mod.rs` for running these against the
+//! local service instead). Checks conversions through the server's own counts, so a channel lost or converted twice
+//! fails the test.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::fake::{Fake, FakeConfig};
+use support::{Backend, count, migrate_run, temp_dir};
+
+/// Every channel is private now, `public` of them went public → private exactly once, and none twice.
+fn assert_converted_once(backend: &dyn Backend, public: usize) {
+    let conversions = backend.conversions();
+    let twice: Vec<_> = conversions.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "channels converted twice: {twice:?}");
+    assert_eq!(
+        conversions.values().filter(|n| **n == 1).count(),
+        public,
+        "channels lost"
+    );
+    assert!(backend.private().values().all(|p| *p));
+}
+
+/// Migrates 1,000 public channels at `concurrency` with every 10th request answered 429 (`Retry-After: 0`), and
+/// prints the rate the run reports.
+fn thousand_channels(concurrency: &str) {
+    let fake = Fake::start(
+        FakeConfig {
+            throttle_every: 10,
+            ..FakeConfig::default()
+        },
+        1000,
+        0,
+    );
+    let dir = temp_dir(&format!("thousand-{concurrency}"));
+    let ran = migrate_run(
+        &fake,
+        &dir.join("state.json"),
+        &["--concurrency", concurrency],
+    );
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert_eq!(count(&ran.stdout, "converted"), 1000, "{}", ran.stdout);
+    assert_eq!(count(&ran.stdout, "failed"), 0);
+    assert_converted_once(&fake, 1000);
+    // Listing (10 pages), 1,000 conversions and 1,000 checks, plus the 429s: one request in ten is throttled.
+    let throttled = fake.throttled();
+    assert!(throttled >= 200, "only {throttled} 429s were answered");
+    assert_eq!(fake.updates(), 1000, "an UpdateChannel was sent twice");
+    assert_eq!(
+        ran.stderr
+            .lines()
+            .filter(|l| l.contains(" converted"))
+            .count(),
+        1000,
+        "plain progress lines"
+    );
+    let rate = ran.stdout.lines().last().unwrap();
+    println!(
+        "concurrency {concurrency}, 1 request in 10 answered 429 ({throttled} in all): {rate}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_thousand_public_channels_migrate_through_429s_at_concurrency_1() {
+    thousand_channels("1");
+}
+
+#[test]
+fn a_thousand_public_channels_migrate_through_429s_at_concurrency_8() {
+    thousand_channels("8");
+}
+
+#[test]
+fn retry_after_is_waited_for() {
+    let config = FakeConfig {
+        throttle_every: 4,
+        retry_after_secs: 1,
+        ..FakeConfig::default()
+    };
+    let fake = Fake::start(config, 6, 0);
+    let dir = temp_dir("retry-after");
+    let started = Instant::now();
+    let ran = migrate_run(&fake, &dir.join("state.json"), &["--concurrency", "2"]);
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert!(fake.throttled() >= 3, "{}", fake.throttled());
+    assert_eq!(
+        fake.early_retries(),
+        0,
+        "a retry came before its Retry-After"
+    );
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_converted_once(&fake, 6);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_killed_run_resumes_without_losing_or_repeating_a_channel() {
+    let config = FakeConfig {
+        convert_latency: Duration::from_millis(4),
+        ..FakeConfig::default()
+    };
+    let fake = Fake::start(config, 500, 0);
+    let dir = temp_dir("killed");
+    let state = dir.join("state.json");
+    let service = fake.service_sid();
+    let mut child = support::command(
+        &fake,
+        &[
+            "migrate",
+            "run",
+            "--service",
+            &service,
+            "--state",
+            state.to_str().unwrap(),
+            "--yes",
+            "--concurrency",
+            "2",
+        ],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
+    // Kill (SIGKILL: no chance to save anything) once the state file shows progress.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let recorded = loop {
+        assert!(Instant::now() < deadline, "no progress in the state file");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it was killed"
+        );
+        let recorded = std::fs::read_to_string(&state)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .map_or(0, |v| v["channels"].as_object().map_or(0, |c| c.len()));
+        if recorded >= 100 {
+            break recorded;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let converted_before = fake.conversions().values().filter(|n| **n > 0).count();
+    assert!(
+        converted_before < 500,
+        "the run finished before it was killed"
+    );
+    // The file is whole (written atomically) and records at least what was seen.
+    let text = std::fs::read_to_string(&state).unwrap();
+    let saved: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(saved["channels"].as_object().unwrap().len() >= recorded);
+
+    let ran = migrate_run(&fake, &state, &["--concurrency", "8"]);
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    assert!(
+        count(&ran.stdout, "done before") >= recorded,
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(
+        count(&ran.stdout, "done before")
+            + count(&ran.stdout, "converted")
+            + count(&ran.stdout, "already private"),
+        500,
+        "{}",
+        ran.stdout
+    );
+    assert_converted_once(&fake, 500);
+    let twice: Vec<_> = fake
+        .updates_per_channel()
+        .into_iter()
+        .filter(|(_, n)| *n != 1)
+        .collect();
+    assert!(
+        twice.is_empty(),
+        "UpdateChannel sent other than once: {twice:?}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_second_run_changes_nothing() {
+    let fake = Fake::start(FakeConfig::default(), 20, 5);
+    let dir = temp_dir("second");
+    let state = dir.join("state.json");
+    let first = migrate_run(&fake, &state, &[]);
+    assert_eq!(first.code, Some(0), "{first:?}");
+    assert_eq!(
+        (
+            count(&first.stdout, "converted"),
+            count(&first.stdout, "already private")
+        ),
+        (20, 5)
+    );
+    let updates = fake.updates();
+    let requests = fake.requests();
+    let second = migrate_run(&fake, &state, &[]);
+    assert_eq!(second.code, Some(0), "{second:?}");
+    assert_eq!(count(&second.stdout, "converted"), 0);
+    assert_eq!(count(&second.stdout, "done before"), 25);
+    assert_eq!(fake.updates(), updates, "the second run sent UpdateChannel");
+    // Only the listing: one page.
+    assert_eq!(fake.requests(), requests + 1);
+    // Without the state file, a run checks every channel and still converts nothing.
+    std::fs::remove_file(&state).unwrap();
+    let third = migrate_run(&fake, &state, &[]);
+    assert_eq!(third.code, Some(0), "{third:?}");
+    assert_eq!(count(&third.stdout, "already private"), 25);
+    assert_eq!(fake.updates(), updates);
+    assert_converted_once(&fake, 20);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn failed_channels_are_reported_with_reasons_exit_1_and_are_retried_next_time() {
+    let config = FakeConfig {
+        refuse: vec![3],
+        ..FakeConfig::default()
+    };
+    let fake = Fake::start(config, 10, 0);
+    let dir = temp_dir("failed");
+    let state = dir.join("state.json");
+    let ran = migrate_run(&fake, &state, &[]);
+    assert_eq!(ran.code, Some(1), "{ran:?}");
+    assert_eq!(
+        (
+            count(&ran.stdout, "converted"),
+            count(&ran.stdout, "failed")
+        ),
+        (9, 1)
+    );
+    let refused = format!("CH{:032x}", 3);
+    let line = ran
+        .stdout
+        .lines()
+        .find(|l| l.contains(&refused))
+        .expect("the failed channel is listed");
+    assert!(line.contains("Channel cannot be converted"), "{line}");
+    assert!(ran.stderr.contains("1 channels failed"), "{}", ran.stderr);
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(saved.contains(r#""outcome": "failed""#), "{saved}");
+    // The next run tries the failed channel again, and only it.
+    let updates = fake.updates();
+    let again = migrate_run(&fake, &state, &[]);
+    assert_eq!(again.code, Some(1));
+    assert_eq!(count(&again.stdout, "done before"), 9);
+    assert_eq!(fake.updates(), updates, "a refused request is not counted");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn without_yes_a_run_with_no_terminal_refuses_before_any_request() {
+    let fake = Fake::start(FakeConfig::default(), 3, 0);
+    let service = fake.service_sid();
+    let ran = support::output(
+        support::command(&fake, &["migrate", "run", "--service", &service])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(ran.code, Some(2), "{ran:?}");
+    assert_eq!(ran.stdout, "");
+    assert!(
+        ran.stderr
+            .starts_with("error: `migrate run` changes channels: pass --yes"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(fake.requests(), 0);
+}
