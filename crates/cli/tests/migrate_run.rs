@@ -182,6 +182,62 @@ fn a_killed_run_resumes_without_losing_or_repeating_a_channel() {
 }
 
 #[test]
+fn ctrl_c_stops_starting_channels_records_those_in_flight_and_the_run_resumes() {
+    let config = FakeConfig {
+        convert_latency: Duration::from_millis(4),
+        ..FakeConfig::default()
+    };
+    let fake = Fake::start(config, 400, 0);
+    let dir = temp_dir("ctrl-c");
+    let state = dir.join("state.json");
+    let service = fake.service_sid();
+    let child = support::command(
+        &fake,
+        &[
+            "migrate",
+            "run",
+            "--service",
+            &service,
+            "--state",
+            state.to_str().unwrap(),
+            "--yes",
+            "--concurrency",
+            "2",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while fake.updates() < 50 {
+        assert!(Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let ran = support::output(child.wait_with_output().unwrap());
+    assert_eq!(ran.code, Some(1), "{ran:?}");
+    let not_started = count(&ran.stdout, "interrupted");
+    assert!(not_started > 0, "{}", ran.stdout);
+    // Every channel the service converted is recorded: the state matches the service.
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let recorded = saved["channels"].as_object().unwrap().len();
+    assert_eq!(recorded as u64, fake.updates());
+    assert_eq!(recorded + not_started, 400);
+    let resumed = migrate_run(&fake, &state, &[]);
+    assert_eq!(resumed.code, Some(0), "{resumed:?}");
+    assert_eq!(count(&resumed.stdout, "done before"), recorded);
+    assert_eq!(count(&resumed.stdout, "converted"), not_started);
+    assert_converted_once(&fake, 400);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn a_second_run_changes_nothing() {
     let fake = Fake::start(FakeConfig::default(), 20, 5);
     let dir = temp_dir("second");

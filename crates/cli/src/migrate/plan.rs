@@ -125,8 +125,8 @@ impl Plan {
             s.friendly_name.as_deref().unwrap_or("no name")
         );
         out.push_str(&format!(
-            "`migrate run` would turn {} public channels private and check {} private ones; nothing else \
-             changes.\n\n",
+            "`migrate run` would turn {} public channels private and check {} already private; nothing \
+             else changes.\n\n",
             self.actions.convert, self.actions.check
         ));
         out.push_str("Channels by type\n");
