@@ -17,6 +17,9 @@ pub enum Progress {
         /// Channels to handle.
         total: u64,
     },
+    /// Nothing (unit tests).
+    #[cfg(test)]
+    Silent,
 }
 
 impl Progress {
@@ -48,6 +51,8 @@ impl Progress {
                 *done += 1;
                 let _ = writeln!(std::io::stderr(), "[{done}/{total}] {sid} {what}");
             }
+            #[cfg(test)]
+            Progress::Silent => {}
         }
     }
 
