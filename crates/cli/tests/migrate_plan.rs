@@ -233,3 +233,27 @@ fn migrate_help_names_the_subcommands_and_what_is_not_done() {
         assert!(ran.stdout.contains(needle), "{needle}: {}", ran.stdout);
     }
 }
+
+#[test]
+fn missing_credentials_are_a_usage_error_before_any_request() {
+    let fake = Fake::start(FakeConfig::default(), 0, 0);
+    let service = fake.service_sid();
+    let ran = output(
+        Command::new(env!("CARGO_BIN_EXE_twilio-chat"))
+            .args([
+                "migrate",
+                "plan",
+                "--service",
+                &service,
+                "--base-url",
+                &fake.base_url(),
+            ])
+            .env_clear()
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(ran.code, Some(2), "{ran:?}");
+    assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    assert!(ran.stderr.contains("TWILIO_ACCOUNT_SID"), "{}", ran.stderr);
+    assert_eq!(fake.requests(), 0);
+}

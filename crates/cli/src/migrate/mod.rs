@@ -9,6 +9,7 @@ pub mod api;
 pub mod events;
 pub mod plan;
 pub mod progress;
+pub mod report;
 pub mod run;
 pub mod state;
 pub mod table;
