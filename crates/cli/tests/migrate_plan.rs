@@ -12,8 +12,8 @@ use twilio_chat_v2::models::{
     ChannelType, ChannelWebhookMethod, ChannelWebhookType, UpdateServiceWebhookMethod,
 };
 
-use support::fake::{Fake, FakeConfig};
-use support::{Backend, Ran, output, temp_dir};
+use support::fake::Fake;
+use support::{Backend, Ran, Scenario, output, temp_dir};
 
 /// The local service with one Chat service: webhooks set, two public channels and a private one with members and
 /// messages, a channel webhook, the default roles, and the users members made.
@@ -147,7 +147,7 @@ fn webhooks_prints_the_matching_conversations_configuration() {
 
 #[test]
 fn webhooks_apply_sets_the_conversations_configuration() {
-    let fake = Fake::start(FakeConfig::default(), 0, 0);
+    let fake = Fake::start(Scenario::default());
     let service = fake.service_sid();
     let ran = output(
         support::command(
@@ -177,7 +177,7 @@ fn webhooks_apply_sets_the_conversations_configuration() {
 
 #[test]
 fn a_malformed_service_sid_is_a_usage_error() {
-    let fake = Fake::start(FakeConfig::default(), 0, 0);
+    let fake = Fake::start(Scenario::default());
     for sub in ["plan", "run", "webhooks"] {
         let mut args = vec![
             "migrate",
@@ -201,7 +201,7 @@ fn a_malformed_service_sid_is_a_usage_error() {
 
 #[test]
 fn migrate_help_names_the_subcommands_and_what_is_not_done() {
-    let fake = Fake::start(FakeConfig::default(), 0, 0);
+    let fake = Fake::start(Scenario::default());
     let ran = output(
         support::command(&fake, &["migrate", "--help"])
             .output()
@@ -236,7 +236,7 @@ fn migrate_help_names_the_subcommands_and_what_is_not_done() {
 
 #[test]
 fn missing_credentials_are_a_usage_error_before_any_request() {
-    let fake = Fake::start(FakeConfig::default(), 0, 0);
+    let fake = Fake::start(Scenario::default());
     let service = fake.service_sid();
     let ran = output(
         Command::new(env!("CARGO_BIN_EXE_twilio-chat"))

@@ -1,5 +1,5 @@
 //! `twilio-chat migrate run` as users run it: the built binary against a server answering Chat v2, Chat v3 and
-//! Conversations v1 (the in-test fake of `support/fake.rs`, see `support/mod.rs` for running these against the
+//! Conversations v1 (the in-test fake of `support/server.rs`, see `support/mod.rs` for running these against the
 //! local service instead). Checks conversions through the server's own counts, so a channel lost or converted twice
 //! fails the test.
 
@@ -7,8 +7,11 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::fake::{Fake, FakeConfig};
-use support::{Backend, count, migrate_run, temp_dir};
+use support::{Backend, Scenario, count, migrate_run, temp_dir, updates};
+
+/// The server the tests run against: swap in an implementation of [`Backend`] over the local service once it
+/// serves Chat v3 and Conversations v1.
+type Server = support::fake::Fake;
 
 /// Every channel is private now, `public` of them went public → private exactly once, and none twice.
 fn assert_converted_once(backend: &dyn Backend, public: usize) {
@@ -26,28 +29,25 @@ fn assert_converted_once(backend: &dyn Backend, public: usize) {
 /// Migrates 1,000 public channels at `concurrency` with every 10th request answered 429 (`Retry-After: 0`), and
 /// prints the rate the run reports.
 fn thousand_channels(concurrency: &str) {
-    let fake = Fake::start(
-        FakeConfig {
-            throttle_every: 10,
-            ..FakeConfig::default()
-        },
-        1000,
-        0,
-    );
+    let server = Server::start(Scenario {
+        public: 1000,
+        throttle_every: 10,
+        ..Scenario::default()
+    });
     let dir = temp_dir(&format!("thousand-{concurrency}"));
     let ran = migrate_run(
-        &fake,
+        &server,
         &dir.join("state.json"),
         &["--concurrency", concurrency],
     );
     assert_eq!(ran.code, Some(0), "{ran:?}");
     assert_eq!(count(&ran.stdout, "converted"), 1000, "{}", ran.stdout);
     assert_eq!(count(&ran.stdout, "failed"), 0);
-    assert_converted_once(&fake, 1000);
+    assert_converted_once(&server, 1000);
     // Listing (10 pages), 1,000 conversions and 1,000 checks, plus the 429s: one request in ten is throttled.
-    let throttled = fake.throttled();
+    let throttled = server.throttled();
     assert!(throttled >= 200, "only {throttled} 429s were answered");
-    assert_eq!(fake.updates(), 1000, "an UpdateChannel was sent twice");
+    assert_eq!(updates(&server), 1000, "an UpdateChannel was sent twice");
     assert_eq!(
         ran.stderr
             .lines()
@@ -75,39 +75,37 @@ fn a_thousand_public_channels_migrate_through_429s_at_concurrency_8() {
 
 #[test]
 fn retry_after_is_waited_for() {
-    let config = FakeConfig {
+    let server = Server::start(Scenario {
+        public: 6,
         throttle_every: 4,
         retry_after_secs: 1,
-        ..FakeConfig::default()
-    };
-    let fake = Fake::start(config, 6, 0);
+        ..Scenario::default()
+    });
     let dir = temp_dir("retry-after");
     let started = Instant::now();
-    let ran = migrate_run(&fake, &dir.join("state.json"), &["--concurrency", "2"]);
+    let ran = migrate_run(&server, &dir.join("state.json"), &["--concurrency", "2"]);
     assert_eq!(ran.code, Some(0), "{ran:?}");
-    assert!(fake.throttled() >= 3, "{}", fake.throttled());
-    assert_eq!(
-        fake.early_retries(),
-        0,
-        "a retry came before its Retry-After"
-    );
+    assert!(server.throttled() >= 3, "{}", server.throttled());
+    if let Some(early) = server.early_retries() {
+        assert_eq!(early, 0, "a retry came before its Retry-After");
+    }
     assert!(started.elapsed() >= Duration::from_secs(1));
-    assert_converted_once(&fake, 6);
+    assert_converted_once(&server, 6);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn a_killed_run_resumes_without_losing_or_repeating_a_channel() {
-    let config = FakeConfig {
+    let server = Server::start(Scenario {
+        public: 500,
         convert_latency: Duration::from_millis(4),
-        ..FakeConfig::default()
-    };
-    let fake = Fake::start(config, 500, 0);
+        ..Scenario::default()
+    });
     let dir = temp_dir("killed");
     let state = dir.join("state.json");
-    let service = fake.service_sid();
+    let service = server.service_sid();
     let mut child = support::command(
-        &fake,
+        &server,
         &[
             "migrate",
             "run",
@@ -143,7 +141,7 @@ fn a_killed_run_resumes_without_losing_or_repeating_a_channel() {
     };
     child.kill().unwrap();
     child.wait().unwrap();
-    let converted_before = fake.conversions().values().filter(|n| **n > 0).count();
+    let converted_before = server.conversions().values().filter(|n| **n > 0).count();
     assert!(
         converted_before < 500,
         "the run finished before it was killed"
@@ -153,7 +151,7 @@ fn a_killed_run_resumes_without_losing_or_repeating_a_channel() {
     let saved: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(saved["channels"].as_object().unwrap().len() >= recorded);
 
-    let ran = migrate_run(&fake, &state, &["--concurrency", "8"]);
+    let ran = migrate_run(&server, &state, &["--concurrency", "8"]);
     assert_eq!(ran.code, Some(0), "{ran:?}");
     assert!(
         count(&ran.stdout, "done before") >= recorded,
@@ -168,9 +166,9 @@ fn a_killed_run_resumes_without_losing_or_repeating_a_channel() {
         "{}",
         ran.stdout
     );
-    assert_converted_once(&fake, 500);
-    let twice: Vec<_> = fake
-        .updates_per_channel()
+    assert_converted_once(&server, 500);
+    let twice: Vec<_> = server
+        .update_requests()
         .into_iter()
         .filter(|(_, n)| *n != 1)
         .collect();
@@ -183,16 +181,16 @@ fn a_killed_run_resumes_without_losing_or_repeating_a_channel() {
 
 #[test]
 fn ctrl_c_stops_starting_channels_records_those_in_flight_and_the_run_resumes() {
-    let config = FakeConfig {
+    let server = Server::start(Scenario {
+        public: 400,
         convert_latency: Duration::from_millis(4),
-        ..FakeConfig::default()
-    };
-    let fake = Fake::start(config, 400, 0);
+        ..Scenario::default()
+    });
     let dir = temp_dir("ctrl-c");
     let state = dir.join("state.json");
-    let service = fake.service_sid();
+    let service = server.service_sid();
     let child = support::command(
-        &fake,
+        &server,
         &[
             "migrate",
             "run",
@@ -210,7 +208,7 @@ fn ctrl_c_stops_starting_channels_records_those_in_flight_and_the_run_resumes() 
     .spawn()
     .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
-    while fake.updates() < 50 {
+    while updates(&server) < 50 {
         assert!(Instant::now() < deadline, "no progress");
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -227,22 +225,26 @@ fn ctrl_c_stops_starting_channels_records_those_in_flight_and_the_run_resumes() 
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     let recorded = saved["channels"].as_object().unwrap().len();
-    assert_eq!(recorded as u64, fake.updates());
+    assert_eq!(recorded as u64, updates(&server));
     assert_eq!(recorded + not_started, 400);
-    let resumed = migrate_run(&fake, &state, &[]);
+    let resumed = migrate_run(&server, &state, &[]);
     assert_eq!(resumed.code, Some(0), "{resumed:?}");
     assert_eq!(count(&resumed.stdout, "done before"), recorded);
     assert_eq!(count(&resumed.stdout, "converted"), not_started);
-    assert_converted_once(&fake, 400);
+    assert_converted_once(&server, 400);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn a_second_run_changes_nothing() {
-    let fake = Fake::start(FakeConfig::default(), 20, 5);
+    let server = Server::start(Scenario {
+        public: 20,
+        private: 5,
+        ..Scenario::default()
+    });
     let dir = temp_dir("second");
     let state = dir.join("state.json");
-    let first = migrate_run(&fake, &state, &[]);
+    let first = migrate_run(&server, &state, &[]);
     assert_eq!(first.code, Some(0), "{first:?}");
     assert_eq!(
         (
@@ -251,35 +253,35 @@ fn a_second_run_changes_nothing() {
         ),
         (20, 5)
     );
-    let updates = fake.updates();
-    let requests = fake.requests();
-    let second = migrate_run(&fake, &state, &[]);
+    let sent = updates(&server);
+    let requests = server.requests();
+    let second = migrate_run(&server, &state, &[]);
     assert_eq!(second.code, Some(0), "{second:?}");
     assert_eq!(count(&second.stdout, "converted"), 0);
     assert_eq!(count(&second.stdout, "done before"), 25);
-    assert_eq!(fake.updates(), updates, "the second run sent UpdateChannel");
+    assert_eq!(updates(&server), sent, "the second run sent UpdateChannel");
     // Only the listing: one page.
-    assert_eq!(fake.requests(), requests + 1);
+    assert_eq!(server.requests(), requests + 1);
     // Without the state file, a run checks every channel and still converts nothing.
     std::fs::remove_file(&state).unwrap();
-    let third = migrate_run(&fake, &state, &[]);
+    let third = migrate_run(&server, &state, &[]);
     assert_eq!(third.code, Some(0), "{third:?}");
     assert_eq!(count(&third.stdout, "already private"), 25);
-    assert_eq!(fake.updates(), updates);
-    assert_converted_once(&fake, 20);
+    assert_eq!(updates(&server), sent);
+    assert_converted_once(&server, 20);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn failed_channels_are_reported_with_reasons_exit_1_and_are_retried_next_time() {
-    let config = FakeConfig {
+    let server = Server::start(Scenario {
+        public: 10,
         refuse: vec![3],
-        ..FakeConfig::default()
-    };
-    let fake = Fake::start(config, 10, 0);
+        ..Scenario::default()
+    });
     let dir = temp_dir("failed");
     let state = dir.join("state.json");
-    let ran = migrate_run(&fake, &state, &[]);
+    let ran = migrate_run(&server, &state, &[]);
     assert_eq!(ran.code, Some(1), "{ran:?}");
     assert_eq!(
         (
@@ -299,20 +301,23 @@ fn failed_channels_are_reported_with_reasons_exit_1_and_are_retried_next_time() 
     let saved = std::fs::read_to_string(&state).unwrap();
     assert!(saved.contains(r#""outcome": "failed""#), "{saved}");
     // The next run tries the failed channel again, and only it.
-    let updates = fake.updates();
-    let again = migrate_run(&fake, &state, &[]);
+    let sent = updates(&server);
+    let again = migrate_run(&server, &state, &[]);
     assert_eq!(again.code, Some(1));
     assert_eq!(count(&again.stdout, "done before"), 9);
-    assert_eq!(fake.updates(), updates, "a refused request is not counted");
+    assert_eq!(updates(&server), sent, "a refused request is not counted");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn without_yes_a_run_with_no_terminal_refuses_before_any_request() {
-    let fake = Fake::start(FakeConfig::default(), 3, 0);
-    let service = fake.service_sid();
+    let server = Server::start(Scenario {
+        public: 3,
+        ..Scenario::default()
+    });
+    let service = server.service_sid();
     let ran = support::output(
-        support::command(&fake, &["migrate", "run", "--service", &service])
+        support::command(&server, &["migrate", "run", "--service", &service])
             .output()
             .unwrap(),
     );
@@ -324,5 +329,5 @@ fn without_yes_a_run_with_no_terminal_refuses_before_any_request() {
         "{}",
         ran.stderr
     );
-    assert_eq!(fake.requests(), 0);
+    assert_eq!(server.requests(), 0);
 }

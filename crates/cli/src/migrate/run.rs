@@ -127,7 +127,7 @@ async fn handle<A: ChannelConvert + ConversationsApi>(api: &A, task: Task) -> (S
                 return (channel.sid.to_string(), Outcome::Failed { reason });
             }
             Err(e) => {
-                let reason = format!("Chat v3 UpdateChannel: {e}");
+                let reason = format!("Chat v3: {e}");
                 return (channel.sid.to_string(), Outcome::Failed { reason });
             }
         },
@@ -308,7 +308,7 @@ mod tests {
             refuse: vec![1],
             ..Mock::default()
         };
-        let reason = "Chat v3 UpdateChannel: HTTP 400: refused".to_owned();
+        let reason = "Chat v3: HTTP 400: refused".to_owned();
         check(
             Public,
             None,

@@ -15,23 +15,10 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::Backend;
+use super::{Backend, Scenario};
 
 pub const SERVICE: &str = "IS00000000000000000000000000000001";
 pub const ACCOUNT: &str = "AC00000000000000000000000000000001";
-
-/// How the fake misbehaves.
-#[derive(Debug, Clone, Default)]
-pub struct FakeConfig {
-    /// Every n-th request (counted over all requests) is answered 429; 0: never.
-    pub throttle_every: u64,
-    /// `Retry-After` seconds of those 429s.
-    pub retry_after_secs: u64,
-    /// Delay before answering each `UpdateChannel`.
-    pub convert_latency: Duration,
-    /// Channels whose `UpdateChannel` is refused with 400 (by index of creation).
-    pub refuse: Vec<usize>,
-}
 
 #[derive(Debug)]
 struct Channel {
@@ -52,12 +39,11 @@ struct Store {
     /// Path → earliest time a retry may come, after a 429.
     not_before: HashMap<String, Instant>,
     early_retries: u64,
-    updates: u64,
     conversations_webhooks: Value,
 }
 
 struct Shared {
-    config: FakeConfig,
+    config: Scenario,
     base_url: String,
     store: Mutex<Store>,
 }
@@ -69,9 +55,9 @@ pub struct Fake {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-impl Fake {
-    /// Starts a fake service with `public` public channels then `private` private ones.
-    pub fn start(config: FakeConfig, public: usize, private: usize) -> Fake {
+impl Backend for Fake {
+    fn start(config: Scenario) -> Fake {
+        let (public, private) = (config.public, config.private);
         let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
         listener.set_nonblocking(true).unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
@@ -117,49 +103,6 @@ impl Fake {
         }
     }
 
-    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.shared
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// 429s answered so far.
-    pub fn throttled(&self) -> u64 {
-        self.store().throttled
-    }
-
-    /// Requests that came back before their `Retry-After` had passed.
-    pub fn early_retries(&self) -> u64 {
-        self.store().early_retries
-    }
-
-    /// Requests so far.
-    pub fn requests(&self) -> u64 {
-        self.store().requests
-    }
-
-    /// `UpdateChannel` requests answered 2xx so far.
-    pub fn updates(&self) -> u64 {
-        self.store().updates
-    }
-
-    /// Per channel: successful `UpdateChannel` requests.
-    pub fn updates_per_channel(&self) -> BTreeMap<String, u32> {
-        self.store()
-            .channels
-            .iter()
-            .map(|c| (c.sid.clone(), c.updates))
-            .collect()
-    }
-
-    /// The Conversations webhook configuration set.
-    pub fn conversations_webhooks(&self) -> Value {
-        self.store().conversations_webhooks.clone()
-    }
-}
-
-impl Backend for Fake {
     fn base_url(&self) -> String {
         self.shared.base_url.clone()
     }
@@ -170,18 +113,44 @@ impl Backend for Fake {
         SERVICE.to_owned()
     }
     fn conversions(&self) -> BTreeMap<String, u32> {
-        self.store()
-            .channels
-            .iter()
-            .map(|c| (c.sid.clone(), c.conversions))
-            .collect()
+        self.per_channel(|c| c.conversions)
     }
     fn private(&self) -> BTreeMap<String, bool> {
+        self.per_channel(|c| c.private)
+    }
+    fn update_requests(&self) -> BTreeMap<String, u32> {
+        self.per_channel(|c| c.updates)
+    }
+    fn requests(&self) -> u64 {
+        self.store().requests
+    }
+    fn throttled(&self) -> u64 {
+        self.store().throttled
+    }
+    fn early_retries(&self) -> Option<u64> {
+        Some(self.store().early_retries)
+    }
+}
+
+impl Fake {
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn per_channel<T>(&self, f: impl Fn(&Channel) -> T) -> BTreeMap<String, T> {
         self.store()
             .channels
             .iter()
-            .map(|c| (c.sid.clone(), c.private))
+            .map(|c| (c.sid.clone(), f(c)))
             .collect()
+    }
+
+    /// The Conversations webhook configuration set.
+    pub fn conversations_webhooks(&self) -> Value {
+        self.store().conversations_webhooks.clone()
     }
 }
 
@@ -326,7 +295,6 @@ async fn handle(
             if shared.config.refuse.contains(&i) {
                 return error(400, 50400, "Channel cannot be converted");
             }
-            store.updates += 1;
             let channel = &mut store.channels[i];
             channel.updates += 1;
             if wants_private && !channel.private {

@@ -1,10 +1,10 @@
 //! What the `migrate` tests share: the [`Backend`] a test runs the binary against, and running the binary.
 //!
 //! Tests of `migrate run` are written against [`Backend`], so they run against any server that answers Chat v2,
-//! Chat v3 and Conversations v1 at one base URL and can say what it converted: today the in-test [`fake::Fake`];
-//! once the local service (`twilio-chat-local`) serves Chat v3 and Conversations v1, an implementation over it
-//! (seeding channels with its client, `Fault::RateLimited` for the 429s, counting conversions from its state)
-//! runs the same tests by changing only the server they start.
+//! Chat v3 and Conversations v1 at one base URL, can be started with a [`Scenario`] and can say what it saw: today
+//! the in-test [`fake::Fake`]; once the local service (`twilio-chat-local`) serves Chat v3 and Conversations v1,
+//! an implementation over it (seeding channels with its client, `Fault::RateLimited` for the 429s, counting
+//! conversions from its state) runs the same tests by changing only the `Server` alias of `migrate_run.rs`.
 
 #![allow(dead_code, reason = "each test file uses part of the support")]
 
@@ -13,9 +13,31 @@ pub mod fake;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+/// What a server starts with, and how it misbehaves.
+#[derive(Debug, Clone, Default)]
+pub struct Scenario {
+    /// Public channels, created first.
+    pub public: usize,
+    /// Private channels, created after the public ones.
+    pub private: usize,
+    /// Every n-th request (counted over all requests) is answered 429; 0: never.
+    pub throttle_every: u64,
+    /// `Retry-After` seconds of those 429s.
+    pub retry_after_secs: u64,
+    /// Delay before answering each `UpdateChannel`.
+    pub convert_latency: Duration,
+    /// Channels (by creation index) whose `UpdateChannel` is refused with 400.
+    pub refuse: Vec<usize>,
+}
 
 /// A server answering the three APIs at one base URL, and what it saw.
 pub trait Backend {
+    /// Starts a server for `scenario` (on 127.0.0.1; it stops when dropped).
+    fn start(scenario: Scenario) -> Self
+    where
+        Self: Sized;
     /// `http://127.0.0.1:PORT`.
     fn base_url(&self) -> String;
     /// Account SID and auth token it accepts.
@@ -26,6 +48,23 @@ pub trait Backend {
     fn conversions(&self) -> BTreeMap<String, u32>;
     /// Per channel SID: whether it is private now.
     fn private(&self) -> BTreeMap<String, bool>;
+    /// Per channel SID: `UpdateChannel` requests answered 2xx.
+    fn update_requests(&self) -> BTreeMap<String, u32>;
+    /// Requests received so far.
+    fn requests(&self) -> u64;
+    /// 429s answered so far.
+    fn throttled(&self) -> u64;
+    /// Requests repeated before the `Retry-After` of their 429 had passed, when the server can tell.
+    fn early_retries(&self) -> Option<u64>;
+}
+
+/// `UpdateChannel` requests answered 2xx, over all channels.
+pub fn updates(backend: &dyn Backend) -> u64 {
+    backend
+        .update_requests()
+        .values()
+        .map(|n| u64::from(*n))
+        .sum()
 }
 
 /// What a run of the binary gave.
