@@ -51,9 +51,12 @@ fn main() -> ExitCode {
         }
         // Without arguments clap would print the whole help on stderr; one line is enough.
         Err(err) if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            return usage_error(
-                "error: a subcommand is required (such as `token`); see `twilio-chat --help`",
-            );
+            let migrate = std::env::args().nth(1).as_deref() == Some("migrate");
+            return usage_error(if migrate {
+                "error: a subcommand is required (`plan`, `run` or `webhooks`); see `twilio-chat migrate --help`"
+            } else {
+                "error: a subcommand is required (such as `token`); see `twilio-chat --help`"
+            });
         }
         Err(err) => return usage_error(&one_line(&err.render().to_string())),
     };

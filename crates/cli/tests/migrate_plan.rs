@@ -217,6 +217,13 @@ fn migrate_help_names_the_subcommands_and_what_is_not_done() {
     ] {
         assert!(ran.stdout.contains(needle), "{needle}: {}", ran.stdout);
     }
+    let ran = output(support::command(&fake, &["migrate"]).output().unwrap());
+    assert_eq!(ran.code, Some(2), "{ran:?}");
+    assert!(
+        ran.stderr.contains("`plan`, `run` or `webhooks`"),
+        "{}",
+        ran.stderr
+    );
     let ran = output(
         support::command(&fake, &["migrate", "run", "--help"])
             .output()
