@@ -1,6 +1,7 @@
 //! `twilio-chat`: command-line tools for Twilio Programmable Chat. Each subcommand lives in its own module;
 //! this file parses the command line and turns every outcome into an exit status: 0 on success, 2 for bad or
-//! missing input (one line on stderr, nothing on stdout), 1 when the output cannot be written.
+//! missing input (one line on stderr, nothing on stdout), 1 when the work failed (`migrate`: a report on stdout,
+//! the reason on stderr) or the output cannot be written.
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
 mod fake;
+mod migrate;
 mod token;
 
 /// Command-line tools for Twilio Programmable Chat.
@@ -27,6 +29,7 @@ struct Cli {
 enum Command {
     Token(token::TokenArgs),
     Fake(fake::FakeArgs),
+    Migrate(migrate::MigrateArgs),
 }
 
 /// Exit status for bad or missing input, as for command-line usage errors.
@@ -48,28 +51,42 @@ fn main() -> ExitCode {
         }
         // Without arguments clap would print the whole help on stderr; one line is enough.
         Err(err) if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            return usage_error(
-                "error: a subcommand is required (such as `token`); see `twilio-chat --help`",
-            );
+            let migrate = std::env::args().nth(1).as_deref() == Some("migrate");
+            return usage_error(if migrate {
+                "error: a subcommand is required (`plan`, `run` or `webhooks`); see `twilio-chat migrate --help`"
+            } else {
+                "error: a subcommand is required (such as `token`); see `twilio-chat --help`"
+            });
         }
         Err(err) => return usage_error(&one_line(&err.render().to_string())),
     };
     let output = match cli.command {
-        Command::Token(args) => token::run(args),
-        Command::Fake(args) => fake::run(args),
+        Command::Token(args) => token::run(args).map_err(migrate::Failure::Usage),
+        Command::Fake(args) => fake::run(args).map_err(migrate::Failure::Usage),
+        Command::Migrate(args) => migrate::run(args),
     };
     match output {
-        Ok(text) => {
-            let mut stdout = std::io::stdout().lock();
-            match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
-                    ExitCode::FAILURE
-                }
+        Ok(text) => print(&text),
+        Err(migrate::Failure::Usage(message)) => usage_error(&format!("error: {message}")),
+        Err(migrate::Failure::Failed { report, error }) => {
+            if !report.is_empty() {
+                let _ = print(&report);
             }
+            let _ = writeln!(std::io::stderr(), "error: {error}");
+            ExitCode::FAILURE
         }
-        Err(message) => usage_error(&format!("error: {message}")),
+    }
+}
+
+/// Prints `text` and a newline on stdout: success, unless it cannot be written.
+fn print(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
