@@ -37,8 +37,15 @@ mod behaviour;
 mod body;
 mod fault;
 mod form;
-#[rustfmt::skip]
-mod generated;
+/// The route tables generated from the descriptions, one module per product.
+mod generated {
+    #[rustfmt::skip]
+    pub(crate) mod chat_v2;
+    #[rustfmt::skip]
+    pub(crate) mod chat_v3;
+    #[rustfmt::skip]
+    pub(crate) mod conversations_v1;
+}
 mod http;
 mod list;
 mod media;
@@ -63,17 +70,17 @@ pub use twilio_chat_v2::Client;
 
 /// The route table generated from the description: one entry per operation.
 pub fn routes() -> &'static [table::Route] {
-    generated::ROUTES
+    generated::chat_v2::ROUTES
 }
 
 /// The resources of the description, outermost first.
 pub fn resources() -> &'static [table::Resource] {
-    generated::RESOURCES
+    generated::chat_v2::RESOURCES
 }
 
 /// The post-events the service sends, from the description: each with the change that fires it.
 pub fn events() -> &'static [table::Event] {
-    generated::EVENTS
+    generated::chat_v2::EVENTS
 }
 
 /// The credentials the service accepts: an account SID with its auth token, and an API key SID with its secret.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::behaviour;
 use crate::body::Limit;
 use crate::form::{Pairs, Source};
-use crate::generated::ROUTES;
+use crate::generated::chat_v2::ROUTES;
 use crate::http::{Shared, authenticate, error_response, json_response};
 use crate::list::{filtered, page};
 use crate::request::{apply_form, required, resolve_parents};

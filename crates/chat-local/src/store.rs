@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 use twilio_chat_v2::Timestamp;
 
-use crate::generated::RESOURCES;
+use crate::generated::chat_v2::RESOURCES;
 use crate::table::{Resource, ValueKind};
 
 /// An error answered in Twilio's JSON shape.
