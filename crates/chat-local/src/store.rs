@@ -131,6 +131,11 @@ pub(crate) struct Store {
     pub credentials_on_temporary_host: u64,
     /// Changes of the request being answered, for webhooks.
     pub changes: Vec<Change>,
+    /// Fields another product gives a stored record and its Chat v2 resource has not (a conversation's `state`, a
+    /// participant's `messaging_binding`), per SID.
+    pub apart: BTreeMap<String, Map<String, Value>>,
+    /// The default conversation service, once made or chosen.
+    pub default_service: Option<String>,
 }
 
 impl Store {
@@ -147,6 +152,8 @@ impl Store {
             temporary: BTreeMap::new(),
             credentials_on_temporary_host: 0,
             changes: Vec::new(),
+            apart: BTreeMap::new(),
+            default_service: None,
             account_sid,
             seq: 0,
             sid_seed,

@@ -1,0 +1,152 @@
+//! The mapping between the products the service speaks and the records it stores, Twilio's: every record is a Chat
+//! v2 record, and Conversations v1 and Chat v3 are other views of the same records. A Chat service is a
+//! Conversations service, a private channel is a conversation with the same SID, a member is a participant, messages
+//! and users (and roles, credentials, push bindings) are shared. Public channels are not conversations.
+//!
+//! This is the one hand-written list: which product resource shows which stored resource, which fields are renamed
+//! (`chat_service_sid` is `service_sid`, `conversation_sid` is `channel_sid`, `author` is `from`), which records
+//! a product sees (conversations are the private channels), and which resources live in the default conversation
+//! service when their path names none. Operations, paths and fields come from the generated route tables.
+
+use crate::generated::{chat_v3, conversations_v1};
+use crate::table::{Resource, Route};
+
+/// One product the service speaks, besides the Chat v2 description its records follow.
+#[derive(Debug)]
+pub(crate) struct Api {
+    /// Every operation of the product.
+    pub routes: &'static [Route],
+    /// Every resource of the product.
+    pub resources: &'static [Resource],
+    /// Renames of fields that hold for every resource of the product: `(product field, stored field)`.
+    pub renames: &'static [(&'static str, &'static str)],
+    /// Which product resources show stored records; the others keep records of their own.
+    pub mappings: &'static [Mapping],
+}
+
+/// A product resource that shows stored records of another resource.
+#[derive(Debug)]
+pub(crate) struct Mapping {
+    /// Product resource (`ServiceConversation`).
+    pub resource: &'static str,
+    /// Stored resource (`Channel`).
+    pub storage: &'static str,
+    /// Renames of this resource that differ from the product's: `(product field, stored field)`.
+    pub renames: &'static [(&'static str, &'static str)],
+    /// Product fields kept apart from the stored record, though it has a field of that name (a message's
+    /// `media` is an object in Chat and a list in Conversations).
+    pub apart: &'static [&'static str],
+    /// Stored field values a record needs to be seen through this resource; records it creates get them.
+    pub only: &'static [(&'static str, &'static str)],
+    /// Whether the resource's path names no service, so that its records live in the default conversation service
+    /// (`/v1/Conversations` is `/v1/Services/{default}/Conversations`).
+    pub default_service: bool,
+}
+
+/// The stored field that holds a product field: the resource's rename, else the product's, else the same name.
+pub(crate) fn stored_name(
+    api: &Api,
+    mapping: Option<&Mapping>,
+    field: &'static str,
+) -> &'static str {
+    mapping
+        .and_then(|m| m.renames.iter().find(|(p, _)| *p == field))
+        .or_else(|| api.renames.iter().find(|(p, _)| *p == field))
+        .map_or(field, |(_, s)| s)
+}
+
+impl Api {
+    /// The product resource named `name`.
+    pub fn resource(&self, name: &str) -> Option<&'static Resource> {
+        self.resources.iter().find(|r| r.name == name)
+    }
+
+    /// The mapping of the product resource named `name`, when it shows stored records.
+    pub fn mapping(&self, name: &str) -> Option<&'static Mapping> {
+        self.mappings.iter().find(|m| m.resource == name)
+    }
+}
+
+/// Chat v3: the type of a channel (and its messaging service) changes over the Chat v2 channel.
+pub(crate) static CHAT_V3: Api = Api {
+    routes: chat_v3::ROUTES,
+    resources: chat_v3::RESOURCES,
+    renames: &[],
+    mappings: &[
+        shown("Service", "Service", false),
+        shown("Channel", "Channel", false),
+    ],
+};
+
+/// Conversations v1 over the Chat v2 records.
+pub(crate) static CONVERSATIONS_V1: Api = Api {
+    routes: conversations_v1::ROUTES,
+    resources: conversations_v1::RESOURCES,
+    renames: &[
+        ("chat_service_sid", "service_sid"),
+        ("conversation_sid", "channel_sid"),
+        ("author", "from"),
+        ("last_read_message_index", "last_consumed_message_index"),
+        ("last_read_timestamp", "last_consumption_timestamp"),
+    ],
+    mappings: &[
+        shown("Service", "Service", false),
+        Mapping {
+            renames: &[
+                ("chat_service_sid", "sid"),
+                (
+                    "default_conversation_creator_role_sid",
+                    "default_channel_creator_role_sid",
+                ),
+                ("default_conversation_role_sid", "default_channel_role_sid"),
+                ("default_chat_service_role_sid", "default_service_role_sid"),
+            ],
+            ..shown("ServiceConfiguration", "Service", false)
+        },
+        conversation("Conversation", true),
+        conversation("ConversationWithParticipants", true),
+        conversation("ServiceConversation", false),
+        conversation("ServiceConversationWithParticipants", false),
+        message("ConversationMessage", true),
+        message("ServiceConversationMessage", false),
+        shown("ConversationParticipant", "Member", true),
+        shown("ServiceConversationParticipant", "Member", false),
+        shown("User", "User", true),
+        shown("ServiceUser", "User", false),
+        shown("Role", "Role", true),
+        shown("ServiceRole", "Role", false),
+        shown("Credential", "Credential", false),
+        shown("ServiceBinding", "Binding", false),
+    ],
+};
+
+/// Product fields a stored record may lack, with the value Twilio answers for them (JSON text).
+pub(crate) const FALLBACKS: &[(&str, &str)] = &[("state", "\"active\""), ("timers", "{}")];
+
+/// A resource that shows every record of `storage` under the product's renames.
+const fn shown(resource: &'static str, storage: &'static str, default_service: bool) -> Mapping {
+    Mapping {
+        resource,
+        storage,
+        renames: &[],
+        apart: &[],
+        only: &[],
+        default_service,
+    }
+}
+
+/// Conversations are the private channels.
+const fn conversation(resource: &'static str, default_service: bool) -> Mapping {
+    Mapping {
+        only: &[("type", "private")],
+        ..shown(resource, "Channel", default_service)
+    }
+}
+
+/// Messages are shared; their media are Chat's single object in Chat, a list in Conversations.
+const fn message(resource: &'static str, default_service: bool) -> Mapping {
+    Mapping {
+        apart: &["media"],
+        ..shown(resource, "Message", default_service)
+    }
+}
