@@ -262,11 +262,11 @@ fn participant_conversations(
     target: &Target<'_>,
     query: &Pairs,
 ) -> Result<(u16, Option<Value>), ApiError> {
-    let service = target
-        .bounds
-        .first()
-        .map(|b| b.sid.clone())
-        .ok_or_else(|| ApiError::not_found(target.path))?;
+    // `/v1/ParticipantConversations` names no service: the default one's.
+    let service = match target.bounds.first() {
+        Some(bound) => bound.sid.clone(),
+        None => default_service(store),
+    };
     let identity = query.last("Identity");
     let address = query.last("Address");
     let items: Vec<(u64, Value)> = participants(store, &service)

@@ -36,6 +36,9 @@ pub(crate) struct Mapping {
     /// Product fields kept apart from the stored record, though it has a field of that name (a message's
     /// `media` is an object in Chat and a list in Conversations).
     pub apart: &'static [&'static str],
+    /// Values that differ: `(product field, product value, stored value)` (a Conversations role of type
+    /// `conversation` is a Chat role of type `channel`).
+    pub values: &'static [(&'static str, &'static str, &'static str)],
     /// Stored field values a record needs to be seen through this resource; records it creates get them.
     pub only: &'static [(&'static str, &'static str)],
     /// Whether the resource's path names no service, so that its records live in the default conversation service
@@ -53,6 +56,26 @@ pub(crate) fn stored_name(
         .and_then(|m| m.renames.iter().find(|(p, _)| *p == field))
         .or_else(|| api.renames.iter().find(|(p, _)| *p == field))
         .map_or(field, |(_, s)| s)
+}
+
+/// A value of `field` as stored (`to_stored`) or as the product shows it.
+pub(crate) fn value_of(
+    mapping: &Mapping,
+    field: &str,
+    value: &mut serde_json::Value,
+    to_stored: bool,
+) {
+    for (f, product, stored) in mapping.values {
+        let (from, to) = if to_stored {
+            (product, stored)
+        } else {
+            (stored, product)
+        };
+        if *f == field && value.as_str() == Some(from) {
+            *value = serde_json::Value::from(*to);
+            return;
+        }
+    }
 }
 
 impl Api {
@@ -113,8 +136,8 @@ pub(crate) static CONVERSATIONS_V1: Api = Api {
         shown("ServiceConversationParticipant", "Member", false),
         shown("User", "User", true),
         shown("ServiceUser", "User", false),
-        shown("Role", "Role", true),
-        shown("ServiceRole", "Role", false),
+        role("Role", true),
+        role("ServiceRole", false),
         shown("Credential", "Credential", false),
         shown("ServiceBinding", "Binding", false),
     ],
@@ -130,6 +153,7 @@ const fn shown(resource: &'static str, storage: &'static str, default_service: b
         storage,
         renames: &[],
         apart: &[],
+        values: &[],
         only: &[],
         default_service,
     }
@@ -140,6 +164,18 @@ const fn conversation(resource: &'static str, default_service: bool) -> Mapping 
     Mapping {
         only: &[("type", "private")],
         ..shown(resource, "Channel", default_service)
+    }
+}
+
+/// Roles are shared; Conversations calls the role types `conversation` and `service`, Chat `channel` and
+/// `deployment`.
+const fn role(resource: &'static str, default_service: bool) -> Mapping {
+    Mapping {
+        values: &[
+            ("type", "conversation", "channel"),
+            ("type", "service", "deployment"),
+        ],
+        ..shown(resource, "Role", default_service)
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use crate::behaviour;
 use crate::form::Pairs;
 use crate::list::page;
-use crate::mapping::{Api, FALLBACKS, Mapping, stored_name};
+use crate::mapping::{Api, FALLBACKS, Mapping, stored_name, value_of};
 use crate::request::{apply_form, attributes_are_json, required};
 use crate::store::{ApiError, Record, Store, decode, set_path};
 use crate::table::{Kind, Resource, Route};
@@ -190,7 +190,8 @@ pub(crate) fn view(
         } else {
             apart.and_then(|a| a.get(field.name)).cloned()
         };
-        let value = value.unwrap_or_else(|| fallback(field));
+        let mut value = value.unwrap_or_else(|| fallback(field));
+        value_of(mapping, field.name, &mut value, false);
         v.insert(field.name.to_owned(), value);
     }
     store.locate(target.resource, &mut v);
@@ -227,7 +228,8 @@ fn apply_mapped(
         if values.is_empty() {
             continue;
         }
-        let decoded = decode(field.wire, field.kind, &values)?;
+        let mut decoded = decode(field.wire, field.kind, &values)?;
+        value_of(mapping, first, &mut decoded, true);
         let name = stored_name(target.api, Some(mapping), first);
         if !mapping.apart.contains(first) && storage.fields.iter().any(|f| f.name == name) {
             let path: Vec<&str> = std::iter::once(name).chain(rest.iter().copied()).collect();
