@@ -41,6 +41,9 @@ pub(crate) struct Mapping {
     pub values: &'static [(&'static str, &'static str, &'static str)],
     /// Stored field values a record needs to be seen through this resource; records it creates get them.
     pub only: &'static [(&'static str, &'static str)],
+    /// The product resource whose paths give the records' `url` and `links`, when this one has no instance path
+    /// (a conversation created with its participants is found at the conversation's URL).
+    pub located_as: Option<&'static str>,
     /// Whether the resource's path names no service, so that its records live in the default conversation service
     /// (`/v1/Conversations` is `/v1/Services/{default}/Conversations`).
     pub default_service: bool,
@@ -127,9 +130,15 @@ pub(crate) static CONVERSATIONS_V1: Api = Api {
             ..shown("ServiceConfiguration", "Service", false)
         },
         conversation("Conversation", true),
-        conversation("ConversationWithParticipants", true),
+        Mapping {
+            located_as: Some("Conversation"),
+            ..conversation("ConversationWithParticipants", true)
+        },
         conversation("ServiceConversation", false),
-        conversation("ServiceConversationWithParticipants", false),
+        Mapping {
+            located_as: Some("ServiceConversation"),
+            ..conversation("ServiceConversationWithParticipants", false)
+        },
         message("ConversationMessage", true),
         message("ServiceConversationMessage", false),
         shown("ConversationParticipant", "Member", true),
@@ -155,6 +164,7 @@ const fn shown(resource: &'static str, storage: &'static str, default_service: b
         apart: &[],
         values: &[],
         only: &[],
+        located_as: None,
         default_service,
     }
 }

@@ -194,7 +194,11 @@ pub(crate) fn view(
         value_of(mapping, field.name, &mut value, false);
         v.insert(field.name.to_owned(), value);
     }
-    store.locate(target.resource, &mut v);
+    let located = mapping
+        .located_as
+        .and_then(|name| api.resource(name))
+        .unwrap_or(target.resource);
+    store.locate(located, &mut v);
     Value::Object(v)
 }
 
@@ -266,7 +270,7 @@ fn mapped(
     let route = target.route;
     let storage = Store::resource(mapping.storage).ok_or_else(|| ApiError::not_found(path))?;
     let constraints = stored_constraints(target.api, mapping, storage, &target.bounds);
-    let singleton = target.resource.instance_path.is_none();
+    let singleton = target.resource.sid_prefix.is_none();
     let find = |store: &Store| -> Result<Record, ApiError> {
         let found = if singleton {
             store.filter(storage.name, &constraints).next()
@@ -370,7 +374,7 @@ pub(crate) fn own(
 ) -> Result<(u16, Option<Value>), ApiError> {
     let (route, resource, path) = (target.route, target.resource, target.path);
     let constraints = own_constraints(resource, &target.bounds);
-    let singleton = resource.instance_path.is_none();
+    let singleton = resource.sid_prefix.is_none();
     let find = |store: &mut Store| -> Result<Record, ApiError> {
         if singleton {
             if let Some(found) = store.filter(resource.name, &constraints).next() {

@@ -261,7 +261,12 @@ impl Store {
                 Value::String(format!("{}{p}", self.base_url))
             })
         };
-        if let (Some(path), true) = (resource.instance_path, value.contains_key("url")) {
+        // A singleton (no SIDs) is found at its collection path.
+        let own = match (resource.instance_path, resource.sid_prefix) {
+            (None, None) => Some(resource.collection_path),
+            (path, _) => path,
+        };
+        if let (Some(path), true) = (own, value.contains_key("url")) {
             let url = absolute(path, value);
             value.insert("url".to_owned(), url);
         }
