@@ -559,6 +559,16 @@ fn check_parents(
     Ok(())
 }
 
+/// The lines after the first that [`serve`] prints: which APIs the base URL answers, over which records.
+pub fn serve_banner(base_url: &str) -> Vec<String> {
+    vec![
+        format!("  Chat v2:          {base_url}/v2/Services"),
+        format!("  Chat v3:          {base_url}/v3/Services/{{ServiceSid}}/Channels/{{Sid}}"),
+        format!("  Conversations v1: {base_url}/v1/Conversations, {base_url}/v1/Services/{{ChatServiceSid}}/..."),
+        "  One state: Conversations services are Chat services, conversations are private channels, participants are members; messages, users and roles are shared.".to_owned(),
+    ]
+}
+
 /// Runs a service on `bind` until ctrl-c, after printing its base URL and the credentials to use.
 pub async fn serve(bind: SocketAddr, credentials: LocalCredentials) -> Result<(), Error> {
     let chat = start_with(Config {
@@ -567,7 +577,11 @@ pub async fn serve(bind: SocketAddr, credentials: LocalCredentials) -> Result<()
         ..Config::default()
     })
     .await?;
+    // The first line keeps its wording, which scripts read the base URL from.
     println!("Local Chat v2 service listening on {}", chat.base_url());
+    for line in serve_banner(chat.base_url()) {
+        println!("{line}");
+    }
     println!("TWILIO_ACCOUNT_SID={}", chat.credentials().account_sid());
     println!("TWILIO_AUTH_TOKEN={}", chat.credentials().auth_token());
     println!("TWILIO_API_KEY={}", chat.credentials().api_key_sid());
