@@ -42,7 +42,6 @@ pub(crate) fn singleton_defaults(store: &mut Store, resource: &Resource, record:
     let defaults = match resource.name {
         "Configuration" => json!({"default_chat_service_sid": default_service(store)}),
         "ConfigurationWebhook" => json!({"method": "POST", "filters": [], "target": "webhook"}),
-        "ServiceWebhookConfiguration" => json!({"method": "POST", "filters": []}),
         "ServiceNotification" => json!({
             "log_enabled": false,
             "new_message": {"enabled": false},

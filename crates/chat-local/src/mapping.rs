@@ -129,6 +129,14 @@ pub(crate) static CONVERSATIONS_V1: Api = Api {
             ],
             ..shown("ServiceConfiguration", "Service", false)
         },
+        Mapping {
+            renames: &[
+                ("chat_service_sid", "sid"),
+                ("filters", "webhook_filters"),
+                ("method", "webhook_method"),
+            ],
+            ..shown("ServiceWebhookConfiguration", "Service", false)
+        },
         conversation("Conversation", true),
         Mapping {
             located_as: Some("Conversation"),

@@ -258,6 +258,11 @@ fn passes(route: &Route, query: &Pairs, view: &Value) -> bool {
     })
 }
 
+/// Whether a list is asked newest first (`Order=desc`, where the list has that parameter).
+fn descending(route: &Route, query: &Pairs) -> bool {
+    route.filters.iter().any(|f| f.wire == "Order") && query.last("Order") == Some("desc")
+}
+
 /// An operation on stored records seen through `mapping`.
 fn mapped(
     store: &mut Store,
@@ -355,12 +360,16 @@ fn mapped(
             Ok((204, None))
         }
         Kind::List => {
-            let items: Vec<(u64, Value)> = store
+            let mut items: Vec<(u64, Value)> = store
                 .filter(storage.name, &constraints)
                 .map(|r| (r.seq, view(store, target, mapping, r)))
                 .filter(|(_, v)| passes(route, query, v))
                 .collect();
-            page(store, route, path, query, items, false, Value::clone).map(|v| (200, Some(v)))
+            let desc = descending(route, query);
+            if desc {
+                items.reverse();
+            }
+            page(store, route, path, query, items, desc, Value::clone).map(|v| (200, Some(v)))
         }
     }
 }

@@ -461,3 +461,50 @@ async fn the_conversations_api_answers_plain_http_in_twilio_page_shape() {
     }
     assert_eq!(names, ["a", "b", "c"]);
 }
+
+#[tokio::test]
+async fn the_service_webhook_configuration_is_the_chat_service_webhooks() {
+    let (local, conv, is) = setup().await;
+    let configured = conv
+        .service(&is)
+        .configuration_webhooks()
+        .update()
+        .post_webhook_url("https://example.com/post")
+        .filters(["onMessageAdded"])
+        .method("POST")
+        .await
+        .unwrap();
+    assert_eq!(
+        configured.post_webhook_url.as_deref(),
+        Some("https://example.com/post")
+    );
+    let service = local.client().service(&is).fetch().await.unwrap();
+    assert_eq!(
+        service.post_webhook_url.as_deref(),
+        Some("https://example.com/post")
+    );
+    assert_eq!(
+        service.webhook_filters,
+        Some(vec!["onMessageAdded".to_owned()])
+    );
+    assert_eq!(service.webhook_method.as_deref(), Some("POST"));
+}
+
+#[tokio::test]
+async fn conversation_messages_list_newest_first_on_request() {
+    let (_local, conv, is) = setup().await;
+    let made = conv.service(&is).conversations().create().await.unwrap();
+    let conversation = conv.service(&is).conversation(&made.sid);
+    for body in ["one", "two", "three"] {
+        conversation.messages().create().body(body).await.unwrap();
+    }
+    let newest = conversation
+        .messages()
+        .list()
+        .order(models::ServiceConversationMessageOrderType::Desc)
+        .page_size(2)
+        .await
+        .unwrap();
+    let indexes: Vec<Option<i64>> = newest.records.iter().map(|m| m.index).collect();
+    assert_eq!(indexes, [Some(2), Some(1)]);
+}
