@@ -4,7 +4,7 @@
 //! a conversation, account-level conversations live in the default conversation service, and an SMS participant
 //! keeps its messaging binding and gets delivery receipts.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use twilio_chat_local::LocalChat;
 use twilio_chat_v2::models as chat;
 use twilio_conversations_v1::models;
@@ -419,92 +419,4 @@ async fn an_sms_participant_keeps_its_messaging_binding_and_gets_receipts() {
         .records;
     assert_eq!(agent.len(), 1, "the agent's user sees the conversation");
     assert_eq!(agent[0].unread_messages_count, Some(1));
-}
-
-#[tokio::test]
-async fn the_conversations_api_answers_plain_http_in_twilio_page_shape() {
-    let (local, conv, is) = setup().await;
-    for name in ["a", "b", "c"] {
-        conv.service(&is)
-            .conversations()
-            .create()
-            .unique_name(name)
-            .await
-            .unwrap();
-    }
-    let http = reqwest::Client::new();
-    let mut url = format!(
-        "{}/v1/Services/{is}/Conversations?PageSize=2",
-        local.base_url()
-    );
-    let mut names = Vec::new();
-    loop {
-        let page: Value = http
-            .get(&url)
-            .basic_auth(
-                local.credentials().account_sid(),
-                Some(local.credentials().auth_token()),
-            )
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        for c in page["conversations"].as_array().unwrap() {
-            names.push(c["unique_name"].as_str().unwrap().to_owned());
-        }
-        match page["meta"]["next_page_url"].as_str() {
-            Some(next) => url = next.to_owned(),
-            None => break,
-        }
-    }
-    assert_eq!(names, ["a", "b", "c"]);
-}
-
-#[tokio::test]
-async fn the_service_webhook_configuration_is_the_chat_service_webhooks() {
-    let (local, conv, is) = setup().await;
-    let configured = conv
-        .service(&is)
-        .configuration_webhooks()
-        .update()
-        .post_webhook_url("https://example.com/post")
-        .filters(["onMessageAdded"])
-        .method("POST")
-        .await
-        .unwrap();
-    assert_eq!(
-        configured.post_webhook_url.as_deref(),
-        Some("https://example.com/post")
-    );
-    let service = local.client().service(&is).fetch().await.unwrap();
-    assert_eq!(
-        service.post_webhook_url.as_deref(),
-        Some("https://example.com/post")
-    );
-    assert_eq!(
-        service.webhook_filters,
-        Some(vec!["onMessageAdded".to_owned()])
-    );
-    assert_eq!(service.webhook_method.as_deref(), Some("POST"));
-}
-
-#[tokio::test]
-async fn conversation_messages_list_newest_first_on_request() {
-    let (_local, conv, is) = setup().await;
-    let made = conv.service(&is).conversations().create().await.unwrap();
-    let conversation = conv.service(&is).conversation(&made.sid);
-    for body in ["one", "two", "three"] {
-        conversation.messages().create().body(body).await.unwrap();
-    }
-    let newest = conversation
-        .messages()
-        .list()
-        .order(models::ServiceConversationMessageOrderType::Desc)
-        .page_size(2)
-        .await
-        .unwrap();
-    let indexes: Vec<Option<i64>> = newest.records.iter().map(|m| m.index).collect();
-    assert_eq!(indexes, [Some(2), Some(1)]);
 }

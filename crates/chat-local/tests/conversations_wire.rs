@@ -1,0 +1,113 @@
+//! The Conversations API as any client sees it: plain HTTP following Twilio's page shape (`meta.next_page_url`),
+//! `Order=desc`, and the service's webhook settings shared with Chat.
+
+use serde_json::Value;
+use twilio_chat_local::LocalChat;
+use twilio_chat_v2::models as chat;
+use twilio_conversations_v1::models;
+
+/// A Chat service and a Conversations client over the same local service.
+async fn setup() -> (LocalChat, twilio_conversations_v1::Client, chat::ServiceSid) {
+    let local = twilio_chat_local::start().await.unwrap();
+    let service = local.client().services().create("Support").await.unwrap();
+    let credentials = twilio_conversations_v1::Credentials::auth_token(
+        local.credentials().account_sid(),
+        local.credentials().auth_token(),
+    )
+    .unwrap();
+    let client = twilio_conversations_v1::Client::builder()
+        .base_url(local.base_url())
+        .allow_insecure_http(true)
+        .credentials(credentials)
+        .build()
+        .unwrap();
+    (local, client, service.sid)
+}
+
+#[tokio::test]
+async fn the_conversations_api_answers_plain_http_in_twilio_page_shape() {
+    let (local, conv, is) = setup().await;
+    for name in ["a", "b", "c"] {
+        conv.service(&is)
+            .conversations()
+            .create()
+            .unique_name(name)
+            .await
+            .unwrap();
+    }
+    let http = reqwest::Client::new();
+    let mut url = format!(
+        "{}/v1/Services/{is}/Conversations?PageSize=2",
+        local.base_url()
+    );
+    let mut names = Vec::new();
+    loop {
+        let page: Value = http
+            .get(&url)
+            .basic_auth(
+                local.credentials().account_sid(),
+                Some(local.credentials().auth_token()),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for c in page["conversations"].as_array().unwrap() {
+            names.push(c["unique_name"].as_str().unwrap().to_owned());
+        }
+        match page["meta"]["next_page_url"].as_str() {
+            Some(next) => url = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(names, ["a", "b", "c"]);
+}
+
+#[tokio::test]
+async fn the_service_webhook_configuration_is_the_chat_service_webhooks() {
+    let (local, conv, is) = setup().await;
+    let configured = conv
+        .service(&is)
+        .configuration_webhooks()
+        .update()
+        .post_webhook_url("https://example.com/post")
+        .filters(["onMessageAdded"])
+        .method("POST")
+        .await
+        .unwrap();
+    assert_eq!(
+        configured.post_webhook_url.as_deref(),
+        Some("https://example.com/post")
+    );
+    let service = local.client().service(&is).fetch().await.unwrap();
+    assert_eq!(
+        service.post_webhook_url.as_deref(),
+        Some("https://example.com/post")
+    );
+    assert_eq!(
+        service.webhook_filters,
+        Some(vec!["onMessageAdded".to_owned()])
+    );
+    assert_eq!(service.webhook_method.as_deref(), Some("POST"));
+}
+
+#[tokio::test]
+async fn conversation_messages_list_newest_first_on_request() {
+    let (_local, conv, is) = setup().await;
+    let made = conv.service(&is).conversations().create().await.unwrap();
+    let conversation = conv.service(&is).conversation(&made.sid);
+    for body in ["one", "two", "three"] {
+        conversation.messages().create().body(body).await.unwrap();
+    }
+    let newest = conversation
+        .messages()
+        .list()
+        .order(models::ServiceConversationMessageOrderType::Desc)
+        .page_size(2)
+        .await
+        .unwrap();
+    let indexes: Vec<Option<i64>> = newest.records.iter().map(|m| m.index).collect();
+    assert_eq!(indexes, [Some(2), Some(1)]);
+}
