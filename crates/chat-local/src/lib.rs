@@ -1,5 +1,6 @@
-//! A local, in-memory Twilio Programmable Chat v2 service that speaks Twilio's wire format: run the client with
-//! no account and no network, and test applications against it.
+//! A local, in-memory Twilio Programmable Chat v2 service that speaks Twilio's wire format, and Chat v3 and
+//! Conversations v1 over the same records: run the clients with no account and no network, and test applications
+//! against it.
 //!
 //! Every operation of `spec/chat-v2.json` is answered: creates return 201 with a record built from the form fields,
 //! a fresh SID with the resource's prefix, dates, `url` and `links` on the local host; fetch, update and delete
@@ -17,9 +18,20 @@
 //! 1000, form and query encodings must decode to UTF-8, and typed parameters must parse (400, code 20001). Each
 //! error's message names the parameter or the limit. The crate's README has the full table.
 //!
-//! The route table (paths, SID prefixes, form field mappings, filters) is generated from the description by
-//! `cargo xtask codegen` into `src/generated/`; the store and the behaviours a description cannot say (message
-//! indexes, member and message counts, unique names, default roles) are written by hand.
+//! The same base URL answers every operation of Chat v3 (`spec/chat-v3.json`) and Conversations v1
+//! (`spec/conversations-v1.json`) over the same records, as Twilio maps them: a Chat service is a Conversations
+//! service, a private channel is a conversation with the same SID (public channels are not, until Chat v3 makes them
+//! private), a member is a participant, messages keep their SIDs and indexes (`author` is `from`), and users, roles,
+//! credentials and push bindings are shared. Account-level Conversations resources live in the default conversation
+//! service of `/v1/Configuration`, made on first use. SMS and WhatsApp participants keep their `messaging_binding`
+//! and get delivery receipts (nothing is delivered). Other Conversations resources (configuration addresses,
+//! conversation-scoped webhooks, notification settings) keep records of their own. Conversations webhooks are not
+//! sent. The crate's README has the mapping table.
+//!
+//! The route tables (paths, SID prefixes, form field mappings, filters) are generated from the descriptions by
+//! `cargo xtask codegen` into `src/generated/`; the mapping between products (`src/mapping.rs`), the store and the
+//! behaviours a description cannot say (message indexes, member and message counts, unique names, default roles)
+//! are written by hand.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
