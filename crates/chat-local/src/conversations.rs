@@ -405,31 +405,22 @@ fn message_created(store: &mut Store, message: &Record) {
                 .is_some_and(|a| a.get("messaging_binding").is_some_and(|b| !b.is_null()))
         })
         .collect();
+    // One record per receipt, seen at the account's and at the service's paths.
     let mut receipts = Vec::new();
-    for member in &bound {
-        // One receipt, seen at the account's and at the service's paths.
-        let receipt_sid = store.new_sid("DY");
-        for name in [
-            "ServiceConversationMessageReceipt",
-            "ConversationMessageReceipt",
-        ] {
-            let Some(resource) = crate::mapping::CONVERSATIONS_V1.resource(name) else {
-                continue;
-            };
+    if let Some(resource) =
+        crate::mapping::CONVERSATIONS_V1.resource("ServiceConversationMessageReceipt")
+    {
+        for member in &bound {
             let mut receipt = store.blank(resource, &[]);
             for (key, value) in [
-                ("sid", json!(receipt_sid)),
                 ("chat_service_sid", json!(service)),
                 ("conversation_sid", json!(channel)),
                 ("message_sid", json!(sid)),
                 ("participant_sid", json!(member.str("sid"))),
                 ("status", json!("sent")),
             ] {
-                if receipt.value.contains_key(key) {
-                    receipt.value.insert(key.to_owned(), value);
-                }
+                receipt.value.insert(key.to_owned(), value);
             }
-            store.locate(resource, &mut receipt.value);
             receipts.push((resource.name, receipt));
         }
     }

@@ -22,6 +22,9 @@ pub(crate) struct Api {
     pub renames: &'static [(&'static str, &'static str)],
     /// Which product resources show stored records; the others keep records of their own.
     pub mappings: &'static [Mapping],
+    /// Product resources that keep their own records together with another's: `(resource, the other)` (a
+    /// conversation's webhooks are the same records at the account's and at the service's paths).
+    pub shared_records: &'static [(&'static str, &'static str)],
 }
 
 /// A product resource that shows stored records of another resource.
@@ -102,6 +105,7 @@ pub(crate) static CHAT_V3: Api = Api {
         shown("Service", "Service", false),
         shown("Channel", "Channel", false),
     ],
+    shared_records: &[],
 };
 
 /// Conversations v1 over the Chat v2 records.
@@ -157,6 +161,16 @@ pub(crate) static CONVERSATIONS_V1: Api = Api {
         role("ServiceRole", false),
         shown("Credential", "Credential", false),
         shown("ServiceBinding", "Binding", false),
+    ],
+    shared_records: &[
+        (
+            "ConversationScopedWebhook",
+            "ServiceConversationScopedWebhook",
+        ),
+        (
+            "ConversationMessageReceipt",
+            "ServiceConversationMessageReceipt",
+        ),
     ],
 };
 

@@ -374,7 +374,23 @@ fn mapped(
     }
 }
 
-/// An operation on a product resource's own records; a singleton starts from its defaults on first use.
+/// A product resource's own record as answered: the resource's fields (a record shared with another resource may
+/// have more), `url` and `links` on its paths.
+fn own_view(store: &Store, resource: &Resource, record: &Record) -> Value {
+    let mut v: Map<String, Value> = resource
+        .fields
+        .iter()
+        .map(|f| {
+            let value = record.value.get(f.name).cloned().unwrap_or(Value::Null);
+            (f.name.to_owned(), value)
+        })
+        .collect();
+    store.locate(resource, &mut v);
+    Value::Object(v)
+}
+
+/// An operation on a product resource's own records (kept under the resource whose records it shares, if any); a
+/// singleton starts from its defaults on first use.
 pub(crate) fn own(
     store: &mut Store,
     target: &Target<'_>,
@@ -382,17 +398,23 @@ pub(crate) fn own(
     query: &Pairs,
 ) -> Result<(u16, Option<Value>), ApiError> {
     let (route, resource, path) = (target.route, target.resource, target.path);
-    let constraints = own_constraints(resource, &target.bounds);
+    let stored = target
+        .api
+        .shared_records
+        .iter()
+        .find(|(name, _)| *name == resource.name)
+        .and_then(|(_, with)| target.api.resource(with))
+        .unwrap_or(resource);
+    let constraints = own_constraints(stored, &target.bounds);
     let singleton = resource.sid_prefix.is_none();
     let find = |store: &mut Store| -> Result<Record, ApiError> {
         if singleton {
-            if let Some(found) = store.filter(resource.name, &constraints).next() {
+            if let Some(found) = store.filter(stored.name, &constraints).next() {
                 return Ok(found.clone());
             }
-            let mut record = store.blank(resource, &constraints);
-            crate::conversations::singleton_defaults(store, resource, &mut record);
-            store.locate(resource, &mut record.value);
-            store.insert(resource.name, record.clone());
+            let mut record = store.blank(stored, &constraints);
+            crate::conversations::singleton_defaults(store, stored, &mut record);
+            store.insert(stored.name, record.clone());
             return Ok(record);
         }
         let param = route
@@ -401,7 +423,7 @@ pub(crate) fn own(
             .ok_or_else(|| ApiError::not_found(path))?;
         let key = target.raw.last().ok_or_else(|| ApiError::not_found(path))?;
         store
-            .find(resource.name, key, param.alternate, &constraints)
+            .find(stored.name, key, param.alternate, &constraints)
             .cloned()
             .ok_or_else(|| ApiError::not_found(path))
     };
@@ -409,7 +431,7 @@ pub(crate) fn own(
         let seq = record.seq;
         if let Some(slot) = store
             .records
-            .get_mut(resource.name)
+            .get_mut(stored.name)
             .and_then(|l| l.iter_mut().find(|r| r.seq == seq))
         {
             *slot = record.clone();
@@ -418,11 +440,10 @@ pub(crate) fn own(
     match route.kind {
         Kind::Create if !singleton => {
             required(route, form)?;
-            let mut record = store.blank(resource, &constraints);
+            let mut record = store.blank(stored, &constraints);
             apply_form(route, form, &mut record.value)?;
-            store.locate(resource, &mut record.value);
-            let out = Value::Object(record.value.clone());
-            store.insert(resource.name, record);
+            let out = own_view(store, resource, &record);
+            store.insert(stored.name, record);
             Ok((201, Some(out)))
         }
         Kind::Create | Kind::Update => {
@@ -434,29 +455,33 @@ pub(crate) fn own(
                     .value
                     .insert("date_updated".to_owned(), json!(crate::store::now()));
             }
-            crate::conversations::singleton_updated(store, resource, &mut record)?;
+            crate::conversations::singleton_updated(store, stored, &mut record)?;
             save(store, &record);
-            Ok((200, Some(Value::Object(record.value))))
+            Ok((200, Some(own_view(store, resource, &record))))
         }
         Kind::Fetch => {
             let record = find(store)?;
-            Ok((200, Some(Value::Object(record.value))))
+            Ok((200, Some(own_view(store, resource, &record))))
         }
         Kind::Delete => {
             let record = find(store)?;
             let seq = record.seq;
-            if let Some(list) = store.records.get_mut(resource.name) {
+            if let Some(list) = store.records.get_mut(stored.name) {
                 list.retain(|r| r.seq != seq);
             }
             Ok((204, None))
         }
         Kind::List => {
-            let items: Vec<(u64, Value)> = store
-                .filter(resource.name, &constraints)
-                .map(|r| (r.seq, Value::Object(r.value.clone())))
+            let mut items: Vec<(u64, Value)> = store
+                .filter(stored.name, &constraints)
+                .map(|r| (r.seq, own_view(store, resource, r)))
                 .filter(|(_, v)| passes(route, query, v))
                 .collect();
-            page(store, route, path, query, items, false, Value::clone).map(|v| (200, Some(v)))
+            let desc = descending(route, query);
+            if desc {
+                items.reverse();
+            }
+            page(store, route, path, query, items, desc, Value::clone).map(|v| (200, Some(v)))
         }
     }
 }

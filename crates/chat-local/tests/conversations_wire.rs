@@ -1,5 +1,6 @@
 //! The Conversations API as any client sees it: plain HTTP following Twilio's page shape (`meta.next_page_url`),
-//! `Order=desc`, and the service's webhook settings shared with Chat.
+//! `Order=desc`, the service's webhook settings shared with Chat, and the records seen at both the account's and the
+//! service's paths.
 
 use serde_json::Value;
 use twilio_chat_local::LocalChat;
@@ -10,18 +11,23 @@ use twilio_conversations_v1::models;
 async fn setup() -> (LocalChat, twilio_conversations_v1::Client, chat::ServiceSid) {
     let local = twilio_chat_local::start().await.unwrap();
     let service = local.client().services().create("Support").await.unwrap();
+    let client = setup_client(&local);
+    (local, client, service.sid)
+}
+
+/// A Conversations client of the local service.
+fn setup_client(local: &LocalChat) -> twilio_conversations_v1::Client {
     let credentials = twilio_conversations_v1::Credentials::auth_token(
         local.credentials().account_sid(),
         local.credentials().auth_token(),
     )
     .unwrap();
-    let client = twilio_conversations_v1::Client::builder()
+    twilio_conversations_v1::Client::builder()
         .base_url(local.base_url())
         .allow_insecure_http(true)
         .credentials(credentials)
         .build()
-        .unwrap();
-    (local, client, service.sid)
+        .unwrap()
 }
 
 #[tokio::test]
@@ -110,4 +116,57 @@ async fn conversation_messages_list_newest_first_on_request() {
         .unwrap();
     let indexes: Vec<Option<i64>> = newest.records.iter().map(|m| m.index).collect();
     assert_eq!(indexes, [Some(2), Some(1)]);
+}
+
+#[tokio::test]
+async fn conversation_webhooks_and_receipts_are_the_same_records_at_both_paths() {
+    let local = twilio_chat_local::start().await.unwrap();
+    let conv = setup_client(&local);
+    let made = conv.conversations().create().await.unwrap();
+    let is = made.chat_service_sid.clone().unwrap();
+    let account = conv.conversation(&made.sid);
+    let webhook = account
+        .webhooks()
+        .create(models::ConversationScopedWebhookTarget::Webhook)
+        .configuration_url("https://example.com/hook")
+        .await
+        .unwrap();
+    let service = conv.service(&is).conversation(&made.sid);
+    let seen = service.webhook(&webhook.sid).fetch().await.unwrap();
+    assert_eq!(seen.chat_service_sid, is);
+    assert_eq!(seen.configuration, webhook.configuration);
+    assert_eq!(
+        seen.url,
+        format!(
+            "{}/v1/Services/{is}/Conversations/{}/Webhooks/{}",
+            local.base_url(),
+            made.sid,
+            webhook.sid
+        )
+    );
+
+    account
+        .participants()
+        .create()
+        .messaging_binding_address("+15550001111")
+        .await
+        .unwrap();
+    let message = account.messages().create().body("hi").await.unwrap();
+    let at_account = account
+        .message(&message.sid)
+        .receipts()
+        .list()
+        .await
+        .unwrap()
+        .records;
+    let at_service = service
+        .message(&message.sid)
+        .receipts()
+        .list()
+        .await
+        .unwrap()
+        .records;
+    assert_eq!(at_account.len(), 1);
+    assert_eq!(at_service.len(), 1);
+    assert_eq!(at_account[0].sid, at_service[0].sid);
 }
