@@ -36,9 +36,11 @@ pub(crate) struct Mapping {
     pub storage: &'static str,
     /// Renames of this resource that differ from the product's: `(product field, stored field)`.
     pub renames: &'static [(&'static str, &'static str)],
-    /// Product fields kept apart from the stored record, though it has a field of that name (a message's
-    /// `media` is an object in Chat and a list in Conversations).
+    /// Product fields kept apart from the stored record, though it has a field of that name.
     pub apart: &'static [&'static str],
+    /// Product fields that are a list of the stored field's one object (a message's `media` is an object in Chat
+    /// and a list in Conversations).
+    pub listed: &'static [&'static str],
     /// Values that differ: `(product field, product value, stored value)` (a Conversations role of type
     /// `conversation` is a Chat role of type `channel`).
     pub values: &'static [(&'static str, &'static str, &'static str)],
@@ -184,6 +186,7 @@ const fn shown(resource: &'static str, storage: &'static str, default_service: b
         storage,
         renames: &[],
         apart: &[],
+        listed: &[],
         values: &[],
         only: &[],
         located_as: None,
@@ -211,10 +214,10 @@ const fn role(resource: &'static str, default_service: bool) -> Mapping {
     }
 }
 
-/// Messages are shared; their media are Chat's single object in Chat, a list in Conversations.
+/// Messages are shared; their media are a single object in Chat, a list in Conversations.
 const fn message(resource: &'static str, default_service: bool) -> Mapping {
     Mapping {
-        apart: &["media"],
+        listed: &["media"],
         ..shown(resource, "Message", default_service)
     }
 }

@@ -190,6 +190,12 @@ pub(crate) fn view(
         } else {
             apart.and_then(|a| a.get(field.name)).cloned()
         };
+        let value = match value {
+            Some(one) if mapping.listed.contains(&field.name) && !one.is_null() => {
+                Some(Value::Array(vec![one]))
+            }
+            other => other,
+        };
         let mut value = value.unwrap_or_else(|| fallback(field));
         value_of(mapping, field.name, &mut value, false);
         v.insert(field.name.to_owned(), value);

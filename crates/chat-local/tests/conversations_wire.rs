@@ -170,3 +170,58 @@ async fn conversation_webhooks_and_receipts_are_the_same_records_at_both_paths()
     assert_eq!(at_service.len(), 1);
     assert_eq!(at_account[0].sid, at_service[0].sid);
 }
+
+#[tokio::test]
+async fn media_uploaded_next_to_conversations_paths_is_a_conversation_message_media_list() {
+    let (local, conv, is) = setup().await;
+    // The Media Content Service shares `/v1/Services/{Sid}/` with Conversations: both answer.
+    let upload: Value = reqwest::Client::new()
+        .post(format!(
+            "{}/v1/Services/{is}/Media?Filename=a.png",
+            local.base_url()
+        ))
+        .basic_auth(
+            local.credentials().account_sid(),
+            Some(local.credentials().auth_token()),
+        )
+        .header("content-type", "image/png")
+        .body(vec![1, 2, 3])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let me = upload["sid"].as_str().unwrap().to_owned();
+    let made = conv.service(&is).conversations().create().await.unwrap();
+    let message = conv
+        .service(&is)
+        .conversation(&made.sid)
+        .messages()
+        .create()
+        .media_sid(me.as_str())
+        .await
+        .unwrap();
+    let media = message.media.unwrap();
+    assert_eq!(media.len(), 1);
+    assert_eq!(media[0]["sid"], me.as_str());
+    assert_eq!(media[0]["content_type"], "image/png");
+    let through_chat = local
+        .client()
+        .service(&is)
+        .channel(&made.sid)
+        .message(&message.sid)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(through_chat.type_.as_deref(), Some("media"));
+    let text = conv
+        .service(&is)
+        .conversation(&made.sid)
+        .messages()
+        .create()
+        .body("no media")
+        .await
+        .unwrap();
+    assert_eq!(text.media, None);
+}
