@@ -121,7 +121,7 @@ fn participants(store: &Store, service: &str) -> Vec<(Record, Record)> {
         .collect()
 }
 
-/// The conversation fields of a view: `prefix` plus the conversation's field names.
+/// The fields a view over memberships takes from the conversation, by their Conversations names.
 fn conversation_fields(store: &Store, channel: &Record) -> Map<String, Value> {
     let sid = channel.str("sid").unwrap_or_default();
     let apart = store.apart.get(sid);
