@@ -1,7 +1,8 @@
 //! Every operation of the Conversations v1 and Chat v3 route tables answers with a success in the description's
 //! shape, driven by the generated tables themselves: creates first (participants before messages, so that
 //! messages get delivery receipts), then fetches, lists and updates, then deletes, innermost first. Each answer
-//! has every field of its resource's model, and lists have their records key and Twilio's `meta`.
+//! has every field of its resource's model and decodes as the generated model of the description (Conversations'
+//! and Chat v3's), and lists have their records key and Twilio's `meta`.
 
 use std::collections::BTreeMap;
 
@@ -87,7 +88,7 @@ impl Sweep<'_> {
         out
     }
 
-    async fn run(&mut self, route: &'static Route, fields: &[&str]) {
+    async fn run(&mut self, route: &'static Route, model: Option<&str>, fields: &[&str]) {
         let path = self.path(route);
         let form = self.form(route);
         let (status, body) = self.send(route.method, &path, &form).await;
@@ -108,6 +109,9 @@ impl Sweep<'_> {
                 assert_eq!(body["meta"]["key"], json!(key), "{what}");
                 if let Some(first) = records.first() {
                     has_fields(&what, first, fields);
+                    if let Some(model) = model {
+                        decodes(model, first).unwrap_or_else(|e| panic!("{what}: {e}: {first}"));
+                    }
                     if let Some(sid) = first["sid"].as_str() {
                         self.sids
                             .entry(route.resource)
@@ -117,6 +121,9 @@ impl Sweep<'_> {
             }
             _ => {
                 has_fields(&what, &body, fields);
+                if let Some(model) = model {
+                    decodes(model, &body).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
+                }
                 if route.kind == Kind::Create
                     && let Some(sid) = body["sid"].as_str()
                 {
@@ -125,6 +132,55 @@ impl Sweep<'_> {
             }
         }
     }
+}
+
+/// Decodes a record as the generated model named `model`.
+fn decodes(model: &str, record: &Value) -> Result<(), String> {
+    use twilio_conversations_v1::models as m;
+    macro_rules! models {
+        ($($name:ident),* $(,)?) => {
+            match model {
+                $(stringify!($name) => serde_json::from_value::<m::$name>(record.clone())
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),)*
+                "Channel" => serde_json::from_value::<twilio_chat_v2::models::v3::Channel>(record.clone())
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                other => Err(format!("no model {other}")),
+            }
+        };
+    }
+    models!(
+        Configuration,
+        ConfigurationAddress,
+        ConfigurationWebhook,
+        Conversation,
+        ConversationMessage,
+        ConversationMessageReceipt,
+        ConversationParticipant,
+        ConversationScopedWebhook,
+        ConversationWithParticipants,
+        Credential,
+        ParticipantConversation,
+        Role,
+        Service,
+        ServiceBinding,
+        ServiceConfiguration,
+        ServiceConversation,
+        ServiceConversationMessage,
+        ServiceConversationMessageReceipt,
+        ServiceConversationParticipant,
+        ServiceConversationScopedWebhook,
+        ServiceConversationWithParticipants,
+        ServiceNotification,
+        ServiceParticipantConversation,
+        ServiceRole,
+        ServiceUser,
+        ServiceUserConversation,
+        ServiceWebhookConfiguration,
+        User,
+        UserConversation,
+    )
 }
 
 fn has_fields(what: &str, record: &Value, fields: &[&str]) {
@@ -136,19 +192,24 @@ fn has_fields(what: &str, record: &Value, fields: &[&str]) {
     }
 }
 
-fn fields(
+/// The model and the fields of the resource `name`.
+fn model(
     resources: &'static [twilio_chat_local::table::Resource],
     name: &str,
-) -> Vec<&'static str> {
+) -> (Option<&'static str>, Vec<&'static str>) {
     resources
         .iter()
         .find(|r| r.name == name)
-        .map(|r| r.fields.iter().map(|f| f.name).collect())
+        .map(|r| (r.model, r.fields.iter().map(|f| f.name).collect()))
         .unwrap_or_default()
 }
 
 #[tokio::test]
 async fn every_conversations_operation_answers_in_the_description_shape() {
+    assert!(
+        decodes("ServiceConversation", &json!({"sid": 1})).is_err(),
+        "the models refuse what is not their shape"
+    );
     let chat = twilio_chat_local::start().await.unwrap();
     let mut sweep = Sweep {
         chat: &chat,
@@ -169,7 +230,8 @@ async fn every_conversations_operation_answers_in_the_description_shape() {
     let (messages, others): (Vec<&Route>, Vec<&Route>) =
         creates.partition(|r| r.resource.ends_with("Message"));
     for route in others.into_iter().chain(messages) {
-        sweep.run(route, &fields(resources, route.resource)).await;
+        let (model, fields) = model(resources, route.resource);
+        sweep.run(route, model, &fields).await;
     }
     // Push bindings come from the SDKs, not the API: seed one.
     let service = sweep.sids["Service"].clone();
@@ -188,7 +250,8 @@ async fn every_conversations_operation_answers_in_the_description_shape() {
         .iter()
         .filter(|r| !is_create(r) && r.kind != Kind::Delete)
     {
-        sweep.run(route, &fields(resources, route.resource)).await;
+        let (model, fields) = model(resources, route.resource);
+        sweep.run(route, model, &fields).await;
     }
     // Deleting a user's conversation removes its participant: participants to delete are added first.
     sweep.participant = "leaver";
@@ -198,9 +261,9 @@ async fn every_conversations_operation_answers_in_the_description_shape() {
                 .iter()
                 .find(|r| r.resource == route.resource && r.kind == Kind::Create)
                 .unwrap();
-            sweep.run(create, &[]).await;
+            sweep.run(create, None, &[]).await;
         }
-        sweep.run(route, &[]).await;
+        sweep.run(route, None, &[]).await;
     }
 }
 
@@ -233,6 +296,6 @@ async fn the_chat_v3_operation_answers_in_the_description_shape() {
         "url",
     ];
     for route in twilio_chat_local::chat_v3_routes() {
-        sweep.run(route, &fields).await;
+        sweep.run(route, Some("Channel"), &fields).await;
     }
 }
