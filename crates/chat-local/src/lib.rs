@@ -84,17 +84,17 @@ pub use fault::Fault;
 pub use state::StateHandle;
 pub use twilio_chat_v2::Client;
 
-/// The route table generated from the description: one entry per operation.
+/// The route table generated from the Chat v2 description: one entry per operation.
 pub fn routes() -> &'static [table::Route] {
     generated::chat_v2::ROUTES
 }
 
-/// The resources of the description, outermost first.
+/// The resources of the Chat v2 description, outermost first: the resources whose records are stored.
 pub fn resources() -> &'static [table::Resource] {
     generated::chat_v2::RESOURCES
 }
 
-/// The post-events the service sends, from the description: each with the change that fires it.
+/// The post-events the service sends, from the Chat v2 description: each with the change that fires it.
 pub fn events() -> &'static [table::Event] {
     generated::chat_v2::EVENTS
 }
