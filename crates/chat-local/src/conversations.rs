@@ -42,12 +42,6 @@ pub(crate) fn singleton_defaults(store: &mut Store, resource: &Resource, record:
     let defaults = match resource.name {
         "Configuration" => json!({"default_chat_service_sid": default_service(store)}),
         "ConfigurationWebhook" => json!({"method": "POST", "filters": [], "target": "webhook"}),
-        "ServiceNotification" => json!({
-            "log_enabled": false,
-            "new_message": {"enabled": false},
-            "added_to_conversation": {"enabled": false},
-            "removed_from_conversation": {"enabled": false},
-        }),
         _ => return,
     };
     if let Value::Object(fields) = defaults {

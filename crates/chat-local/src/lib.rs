@@ -25,7 +25,7 @@
 //! credentials and push bindings are shared. Account-level Conversations resources live in the default conversation
 //! service of `/v1/Configuration`, made on first use. SMS and WhatsApp participants keep their `messaging_binding`
 //! and get delivery receipts (nothing is delivered). Other Conversations resources (configuration addresses,
-//! conversation-scoped webhooks, notification settings) keep records of their own. Conversations webhooks are not
+//! conversation-scoped webhooks) keep records of their own. Conversations webhooks are not
 //! sent. The crate's README has the mapping table.
 //!
 //! The route tables (paths, SID prefixes, form field mappings, filters) are generated from the descriptions by

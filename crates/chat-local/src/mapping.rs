@@ -34,7 +34,8 @@ pub(crate) struct Mapping {
     pub resource: &'static str,
     /// Stored resource (`Channel`).
     pub storage: &'static str,
-    /// Renames of this resource that differ from the product's: `(product field, stored field)`.
+    /// Renames of this resource that differ from the product's: `(product field, stored field)`; a stored field
+    /// may be a dotted path into the record (`notifications.new_message`).
     pub renames: &'static [(&'static str, &'static str)],
     /// Product fields kept apart from the stored record, though it has a field of that name.
     pub apart: &'static [&'static str],
@@ -142,6 +143,19 @@ pub(crate) static CONVERSATIONS_V1: Api = Api {
                 ("method", "webhook_method"),
             ],
             ..shown("ServiceWebhookConfiguration", "Service", false)
+        },
+        Mapping {
+            renames: &[
+                ("chat_service_sid", "sid"),
+                ("log_enabled", "notifications.log_enabled"),
+                ("new_message", "notifications.new_message"),
+                ("added_to_conversation", "notifications.added_to_channel"),
+                (
+                    "removed_from_conversation",
+                    "notifications.removed_from_channel",
+                ),
+            ],
+            ..shown("ServiceNotification", "Service", false)
         },
         conversation("Conversation", true),
         Mapping {

@@ -181,12 +181,19 @@ pub(crate) fn view(
     let apart = store.apart.get(record.str("sid").unwrap_or_default());
     let mut v = Map::new();
     for field in target.resource.fields {
-        let name = stored_name(api, Some(mapping), field.name);
+        // A stored name may be a path into the record (`notifications.new_message`).
+        let mut path = stored_name(api, Some(mapping), field.name).split('.');
+        let name = path.next().unwrap_or_default();
         let shared = !mapping.apart.contains(&field.name)
             && storage.fields.iter().any(|f| f.name == name)
             && !matches!(name, "url" | "links");
         let value = if shared {
-            stored.get(name).cloned()
+            path.try_fold(stored.get(name), |v, key| {
+                Ok::<_, ()>(v.and_then(|v| v.get(key)))
+            })
+            .ok()
+            .flatten()
+            .cloned()
         } else {
             apart.and_then(|a| a.get(field.name)).cloned()
         };
@@ -240,9 +247,12 @@ fn apply_mapped(
         }
         let mut decoded = decode(field.wire, field.kind, &values)?;
         value_of(mapping, first, &mut decoded, true);
-        let name = stored_name(target.api, Some(mapping), first);
+        let stored: Vec<&str> = stored_name(target.api, Some(mapping), first)
+            .split('.')
+            .collect();
+        let name = stored.first().copied().unwrap_or_default();
         if !mapping.apart.contains(first) && storage.fields.iter().any(|f| f.name == name) {
-            let path: Vec<&str> = std::iter::once(name).chain(rest.iter().copied()).collect();
+            let path: Vec<&str> = stored.iter().chain(rest).copied().collect();
             set_path(record, &path, decoded);
         } else {
             set_path(apart, field.field, decoded);

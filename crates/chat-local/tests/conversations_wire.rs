@@ -225,3 +225,42 @@ async fn media_uploaded_next_to_conversations_paths_is_a_conversation_message_me
         .unwrap();
     assert_eq!(text.media, None);
 }
+
+#[tokio::test]
+async fn the_service_notification_settings_are_the_chat_service_notifications() {
+    let (local, conv, is) = setup().await;
+    let settings = conv
+        .service(&is)
+        .configuration_notifications()
+        .update()
+        .new_message_enabled(true)
+        .new_message_template("${USER}: ${MESSAGE}")
+        .added_to_conversation_enabled(true)
+        .log_enabled(true)
+        .await
+        .unwrap();
+    assert_eq!(settings.log_enabled, Some(true));
+    let chat = &local.state().records("Service")[0]["notifications"];
+    assert_eq!(chat["new_message"]["enabled"], true);
+    assert_eq!(chat["new_message"]["template"], "${USER}: ${MESSAGE}");
+    assert_eq!(chat["added_to_channel"]["enabled"], true);
+    assert_eq!(chat["log_enabled"], true);
+    local
+        .client()
+        .service(&is)
+        .update()
+        .notifications_removed_from_channel_enabled(true)
+        .await
+        .unwrap();
+    let settings = conv
+        .service(&is)
+        .configuration_notifications()
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(
+        settings.removed_from_conversation.unwrap()["enabled"],
+        true,
+        "a Chat change is seen through Conversations"
+    );
+}
