@@ -64,6 +64,7 @@ mod http;
 mod list;
 mod mapping;
 mod media;
+mod own;
 mod product;
 mod request;
 mod server;

@@ -1,7 +1,7 @@
 //! The operations of Conversations v1 and Chat v3 over the stored records: path parameters resolved through the
 //! mapping (`crate::mapping`), then create, fetch, update, delete and list of a stored record seen through its
 //! product resource, or of the product resource's own records (delivery receipts, conversation-scoped webhooks,
-//! configuration addresses...). Singletons (`/v1/Configuration`, `/v1/Services/{ChatServiceSid}/Configuration`)
+//! configuration addresses...: `crate::own`). Singletons (`/v1/Configuration`, `.../Configuration`)
 //! answer a fetch and a `POST` on their collection path.
 
 use serde_json::{Map, Value, json};
@@ -10,7 +10,7 @@ use crate::behaviour;
 use crate::form::Pairs;
 use crate::list::page;
 use crate::mapping::{Api, FALLBACKS, Mapping, stored_name, value_of};
-use crate::request::{apply_form, attributes_are_json, required};
+use crate::request::{attributes_are_json, required};
 use crate::store::{ApiError, Record, Store, decode, set_path};
 use crate::table::{Kind, Resource, Route};
 
@@ -62,7 +62,7 @@ pub(crate) fn respond(
     }
     match target.mapping {
         Some(mapping) => mapped(store, &target, mapping, form, query),
-        None => own(store, &target, form, query),
+        None => crate::own::respond(store, &target, form, query),
     }
 }
 
@@ -154,7 +154,10 @@ fn stored_constraints(
 }
 
 /// The constraints of `bounds` on a product resource's own records: the fields it has.
-fn own_constraints(resource: &Resource, bounds: &[Bound]) -> Vec<(&'static str, String)> {
+pub(crate) fn own_constraints(
+    resource: &Resource,
+    bounds: &[Bound],
+) -> Vec<(&'static str, String)> {
     bounds
         .iter()
         .filter(|b| resource.fields.iter().any(|f| f.name == b.field))
@@ -262,7 +265,7 @@ fn apply_mapped(
 }
 
 /// Whether a record passes the list's filters that were sent, on its product view.
-fn passes(route: &Route, query: &Pairs, view: &Value) -> bool {
+pub(crate) fn passes(route: &Route, query: &Pairs, view: &Value) -> bool {
     route.filters.iter().all(|f| {
         let Some(field) = f.field else { return true };
         let wanted = query.all(f.wire);
@@ -275,7 +278,7 @@ fn passes(route: &Route, query: &Pairs, view: &Value) -> bool {
 }
 
 /// Whether a list is asked newest first (`Order=desc`, where the list has that parameter).
-fn descending(route: &Route, query: &Pairs) -> bool {
+pub(crate) fn descending(route: &Route, query: &Pairs) -> bool {
     route.filters.iter().any(|f| f.wire == "Order") && query.last("Order") == Some("desc")
 }
 
@@ -379,118 +382,6 @@ fn mapped(
             let mut items: Vec<(u64, Value)> = store
                 .filter(storage.name, &constraints)
                 .map(|r| (r.seq, view(store, target, mapping, r)))
-                .filter(|(_, v)| passes(route, query, v))
-                .collect();
-            let desc = descending(route, query);
-            if desc {
-                items.reverse();
-            }
-            page(store, route, path, query, items, desc, Value::clone).map(|v| (200, Some(v)))
-        }
-    }
-}
-
-/// A product resource's own record as answered: the resource's fields (a record shared with another resource may
-/// have more), `url` and `links` on its paths.
-fn own_view(store: &Store, resource: &Resource, record: &Record) -> Value {
-    let mut v: Map<String, Value> = resource
-        .fields
-        .iter()
-        .map(|f| {
-            let value = record.value.get(f.name).cloned().unwrap_or(Value::Null);
-            (f.name.to_owned(), value)
-        })
-        .collect();
-    store.locate(resource, &mut v);
-    Value::Object(v)
-}
-
-/// An operation on a product resource's own records (kept under the resource whose records it shares, if any); a
-/// singleton starts from its defaults on first use.
-pub(crate) fn own(
-    store: &mut Store,
-    target: &Target<'_>,
-    form: &Pairs,
-    query: &Pairs,
-) -> Result<(u16, Option<Value>), ApiError> {
-    let (route, resource, path) = (target.route, target.resource, target.path);
-    let stored = target
-        .api
-        .shared_records
-        .iter()
-        .find(|(name, _)| *name == resource.name)
-        .and_then(|(_, with)| target.api.resource(with))
-        .unwrap_or(resource);
-    let constraints = own_constraints(stored, &target.bounds);
-    let singleton = resource.sid_prefix.is_none();
-    let find = |store: &mut Store| -> Result<Record, ApiError> {
-        if singleton {
-            if let Some(found) = store.filter(stored.name, &constraints).next() {
-                return Ok(found.clone());
-            }
-            let mut record = store.blank(stored, &constraints);
-            crate::conversations::singleton_defaults(store, stored, &mut record);
-            store.insert(stored.name, record.clone());
-            return Ok(record);
-        }
-        let param = route
-            .path_params
-            .last()
-            .ok_or_else(|| ApiError::not_found(path))?;
-        let key = target.raw.last().ok_or_else(|| ApiError::not_found(path))?;
-        store
-            .find(stored.name, key, param.alternate, &constraints)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(path))
-    };
-    let save = |store: &mut Store, record: &Record| {
-        let seq = record.seq;
-        if let Some(slot) = store
-            .records
-            .get_mut(stored.name)
-            .and_then(|l| l.iter_mut().find(|r| r.seq == seq))
-        {
-            *slot = record.clone();
-        }
-    };
-    match route.kind {
-        Kind::Create if !singleton => {
-            required(route, form)?;
-            let mut record = store.blank(stored, &constraints);
-            apply_form(route, form, &mut record.value)?;
-            let out = own_view(store, resource, &record);
-            store.insert(stored.name, record);
-            Ok((201, Some(out)))
-        }
-        Kind::Create | Kind::Update => {
-            let mut record = find(store)?;
-            required(route, form)?;
-            apply_form(route, form, &mut record.value)?;
-            if !form.has("DateUpdated") && record.value.contains_key("date_updated") {
-                record
-                    .value
-                    .insert("date_updated".to_owned(), json!(crate::store::now()));
-            }
-            crate::conversations::singleton_updated(store, stored, &mut record)?;
-            save(store, &record);
-            Ok((200, Some(own_view(store, resource, &record))))
-        }
-        Kind::Fetch => {
-            let record = find(store)?;
-            Ok((200, Some(own_view(store, resource, &record))))
-        }
-        Kind::Delete => {
-            let record = find(store)?;
-            let seq = record.seq;
-            if let Some(list) = store.records.get_mut(stored.name) {
-                list.retain(|r| r.seq != seq);
-            }
-            Ok((204, None))
-        }
-        Kind::List => {
-            let mut items: Vec<(u64, Value)> = store
-                .filter(stored.name, &constraints)
-                .map(|r| (r.seq, own_view(store, resource, r)))
                 .filter(|(_, v)| passes(route, query, v))
                 .collect();
             let desc = descending(route, query);
