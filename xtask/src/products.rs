@@ -44,7 +44,7 @@ pub const PRODUCTS: &[Product] = &[
             "crate::args",
             "crate::format",
         )),
-        local: Some(("crates/chat-local/src/generated/mod.rs", "crate::table")),
+        local: Some(("crates/chat-local/src/generated/chat_v2.rs", "crate::table")),
         webhooks: Some((
             "crates/chat-v2/src/generated/webhook.rs",
             "::twilio_rest_runtime::__private::webhook",
@@ -63,7 +63,10 @@ pub const PRODUCTS: &[Product] = &[
             "crate::args",
             "crate::format",
         )),
-        local: None,
+        local: Some((
+            "crates/chat-local/src/generated/conversations_v1.rs",
+            "crate::table",
+        )),
         webhooks: Some((
             "crates/conversations-v1/src/generated/webhook.rs",
             "::twilio_rest_runtime::__private::webhook",
@@ -84,7 +87,7 @@ pub const PRODUCTS: &[Product] = &[
             "crate::args",
             "crate::format",
         )),
-        local: None,
+        local: Some(("crates/chat-local/src/generated/chat_v3.rs", "crate::table")),
         webhooks: None,
     },
 ];

@@ -1,5 +1,6 @@
-//! A local, in-memory Twilio Programmable Chat v2 service that speaks Twilio's wire format: run the client with
-//! no account and no network, and test applications against it.
+//! A local, in-memory Twilio Programmable Chat v2 service that speaks Twilio's wire format, and Chat v3 and
+//! Conversations v1 over the same records: run the clients with no account and no network, and test applications
+//! against it.
 //!
 //! Every operation of `spec/chat-v2.json` is answered: creates return 201 with a record built from the form fields,
 //! a fresh SID with the resource's prefix, dates, `url` and `links` on the local host; fetch, update and delete
@@ -17,9 +18,20 @@
 //! 1000, form and query encodings must decode to UTF-8, and typed parameters must parse (400, code 20001). Each
 //! error's message names the parameter or the limit. The crate's README has the full table.
 //!
-//! The route table (paths, SID prefixes, form field mappings, filters) is generated from the description by
-//! `cargo xtask codegen` into `src/generated/`; the store and the behaviours a description cannot say (message
-//! indexes, member and message counts, unique names, default roles) are written by hand.
+//! The same base URL answers every operation of Chat v3 (`spec/chat-v3.json`) and Conversations v1
+//! (`spec/conversations-v1.json`) over the same records, as Twilio maps them: a Chat service is a Conversations
+//! service, a private channel is a conversation with the same SID (public channels are not, until Chat v3 makes them
+//! private), a member is a participant, messages keep their SIDs and indexes (`author` is `from`), and users, roles,
+//! credentials and push bindings are shared. Account-level Conversations resources live in the default conversation
+//! service of `/v1/Configuration`, made on first use. SMS and WhatsApp participants keep their `messaging_binding`
+//! and get delivery receipts (nothing is delivered). Other Conversations resources (configuration addresses,
+//! conversation-scoped webhooks) keep records of their own. Conversations webhooks are not
+//! sent. The crate's README has the mapping table.
+//!
+//! The route tables (paths, SID prefixes, form field mappings, filters) are generated from the descriptions by
+//! `cargo xtask codegen` into `src/generated/`; the mapping between products (`src/mapping.rs`), the store and the
+//! behaviours a description cannot say (message indexes, member and message counts, unique names, default roles)
+//! are written by hand.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -35,15 +47,28 @@
 
 mod behaviour;
 mod body;
+mod conversations;
 mod fault;
 mod form;
-#[rustfmt::skip]
-mod generated;
+/// The route tables generated from the descriptions, one module per product.
+mod generated {
+    #[rustfmt::skip]
+    pub(crate) mod chat_v2;
+    #[rustfmt::skip]
+    pub(crate) mod chat_v3; // Conversations post-events are not sent yet: their table (`EVENTS`, `EVENT_COMMON`) is generated and unread.
+    #[allow(dead_code)]
+    #[rustfmt::skip]
+    pub(crate) mod conversations_v1;
+}
 mod http;
 mod list;
+mod mapping;
 mod media;
+mod own;
+mod product;
 mod request;
 mod server;
+mod state;
 mod store;
 pub mod table;
 mod views;
@@ -51,29 +76,43 @@ mod webhook;
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
-
-use serde_json::{Map, Value};
+use std::sync::{Arc, Mutex};
 
 use crate::http::Shared;
 use crate::store::Store;
 
 pub use fault::Fault;
+pub use state::StateHandle;
 pub use twilio_chat_v2::Client;
 
-/// The route table generated from the description: one entry per operation.
+/// The route table generated from the Chat v2 description: one entry per operation.
 pub fn routes() -> &'static [table::Route] {
-    generated::ROUTES
+    generated::chat_v2::ROUTES
 }
 
-/// The resources of the description, outermost first.
+/// The resources of the Chat v2 description, outermost first: the resources whose records are stored.
 pub fn resources() -> &'static [table::Resource] {
-    generated::RESOURCES
+    generated::chat_v2::RESOURCES
 }
 
-/// The post-events the service sends, from the description: each with the change that fires it.
+/// The post-events the service sends, from the Chat v2 description: each with the change that fires it.
 pub fn events() -> &'static [table::Event] {
-    generated::EVENTS
+    generated::chat_v2::EVENTS
+}
+
+/// The route table of Conversations v1, answered over the same records as Chat v2.
+pub fn conversations_routes() -> &'static [table::Route] {
+    generated::conversations_v1::ROUTES
+}
+
+/// The resources of Conversations v1, outermost first.
+pub fn conversations_resources() -> &'static [table::Resource] {
+    generated::conversations_v1::RESOURCES
+}
+
+/// The route table of Chat v3, answered over the same records as Chat v2.
+pub fn chat_v3_routes() -> &'static [table::Route] {
+    generated::chat_v3::ROUTES
 }
 
 /// The credentials the service accepts: an account SID with its auth token, and an API key SID with its secret.
@@ -312,223 +351,14 @@ impl LocalChat {
     }
 }
 
-/// Inspects and seeds the records of a running service. `Debug` shows how many records each resource has.
-#[derive(Clone)]
-pub struct StateHandle {
-    shared: Arc<Shared>,
-}
-
-impl fmt::Debug for StateHandle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let store = self
-            .shared
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let mut out = f.debug_struct("StateHandle");
-        for (resource, records) in &store.records {
-            out.field(resource, &records.len());
-        }
-        out.field("media", &store.media.len()).finish()
-    }
-}
-
-impl StateHandle {
-    /// Every record of `resource` (`Service`, `Channel`, `Message`...), as the API returns it, in creation order.
-    pub fn records(&self, resource: &str) -> Vec<Value> {
-        let store = self
-            .shared
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let Some(r) = Store::resource(resource) else {
-            return Vec::new();
-        };
-        store
-            .all(resource)
-            .iter()
-            .map(|record| behaviour::render(&store, r, record))
-            .collect()
-    }
-
-    /// Adds a record of `resource` with the given model fields (JSON keys such as `service_sid`, `identity`), the
-    /// way to seed resources the API cannot create (push bindings). SID, account, dates, URL and links are filled
-    /// in; the parent SIDs of the resource's path (`service_sid` for a binding) must name existing records.
-    pub fn insert(&self, resource: &str, fields: Value) -> Result<Value, Error> {
-        let mut store = self
-            .shared
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let r = Store::resource(resource)
-            .filter(|r| r.sid_prefix.is_some())
-            .ok_or_else(|| Error(format!("`{resource}` is not a stored resource")))?;
-        let Value::Object(fields) = fields else {
-            return Err(Error(format!(
-                "the fields of a new `{resource}` must be a JSON object"
-            )));
-        };
-        let mut record = store.blank(r, &[]);
-        behaviour::defaults(&mut store, r, &mut record);
-        for (key, value) in fields {
-            if !record.value.contains_key(&key) {
-                return Err(Error(format!("`{resource}` has no field `{key}`")));
-            }
-            record.value.insert(key, value);
-        }
-        check_parents(&store, r, &record.value)?;
-        store.locate(r, &mut record.value);
-        let out = behaviour::render(&store, r, &record);
-        store.insert(r.name, record);
-        Ok(out)
-    }
-
-    /// Replaces fields of the record of `resource` with SID `sid` (top-level JSON keys of the model, such as
-    /// `{"media": {"size_limit_mb": 1}}` on a service) and returns the record as the API now answers it.
-    pub fn update(&self, resource: &str, sid: &str, fields: Value) -> Result<Value, Error> {
-        let mut store = self
-            .shared
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let r = Store::resource(resource)
-            .ok_or_else(|| Error(format!("`{resource}` is not a resource")))?;
-        let Value::Object(fields) = fields else {
-            return Err(Error(format!(
-                "the fields of a `{resource}` must be a JSON object"
-            )));
-        };
-        let record = store
-            .find_mut(r.name, sid)
-            .ok_or_else(|| Error(format!("no {resource} {sid}")))?;
-        if let Some(key) = fields.keys().find(|k| !record.value.contains_key(*k)) {
-            return Err(Error(format!("`{resource}` has no field `{key}`")));
-        }
-        record.value.extend(fields);
-        let record = record.clone();
-        Ok(behaviour::render(&store, r, &record))
-    }
-
-    /// Makes the next `times` requests to the main host (any method) meet `fault`; faults injected earlier apply
-    /// first.
-    pub fn inject(&self, fault: Fault, times: usize) {
-        self.push_fault(None, fault, times);
-    }
-
-    /// Makes the next `times` requests with `method` (`GET`, `POST`, `DELETE`) meet `fault`.
-    pub fn inject_on(&self, method: &str, fault: Fault, times: usize) {
-        self.push_fault(Some(method.to_owned()), fault, times);
-    }
-
-    fn push_fault(&self, method: Option<String>, fault: Fault, times: usize) {
-        if times == 0 {
-            return;
-        }
-        let mut faults = self
-            .shared
-            .faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        faults.push(fault::Pending {
-            fault,
-            method,
-            remaining: times,
-        });
-    }
-
-    /// Every uploaded media record (without links), in SID order.
-    pub fn media(&self) -> Vec<Value> {
-        let store = self
-            .shared
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        store
-            .media
-            .values()
-            .map(|m| Value::Object(m.record.clone()))
-            .collect()
-    }
-
-    /// Makes every temporary content link handed out so far expire now (they then answer 403), to test that a
-    /// client fetches the media record again for a fresh link.
-    pub fn expire_temporary_links(&self) {
-        let mut store = self
-            .shared
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let now = std::time::Instant::now();
-        for link in store.temporary.values_mut() {
-            link.expires = now;
-        }
-    }
-
-    /// How many requests reached the temporary-link host with an `Authorization` header (which must never
-    /// happen: the links are pre-signed, and such requests are refused with 400).
-    pub fn credentials_sent_to_temporary_host(&self) -> u64 {
-        let store = self
-            .shared
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        store.credentials_on_temporary_host
-    }
-
-    /// Removes every record.
-    pub fn clear(&self) {
-        let mut store = self
-            .shared
-            .store
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        store.records.clear();
-        store.next_index.clear();
-        store.notification_levels.clear();
-        store.media.clear();
-        store.temporary.clear();
-        drop(store);
-        self.shared
-            .faults
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
-    }
-}
-
-/// The parents named in a resource's collection path exist (`{ServiceSid}` -> a service with `service_sid`).
-fn check_parents(
-    store: &Store,
-    resource: &table::Resource,
-    value: &Map<String, Value>,
-) -> Result<(), Error> {
-    let mut prefix = String::new();
-    for segment in resource
-        .collection_path
-        .split('/')
-        .filter(|s| !s.is_empty())
-    {
-        if let Some(param) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            let field = store::snake(param);
-            let parent = resources()
-                .iter()
-                .find(|r| r.collection_path == prefix)
-                .ok_or_else(|| Error(format!("no resource at {prefix}")))?;
-            let sid = value
-                .get(&field)
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if store.find(parent.name, sid, None, &[]).is_none() {
-                return Err(Error(format!(
-                    "`{field}` must name an existing {} (got `{sid}`)",
-                    parent.name
-                )));
-            }
-        }
-        prefix.push('/');
-        prefix.push_str(segment);
-    }
-    Ok(())
+/// The lines after the first that [`serve`] prints: which APIs the base URL answers, over which records.
+pub fn serve_banner(base_url: &str) -> Vec<String> {
+    vec![
+        format!("  Chat v2:          {base_url}/v2/Services"),
+        format!("  Chat v3:          {base_url}/v3/Services/{{ServiceSid}}/Channels/{{Sid}}"),
+        format!("  Conversations v1: {base_url}/v1/Conversations, {base_url}/v1/Services/{{ChatServiceSid}}/..."),
+        "  One state: Conversations services are Chat services, conversations are private channels, participants are members; messages, users and roles are shared.".to_owned(),
+    ]
 }
 
 /// Runs a service on `bind` until ctrl-c, after printing its base URL and the credentials to use.
@@ -539,7 +369,11 @@ pub async fn serve(bind: SocketAddr, credentials: LocalCredentials) -> Result<()
         ..Config::default()
     })
     .await?;
+    // The first line keeps its wording, which scripts read the base URL from.
     println!("Local Chat v2 service listening on {}", chat.base_url());
+    for line in serve_banner(chat.base_url()) {
+        println!("{line}");
+    }
     println!("TWILIO_ACCOUNT_SID={}", chat.credentials().account_sid());
     println!("TWILIO_AUTH_TOKEN={}", chat.credentials().auth_token());
     println!("TWILIO_API_KEY={}", chat.credentials().api_key_sid());

@@ -60,7 +60,7 @@ const ATTRIBUTES_NOT_JSON: u32 = 50304;
 
 /// Refuses, with 400 and code 50304, an `Attributes` value that is not JSON text (any JSON value, as Twilio
 /// accepts; nesting deeper than 128 levels is refused too).
-fn attributes_are_json(route: &Route, form: &Pairs) -> Result<(), ApiError> {
+pub(crate) fn attributes_are_json(route: &Route, form: &Pairs) -> Result<(), ApiError> {
     if !route.form.iter().any(|f| f.wire == ATTRIBUTES) {
         return Ok(());
     }

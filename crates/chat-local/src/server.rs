@@ -16,9 +16,10 @@ use serde_json::{Value, json};
 use crate::behaviour;
 use crate::body::Limit;
 use crate::form::{Pairs, Source};
-use crate::generated::ROUTES;
+use crate::generated::chat_v2::ROUTES;
 use crate::http::{Shared, authenticate, error_response, json_response};
 use crate::list::{filtered, page};
+use crate::mapping::{Api, CHAT_V3, CONVERSATIONS_V1};
 use crate::request::{apply_form, required, resolve_parents};
 use crate::store::{ApiError, Change, Record, Store};
 use crate::table::{Kind, Resource, Route};
@@ -149,7 +150,7 @@ fn take_fault(shared: &Shared, method: &Method) -> Option<crate::fault::Fault> {
     Some(fault)
 }
 
-/// Answers an authenticated request through the route table; the changes it made are left in `changes`.
+/// Answers an authenticated request through the route tables; the changes it made are left in `changes`.
 fn respond(
     shared: &Shared,
     method: &Method,
@@ -158,10 +159,13 @@ fn respond(
     changes: &mut Vec<Change>,
 ) -> Result<(u16, Option<Value>), ApiError> {
     let path = uri.path();
-    let (route, raw) = match_route(method.as_str(), path)?;
+    let (api, route, raw) = match_route(method.as_str(), path)?;
     let query = Pairs::parse(uri.query().unwrap_or_default().as_bytes(), Source::Query)?;
     let form = Pairs::parse(body, Source::Body)?;
     let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(api) = api {
+        return crate::product::respond(&mut store, api, route, &raw, &form, &query, path);
+    }
     let resource = Store::resource(route.resource).ok_or_else(|| ApiError::not_found(path))?;
     let answer = match route.resource {
         "UserChannel" => {
@@ -177,30 +181,44 @@ fn respond(
     answer
 }
 
-/// The route whose template matches `path`, with the decoded values of its parameters.
-fn match_route(method: &str, path: &str) -> Result<(&'static Route, Vec<String>), ApiError> {
+/// A matched route: the product it belongs to (`None` for Chat v2, whose records are the stored ones), the route,
+/// the decoded values of its parameters.
+type Matched = (Option<&'static Api>, &'static Route, Vec<String>);
+
+/// The route whose template matches `path`: Chat v2's first, then Chat v3's, then Conversations v1's. Their
+/// version prefixes differ, except that Chat v2's media paths (`/v1/Services/{ServiceSid}/Media...`) share
+/// Conversations' `/v1/Services/{ChatServiceSid}/...`: their literal segments (`Media`) tell them apart, and media
+/// requests are answered before any table is read.
+fn match_route(method: &str, path: &str) -> Result<Matched, ApiError> {
     let segments: Vec<String> = path.split('/').map(percent_decode).collect();
+    let tables: [(Option<&'static Api>, &'static [Route]); 3] = [
+        (None, ROUTES),
+        (Some(&CHAT_V3), CHAT_V3.routes),
+        (Some(&CONVERSATIONS_V1), CONVERSATIONS_V1.routes),
+    ];
     let mut path_matched = false;
-    for route in ROUTES {
-        let template: Vec<&str> = route.path.split('/').collect();
-        if template.len() != segments.len() {
-            continue;
-        }
-        let mut params = Vec::new();
-        let fits = template.iter().zip(&segments).all(|(t, s)| {
-            if t.starts_with('{') {
-                params.push(s.clone());
-                !s.is_empty()
-            } else {
-                t == s
+    for (api, routes) in tables {
+        for route in routes {
+            let template: Vec<&str> = route.path.split('/').collect();
+            if template.len() != segments.len() {
+                continue;
             }
-        });
-        if !fits {
-            continue;
-        }
-        path_matched = true;
-        if route.method == method {
-            return Ok((route, params));
+            let mut params = Vec::new();
+            let fits = template.iter().zip(&segments).all(|(t, s)| {
+                if t.starts_with('{') {
+                    params.push(s.clone());
+                    !s.is_empty()
+                } else {
+                    t == s
+                }
+            });
+            if !fits {
+                continue;
+            }
+            path_matched = true;
+            if route.method == method {
+                return Ok((api, route, params));
+            }
         }
     }
     if path_matched {

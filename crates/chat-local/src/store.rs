@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 use twilio_chat_v2::Timestamp;
 
-use crate::generated::RESOURCES;
+use crate::generated::chat_v2::RESOURCES;
 use crate::table::{Resource, ValueKind};
 
 /// An error answered in Twilio's JSON shape.
@@ -131,6 +131,11 @@ pub(crate) struct Store {
     pub credentials_on_temporary_host: u64,
     /// Changes of the request being answered, for webhooks.
     pub changes: Vec<Change>,
+    /// Fields another product gives a stored record and its Chat v2 resource has not (a conversation's `state`, a
+    /// participant's `messaging_binding`), per SID.
+    pub apart: BTreeMap<String, Map<String, Value>>,
+    /// The default conversation service, once made or chosen.
+    pub default_service: Option<String>,
 }
 
 impl Store {
@@ -147,6 +152,8 @@ impl Store {
             temporary: BTreeMap::new(),
             credentials_on_temporary_host: 0,
             changes: Vec::new(),
+            apart: BTreeMap::new(),
+            default_service: None,
             account_sid,
             seq: 0,
             sid_seed,
@@ -254,7 +261,12 @@ impl Store {
                 Value::String(format!("{}{p}", self.base_url))
             })
         };
-        if let (Some(path), true) = (resource.instance_path, value.contains_key("url")) {
+        // A singleton (no SIDs) is found at its collection path.
+        let own = match (resource.instance_path, resource.sid_prefix) {
+            (None, None) => Some(resource.collection_path),
+            (path, _) => path,
+        };
+        if let (Some(path), true) = (own, value.contains_key("url")) {
             let url = absolute(path, value);
             value.insert("url".to_owned(), url);
         }

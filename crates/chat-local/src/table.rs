@@ -1,4 +1,4 @@
-//! The types of the generated route table (`generated/mod.rs`): what the description says about each resource and
+//! The types of the generated route table (`generated/chat_v2.rs` and one file per other product): what the description says about each resource and
 //! operation, as the service reads it.
 
 /// What an operation does to its resource.

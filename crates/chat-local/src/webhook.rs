@@ -8,7 +8,7 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::generated::{EVENT_COMMON, EVENTS, event_names as names};
+use crate::generated::chat_v2::{EVENT_COMMON, EVENTS, event_names as names};
 use crate::store::{Change, Store};
 
 /// One webhook request to send.

@@ -1,14 +1,17 @@
-//! `twilio-chat fake`: runs the local Chat v2 service (`twilio-chat-local`) in the foreground until interrupted,
-//! after printing its base URL and the credentials to use.
+//! `twilio-chat fake`: runs the local Twilio service (`twilio-chat-local`: Chat v2, Chat v3 and Conversations v1
+//! over one state) in the foreground until interrupted, after printing its base URL, the APIs it answers and the
+//! credentials to use.
 
 use std::net::SocketAddr;
 
 use clap::Args;
 use twilio_chat_local::LocalCredentials;
 
-/// Run a local, in-memory Twilio Chat v2 service until interrupted (ctrl-c).
+/// Run a local, in-memory Twilio Chat v2, Chat v3 and Conversations v1 service until interrupted (ctrl-c).
 ///
-/// It answers every Chat v2 operation in Twilio's wire format at the printed base URL. Requests need HTTP Basic
+/// It answers every Chat v2, Chat v3 and Conversations v1 operation in Twilio's wire format at the printed base
+/// URL, over one state: a Chat service is a Conversations service, private channels are conversations, members
+/// are participants, and messages, users and roles are shared. Any client works against it. Requests need HTTP Basic
 /// credentials: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN when they are set (a token is made up when only the
 /// account SID is), else a made-up pair; an API key and secret are made up as well. All are printed on start.
 #[derive(Debug, Args)]
@@ -31,7 +34,7 @@ pub fn run(args: FakeArgs) -> Result<String, String> {
     runtime
         .block_on(twilio_chat_local::serve(args.bind, credentials))
         .map_err(|e| e.to_string())?;
-    Ok("Local Chat v2 service stopped".to_owned())
+    Ok("Local Chat v2, Chat v3 and Conversations v1 service stopped".to_owned())
 }
 
 /// The credentials to accept: the environment's account SID and auth token when set, else made up.
@@ -58,6 +61,19 @@ fn credentials(
 #[cfg(test)]
 mod tests {
     use super::credentials;
+
+    #[test]
+    fn the_banner_names_the_three_apis() {
+        let banner = twilio_chat_local::serve_banner("http://127.0.0.1:1").join("\n");
+        for api in [
+            "Chat v2:",
+            "Chat v3:",
+            "Conversations v1:",
+            "http://127.0.0.1:1/v1/Conversations",
+        ] {
+            assert!(banner.contains(api), "{banner}");
+        }
+    }
 
     const SID: &str = "AC0123456789abcdef0123456789abcdef";
 

@@ -269,3 +269,26 @@ fn a_group_two_payloads_read_is_one_type() {
         "{events}"
     );
 }
+
+/// A description whose only operation is on an instance, as Chat v3's channel update: the last path parameter
+/// names the operation's own resource though no collection operation exists.
+#[test]
+fn an_instance_only_operation_names_its_own_resource() {
+    let mut spec: Value = serde_json::from_str(&spec("^TH[0-9a-fA-F]{32}$")).unwrap();
+    let paths = spec["paths"].as_object_mut().unwrap();
+    let fetch = paths["/v1/Things/{Sid}"]["get"].clone();
+    paths.clear();
+    let mut fetch = fetch;
+    fetch["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"name": "OwnerSid", "in": "path", "required": true, "schema": {"type": "string"}}));
+    paths.insert(
+        "/v1/Owners/{OwnerSid}/Things/{Sid}".to_owned(),
+        serde_json::json!({"get": fetch}),
+    );
+    let generated = twilio_codegen::generate(&spec.to_string(), &settings("crate::table")).unwrap();
+    let text = &generated.files["local/mod.rs"];
+    let compact: String = text.split_whitespace().collect();
+    assert!(compact.contains(r#"name:"Sid",resource:"Thing""#), "{text}");
+}

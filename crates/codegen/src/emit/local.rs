@@ -148,9 +148,11 @@ fn resource_tokens(node: &Node<'_>, table: &TokenStream) -> TokenStream {
     }
 }
 
-/// The resource a path parameter names: the one whose collection path is the path up to that parameter.
+/// The resource a path parameter names: the one whose collection path is the path up to that parameter (the
+/// operation's own resource for its last parameter, when a description has no collection operation for it).
 fn path_params<'a>(
     op: &ir::Operation,
+    node: &'a Node<'a>,
     by_collection: &BTreeMap<&str, &'a Node<'a>>,
     model: Option<&ir::Struct>,
     table: &TokenStream,
@@ -162,12 +164,20 @@ fn path_params<'a>(
             // The resource whose collection path leads to the parameter, else the one it is named after
             // (`{ServiceSid}` -> `Service`).
             let named = name.strip_suffix("Sid").filter(|n| !n.is_empty());
-            let owner = by_collection.get(prefix.as_str()).copied().or_else(|| {
-                by_collection
-                    .values()
-                    .copied()
-                    .find(|n| named.is_some_and(|named| n.resource.name == named))
-            });
+            let own = op.path.ends_with(&format!("/{segment}"));
+            let owner = by_collection
+                .get(prefix.as_str())
+                .copied()
+                .or_else(|| {
+                    by_collection
+                        .values()
+                        .copied()
+                        .find(|n| named.is_some_and(|named| n.resource.name == named))
+                })
+                .or_else(|| {
+                    Some(node)
+                        .filter(|n| own && n.resource.instance_path.as_deref() == Some(&op.path))
+                });
             let Some(owner) = owner else {
                 return Err(Error::new(
                     Some(&op.id),
@@ -182,7 +192,6 @@ fn path_params<'a>(
                 .iter()
                 .find(|p| p.location == ir::Location::Path && p.api_name == name)
                 .and_then(|p| p.alternate_key.as_deref());
-            let own = op.path.ends_with(&format!("/{segment}"));
             let json = field(model, "sid")
                 .filter(|_| own)
                 .or_else(|| field(model, &name.to_snake_case()));
@@ -211,11 +220,11 @@ pub(super) fn route_kind(op: &ir::Operation, on_instance: bool) -> TokenStream {
     }
 }
 
-fn route_tokens(
+fn route_tokens<'a>(
     op: &ir::Operation,
     on_instance: bool,
-    node: &Node<'_>,
-    by_collection: &BTreeMap<&str, &Node<'_>>,
+    node: &'a Node<'a>,
+    by_collection: &BTreeMap<&str, &'a Node<'a>>,
     table: &TokenStream,
 ) -> Result<TokenStream, Error> {
     let kind = route_kind(op, on_instance);
@@ -228,7 +237,7 @@ fn route_tokens(
         ir::Response::Page { records_key, .. } => Some(records_key.as_str()),
         _ => None,
     });
-    let params = path_params(op, by_collection, model, table)?;
+    let params = path_params(op, node, by_collection, model, table)?;
     let mut form = Vec::new();
     let mut filters = Vec::new();
     for p in &op.params {
