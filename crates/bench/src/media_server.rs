@@ -141,7 +141,7 @@ async fn serve(mut socket: TcpStream) -> io::Result<()> {
         match method.as_str() {
             "POST" => {
                 let body = format!(
-                    r#"{{"sid": "ME00000000000000000000000000000001", "size": {received}, "content_type": "application/octet-stream", "category": "media"}}"#
+                    r#"{{"sid": "ME00000000000000000000000000000001", "service_sid": "IS00000000000000000000000000000001", "date_created": "2026-01-01T00:00:00Z", "url": "https://mcs.us1.twilio.com/v1/Services/IS00000000000000000000000000000001/Media/ME00000000000000000000000000000001", "size": {received}, "content_type": "application/octet-stream", "category": "media"}}"#
                 );
                 let head = format!(
                     "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
