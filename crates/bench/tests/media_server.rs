@@ -28,7 +28,10 @@ fn an_upload_answer_decodes_as_a_media_record() {
             client
                 .service(&service)
                 .media()
-                .create("application/octet-stream", UploadBody::from(vec![7_u8; 1000]))
+                .create(
+                    "application/octet-stream",
+                    UploadBody::from(vec![7_u8; 1000]),
+                )
                 .send(),
         )
         .expect("the answer decodes");
