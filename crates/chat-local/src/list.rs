@@ -50,6 +50,9 @@ pub(crate) fn page<T>(
     render: impl Fn(&T) -> Value,
 ) -> Result<Value, ApiError> {
     let key = route.records_key.unwrap_or("records");
+    for filter in route.filters {
+        crate::request::one_of(filter.wire, filter.values, &query.all(filter.wire))?;
+    }
     let page_size = page_size(query.last("PageSize"))?;
     let page_number = match query.last("Page") {
         None => 0,

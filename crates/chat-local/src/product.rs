@@ -10,7 +10,7 @@ use crate::behaviour;
 use crate::form::Pairs;
 use crate::list::page;
 use crate::mapping::{Api, FALLBACKS, Mapping, stored_name, value_of};
-use crate::request::{attributes_are_json, required};
+use crate::request::{form_is_valid, required};
 use crate::store::{ApiError, Record, Store, decode, set_path};
 use crate::table::{Kind, Resource, Route};
 
@@ -239,7 +239,7 @@ fn apply_mapped(
     record: &mut Map<String, Value>,
     apart: &mut Map<String, Value>,
 ) -> Result<(), ApiError> {
-    attributes_are_json(target.route, form)?;
+    form_is_valid(target.route, form)?;
     for field in target.route.form {
         let values = form.all(field.wire);
         let Some((first, rest)) = field.field.split_first() else {

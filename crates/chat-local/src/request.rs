@@ -60,7 +60,7 @@ const ATTRIBUTES_NOT_JSON: u32 = 50304;
 
 /// Refuses, with 400 and code 50304, an `Attributes` value that is not JSON text (any JSON value, as Twilio
 /// accepts; nesting deeper than 128 levels is refused too).
-pub(crate) fn attributes_are_json(route: &Route, form: &Pairs) -> Result<(), ApiError> {
+fn attributes_are_json(route: &Route, form: &Pairs) -> Result<(), ApiError> {
     if !route.form.iter().any(|f| f.wire == ATTRIBUTES) {
         return Ok(());
     }
@@ -76,13 +76,39 @@ pub(crate) fn attributes_are_json(route: &Route, form: &Pairs) -> Result<(), Api
     Ok(())
 }
 
+/// Refuses, with 400 and code 20001 naming the parameter, a value that is not one of the description's enum
+/// values for it (`allowed`; empty allows anything). Twilio answers an unknown `Type` or `Order` the same way.
+pub(crate) fn one_of(wire: &str, allowed: &[&str], values: &[&str]) -> Result<(), ApiError> {
+    if allowed.is_empty() {
+        return Ok(());
+    }
+    match values.iter().find(|v| !allowed.contains(v)) {
+        None => Ok(()),
+        Some(bad) => Err(ApiError::invalid(format!(
+            "Invalid {wire}: `{}` is not one of {}",
+            crate::store::shown(bad),
+            allowed.join(", ")
+        ))),
+    }
+}
+
+/// The checks Twilio makes of a form before anything changes: `Attributes` are JSON, enum parameters take one
+/// of their values.
+pub(crate) fn form_is_valid(route: &Route, form: &Pairs) -> Result<(), ApiError> {
+    attributes_are_json(route, form)?;
+    for field in route.form {
+        one_of(field.wire, field.values, &form.all(field.wire))?;
+    }
+    Ok(())
+}
+
 /// Checks the form's fields and sets the model fields they map to.
 pub(crate) fn apply_form(
     route: &Route,
     form: &Pairs,
     value: &mut Map<String, Value>,
 ) -> Result<(), ApiError> {
-    attributes_are_json(route, form)?;
+    form_is_valid(route, form)?;
     for field in route.form {
         let values = form.all(field.wire);
         if values.is_empty() || field.field.is_empty() {

@@ -65,7 +65,7 @@ const SHOWN_CHARS: usize = 256;
 
 /// `text` as an error message repeats it: cut to [`SHOWN_CHARS`] characters, so an answer stays small whatever
 /// was sent.
-fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     match text.char_indices().nth(SHOWN_CHARS) {
         Some((end, _)) => format!("{}...", &text[..end]),
         None => text.to_owned(),

@@ -115,6 +115,8 @@ pub struct FormField {
     pub kind: ValueKind,
     /// Whether a create or update without it is refused.
     pub required: bool,
+    /// The values the description allows when the parameter is an enum (each item, for a list); empty otherwise.
+    pub values: &'static [&'static str],
 }
 
 /// A query parameter of a list.
@@ -126,6 +128,8 @@ pub struct Filter {
     pub field: Option<&'static str>,
     /// How the value is decoded.
     pub kind: ValueKind,
+    /// The values the description allows when the parameter is an enum (each item, for a list); empty otherwise.
+    pub values: &'static [&'static str],
 }
 
 /// One operation.

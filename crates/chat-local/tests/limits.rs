@@ -432,3 +432,60 @@ async fn credentials_are_checked_first_on_every_path() {
     let answer = get(&chat, "/v2/Nowhere").await;
     assert_eq!(code(&answer.twilio_error("known")), Some(20404));
 }
+
+#[tokio::test]
+async fn enum_parameters_take_only_the_descriptions_values() {
+    let chat = twilio_chat_local::start().await.unwrap();
+    let client = chat.client();
+    let is = client.services().create("s").await.unwrap().sid;
+    let svc = client.service(&is);
+    // A form value outside the enum, on Chat v2 and on Conversations: 400 naming the parameter and the values.
+    let error = svc
+        .channels()
+        .create()
+        .type_(twilio_chat_v2::models::ChannelType::Unknown(
+            "broadcast".into(),
+        ))
+        .await
+        .expect_err("an unknown channel type");
+    assert_eq!((error.status(), error.code()), (Some(400), Some(20001)));
+    assert!(
+        error
+            .to_string()
+            .contains("Invalid Type: `broadcast` is not one of public, private"),
+        "{error}"
+    );
+    assert!(chat.state().records("Channel").is_empty(), "nothing stored");
+    let answer = post_form(
+        &chat,
+        &format!("/v1/Services/{is}/Conversations"),
+        "FriendlyName=x&State=archived",
+    )
+    .await;
+    assert_eq!(answer.status, 400, "{answer:?}");
+    assert_eq!(
+        code(&answer.twilio_error("conversation state")),
+        Some(20001)
+    );
+    // A list filter too, every value of a repeated one.
+    let answer = get(
+        &chat,
+        &format!("/v2/Services/{is}/Channels?Type=public&Type=secret"),
+    )
+    .await;
+    assert_eq!(answer.status, 400, "{answer:?}");
+    assert!(
+        answer.twilio_error("channel type filter")["message"]
+            .as_str()
+            .unwrap()
+            .contains("Invalid Type: `secret`"),
+        "{answer:?}"
+    );
+    // The values the description lists are taken.
+    let answer = get(
+        &chat,
+        &format!("/v2/Services/{is}/Channels?Type=public&Type=private"),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+}

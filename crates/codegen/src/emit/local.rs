@@ -38,7 +38,14 @@ pub(crate) fn emit(api: &ir::Api, settings: &LocalSettings) -> Result<TokenStrea
             .chain(node.resource.instance_operations.iter().map(|i| (*i, true)));
         for (index, on_instance) in ops {
             let op = &api.operations[index];
-            routes.push(route_tokens(op, on_instance, node, &by_collection, table)?);
+            routes.push(route_tokens(
+                api,
+                op,
+                on_instance,
+                node,
+                &by_collection,
+                table,
+            )?);
         }
     }
     let events = match &api.webhooks {
@@ -90,6 +97,18 @@ fn value_kind(ty: &ir::TypeRef, table: &TokenStream) -> TokenStream {
         T::Array(_) => quote!(#table::ValueKind::List),
         T::Json | T::Map(_) | T::Struct(_) | T::OneOf(_) => quote!(#table::ValueKind::Json),
         T::Boxed(inner) => value_kind(inner, table),
+    }
+}
+
+/// The wire values of an enum-typed parameter (or of the items of an array of them); empty for other types.
+fn enum_values(api: &ir::Api, ty: &ir::TypeRef) -> Vec<String> {
+    match ty {
+        ir::TypeRef::Enum(name) => match api.schemas.get(name) {
+            Some(ir::Schema::Enum(e)) => e.variants.iter().map(|v| v.api_name.clone()).collect(),
+            _ => Vec::new(),
+        },
+        ir::TypeRef::Array(inner) | ir::TypeRef::Boxed(inner) => enum_values(api, inner),
+        _ => Vec::new(),
     }
 }
 
@@ -221,6 +240,7 @@ pub(super) fn route_kind(op: &ir::Operation, on_instance: bool) -> TokenStream {
 }
 
 fn route_tokens<'a>(
+    api: &ir::Api,
     op: &ir::Operation,
     on_instance: bool,
     node: &'a Node<'a>,
@@ -265,8 +285,9 @@ fn route_tokens<'a>(
                 };
                 let kind = value_kind(ty, table);
                 let required = p.required;
+                let values = enum_values(api, &p.ty);
                 form.push(quote! {
-                    #table::FormField { wire: #wire, field: &[#(#target),*], kind: #kind, required: #required }
+                    #table::FormField { wire: #wire, field: &[#(#target),*], kind: #kind, required: #required, values: &[#(#values),*] }
                 });
             }
             ir::Location::Query => {
@@ -274,8 +295,9 @@ fn route_tokens<'a>(
                 let name = wire.to_snake_case();
                 let json = opt_str(field(model, &name).map(|f| f.api_name.as_str()));
                 let kind = value_kind(&p.ty, table);
+                let values = enum_values(api, &p.ty);
                 filters.push(quote! {
-                    #table::Filter { wire: #wire, field: #json, kind: #kind }
+                    #table::Filter { wire: #wire, field: #json, kind: #kind, values: &[#(#values),*] }
                 });
             }
             // Path parameters are above; headers and other bodies carry nothing the table records.
