@@ -23,6 +23,12 @@ pub(crate) struct Shared {
     pub faults: Mutex<Vec<crate::fault::Pending>>,
     /// The most bytes a form request's body may have.
     pub form_body_limit: usize,
+    /// A fault met by every n-th request to the main host (`(n, fault)`), counted by `requests`.
+    pub every: Mutex<Option<(u64, crate::fault::Fault)>>,
+    /// Requests to the main host so far.
+    pub requests: std::sync::atomic::AtomicU64,
+    /// The requests answered, oldest first, at most [`crate::journal::LIMIT`].
+    pub journal: Mutex<std::collections::VecDeque<crate::journal::Answered>>,
 }
 
 /// A JSON answer.

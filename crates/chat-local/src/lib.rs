@@ -50,6 +50,7 @@ mod body;
 mod conversations;
 mod fault;
 mod form;
+mod journal;
 /// The route tables generated from the descriptions, one module per product.
 mod generated {
     #[rustfmt::skip]
@@ -82,6 +83,7 @@ use crate::http::Shared;
 use crate::store::Store;
 
 pub use fault::Fault;
+pub use journal::Answered;
 pub use state::StateHandle;
 pub use twilio_chat_v2::Client;
 
@@ -285,6 +287,9 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
             .map_err(|e| Error(format!("cannot build the webhook client: {e}")))?,
         faults: Mutex::new(Vec::new()),
         form_body_limit: config.form_body_limit,
+        every: Mutex::new(None),
+        requests: std::sync::atomic::AtomicU64::new(0),
+        journal: Mutex::new(std::collections::VecDeque::new()),
     });
     // Both servers stop when the sender, held by the handle, is dropped.
     let (shutdown, stopped) = tokio::sync::watch::channel(());

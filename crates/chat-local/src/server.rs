@@ -48,6 +48,12 @@ static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let mut response = answer(&shared, &parts, body).await;
+    crate::journal::record(
+        &shared,
+        parts.method.as_str(),
+        parts.uri.path(),
+        response.status().as_u16(),
+    );
     let id = format!("RQ{:032x}", REQUEST_IDS.fetch_add(1, Ordering::Relaxed));
     if let Ok(value) = header::HeaderValue::from_str(&id) {
         response.headers_mut().insert("twilio-request-id", value);
@@ -135,6 +141,15 @@ fn send_webhooks(shared: &Shared, changes: &[Change]) {
 
 /// The first injected fault that applies to a request with `method`, counted as used.
 fn take_fault(shared: &Shared, method: &Method) -> Option<crate::fault::Fault> {
+    let count = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let every = shared
+        .every
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some((_, fault)) = every.filter(|(n, _)| *n > 0 && count.is_multiple_of(*n)) {
+        return Some(fault);
+    }
     let mut faults = shared.faults.lock().unwrap_or_else(PoisonError::into_inner);
     let index = faults.iter().position(|p| {
         p.method

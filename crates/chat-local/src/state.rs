@@ -114,6 +114,28 @@ impl StateHandle {
         self.push_fault(None, fault, times);
     }
 
+    /// Makes every `every`-th request to the main host meet `fault` (the count starts with the service), until
+    /// `inject_every(0, ..)`; faults queued with [`inject`](Self::inject) apply to the other requests.
+    pub fn inject_every(&self, every: u64, fault: Fault) {
+        let mut slot = self
+            .shared
+            .every
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *slot = (every > 0).then_some((every, fault));
+    }
+
+    /// The requests the main host answered, oldest first: method, path and status of each (the most recent
+    /// 100,000).
+    pub fn requests(&self) -> Vec<crate::Answered> {
+        let journal = self
+            .shared
+            .journal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        journal.iter().cloned().collect()
+    }
+
     /// Makes the next `times` requests with `method` (`GET`, `POST`, `DELETE`) meet `fault`.
     pub fn inject_on(&self, method: &str, fault: Fault, times: usize) {
         self.push_fault(Some(method.to_owned()), fault, times);

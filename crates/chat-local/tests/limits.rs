@@ -489,3 +489,26 @@ async fn enum_parameters_take_only_the_descriptions_values() {
     .await;
     assert_eq!(answer.status, 200, "{answer:?}");
 }
+
+#[tokio::test]
+async fn every_nth_request_meets_a_fault_and_the_journal_shows_each_answer() {
+    let chat = twilio_chat_local::start().await.unwrap();
+    chat.state()
+        .inject_every(3, twilio_chat_local::Fault::ServerError { status: 503 });
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(get(&chat, "/v2/Services").await.status);
+    }
+    assert_eq!(statuses, [200, 200, 503, 200, 200, 503]);
+    chat.state()
+        .inject_every(0, twilio_chat_local::Fault::ServerError { status: 503 });
+    assert_eq!(get(&chat, "/v2/Services").await.status, 200);
+    let journal = chat.state().requests();
+    let seen: Vec<(&str, &str, u16)> = journal
+        .iter()
+        .map(|a| (a.method.as_str(), a.path.as_str(), a.status))
+        .collect();
+    assert_eq!(seen.len(), 7);
+    assert_eq!(seen[2], ("GET", "/v2/Services", 503));
+    assert_eq!(seen[6], ("GET", "/v2/Services", 200));
+}

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use support::{Backend, Scenario, count, migrate_run, temp_dir, updates};
 
-/// The server the tests run against: swap in an implementation of [`Backend`] over the local service once it
-/// serves Chat v3 and Conversations v1.
+/// The in-test server of most tests (it can also refuse chosen channels and time each retry); the 1,000-channel,
+/// killed-run and second-run tests run against the local service (`support::local::Local`) as well.
 type Server = support::fake::Fake;
 
 /// Every channel is private now, `public` of them went public → private exactly once, and none twice.
@@ -28,8 +28,8 @@ fn assert_converted_once(backend: &dyn Backend, public: usize) {
 
 /// Migrates 1,000 public channels at `concurrency` with every 10th request answered 429 (`Retry-After: 0`), and
 /// prints the rate the run reports.
-fn thousand_channels(concurrency: &str) {
-    let server = Server::start(Scenario {
+fn thousand_channels<S: Backend>(concurrency: &str) {
+    let server = S::start(Scenario {
         public: 1000,
         throttle_every: 10,
         ..Scenario::default()
@@ -65,12 +65,22 @@ fn thousand_channels(concurrency: &str) {
 
 #[test]
 fn a_thousand_public_channels_migrate_through_429s_at_concurrency_1() {
-    thousand_channels("1");
+    thousand_channels::<Server>("1");
+}
+
+#[test]
+fn on_the_local_service_a_thousand_public_channels_migrate_through_429s_at_concurrency_1() {
+    thousand_channels::<support::local::Local>("1");
+}
+
+#[test]
+fn on_the_local_service_a_thousand_public_channels_migrate_through_429s_at_concurrency_8() {
+    thousand_channels::<support::local::Local>("8");
 }
 
 #[test]
 fn a_thousand_public_channels_migrate_through_429s_at_concurrency_8() {
-    thousand_channels("8");
+    thousand_channels::<Server>("8");
 }
 
 #[test]
@@ -96,7 +106,16 @@ fn retry_after_is_waited_for() {
 
 #[test]
 fn a_killed_run_resumes_without_losing_or_repeating_a_channel() {
-    let server = Server::start(Scenario {
+    killed_run_resumes::<Server>();
+}
+
+#[test]
+fn on_the_local_service_a_killed_run_resumes_without_losing_or_repeating_a_channel() {
+    killed_run_resumes::<support::local::Local>();
+}
+
+fn killed_run_resumes<S: Backend>() {
+    let server = S::start(Scenario {
         public: 500,
         convert_latency: Duration::from_millis(4),
         ..Scenario::default()
@@ -237,7 +256,16 @@ fn ctrl_c_stops_starting_channels_records_those_in_flight_and_the_run_resumes() 
 
 #[test]
 fn a_second_run_changes_nothing() {
-    let server = Server::start(Scenario {
+    second_run_changes_nothing::<Server>();
+}
+
+#[test]
+fn on_the_local_service_a_second_run_changes_nothing() {
+    second_run_changes_nothing::<support::local::Local>();
+}
+
+fn second_run_changes_nothing<S: Backend>() {
+    let server = S::start(Scenario {
         public: 20,
         private: 5,
         ..Scenario::default()

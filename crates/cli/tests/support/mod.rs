@@ -1,14 +1,14 @@
 //! What the `migrate` tests share: the [`Backend`] a test runs the binary against, and running the binary.
 //!
 //! Tests of `migrate run` are written against [`Backend`], so they run against any server that answers Chat v2,
-//! Chat v3 and Conversations v1 at one base URL, can be started with a [`Scenario`] and can say what it saw: today
-//! the in-test [`fake::Fake`]; once the local service (`twilio-chat-local`) serves Chat v3 and Conversations v1,
-//! an implementation over it (seeding channels with its client, `Fault::RateLimited` for the 429s, counting
-//! conversions from its state) runs the same tests by changing only the `Server` alias of `migrate_run.rs`.
+//! Chat v3 and Conversations v1 at one base URL, can be started with a [`Scenario`] and can say what it saw: the
+//! in-test [`fake::Fake`], and the local service ([`local::Local`], `twilio-chat-local`: channels seeded in its
+//! state, `Fault::RateLimited` on every n-th request, conversions counted from its journal of requests).
 
 #![allow(dead_code, reason = "each test file uses part of the support")]
 
 pub mod fake;
+pub mod local;
 
 use std::collections::BTreeMap;
 use std::path::Path;
