@@ -16,6 +16,8 @@
 //! - runtime: `crates/bench` `runtime_bench` (release) versus the hand-written client of `bench::hand`.
 //! - media: `crates/bench` `media_bench` (release): 200 MB uploads and downloads through the runtime versus plain
 //!   reqwest streaming over loopback, and the peak memory of 200 MB versus 1 MB transfers.
+//! - migration: `crates/bench` `migrate_bench` (release) runs the release `twilio-chat migrate run` on 1,000 public
+//!   channels of a fresh local service with every 10th request answered 429, at concurrency 1 and 8.
 //!
 //! Everything builds under `/tmp/twilio-chat-bench` so it never waits on (or disturbs) the workspace's `target/`.
 //! `BENCHMARKS.md` keeps whatever is outside its `<!-- bench:begin -->`/`<!-- bench:end -->` markers; a run with
@@ -289,6 +291,26 @@ pub fn run(opts: &BenchOpts) -> Result<String, String> {
     let out = run_ok(
         Command::new(bench_target.join("release/media_bench")).args(quick_flag),
         "media_bench",
+    )?;
+    results.absorb(&String::from_utf8_lossy(&out.stdout));
+
+    step("building twilio-chat (release) for migrate_bench");
+    run_ok(
+        cargo(&root, &bench_target).args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "twilio-chat-cli",
+        ]),
+        "cargo build -p twilio-chat-cli",
+    )?;
+    step("migrate_bench");
+    let out = run_ok(
+        Command::new(bench_target.join("release/migrate_bench"))
+            .arg(bench_target.join("release/twilio-chat"))
+            .args(quick_flag),
+        "migrate_bench",
     )?;
     results.absorb(&String::from_utf8_lossy(&out.stdout));
 

@@ -94,6 +94,7 @@ pub(super) fn table(r: &Results) -> String {
     rows.extend(app_build_rows(r));
     rows.extend(runtime_rows(r));
     rows.extend(memory_rows(r));
+    rows.extend(migrate_rows(r));
     let mut out = render(&rows);
     out.push_str(&media_rows(r));
     out
@@ -207,6 +208,35 @@ fn runtime_rows(r: &Results) -> Vec<Row> {
         );
     }
     rows
+}
+
+/// The rows of `migrate_bench`: channels per second of `twilio-chat migrate run` against the local service, at
+/// concurrency 1 and 8, with the injected 429 rate in the row.
+pub(super) fn migrate_rows(r: &Results) -> Vec<Row> {
+    let every = r.get("migrate.throttle_every");
+    let channels = r.get("migrate.channels");
+    [1, 8]
+        .into_iter()
+        .map(|c| {
+            let what = format!(
+                "`twilio-chat migrate run --concurrency {c}` (release) against the local service: {} public \
+                 channels turned private (Chat v3) and checked (Conversations v1), 1 request in {} answered 429 \
+                 with `Retry-After: 0` (median of {}, fresh service each)",
+                num(channels, "", 0).trim_end(),
+                num(every, "", 0).trim_end(),
+                num(r.get("migrate.samples"), "runs", 0),
+            );
+            let throttled = r.get(&format!("migrate.c{c}.throttled"));
+            info(
+                &what,
+                format!(
+                    "{} ({} 429s in a run)",
+                    num(r.get(&format!("migrate.c{c}.channels_per_s")), "channels/s", 0),
+                    num(throttled, "", 0).trim_end()
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The rows of `runtime_bench`'s streaming and memory: the 50-page stream, and the peak memory of streaming,

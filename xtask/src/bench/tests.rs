@@ -464,3 +464,37 @@ fn crate_pairs_come_from_the_products_table() {
     let v3 = Product::named("chat-v3").unwrap_or_else(|e| panic!("{e}"));
     assert!(CratePair::of(root, v3).is_err());
 }
+
+#[test]
+fn migrate_rows_state_the_rate_and_the_429s() {
+    let r = results(&[
+        ("migrate.channels", 1000.0),
+        ("migrate.throttle_every", 10.0),
+        ("migrate.samples", 5.0),
+        ("migrate.c1.channels_per_s", 1211.3),
+        ("migrate.c1.throttled", 223.0),
+        ("migrate.c8.channels_per_s", 3037.6),
+        ("migrate.c8.throttled", 223.0),
+    ]);
+    let rows = render(&super::table::migrate_rows(&r));
+    let rows: Vec<&str> = rows.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert!(
+        rows[0].starts_with(
+            "| `twilio-chat migrate run --concurrency 1` (release) against the local service: 1000 public channels \
+             turned private (Chat v3) and checked (Conversations v1), 1 request in 10 answered 429"
+        ),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[0].contains("| 1211 channels/s (223 429s in a run) |"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[1].contains("--concurrency 8"), "{}", rows[1]);
+    assert!(rows[1].contains("| 3038 channels/s"), "{}", rows[1]);
+    // Without a run, the rows say so.
+    let empty = render(&super::table::migrate_rows(&Results::default()));
+    assert!(empty.contains("| — (— 429s in a run) |"), "{empty}");
+}
