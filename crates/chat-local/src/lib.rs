@@ -374,8 +374,11 @@ pub async fn serve(bind: SocketAddr, credentials: LocalCredentials) -> Result<()
         ..Config::default()
     })
     .await?;
-    // The first line keeps its wording, which scripts read the base URL from.
-    println!("Local Chat v2 service listening on {}", chat.base_url());
+    // Scripts read the base URL from the end of the first line.
+    println!(
+        "Local Twilio Chat and Conversations service listening on {}",
+        chat.base_url()
+    );
     for line in serve_banner(chat.base_url()) {
         println!("{line}");
     }

@@ -54,7 +54,9 @@ fn start(env: &[(&str, &str)]) -> (Running, Printed) {
             "the binary stopped before printing its credentials"
         );
         let line = line.trim();
-        if let Some(url) = line.strip_prefix("Local Chat v2 service listening on ") {
+        if let Some(url) =
+            line.strip_prefix("Local Twilio Chat and Conversations service listening on ")
+        {
             printed.base_url = url.to_owned();
         } else if let Some(sid) = line.strip_prefix("TWILIO_ACCOUNT_SID=") {
             printed.account_sid = sid.to_owned();
