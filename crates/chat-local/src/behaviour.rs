@@ -344,27 +344,7 @@ pub(crate) fn user_channel(
         v.insert(field.name.to_owned(), Value::Null);
     }
     let channel_sid = member.str("channel_sid").unwrap_or_default();
-    let consumed = member
-        .value
-        .get("last_consumed_message_index")
-        .and_then(Value::as_i64);
-    let unread = store
-        .all("Message")
-        .iter()
-        .filter(|m| m.str("channel_sid") == Some(channel_sid))
-        .filter(|m| {
-            consumed.is_none_or(|c| {
-                m.value
-                    .get("index")
-                    .and_then(Value::as_i64)
-                    .is_some_and(|i| i > c)
-            })
-        })
-        .count();
-    let level = store
-        .notification_levels
-        .get(member.str("sid").unwrap_or_default())
-        .map_or("default", String::as_str);
+    let (consumed, unread, level) = reading(store, member);
     for (field, value) in [
         ("account_sid", json!(store.account_sid)),
         ("service_sid", json!(member.str("service_sid"))),
@@ -401,4 +381,26 @@ pub(crate) fn user_binding(
     v.insert("user_sid".to_owned(), json!(user.str("sid")));
     store.locate(resource, &mut v);
     Value::Object(v)
+}
+
+/// Where a member is in its channel's messages: the index it last read, how many messages come after it (all of
+/// them when it has read none), and its notification level. Chat's user channels and Conversations' user
+/// conversations show the same.
+pub(crate) fn reading<'s>(store: &'s Store, member: &Record) -> (Option<i64>, usize, &'s str) {
+    let channel_sid = member.str("channel_sid");
+    let consumed = member
+        .value
+        .get("last_consumed_message_index")
+        .and_then(Value::as_i64);
+    let unread = store
+        .all("Message")
+        .iter()
+        .filter(|m| m.str("channel_sid") == channel_sid)
+        .filter(|m| consumed.is_none_or(|c| m.value.get("index").and_then(Value::as_i64) > Some(c)))
+        .count();
+    let level = store
+        .notification_levels
+        .get(member.str("sid").unwrap_or_default())
+        .map_or("default", String::as_str);
+    (consumed, unread, level)
 }

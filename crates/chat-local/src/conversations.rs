@@ -159,22 +159,7 @@ fn user_conversations(
             v.insert(field.name.to_owned(), Value::Null);
         }
         let common = conversation_fields(store, channel);
-        let consumed = member
-            .value
-            .get("last_consumed_message_index")
-            .and_then(Value::as_i64);
-        let unread = store
-            .all("Message")
-            .iter()
-            .filter(|m| m.str("channel_sid") == channel.str("sid"))
-            .filter(|m| {
-                consumed.is_none_or(|c| m.value.get("index").and_then(Value::as_i64) > Some(c))
-            })
-            .count();
-        let level = store
-            .notification_levels
-            .get(member.str("sid").unwrap_or_default())
-            .map_or("default", String::as_str);
+        let (consumed, unread, level) = crate::behaviour::reading(store, member);
         v.extend(common);
         if let Some(state) = v.remove("state") {
             v.insert("conversation_state".to_owned(), state);

@@ -140,3 +140,24 @@ pub(crate) fn page<T>(
     );
     Ok(Value::Object(body))
 }
+
+/// Whether a list is asked newest first (`Order=desc`, where the list has that parameter).
+pub(crate) fn descending(route: &Route, query: &Pairs) -> bool {
+    route.filters.iter().any(|f| f.wire == "Order") && query.last("Order") == Some("desc")
+}
+
+/// The answer to a list: `items` (in creation order, each with its sequence) reversed when the query asks for
+/// `Order=desc`, then one page of them.
+pub(crate) fn answer(
+    store: &Store,
+    route: &Route,
+    path: &str,
+    query: &Pairs,
+    mut items: Vec<(u64, Value)>,
+) -> Result<(u16, Option<Value>), ApiError> {
+    let desc = descending(route, query);
+    if desc {
+        items.reverse();
+    }
+    page(store, route, path, query, items, desc, Value::clone).map(|v| (200, Some(v)))
+}

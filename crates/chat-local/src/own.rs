@@ -6,8 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::form::Pairs;
-use crate::list::page;
-use crate::product::{Target, descending, own_constraints, passes};
+use crate::product::{Target, own_constraints, passes};
 use crate::request::{apply_form, required};
 use crate::store::{ApiError, Record, Store};
 use crate::table::{Kind, Resource};
@@ -110,16 +109,12 @@ pub(crate) fn respond(
             Ok((204, None))
         }
         Kind::List => {
-            let mut items: Vec<(u64, Value)> = store
+            let items: Vec<(u64, Value)> = store
                 .filter(stored.name, &constraints)
                 .map(|r| (r.seq, own_view(store, resource, r)))
                 .filter(|(_, v)| passes(route, query, v))
                 .collect();
-            let desc = descending(route, query);
-            if desc {
-                items.reverse();
-            }
-            page(store, route, path, query, items, desc, Value::clone).map(|v| (200, Some(v)))
+            crate::list::answer(store, route, path, query, items)
         }
     }
 }

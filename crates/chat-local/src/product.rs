@@ -8,7 +8,6 @@ use serde_json::{Map, Value, json};
 
 use crate::behaviour;
 use crate::form::Pairs;
-use crate::list::page;
 use crate::mapping::{Api, FALLBACKS, Mapping, stored_name, value_of};
 use crate::request::{form_is_valid, required};
 use crate::store::{ApiError, Record, Store, decode, set_path};
@@ -277,11 +276,6 @@ pub(crate) fn passes(route: &Route, query: &Pairs, view: &Value) -> bool {
     })
 }
 
-/// Whether a list is asked newest first (`Order=desc`, where the list has that parameter).
-pub(crate) fn descending(route: &Route, query: &Pairs) -> bool {
-    route.filters.iter().any(|f| f.wire == "Order") && query.last("Order") == Some("desc")
-}
-
 /// An operation on stored records seen through `mapping`.
 fn mapped(
     store: &mut Store,
@@ -379,16 +373,12 @@ fn mapped(
             Ok((204, None))
         }
         Kind::List => {
-            let mut items: Vec<(u64, Value)> = store
+            let items: Vec<(u64, Value)> = store
                 .filter(storage.name, &constraints)
                 .map(|r| (r.seq, view(store, target, mapping, r)))
                 .filter(|(_, v)| passes(route, query, v))
                 .collect();
-            let desc = descending(route, query);
-            if desc {
-                items.reverse();
-            }
-            page(store, route, path, query, items, desc, Value::clone).map(|v| (200, Some(v)))
+            crate::list::answer(store, route, path, query, items)
         }
     }
 }

@@ -338,8 +338,7 @@ fn generic(
                 .filter(|r| filtered(route, query, r))
                 .map(|r| (r.seq, r))
                 .collect();
-            let desc = route.filters.iter().any(|f| f.wire == "Order")
-                && query.last("Order") == Some("desc");
+            let desc = crate::list::descending(route, query);
             if desc {
                 items.reverse();
             }
