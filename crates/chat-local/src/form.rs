@@ -48,6 +48,19 @@ impl Pairs {
         self.0.iter().any(|(k, _)| k == key)
     }
 
+    /// Replaces every value of `key` with one `value` (added when `key` was not sent).
+    pub(crate) fn replace(&mut self, key: &str, value: &str) {
+        self.0.retain(|(k, _)| k != key);
+        self.0.push((key.to_owned(), value.to_owned()));
+    }
+
+    /// The pairs as a form body.
+    pub(crate) fn encode(&self) -> String {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&self.0)
+            .finish()
+    }
+
     /// The last value of `key`.
     pub(crate) fn last(&self, key: &str) -> Option<&str> {
         self.0

@@ -29,6 +29,13 @@ pub(crate) struct Shared {
     pub requests: std::sync::atomic::AtomicU64,
     /// The requests answered, oldest first, at most [`crate::journal::LIMIT`].
     pub journal: Mutex<std::collections::VecDeque<crate::journal::Answered>>,
+    /// The webhook requests sent, oldest first, at most [`crate::deliveries::LIMIT`].
+    pub deliveries: Mutex<crate::deliveries::Log>,
+    /// Whether changes made through the REST API fire pre-events, as a client SDK's would
+    /// ([`crate::Config::pre_events_from_rest`]).
+    pub pre_events_from_rest: bool,
+    /// How long a pre-event's answer is waited for.
+    pub pre_event_timeout: std::time::Duration,
 }
 
 /// A JSON answer.

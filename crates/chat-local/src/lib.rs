@@ -25,8 +25,13 @@
 //! credentials and push bindings are shared. Account-level Conversations resources live in the default conversation
 //! service of `/v1/Configuration`, made on first use. SMS and WhatsApp participants keep their `messaging_binding`
 //! and get delivery receipts (nothing is delivered). Other Conversations resources (configuration addresses,
-//! conversation-scoped webhooks) keep records of their own. Conversations webhooks are not
-//! sent. The crate's README has the mapping table.
+//! conversation-scoped webhooks) keep records of their own. The crate's README has the mapping table.
+//!
+//! Webhooks go both ways. Post-events of Chat and Conversations changes made with `X-Twilio-Webhook-Enabled: true`
+//! are sent signed to the service's `post_webhook_url` (for Conversations, else to the account's global webhook),
+//! and to conversation-scoped webhooks. With [`Config::pre_events_from_rest`], REST changes fire pre-events first,
+//! as a client SDK's would: the `pre_webhook_url`'s answer lets the action go ahead, changes it, or refuses it.
+//! Every request sent, its answer and what it did are in [`StateHandle::deliveries`].
 //!
 //! The route tables (paths, SID prefixes, form field mappings, filters) are generated from the descriptions by
 //! `cargo xtask codegen` into `src/generated/`; the mapping between products (`src/mapping.rs`), the store and the
@@ -48,6 +53,7 @@
 mod behaviour;
 mod body;
 mod conversations;
+mod deliveries;
 mod fault;
 mod form;
 mod journal;
@@ -56,8 +62,7 @@ mod generated {
     #[rustfmt::skip]
     pub(crate) mod chat_v2;
     #[rustfmt::skip]
-    pub(crate) mod chat_v3; // Conversations post-events are not sent yet: their table (`EVENTS`, `EVENT_COMMON`) is generated and unread.
-    #[allow(dead_code)]
+    pub(crate) mod chat_v3;
     #[rustfmt::skip]
     pub(crate) mod conversations_v1;
 }
@@ -66,6 +71,7 @@ mod list;
 mod mapping;
 mod media;
 mod own;
+mod pre_event;
 mod product;
 mod request;
 mod server;
@@ -82,6 +88,7 @@ use std::sync::{Arc, Mutex};
 use crate::http::Shared;
 use crate::store::Store;
 
+pub use deliveries::{Delivery, Destination, Outcome, Timing};
 pub use fault::Fault;
 pub use journal::Answered;
 pub use state::StateHandle;
@@ -224,6 +231,16 @@ pub struct Config {
     /// when its `Content-Length` says so, as soon as it crosses the limit when it is chunked. Media uploads keep
     /// their own limit, the service's `media.size_limit_mb`.
     pub form_body_limit: usize,
+    /// Whether changes made through the REST API fire pre-events (default `false`). At Twilio only actions of
+    /// client SDKs fire pre-events; REST calls fire post-events alone, and only with
+    /// `X-Twilio-Webhook-Enabled: true`. With this switch on, every create, update and delete that has a pre-event
+    /// calls the service's `pre_webhook_url` first (when its filters name the event), as an SDK action would: a
+    /// 200 answer lets it go ahead, with the fields the reply may change replaced by its JSON; any other answer,
+    /// or none within 5 seconds, refuses it. `twilio-chat fake --pre-events-from-rest` turns it on.
+    pub pre_events_from_rest: bool,
+    /// How long a pre-event's answer is waited for before the action is refused (default 5 seconds, Twilio's
+    /// limit).
+    pub pre_event_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -232,6 +249,8 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             credentials: LocalCredentials::generate(),
             form_body_limit: DEFAULT_FORM_BODY_LIMIT,
+            pre_events_from_rest: false,
+            pre_event_timeout: std::time::Duration::from_secs(5),
         }
     }
 }
@@ -290,6 +309,9 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
         every: Mutex::new(None),
         requests: std::sync::atomic::AtomicU64::new(0),
         journal: Mutex::new(std::collections::VecDeque::new()),
+        deliveries: Mutex::new(crate::deliveries::Log::default()),
+        pre_events_from_rest: config.pre_events_from_rest,
+        pre_event_timeout: config.pre_event_timeout,
     });
     // Both servers stop when the sender, held by the handle, is dropped.
     let (shutdown, stopped) = tokio::sync::watch::channel(());

@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::behaviour;
 use crate::body::Limit;
@@ -23,6 +23,7 @@ use crate::mapping::{Api, CHAT_V3, CONVERSATIONS_V1};
 use crate::request::{apply_form, required, resolve_parents};
 use crate::store::{ApiError, Change, Record, Store};
 use crate::table::{Kind, Resource, Route};
+use crate::webhook::{Happened, family, post_events};
 
 /// The router of the main host: every request goes through [`handle`]. Bodies are read by [`crate::body`] within
 /// their limit, not by an extractor.
@@ -84,10 +85,18 @@ async fn answer(shared: &Arc<Shared>, parts: &Parts, body: Body) -> Response {
     if let Some(response) = crate::media::handle(shared, method, uri, headers, &body) {
         return response;
     }
-    let mut changes = Vec::new();
-    let answer = respond(shared, method, uri, &body, &mut changes);
+    let mut body = body;
+    if shared.pre_events_from_rest {
+        match crate::pre_event::run(shared, method, uri, &body).await {
+            Ok(Some(changed)) => body = changed.into(),
+            Ok(None) => {}
+            Err(e) => return error_response(&e),
+        }
+    }
+    let mut happened = Vec::new();
+    let answer = respond(shared, method, uri, &body, &mut happened);
     if answer.is_ok() && webhooks_enabled(headers) {
-        send_webhooks(shared, &changes);
+        send_webhooks(shared, &happened);
     }
     match answer {
         Ok((status, Some(value))) => json_response(status, &value),
@@ -125,17 +134,17 @@ fn webhooks_enabled(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
-/// Sends, in the background, the webhooks of a request's changes.
-fn send_webhooks(shared: &Shared, changes: &[Change]) {
-    let deliveries = {
-        let store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
-        changes
+/// Sends, in the background, the post-events of a request's changes.
+fn send_webhooks(shared: &Arc<Shared>, happened: &[Happened]) {
+    let outgoing = {
+        let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+        happened
             .iter()
-            .filter_map(|c| crate::webhook::delivery(&store, c, shared.credentials.auth_token()))
+            .flat_map(|h| post_events(&mut store, h, shared.credentials.auth_token()))
             .collect::<Vec<_>>()
     };
-    for delivery in deliveries {
-        tokio::spawn(crate::webhook::send(shared.http.clone(), delivery));
+    for out in outgoing {
+        tokio::spawn(crate::webhook::post(Arc::clone(shared), out));
     }
 }
 
@@ -165,46 +174,101 @@ fn take_fault(shared: &Shared, method: &Method) -> Option<crate::fault::Fault> {
     Some(fault)
 }
 
-/// Answers an authenticated request through the route tables; the changes it made are left in `changes`.
+/// Answers an authenticated request through the route tables; the changes it made are left in `happened`.
 fn respond(
     shared: &Shared,
     method: &Method,
     uri: &Uri,
     body: &[u8],
-    changes: &mut Vec<Change>,
+    happened: &mut Vec<Happened>,
 ) -> Result<(u16, Option<Value>), ApiError> {
     let path = uri.path();
     let (api, route, raw) = match_route(method.as_str(), path)?;
     let query = Pairs::parse(uri.query().unwrap_or_default().as_bytes(), Source::Query)?;
     let form = Pairs::parse(body, Source::Body)?;
     let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(family) = family(api) else {
+        return dispatch(&mut store, api, route, &raw, &form, &query, path);
+    };
+    if api.is_none() {
+        let answer = dispatch(&mut store, api, route, &raw, &form, &query, path);
+        // Taken under the same lock, so a concurrent request never sees this one's changes.
+        happened.extend(store.changes.drain(..).map(|c| Happened {
+            family,
+            resource: c.resource,
+            kind: c.kind,
+            record: c.record,
+        }));
+        return answer;
+    }
+    // A product's change is reported with the record as the product shows it: the answer, or for a delete the
+    // record as fetched just before.
+    let before = match route.kind {
+        Kind::Delete => fetch_view(&mut store, path),
+        _ => None,
+    };
+    let answer = dispatch(&mut store, api, route, &raw, &form, &query, path)?;
+    let record = match (&answer, before) {
+        (_, Some(before)) => Some(Value::Object(before)),
+        ((_, Some(value)), None) if matches!(route.kind, Kind::Create | Kind::Update) => {
+            Some(value.clone())
+        }
+        _ => None,
+    };
+    if let Some(record) = record {
+        happened.push(Happened {
+            family,
+            resource: route.resource,
+            kind: route.kind,
+            record,
+        });
+    }
+    Ok(answer)
+}
+
+/// Answers a matched request with the store locked.
+fn dispatch(
+    store: &mut Store,
+    api: Option<&'static Api>,
+    route: &'static Route,
+    raw: &[String],
+    form: &Pairs,
+    query: &Pairs,
+    path: &str,
+) -> Result<(u16, Option<Value>), ApiError> {
     if let Some(api) = api {
-        return crate::product::respond(&mut store, api, route, &raw, &form, &query, path);
+        return crate::product::respond(store, api, route, raw, form, query, path);
     }
     let resource = Store::resource(route.resource).ok_or_else(|| ApiError::not_found(path))?;
-    let answer = match route.resource {
-        "UserChannel" => {
-            crate::views::user_channel(&mut store, route, resource, &raw, &form, &query, path)
-        }
-        "UserBinding" => {
-            crate::views::user_binding(&mut store, route, resource, &raw, &query, path)
-        }
-        _ => generic(&mut store, route, resource, &raw, &form, &query, path),
-    };
-    // Taken under the same lock, so a concurrent request never sees this one's changes.
-    *changes = std::mem::take(&mut store.changes);
-    answer
+    match route.resource {
+        "UserChannel" => crate::views::user_channel(store, route, resource, raw, form, query, path),
+        "UserBinding" => crate::views::user_binding(store, route, resource, raw, query, path),
+        _ => generic(store, route, resource, raw, form, query, path),
+    }
+}
+
+/// The record at `path` as a `GET` answers it, if there is one.
+pub(crate) fn fetch_view(store: &mut Store, path: &str) -> Option<Map<String, Value>> {
+    let (api, route, raw) = match_route("GET", path).ok()?;
+    if route.kind != Kind::Fetch {
+        return None;
+    }
+    let empty = Pairs::default();
+    match dispatch(store, api, route, &raw, &empty, &empty, path) {
+        Ok((_, Some(Value::Object(record)))) => Some(record),
+        _ => None,
+    }
 }
 
 /// A matched route: the product it belongs to (`None` for Chat v2, whose records are the stored ones), the route,
 /// the decoded values of its parameters.
-type Matched = (Option<&'static Api>, &'static Route, Vec<String>);
+pub(crate) type Matched = (Option<&'static Api>, &'static Route, Vec<String>);
 
 /// The route whose template matches `path`: Chat v2's first, then Chat v3's, then Conversations v1's. Their
 /// version prefixes differ, except that Chat v2's media paths (`/v1/Services/{ServiceSid}/Media...`) share
 /// Conversations' `/v1/Services/{ChatServiceSid}/...`: their literal segments (`Media`) tell them apart, and media
 /// requests are answered before any table is read.
-fn match_route(method: &str, path: &str) -> Result<Matched, ApiError> {
+pub(crate) fn match_route(method: &str, path: &str) -> Result<Matched, ApiError> {
     let segments: Vec<String> = path.split('/').map(percent_decode).collect();
     let tables: [(Option<&'static Api>, &'static [Route]); 3] = [
         (None, ROUTES),

@@ -136,6 +136,23 @@ impl StateHandle {
         journal.iter().cloned().collect()
     }
 
+    /// The webhook requests the service sent, oldest first (the most recent 10,000): each with its signature,
+    /// parameters, the answer's status and body, its latency, and what a pre-event's answer did to the action.
+    pub fn deliveries(&self) -> Vec<crate::Delivery> {
+        self.deliveries_after(0)
+    }
+
+    /// The deliveries numbered above `id` (see [`Delivery::id`](crate::Delivery::id)), oldest first: what a
+    /// reader that has seen up to `id` has not seen yet.
+    pub fn deliveries_after(&self, id: u64) -> Vec<crate::Delivery> {
+        let log = self
+            .shared
+            .deliveries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        log.entries.iter().filter(|d| d.id > id).cloned().collect()
+    }
+
     /// Makes the next `times` requests with `method` (`GET`, `POST`, `DELETE`) meet `fault`.
     pub fn inject_on(&self, method: &str, fault: Fault, times: usize) {
         self.push_fault(Some(method.to_owned()), fault, times);

@@ -164,7 +164,8 @@ pub struct EventParam {
     pub field: &'static [&'static str],
 }
 
-/// A post-event: what change fires it and what it carries.
+/// A webhook event: what change fires it (after it, for a post-event; before it, for a pre-event) and what it
+/// carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Event {
     /// `EventType` (`onMessageSent`).
@@ -175,4 +176,7 @@ pub struct Event {
     pub kind: Kind,
     /// Its parameters besides the common ones.
     pub params: &'static [EventParam],
+    /// For a pre-event: each field its reply may change (`friendlyName`) and the form parameter it replaces
+    /// (`FriendlyName`). Empty for post-events.
+    pub changes: &'static [(&'static str, &'static str)],
 }

@@ -528,6 +528,9 @@ pub struct Event {
     /// For a pre-event (the action waits for the reply): indexes into [`Webhooks::changeable`] of the fields a
     /// reply may change.
     pub pre: Option<Vec<usize>>,
+    /// Operations a pre-event comes before (operationIds), when a client SDK's action of that kind is what an
+    /// operation does; the local service fires it before them on request.
+    pub before: Vec<String>,
     /// Operations after which the post-event fires (operationIds).
     pub after: Vec<String>,
 }

@@ -133,6 +133,11 @@ fn webhooks(out: &mut String, hooks: &Webhooks) {
             }
             None => String::new(),
         };
+        let before = if e.before.is_empty() {
+            String::new()
+        } else {
+            format!(" before {}", e.before.join(", "))
+        };
         let after = if e.after.is_empty() {
             String::new()
         } else {
@@ -140,7 +145,7 @@ fn webhooks(out: &mut String, hooks: &Webhooks) {
         };
         let _ = writeln!(
             out,
-            "event {} {} of {}{pre}{after}",
+            "event {} {} of {}{pre}{before}{after}",
             e.variant, e.api_name, hooks.payloads[e.payload].type_name
         );
     }

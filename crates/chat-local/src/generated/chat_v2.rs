@@ -3522,6 +3522,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMessageUpdated",
@@ -3585,6 +3586,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMessageRemoved",
@@ -3648,6 +3650,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onChannelAdded",
@@ -3687,6 +3690,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onChannelUpdated",
@@ -3726,6 +3730,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onChannelDestroyed",
@@ -3765,6 +3770,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMemberAdded",
@@ -3808,6 +3814,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMemberUpdated",
@@ -3851,6 +3858,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMemberRemoved",
@@ -3894,6 +3902,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onUserAdded",
@@ -3929,6 +3938,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onUserUpdated",
@@ -3964,6 +3974,499 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
+    },
+];
+/// Every pre-event the description declares, once per kind of change it comes before, with the fields
+/// its reply may change and the form parameter each one replaces.
+pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
+    crate::table::Event {
+        event_type: "onMessageSend",
+        resource: "Message",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "From",
+                field: &["from"],
+            },
+            crate::table::EventParam {
+                name: "To",
+                field: &["to"],
+            },
+            crate::table::EventParam {
+                name: "ModifiedBy",
+                field: &["last_updated_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MediaSid",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaContentType",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaFilename",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaSize",
+                field: &[],
+            },
+        ],
+        changes: &[("body", "Body"), ("attributes", "Attributes")],
+    },
+    crate::table::Event {
+        event_type: "onMessageUpdate",
+        resource: "Message",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "From",
+                field: &["from"],
+            },
+            crate::table::EventParam {
+                name: "To",
+                field: &["to"],
+            },
+            crate::table::EventParam {
+                name: "ModifiedBy",
+                field: &["last_updated_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MediaSid",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaContentType",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaFilename",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaSize",
+                field: &[],
+            },
+        ],
+        changes: &[("body", "Body"), ("attributes", "Attributes")],
+    },
+    crate::table::Event {
+        event_type: "onMessageRemove",
+        resource: "Message",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "From",
+                field: &["from"],
+            },
+            crate::table::EventParam {
+                name: "To",
+                field: &["to"],
+            },
+            crate::table::EventParam {
+                name: "ModifiedBy",
+                field: &["last_updated_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MediaSid",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaContentType",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaFilename",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MediaSize",
+                field: &[],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onChannelAdd",
+        resource: "Channel",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "ChannelType",
+                field: &["type"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "CreatedBy",
+                field: &["created_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[
+            ("friendlyName", "FriendlyName"),
+            ("uniqueName", "UniqueName"),
+            ("attributes", "Attributes"),
+        ],
+    },
+    crate::table::Event {
+        event_type: "onChannelUpdate",
+        resource: "Channel",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "ChannelType",
+                field: &["type"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "CreatedBy",
+                field: &["created_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[
+            ("friendlyName", "FriendlyName"),
+            ("uniqueName", "UniqueName"),
+            ("attributes", "Attributes"),
+        ],
+    },
+    crate::table::Event {
+        event_type: "onChannelDestroy",
+        resource: "Channel",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "ChannelType",
+                field: &["type"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "CreatedBy",
+                field: &["created_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onMemberAdd",
+        resource: "Member",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MemberSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Reason",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "LastConsumedMessageIndex",
+                field: &["last_consumed_message_index"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onMemberUpdate",
+        resource: "Member",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MemberSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Reason",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "LastConsumedMessageIndex",
+                field: &["last_consumed_message_index"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onMemberRemove",
+        resource: "Member",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MemberSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Reason",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "LastConsumedMessageIndex",
+                field: &["last_consumed_message_index"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onUserUpdate",
+        resource: "User",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "UserSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[],
     },
 ];
 /// The parameters every webhook request may carry, besides `EventType`.

@@ -6510,6 +6510,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onConversationAdded",
@@ -6565,6 +6566,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onConversationAdded",
@@ -6620,6 +6622,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onConversationAdded",
@@ -6675,6 +6678,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onConversationUpdated",
@@ -6730,6 +6734,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onConversationUpdated",
@@ -6785,6 +6790,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onConversationRemoved",
@@ -6840,6 +6846,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onConversationRemoved",
@@ -6895,6 +6902,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMessageAdded",
@@ -6942,6 +6950,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMessageAdded",
@@ -6989,6 +6998,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMessageUpdated",
@@ -7036,6 +7046,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMessageUpdated",
@@ -7083,6 +7094,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMessageRemoved",
@@ -7130,6 +7142,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onMessageRemoved",
@@ -7177,6 +7190,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onParticipantAdded",
@@ -7232,6 +7246,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onParticipantAdded",
@@ -7287,6 +7302,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onParticipantUpdated",
@@ -7342,6 +7358,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onParticipantUpdated",
@@ -7397,6 +7414,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onParticipantRemoved",
@@ -7452,6 +7470,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onParticipantRemoved",
@@ -7507,6 +7526,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &[],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onUserAdded",
@@ -7542,6 +7562,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onUserAdded",
@@ -7577,6 +7598,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onUserUpdated",
@@ -7612,6 +7634,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
     },
     crate::table::Event {
         event_type: "onUserUpdated",
@@ -7647,6 +7670,1179 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
                 field: &["date_updated"],
             },
         ],
+        changes: &[],
+    },
+];
+/// Every pre-event the description declares, once per kind of change it comes before, with the fields
+/// its reply may change and the form parameter each one replaces.
+pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
+    crate::table::Event {
+        event_type: "onConversationAdd",
+        resource: "Conversation",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "State",
+                field: &["state"],
+            },
+            crate::table::EventParam {
+                name: "MessagingServiceSid",
+                field: &["messaging_service_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[
+            ("friendly_name", "FriendlyName"),
+            ("unique_name", "UniqueName"),
+            ("attributes", "Attributes"),
+        ],
+    },
+    crate::table::Event {
+        event_type: "onConversationAdd",
+        resource: "ServiceConversation",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "State",
+                field: &["state"],
+            },
+            crate::table::EventParam {
+                name: "MessagingServiceSid",
+                field: &["messaging_service_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[
+            ("friendly_name", "FriendlyName"),
+            ("unique_name", "UniqueName"),
+            ("attributes", "Attributes"),
+        ],
+    },
+    crate::table::Event {
+        event_type: "onConversationAdd",
+        resource: "ConversationWithParticipants",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "State",
+                field: &["state"],
+            },
+            crate::table::EventParam {
+                name: "MessagingServiceSid",
+                field: &["messaging_service_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[
+            ("friendly_name", "FriendlyName"),
+            ("unique_name", "UniqueName"),
+            ("attributes", "Attributes"),
+        ],
+    },
+    crate::table::Event {
+        event_type: "onConversationAdd",
+        resource: "ServiceConversationWithParticipants",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "State",
+                field: &["state"],
+            },
+            crate::table::EventParam {
+                name: "MessagingServiceSid",
+                field: &["messaging_service_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[
+            ("friendly_name", "FriendlyName"),
+            ("unique_name", "UniqueName"),
+            ("attributes", "Attributes"),
+        ],
+    },
+    crate::table::Event {
+        event_type: "onConversationUpdate",
+        resource: "Conversation",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "State",
+                field: &["state"],
+            },
+            crate::table::EventParam {
+                name: "MessagingServiceSid",
+                field: &["messaging_service_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[
+            ("friendly_name", "FriendlyName"),
+            ("unique_name", "UniqueName"),
+            ("attributes", "Attributes"),
+        ],
+    },
+    crate::table::Event {
+        event_type: "onConversationUpdate",
+        resource: "ServiceConversation",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "State",
+                field: &["state"],
+            },
+            crate::table::EventParam {
+                name: "MessagingServiceSid",
+                field: &["messaging_service_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[
+            ("friendly_name", "FriendlyName"),
+            ("unique_name", "UniqueName"),
+            ("attributes", "Attributes"),
+        ],
+    },
+    crate::table::Event {
+        event_type: "onConversationRemove",
+        resource: "Conversation",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "State",
+                field: &["state"],
+            },
+            crate::table::EventParam {
+                name: "MessagingServiceSid",
+                field: &["messaging_service_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onConversationRemove",
+        resource: "ServiceConversation",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "UniqueName",
+                field: &["unique_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "State",
+                field: &["state"],
+            },
+            crate::table::EventParam {
+                name: "MessagingServiceSid",
+                field: &["messaging_service_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onMessageAdd",
+        resource: "ConversationMessage",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Author",
+                field: &["author"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["participant_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "Media",
+                field: &["media"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[("body", "Body"), ("author", "Author"), ("attributes", "Attributes")],
+    },
+    crate::table::Event {
+        event_type: "onMessageAdd",
+        resource: "ServiceConversationMessage",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Author",
+                field: &["author"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["participant_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "Media",
+                field: &["media"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[("body", "Body"), ("author", "Author"), ("attributes", "Attributes")],
+    },
+    crate::table::Event {
+        event_type: "onMessageUpdate",
+        resource: "ConversationMessage",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Author",
+                field: &["author"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["participant_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "Media",
+                field: &["media"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[("body", "Body"), ("author", "Author"), ("attributes", "Attributes")],
+    },
+    crate::table::Event {
+        event_type: "onMessageUpdate",
+        resource: "ServiceConversationMessage",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Author",
+                field: &["author"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["participant_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "Media",
+                field: &["media"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[("body", "Body"), ("author", "Author"), ("attributes", "Attributes")],
+    },
+    crate::table::Event {
+        event_type: "onMessageRemove",
+        resource: "ConversationMessage",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Author",
+                field: &["author"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["participant_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "Media",
+                field: &["media"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onMessageRemove",
+        resource: "ServiceConversationMessage",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Author",
+                field: &["author"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["participant_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "Media",
+                field: &["media"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onParticipantAdd",
+        resource: "ConversationParticipant",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "LastReadMessageIndex",
+                field: &["last_read_message_index"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onParticipantAdd",
+        resource: "ServiceConversationParticipant",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "LastReadMessageIndex",
+                field: &["last_read_message_index"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onParticipantUpdate",
+        resource: "ConversationParticipant",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "LastReadMessageIndex",
+                field: &["last_read_message_index"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onParticipantUpdate",
+        resource: "ServiceConversationParticipant",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "LastReadMessageIndex",
+                field: &["last_read_message_index"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onParticipantRemove",
+        resource: "ConversationParticipant",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "LastReadMessageIndex",
+                field: &["last_read_message_index"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onParticipantRemove",
+        resource: "ServiceConversationParticipant",
+        kind: crate::table::Kind::Delete,
+        params: &[
+            crate::table::EventParam {
+                name: "ConversationSid",
+                field: &["conversation_sid"],
+            },
+            crate::table::EventParam {
+                name: "ParticipantSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "LastReadMessageIndex",
+                field: &["last_read_message_index"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Type",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.Address",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProxyAddress",
+                field: &[],
+            },
+            crate::table::EventParam {
+                name: "MessagingBinding.ProjectedAddress",
+                field: &[],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onUserUpdate",
+        resource: "User",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "UserSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[],
+    },
+    crate::table::Event {
+        event_type: "onUserUpdate",
+        resource: "ServiceUser",
+        kind: crate::table::Kind::Update,
+        params: &[
+            crate::table::EventParam {
+                name: "UserSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Identity",
+                field: &["identity"],
+            },
+            crate::table::EventParam {
+                name: "FriendlyName",
+                field: &["friendly_name"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "RoleSid",
+                field: &["role_sid"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+        ],
+        changes: &[],
     },
 ];
 /// The parameters every webhook request may carry, besides `EventType`.
@@ -7657,7 +8853,7 @@ pub(crate) static EVENT_COMMON: &[crate::table::EventParam] = &[
     },
     crate::table::EventParam {
         name: "ChatServiceSid",
-        field: &[],
+        field: &["chat_service_sid"],
     },
     crate::table::EventParam {
         name: "ClientIdentity",

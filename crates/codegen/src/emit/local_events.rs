@@ -3,13 +3,13 @@
 //! parameters every request carries; and constants naming the parameters the service fills itself and the
 //! values of their enums, so the service's sender names nothing the description does not.
 
-use heck::ToShoutySnakeCase as _;
+use heck::{ToShoutySnakeCase as _, ToUpperCamelCase as _};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::local::route_kind;
 use crate::error::Error;
-use crate::ir::{self, EventKind, EventParam, Webhooks};
+use crate::ir::{self, EventKind, EventParam, Location, Webhooks};
 use crate::tokens::ident;
 
 /// Tokens of `EVENTS`, `EVENT_COMMON` and the `event_names` module.
@@ -19,20 +19,12 @@ pub(super) fn emit(
     table: &TokenStream,
 ) -> Result<TokenStream, Error> {
     let mut events = Vec::new();
+    let mut pre_events = Vec::new();
     for event in &hooks.events {
         let payload = &hooks.payloads[event.payload];
         let params = params(&payload.params, table);
         for id in &event.after {
-            let Some((resource, on_instance)) = owner(api, id) else {
-                return Err(Error::new(
-                    Some(id),
-                    "/x-twilio-webhooks/events",
-                    "internal: operation is on no resource",
-                ));
-            };
-            let op = api.operations.iter().find(|op| op.id == *id);
-            let Some(op) = op else { continue };
-            let kind = route_kind(op, on_instance);
+            let (resource, kind, _) = fired_by(api, id)?;
             let event_type = &event.api_name;
             events.push(quote! {
                 #table::Event {
@@ -40,6 +32,40 @@ pub(super) fn emit(
                     resource: #resource,
                     kind: #table::Kind::#kind,
                     params: &[#(#params),*],
+                    changes: &[],
+                }
+            });
+        }
+        for id in &event.before {
+            let (resource, kind, op) = fired_by(api, id)?;
+            let mut changes = Vec::new();
+            for &index in event.pre.iter().flatten() {
+                let key = &hooks.changeable[index].api_name;
+                let wire = key.to_upper_camel_case();
+                let sent = op
+                    .params
+                    .iter()
+                    .any(|p| p.location == Location::Form && p.api_name == wire);
+                if !sent {
+                    return Err(Error::new(
+                        Some(id),
+                        "/x-twilio-webhooks/events",
+                        format!(
+                            "the reply to {} may change `{key}`, but {id} has no form parameter {wire}",
+                            event.api_name
+                        ),
+                    ));
+                }
+                changes.push(quote!((#key, #wire)));
+            }
+            let event_type = &event.api_name;
+            pre_events.push(quote! {
+                #table::Event {
+                    event_type: #event_type,
+                    resource: #resource,
+                    kind: #table::Kind::#kind,
+                    params: &[#(#params),*],
+                    changes: &[#(#changes),*],
                 }
             });
         }
@@ -69,6 +95,9 @@ pub(super) fn emit(
     Ok(quote! {
         /// Every post-event the description declares, once per kind of change after which it fires.
         pub(crate) static EVENTS: &[#table::Event] = &[#(#events),*];
+        /// Every pre-event the description declares, once per kind of change it comes before, with the fields
+        /// its reply may change and the form parameter each one replaces.
+        pub(crate) static PRE_EVENTS: &[#table::Event] = &[#(#pre_events),*];
         /// The parameters every webhook request may carry, besides `EventType`.
         pub(crate) static EVENT_COMMON: &[#table::EventParam] = &[#(#common),*];
         /// The names of the parameters every request carries, and the values of their enums.
@@ -104,6 +133,27 @@ fn params(params: &[EventParam], table: &TokenStream) -> Vec<TokenStream> {
             quote!(#table::EventParam { name: #name, field: #field })
         })
         .collect()
+}
+
+/// The resource and kind of change of the operation `id` that fires an event, and the operation.
+fn fired_by<'a>(
+    api: &'a ir::Api,
+    id: &str,
+) -> Result<(String, TokenStream, &'a ir::Operation), Error> {
+    let internal = || {
+        Error::new(
+            Some(id),
+            "/x-twilio-webhooks/events",
+            "internal: operation is on no resource",
+        )
+    };
+    let (resource, on_instance) = owner(api, id).ok_or_else(internal)?;
+    let op = api
+        .operations
+        .iter()
+        .find(|op| op.id == id)
+        .ok_or_else(internal)?;
+    Ok((resource, route_kind(op, on_instance), op))
 }
 
 /// The resource name of the operation `id`, and whether it acts on an instance.

@@ -73,10 +73,14 @@ pub(super) fn lower_webhooks(
                     format!("no payload `{payload_key}` in {ROOT}/payloads"),
                 )
             })?;
+        let mut before = Vec::new();
         let pre = match event.get("pre") {
             None => None,
             Some(pre) => {
                 let pre_pointer = ptr(&pointer, "pre");
+                if let Some(ops) = object(pre, &pre_pointer)?.get("before") {
+                    before = operations(api, ops, &ptr(&pre_pointer, "before"))?;
+                }
                 let changes_pointer = ptr(&pre_pointer, "changes");
                 let mut indexes = Vec::new();
                 for (j, key) in array(
@@ -108,23 +112,10 @@ pub(super) fn lower_webhooks(
                 Some(indexes)
             }
         };
-        let mut after = Vec::new();
-        if let Some(ops) = event.get("after") {
-            let after_pointer = ptr(&pointer, "after");
-            for (j, id) in array(ops, &after_pointer)?.iter().enumerate() {
-                let id = id
-                    .as_str()
-                    .filter(|id| api.operations.iter().any(|op| op.id == *id))
-                    .ok_or_else(|| {
-                        Error::new(
-                            None,
-                            format!("{after_pointer}/{j}"),
-                            format!("{id} is not an operationId of the description"),
-                        )
-                    })?;
-                after.push(id.to_owned());
-            }
-        }
+        let after = match event.get("after") {
+            Some(ops) => operations(api, ops, &ptr(&pointer, "after"))?,
+            None => Vec::new(),
+        };
         let bare = api_name.strip_prefix("on").unwrap_or(&api_name);
         events.push(Event {
             variant: variants.unique(bare.to_upper_camel_case()),
@@ -132,6 +123,7 @@ pub(super) fn lower_webhooks(
             payload,
             doc: optional_string(event, &pointer, "description")?,
             pre,
+            before,
             after,
         });
     }
@@ -143,6 +135,25 @@ pub(super) fn lower_webhooks(
         events,
         changeable,
     }))
+}
+
+/// The operationIds listed at `pointer`, each checked to be an operation of the description.
+fn operations(api: &Api, ops: &Value, pointer: &str) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for (j, id) in array(ops, pointer)?.iter().enumerate() {
+        let id = id
+            .as_str()
+            .filter(|id| api.operations.iter().any(|op| op.id == *id))
+            .ok_or_else(|| {
+                Error::new(
+                    None,
+                    format!("{pointer}/{j}"),
+                    format!("{id} is not an operationId of the description"),
+                )
+            })?;
+        out.push(id.to_owned());
+    }
+    Ok(out)
 }
 
 struct Context<'a> {
