@@ -1,76 +1,19 @@
 //! Post-event webhooks: sent to the service's `post_webhook_url` for events in its `webhook_filters`, only for
 //! REST changes made with `X-Twilio-Webhook-Enabled: true`, signed so that the runtime's validator accepts them.
 
+mod common;
+
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, Uri};
-use tokio::sync::mpsc;
+use axum::http::Method;
+use common::receiver::{acknowledge, next, receiver};
 use twilio_chat_v2::models;
 use twilio_chat_v2::runtime::webhook::RequestValidator;
-
-/// One request the receiver got: method, URL as sent, signature header, form parameters of the body.
-#[derive(Debug)]
-struct Received {
-    method: Method,
-    url: String,
-    signature: String,
-    params: Vec<(String, String)>,
-}
-
-impl Received {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A receiver on 127.0.0.1: its base URL and the requests it gets.
-async fn receiver() -> (String, mpsc::UnboundedReceiver<Received>) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let url_base = base.clone();
-    let app = axum::Router::new().fallback(
-        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-            let tx = tx.clone();
-            let url_base = url_base.clone();
-            async move {
-                let params = url::form_urlencoded::parse(&body).into_owned().collect();
-                let signature = headers
-                    .get("x-twilio-signature")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_owned();
-                let _ = tx.send(Received {
-                    method,
-                    url: format!("{url_base}{uri}"),
-                    signature,
-                    params,
-                });
-                ""
-            }
-        },
-    );
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (base, rx)
-}
-
-async fn next(rx: &mut mpsc::UnboundedReceiver<Received>) -> Received {
-    tokio::time::timeout(Duration::from_secs(5), rx.recv())
-        .await
-        .expect("a webhook within 5 s")
-        .unwrap()
-}
 
 #[tokio::test]
 async fn signed_post_event_webhooks_for_filtered_events_only() {
     let chat = twilio_chat_local::start().await.unwrap();
-    let (base, mut rx) = receiver().await;
+    let (base, mut rx) = receiver(acknowledge).await;
     let client = chat.client();
     let service = client.services().create("hooks").await.unwrap().sid;
     client
@@ -171,7 +114,7 @@ async fn every_event_sent_reads_back_fully_typed() {
     use twilio_chat_v2::webhook::{ChannelWebhookType, ChatEvent, ChatWebhook, WebhookSource};
 
     let chat = twilio_chat_local::start().await.unwrap();
-    let (base, mut rx) = receiver().await;
+    let (base, mut rx) = receiver(acknowledge).await;
     let client = chat.client();
     let sent_events: BTreeSet<&str> = twilio_chat_local::events()
         .iter()

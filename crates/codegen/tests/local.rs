@@ -165,7 +165,7 @@ fn hooks() -> Value {
             {"name": "Count", "kind": "integer", "format": "int32"}
         ]}},
         "events": [
-            {"type": "onThingAdd", "payload": "Thing", "pre": {"changes": ["friendlyName"]}},
+            {"type": "onThingAdd", "payload": "Thing", "pre": {"changes": ["friendlyName"], "before": ["CreateThing"]}},
             {"type": "onThingAdded", "payload": "Thing", "after": ["CreateThing"]}
         ]
     })
@@ -186,12 +186,16 @@ fn webhook_events_reach_the_route_table_and_the_ir() {
         r#"event_type: "onThingAdded", resource: "Thing", kind: crate::table::Kind::Create"#,
         r#"crate::table::EventParam { name: "ThingSid", field: &["sid"], }"#,
         r#"pub(crate) const ACCOUNT_SID: &str = "AccountSid";"#,
+        r#"event_type: "onThingAdd", resource: "Thing", kind: crate::table::Kind::Create"#,
+        r#"changes: &[("friendlyName", "FriendlyName")],"#,
     ] {
         assert!(table.contains(expected), "missing `{expected}` in {table}");
     }
     let ir = &generated.files["ir.txt"];
     assert!(
-        ir.contains("event ThingAdd onThingAdd of ThingEvent pre changes [friendlyName]"),
+        ir.contains(
+            "event ThingAdd onThingAdd of ThingEvent pre changes [friendlyName] before CreateThing"
+        ),
         "{ir}"
     );
     assert!(ir.contains("count: u32 `Count`"), "{ir}");
@@ -241,6 +245,17 @@ fn a_malformed_webhook_extension_is_an_error_naming_where() {
         &|h| h["events"][0]["pre"]["changes"][0] = 3.into(),
         "/x-twilio-webhooks/events/0/pre/changes/0",
         "expected a field name",
+    );
+    check(
+        &|h| h["events"][0]["pre"]["before"][0] = "CreateNothing".into(),
+        "/x-twilio-webhooks/events/0/pre/before/0",
+        "not an operationId",
+    );
+    // A reply may only change what the operation it comes before takes as a form parameter.
+    check(
+        &|h| h["events"][0]["pre"]["changes"][0] = "nickname".into(),
+        "/x-twilio-webhooks/events",
+        "the reply to onThingAdd may change `nickname`, but CreateThing has no form parameter Nickname",
     );
     // A group read by two payloads is one type: the second must have the same parameters.
     let group = |param: &str| serde_json::json!({"group": "Binding", "params": [{"name": param, "kind": "string"}]});
