@@ -388,14 +388,10 @@ pub fn serve_banner(base_url: &str) -> Vec<String> {
     ]
 }
 
-/// Runs a service on `bind` until ctrl-c, after printing its base URL and the credentials to use.
-pub async fn serve(bind: SocketAddr, credentials: LocalCredentials) -> Result<(), Error> {
-    let chat = start_with(Config {
-        bind,
-        credentials,
-        ..Config::default()
-    })
-    .await?;
+/// Runs a service with `config` until ctrl-c, after printing its base URL and the credentials to use.
+pub async fn serve(config: Config) -> Result<(), Error> {
+    let pre_events = config.pre_events_from_rest;
+    let chat = start_with(config).await?;
     // Scripts read the base URL from the end of the first line.
     println!(
         "Local Twilio Chat and Conversations service listening on {}",
@@ -403,6 +399,11 @@ pub async fn serve(bind: SocketAddr, credentials: LocalCredentials) -> Result<()
     );
     for line in serve_banner(chat.base_url()) {
         println!("{line}");
+    }
+    if pre_events {
+        println!(
+            "  Pre-events:       REST creates, updates and deletes call the service's pre_webhook_url first, as a client SDK's would"
+        );
     }
     println!("TWILIO_ACCOUNT_SID={}", chat.credentials().account_sid());
     println!("TWILIO_AUTH_TOKEN={}", chat.credentials().auth_token());

@@ -19,6 +19,15 @@ pub struct FakeArgs {
     /// Address and port to listen on; port 0 picks a free one
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
     bind: SocketAddr,
+    /// Fire pre-events for REST calls, as for a client SDK's actions, to test a backend's pre-event webhook
+    ///
+    /// At Twilio, REST calls fire only post-events (with X-Twilio-Webhook-Enabled: true). With this flag, every
+    /// create, update and delete that has a pre-event (onMessageSend, onChannelAdd, onMessageAdd,
+    /// onConversationAdd, ...) first calls the service's pre_webhook_url when its filters name the event: a 200
+    /// answer lets it go ahead (its JSON may change the fields the event allows), any other status refuses it
+    /// (403, code 20403), and no answer within 5 seconds refuses it too (504, code 50076).
+    #[arg(long)]
+    pre_events_from_rest: bool,
 }
 
 /// Serves until ctrl-c; the base URL and credentials are printed as soon as the service listens.
@@ -32,7 +41,12 @@ pub fn run(args: FakeArgs) -> Result<String, String> {
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     runtime
-        .block_on(twilio_chat_local::serve(args.bind, credentials))
+        .block_on(twilio_chat_local::serve(twilio_chat_local::Config {
+            bind: args.bind,
+            credentials,
+            pre_events_from_rest: args.pre_events_from_rest,
+            ..twilio_chat_local::Config::default()
+        }))
         .map_err(|e| e.to_string())?;
     Ok("Local Chat v2, Chat v3 and Conversations v1 service stopped".to_owned())
 }
