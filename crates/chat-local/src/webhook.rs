@@ -6,8 +6,9 @@
 //!   service record);
 //! - for Conversations, the account's global webhook (`/v1/Configuration/Webhooks`, target `webhook`) instead,
 //!   when the service has no URL of its own: service webhooks override the global ones;
-//! - for Conversations, each conversation-scoped webhook of the conversation (target `webhook`) whose
-//!   `configuration.filters` name the event.
+//! - each webhook scoped to the record's channel (Chat channel webhooks of type `webhook`, with `WebhookSid`) or
+//!   conversation (Conversations conversation-scoped webhooks of target `webhook`) whose `configuration.filters`
+//!   name the event.
 //!
 //! Pre-events go to the service's (or the global) `pre_webhook_url`, before the action; see `crate::pre_event`.
 //!
@@ -42,8 +43,23 @@ pub(crate) struct Family {
     pub fixed: &'static [(&'static str, &'static str)],
     /// The record field that names the service.
     pub service_field: &'static str,
-    /// Whether the account's global webhook and conversation-scoped webhooks apply (Conversations).
-    pub conversations: bool,
+    /// Whether the account's global webhook applies when a service has no URLs (Conversations).
+    pub global: bool,
+    /// Webhooks scoped to one channel or conversation.
+    pub scoped: Scoped,
+}
+
+/// Where a product keeps the webhooks of one channel or conversation, which hear its post-events.
+#[derive(Debug)]
+pub(crate) struct Scoped {
+    /// The stored resource of their records.
+    pub resource: &'static str,
+    /// The field naming the channel or conversation, on the webhook and on the records whose events it hears.
+    pub parent: &'static str,
+    /// The field whose value `webhook` makes it send to `configuration.url`.
+    pub kind: &'static str,
+    /// The parameter that names the webhook (`WebhookSid`) on its requests, when the product sends one.
+    pub sid_param: Option<&'static str>,
 }
 
 /// Chat v2's webhooks.
@@ -59,7 +75,13 @@ pub(crate) static CHAT: Family = {
             (n::WEBHOOK_TYPE, n::WEBHOOK_TYPE_WEBHOOK),
         ],
         service_field: "service_sid",
-        conversations: false,
+        global: false,
+        scoped: Scoped {
+            resource: "ChannelWebhook",
+            parent: "channel_sid",
+            kind: "type",
+            sid_param: Some(n::WEBHOOK_SID),
+        },
     }
 };
 
@@ -72,7 +94,13 @@ pub(crate) static CONVERSATIONS: Family = {
         common: conversations_v1::EVENT_COMMON,
         fixed: &[(n::SOURCE, n::SOURCE_API), (n::RETRY_COUNT, "0")],
         service_field: "chat_service_sid",
-        conversations: true,
+        global: true,
+        scoped: Scoped {
+            resource: "ServiceConversationScopedWebhook",
+            parent: "conversation_sid",
+            kind: "target",
+            sid_param: None,
+        },
     }
 };
 
@@ -106,12 +134,13 @@ pub(crate) struct Outgoing {
     pub signature: String,
 }
 
-/// A URL that asks for events: its method and the event types it wants.
+/// A URL that asks for events: its method, the event types it wants, and parameters of its own.
 struct Hook {
     url: String,
     method: String,
     filters: Vec<String>,
     destination: Destination,
+    extra: Vec<(String, String)>,
 }
 
 /// The post-event requests of a change.
@@ -185,7 +214,7 @@ fn hooks(
     };
     let service_sid = match record.get(family.service_field).and_then(Value::as_str) {
         Some(sid) => sid.to_owned(),
-        None if family.conversations => crate::conversations::default_service(store),
+        None if family.global => crate::conversations::default_service(store),
         None => return Vec::new(),
     };
     let mut hooks = Vec::new();
@@ -203,7 +232,7 @@ fn hooks(
             "webhook_filters",
             Destination::Service,
         ));
-    } else if family.conversations
+    } else if family.global
         && let Some(global) = store.all("ConfigurationWebhook").first()
         && global.str("target").is_none_or(|t| t == "webhook")
     {
@@ -215,20 +244,19 @@ fn hooks(
             Destination::Account,
         ));
     }
-    if family.conversations && timing == Timing::Post {
-        let conversation = record
-            .get("conversation_sid")
+    if timing == Timing::Post {
+        let scoped = &family.scoped;
+        // The channel or conversation the record is in, or is.
+        let parent = record
+            .get(scoped.parent)
             .or_else(|| {
                 record
                     .get("sid")
                     .filter(|s| s.as_str().is_some_and(|s| s.starts_with("CH")))
             })
             .and_then(Value::as_str);
-        if let Some(conversation) = conversation {
-            hooks.extend(scoped(
-                store.all("ServiceConversationScopedWebhook"),
-                conversation,
-            ));
+        if let Some(parent) = parent {
+            hooks.extend(scoped_hooks(scoped, store.all(scoped.resource), parent));
         }
     }
     hooks
@@ -255,25 +283,30 @@ fn hook(
             .to_ascii_uppercase(),
         filters: strings(value.get(filters_field)),
         destination,
+        extra: Vec::new(),
     })
 }
 
-/// The conversation-scoped webhooks of `conversation` that send to a URL.
-fn scoped(records: &[Record], conversation: &str) -> Vec<Hook> {
+/// The scoped webhooks of the channel or conversation `parent` that send to a URL.
+fn scoped_hooks(scoped: &Scoped, records: &[Record], parent: &str) -> Vec<Hook> {
     records
         .iter()
-        .filter(|r| r.str("conversation_sid") == Some(conversation))
-        .filter(|r| r.str("target") == Some("webhook"))
+        .filter(|r| r.str(scoped.parent) == Some(parent))
+        .filter(|r| r.str(scoped.kind) == Some("webhook"))
         .filter_map(|r| {
             let configuration = r.value.get("configuration")?.as_object()?;
             let sid = r.str("sid").unwrap_or_default().to_owned();
-            hook(
+            let mut hook = hook(
                 configuration,
                 "url",
                 "method",
                 "filters",
-                Destination::Scoped(sid),
-            )
+                Destination::Scoped(sid.clone()),
+            )?;
+            if let Some(name) = scoped.sid_param {
+                hook.extra.push((name.to_owned(), sid));
+            }
+            Some(hook)
         })
         .collect()
 }
@@ -296,9 +329,14 @@ fn sign_request(
     hook: Hook,
     timing: Timing,
     event_type: &'static str,
-    params: Vec<(String, String)>,
+    mut params: Vec<(String, String)>,
     auth_token: &str,
 ) -> Outgoing {
+    if !hook.extra.is_empty() {
+        params.retain(|(name, _)| !hook.extra.iter().any(|(extra, _)| extra == name));
+        params.extend(hook.extra);
+        params.sort();
+    }
     let url = if hook.method == "GET" {
         let query = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&params)

@@ -442,3 +442,63 @@ async fn pre_events_need_the_switch_and_a_reachable_url() {
         log[0]
     );
 }
+
+#[tokio::test]
+async fn chat_channel_webhooks_hear_their_channel_with_their_sid() {
+    use twilio_chat_v2::models;
+    let chat = twilio_chat_local::start().await.unwrap();
+    let (base, mut rx) = receiver(acknowledge).await;
+    let client = chat.client();
+    let service = client.services().create("channel hooks").await.unwrap().sid;
+    let svc = client.service(&service);
+    let general = svc.channels().create().await.unwrap().sid;
+    let other = svc.channels().create().await.unwrap().sid;
+    let hook = svc
+        .channel(&general)
+        .webhooks()
+        .create(models::ChannelWebhookType::Webhook)
+        .configuration_url(format!("{base}/channel"))
+        .configuration_method(models::ChannelWebhookMethod::Post)
+        .configuration_filters(["onMessageSent"])
+        .await
+        .unwrap()
+        .sid;
+    let on = models::WebhookEnabledType::True;
+    // Another channel's message, and an event the filters do not name: nothing.
+    svc.channel(&other)
+        .messages()
+        .create()
+        .body("elsewhere")
+        .webhook_enabled(on.clone())
+        .await
+        .unwrap();
+    svc.channel(&general)
+        .members()
+        .create("ana")
+        .webhook_enabled(on.clone())
+        .await
+        .unwrap();
+    nothing_more(&mut rx).await;
+    let message = svc
+        .channel(&general)
+        .messages()
+        .create()
+        .body("hello")
+        .webhook_enabled(on)
+        .await
+        .unwrap()
+        .sid;
+    let sent = next(&mut rx).await;
+    assert_eq!(sent.path, "/channel");
+    assert_eq!(sent.get("EventType"), Some("onMessageSent"));
+    assert_eq!(sent.get("MessageSid"), Some(message.as_str()));
+    assert_eq!(sent.get("WebhookSid"), Some(hook.as_str()));
+    assert_eq!(sent.get("WebhookType"), Some("webhook"));
+    let validator = RequestValidator::new(chat.credentials().auth_token());
+    assert!(validator.validate(&sent.url, &sent.params, &sent.signature));
+    // The log gets the delivery once its answer is read.
+    nothing_more(&mut rx).await;
+    let log = chat.state().deliveries();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].destination, Destination::Scoped(hook.to_string()));
+}
