@@ -94,6 +94,11 @@ pub use journal::Answered;
 pub use state::StateHandle;
 pub use twilio_chat_v2::Client;
 
+/// The post-events of Conversations v1 the service sends, once per kind of change after which each fires.
+pub fn conversations_events() -> &'static [table::Event] {
+    generated::conversations_v1::EVENTS
+}
+
 /// The route table generated from the Chat v2 description: one entry per operation.
 pub fn routes() -> &'static [table::Route] {
     generated::chat_v2::ROUTES

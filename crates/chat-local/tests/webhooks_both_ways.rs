@@ -502,3 +502,174 @@ async fn chat_channel_webhooks_hear_their_channel_with_their_sid() {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].destination, Destination::Scoped(hook.to_string()));
 }
+
+/// Every Conversations event the service sends reads back through the typed reader of `twilio-conversations-v1`:
+/// no unknown event, every parameter in a typed field, every value known.
+#[tokio::test]
+async fn every_conversations_event_sent_reads_back_fully_typed() {
+    use std::collections::BTreeSet;
+    use twilio_conversations_v1::webhook::{ConversationsEvent, ConversationsWebhook};
+    use twilio_conversations_v1::models::WebhookSource;
+
+    let chat = twilio_chat_local::start().await.unwrap();
+    let (base, mut rx) = receiver(acknowledge).await;
+    let expected: BTreeSet<String> = twilio_chat_local::conversations_events()
+        .iter()
+        .map(|e| e.event_type.to_owned())
+        .collect();
+    let (_, service) = call(
+        &chat,
+        "POST",
+        "/v1/Services",
+        &[("FriendlyName", "typed")],
+        false,
+    )
+    .await;
+    let service = sid(&service);
+    let hook_url = format!("{base}/hook");
+    let mut config = vec![("PostWebhookUrl", hook_url.as_str())];
+    config.extend(expected.iter().map(|e| ("Filters", e.as_str())));
+    call(
+        &chat,
+        "POST",
+        &format!("/v1/Services/{service}/Configuration/Webhooks"),
+        &config,
+        false,
+    )
+    .await;
+
+    let root = format!("/v1/Services/{service}");
+    let (_, conversation) = call(
+        &chat,
+        "POST",
+        &format!("{root}/Conversations"),
+        &[
+            ("FriendlyName", "Support"),
+            ("UniqueName", "support"),
+            ("Attributes", r#"{"topic":"help"}"#),
+        ],
+        true,
+    )
+    .await;
+    let conversation = format!("{root}/Conversations/{}", sid(&conversation));
+    call(
+        &chat,
+        "POST",
+        &conversation,
+        &[("FriendlyName", "Help desk"), ("State", "inactive")],
+        true,
+    )
+    .await;
+    let (_, user) = call(
+        &chat,
+        "POST",
+        &format!("{root}/Users"),
+        &[("Identity", "ana")],
+        true,
+    )
+    .await;
+    call(
+        &chat,
+        "POST",
+        &format!("{root}/Users/{}", sid(&user)),
+        &[("FriendlyName", "Ana")],
+        true,
+    )
+    .await;
+    let (_, chat_participant) = call(
+        &chat,
+        "POST",
+        &format!("{conversation}/Participants"),
+        &[("Identity", "ana")],
+        true,
+    )
+    .await;
+    let (_, sms) = call(
+        &chat,
+        "POST",
+        &format!("{conversation}/Participants"),
+        &[
+            ("MessagingBinding.Address", "+15005550006"),
+            ("MessagingBinding.ProxyAddress", "+15005550001"),
+        ],
+        true,
+    )
+    .await;
+    let participant = format!("{conversation}/Participants/{}", sid(&chat_participant));
+    call(
+        &chat,
+        "POST",
+        &participant,
+        &[("Attributes", r#"{"vip":true}"#)],
+        true,
+    )
+    .await;
+    let (_, message) = call(
+        &chat,
+        "POST",
+        &format!("{conversation}/Messages"),
+        &[("Body", "hi"), ("Author", "ana")],
+        true,
+    )
+    .await;
+    let message = format!("{conversation}/Messages/{}", sid(&message));
+    call(&chat, "POST", &message, &[("Body", "hi!")], true).await;
+    call(&chat, "DELETE", &message, &[], true).await;
+    call(
+        &chat,
+        "DELETE",
+        &format!("{conversation}/Participants/{}", sid(&sms)),
+        &[],
+        true,
+    )
+    .await;
+    call(&chat, "DELETE", &participant, &[], true).await;
+    call(&chat, "DELETE", &conversation, &[], true).await;
+
+    let mut received = BTreeSet::new();
+    // Two participants added and two removed: 13 requests for 11 events.
+    for _ in 0..13 {
+        let delivery = next(&mut rx).await;
+        let hook = ConversationsWebhook::from_params(delivery.params.clone())
+            .unwrap_or_else(|e| panic!("{e}: {delivery:?}"));
+        assert!(
+            !matches!(hook.event, ConversationsEvent::Unknown(_)),
+            "{delivery:?}"
+        );
+        assert_eq!(hook.common.source, Some(WebhookSource::Api));
+        assert_eq!(
+            hook.common.chat_service_sid.as_deref(),
+            Some(service.as_str())
+        );
+        let typed = serde_json::to_value(&hook).unwrap();
+        let payload = typed["event"]
+            .as_object()
+            .and_then(|o| o.values().next())
+            .cloned()
+            .unwrap();
+        // Every parameter sent (besides EventType) is in a typed field; a group (`messaging_binding`) counts each
+        // of its members.
+        fn filled(v: &Value) -> usize {
+            v.as_object()
+                .unwrap()
+                .iter()
+                .map(|(key, v)| match v {
+                    Value::Null => 0,
+                    Value::Object(_) if key == "messaging_binding" => filled(v),
+                    _ => 1,
+                })
+                .sum()
+        }
+        assert_eq!(
+            filled(&typed["common"]) - 1 + filled(&payload),
+            delivery.params.len() - 1,
+            "a parameter is not read into a typed field: {delivery:?}\n{typed:#}"
+        );
+        let text = payload.to_string();
+        assert!(!text.contains("\"Raw\""), "{text}");
+        assert!(!text.contains("\"utc\":null"), "{text}");
+        received.insert(hook.common.event_type.clone());
+    }
+    nothing_more(&mut rx).await;
+    assert_eq!(received, expected);
+}
