@@ -508,8 +508,8 @@ async fn chat_channel_webhooks_hear_their_channel_with_their_sid() {
 #[tokio::test]
 async fn every_conversations_event_sent_reads_back_fully_typed() {
     use std::collections::BTreeSet;
-    use twilio_conversations_v1::webhook::{ConversationsEvent, ConversationsWebhook};
     use twilio_conversations_v1::models::WebhookSource;
+    use twilio_conversations_v1::webhook::{ConversationsEvent, ConversationsWebhook};
 
     let chat = twilio_chat_local::start().await.unwrap();
     let (base, mut rx) = receiver(acknowledge).await;
