@@ -18,6 +18,8 @@
 //!   (`$$` is a literal `$`).
 //! - `seed` adds a record the API cannot create (push bindings) through the service's own state; only a local
 //!   service can do that, so the runner is given a [`Seeder`].
+//! - `given` values exist from the first step: [`run_plan_locally`] gives `webhooks`, the base URL of a local
+//!   receiver for the webhooks the service sends.
 //! - `save` maps names to JSON pointers into the call's record (`/sid`, `/records/0/sid` for a list page) or the
 //!   seeded record.
 //! - `record` names the scenario to write (its path under `scenarios/` without `.json`); a step without it only
@@ -92,6 +94,11 @@ pub struct PlanConfig {
     pub stable_sids: bool,
     /// The plan file's path as the descriptions name it.
     pub plan_name: String,
+    /// Values `${name}` can use from the first step (`webhooks`: where the service may send webhooks).
+    pub given: BTreeMap<String, String>,
+    /// Text replaced in every written scenario, in order (a local webhook receiver's URL written as the public
+    /// URL it stands for).
+    pub written_as: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -125,7 +132,7 @@ pub async fn run_plan(
     config: &PlanConfig,
     seeder: Option<&dyn Seeder>,
 ) -> Result<Vec<Scenario>, String> {
-    let mut saved: BTreeMap<String, String> = BTreeMap::new();
+    let mut saved = config.given.clone();
     let mut scenarios = Vec::new();
     let mut sids = StableSids::default();
     for (i, step) in plan.steps.iter().enumerate() {
@@ -176,6 +183,13 @@ pub async fn run_plan(
             let ok = ok.clone();
             if step.record.is_some() {
                 let mut scenario = recording.scenario;
+                if !config.written_as.is_empty() {
+                    let mut text = scenario.to_json();
+                    for (from, to) in &config.written_as {
+                        text = text.replace(from.as_str(), to);
+                    }
+                    scenario = Scenario::from_json(&text).map_err(|e| format!("{label}: {e}"))?;
+                }
                 if config.stable_sids {
                     scenario = sids.apply(&scenario)?;
                 }
@@ -202,9 +216,23 @@ pub async fn run_plan(
     Ok(scenarios)
 }
 
+/// The public URL a plan's webhook receiver stands for in written scenarios.
+pub const WEBHOOKS_WRITTEN_AS: &str = "https://example.com";
+
 /// Starts a local service (`twilio-chat-local`) in this process, runs `plan` against it with its credentials and
 /// its state as the seeder, and returns the recorded scenarios with account SIDs redacted and stable SIDs.
+///
+/// The service sends webhooks, so `${webhooks}` is the base URL of a receiver on 127.0.0.1 that answers 200 to
+/// every request; written scenarios show it as [`WEBHOOKS_WRITTEN_AS`]. Nothing leaves the machine.
 pub async fn run_plan_locally(plan: &Plan, plan_name: &str) -> Result<Vec<Scenario>, String> {
+    let receiver = httpmock::MockServer::start_async().await;
+    receiver
+        .mock_async(|_, then| {
+            then.status(200)
+                .header("Content-Type", "application/json")
+                .body("{}");
+        })
+        .await;
     let local = twilio_chat_local::start()
         .await
         .map_err(|e| format!("starting the local service: {e}"))?;
@@ -216,6 +244,8 @@ pub async fn run_plan_locally(plan: &Plan, plan_name: &str) -> Result<Vec<Scenar
         redact_account: true,
         stable_sids: true,
         plan_name: plan_name.to_owned(),
+        given: BTreeMap::from([("webhooks".to_owned(), receiver.base_url())]),
+        written_as: vec![(receiver.base_url(), WEBHOOKS_WRITTEN_AS.to_owned())],
     };
     run_plan(plan, &credentials, &config, Some(&LocalSeeder(&local))).await
 }

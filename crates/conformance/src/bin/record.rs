@@ -28,13 +28,14 @@ use twilio_rest_runtime::Credentials;
 const USAGE: &str = "usage: record --live [--product chat-v2|chat-v3|conversations-v1] --operation <OperationId> \
 [--arg Name=Value]... [--mode send|stream] \
 [--limit N] [--name NAME] [--description TEXT] [--out FILE] [--redact-account] [--base-url URL]
-       record --plan FILE (--local | --live [--base-url URL] [--redact-account]) [--out-dir DIR]
+       record --plan FILE (--local | --live [--base-url URL] [--redact-account] [--set Name=Value]...) [--out-dir DIR]
 
 Credentials come from TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY + TWILIO_API_SECRET).
 Repeat --arg with the same name for an array parameter. Without --out the scenario is printed.
 --plan records every step of a plan file; --local runs it against a local service started here (no
 credentials, no network, account SIDs always redacted); the scenarios are written under --out-dir (default:
-the crate's scenarios/).";
+the crate's scenarios/). --set gives a plan value (`webhooks`, the base URL of the webhooks to configure, which
+--local gives itself: a receiver on 127.0.0.1).";
 
 #[derive(Debug, Default)]
 struct Options {
@@ -52,6 +53,7 @@ struct Options {
     plan: Option<String>,
     local: bool,
     out_dir: Option<String>,
+    given: std::collections::BTreeMap<String, String>,
 }
 
 fn parse(argv: Vec<String>) -> Result<Options, String> {
@@ -107,6 +109,13 @@ fn parse(argv: Vec<String>) -> Result<Options, String> {
             "--plan" => o.plan = Some(value("--plan")?),
             "--local" => o.local = true,
             "--out-dir" => o.out_dir = Some(value("--out-dir")?),
+            "--set" => {
+                let set = value("--set")?;
+                let (k, v) = set
+                    .split_once('=')
+                    .ok_or_else(|| format!("--set {set}: expected Name=Value"))?;
+                o.given.insert(k.to_owned(), v.to_owned());
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown flag {other}\n\n{USAGE}")),
         }
@@ -204,6 +213,8 @@ async fn run_plan_file(path: &str, o: &Options) -> Result<(), String> {
             redact_account: o.redact_account,
             stable_sids: true,
             plan_name,
+            given: o.given.clone(),
+            written_as: Vec::new(),
         };
         run_plan(&plan, &credentials, &config, None).await?
     };
