@@ -16,6 +16,7 @@ mod generated {
     pub(crate) mod conversations_v1;
 }
 pub mod harness;
+pub mod plan;
 pub mod record;
 pub mod wire;
 

@@ -75,7 +75,7 @@ pub async fn record(
             text
         }
     };
-    let exchanges = sent
+    let exchanges: Vec<Exchange> = sent
         .iter()
         .filter(|e| e.status.is_some())
         .map(|e| {
@@ -129,14 +129,39 @@ pub async fn record(
             }
         })
         .collect();
+    let call = redact_secret_args(call, &exchanges);
     let scenario = Scenario {
         name: config.name.clone(),
         description: config.description.clone(),
         client: ClientOptions::default(),
-        call: call.clone(),
+        call,
         exchanges,
     };
     Ok(Recording { scenario, outcome })
+}
+
+/// The call with `[redacted]` as the value of every argument the `Observer` saw redacted in a recorded request
+/// (secret parameters such as a credential's `Secret`): the file keeps no secret, and the replay sends and
+/// expects `[redacted]`.
+fn redact_secret_args(call: &Call, exchanges: &[Exchange]) -> Call {
+    let mut call = call.clone();
+    for exchange in exchanges {
+        let pairs = exchange.request.form.iter().chain(&exchange.request.query);
+        for (name, value) in pairs {
+            if value != REDACTED {
+                continue;
+            }
+            if let Some(arg) = call.args.get_mut(name) {
+                *arg = match arg {
+                    Value::Array(items) => {
+                        Value::Array(vec![Value::String(REDACTED.to_owned()); items.len()])
+                    }
+                    _ => Value::String(REDACTED.to_owned()),
+                };
+            }
+        }
+    }
+    call
 }
 
 /// Replaces every `AC` + 32 hex digits by `ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX`.
@@ -197,5 +222,31 @@ mod tests {
                 "/Accounts/{REDACTED_ACCOUNT_SID}/x {REDACTED_ACCOUNT_SID}. XAC0123456789abcdef0123456789abcdef {sid}0 é"
             )
         );
+    }
+
+    #[test]
+    fn redacted_form_values_redact_their_arguments() {
+        let call: Call = serde_json::from_value(serde_json::json!({
+            "product": "conversations-v1",
+            "operation": "CreateCredential",
+            "args": {"Type": "fcm", "Secret": "server key", "FriendlyName": "app"}
+        }))
+        .expect("call");
+        let exchange = Exchange {
+            request: ExpectedRequest {
+                form: vec![
+                    ("Type".to_owned(), "fcm".to_owned()),
+                    ("Secret".to_owned(), REDACTED.to_owned()),
+                    ("FriendlyName".to_owned(), "app".to_owned()),
+                ],
+                ..ExpectedRequest::default()
+            },
+            response: RecordedResponse::default(),
+            times: 1,
+        };
+        let redacted = redact_secret_args(&call, &[exchange]);
+        assert_eq!(redacted.args["Secret"], REDACTED);
+        assert_eq!(redacted.args["Type"], "fcm");
+        assert_eq!(redacted.args["FriendlyName"], "app");
     }
 }

@@ -1,6 +1,7 @@
 //! Every operation of every product (`spec/chat-v2.json`, `spec/conversations-v1.json`, `spec/chat-v3.json`) has
-//! at least one scenario, ours or Twilio's recorded ones; the dispatcher of each product has exactly one arm per
-//! operation; and every scenario file names itself.
+//! a scenario of ours, `scenarios/operations/<product folder>/<operationId>.json`, that calls it; Twilio's
+//! recorded scenarios, when they are beside the checkout, name only described operations; the dispatcher of each product has exactly
+//! one arm per operation; and every scenario file names itself.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -62,52 +63,71 @@ fn recorded_operations(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn every_operation_has_a_scenario() {
-    let mut files = Vec::new();
-    scenario_files(&conformance::scenarios_dir(), &mut files);
-    let ours: BTreeSet<(Product, String)> = files
-        .iter()
-        .map(|p| {
-            let call = conformance::load(p).unwrap_or_else(|e| panic!("{e}")).call;
-            (call.product, call.operation)
-        })
-        .collect();
-    for product in Product::ALL {
-        let mut covered: BTreeSet<String> = ours
-            .iter()
-            .filter(|(p, _)| *p == product)
-            .map(|(_, op)| op.clone())
-            .collect();
-        if product == Product::ChatV2 {
-            // Our own scenarios cover every Chat v2 operation by themselves.
-            assert_covered(product, &covered, "of ours ");
-        }
-        match recorded_folder(product) {
-            Some(dir) => covered.extend(recorded_operations(&dir)),
-            None => {
-                eprintln!(
-                    "{}: Twilio's recorded scenarios SKIPPED (not found beside the checkout)",
-                    product.name()
-                );
-                continue;
-            }
-        }
-        assert_covered(product, &covered, "");
+/// The folder under `scenarios/` holding one scenario of ours per operation of `product`.
+fn operations_folder(product: Product) -> &'static str {
+    match product {
+        Product::ChatV2 => "operations",
+        Product::ChatV3 => "operations/chat-v3",
+        Product::ConversationsV1 => "operations/conversations-v1",
     }
 }
 
-/// Fails naming the operations of `product` that `covered` lacks.
-fn assert_covered(product: Product, covered: &BTreeSet<String>, whose: &str) {
-    let missing: Vec<_> = spec_operations(product)
-        .difference(covered)
-        .cloned()
-        .collect();
+#[test]
+fn every_operation_has_a_scenario_of_ours() {
+    let root = conformance::scenarios_dir();
+    let mut problems = Vec::new();
+    for product in Product::ALL {
+        let folder = root.join(operations_folder(product));
+        for operation in spec_operations(product) {
+            let path = folder.join(format!("{operation}.json"));
+            if !path.is_file() {
+                problems.push(format!("{}: missing", path.display()));
+                continue;
+            }
+            match conformance::load(&path) {
+                Ok(scenario)
+                    if scenario.call.product == product && scenario.call.operation == operation => {
+                }
+                Ok(scenario) => problems.push(format!(
+                    "{}: calls {} {} instead",
+                    path.display(),
+                    scenario.call.product.name(),
+                    scenario.call.operation
+                )),
+                Err(e) => problems.push(e),
+            }
+        }
+    }
     assert!(
-        missing.is_empty(),
-        "{} operations without a scenario {whose}: {missing:?}",
-        product.name()
+        problems.is_empty(),
+        "operations without a scenario of ours ({}):\n{}",
+        problems.len(),
+        problems.join("\n")
     );
+}
+
+/// Twilio's recorded scenarios, when present, name only operations of the description (a renamed or removed
+/// operation would leave recordings that no longer replay anything).
+#[test]
+fn twilio_recordings_name_described_operations() {
+    for product in Product::ALL {
+        let Some(dir) = recorded_folder(product) else {
+            eprintln!(
+                "{}: Twilio's recorded scenarios SKIPPED (not found beside the checkout)",
+                product.name()
+            );
+            continue;
+        };
+        let recorded = recorded_operations(&dir);
+        let described = spec_operations(product);
+        let unknown: Vec<_> = recorded.difference(&described).collect();
+        assert!(
+            !recorded.is_empty() && unknown.is_empty(),
+            "{}: {} recorded operations, unknown to the description: {unknown:?}",
+            dir.display(),
+            recorded.len()
+        );
+    }
 }
 
 #[test]

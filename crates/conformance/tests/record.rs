@@ -268,3 +268,108 @@ fn binary_reads_credentials_from_env() {
         format!("/v2/Services/{IS}")
     );
 }
+
+#[test]
+fn binary_refuses_a_plan_without_local_or_live() {
+    let output = Command::new(env!("CARGO_BIN_EXE_record"))
+        .args(["--plan", "plans/operations.json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("refusing to record a plan without --local or --live"),
+        "{stderr}"
+    );
+}
+
+/// A small plan recorded by the binary against the local service: later steps use saved and seeded SIDs, the
+/// files land under `--out-dir` by scenario name, SIDs are renamed consistently across files, and each replays.
+#[test]
+fn binary_records_a_plan_locally() {
+    let dir = std::env::temp_dir().join(format!("conformance-plan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("small.json");
+    let steps = json!({"steps": [
+        {"call": {"product": "conversations-v1", "operation": "CreateService", "args": {"FriendlyName": "Desk"}},
+         "save": {"svc": "/sid"}, "record": "small/CreateService"},
+        {"seed": {"resource": "Binding", "fields": {"service_sid": "${svc}", "identity": "ana", "binding_type": "apn"}},
+         "save": {"binding": "/sid"}},
+        {"call": {"product": "conversations-v1", "operation": "FetchServiceBinding",
+                  "args": {"ChatServiceSid": "${svc}", "Sid": "${binding}"}},
+         "record": "small/FetchServiceBinding", "about": "a seeded binding"}
+    ]});
+    std::fs::write(&plan, steps.to_string()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_record"))
+        .arg("--plan")
+        .arg(&plan)
+        .arg("--local")
+        .arg("--out-dir")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let create = conformance::load(&dir.join("small/CreateService.json")).unwrap();
+    let fetch = conformance::load(&dir.join("small/FetchServiceBinding.json")).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let sid = create.exchanges[0].response.body.as_ref().unwrap()["sid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(fetch.call.args["ChatServiceSid"], sid.as_str());
+    assert!(
+        fetch.exchanges[0]
+            .request
+            .path
+            .starts_with(&format!("/v1/Services/{sid}/Bindings/BS"))
+    );
+    assert_eq!(
+        fetch.description,
+        "FetchServiceBinding, recorded from the local service by `plans/small.json`: a seeded binding"
+    );
+    for scenario in [&create, &fetch] {
+        let text = scenario.to_json();
+        assert!(
+            text.contains("ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"),
+            "{text}"
+        );
+        conformance::replay_blocking(scenario).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// A step the service answers with an error stops the plan, naming the step.
+#[test]
+fn binary_stops_a_plan_at_a_failing_step() {
+    let dir = std::env::temp_dir().join(format!("conformance-plan-fail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("fail.json");
+    let steps = json!({"steps": [
+        {"call": {"product": "conversations-v1", "operation": "FetchService",
+                  "args": {"Sid": "IS0123456789abcdef0123456789abcdef"}},
+         "record": "fail/FetchService"}
+    ]});
+    std::fs::write(&plan, steps.to_string()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_record"))
+        .arg("--plan")
+        .arg(&plan)
+        .arg("--local")
+        .arg("--out-dir")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let written = dir.join("fail/FetchService.json").exists();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(!output.status.success());
+    assert!(!written);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("step 1 (fail/FetchService): the service answered")
+            && stderr.contains("20404"),
+        "{stderr}"
+    );
+}
