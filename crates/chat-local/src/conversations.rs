@@ -354,6 +354,7 @@ fn join(store: &mut Store, channel: &Record, participant: &Value) -> Result<(), 
     if let Some(binding) = participant.get("messaging_binding") {
         apart.insert("messaging_binding".to_owned(), binding.clone());
     }
+    crate::settle::settle(resource.name, &mut apart)?;
     store
         .apart
         .insert(member.str("sid").unwrap_or_default().to_owned(), apart);
@@ -397,6 +398,8 @@ fn message_created(store: &mut Store, message: &Record) {
                 ("message_sid", json!(sid)),
                 ("participant_sid", json!(member.str("sid"))),
                 ("status", json!("sent")),
+                // The message sent on the participant's channel; nothing is sent, but it has its SID.
+                ("channel_message_sid", json!(store.new_sid("SM"))),
             ] {
                 receipt.value.insert(key.to_owned(), value);
             }

@@ -75,6 +75,7 @@ mod pre_event;
 mod product;
 mod request;
 mod server;
+mod settle;
 mod state;
 mod store;
 pub mod table;

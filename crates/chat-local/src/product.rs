@@ -322,6 +322,7 @@ fn mapped(
                 &mut record.value,
                 &mut apart,
             )?;
+            crate::settle::settle(storage.name, &mut apart)?;
             for field in route.form.iter().filter(|f| f.field.is_empty()) {
                 if let Some(value) = form.last(field.wire) {
                     behaviour::unmapped(store, storage, &mut record, field.wire, value)?;
@@ -349,6 +350,7 @@ fn mapped(
                 &mut record.value,
                 &mut apart,
             )?;
+            crate::settle::settle(storage.name, &mut apart)?;
             if !form.has("DateUpdated") && record.value.contains_key("date_updated") {
                 record
                     .value

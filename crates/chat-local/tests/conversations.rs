@@ -359,7 +359,7 @@ async fn an_sms_participant_keeps_its_messaging_binding_and_gets_receipts() {
     let fetched = conversation.participant(&sms.sid).fetch().await.unwrap();
     assert_eq!(
         fetched.messaging_binding,
-        Some(json!({"address": "+15550001111", "proxy_address": "+15550009999"}))
+        Some(json!({"address": "+15550001111", "proxy_address": "+15550009999", "type": "sms"}))
     );
     let members = local
         .client()
@@ -395,6 +395,14 @@ async fn an_sms_participant_keeps_its_messaging_binding_and_gets_receipts() {
         .records;
     assert_eq!(receipts.len(), 1);
     assert_eq!(receipts[0].participant_sid, Some(sms.sid.clone()));
+    let channel_message = receipts[0]
+        .channel_message_sid
+        .as_deref()
+        .unwrap_or_default();
+    assert!(
+        channel_message.starts_with("SM") && channel_message.len() == 34,
+        "{channel_message}"
+    );
     assert_eq!(
         receipts[0].status,
         Some(models::ServiceConversationMessageReceiptDeliveryStatus::Sent)
@@ -419,4 +427,35 @@ async fn an_sms_participant_keeps_its_messaging_binding_and_gets_receipts() {
         .records;
     assert_eq!(agent.len(), 1, "the agent's user sees the conversation");
     assert_eq!(agent[0].unread_messages_count, Some(1));
+}
+
+#[tokio::test]
+async fn timers_are_answered_as_the_dates_they_fire() {
+    let (_local, conv, is) = setup().await;
+    let made = conv
+        .service(&is)
+        .conversations()
+        .create()
+        .timers_inactive("PT1H")
+        .timers_closed("P1D")
+        .await
+        .unwrap();
+    let timers = made.timers.expect("timers");
+    let date =
+        |key: &str| -> twilio_chat_v2::Timestamp { timers[key].as_str().unwrap().parse().unwrap() };
+    assert_eq!(
+        date("date_closed").unix_seconds() - date("date_inactive").unix_seconds(),
+        86_400 - 3_600,
+        "{timers}"
+    );
+    assert!(timers.get("inactive").is_none(), "{timers}");
+    let refused = conv
+        .service(&is)
+        .conversation(&made.sid)
+        .update()
+        .timers_closed("tomorrow")
+        .await
+        .unwrap_err();
+    let api = refused.api_error().expect("Twilio's error");
+    assert_eq!((api.status, api.code), (400, Some(20001)), "{refused}");
 }

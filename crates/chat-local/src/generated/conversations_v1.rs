@@ -8,7 +8,7 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         collection_path: "/v1/Configuration",
         instance_path: ::core::option::Option::None,
         links: &[
-            ("addresses", "/v1/Configuration/Addresses"),
+            ("service", "/v1/Services/{DefaultChatServiceSid}/Configuration"),
             ("webhooks", "/v1/Configuration/Webhooks"),
         ],
         fields: &[
@@ -245,6 +245,7 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         collection_path: "/v1/Conversations",
         instance_path: ::core::option::Option::Some("/v1/Conversations/{Sid}"),
         links: &[
+            ("export", "/v1/Conversations/{Sid}/Export"),
             ("messages", "/v1/Conversations/{Sid}/Messages"),
             ("participants", "/v1/Conversations/{Sid}/Participants"),
             ("webhooks", "/v1/Conversations/{Sid}/Webhooks"),
@@ -331,7 +332,14 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             "/v1/Conversations/{ConversationSid}/Messages/{Sid}",
         ),
         links: &[
-            ("receipts", "/v1/Conversations/{ConversationSid}/Messages/{Sid}/Receipts"),
+            (
+                "channel_metadata",
+                "/v1/Conversations/{ConversationSid}/Messages/{Sid}/ChannelMetadata",
+            ),
+            (
+                "delivery_receipts",
+                "/v1/Conversations/{ConversationSid}/Messages/{Sid}/Receipts",
+            ),
         ],
         fields: &[
             crate::table::Field {
@@ -658,7 +666,13 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         sid_prefix: ::core::option::Option::None,
         collection_path: "/v1/ParticipantConversations",
         instance_path: ::core::option::Option::None,
-        links: &[],
+        links: &[
+            ("conversation", "/v1/Conversations/{ConversationSid}"),
+            (
+                "participant",
+                "/v1/Conversations/{ConversationSid}/Participants/{ParticipantSid}",
+            ),
+        ],
         fields: &[
             crate::table::Field {
                 name: "account_sid",
@@ -1157,6 +1171,7 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             "/v1/Services/{ChatServiceSid}/Conversations/{Sid}",
         ),
         links: &[
+            ("export", "/v1/Services/{ChatServiceSid}/Conversations/{Sid}/Export"),
             ("messages", "/v1/Services/{ChatServiceSid}/Conversations/{Sid}/Messages"),
             (
                 "participants",
@@ -1247,7 +1262,11 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         ),
         links: &[
             (
-                "receipts",
+                "channel_metadata",
+                "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}/ChannelMetadata",
+            ),
+            (
+                "delivery_receipts",
                 "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}/Receipts",
             ),
         ],
@@ -1546,7 +1565,16 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         sid_prefix: ::core::option::Option::None,
         collection_path: "/v1/Services/{ChatServiceSid}/ParticipantConversations",
         instance_path: ::core::option::Option::None,
-        links: &[],
+        links: &[
+            (
+                "conversation",
+                "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}",
+            ),
+            (
+                "participant",
+                "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{ParticipantSid}",
+            ),
+        ],
         fields: &[
             crate::table::Field {
                 name: "account_sid",
@@ -1696,7 +1724,10 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
             "/v1/Services/{ChatServiceSid}/Users/{Sid}",
         ),
         links: &[
-            ("conversations", "/v1/Services/{ChatServiceSid}/Users/{Sid}/Conversations"),
+            (
+                "user_conversations",
+                "/v1/Services/{ChatServiceSid}/Users/{Sid}/Conversations",
+            ),
         ],
         fields: &[
             crate::table::Field {
@@ -1774,7 +1805,16 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         instance_path: ::core::option::Option::Some(
             "/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}",
         ),
-        links: &[],
+        links: &[
+            (
+                "conversation",
+                "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}",
+            ),
+            (
+                "participant",
+                "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{ParticipantSid}",
+            ),
+        ],
         fields: &[
             crate::table::Field {
                 name: "account_sid",
@@ -1874,7 +1914,7 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         sid_prefix: ::core::option::Option::Some("US"),
         collection_path: "/v1/Users",
         instance_path: ::core::option::Option::Some("/v1/Users/{Sid}"),
-        links: &[("conversations", "/v1/Users/{Sid}/Conversations")],
+        links: &[("user_conversations", "/v1/Users/{Sid}/Conversations")],
         fields: &[
             crate::table::Field {
                 name: "sid",
@@ -1951,7 +1991,13 @@ pub(crate) static RESOURCES: &[crate::table::Resource] = &[
         instance_path: ::core::option::Option::Some(
             "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
         ),
-        links: &[],
+        links: &[
+            ("conversation", "/v1/Conversations/{ConversationSid}"),
+            (
+                "participant",
+                "/v1/Conversations/{ConversationSid}/Participants/{ParticipantSid}",
+            ),
+        ],
         fields: &[
             crate::table::Field {
                 name: "account_sid",
