@@ -78,7 +78,7 @@ async fn create_sends_a_form_with_credentials_and_decodes_typed_sids() {
     create.assert_calls_async(1).await;
     let expected: models::ConversationSid = CH.parse().expect("a conversation SID");
     assert_eq!(created.sid, expected);
-    assert_eq!(created.chat_service_sid.as_deref(), Some(IS));
+    assert_eq!(created.chat_service_sid.as_str(), IS);
     assert_eq!(created.state, Some(models::ConversationState::Active));
 }
 
@@ -197,7 +197,7 @@ async fn messages_stream_across_pages() {
         })
         .await;
     let sid: models::ConversationSid = CH.parse().expect("SID");
-    let indexes: Vec<Option<i64>> = client(&server)
+    let indexes: Vec<i64> = client(&server)
         .conversation(&sid)
         .messages()
         .list()
@@ -208,7 +208,7 @@ async fn messages_stream_across_pages() {
         .try_collect()
         .await
         .expect("stream");
-    assert_eq!(indexes, vec![Some(0), Some(1), Some(2)]);
+    assert_eq!(indexes, vec![0, 1, 2]);
     first.assert_calls_async(1).await;
     second.assert_calls_async(1).await;
 }
