@@ -45,7 +45,7 @@ fn message(index: i64) -> Value {
     json!({
         "sid": sid, "account_sid": AC, "conversation_sid": CH, "index": index, "author": "alice",
         "body": format!("message {index}"), "media": null, "attributes": "{}", "participant_sid": MB,
-        "date_created": "2026-01-02T03:04:05Z", "date_updated": null, "delivery": null, "links": {},
+        "date_created": "2026-01-02T03:04:05Z", "date_updated": "2026-01-02T03:04:05Z", "delivery": null, "links": {},
         "content_sid": null,
         "url": format!("https://conversations.twilio.com/v1/Conversations/{CH}/Messages/{sid}")
     })
@@ -89,7 +89,7 @@ async fn participants_of_both_kinds() {
         json!({
             "sid": MB, "account_sid": AC, "conversation_sid": CH, "identity": identity,
             "attributes": "{}", "messaging_binding": binding, "role_sid": null,
-            "date_created": "2026-01-02T03:04:05Z", "date_updated": null,
+            "date_created": "2026-01-02T03:04:05Z", "date_updated": "2026-01-02T03:04:05Z",
             "url": format!("https://conversations.twilio.com/v1/Conversations/{CH}/Participants/{MB}"),
             "last_read_message_index": null, "last_read_timestamp": null
         })
