@@ -67,9 +67,6 @@ fn model_difference(product: Product, scenario: &str) -> Option<&'static str> {
         (Product::ConversationsV1, "pagination/records-by-meta-key") => {
             Some("a Chat message's `media` object is an array in Conversations")
         }
-        (Product::ConversationsV1, "errors/nulls") => Some(
-            "a Conversations message always carries `links`, which a Chat message does not have",
-        ),
         _ => None,
     }
 }

@@ -68,7 +68,7 @@ pub struct Binding {
     /// API address of the user this binding belongs to.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl ::serde::Serialize for Binding {
     fn serialize<S: ::serde::Serializer>(
@@ -115,7 +115,7 @@ impl de::Object for Binding {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 6, 10, 11];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 6, 10];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -327,7 +327,7 @@ pub struct Channel {
     /// Related collections of the channel (members, messages, invites, webhooks) and, when present, its newest message, as API addresses.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl Channel {
     /// Parses [`Channel::attributes`] (a JSON document in a string) into `T`; `None` when the field is absent.
@@ -386,7 +386,7 @@ impl de::Object for Channel {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 7, 8, 12, 13];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 7, 8, 12];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -2639,7 +2639,7 @@ pub struct Service {
     /// API addresses of the channels, users, roles and bindings of this service.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl ::serde::Serialize for Service {
     fn serialize<S: ::serde::Serializer>(
@@ -2714,7 +2714,7 @@ impl de::Object for Service {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 21, 22];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 21];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -3022,7 +3022,7 @@ pub struct User {
     /// API addresses of the channels and bindings of this user.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
     /// API address at which this user can be fetched again.
     ///
     /// An absolute URL.
@@ -3085,7 +3085,7 @@ impl de::Object for User {
         "links",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 9, 10, 12, 13];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 9, 10, 13];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -3411,7 +3411,7 @@ pub struct UserChannel {
     /// API addresses of the channel, its member record and its messages.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
     /// API address at which this user channel can be fetched again.
     ///
     /// An absolute URL.
@@ -3465,7 +3465,7 @@ impl de::Object for UserChannel {
         "url",
         "notification_level",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 8, 9];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 9];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),

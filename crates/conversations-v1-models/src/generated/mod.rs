@@ -58,7 +58,7 @@ pub struct Configuration {
     /// API addresses of the resources below this account configuration, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl ::serde::Serialize for Configuration {
     fn serialize<S: ::serde::Serializer>(
@@ -98,7 +98,7 @@ impl de::Object for Configuration {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 5, 6];
+    const REQUIRED: &'static [usize] = &[0, 5];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -799,7 +799,7 @@ pub struct Conversation {
     /// API addresses of the resources below this conversation, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
     /// Channel bindings of the conversation (for example e-mail addresses).
     ///
     /// Free-form JSON (the description gives no schema).
@@ -862,7 +862,7 @@ impl de::Object for Conversation {
         "links",
         "bindings",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 3, 8, 9, 11, 12];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 8, 9, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -953,7 +953,7 @@ pub struct ConversationMessage {
     /// API addresses of the resources below this message, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
     /// Content template (HX SID) the message was sent from.
     pub content_sid: ::std::option::Option<ContentSid>,
 }
@@ -1016,7 +1016,7 @@ impl de::Object for ConversationMessage {
         "links",
         "content_sid",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 9, 10, 11, 13];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 9, 10, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -2673,7 +2673,7 @@ pub struct ParticipantConversation {
     /// API addresses of the resources below this participant's conversation, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl ::serde::Serialize for ParticipantConversation {
     fn serialize<S: ::serde::Serializer>(
@@ -2740,7 +2740,7 @@ impl de::Object for ParticipantConversation {
         "conversation_timers",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 15];
+    const REQUIRED: &'static [usize] = &[0, 1];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -3178,7 +3178,7 @@ pub struct Service {
     /// API addresses of the resources below this conversation service, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl ::serde::Serialize for Service {
     fn serialize<S: ::serde::Serializer>(
@@ -3215,7 +3215,7 @@ impl de::Object for Service {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -3521,7 +3521,7 @@ pub struct ServiceConfiguration {
     /// API addresses of the resources below this service configuration, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
     /// Whether users report online state.
     pub reachability_enabled: ::std::option::Option<bool>,
 }
@@ -3569,7 +3569,7 @@ impl de::Object for ServiceConfiguration {
         "links",
         "reachability_enabled",
     ];
-    const REQUIRED: &'static [usize] = &[0, 4, 5];
+    const REQUIRED: &'static [usize] = &[0, 4];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "chat_service_sid" => ::std::option::Option::Some(0),
@@ -3644,7 +3644,7 @@ pub struct ServiceConversation {
     /// API addresses of the resources below this conversation, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
     /// Channel bindings of the conversation (for example e-mail addresses).
     ///
     /// Free-form JSON (the description gives no schema).
@@ -3707,7 +3707,7 @@ impl de::Object for ServiceConversation {
         "links",
         "bindings",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 3, 8, 9, 11, 12];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 8, 9, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -3800,7 +3800,7 @@ pub struct ServiceConversationMessage {
     /// API addresses of the resources below this message, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
     /// Content template (HX SID) the message was sent from.
     pub content_sid: ::std::option::Option<ContentSid>,
 }
@@ -3866,7 +3866,7 @@ impl de::Object for ServiceConversationMessage {
         "links",
         "content_sid",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 10, 11, 13, 14];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 10, 11, 13];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -5385,7 +5385,7 @@ pub struct ServiceParticipantConversation {
     /// API addresses of the resources below this participant's conversation, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl ::serde::Serialize for ServiceParticipantConversation {
     fn serialize<S: ::serde::Serializer>(
@@ -5453,7 +5453,7 @@ impl de::Object for ServiceParticipantConversation {
         "conversation_timers",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 15];
+    const REQUIRED: &'static [usize] = &[0, 1];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -5906,7 +5906,7 @@ pub struct ServiceUser {
     /// API addresses of the resources below this user, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl ServiceUser {
     /// Parses [`ServiceUser::attributes`] (a JSON document in a string) into `T`; `None` when the field is absent.
@@ -5963,7 +5963,7 @@ impl de::Object for ServiceUser {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 9, 10, 11, 12];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 9, 10, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -6062,7 +6062,7 @@ pub struct ServiceUserConversation {
     /// API addresses of the resources below this user's conversation, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl ServiceUserConversation {
     /// Parses [`ServiceUserConversation::attributes`] (a JSON document in a string) into `T`; `None` when the field is absent.
@@ -6129,7 +6129,7 @@ impl de::Object for ServiceUserConversation {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 11, 12, 16, 17];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 11, 12, 16];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -6721,7 +6721,7 @@ pub struct User {
     /// API addresses of the resources below this user, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl User {
     /// Parses [`User::attributes`] (a JSON document in a string) into `T`; `None` when the field is absent.
@@ -6778,7 +6778,7 @@ impl de::Object for User {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 9, 10, 11, 12];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 9, 10, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -6875,7 +6875,7 @@ pub struct UserConversation {
     /// API addresses of the resources below this user's conversation, by name.
     ///
     /// Free-form JSON (the description gives no schema).
-    pub links: ::serde_json::Value,
+    pub links: ::std::option::Option<::serde_json::Value>,
 }
 impl UserConversation {
     /// Parses [`UserConversation::attributes`] (a JSON document in a string) into `T`; `None` when the field is absent.
@@ -6942,7 +6942,7 @@ impl de::Object for UserConversation {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 11, 12, 16, 17];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 11, 12, 16];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
