@@ -80,6 +80,16 @@ struct Counts {
     recorded_records: BTreeMap<String, usize>,
 }
 
+/// One line of the summary: a record schema's properties declared always sent, those never missing but not
+/// declared, and how many records of it were seen.
+#[derive(Debug, Default)]
+struct SchemaLine<'a> {
+    declared: Vec<&'a str>,
+    candidates: Vec<&'a str>,
+    recorded: usize,
+    examples: usize,
+}
+
 /// Where a count goes.
 #[derive(Debug, Clone, Copy)]
 enum Source {
@@ -165,31 +175,32 @@ fn names_the_record(doc: &Value, schema: &str, property: &str) -> bool {
 /// others that no recorded record nor example lacks (the candidates left optional).
 fn report(spec: &str, doc: &Value, counts: &Counts, recorded: bool) -> String {
     let declared = declared(doc);
-    let mut schemas: BTreeMap<&str, (Vec<&str>, Vec<&str>, usize, usize)> = BTreeMap::new();
+    let mut schemas: BTreeMap<&str, SchemaLine<'_>> = BTreeMap::new();
     for (key, examples) in &counts.examples {
         let seen = counts.recorded.get(key).copied().unwrap_or_default();
-        let entry = schemas.entry(&key.0).or_default();
-        entry.2 = seen.records();
-        entry.3 = examples.records();
+        let line = schemas.entry(&key.0).or_default();
+        line.recorded = seen.records();
+        line.examples = examples.records();
         if declared.contains(key) {
-            entry.0.push(&key.1);
+            line.declared.push(&key.1);
         } else if recorded && seen.records() > 0 && seen.always() && examples.always() {
-            entry.1.push(&key.1);
+            line.candidates.push(&key.1);
         }
     }
     let mut out = format!(
         "always sent ({spec}): per record schema: records (recorded answers, examples); declared; never missing but not declared"
     );
-    for (schema, (declared, candidates, recorded_records, example_records)) in schemas {
+    for (schema, line) in schemas {
         let recorded_records = if recorded {
-            recorded_records.to_string()
+            line.recorded.to_string()
         } else {
             "SKIPPED".to_owned()
         };
         out.push_str(&format!(
-            "\n  {schema} ({recorded_records}, {example_records}): {}; {}",
-            words(&declared),
-            words(&candidates)
+            "\n  {schema} ({recorded_records}, {}): {}; {}",
+            line.examples,
+            words(&line.declared),
+            words(&line.candidates)
         ));
     }
     out
