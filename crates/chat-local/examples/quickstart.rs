@@ -60,10 +60,7 @@ async fn walk_through(
     let mut first_sid = None;
     for (from, body) in lines {
         let message = channel.messages().create().from(from).body(body).await?;
-        println!(
-            "Message #{} from {from}: {body}",
-            message.index.unwrap_or_default()
-        );
+        println!("Message #{} from {from}: {body}", message.index);
         first_sid.get_or_insert(message.sid);
     }
     let first_sid = first_sid.ok_or("no message was sent")?;
@@ -75,7 +72,7 @@ async fn walk_through(
         .await?;
     println!(
         "Edited message #{}: {} (was_edited: {})",
-        edited.index.unwrap_or_default(),
+        edited.index,
         edited.body.unwrap_or_default(),
         edited.was_edited.unwrap_or_default()
     );
@@ -87,7 +84,7 @@ async fn walk_through(
         for message in &page.records {
             println!(
                 "    #{} {}: {}",
-                message.index.unwrap_or_default(),
+                message.index,
                 message.from.as_deref().unwrap_or_default(),
                 message.body.as_deref().unwrap_or_default()
             );

@@ -139,11 +139,7 @@ async fn members_are_participants_and_messages_are_shared_with_their_indexes() {
         .body("from Conversations")
         .await
         .unwrap();
-    assert_eq!(
-        (first.index, second.index),
-        (Some(0), Some(1)),
-        "one index sequence"
-    );
+    assert_eq!((first.index, second.index), (0, 1), "one index sequence");
     let through_conversations = conversation.messages().list().await.unwrap().records;
     assert_eq!(through_conversations.len(), 2);
     assert_eq!(through_conversations[0].sid, first.sid);
@@ -297,7 +293,7 @@ async fn account_conversations_live_in_the_default_conversation_service() {
         .unique_name("account")
         .await
         .unwrap();
-    assert_eq!(conversation.chat_service_sid, Some(default.clone()));
+    assert_eq!(conversation.chat_service_sid, default.clone());
     let channel = local
         .client()
         .service(&default)

@@ -114,8 +114,8 @@ async fn conversation_messages_list_newest_first_on_request() {
         .page_size(2)
         .await
         .unwrap();
-    let indexes: Vec<Option<i64>> = newest.records.iter().map(|m| m.index).collect();
-    assert_eq!(indexes, [Some(2), Some(1)]);
+    let indexes: Vec<i64> = newest.records.iter().map(|m| m.index).collect();
+    assert_eq!(indexes, [2, 1]);
 }
 
 #[tokio::test]
@@ -123,7 +123,7 @@ async fn conversation_webhooks_and_receipts_are_the_same_records_at_both_paths()
     let local = twilio_chat_local::start().await.unwrap();
     let conv = setup_client(&local);
     let made = conv.conversations().create().await.unwrap();
-    let is = made.chat_service_sid.clone().unwrap();
+    let is = made.chat_service_sid.clone();
     let account = conv.conversation(&made.sid);
     let webhook = account
         .webhooks()

@@ -118,7 +118,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
     let service = client.services().create("Support").await.unwrap();
     let is = service.sid.clone();
     assert!(is.starts_with("IS"));
-    assert_eq!(service.friendly_name.as_deref(), Some("Support"));
+    assert_eq!(service.friendly_name.as_str(), "Support");
     assert_eq!(service.url, format!("{}/v2/Services/{is}", chat.base_url()));
     assert_eq!(client.services().list().await.unwrap().records.len(), 1);
     assert_eq!(client.service(&is).fetch().await.unwrap().sid, is);
@@ -131,7 +131,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
         .limits_channel_members(10)
         .await
         .unwrap();
-    assert_eq!(service.friendly_name.as_deref(), Some("Help desk"));
+    assert_eq!(service.friendly_name.as_str(), "Help desk");
     assert_eq!(service.reachability_enabled, Some(true));
     let raw = &chat.state().records("Service")[0];
     assert_eq!(raw["notifications"]["new_message"]["enabled"], json!(true));
@@ -160,13 +160,8 @@ async fn every_operation_succeeds_through_the_generated_client() {
     let roles = svc.roles().list().await.unwrap();
     assert_eq!(roles.records.len(), 5, "four default roles and one created");
     assert_eq!(
-        svc.role(&rl)
-            .fetch()
-            .await
-            .unwrap()
-            .friendly_name
-            .as_deref(),
-        Some("moderator")
+        svc.role(&rl).fetch().await.unwrap().friendly_name.as_str(),
+        "moderator"
     );
     let role = svc.role(&rl).update(["sendMessage"]).await.unwrap();
     assert_eq!(role.permissions, Some(vec!["sendMessage".to_owned()]));
@@ -256,7 +251,7 @@ async fn every_operation_succeeds_through_the_generated_client() {
         .from("bob")
         .await
         .unwrap();
-    assert_eq!((first.index, second.index), (Some(0), Some(1)));
+    assert_eq!((first.index, second.index), (0, 1));
     let im = first.sid.clone();
     assert!(im.starts_with("IM"));
     assert_eq!(chan.messages().list().await.unwrap().records.len(), 2);
@@ -279,8 +274,8 @@ async fn every_operation_succeeds_through_the_generated_client() {
     assert!(inv.starts_with("IN"));
     assert_eq!(chan.invites().list().await.unwrap().records.len(), 1);
     assert_eq!(
-        chan.invite(&inv).fetch().await.unwrap().identity.as_deref(),
-        Some("carol")
+        chan.invite(&inv).fetch().await.unwrap().identity.as_str(),
+        "carol"
     );
 
     // Channel webhooks.
@@ -375,8 +370,8 @@ async fn every_operation_succeeds_through_the_generated_client() {
     assert!(bs.starts_with("BS"));
     assert_eq!(svc.bindings().list().await.unwrap().records.len(), 1);
     assert_eq!(
-        svc.binding(&bs).fetch().await.unwrap().identity.as_deref(),
-        Some("alice")
+        svc.binding(&bs).fetch().await.unwrap().identity.as_str(),
+        "alice"
     );
     assert_eq!(
         svc.user(&us).bindings().list().await.unwrap().records.len(),
@@ -505,10 +500,10 @@ async fn channel_counts_message_indexes_and_cascading_deletes() {
         .order(models::MessageOrderType::Desc)
         .await
         .unwrap();
-    assert_eq!(last.records[0].index, Some(3));
+    assert_eq!(last.records[0].index, 3);
     chan.message(&last.records[0].sid).delete().await.unwrap();
     let next = chan.messages().create().body("5").await.unwrap();
-    assert_eq!(next.index, Some(4));
+    assert_eq!(next.index, 4);
     assert_eq!(next.from.as_deref(), Some("system"));
 
     // A member with a new identity makes the user.
@@ -574,7 +569,7 @@ async fn streams_follow_next_page_urls_across_pages() {
         .order(models::MessageOrderType::Desc)
         .page_size(2)
         .stream()
-        .map_ok(|m| m.index.unwrap_or(-1))
+        .map_ok(|m| m.index)
         .try_collect()
         .await
         .unwrap();

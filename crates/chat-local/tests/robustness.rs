@@ -313,6 +313,6 @@ async fn malformed_requests_get_twilio_errors_and_never_panic() {
     // Nothing was stored, and the service still answers a normal request.
     let services = chat.client().services().list().await.unwrap().records;
     assert_eq!(services.len(), 1);
-    assert_eq!(services[0].friendly_name.as_deref(), Some("kept"));
+    assert_eq!(services[0].friendly_name, "kept");
     assert!(chat.state().records("Channel").is_empty());
 }

@@ -32,6 +32,7 @@
 //!     "index": 3,
 //!     "attributes": "{\"importance\": \"high\"}",
 //!     "date_created": "2016-03-24T20:37:57Z",
+//!     "date_updated": "2016-03-24T20:37:57Z",
 //!     "something_new": true
 //! }"#).unwrap();
 //! assert_eq!(message.body.as_deref(), Some("hello"));

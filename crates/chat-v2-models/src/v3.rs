@@ -13,6 +13,7 @@
 //!     "service_sid": "IS0123456789abcdef0123456789abcdef",
 //!     "type": "private",
 //!     "date_created": "2026-03-24T20:37:57Z",
+//!     "date_updated": "2026-03-24T20:37:57Z",
 //!     "url": "https://chat.twilio.com/v3/Services/IS0123456789abcdef0123456789abcdef/Channels/CH0123456789abcdef0123456789abcdef"
 //! }"#).unwrap();
 //! let v2: twilio_chat_v2_models::ChannelSid = channel.sid.clone();

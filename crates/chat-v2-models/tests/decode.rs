@@ -10,7 +10,8 @@ fn message(json: &str) -> Result<Message, serde_json::Error> {
 /// The members every message carries (declared `x-twilio-always-sent`), then `rest`.
 fn full(rest: &str) -> String {
     let always = r#""sid": "IM1", "account_sid": "AC1", "service_sid": "IS1", "channel_sid": "CH1",
-        "date_created": "2015-07-30T20:00:00Z", "url": "https://chat.twilio.com/v2/x""#;
+        "index": 0, "date_created": "2015-07-30T20:00:00Z", "date_updated": "2015-07-30T20:00:00Z",
+        "url": "https://chat.twilio.com/v2/x""#;
     if rest.is_empty() {
         format!("{{{always}}}")
     } else {
@@ -29,16 +30,13 @@ fn members_in_any_order_with_unknown_keys_and_nulls() {
     .unwrap();
     assert_eq!(Some(m.sid.as_str()), Some("IM1"));
     assert_eq!(m.body, None);
-    assert_eq!(m.index, Some(7));
+    assert_eq!(m.index, 7);
     assert_eq!(m.was_edited, Some(true));
     assert_eq!(m.url, "https://chat.twilio.com/v2/x");
     assert_eq!(m.date_created.to_rfc3339(), "2015-07-30T20:00:00Z");
-    assert_eq!(
-        m.date_updated.map(|d| d.to_rfc3339()),
-        Some("2015-07-30T20:00:01Z".to_owned())
-    );
+    assert_eq!(m.date_updated.to_rfc3339(), "2015-07-30T20:00:01Z");
     let minimal = message(&full("")).unwrap();
-    assert_eq!((minimal.body, minimal.index), (None, None));
+    assert_eq!((minimal.body, minimal.was_edited), (None, None));
 }
 
 #[test]
@@ -67,6 +65,8 @@ fn a_missing_required_member_is_an_error_naming_it() {
         "channel_sid",
         "date_created",
         "url",
+        "index",
+        "date_updated",
     ] {
         let mut record: serde_json::Value = serde_json::from_str(&full("")).unwrap();
         let object = record.as_object_mut().unwrap();
@@ -95,7 +95,7 @@ fn wrong_shapes_are_errors_that_say_what_was_expected() {
     assert!(e.to_string().contains("expected struct Message"), "{e}");
     let e = message(r#""IM1""#).unwrap_err();
     assert!(e.to_string().contains("expected struct Message"), "{e}");
-    let e = message(&full(r#""index": "seven""#)).unwrap_err();
+    let e = message(&full("").replace(r#""index": 0"#, r#""index": "seven""#)).unwrap_err();
     assert!(
         e.to_string().starts_with("invalid type: string \"seven\""),
         "{e}"

@@ -32,7 +32,7 @@
 //!     .body("Hello from Rust")
 //!     .from("system")
 //!     .await?;
-//! println!("sent message #{:?}", message.index);
+//! println!("sent message #{}", message.index);
 //!
 //! // Stream every message of the channel, oldest first, fetching pages as needed.
 //! let mut messages = client

@@ -565,8 +565,11 @@ async fn a_file_over_the_size_limit_is_a_typed_error() {
             then.status(200).json_body(json!({
                 "sid": IS,
                 "account_sid": AC,
+                "friendly_name": "Support",
                 "date_created": "2026-01-01T00:00:00Z",
+                "date_updated": "2026-01-01T00:00:00Z",
                 "url": format!("https://chat.twilio.com/v2/Services/{IS}"),
+                "links": {"channels": format!("https://chat.twilio.com/v2/Services/{IS}/Channels")},
                 "media": {"size_limit_mb": 1, "compatibility_message": "Media messages are not supported"}
             }));
         })

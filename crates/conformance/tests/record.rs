@@ -51,7 +51,7 @@ async fn recorded_create_is_redacted_and_replays() {
     let base = server.base_url();
     let body = json!({
         "sid": IS, "account_sid": AC, "friendly_name": "demo",
-        "date_created": "2026-01-01T00:00:00Z",
+        "date_created": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z",
         "url": format!("{base}/v2/Services/{IS}"),
         "links": {"channels": format!("{base}/v2/Services/{IS}/Channels")}
     });
@@ -126,6 +126,7 @@ async fn recorded_stream_follows_pages_and_replays() {
         json!({
             "sid": format!("RL{n:032x}"), "account_sid": AC, "service_sid": IS,
             "friendly_name": format!("role {n}"), "date_created": "2026-01-01T00:00:00Z",
+            "date_updated": "2026-01-01T00:00:00Z",
             "url": format!("https://chat.twilio.com/v2/Services/{IS}/Roles/RL{n:032x}")
         })
     };
@@ -218,12 +219,14 @@ fn binary_reads_credentials_from_env() {
         then.status(200)
             .header("content-type", "application/json")
             .body(
-                json!({
-                    "sid": IS, "account_sid": AC, "date_created": "2026-01-01T00:00:00Z",
-                    "url": format!("https://chat.twilio.com/v2/Services/{IS}")
-                })
-                .to_string(),
-            );
+            json!({
+                "sid": IS, "account_sid": AC, "friendly_name": "Support",
+                "date_created": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z",
+                "url": format!("https://chat.twilio.com/v2/Services/{IS}"),
+                "links": {"channels": format!("https://chat.twilio.com/v2/Services/{IS}/Channels")}
+            })
+            .to_string(),
+        );
     });
     let out = std::env::temp_dir().join(format!(
         "conformance-record-bin-{}.json",

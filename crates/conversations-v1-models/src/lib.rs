@@ -30,7 +30,9 @@
 //!     "state": "active",
 //!     "attributes": "{\"topic\": \"billing\"}",
 //!     "date_created": "2026-03-24T20:37:57Z",
+//!     "date_updated": "2026-03-24T20:37:57Z",
 //!     "url": "https://conversations.twilio.com/v1/Conversations/CH0123456789abcdef0123456789abcdef",
+//!     "links": {"participants": "https://conversations.twilio.com/v1/Conversations/CH0123456789abcdef0123456789abcdef/Participants"},
 //!     "a_field_added_later": true
 //! }"#).unwrap();
 //! let sid: ConversationSid = "CH0123456789abcdef0123456789abcdef".parse().unwrap();

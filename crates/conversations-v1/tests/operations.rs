@@ -45,7 +45,7 @@ fn message(index: i64) -> Value {
     json!({
         "sid": sid, "account_sid": AC, "conversation_sid": CH, "index": index, "author": "alice",
         "body": format!("message {index}"), "media": null, "attributes": "{}", "participant_sid": MB,
-        "date_created": "2026-01-02T03:04:05Z", "date_updated": null, "delivery": null, "links": {},
+        "date_created": "2026-01-02T03:04:05Z", "date_updated": "2026-01-02T03:04:05Z", "delivery": null, "links": {},
         "content_sid": null,
         "url": format!("https://conversations.twilio.com/v1/Conversations/{CH}/Messages/{sid}")
     })
@@ -78,7 +78,7 @@ async fn create_sends_a_form_with_credentials_and_decodes_typed_sids() {
     create.assert_calls_async(1).await;
     let expected: models::ConversationSid = CH.parse().expect("a conversation SID");
     assert_eq!(created.sid, expected);
-    assert_eq!(created.chat_service_sid.as_deref(), Some(IS));
+    assert_eq!(created.chat_service_sid.as_str(), IS);
     assert_eq!(created.state, Some(models::ConversationState::Active));
 }
 
@@ -89,7 +89,7 @@ async fn participants_of_both_kinds() {
         json!({
             "sid": MB, "account_sid": AC, "conversation_sid": CH, "identity": identity,
             "attributes": "{}", "messaging_binding": binding, "role_sid": null,
-            "date_created": "2026-01-02T03:04:05Z", "date_updated": null,
+            "date_created": "2026-01-02T03:04:05Z", "date_updated": "2026-01-02T03:04:05Z",
             "url": format!("https://conversations.twilio.com/v1/Conversations/{CH}/Participants/{MB}"),
             "last_read_message_index": null, "last_read_timestamp": null
         })
@@ -197,7 +197,7 @@ async fn messages_stream_across_pages() {
         })
         .await;
     let sid: models::ConversationSid = CH.parse().expect("SID");
-    let indexes: Vec<Option<i64>> = client(&server)
+    let indexes: Vec<i64> = client(&server)
         .conversation(&sid)
         .messages()
         .list()
@@ -208,7 +208,7 @@ async fn messages_stream_across_pages() {
         .try_collect()
         .await
         .expect("stream");
-    assert_eq!(indexes, vec![Some(0), Some(1), Some(2)]);
+    assert_eq!(indexes, vec![0, 1, 2]);
     first.assert_calls_async(1).await;
     second.assert_calls_async(1).await;
 }

@@ -38,9 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let service = client.service(&config.service_sid).fetch().await?;
     println!(
         "{}: {} (created {})",
-        service.sid,
-        service.friendly_name.unwrap_or_default(),
-        service.date_created
+        service.sid, service.friendly_name, service.date_created
     );
     Ok(())
 }

@@ -50,11 +50,11 @@ pub struct Binding {
     /// Moment this push binding last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Device-specific address that notifications go to; its format varies with `binding_type`.
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Identity string of the chat user this push binding concerns, as issued in your access tokens.
-    pub identity: ::std::option::Option<::std::string::String>,
+    pub identity: ::std::string::String,
     /// Identifier of the push credential used to deliver notifications through this push binding.
     pub credential_sid: ::std::option::Option<CredentialSid>,
     /// The `binding_type` field.
@@ -115,7 +115,7 @@ impl de::Object for Binding {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 10];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 6, 10];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -144,7 +144,7 @@ impl de::Object for Binding {
             1 => self.account_sid = map.next_value()?,
             2 => self.service_sid = map.next_value()?,
             3 => self.date_created = map.next_value::<datetime::One>()?.0,
-            4 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            4 => self.date_updated = map.next_value::<datetime::One>()?.0,
             5 => self.endpoint = map.next_value()?,
             6 => self.identity = map.next_value()?,
             7 => self.credential_sid = map.next_value()?,
@@ -313,7 +313,7 @@ pub struct Channel {
     /// Moment this channel last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Identity of the user who opened the channel, or `system` when it was created through the REST API.
     pub created_by: ::std::option::Option<::std::string::String>,
     /// How many members the channel currently has.
@@ -386,7 +386,7 @@ impl de::Object for Channel {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 7, 12];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 7, 8, 12];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -421,7 +421,7 @@ impl de::Object for Channel {
             5 => self.attributes = map.next_value()?,
             6 => self.type_ = map.next_value()?,
             7 => self.date_created = map.next_value::<datetime::One>()?.0,
-            8 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            8 => self.date_updated = map.next_value::<datetime::One>()?.0,
             9 => self.created_by = map.next_value()?,
             10 => self.members_count = map.next_value()?,
             11 => self.messages_count = map.next_value()?,
@@ -572,7 +572,7 @@ pub struct ChannelWebhook {
     /// Channel SID under which this channel webhook is stored.
     pub channel_sid: ChannelSid,
     /// Kind of hook: `webhook`, `trigger` or `studio`.
-    pub type_: ::std::option::Option<::std::string::String>,
+    pub type_: ::std::string::String,
     /// API address at which this channel webhook can be fetched again.
     ///
     /// An absolute URL.
@@ -588,7 +588,7 @@ pub struct ChannelWebhook {
     /// Moment this channel webhook last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
 }
 impl ::serde::Serialize for ChannelWebhook {
     fn serialize<S: ::serde::Serializer>(
@@ -629,7 +629,7 @@ impl de::Object for ChannelWebhook {
         "date_created",
         "date_updated",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 7];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 7, 8];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -659,7 +659,7 @@ impl de::Object for ChannelWebhook {
             5 => self.url = map.next_value()?,
             6 => self.configuration = map.next_value()?,
             7 => self.date_created = map.next_value::<datetime::One>()?.0,
-            8 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            8 => self.date_updated = map.next_value::<datetime::One>()?.0,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
             }
@@ -883,7 +883,7 @@ pub struct Credential {
     /// Moment this push credential last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address at which this push credential can be fetched again.
     ///
     /// An absolute URL.
@@ -926,7 +926,7 @@ impl de::Object for Credential {
         "date_updated",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 5, 7];
+    const REQUIRED: &'static [usize] = &[0, 1, 5, 6, 7];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -953,7 +953,7 @@ impl de::Object for Credential {
             3 => self.type_ = map.next_value()?,
             4 => self.sandbox = map.next_value()?,
             5 => self.date_created = map.next_value::<datetime::One>()?.0,
-            6 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            6 => self.date_updated = map.next_value::<datetime::One>()?.0,
             7 => self.url = map.next_value()?,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1104,7 +1104,7 @@ pub struct Invite {
     /// Chat service SID (starting with IS) this invite is part of.
     pub service_sid: ServiceSid,
     /// Identity string of the chat user this invite concerns, as issued in your access tokens.
-    pub identity: ::std::option::Option<::std::string::String>,
+    pub identity: ::std::string::String,
     /// Moment this invite was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -1112,7 +1112,7 @@ pub struct Invite {
     /// Moment this invite last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Identifier of the channel role the invited user will receive on joining.
     pub role_sid: ::std::option::Option<RoleSid>,
     /// Who issued the invitation, as an identity string.
@@ -1163,7 +1163,7 @@ impl de::Object for Invite {
         "created_by",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 9];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 9];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -1192,7 +1192,7 @@ impl de::Object for Invite {
             3 => self.service_sid = map.next_value()?,
             4 => self.identity = map.next_value()?,
             5 => self.date_created = map.next_value::<datetime::One>()?.0,
-            6 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            6 => self.date_updated = map.next_value::<datetime::One>()?.0,
             7 => self.role_sid = map.next_value()?,
             8 => self.created_by = map.next_value()?,
             9 => self.url = map.next_value()?,
@@ -1786,7 +1786,7 @@ pub struct Member {
     /// Moment this member last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Identifier of the channel role held by this member.
     pub role_sid: ::std::option::Option<RoleSid>,
     /// Read horizon: highest message index acknowledged as read in this channel; null before any read report.
@@ -1861,7 +1861,7 @@ impl de::Object for Member {
         "url",
         "attributes",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 10];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 6, 10];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -1892,7 +1892,7 @@ impl de::Object for Member {
             3 => self.service_sid = map.next_value()?,
             4 => self.identity = map.next_value()?,
             5 => self.date_created = map.next_value::<datetime::One>()?.0,
-            6 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            6 => self.date_updated = map.next_value::<datetime::One>()?.0,
             7 => self.role_sid = map.next_value()?,
             8 => self.last_consumed_message_index = map.next_value()?,
             9 => self.last_consumption_timestamp = map.next_value::<datetime::Opt>()?.0,
@@ -1987,7 +1987,7 @@ pub struct Message {
     /// Moment this message last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Identity behind the latest edit of the message; null when it was never edited.
     pub last_updated_by: ::std::option::Option<::std::string::String>,
     /// Becomes true after any edit to the original message.
@@ -1997,7 +1997,7 @@ pub struct Message {
     /// What the message says; structured data may be sent as serialized text.
     pub body: ::std::option::Option<::std::string::String>,
     /// Position of the message in its channel. Indices increase with arrival order but may have gaps.
-    pub index: ::std::option::Option<i64>,
+    pub index: i64,
     /// `text` for plain messages, `media` when a file is attached.
     pub type_: ::std::option::Option<::std::string::String>,
     /// For media messages, an object with the media `sid`, `size` in bytes, `content_type` and `filename`; null for text messages.
@@ -2070,7 +2070,7 @@ impl de::Object for Message {
         "media",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 3, 5, 6, 15];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 5, 6, 7, 12, 15];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -2106,7 +2106,7 @@ impl de::Object for Message {
             4 => self.to = map.next_value()?,
             5 => self.channel_sid = map.next_value()?,
             6 => self.date_created = map.next_value::<datetime::One>()?.0,
-            7 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            7 => self.date_updated = map.next_value::<datetime::One>()?.0,
             8 => self.last_updated_by = map.next_value()?,
             9 => self.was_edited = map.next_value()?,
             10 => self.from = map.next_value()?,
@@ -2356,7 +2356,7 @@ pub struct Role {
     /// Chat service SID (starting with IS) this role is part of.
     pub service_sid: ServiceSid,
     /// Display label chosen for this role; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
+    pub friendly_name: ::std::string::String,
     /// The `type` field.
     pub type_: ::std::option::Option<RoleType>,
     /// Permission names granted by this role.
@@ -2368,7 +2368,7 @@ pub struct Role {
     /// Moment this role last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address at which this role can be fetched again.
     ///
     /// An absolute URL.
@@ -2413,7 +2413,7 @@ impl de::Object for Role {
         "date_updated",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 8];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 6, 7, 8];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -2442,7 +2442,7 @@ impl de::Object for Role {
             4 => self.type_ = map.next_value()?,
             5 => self.permissions = map.next_value()?,
             6 => self.date_created = map.next_value::<datetime::One>()?.0,
-            7 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            7 => self.date_updated = map.next_value::<datetime::One>()?.0,
             8 => self.url = map.next_value()?,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2585,7 +2585,7 @@ pub struct Service {
     /// Account SID (starting with AC) owning this Chat service.
     pub account_sid: AccountSid,
     /// Display label chosen for this Chat service; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
+    pub friendly_name: ::std::string::String,
     /// Moment this Chat service was created, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -2593,7 +2593,7 @@ pub struct Service {
     /// Moment this Chat service last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Service-level role given to users when they join this service.
     pub default_service_role_sid: ::std::option::Option<RoleSid>,
     /// Channel-level role given to users when they join a channel of this service.
@@ -2714,7 +2714,7 @@ impl de::Object for Service {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 3, 21];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 21];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -2754,7 +2754,7 @@ impl de::Object for Service {
             1 => self.account_sid = map.next_value()?,
             2 => self.friendly_name = map.next_value()?,
             3 => self.date_created = map.next_value::<datetime::One>()?.0,
-            4 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            4 => self.date_updated = map.next_value::<datetime::One>()?.0,
             5 => self.default_service_role_sid = map.next_value()?,
             6 => self.default_channel_role_sid = map.next_value()?,
             7 => self.default_channel_creator_role_sid = map.next_value()?,
@@ -3004,7 +3004,7 @@ pub struct User {
     /// Identifier of the service-level role held by this user.
     pub role_sid: ::std::option::Option<RoleSid>,
     /// Identity string that names this user inside the service; it matches the identity in access tokens.
-    pub identity: ::std::option::Option<::std::string::String>,
+    pub identity: ::std::string::String,
     /// Whether the user currently has a live client connection. Only set when reachability is enabled and the user was fetched individually.
     pub is_online: ::std::option::Option<bool>,
     /// Whether at least one push registration that might still work exists for the user. Only set when reachability is enabled.
@@ -3016,7 +3016,7 @@ pub struct User {
     /// Moment this user last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Count of channel memberships currently held by this user.
     pub joined_channels_count: ::std::option::Option<i64>,
     /// API addresses of the channels and bindings of this user.
@@ -3085,7 +3085,7 @@ impl de::Object for User {
         "links",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 9, 13];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 9, 10, 13];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -3122,7 +3122,7 @@ impl de::Object for User {
             7 => self.is_online = map.next_value()?,
             8 => self.is_notifiable = map.next_value()?,
             9 => self.date_created = map.next_value::<datetime::One>()?.0,
-            10 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            10 => self.date_updated = map.next_value::<datetime::One>()?.0,
             11 => self.joined_channels_count = map.next_value()?,
             12 => self.links = map.next_value()?,
             13 => self.url = map.next_value()?,
@@ -3152,11 +3152,11 @@ pub struct UserBinding {
     /// Moment this user binding last changed, as an ISO 8601 UTC timestamp.
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Device-specific address that notifications go to; its format varies with `binding_type`.
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Identity string of the chat user this user binding concerns, as issued in your access tokens.
-    pub identity: ::std::option::Option<::std::string::String>,
+    pub identity: ::std::string::String,
     /// Identifier of the user that owns this binding.
     pub user_sid: UserSid,
     /// Identifier of the push credential used to deliver notifications through this user binding.
@@ -3215,7 +3215,7 @@ impl de::Object for UserBinding {
         "message_types",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 7, 11];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 6, 7, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -3244,7 +3244,7 @@ impl de::Object for UserBinding {
             1 => self.account_sid = map.next_value()?,
             2 => self.service_sid = map.next_value()?,
             3 => self.date_created = map.next_value::<datetime::One>()?.0,
-            4 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            4 => self.date_updated = map.next_value::<datetime::One>()?.0,
             5 => self.endpoint = map.next_value()?,
             6 => self.identity = map.next_value()?,
             7 => self.user_sid = map.next_value()?,

@@ -65,8 +65,9 @@ mod tests {
     /// A message with the members every message has, and `extra`.
     fn record(extra: Value) -> models::Message {
         let mut record = json!({
-            "sid": "IM1", "account_sid": "AC1", "service_sid": "IS1", "channel_sid": "CH1",
-            "date_created": "2026-01-01T00:00:00Z", "url": "https://chat.twilio.com/v2/x"
+            "sid": "IM1", "account_sid": "AC1", "service_sid": "IS1", "channel_sid": "CH1", "index": 0,
+            "date_created": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z",
+            "url": "https://chat.twilio.com/v2/x"
         });
         if let (Some(record), Value::Object(extra)) = (record.as_object_mut(), extra) {
             record.extend(extra);

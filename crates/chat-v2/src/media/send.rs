@@ -242,8 +242,9 @@ mod tests {
     fn size_limit_is_read_from_the_service() {
         let service = |media: serde_json::Value| -> models::Service {
             serde_json::from_value(json!({
-                "sid": "IS1", "account_sid": "AC1", "date_created": "2026-01-01T00:00:00Z",
-                "url": "https://chat.twilio.com/v2/Services/IS1", "media": media
+                "sid": "IS1", "account_sid": "AC1", "friendly_name": "Support",
+                "date_created": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z",
+                "url": "https://chat.twilio.com/v2/Services/IS1", "links": {}, "media": media
             }))
             .unwrap()
         };

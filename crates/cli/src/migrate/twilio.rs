@@ -70,7 +70,7 @@ impl ChatRead for Twilio {
         let s = self.chat.service(&self.service).fetch().await?;
         Ok(ServiceInfo {
             sid: s.sid.to_string(),
-            friendly_name: s.friendly_name,
+            friendly_name: Some(s.friendly_name),
             pre_webhook_url: s.pre_webhook_url.filter(|u| !u.is_empty()),
             post_webhook_url: s.post_webhook_url.filter(|u| !u.is_empty()),
             webhook_method: s.webhook_method,
@@ -137,7 +137,7 @@ impl ChatRead for Twilio {
                     .unwrap_or_default();
                 ChannelWebhookInfo {
                     channel_sid: h.channel_sid.to_string(),
-                    kind: h.type_.unwrap_or_default(),
+                    kind: h.type_,
                     url: text("url"),
                     flow_sid: text("flow_sid"),
                     filters,
@@ -160,7 +160,7 @@ impl ChatRead for Twilio {
             .into_iter()
             .map(|r| RoleInfo {
                 sid: r.sid.to_string(),
-                friendly_name: r.friendly_name,
+                friendly_name: Some(r.friendly_name),
                 kind: r.type_.map(|t| t.as_str().to_owned()),
                 permissions: r.permissions.unwrap_or_default(),
             })
@@ -180,7 +180,7 @@ impl ChatRead for Twilio {
         Ok(users
             .into_iter()
             .map(|u| UserInfo {
-                identity: u.identity,
+                identity: Some(u.identity),
                 role_sid: u.role_sid.map(|r| r.to_string()),
                 joined_channels: u.joined_channels_count.unwrap_or_default(),
             })

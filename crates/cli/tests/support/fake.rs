@@ -200,6 +200,7 @@ fn channel_json(base: &str, c: &Channel, v3: bool) -> Value {
         "date_created": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z",
         "created_by": "system", "members_count": 2, "messages_count": 5,
         "url": format!("{base}/{prefix}/Services/{SERVICE}/Channels/{}", c.sid),
+        "links": {"members": format!("{base}/{prefix}/Services/{SERVICE}/Channels/{}/Members", c.sid)},
     })
 }
 
@@ -246,10 +247,11 @@ async fn handle(
             StatusCode::OK,
             &json!({
                 "sid": SERVICE, "account_sid": ACCOUNT, "friendly_name": "Fake desk",
-                "date_created": "2026-01-01T00:00:00Z",
+                "date_created": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z",
                 "pre_webhook_url": "https://example.com/chat/pre", "post_webhook_url": "https://example.com/chat/post",
                 "webhook_method": "POST", "webhook_filters": ["onMessageSend", "onMemberAdded", "onChannelDestroyed"],
                 "url": format!("{base}/v2/Services/{SERVICE}"),
+                "links": {"channels": format!("{base}/v2/Services/{SERVICE}/Channels")},
             }),
         ),
         ("GET", ["v2", "Services", SERVICE, "Channels"]) => {
@@ -310,8 +312,9 @@ async fn handle(
                     StatusCode::OK,
                     &json!({
                         "sid": c.sid, "account_sid": ACCOUNT, "chat_service_sid": SERVICE, "state": "active",
-                        "date_created": "2026-01-01T00:00:00Z",
+                        "date_created": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z",
                         "url": format!("{base}/v1/Services/{SERVICE}/Conversations/{}", c.sid),
+                        "links": {"participants": format!("{base}/v1/Services/{SERVICE}/Conversations/{}/Participants", c.sid)},
                     }),
                 ),
                 _ => error(404, 20404, "The requested resource was not found"),

@@ -159,7 +159,7 @@ pub struct ConfigurationAddress {
     /// When this address configuration last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this address configuration.
     ///
     /// An absolute URL.
@@ -208,7 +208,7 @@ impl de::Object for ConfigurationAddress {
         "url",
         "address_country",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 6, 8];
+    const REQUIRED: &'static [usize] = &[0, 1, 6, 7, 8];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -238,7 +238,7 @@ impl de::Object for ConfigurationAddress {
             4 => self.friendly_name = map.next_value()?,
             5 => self.auto_creation = map.next_value()?,
             6 => self.date_created = map.next_value::<datetime::One>()?.0,
-            7 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            7 => self.date_updated = map.next_value::<datetime::One>()?.0,
             8 => self.url = map.next_value()?,
             9 => self.address_country = map.next_value()?,
             _ => {
@@ -767,7 +767,7 @@ pub struct Conversation {
     /// Account (AC SID) that owns this conversation.
     pub account_sid: AccountSid,
     /// Conversation service (IS SID) this conversation belongs to.
-    pub chat_service_sid: ::std::option::Option<ServiceSid>,
+    pub chat_service_sid: ServiceSid,
     /// Messaging service (MG SID) used for SMS and other non-chat channels.
     pub messaging_service_sid: ::std::option::Option<MessagingServiceSid>,
     /// Twilio-assigned identifier of this conversation.
@@ -787,7 +787,7 @@ pub struct Conversation {
     /// When this conversation last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Timers that move the conversation to inactive or closed, with the times they fire.
     ///
     /// Free-form JSON (the description gives no schema).
@@ -862,7 +862,7 @@ impl de::Object for Conversation {
         "links",
         "bindings",
     ];
-    const REQUIRED: &'static [usize] = &[0, 3, 8, 11];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 8, 9, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -898,7 +898,7 @@ impl de::Object for Conversation {
             6 => self.attributes = map.next_value()?,
             7 => self.state = map.next_value()?,
             8 => self.date_created = map.next_value::<datetime::One>()?.0,
-            9 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            9 => self.date_updated = map.next_value::<datetime::One>()?.0,
             10 => self.timers = map.next_value()?,
             11 => self.url = map.next_value()?,
             12 => self.links = map.next_value()?,
@@ -923,7 +923,7 @@ pub struct ConversationMessage {
     /// Twilio-assigned identifier of this message.
     pub sid: ConversationMessageSid,
     /// Position of the message in the conversation, counted from zero.
-    pub index: ::std::option::Option<i64>,
+    pub index: i64,
     /// Identity of whoever wrote the message.
     pub author: ::std::option::Option<::std::string::String>,
     /// Text of the message.
@@ -941,7 +941,7 @@ pub struct ConversationMessage {
     /// When this message last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this message.
     ///
     /// An absolute URL.
@@ -1016,7 +1016,7 @@ impl de::Object for ConversationMessage {
         "links",
         "content_sid",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 9, 11];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 9, 10, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -1054,7 +1054,7 @@ impl de::Object for ConversationMessage {
             7 => self.attributes = map.next_value()?,
             8 => self.participant_sid = map.next_value()?,
             9 => self.date_created = map.next_value::<datetime::One>()?.0,
-            10 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            10 => self.date_updated = map.next_value::<datetime::One>()?.0,
             11 => self.url = map.next_value()?,
             12 => self.delivery = map.next_value()?,
             13 => self.links = map.next_value()?,
@@ -1218,7 +1218,7 @@ pub struct ConversationMessageReceipt {
     /// When this delivery receipt last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this delivery receipt.
     ///
     /// An absolute URL.
@@ -1268,7 +1268,7 @@ impl de::Object for ConversationMessageReceipt {
         "date_updated",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 8, 10];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 8, 9, 10];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -1301,7 +1301,7 @@ impl de::Object for ConversationMessageReceipt {
             6 => self.status = map.next_value()?,
             7 => self.error_code = map.next_value()?,
             8 => self.date_created = map.next_value::<datetime::One>()?.0,
-            9 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            9 => self.date_updated = map.next_value::<datetime::One>()?.0,
             10 => self.url = map.next_value()?,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1535,7 +1535,7 @@ pub struct ConversationParticipant {
     /// When this participant last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this participant.
     ///
     /// An absolute URL.
@@ -1598,7 +1598,7 @@ impl de::Object for ConversationParticipant {
         "last_read_message_index",
         "last_read_timestamp",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 7, 9];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 7, 8, 9];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -1631,7 +1631,7 @@ impl de::Object for ConversationParticipant {
             5 => self.messaging_binding = map.next_value()?,
             6 => self.role_sid = map.next_value()?,
             7 => self.date_created = map.next_value::<datetime::One>()?.0,
-            8 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            8 => self.date_updated = map.next_value::<datetime::One>()?.0,
             9 => self.url = map.next_value()?,
             10 => self.last_read_message_index = map.next_value()?,
             11 => self.last_read_timestamp = map.next_value()?,
@@ -1729,7 +1729,7 @@ pub struct ConversationScopedWebhook {
     /// When this conversation webhook last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
 }
 impl ::serde::Serialize for ConversationScopedWebhook {
     fn serialize<S: ::serde::Serializer>(
@@ -1768,7 +1768,7 @@ impl de::Object for ConversationScopedWebhook {
         "date_created",
         "date_updated",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 6];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 6, 7];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -1796,7 +1796,7 @@ impl de::Object for ConversationScopedWebhook {
             4 => self.url = map.next_value()?,
             5 => self.configuration = map.next_value()?,
             6 => self.date_created = map.next_value::<datetime::One>()?.0,
-            7 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            7 => self.date_updated = map.next_value::<datetime::One>()?.0,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
             }
@@ -2322,7 +2322,7 @@ pub struct Credential {
     /// When this push credential last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this push credential.
     ///
     /// An absolute URL.
@@ -2365,7 +2365,7 @@ impl de::Object for Credential {
         "date_updated",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 5, 7];
+    const REQUIRED: &'static [usize] = &[0, 1, 5, 6, 7];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -2392,7 +2392,7 @@ impl de::Object for Credential {
             3 => self.type_ = map.next_value()?,
             4 => self.sandbox = map.next_value()?,
             5 => self.date_created = map.next_value::<datetime::One>()?.0,
-            6 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            6 => self.date_updated = map.next_value::<datetime::One>()?.0,
             7 => self.url = map.next_value()?,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2635,7 +2635,7 @@ pub struct ParticipantConversation {
     /// Account (AC SID) that owns this participant's conversation.
     pub account_sid: AccountSid,
     /// Conversation service (IS SID) this participant's conversation belongs to.
-    pub chat_service_sid: ::std::option::Option<ServiceSid>,
+    pub chat_service_sid: ServiceSid,
     /// Participant (MB SID) concerned.
     pub participant_sid: ::std::option::Option<ConversationParticipantSid>,
     /// User (US SID) behind the participant.
@@ -2740,7 +2740,7 @@ impl de::Object for ParticipantConversation {
         "conversation_timers",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0];
+    const REQUIRED: &'static [usize] = &[0, 1];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -2931,9 +2931,9 @@ pub struct Role {
     /// Account (AC SID) that owns this role.
     pub account_sid: AccountSid,
     /// Conversation service (IS SID) this role belongs to.
-    pub chat_service_sid: ::std::option::Option<ServiceSid>,
+    pub chat_service_sid: ServiceSid,
     /// Human-readable label; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
+    pub friendly_name: ::std::string::String,
     /// The `type` field.
     pub type_: ::std::option::Option<RoleType>,
     /// Permissions granted by the role.
@@ -2945,7 +2945,7 @@ pub struct Role {
     /// When this role last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this role.
     ///
     /// An absolute URL.
@@ -2990,7 +2990,7 @@ impl de::Object for Role {
         "date_updated",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 6, 8];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 6, 7, 8];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -3019,7 +3019,7 @@ impl de::Object for Role {
             4 => self.type_ = map.next_value()?,
             5 => self.permissions = map.next_value()?,
             6 => self.date_created = map.next_value::<datetime::One>()?.0,
-            7 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            7 => self.date_updated = map.next_value::<datetime::One>()?.0,
             8 => self.url = map.next_value()?,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -3162,7 +3162,7 @@ pub struct Service {
     /// Twilio-assigned identifier of this conversation service.
     pub sid: ServiceSid,
     /// Human-readable label; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
+    pub friendly_name: ::std::string::String,
     /// When this conversation service was created (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
@@ -3170,7 +3170,7 @@ pub struct Service {
     /// When this conversation service last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this conversation service.
     ///
     /// An absolute URL.
@@ -3215,7 +3215,7 @@ impl de::Object for Service {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 3, 5];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -3239,7 +3239,7 @@ impl de::Object for Service {
             1 => self.sid = map.next_value()?,
             2 => self.friendly_name = map.next_value()?,
             3 => self.date_created = map.next_value::<datetime::One>()?.0,
-            4 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            4 => self.date_updated = map.next_value::<datetime::One>()?.0,
             5 => self.url = map.next_value()?,
             6 => self.links = map.next_value()?,
             _ => {
@@ -3270,11 +3270,11 @@ pub struct ServiceBinding {
     /// When this push binding last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Device endpoint the binding delivers to.
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Application-chosen identity of the chat user.
-    pub identity: ::std::option::Option<::std::string::String>,
+    pub identity: ::std::string::String,
     /// The `binding_type` field.
     pub binding_type: ::std::option::Option<ServiceBindingType>,
     /// Message kinds delivered through the binding.
@@ -3327,7 +3327,7 @@ impl de::Object for ServiceBinding {
         "message_types",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 10];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 5, 7, 10];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -3356,7 +3356,7 @@ impl de::Object for ServiceBinding {
             2 => self.chat_service_sid = map.next_value()?,
             3 => self.credential_sid = map.next_value()?,
             4 => self.date_created = map.next_value::<datetime::One>()?.0,
-            5 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            5 => self.date_updated = map.next_value::<datetime::One>()?.0,
             6 => self.endpoint = map.next_value()?,
             7 => self.identity = map.next_value()?,
             8 => self.binding_type = map.next_value()?,
@@ -3507,7 +3507,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceBindingType {
 #[non_exhaustive]
 pub struct ServiceConfiguration {
     /// Conversation service (IS SID) this service configuration belongs to.
-    pub chat_service_sid: ::std::option::Option<ServiceSid>,
+    pub chat_service_sid: ServiceSid,
     /// Role given to whoever creates a conversation.
     pub default_conversation_creator_role_sid: ::std::option::Option<RoleSid>,
     /// Role given to participants added to a conversation.
@@ -3517,7 +3517,7 @@ pub struct ServiceConfiguration {
     /// API address of this service configuration.
     ///
     /// An absolute URL.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: ::std::string::String,
     /// API addresses of the resources below this service configuration, by name.
     ///
     /// Free-form JSON (the description gives no schema).
@@ -3569,7 +3569,7 @@ impl de::Object for ServiceConfiguration {
         "links",
         "reachability_enabled",
     ];
-    const REQUIRED: &'static [usize] = &[];
+    const REQUIRED: &'static [usize] = &[0, 4];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "chat_service_sid" => ::std::option::Option::Some(0),
@@ -3632,7 +3632,7 @@ pub struct ServiceConversation {
     /// When this conversation last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Timers that move the conversation to inactive or closed, with the times they fire.
     ///
     /// Free-form JSON (the description gives no schema).
@@ -3707,7 +3707,7 @@ impl de::Object for ServiceConversation {
         "links",
         "bindings",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 3, 8, 11];
+    const REQUIRED: &'static [usize] = &[0, 1, 3, 8, 9, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -3743,7 +3743,7 @@ impl de::Object for ServiceConversation {
             6 => self.attributes = map.next_value()?,
             7 => self.state = map.next_value()?,
             8 => self.date_created = map.next_value::<datetime::One>()?.0,
-            9 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            9 => self.date_updated = map.next_value::<datetime::One>()?.0,
             10 => self.timers = map.next_value()?,
             11 => self.url = map.next_value()?,
             12 => self.links = map.next_value()?,
@@ -3770,7 +3770,7 @@ pub struct ServiceConversationMessage {
     /// Twilio-assigned identifier of this message.
     pub sid: ConversationMessageSid,
     /// Position of the message in the conversation, counted from zero.
-    pub index: ::std::option::Option<i64>,
+    pub index: i64,
     /// Identity of whoever wrote the message.
     pub author: ::std::option::Option<::std::string::String>,
     /// Text of the message.
@@ -3788,7 +3788,7 @@ pub struct ServiceConversationMessage {
     /// When this message last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Delivery counts of the message on non-chat channels, by status.
     ///
     /// Free-form JSON (the description gives no schema).
@@ -3866,7 +3866,7 @@ impl de::Object for ServiceConversationMessage {
         "links",
         "content_sid",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 10, 13];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 10, 11, 13];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -3906,7 +3906,7 @@ impl de::Object for ServiceConversationMessage {
             8 => self.attributes = map.next_value()?,
             9 => self.participant_sid = map.next_value()?,
             10 => self.date_created = map.next_value::<datetime::One>()?.0,
-            11 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            11 => self.date_updated = map.next_value::<datetime::One>()?.0,
             12 => self.delivery = map.next_value()?,
             13 => self.url = map.next_value()?,
             14 => self.links = map.next_value()?,
@@ -4074,7 +4074,7 @@ pub struct ServiceConversationMessageReceipt {
     /// When this delivery receipt last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this delivery receipt.
     ///
     /// An absolute URL.
@@ -4126,7 +4126,7 @@ impl de::Object for ServiceConversationMessageReceipt {
         "date_updated",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 9, 11];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 9, 10, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -4161,7 +4161,7 @@ impl de::Object for ServiceConversationMessageReceipt {
             7 => self.status = map.next_value()?,
             8 => self.error_code = map.next_value()?,
             9 => self.date_created = map.next_value::<datetime::One>()?.0,
-            10 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            10 => self.date_updated = map.next_value::<datetime::One>()?.0,
             11 => self.url = map.next_value()?,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -4397,7 +4397,7 @@ pub struct ServiceConversationParticipant {
     /// When this participant last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this participant.
     ///
     /// An absolute URL.
@@ -4463,7 +4463,7 @@ impl de::Object for ServiceConversationParticipant {
         "last_read_message_index",
         "last_read_timestamp",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 8, 10];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 8, 9, 10];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -4498,7 +4498,7 @@ impl de::Object for ServiceConversationParticipant {
             6 => self.messaging_binding = map.next_value()?,
             7 => self.role_sid = map.next_value()?,
             8 => self.date_created = map.next_value::<datetime::One>()?.0,
-            9 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            9 => self.date_updated = map.next_value::<datetime::One>()?.0,
             10 => self.url = map.next_value()?,
             11 => self.last_read_message_index = map.next_value()?,
             12 => self.last_read_timestamp = map.next_value()?,
@@ -4600,7 +4600,7 @@ pub struct ServiceConversationScopedWebhook {
     /// When this conversation webhook last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
 }
 impl ::serde::Serialize for ServiceConversationScopedWebhook {
     fn serialize<S: ::serde::Serializer>(
@@ -4642,7 +4642,7 @@ impl de::Object for ServiceConversationScopedWebhook {
         "date_created",
         "date_updated",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 7];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 5, 7, 8];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -4672,7 +4672,7 @@ impl de::Object for ServiceConversationScopedWebhook {
             5 => self.url = map.next_value()?,
             6 => self.configuration = map.next_value()?,
             7 => self.date_created = map.next_value::<datetime::One>()?.0,
-            8 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            8 => self.date_updated = map.next_value::<datetime::One>()?.0,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
             }
@@ -5649,7 +5649,7 @@ pub struct ServiceRole {
     /// Conversation service (IS SID) this role belongs to.
     pub chat_service_sid: ServiceSid,
     /// Human-readable label; need not be unique.
-    pub friendly_name: ::std::option::Option<::std::string::String>,
+    pub friendly_name: ::std::string::String,
     /// The `type` field.
     pub type_: ::std::option::Option<ServiceRoleType>,
     /// Permissions granted by the role.
@@ -5661,7 +5661,7 @@ pub struct ServiceRole {
     /// When this role last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this role.
     ///
     /// An absolute URL.
@@ -5706,7 +5706,7 @@ impl de::Object for ServiceRole {
         "date_updated",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 8];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 6, 7, 8];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -5735,7 +5735,7 @@ impl de::Object for ServiceRole {
             4 => self.type_ = map.next_value()?,
             5 => self.permissions = map.next_value()?,
             6 => self.date_created = map.next_value::<datetime::One>()?.0,
-            7 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            7 => self.date_updated = map.next_value::<datetime::One>()?.0,
             8 => self.url = map.next_value()?,
             _ => {
                 map.next_value::<::serde::de::IgnoredAny>()?;
@@ -5882,7 +5882,7 @@ pub struct ServiceUser {
     /// Role (RL SID) granted.
     pub role_sid: ::std::option::Option<RoleSid>,
     /// Application-chosen identity of the chat user.
-    pub identity: ::std::option::Option<::std::string::String>,
+    pub identity: ::std::string::String,
     /// Human-readable label; need not be unique.
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// Application-defined metadata, as JSON text.
@@ -5898,7 +5898,7 @@ pub struct ServiceUser {
     /// When this user last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this user.
     ///
     /// An absolute URL.
@@ -5963,7 +5963,7 @@ impl de::Object for ServiceUser {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 9, 11];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 9, 10, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -5999,7 +5999,7 @@ impl de::Object for ServiceUser {
             7 => self.is_online = map.next_value()?,
             8 => self.is_notifiable = map.next_value()?,
             9 => self.date_created = map.next_value::<datetime::One>()?.0,
-            10 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            10 => self.date_updated = map.next_value::<datetime::One>()?.0,
             11 => self.url = map.next_value()?,
             12 => self.links = map.next_value()?,
             _ => {
@@ -6046,7 +6046,7 @@ pub struct ServiceUserConversation {
     /// When this user's conversation last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Identity of whoever created the conversation.
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The `notification_level` field.
@@ -6129,7 +6129,7 @@ impl de::Object for ServiceUserConversation {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 11, 16];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 11, 12, 16];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -6172,7 +6172,7 @@ impl de::Object for ServiceUserConversation {
             9 => self.timers = map.next_value()?,
             10 => self.attributes = map.next_value()?,
             11 => self.date_created = map.next_value::<datetime::One>()?.0,
-            12 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            12 => self.date_updated = map.next_value::<datetime::One>()?.0,
             13 => self.created_by = map.next_value()?,
             14 => self.notification_level = map.next_value()?,
             15 => self.unique_name = map.next_value()?,
@@ -6693,11 +6693,11 @@ pub struct User {
     /// Account (AC SID) that owns this user.
     pub account_sid: AccountSid,
     /// Conversation service (IS SID) this user belongs to.
-    pub chat_service_sid: ::std::option::Option<ServiceSid>,
+    pub chat_service_sid: ServiceSid,
     /// Role (RL SID) granted.
     pub role_sid: ::std::option::Option<RoleSid>,
     /// Application-chosen identity of the chat user.
-    pub identity: ::std::option::Option<::std::string::String>,
+    pub identity: ::std::string::String,
     /// Human-readable label; need not be unique.
     pub friendly_name: ::std::option::Option<::std::string::String>,
     /// Application-defined metadata, as JSON text.
@@ -6713,7 +6713,7 @@ pub struct User {
     /// When this user last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// API address of this user.
     ///
     /// An absolute URL.
@@ -6778,7 +6778,7 @@ impl de::Object for User {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 9, 11];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 4, 9, 10, 11];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -6814,7 +6814,7 @@ impl de::Object for User {
             7 => self.is_online = map.next_value()?,
             8 => self.is_notifiable = map.next_value()?,
             9 => self.date_created = map.next_value::<datetime::One>()?.0,
-            10 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            10 => self.date_updated = map.next_value::<datetime::One>()?.0,
             11 => self.url = map.next_value()?,
             12 => self.links = map.next_value()?,
             _ => {
@@ -6833,7 +6833,7 @@ pub struct UserConversation {
     /// Account (AC SID) that owns this user's conversation.
     pub account_sid: AccountSid,
     /// Conversation service (IS SID) this user's conversation belongs to.
-    pub chat_service_sid: ::std::option::Option<ServiceSid>,
+    pub chat_service_sid: ServiceSid,
     /// Conversation (CH SID) this user's conversation belongs to.
     pub conversation_sid: ConversationSid,
     /// Messages in the conversation this user has not read.
@@ -6861,7 +6861,7 @@ pub struct UserConversation {
     /// When this user's conversation last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Identity of whoever created the conversation.
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The `notification_level` field.
@@ -6942,7 +6942,7 @@ impl de::Object for UserConversation {
         "url",
         "links",
     ];
-    const REQUIRED: &'static [usize] = &[0, 2, 6, 11, 16];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 6, 11, 12, 16];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "account_sid" => ::std::option::Option::Some(0),
@@ -6985,7 +6985,7 @@ impl de::Object for UserConversation {
             9 => self.timers = map.next_value()?,
             10 => self.attributes = map.next_value()?,
             11 => self.date_created = map.next_value::<datetime::One>()?.0,
-            12 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            12 => self.date_updated = map.next_value::<datetime::One>()?.0,
             13 => self.created_by = map.next_value()?,
             14 => self.notification_level = map.next_value()?,
             15 => self.unique_name = map.next_value()?,

@@ -42,7 +42,7 @@ pub struct Channel {
     /// When this channel last changed (ISO 8601, UTC).
     ///
     /// In UTC; parsed from RFC 3339 (Twilio's format) or RFC 2822 (older Twilio APIs).
-    pub date_updated: ::std::option::Option<::twilio_rest_time::Timestamp>,
+    pub date_updated: ::twilio_rest_time::Timestamp,
     /// Identity of whoever created the conversation.
     pub created_by: ::std::option::Option<::std::string::String>,
     /// The members count of this channel.
@@ -113,7 +113,7 @@ impl de::Object for Channel {
         "messaging_service_sid",
         "url",
     ];
-    const REQUIRED: &'static [usize] = &[0, 1, 2, 7, 13];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 7, 8, 13];
     fn index(key: &str) -> ::std::option::Option<usize> {
         match key {
             "sid" => ::std::option::Option::Some(0),
@@ -148,7 +148,7 @@ impl de::Object for Channel {
             5 => self.attributes = map.next_value()?,
             6 => self.type_ = map.next_value()?,
             7 => self.date_created = map.next_value::<datetime::One>()?.0,
-            8 => self.date_updated = map.next_value::<datetime::Opt>()?.0,
+            8 => self.date_updated = map.next_value::<datetime::One>()?.0,
             9 => self.created_by = map.next_value()?,
             10 => self.members_count = map.next_value()?,
             11 => self.messages_count = map.next_value()?,
