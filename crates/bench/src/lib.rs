@@ -8,6 +8,7 @@
 
 pub mod fixtures;
 pub mod hand;
+pub mod load;
 pub mod media_server;
 pub mod server;
 pub mod stats;
@@ -51,11 +52,16 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
 
 /// This process's peak resident memory (`VmHWM` of `/proc/self/status`), in KiB.
 pub fn vm_hwm() -> Result<u64, String> {
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| format!("/proc/self/status: {e}"))?;
+    proc_status_kib("self", "VmHWM")
+}
+
+/// A memory field (`VmHWM`, `VmRSS`) of `/proc/<process>/status` (`process`: a process id or `self`), in KiB.
+pub fn proc_status_kib(process: &str, field: &str) -> Result<u64, String> {
+    let path = format!("/proc/{process}/status");
+    let status = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|rest| {
             rest.trim()
                 .trim_end_matches("kB")
@@ -63,5 +69,5 @@ pub fn vm_hwm() -> Result<u64, String> {
                 .parse::<u64>()
                 .ok()
         })
-        .ok_or_else(|| "no VmHWM in /proc/self/status".to_owned())
+        .ok_or_else(|| format!("no {field} in {path}"))
 }
