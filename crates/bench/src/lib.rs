@@ -1,5 +1,7 @@
 //! Benchmarks of `cargo xtask bench`: the generator's speed (`codegen_bench`) and the generated client's runtime cost
-//! against a minimal hand-written reqwest + serde client on the same data (`runtime_bench`).
+//! against a minimal hand-written reqwest + serde client on the same data (`runtime_bench`), media transfers
+//! (`media_bench`), the migration tool (`migrate_bench`) and the local service under load (`local_bench`, with the
+//! load generator of [`load`]).
 //!
 //! The binaries print one JSON object per line (`{"name": ..., "value": ..., "unit": ...}`) that `xtask` turns into
 //! the table of `BENCHMARKS.md`. Timing uses [`std::time::Instant`], warm-up runs and medians ([`stats`]); HTTP goes
