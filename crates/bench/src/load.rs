@@ -225,7 +225,70 @@ fn what(request: &Request) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Request, percentile};
+    use super::{Request, Stop, Target, http_client, percentile, run};
+    use serde_json::json;
+
+    #[test]
+    fn runs_count_every_answer_and_fail_on_an_unexpected_status() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("runtime: {e}"));
+        rt.block_on(async {
+            let chat = twilio_chat_local::start()
+                .await
+                .unwrap_or_else(|e| panic!("local service: {e}"));
+            let state = chat.state();
+            let service = state
+                .insert("Service", json!({"friendly_name": "load"}))
+                .unwrap_or_default()["sid"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let channel = state
+                .insert("Channel", json!({"service_sid": service}))
+                .unwrap_or_default()["sid"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let target = Target {
+                base_url: chat.base_url().to_owned(),
+                user: chat.credentials().account_sid().to_owned(),
+                password: chat.credentials().auth_token().to_owned(),
+            };
+            let http = http_client(4).unwrap_or_else(|e| panic!("{e}"));
+            let create = Request::create_message(&service, &channel);
+            let created = run(&http, &target, &create, 4, Stop::Count(20)).await;
+            let created = created.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(created.requests, 20);
+            assert_eq!(created.latencies_us.len(), 20);
+            assert!(created.latencies_us.is_sorted());
+            let messages = state.records("Message");
+            assert_eq!(messages.len(), 20);
+            let answered: usize = messages.iter().map(|m| m.to_string().len()).sum();
+            assert_eq!(created.body_bytes, answered as u64);
+            assert!(messages.iter().all(|m| m["from"] == "bench-user"));
+            let list = Request::list_messages(&service, &channel);
+            let listed = run(
+                &http,
+                &target,
+                &list,
+                2,
+                Stop::After(std::time::Duration::ZERO),
+            )
+            .await;
+            assert_eq!(listed.map(|m| m.requests), Ok(0));
+            let missing = Request::list_messages(&service, "CHmissing");
+            let error = run(&http, &target, &missing, 2, Stop::Count(3)).await;
+            assert!(
+                error
+                    .as_ref()
+                    .is_err_and(|e| e.contains("answered 404, expected 200")),
+                "{error:?}"
+            );
+        });
+    }
 
     #[test]
     fn percentiles_take_the_nearest_rank() {

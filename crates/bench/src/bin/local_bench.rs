@@ -392,3 +392,35 @@ fn prism_version(prism: &Path) -> Option<String> {
     let text = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     (output.status.success() && !text.is_empty()).then_some(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LoadOptions;
+    use std::path::PathBuf;
+
+    fn parse(args: &[&str]) -> Result<LoadOptions, String> {
+        LoadOptions::parse(&args.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn load_options_take_prism_with_its_description() {
+        let options =
+            parse(&["--prism", "/bin/prism", "--spec", "chat.json", "--quick"]).unwrap_or_default();
+        assert_eq!(options.prism, Some(PathBuf::from("/bin/prism")));
+        assert_eq!(options.spec, Some(PathBuf::from("chat.json")));
+        assert!(options.quick);
+        assert!(parse(&[]).is_ok_and(|o| o.prism.is_none() && !o.quick));
+        assert_eq!(
+            parse(&["--prism", "/bin/prism"]).map(|_| ()),
+            Err("--prism and --spec go together".to_owned())
+        );
+        assert_eq!(
+            parse(&["--spec"]).map(|_| ()),
+            Err("--spec needs a path".to_owned())
+        );
+        assert_eq!(
+            parse(&["--fast"]).map(|_| ()),
+            Err("unknown argument `--fast` (expected --prism, --spec or --quick)".to_owned())
+        );
+    }
+}
