@@ -19,8 +19,10 @@ const USAGE: &str = "usage:
       on twilio-rest-runtime by path (this checkout), or from crates.io at VERSION with --runtime-version
   cargo xtask bench [--quick] [--skip-baselines] [--skip-builds] [--runs N] [--only GROUP]
       measure codegen, builds and the client against baselines; print the table and write BENCHMARKS.md;
-      --runs N samples of each build (default 5, 1 with --quick); --only cold-build|app-build measures that
-      group of rows alone and prints it without writing BENCHMARKS.md";
+      --runs N samples of each build (default 5, 1 with --quick); --only cold-build|app-build|local-memory|
+      local-load measures that group of rows alone and prints it without writing BENCHMARKS.md; the local-load
+      rows compare with Prism, found as $PRISM, `prism` on PATH or under /tmp/twilio-chat-bench/prism
+      (npm install -g @stoplight/prism-cli)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,5 +1,7 @@
 //! Benchmarks of `cargo xtask bench`: the generator's speed (`codegen_bench`) and the generated client's runtime cost
-//! against a minimal hand-written reqwest + serde client on the same data (`runtime_bench`).
+//! against a minimal hand-written reqwest + serde client on the same data (`runtime_bench`), media transfers
+//! (`media_bench`), the migration tool (`migrate_bench`) and the local service under load (`local_bench`, with the
+//! load generator of [`load`]).
 //!
 //! The binaries print one JSON object per line (`{"name": ..., "value": ..., "unit": ...}`) that `xtask` turns into
 //! the table of `BENCHMARKS.md`. Timing uses [`std::time::Instant`], warm-up runs and medians ([`stats`]); HTTP goes
@@ -8,6 +10,7 @@
 
 pub mod fixtures;
 pub mod hand;
+pub mod load;
 pub mod media_server;
 pub mod server;
 pub mod stats;
@@ -51,11 +54,16 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
 
 /// This process's peak resident memory (`VmHWM` of `/proc/self/status`), in KiB.
 pub fn vm_hwm() -> Result<u64, String> {
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| format!("/proc/self/status: {e}"))?;
+    proc_status_kib("self", "VmHWM")
+}
+
+/// A memory field (`VmHWM`, `VmRSS`) of `/proc/<process>/status` (`process`: a process id or `self`), in KiB.
+pub fn proc_status_kib(process: &str, field: &str) -> Result<u64, String> {
+    let path = format!("/proc/{process}/status");
+    let status = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|rest| {
             rest.trim()
                 .trim_end_matches("kB")
@@ -63,5 +71,5 @@ pub fn vm_hwm() -> Result<u64, String> {
                 .parse::<u64>()
                 .ok()
         })
-        .ok_or_else(|| "no VmHWM in /proc/self/status".to_owned())
+        .ok_or_else(|| format!("no {field} in {path}"))
 }

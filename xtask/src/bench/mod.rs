@@ -18,18 +18,23 @@
 //!   reqwest streaming over loopback, and the peak memory of 200 MB versus 1 MB transfers.
 //! - migration: `crates/bench` `migrate_bench` (release) runs the release `twilio-chat migrate run` on 1,000 public
 //!   channels of a fresh local service with every 10th request answered 429, at concurrency 1 and 8.
+//! - local service: `crates/bench` `local_bench` (release) runs the release `twilio-chat fake` as a child process:
+//!   its peak RSS holding 100,000 messages against the JSON of those records, and its requests per second and p99
+//!   latency (create and list messages, 16 concurrent clients) against Prism mocking Twilio's Chat v2 description
+//!   (`npm install -g @stoplight/prism-cli`, or the `PRISM` environment variable; see `local`).
 //!
 //! Everything builds under `/tmp/twilio-chat-bench` so it never waits on (or disturbs) the workspace's `target/`.
 //! `BENCHMARKS.md` keeps whatever is outside its `<!-- bench:begin -->`/`<!-- bench:end -->` markers; a run with
 //! `--only` prints its rows and leaves `BENCHMARKS.md` alone, so the file only ever shows rows of one full run.
 //!
 //! This module owns the options and the order of the run; `exec` runs commands, `oag` prepares
-//! openapi-generator's crate, `builds` times the builds, `table` turns the results into rows and `report` writes
-//! the section of `BENCHMARKS.md`.
+//! openapi-generator's crate, `builds` times the builds, `local` measures the local service, `table` turns the
+//! results into rows and `report` writes the section of `BENCHMARKS.md`.
 
 mod builds;
 mod exec;
 mod generator_rows;
+mod local;
 mod oag;
 mod report;
 mod table;
@@ -117,12 +122,18 @@ pub enum Only {
     ColdBuild,
     /// `app-build`: the realistic application on the client versus on plain reqwest, built cold.
     AppBuild,
+    /// `local-memory`: the local service's peak RSS holding 100,000 messages.
+    LocalMemory,
+    /// `local-load`: the local service's throughput and p99 latency under concurrent clients, versus Prism.
+    LocalLoad,
 }
 
 impl Only {
     const NAMES: &[(&str, Only)] = &[
         ("cold-build", Only::ColdBuild),
         ("app-build", Only::AppBuild),
+        ("local-memory", Only::LocalMemory),
+        ("local-load", Only::LocalLoad),
     ];
 
     fn name(self) -> &'static str {
@@ -171,7 +182,9 @@ pub fn parse(args: &[String]) -> Result<BenchOpts, String> {
         }
     }
     if opts.only.is_some() && (opts.skip_baselines || opts.skip_builds) {
-        return Err("--only measures builds against their baseline: it cannot skip either".into());
+        return Err(
+            "--only measures its rows against their baseline: it cannot skip either".into(),
+        );
     }
     Ok(opts)
 }
@@ -227,38 +240,51 @@ pub fn run(opts: &BenchOpts) -> Result<String, String> {
     let mut results = Results::default();
     let started = Instant::now();
 
+    let bench_target = work.join("target");
     if let Some(only) = opts.only {
-        let rows = match only {
+        let (rows, how) = match only {
             Only::ColdBuild => {
                 cold_builds(&root, &work, runs, &mut results)?;
-                table::cold_build_rows(&results)
+                (
+                    table::cold_build_rows(&results),
+                    format!("{runs} alternated runs"),
+                )
             }
             Only::AppBuild => {
                 app_builds(&root, &work, runs, &mut results)?;
-                table::app_build_rows(&results)
+                (
+                    table::app_build_rows(&results),
+                    format!("{runs} alternated runs"),
+                )
+            }
+            Only::LocalMemory => {
+                build_bench_and_cli(&root, &bench_target)?;
+                local::local_memory(&bench_target, &mut results)?;
+                (local::local_memory_rows(&results), "one fill".to_owned())
+            }
+            Only::LocalLoad => {
+                build_bench_and_cli(&root, &bench_target)?;
+                local::local_load(&root, &bench_target, opts.quick, &mut results)?;
+                let rounds = if opts.quick {
+                    "one round"
+                } else {
+                    "three rounds"
+                };
+                (
+                    local::local_load_rows(&results),
+                    format!("{rounds} per side"),
+                )
             }
         };
         println!("\n{}", table::render(&rows));
         return Ok(format!(
-            "measured `{}` only ({runs} alternated runs, {:.0} s); BENCHMARKS.md unchanged",
+            "measured `{}` only ({how}, {:.0} s); BENCHMARKS.md unchanged",
             only.name(),
             started.elapsed().as_secs_f64()
         ));
     }
 
-    step("building crates/bench (release)");
-    let bench_target = work.join("target");
-    run_ok(
-        cargo(&root, &bench_target).args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "bench",
-            "--bins",
-        ]),
-        "cargo build -p bench",
-    )?;
+    build_bench_and_cli(&root, &bench_target)?;
     let quick_flag: &[&str] = if opts.quick { &["--quick"] } else { &[] };
     codegen_benches(&root, &bench_target, quick_flag, &mut results)?;
 
@@ -294,17 +320,6 @@ pub fn run(opts: &BenchOpts) -> Result<String, String> {
     )?;
     results.absorb(&String::from_utf8_lossy(&out.stdout));
 
-    step("building twilio-chat (release) for migrate_bench");
-    run_ok(
-        cargo(&root, &bench_target).args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "twilio-chat-cli",
-        ]),
-        "cargo build -p twilio-chat-cli",
-    )?;
     step("migrate_bench");
     let out = run_ok(
         Command::new(bench_target.join("release/migrate_bench"))
@@ -313,6 +328,9 @@ pub fn run(opts: &BenchOpts) -> Result<String, String> {
         "migrate_bench",
     )?;
     results.absorb(&String::from_utf8_lossy(&out.stdout));
+
+    local::local_memory(&bench_target, &mut results)?;
+    local::local_load(&root, &bench_target, opts.quick, &mut results)?;
 
     let command = std::iter::once("cargo xtask bench".to_owned())
         .chain(opts.quick.then(|| "--quick".to_owned()))
@@ -333,6 +351,29 @@ pub fn run(opts: &BenchOpts) -> Result<String, String> {
     println!("\n{table}");
     write_benchmarks(&root.join("BENCHMARKS.md"), &section)?;
     Ok("wrote BENCHMARKS.md".to_owned())
+}
+
+/// Builds the benchmark binaries of `crates/bench`, then the `twilio-chat` binary on its own (its features as
+/// users build it, not unified with the benchmarks'), release, under `bench_target`.
+fn build_bench_and_cli(root: &Path, bench_target: &Path) -> Result<(), String> {
+    for (package, what) in [
+        ("bench", "crates/bench"),
+        ("twilio-chat-cli", "twilio-chat"),
+    ] {
+        step(&format!("building {what} (release)"));
+        run_ok(
+            cargo(root, bench_target).args([
+                "build",
+                "--release",
+                "--locked",
+                "-p",
+                package,
+                "--bins",
+            ]),
+            &format!("cargo build -p {package}"),
+        )?;
+    }
+    Ok(())
 }
 
 /// Runs `codegen_bench --spec` (built under `bench_target`) on the description of every compared product, its

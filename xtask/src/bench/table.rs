@@ -3,6 +3,7 @@
 //! product (codegen, generated lines, crate-only builds) are in `generator_rows`; the rest are here.
 
 use super::generator_rows::product_rows;
+use super::local::{local_load_rows, local_memory_rows};
 use super::{COMPARED, Results, key};
 use std::fmt::Write as _;
 
@@ -86,8 +87,8 @@ pub(super) fn info(what: &str, ours: String) -> Row {
     row(what, ours, String::new(), String::new(), "", String::new())
 }
 
-/// The whole table: every compared product's generator and build rows, the cold builds, the runtime and the
-/// media transfers.
+/// The whole table: every compared product's generator and build rows, the cold builds, the runtime, the
+/// migration, the local service and the media transfers.
 pub(super) fn table(r: &Results) -> String {
     let mut rows: Vec<Row> = COMPARED.iter().flat_map(|c| product_rows(r, c)).collect();
     rows.extend(cold_build_rows(r));
@@ -95,6 +96,8 @@ pub(super) fn table(r: &Results) -> String {
     rows.extend(runtime_rows(r));
     rows.extend(memory_rows(r));
     rows.extend(migrate_rows(r));
+    rows.extend(local_memory_rows(r));
+    rows.extend(local_load_rows(r));
     let mut out = render(&rows);
     out.push_str(&media_rows(r));
     out

@@ -88,12 +88,22 @@ fn only_and_runs() {
     );
     assert_eq!(
         parse(&args(&["--only", "runtime"])).map(|_| ()),
-        Err("--only `runtime` is none of: cold-build, app-build".to_owned())
+        Err(
+            "--only `runtime` is none of: cold-build, app-build, local-memory, local-load"
+                .to_owned()
+        )
     );
     assert_eq!(
         parse(&args(&["--only"])).map(|_| ()),
-        Err("--only needs one of: cold-build, app-build".to_owned())
+        Err("--only needs one of: cold-build, app-build, local-memory, local-load".to_owned())
     );
+    for (name, only) in [
+        ("local-memory", Only::LocalMemory),
+        ("local-load", Only::LocalLoad),
+    ] {
+        let opts = parse(&args(&["--only", name, "--quick"])).unwrap_or_default();
+        assert_eq!((opts.only, opts.quick), (Some(only), true));
+    }
     assert_eq!(
         parse(&args(&["--runs", "0"])).map(|_| ()),
         Err("--runs `0` is not a positive number".to_owned())
@@ -497,4 +507,179 @@ fn migrate_rows_state_the_rate_and_the_429s() {
     // Without a run, the rows say so.
     let empty = render(&super::table::migrate_rows(&Results::default()));
     assert!(empty.contains("| — (— 429s in a run) |"), "{empty}");
+}
+
+#[test]
+fn local_memory_row_compares_the_peak_with_the_stored_json() {
+    let r = results(&[
+        ("local.memory.messages", 100_000.0),
+        ("local.memory.clients", 16.0),
+        ("local.memory.start_kib", 6_000.0),
+        ("local.memory.peak_kib", 200_000.0),
+        ("local.memory.json_bytes", 64_000_000.0),
+        ("local.memory.fill_s", 12.34),
+    ]);
+    let rows = render(&super::local::local_memory_rows(&r));
+    let row = rows.lines().nth(2).unwrap_or_default();
+    assert!(
+        row.starts_with(
+            "| Peak RSS (VmHWM) of the local service (`twilio-chat fake`, release, child process) holding 100000 \
+             messages in one channel, created through the REST API by 16 concurrent clients | 200000 KiB (2048 bytes \
+             per message; 6000 KiB before the messages; filled in 12.3 s) | stored JSON 62500 KiB (640 bytes per \
+             message: the records as answered) | 3.20x | <= 4x the stored JSON"
+        ),
+        "{row}"
+    );
+    assert!(row.ends_with("| met |"), "{row}");
+    let over = results(&[
+        ("local.memory.peak_kib", 300_000.0),
+        ("local.memory.json_bytes", 64_000_000.0),
+    ]);
+    let rows = render(&super::local::local_memory_rows(&over));
+    assert!(
+        rows.contains("| 4.80x |") && rows.contains("**missed** by 20%"),
+        "{rows}"
+    );
+    let empty = render(&super::local::local_memory_rows(&Results::default()));
+    assert!(
+        empty.contains("| — KiB") || empty.contains("| — (— per message"),
+        "{empty}"
+    );
+    assert!(empty.trim_end().ends_with("| not measured |"), "{empty}");
+}
+
+/// Results of a `local_bench load` run: `(op, side, rps, p99)`.
+fn load_results(sides: &[(&str, &str, f64, f64)]) -> Results {
+    let mut r = results(&[
+        ("local.load.clients", 16.0),
+        ("local.load.rounds", 3.0),
+        ("local.load.round_s", 2.0),
+        ("local.load.seeded", 1000.0),
+    ]);
+    for (op, side, rps, p99) in sides {
+        let name = |what: &str| format!("local.load.{op}.{side}.{what}");
+        r.values.insert(name("rps"), *rps);
+        r.values.insert(name("p99_ms"), *p99);
+        r.values.insert(name("p50_ms"), p99 / 4.0);
+        r.values.insert(name("bytes"), 700.0);
+    }
+    r
+}
+
+#[test]
+fn local_load_rows_compare_with_prism() {
+    let mut r = load_results(&[
+        ("create", "local", 12_000.0, 3.0),
+        ("create", "prism", 1_000.0, 40.0),
+        ("list", "local", 3_000.0, 9.0),
+        ("list", "prism", 600.0, 50.0),
+    ]);
+    r.notes
+        .insert("local.load.prism.version".into(), "5.14.2".into());
+    let rows = render(&super::local::local_load_rows(&r));
+    let rows: Vec<&str> = rows.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert!(
+        rows[0].starts_with(
+            "| Local service (`twilio-chat fake`, release) under 16 concurrent clients on loopback, create message \
+             (`POST` form with `From` and `Body`) (median of 3 rounds of 2 s alternating with Prism) | 12000 req/s, \
+             p99 3.00 ms (p50 0.75 ms; 700 B answers) | Prism 5.14.2 (`prism mock` of twilio_chat_v2.json): 1000 \
+             req/s, p99 40.00 ms"
+        ),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[0].ends_with("| 12.00x | >= 10x Prism's req/s | met |"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[1].contains("on a channel of 1000 messages"),
+        "{}",
+        rows[1]
+    );
+    assert!(
+        rows[1].ends_with("| 5.00x | >= 10x Prism's req/s | **missed** by 50% |"),
+        "{}",
+        rows[1]
+    );
+}
+
+#[test]
+fn local_load_rows_say_when_prism_is_missing() {
+    let mut r = load_results(&[
+        ("create", "local", 12_000.0, 3.0),
+        ("list", "local", 3_000.0, 9.0),
+    ]);
+    r.notes.insert(
+        "local.load.prism".into(),
+        "Prism not installed: npm install -g @stoplight/prism-cli".into(),
+    );
+    let rows = render(&super::local::local_load_rows(&r));
+    for row in rows.lines().skip(2) {
+        assert!(
+            row.contains("| 12000 req/s") || row.contains("| 3000 req/s"),
+            "{row}"
+        );
+        assert!(
+            row.ends_with(
+                "| Prism not installed: npm install -g @stoplight/prism-cli | — | >= 10x Prism's req/s | not measured |"
+            ),
+            "{row}"
+        );
+    }
+}
+
+#[test]
+fn prism_is_found_by_variable_then_path_then_the_work_dir() {
+    use super::local::find_prism;
+    let dir = std::env::temp_dir().join(format!("xtask-prism-{}", std::process::id()));
+    let bin = dir.join("bin");
+    let work = dir.join("work");
+    let cached = work.join("prism/node_modules/.bin");
+    for d in [&bin, &cached] {
+        std::fs::create_dir_all(d).unwrap_or_default();
+    }
+    // Nothing installed: not found.
+    let path = Some(bin.clone().into_os_string());
+    assert_eq!(find_prism(None, path.clone(), &work), None);
+    // The copy under the work dir.
+    std::fs::write(cached.join("prism"), "").unwrap_or_default();
+    assert_eq!(
+        find_prism(None, path.clone(), &work),
+        Some(cached.join("prism"))
+    );
+    // `prism` on PATH comes first.
+    std::fs::write(bin.join("prism"), "").unwrap_or_default();
+    assert_eq!(
+        find_prism(None, path.clone(), &work),
+        Some(bin.join("prism"))
+    );
+    // The variable comes before both; an empty one is unset.
+    assert_eq!(
+        find_prism(Some("/opt/prism".into()), path.clone(), &work),
+        Some("/opt/prism".into())
+    );
+    assert_eq!(
+        find_prism(Some("".into()), path, &work),
+        Some(bin.join("prism"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_full_table_has_the_local_service_rows() {
+    let r = load_results(&[("create", "local", 12_000.0, 3.0)]);
+    let table = table(&r);
+    assert!(
+        table.contains("| Peak RSS (VmHWM) of the local service"),
+        "{table}"
+    );
+    assert_eq!(
+        table
+            .matches("| Local service (`twilio-chat fake`, release) under")
+            .count(),
+        2
+    );
 }
