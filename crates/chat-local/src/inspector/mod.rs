@@ -389,3 +389,72 @@ fn respond(
         .body(body)
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{Followers, Settings, router};
+
+    /// Off loopback every path needs the account's credentials; this serves the guarded router on 127.0.0.1 to
+    /// check it without listening on another address.
+    #[tokio::test]
+    async fn off_loopback_every_path_needs_credentials() {
+        let chat = crate::start().await.unwrap();
+        let (_stop, stopped) = tokio::sync::watch::channel(());
+        let guarded = router(
+            Arc::clone(&chat.state().shared),
+            Settings {
+                base_url: chat.base_url().to_owned(),
+                open: false,
+                followers: Followers::default(),
+                stopped,
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, guarded).await;
+        });
+        let http = reqwest::Client::new();
+        let credentials = chat.credentials();
+        for path in [
+            "/",
+            "/view",
+            "/api/services",
+            "/assets/inspector.js",
+            "/nothing",
+        ] {
+            let refused = http.get(format!("{url}{path}")).send().await.unwrap();
+            assert_eq!(refused.status(), 401, "{path}");
+            assert!(
+                refused.headers()["www-authenticate"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("Basic "),
+                "{path}"
+            );
+            let wrong = http
+                .get(format!("{url}{path}"))
+                .basic_auth(credentials.account_sid(), Some("wrong"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(wrong.status(), 401, "{path}");
+        }
+        let reset = http.post(format!("{url}/api/reset")).send().await.unwrap();
+        assert_eq!(reset.status(), 401);
+        for (user, password) in [
+            (credentials.account_sid(), credentials.auth_token()),
+            (credentials.api_key_sid(), credentials.api_key_secret()),
+        ] {
+            let page = http
+                .get(format!("{url}/"))
+                .basic_auth(user, Some(password))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(page.status(), 200, "{user}");
+        }
+    }
+}
