@@ -466,11 +466,11 @@ async fn next_event(response: &mut reqwest::Response) -> Value {
 }
 
 /// Chromium, when installed: `CHROMIUM`, else `/usr/bin/chromium`.
-fn chromium() -> Option<PathBuf> {
+fn chromium() -> Result<PathBuf, PathBuf> {
     let path = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    path.exists().then_some(path)
+    if path.exists() { Ok(path) } else { Err(path) }
 }
 
 /// The workspace's `target/` directory.
@@ -482,13 +482,20 @@ fn target_dir() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_in_headless_chromium_follows_changes() {
-    let Some(chromium) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have Chromium at /usr/bin/chromium (.ci/run installs it)"
-        );
-        println!("SKIPPED: no Chromium at /usr/bin/chromium (set CHROMIUM to its path)");
-        return;
+    let chromium = match chromium() {
+        Ok(path) => path,
+        Err(missing) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have Chromium at {} (.ci/run installs it)",
+                missing.display()
+            );
+            println!(
+                "SKIPPED: no Chromium at {} (install Debian's chromium, or set CHROMIUM to its path)",
+                missing.display()
+            );
+            return;
+        }
     };
     let chat = start().await;
     let seeded = seed(&chat).await;
