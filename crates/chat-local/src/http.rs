@@ -36,6 +36,16 @@ pub(crate) struct Shared {
     pub pre_events_from_rest: bool,
     /// How long a pre-event's answer is waited for.
     pub pre_event_timeout: std::time::Duration,
+    /// Counts changes to the records (requests other than `GET` to the main host, seeding, clearing), for those
+    /// that follow them (the inspector).
+    pub changes: tokio::sync::watch::Sender<u64>,
+}
+
+impl Shared {
+    /// Tells those following changes that the records may have changed.
+    pub(crate) fn changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
 }
 
 /// A JSON answer.

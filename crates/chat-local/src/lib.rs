@@ -67,6 +67,7 @@ mod generated {
     pub(crate) mod conversations_v1;
 }
 mod http;
+pub mod inspector;
 mod list;
 mod mapping;
 mod media;
@@ -247,6 +248,11 @@ pub struct Config {
     /// How long a pre-event's answer is waited for before the action is refused (default 5 seconds, Twilio's
     /// limit).
     pub pre_event_timeout: std::time::Duration,
+    /// Whether to serve the [`inspector`] (default `false`): a web page and JSON endpoints showing the records and
+    /// the webhook deliveries, on its own port of the main host's IP address ([`LocalChat::inspector_url`]).
+    /// `twilio-chat fake` turns it on. Bound to a loopback address it needs no login; bound to any other address
+    /// it needs the account's credentials, as the API does.
+    pub inspector: bool,
 }
 
 impl Default for Config {
@@ -257,6 +263,7 @@ impl Default for Config {
             form_body_limit: DEFAULT_FORM_BODY_LIMIT,
             pre_events_from_rest: false,
             pre_event_timeout: std::time::Duration::from_secs(5),
+            inspector: false,
         }
     }
 }
@@ -269,6 +276,7 @@ pub struct LocalChat {
     client: Client,
     temporary_base_url: String,
     state: StateHandle,
+    inspector: Option<(String, inspector::Followers)>,
     /// Dropping it stops both servers: they finish requests in flight and close idle connections.
     _shutdown: tokio::sync::watch::Sender<()>,
 }
@@ -318,16 +326,55 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
         deliveries: Mutex::new(crate::deliveries::Log::default()),
         pre_events_from_rest: config.pre_events_from_rest,
         pre_event_timeout: config.pre_event_timeout,
+        changes: tokio::sync::watch::channel(0).0,
     });
-    // Both servers stop when the sender, held by the handle, is dropped.
+    // The servers stop when the sender, held by the handle, is dropped.
     let (shutdown, stopped) = tokio::sync::watch::channel(());
-    for (listener, router) in [
-        (listener, server::router(Arc::clone(&shared))),
+    // The inspector listens on its own port of the same address.
+    let inspector = if config.inspector {
+        let bind = SocketAddr::new(addr.ip(), 0);
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .map_err(|e| Error(format!("cannot listen on {bind}: {e}")))?;
+        let inspector_addr = listener
+            .local_addr()
+            .map_err(|e| Error(format!("cannot read the address of the listener: {e}")))?;
+        let followers = inspector::Followers::default();
+        let router = inspector::router(
+            Arc::clone(&shared),
+            inspector::Settings {
+                base_url: base_url.clone(),
+                open: inspector_addr.ip().is_loopback(),
+                followers: followers.clone(),
+                stopped: stopped.clone(),
+            },
+        );
+        Some((
+            listener,
+            router,
+            format!("http://{inspector_addr}"),
+            followers,
+        ))
+    } else {
+        None
+    };
+    // Requests that may change records tell the inspector's followers once answered.
+    let main = server::router(Arc::clone(&shared)).layer(axum::middleware::from_fn_with_state(
+        Arc::clone(&shared),
+        notify_changes,
+    ));
+    let mut servers = vec![
+        (listener, main),
         (
             temporary_listener,
             server::temporary_router(Arc::clone(&shared)),
         ),
-    ] {
+    ];
+    let inspector = inspector.map(|(listener, router, url, followers)| {
+        servers.push((listener, router));
+        (url, followers)
+    });
+    for (listener, router) in servers {
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
             // Serving ends when the handle is dropped (or its runtime shuts down); nobody is left to tell.
@@ -353,6 +400,7 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
         client,
         temporary_base_url,
         state: StateHandle { shared },
+        inspector,
         _shutdown: shutdown,
     })
 }
@@ -382,6 +430,37 @@ impl LocalChat {
     pub fn state(&self) -> &StateHandle {
         &self.state
     }
+
+    /// The base URL of the [`inspector`] (`http://127.0.0.1:PORT`), when [`Config::inspector`] is on.
+    pub fn inspector_url(&self) -> Option<&str> {
+        self.inspector.as_ref().map(|(url, _)| url.as_str())
+    }
+
+    /// How many clients follow changes through the inspector's `/api/events` right now (open inspector pages):
+    /// 0 without the inspector.
+    pub fn inspector_followers(&self) -> usize {
+        self.inspector
+            .as_ref()
+            .map_or(0, |(_, followers)| followers.count())
+    }
+}
+
+/// Answers the request, then tells the inspector's followers when it may have changed records (any method but
+/// `GET` and `HEAD`; webhook deliveries are followed apart).
+async fn notify_changes(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let reads = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let response = next.run(request).await;
+    if !reads {
+        shared.changed();
+    }
+    response
 }
 
 /// The lines after the first that [`serve`] prints: which APIs the base URL answers, over which records.
@@ -394,7 +473,8 @@ pub fn serve_banner(base_url: &str) -> Vec<String> {
     ]
 }
 
-/// Runs a service with `config` until ctrl-c, after printing its base URL and the credentials to use.
+/// Runs a service with `config` until ctrl-c, after printing its base URL, the inspector's URL when it is on, and
+/// the credentials to use.
 pub async fn serve(config: Config) -> Result<(), Error> {
     let pre_events = config.pre_events_from_rest;
     let chat = start_with(config).await?;
@@ -410,6 +490,9 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         println!(
             "  Pre-events:       REST creates, updates and deletes call the service's pre_webhook_url first, as a client SDK's would"
         );
+    }
+    if let Some(url) = chat.inspector_url() {
+        println!("Inspector: {url}/");
     }
     println!("TWILIO_ACCOUNT_SID={}", chat.credentials().account_sid());
     println!("TWILIO_AUTH_TOKEN={}", chat.credentials().auth_token());

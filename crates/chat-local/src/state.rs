@@ -79,6 +79,8 @@ impl StateHandle {
         store.locate(r, &mut record.value);
         let out = behaviour::render(&store, r, &record);
         store.insert(r.name, record);
+        drop(store);
+        self.shared.changed();
         Ok(out)
     }
 
@@ -105,7 +107,10 @@ impl StateHandle {
         }
         record.value.extend(fields);
         let record = record.clone();
-        Ok(behaviour::render(&store, r, &record))
+        let out = behaviour::render(&store, r, &record);
+        drop(store);
+        self.shared.changed();
+        Ok(out)
     }
 
     /// Makes the next `times` requests to the main host (any method) meet `fault`; faults injected earlier apply
@@ -233,6 +238,7 @@ impl StateHandle {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
+        self.shared.changed();
     }
 }
 

@@ -1,6 +1,6 @@
 //! `twilio-chat fake`: runs the local Twilio service (`twilio-chat-local`: Chat v2, Chat v3 and Conversations v1
-//! over one state) in the foreground until interrupted, after printing its base URL, the APIs it answers and the
-//! credentials to use.
+//! over one state) in the foreground until interrupted, after printing its base URL, the APIs it answers, the
+//! inspector's URL and the credentials to use.
 
 use std::net::SocketAddr;
 
@@ -14,6 +14,10 @@ use twilio_chat_local::LocalCredentials;
 /// are participants, and messages, users and roles are shared. Any client works against it. Requests need HTTP Basic
 /// credentials: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN when they are set (a token is made up when only the
 /// account SID is), else a made-up pair; an API key and secret are made up as well. All are printed on start.
+///
+/// An inspector, a web page showing the records and the webhook deliveries as they change, is served on another
+/// port of the same address (printed as "Inspector: URL"); it needs the same credentials unless the address is a
+/// loopback one.
 #[derive(Debug, Args)]
 pub struct FakeArgs {
     /// Address and port to listen on; port 0 picks a free one
@@ -28,6 +32,9 @@ pub struct FakeArgs {
     /// (403, code 20403), and no answer within 5 seconds refuses it too (504, code 50076).
     #[arg(long)]
     pre_events_from_rest: bool,
+    /// Do not serve the inspector web page
+    #[arg(long)]
+    no_inspector: bool,
 }
 
 /// Serves until ctrl-c; the base URL and credentials are printed as soon as the service listens.
@@ -45,6 +52,7 @@ pub fn run(args: FakeArgs) -> Result<String, String> {
             bind: args.bind,
             credentials,
             pre_events_from_rest: args.pre_events_from_rest,
+            inspector: !args.no_inspector,
             ..twilio_chat_local::Config::default()
         }))
         .map_err(|e| e.to_string())?;
