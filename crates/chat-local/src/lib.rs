@@ -253,6 +253,9 @@ pub struct Config {
     /// `twilio-chat fake` turns it on. Bound to a loopback address it needs no login; bound to any other address
     /// it needs the account's credentials, as the API does.
     pub inspector: bool,
+    /// The inspector's port on the main host's address (default 0: a free port, see
+    /// [`LocalChat::inspector_url`]); a fixed one keeps a bookmarked page working across restarts.
+    pub inspector_port: u16,
 }
 
 impl Default for Config {
@@ -264,6 +267,7 @@ impl Default for Config {
             pre_events_from_rest: false,
             pre_event_timeout: std::time::Duration::from_secs(5),
             inspector: false,
+            inspector_port: 0,
         }
     }
 }
@@ -332,7 +336,7 @@ pub async fn start_with(config: Config) -> Result<LocalChat, Error> {
     let (shutdown, stopped) = tokio::sync::watch::channel(());
     // The inspector listens on its own port of the same address.
     let inspector = if config.inspector {
-        let bind = SocketAddr::new(addr.ip(), 0);
+        let bind = SocketAddr::new(addr.ip(), config.inspector_port);
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .map_err(|e| Error(format!("cannot listen on {bind}: {e}")))?;

@@ -158,6 +158,32 @@ async fn get_json(url: &str) -> Value {
 }
 
 #[tokio::test]
+async fn the_inspector_takes_the_port_asked_for() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let chat = twilio_chat_local::start_with(twilio_chat_local::Config {
+        inspector: true,
+        inspector_port: port,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let url = chat.inspector_url().unwrap().to_owned();
+    assert!(url.ends_with(&format!(":{port}")), "{url}");
+    assert_eq!(get(&url).await.0, 200);
+    // A port in use is an error naming it, not a panic.
+    let taken = twilio_chat_local::start_with(twilio_chat_local::Config {
+        inspector: true,
+        inspector_port: port,
+        ..Default::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(taken.to_string().contains(&port.to_string()), "{taken}");
+}
+
+#[tokio::test]
 async fn the_inspector_is_off_unless_asked_for() {
     let chat = twilio_chat_local::start().await.unwrap();
     assert_eq!(chat.inspector_url(), None);

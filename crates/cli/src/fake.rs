@@ -33,8 +33,11 @@ pub struct FakeArgs {
     #[arg(long)]
     pre_events_from_rest: bool,
     /// Do not serve the inspector web page
-    #[arg(long)]
+    #[arg(long, conflicts_with = "inspector_port")]
     no_inspector: bool,
+    /// Port of the inspector web page, on the address of --bind; 0 picks a free one
+    #[arg(long, value_name = "PORT", default_value_t = 0)]
+    inspector_port: u16,
 }
 
 /// Serves until ctrl-c; the base URL and credentials are printed as soon as the service listens.
@@ -53,6 +56,7 @@ pub fn run(args: FakeArgs) -> Result<String, String> {
             credentials,
             pre_events_from_rest: args.pre_events_from_rest,
             inspector: !args.no_inspector,
+            inspector_port: args.inspector_port,
             ..twilio_chat_local::Config::default()
         }))
         .map_err(|e| e.to_string())?;
