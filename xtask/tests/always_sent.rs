@@ -18,12 +18,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// Our extension on a record's property.
-const ALWAYS_SENT: &str = "x-twilio-always-sent";
+mod support;
 
-/// The properties any record may declare always sent without a recorded answer: the SIDs that name the record and
-/// its parents (properties ending in `_sid` with a SID `pattern`), its account, address and creation time.
-const RECORD_FIELDS: [&str; 4] = ["sid", "account_sid", "url", "date_created"];
+use support::{ALWAYS_SENT, RECORD_FIELDS, declared_always_sent};
 
 /// Each description and the folder of `../shared/scenarios/` recorded against the same API.
 const PRODUCTS: [(&str, &str); 3] = [
@@ -132,7 +129,7 @@ fn always_sent_fields_are_never_missing() {
 /// evidence.
 fn check(doc: &Value, counts: &Counts, recorded: bool) -> Vec<String> {
     let mut problems = Vec::new();
-    for (schema, property) in declared(doc) {
+    for (schema, property) in declared_always_sent(doc) {
         let key = (schema.clone(), property.clone());
         let examples = counts.examples.get(&key).copied().unwrap_or_default();
         if !examples.always() {
@@ -174,7 +171,7 @@ fn names_the_record(doc: &Value, schema: &str, property: &str) -> bool {
 /// (recorded, in examples), its properties declared always sent, and, when the recorded answers were read, the
 /// others that no recorded record nor example lacks (the candidates left optional).
 fn report(spec: &str, doc: &Value, counts: &Counts, recorded: bool) -> String {
-    let declared = declared(doc);
+    let declared = declared_always_sent(doc);
     let mut schemas: BTreeMap<&str, SchemaLine<'_>> = BTreeMap::new();
     for (key, examples) in &counts.examples {
         let seen = counts.recorded.get(key).copied().unwrap_or_default();
@@ -213,29 +210,6 @@ fn words(names: &[&str]) -> String {
     } else {
         names.join(" ")
     }
-}
-
-/// Every component property declared always sent, as `(schema, property)`.
-fn declared(doc: &Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for (name, schema) in doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (property, value) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if value.get(ALWAYS_SENT).and_then(Value::as_bool) == Some(true) {
-                out.push((name.clone(), property.clone()));
-            }
-        }
-    }
-    out
 }
 
 /// Counts the records of one `kind: response` scenario (others are skipped).

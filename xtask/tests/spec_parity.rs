@@ -27,6 +27,10 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+mod support;
+
+use support::{ALWAYS_SENT, RECORD_FIELDS, declared_always_sent};
+
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -165,7 +169,7 @@ fn spec_matches_twilio_description() {
                 description.ours_only_what
             )
         };
-        let always = always_sent(&ours).len();
+        let always = declared_always_sent(&ours).len();
         let always = if always == 0 {
             String::new()
         } else {
@@ -850,36 +854,6 @@ fn show(value: Option<&Value>) -> String {
 // ------------------------------------------------------------------------------------------
 // Our additions
 
-/// Our extension on a record's property: sent in every record, never `null` (see `spec/README.md`).
-const ALWAYS_SENT: &str = "x-twilio-always-sent";
-
-/// The properties a record of a resource always carries when its schema has them: its SID, its account, its
-/// address and its creation time, and the SIDs of the parents its path names (`{ServiceSid}` -> `service_sid`).
-const ALWAYS_SENT_RECORD_FIELDS: [&str; 4] = ["sid", "account_sid", "url", "date_created"];
-
-/// Every component property declared `x-twilio-always-sent: true`, as `Schema.property`.
-fn always_sent(doc: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for (name, schema) in doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (property, value) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if value.get(ALWAYS_SENT).and_then(Value::as_bool) == Some(true) {
-                out.push(format!("{name}.{property}"));
-            }
-        }
-    }
-    out
-}
-
 /// Records (success answers and the items of pages that have a `sid` or an `account_sid`) whose SID, account,
 /// address, creation time or parent SIDs lack `x-twilio-always-sent`.
 fn check_always_sent(doc: &Value, id: &str, op: &Operation<'_>, problems: &mut Vec<String>) {
@@ -921,7 +895,7 @@ fn check_always_sent(doc: &Value, id: &str, op: &Operation<'_>, problems: &mut V
             if !properties.contains_key("sid") && !properties.contains_key("account_sid") {
                 continue;
             }
-            let wanted = ALWAYS_SENT_RECORD_FIELDS
+            let wanted = RECORD_FIELDS
                 .iter()
                 .map(|f| (*f).to_owned())
                 .chain(parents.iter().cloned());
