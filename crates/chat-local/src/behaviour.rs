@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::fields::Fields;
 use crate::store::{ApiError, Record, Store};
 use crate::table::Resource;
 
@@ -12,7 +13,7 @@ use crate::table::Resource;
 /// fields are applied.
 pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Record) {
     let v = &mut record.value;
-    let service_role = |store: &Store, v: &Map<String, Value>, field: &str| {
+    let service_role = |store: &Store, v: &Fields, field: &str| {
         let service = v
             .get("service_sid")
             .and_then(Value::as_str)
@@ -47,7 +48,7 @@ pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Reco
                     json!({"size_limit_mb": 150, "compatibility_message": "Media messages are not supported"}),
                 ),
             ] {
-                v.insert(field.to_owned(), value);
+                v.insert(field, value);
             }
             let sid = v
                 .get("sid")
@@ -57,45 +58,42 @@ pub(crate) fn defaults(store: &mut Store, resource: &Resource, record: &mut Reco
             for (field, name, kind, permissions) in DEFAULT_ROLES {
                 let role_sid = default_role(store, &sid, name, kind, permissions);
                 if let Some(field) = field {
-                    v.insert((*field).to_owned(), Value::String(role_sid));
+                    v.insert(*field, Value::String(role_sid));
                 }
             }
         }
         "Channel" => {
-            v.insert("type".to_owned(), json!("public"));
-            v.insert("attributes".to_owned(), json!("{}"));
-            v.insert("created_by".to_owned(), json!("system"));
+            v.insert("type", json!("public"));
+            v.insert("attributes", json!("{}"));
+            v.insert("created_by", json!("system"));
         }
         "Member" => {
-            v.insert("attributes".to_owned(), json!("{}"));
+            v.insert("attributes", json!("{}"));
             let role = service_role(store, v, "default_channel_role_sid");
-            v.insert("role_sid".to_owned(), role);
+            v.insert("role_sid", role);
         }
         "Invite" => {
             let role = service_role(store, v, "default_channel_role_sid");
-            v.insert("role_sid".to_owned(), role);
+            v.insert("role_sid", role);
         }
         "User" => {
-            v.insert("attributes".to_owned(), json!("{}"));
+            v.insert("attributes", json!("{}"));
             let role = service_role(store, v, "default_service_role_sid");
-            v.insert("role_sid".to_owned(), role);
+            v.insert("role_sid", role);
         }
         "Message" => {
-            v.insert("attributes".to_owned(), json!("{}"));
-            v.insert("from".to_owned(), json!("system"));
-            v.insert("type".to_owned(), json!("text"));
-            v.insert("was_edited".to_owned(), json!(false));
+            v.insert("attributes", json!("{}"));
+            v.insert("from", json!("system"));
+            v.insert("type", json!("text"));
+            v.insert("was_edited", json!(false));
             let channel = v.get("channel_sid").cloned().unwrap_or(Value::Null);
-            v.insert("to".to_owned(), channel);
+            v.insert("to", channel);
         }
         "ChannelWebhook" => {
-            v.insert(
-                "configuration".to_owned(),
-                json!({"method": "POST", "retry_count": 0}),
-            );
+            v.insert("configuration", json!({"method": "POST", "retry_count": 0}));
         }
         "Binding" => {
-            v.insert("message_types".to_owned(), json!([]));
+            v.insert("message_types", json!([]));
         }
         _ => {}
     }
@@ -165,10 +163,9 @@ fn default_role(
         return String::new();
     };
     let mut role = store.blank(resource, &[("service_sid", service_sid.to_owned())]);
-    role.value.insert("friendly_name".to_owned(), json!(name));
-    role.value.insert("type".to_owned(), json!(kind));
-    role.value
-        .insert("permissions".to_owned(), json!(permissions));
+    role.value.insert("friendly_name", json!(name));
+    role.value.insert("type", json!(kind));
+    role.value.insert("permissions", json!(permissions));
     store.locate(resource, &mut role.value);
     let sid = role.str("sid").unwrap_or_default().to_owned();
     store.insert(resource.name, role);
@@ -231,12 +228,12 @@ pub(crate) fn check(
             None => {
                 let channel = record.str("channel_sid").unwrap_or_default().to_owned();
                 let next = store.next_index.entry(channel).or_insert(0);
-                record.value.insert("index".to_owned(), json!(*next));
+                record.value.insert("index", json!(*next));
                 *next += 1;
             }
             Some(old) => {
                 if old.value.get("body") != record.value.get("body") {
-                    record.value.insert("was_edited".to_owned(), json!(true));
+                    record.value.insert("was_edited", json!(true));
                 }
             }
         },
@@ -278,14 +275,14 @@ fn ensure_user(store: &mut Store, member: &Record) {
     };
     let mut user = store.blank(resource, &constraints);
     defaults(store, resource, &mut user);
-    user.value.insert("identity".to_owned(), json!(identity));
+    user.value.insert("identity", json!(identity));
     store.locate(resource, &mut user.value);
     store.insert(resource.name, user);
 }
 
 /// A record as answered: its fields plus the ones computed on read.
 pub(crate) fn render(store: &Store, resource: &Resource, record: &Record) -> Value {
-    let mut value = record.value.clone();
+    let mut value = record.value.to_map();
     let sid = record.str("sid").unwrap_or_default();
     match resource.name {
         "Channel" => {

@@ -29,7 +29,7 @@ pub(crate) fn default_service(store: &mut Store) -> String {
     behaviour::defaults(store, resource, &mut service);
     service
         .value
-        .insert("friendly_name".to_owned(), json!(DEFAULT_SERVICE_NAME));
+        .insert("friendly_name", json!(DEFAULT_SERVICE_NAME));
     store.locate(resource, &mut service.value);
     let sid = service.str("sid").unwrap_or_default().to_owned();
     store.insert(resource.name, service);
@@ -81,14 +81,8 @@ pub(crate) fn special(
     match target.resource.name {
         "Configuration" => {
             let sid = default_service(store);
-            if let Some(config) = store
-                .records
-                .get_mut("Configuration")
-                .and_then(|l| l.first_mut())
-            {
-                config
-                    .value
-                    .insert("default_chat_service_sid".to_owned(), json!(sid));
+            if let Some(config) = store.first_mut("Configuration") {
+                config.value.insert("default_chat_service_sid", json!(sid));
             }
             Ok(None)
         }
@@ -215,13 +209,9 @@ fn user_conversations(
                     crate::table::ValueKind::Int,
                     &[index],
                 )?;
-                updated
-                    .value
-                    .insert("last_consumed_message_index".to_owned(), index);
+                updated.value.insert("last_consumed_message_index", index);
             }
-            if let Some(slot) = store.find_mut("Member", &member_sid) {
-                *slot = updated.clone();
-            }
+            store.replace("Member", updated.clone());
             Ok((200, Some(render(store, &updated, &channel))))
         }
         Kind::Delete => {
@@ -345,7 +335,7 @@ fn join(store: &mut Store, channel: &Record, participant: &Value) -> Result<(), 
     behaviour::defaults(store, resource, &mut member);
     for key in ["identity", "attributes", "role_sid"] {
         if let Some(value) = participant.get(key).filter(|v| !v.is_null()) {
-            member.value.insert(key.to_owned(), value.clone());
+            member.value.insert(key, value.clone());
         }
     }
     behaviour::check(store, resource, &mut member, None)?;
@@ -401,7 +391,7 @@ fn message_created(store: &mut Store, message: &Record) {
                 // The message sent on the participant's channel; nothing is sent, but it has its SID.
                 ("channel_message_sid", json!(store.new_sid("SM"))),
             ] {
-                receipt.value.insert(key.to_owned(), value);
+                receipt.value.insert(key, value);
             }
             receipts.push((resource.name, receipt));
         }

@@ -53,7 +53,7 @@ pub(crate) fn json_response(status: u16, value: &Value) -> Response {
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(value.to_string()))
+        .body(Body::from(serde_json::to_vec(value).unwrap_or_default()))
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 

@@ -55,6 +55,7 @@ mod body;
 mod conversations;
 mod deliveries;
 mod fault;
+mod fields;
 mod form;
 mod journal;
 /// The route tables generated from the descriptions, one module per product.

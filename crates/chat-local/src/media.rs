@@ -335,7 +335,7 @@ pub(crate) fn attach(
         "filename": media.record.get("filename"),
         "size": media.record.get("size"),
     });
-    message.value.insert("type".to_owned(), json!("media"));
-    message.value.insert("media".to_owned(), summary);
+    message.value.insert("type", json!("media"));
+    message.value.insert("media", summary);
     Ok(())
 }

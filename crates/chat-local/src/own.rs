@@ -65,14 +65,7 @@ pub(crate) fn respond(
             .ok_or_else(|| ApiError::not_found(path))
     };
     let save = |store: &mut Store, record: &Record| {
-        let seq = record.seq;
-        if let Some(slot) = store
-            .records
-            .get_mut(stored.name)
-            .and_then(|l| l.iter_mut().find(|r| r.seq == seq))
-        {
-            *slot = record.clone();
-        }
+        store.replace(stored.name, record.clone());
     };
     match route.kind {
         Kind::Create if !singleton => {
@@ -90,7 +83,7 @@ pub(crate) fn respond(
             if !form.has("DateUpdated") && record.value.contains_key("date_updated") {
                 record
                     .value
-                    .insert("date_updated".to_owned(), json!(crate::store::now()));
+                    .insert("date_updated", json!(crate::store::now()));
             }
             crate::conversations::singleton_updated(store, stored, &mut record)?;
             save(store, &record);
@@ -102,10 +95,7 @@ pub(crate) fn respond(
         }
         Kind::Delete => {
             let record = find(store)?;
-            let seq = record.seq;
-            if let Some(list) = store.records.get_mut(stored.name) {
-                list.retain(|r| r.seq != seq);
-            }
+            store.remove_seq(stored.name, record.seq);
             Ok((204, None))
         }
         Kind::List => {

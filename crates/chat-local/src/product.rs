@@ -7,6 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::behaviour;
+use crate::fields::Object;
 use crate::form::Pairs;
 use crate::mapping::{Api, FALLBACKS, Mapping, stored_name, value_of};
 use crate::request::{form_is_valid, required};
@@ -235,7 +236,7 @@ fn apply_mapped(
     mapping: &Mapping,
     storage: &Resource,
     form: &Pairs,
-    record: &mut Map<String, Value>,
+    record: &mut impl Object,
     apart: &mut Map<String, Value>,
 ) -> Result<(), ApiError> {
     form_is_valid(target.route, form)?;
@@ -311,7 +312,7 @@ fn mapped(
             let mut record = store.blank(storage, &constraints);
             behaviour::defaults(store, storage, &mut record);
             for (field, value) in mapping.only {
-                record.value.insert((*field).to_owned(), json!(value));
+                record.value.insert(*field, json!(value));
             }
             let mut apart = Map::new();
             apply_mapped(
@@ -354,7 +355,7 @@ fn mapped(
             if !form.has("DateUpdated") && record.value.contains_key("date_updated") {
                 record
                     .value
-                    .insert("date_updated".to_owned(), json!(crate::store::now()));
+                    .insert("date_updated", json!(crate::store::now()));
             }
             behaviour::check(store, storage, &mut record, Some(&old))?;
             if let Some(slot) = store.find_mut(storage.name, &sid) {

@@ -2,8 +2,9 @@
 //! identity), required form fields, `Attributes` that must be JSON, and form fields applied to a record through
 //! the route table.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::fields::Object;
 use crate::form::Pairs;
 use crate::store::{ApiError, Record, Store, decode, set_path};
 use crate::table::{Kind, Route};
@@ -106,7 +107,7 @@ pub(crate) fn form_is_valid(route: &Route, form: &Pairs) -> Result<(), ApiError>
 pub(crate) fn apply_form(
     route: &Route,
     form: &Pairs,
-    value: &mut Map<String, Value>,
+    value: &mut impl Object,
 ) -> Result<(), ApiError> {
     form_is_valid(route, form)?;
     for field in route.form {

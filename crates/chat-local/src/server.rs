@@ -378,14 +378,11 @@ fn generic(
             if !form.has("DateUpdated") && record.value.contains_key("date_updated") {
                 record
                     .value
-                    .insert("date_updated".to_owned(), json!(crate::store::now()));
+                    .insert("date_updated", json!(crate::store::now()));
             }
             behaviour::check(store, resource, &mut record, Some(&old))?;
             let out = behaviour::render(store, resource, &record);
-            let sid = record.str("sid").unwrap_or_default().to_owned();
-            if let Some(slot) = store.find_mut(resource.name, &sid) {
-                *slot = record;
-            }
+            store.replace(resource.name, record);
             store.changes.push(change(resource, Kind::Update, &out));
             Ok((200, Some(out)))
         }

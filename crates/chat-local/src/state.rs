@@ -5,8 +5,9 @@
 use std::fmt;
 use std::sync::{Arc, PoisonError};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::fields::Fields;
 use crate::http::Shared;
 use crate::store::Store;
 use crate::{Error, Fault, behaviour, fault, resources, store, table};
@@ -25,7 +26,7 @@ impl fmt::Debug for StateHandle {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let mut out = f.debug_struct("StateHandle");
-        for (resource, records) in &store.records {
+        for (resource, records) in store.tables() {
             out.field(resource, &records.len());
         }
         out.field("media", &store.media.len()).finish()
@@ -102,11 +103,12 @@ impl StateHandle {
         let record = store
             .find_mut(r.name, sid)
             .ok_or_else(|| Error(format!("no {resource} {sid}")))?;
-        if let Some(key) = fields.keys().find(|k| !record.value.contains_key(*k)) {
+        if let Some(key) = fields.keys().find(|k| !record.value.contains_key(k)) {
             return Err(Error(format!("`{resource}` has no field `{key}`")));
         }
         record.value.extend(fields);
         let record = record.clone();
+        store.reindex(r.name);
         let out = behaviour::render(&store, r, &record);
         drop(store);
         self.shared.changed();
@@ -225,7 +227,7 @@ impl StateHandle {
             .store
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        store.records.clear();
+        store.clear_records();
         store.next_index.clear();
         store.notification_levels.clear();
         store.apart.clear();
@@ -243,11 +245,7 @@ impl StateHandle {
 }
 
 /// The parents named in a resource's collection path exist (`{ServiceSid}` -> a service with `service_sid`).
-fn check_parents(
-    store: &Store,
-    resource: &table::Resource,
-    value: &Map<String, Value>,
-) -> Result<(), Error> {
+fn check_parents(store: &Store, resource: &table::Resource, value: &Fields) -> Result<(), Error> {
     let mut prefix = String::new();
     for segment in resource
         .collection_path

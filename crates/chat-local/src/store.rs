@@ -1,11 +1,13 @@
 //! The in-memory state: records of every stored resource as JSON objects in creation order, SIDs, dates, URLs and
 //! links, and the errors the service answers with. What is specific to one resource lives in `behaviour.rs`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 use twilio_chat_v2::Timestamp;
 
+use crate::fields::{Fields, Object};
 use crate::generated::chat_v2::RESOURCES;
 use crate::table::{Resource, ValueKind};
 
@@ -78,12 +80,12 @@ pub(crate) struct Record {
     /// Creation order; list order and page tokens follow it.
     pub seq: u64,
     /// The model's fields.
-    pub value: Map<String, Value>,
+    pub value: Fields,
 }
 
 impl Record {
     pub fn str(&self, field: &str) -> Option<&str> {
-        self.value.get(field).and_then(Value::as_str)
+        self.value.text(field)
     }
 }
 
@@ -116,7 +118,11 @@ pub(crate) struct Store {
     pub account_sid: String,
     seq: u64,
     sid_seed: u128,
-    pub records: BTreeMap<&'static str, Vec<Record>>,
+    /// Records per resource name, in creation order.
+    records: BTreeMap<&'static str, Vec<Record>>,
+    /// Creation sequences of the records of a resource that name one parent (`("Message", "CH…")`), in order:
+    /// lists, fetches and checks within one channel or conversation read its records alone.
+    children: HashMap<(&'static str, String), Vec<u64>>,
     /// Next message index, per channel SID.
     pub next_index: BTreeMap<String, i64>,
     /// Notification level of a user channel, per member SID.
@@ -158,6 +164,7 @@ impl Store {
             seq: 0,
             sid_seed,
             records: BTreeMap::new(),
+            children: HashMap::new(),
             next_index: BTreeMap::new(),
             notification_levels: BTreeMap::new(),
         }
@@ -188,6 +195,13 @@ impl Store {
         self.records.get(resource).map_or(&[], Vec::as_slice)
     }
 
+    /// Every resource name with its records, in creation order.
+    pub fn tables(&self) -> impl Iterator<Item = (&'static str, &[Record])> {
+        self.records
+            .iter()
+            .map(|(name, list)| (*name, list.as_slice()))
+    }
+
     /// The record of `resource` whose `sid` (or `alternate` field) is `key` and whose fields match `constraints`.
     pub fn find(
         &self,
@@ -196,13 +210,15 @@ impl Store {
         alternate: Option<&str>,
         constraints: &[(&str, String)],
     ) -> Option<&Record> {
-        self.all(resource).iter().find(|r| {
+        let (mut records, rest) = self.candidates(resource, constraints);
+        records.find(|r| {
             (r.str("sid") == Some(key) || alternate.is_some_and(|a| r.str(a) == Some(key)))
-                && matches(r, constraints)
+                && rest.iter().all(|(field, sid)| r.str(field) == Some(sid))
         })
     }
 
-    /// Mutable access to the record of `resource` whose `sid` is `sid`.
+    /// The record of `resource` whose `sid` is `sid`, to change it in place. Its parent field must not change:
+    /// [`Store::replace`] moves a record between parents.
     pub fn find_mut(&mut self, resource: &str, sid: &str) -> Option<&mut Record> {
         self.records
             .get_mut(resource)?
@@ -210,43 +226,80 @@ impl Store {
             .find(|r| r.str("sid") == Some(sid))
     }
 
-    /// Records of `resource` whose fields match `constraints`.
+    /// The first record of `resource`, to change it in place (a singleton's record).
+    pub fn first_mut(&mut self, resource: &str) -> Option<&mut Record> {
+        self.records.get_mut(resource)?.first_mut()
+    }
+
+    /// Records of `resource` whose fields match `constraints`, in creation order. When the constraints name the
+    /// resource's parent, only that parent's records are read.
     pub fn filter<'a>(
         &'a self,
         resource: &str,
         constraints: &'a [(&'a str, String)],
     ) -> impl Iterator<Item = &'a Record> + 'a {
-        self.all(resource)
+        let (records, rest) = self.candidates(resource, constraints);
+        records.filter(move |r| rest.iter().all(|(field, sid)| r.str(field) == Some(sid)))
+    }
+
+    /// The records of `resource` that may match `constraints`, and the constraints left to check on them: its
+    /// parent's records and the other constraints when the constraints name the parent, else all of them and
+    /// every constraint.
+    fn candidates<'c, 'f>(
+        &self,
+        resource: &str,
+        constraints: &'c [(&'f str, String)],
+    ) -> (
+        impl Iterator<Item = &Record> + '_,
+        Vec<&'c (&'f str, String)>,
+    ) {
+        let all = self.all(resource);
+        let named = parent_field(resource)
+            .and_then(|field| constraints.iter().position(|(f, _)| *f == field));
+        let rest = constraints
             .iter()
-            .filter(move |r| matches(r, constraints))
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != named)
+            .map(|(_, c)| c)
+            .collect();
+        let parent = named.and_then(|i| constraints.get(i)).map(|(_, sid)| {
+            let key = (resource_key(resource), sid.clone());
+            self.children.get(&key).map_or(&[][..], Vec::as_slice)
+        });
+        let (indexed, scanned) = match parent {
+            Some(seqs) => (Some(seqs.iter().filter_map(|seq| by_seq(all, *seq))), None),
+            None => (None, Some(all.iter())),
+        };
+        let records = indexed
+            .into_iter()
+            .flatten()
+            .chain(scanned.into_iter().flatten());
+        (records, rest)
     }
 
     /// A new record of `resource`: every model field at the description's default or null, then SID, account,
     /// dates and the given `parents`.
     pub fn blank(&mut self, resource: &Resource, parents: &[(&str, String)]) -> Record {
-        let mut value = Map::new();
+        let mut value = Fields::with_capacity(resource.fields.len());
         for field in resource.fields {
             let initial = field.default.map_or(Value::Null, |d| d.to_json());
-            value.insert(field.name.to_owned(), initial);
+            value.insert(field.name, initial);
         }
         if let Some(prefix) = resource.sid_prefix {
             let sid = self.new_sid(prefix);
-            value.insert("sid".to_owned(), Value::String(sid));
+            value.insert("sid", Value::String(sid));
         }
         if value.contains_key("account_sid") {
-            value.insert(
-                "account_sid".to_owned(),
-                Value::String(self.account_sid.clone()),
-            );
+            value.insert("account_sid", Value::String(self.account_sid.clone()));
         }
         let now = Value::String(now());
         for field in ["date_created", "date_updated"] {
             if value.contains_key(field) {
-                value.insert(field.to_owned(), now.clone());
+                value.insert(field, now.clone());
             }
         }
         for (field, sid) in parents {
-            value.insert((*field).to_owned(), Value::String(sid.clone()));
+            value.insert(field, Value::String(sid.clone()));
         }
         Record {
             seq: self.next_seq(),
@@ -255,8 +308,8 @@ impl Store {
     }
 
     /// Sets `url` and `links` of a record from the resource's path templates (null where a field is missing).
-    pub fn locate(&self, resource: &Resource, value: &mut Map<String, Value>) {
-        let absolute = |path: &str, value: &Map<String, Value>| {
+    pub fn locate(&self, resource: &Resource, value: &mut impl Object) {
+        let absolute = |path: &str, value: &dyn Object| {
             fill(path, value).map_or(Value::Null, |p| {
                 Value::String(format!("{}{p}", self.base_url))
             })
@@ -266,23 +319,84 @@ impl Store {
             (None, None) => Some(resource.collection_path),
             (path, _) => path,
         };
-        if let (Some(path), true) = (own, value.contains_key("url")) {
+        if let (Some(path), true) = (own, value.field("url").is_some()) {
             let url = absolute(path, value);
-            value.insert("url".to_owned(), url);
+            value.set_field("url", url);
         }
-        if value.contains_key("links") && !resource.links.is_empty() {
+        if value.field("links").is_some() && !resource.links.is_empty() {
             let links: Map<String, Value> = resource
                 .links
                 .iter()
                 .map(|(key, path)| ((*key).to_owned(), absolute(path, value)))
                 .collect();
-            value.insert("links".to_owned(), Value::Object(links));
+            value.set_field("links", Value::Object(links));
         }
     }
 
-    /// Stores a record.
+    /// Stores a record, in creation order.
     pub fn insert(&mut self, resource: &'static str, record: Record) {
-        self.records.entry(resource).or_default().push(record);
+        if let Some(parent) = parent_of(resource, &record) {
+            let seqs = self.children.entry((resource, parent)).or_default();
+            let at = seqs.partition_point(|s| *s < record.seq);
+            seqs.insert(at, record.seq);
+        }
+        let list = self.records.entry(resource).or_default();
+        let at = list.partition_point(|r| r.seq < record.seq);
+        list.insert(at, record);
+    }
+
+    /// Puts `record` in place of the stored record of `resource` with the same creation sequence; `false` when
+    /// there is none.
+    pub fn replace(&mut self, resource: &'static str, record: Record) -> bool {
+        let Some(slot) = self.records.get_mut(resource).and_then(|list| {
+            let at = list.binary_search_by_key(&record.seq, |r| r.seq).ok()?;
+            list.get_mut(at)
+        }) else {
+            return false;
+        };
+        if parent_of(resource, slot) == parent_of(resource, &record) {
+            *slot = record;
+            return true;
+        }
+        self.remove_seq(resource, record.seq);
+        self.insert(resource, record);
+        true
+    }
+
+    /// Removes the record of `resource` with creation sequence `seq` (and nothing nested under it).
+    pub fn remove_seq(&mut self, resource: &str, seq: u64) -> Option<Record> {
+        let list = self.records.get_mut(resource)?;
+        let at = list.binary_search_by_key(&seq, |r| r.seq).ok()?;
+        let record = list.remove(at);
+        if let Some(parent) = parent_of(resource, &record) {
+            let key = (resource_key(resource), parent);
+            if let Some(seqs) = self.children.get_mut(&key) {
+                seqs.retain(|s| *s != seq);
+                if seqs.is_empty() {
+                    self.children.remove(&key);
+                }
+            }
+        }
+        Some(record)
+    }
+
+    /// Removes every record.
+    pub fn clear_records(&mut self) {
+        self.records.clear();
+        self.children.clear();
+    }
+
+    /// Rebuilds the parent lists of `resource` after its records changed parents in place.
+    pub fn reindex(&mut self, resource: &'static str) {
+        self.children.retain(|(name, _), _| *name != resource);
+        for record in self.records.get(resource).into_iter().flatten() {
+            if let Some(parent) = parent_of(resource, record) {
+                self.children
+                    .entry((resource, parent))
+                    .or_default()
+                    .push(record.seq);
+            }
+        }
     }
 
     /// Removes the record of `resource` with `sid`, and every record nested under it.
@@ -290,11 +404,14 @@ impl Store {
         let Some(list) = self.records.get_mut(resource.name) else {
             return false;
         };
-        let before = list.len();
-        list.retain(|r| r.str("sid") != Some(sid));
-        if list.len() == before {
+        let Some(seq) = list
+            .iter()
+            .find(|r| r.str("sid") == Some(sid))
+            .map(|r| r.seq)
+        else {
             return false;
-        }
+        };
+        self.remove_seq(resource.name, seq);
         let nested = format!("{}/{{", resource.collection_path);
         for child in RESOURCES {
             let Some(rest) = child.collection_path.strip_prefix(&nested) else {
@@ -306,10 +423,81 @@ impl Store {
             let field = snake(param);
             if let Some(list) = self.records.get_mut(child.name) {
                 list.retain(|r| r.str(&field) != Some(sid));
+                self.reindex(child.name);
             }
         }
         true
     }
+}
+
+/// The record of `list` (in creation order) with creation sequence `seq`.
+fn by_seq(list: &[Record], seq: u64) -> Option<&Record> {
+    list.binary_search_by_key(&seq, |r| r.seq)
+        .ok()
+        .and_then(|at| list.get(at))
+}
+
+/// The field naming the innermost parent of a stored resource's records (`channel_sid` for `Message`): the last
+/// parameter of its collection path, in every table that has a resource of that name.
+fn parent_field(resource: &str) -> Option<&'static str> {
+    parents().get(resource).copied()
+}
+
+/// `resource` as the `&'static str` the parent lists are keyed by.
+fn resource_key(resource: &str) -> &'static str {
+    parents()
+        .get_key_value(resource)
+        .map_or("", |(name, _)| *name)
+}
+
+/// The parent a record of `resource` names, when its resource has one.
+fn parent_of(resource: &str, record: &Record) -> Option<String> {
+    parent_field(resource)
+        .and_then(|field| record.str(field))
+        .map(str::to_owned)
+}
+
+/// Each stored resource's parent field, from the generated tables. Chat v2's resources are stored under their
+/// names; another product's resource is stored under its own name only where Chat v2 has none, and a name two
+/// such products give different parents has none.
+fn parents() -> &'static BTreeMap<&'static str, &'static str> {
+    static PARENTS: OnceLock<BTreeMap<&'static str, &'static str>> = OnceLock::new();
+    PARENTS.get_or_init(|| {
+        let last_param = |resource: &Resource| {
+            resource
+                .collection_path
+                .rsplit('/')
+                .find_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .map(snake)
+        };
+        let mut parents: BTreeMap<&'static str, Option<String>> =
+            RESOURCES.iter().map(|r| (r.name, last_param(r))).collect();
+        let products = crate::mapping::CONVERSATIONS_V1
+            .resources
+            .iter()
+            .chain(crate::mapping::CHAT_V3.resources)
+            .filter(|r| Store::resource(r.name).is_none());
+        for resource in products {
+            let last = last_param(resource);
+            let entry = parents.entry(resource.name).or_insert_with(|| last.clone());
+            if *entry != last {
+                *entry = None;
+            }
+        }
+        parents
+            .into_iter()
+            .filter_map(|(name, field)| {
+                let field = field?;
+                let known = RESOURCES
+                    .iter()
+                    .chain(crate::mapping::CONVERSATIONS_V1.resources)
+                    .chain(crate::mapping::CHAT_V3.resources)
+                    .flat_map(|r| r.fields)
+                    .find(|f| f.name == field)?;
+                Some((name, known.name))
+            })
+            .collect()
+    })
 }
 
 /// Whether each `(field, value)` of `constraints` holds for the record.
@@ -347,15 +535,12 @@ pub(crate) fn snake(name: &str) -> String {
 
 /// Fills `{Param}` segments of a path template from the record's fields (`{ServiceSid}` -> `service_sid`);
 /// `None` when a field is missing.
-pub(crate) fn fill(template: &str, value: &Map<String, Value>) -> Option<String> {
+pub(crate) fn fill(template: &str, value: &(impl Object + ?Sized)) -> Option<String> {
     template
         .split('/')
         .map(
             |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(param) => value
-                    .get(&snake(param))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
+                Some(param) => value.text(&snake(param)).map(str::to_owned),
                 None => Some(segment.to_owned()),
             },
         )
@@ -404,11 +589,21 @@ pub(crate) fn decode(wire: &str, kind: ValueKind, values: &[&str]) -> Result<Val
 }
 
 /// Sets a nested field (`["notifications", "new_message", "enabled"]`), creating objects on the way.
-pub(crate) fn set_path(value: &mut Map<String, Value>, path: &[&str], new: Value) {
-    let Some((last, outer)) = path.split_last() else {
+pub(crate) fn set_path(value: &mut impl Object, path: &[&str], new: Value) {
+    let Some((first, rest)) = path.split_first() else {
         return;
     };
-    let mut target = value;
+    let Some((last, outer)) = rest.split_last() else {
+        value.set_field(first, new);
+        return;
+    };
+    if !value.field(first).is_some_and(Value::is_object) {
+        value.set_field(first, Value::Object(Map::new()));
+    }
+    let Some(Value::Object(outermost)) = value.field_mut(first) else {
+        return;
+    };
+    let mut target = outermost;
     for key in outer {
         let entry = target
             .entry((*key).to_owned())
@@ -422,4 +617,103 @@ pub(crate) fn set_path(value: &mut Map<String, Value>, path: &[&str], new: Value
         target = inner;
     }
     target.insert((*last).to_owned(), new);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Store, matches, parent_field};
+
+    fn store() -> Store {
+        Store::new(
+            "http://127.0.0.1:1".to_owned(),
+            "http://127.0.0.1:2".to_owned(),
+            "AC00000000000000000000000000000000".to_owned(),
+            7,
+        )
+    }
+
+    /// The SIDs `filter` gives, and the SIDs a scan of every record gives.
+    fn both(
+        store: &Store,
+        resource: &str,
+        constraints: &[(&str, String)],
+    ) -> (Vec<String>, Vec<String>) {
+        let sids = |records: Vec<&super::Record>| {
+            records
+                .into_iter()
+                .filter_map(|r| r.str("sid").map(str::to_owned))
+                .collect::<Vec<_>>()
+        };
+        let indexed = sids(store.filter(resource, constraints).collect());
+        let scanned = sids(
+            store
+                .all(resource)
+                .iter()
+                .filter(|r| matches(r, constraints))
+                .collect(),
+        );
+        (indexed, scanned)
+    }
+
+    #[test]
+    fn records_are_indexed_by_their_innermost_parent() {
+        assert_eq!(parent_field("Message"), Some("channel_sid"));
+        assert_eq!(parent_field("Member"), Some("channel_sid"));
+        assert_eq!(parent_field("Channel"), Some("service_sid"));
+        assert_eq!(parent_field("Service"), None);
+    }
+
+    #[test]
+    fn parent_lists_follow_inserts_moves_and_removals() {
+        let mut store = store();
+        let (Some(message), Some(channel)) =
+            (Store::resource("Message"), Store::resource("Channel"))
+        else {
+            panic!("the generated table has Message and Channel");
+        };
+        let service = ("service_sid", "IS1".to_owned());
+        let mut channels = Vec::new();
+        for _ in 0..2 {
+            let record = store.blank(channel, std::slice::from_ref(&service));
+            channels.push(record.str("sid").unwrap_or_default().to_owned());
+            store.insert("Channel", record);
+        }
+        let mut messages = Vec::new();
+        for i in 0..6 {
+            let parents = [service.clone(), ("channel_sid", channels[i % 2].clone())];
+            let record = store.blank(message, &parents);
+            messages.push(record.clone());
+            store.insert("Message", record);
+        }
+        let in_channel = |c: usize| [service.clone(), ("channel_sid", channels[c].clone())];
+        let check = |store: &Store, c: usize, expected: usize| {
+            let (indexed, scanned) = both(store, "Message", &in_channel(c));
+            assert_eq!(indexed, scanned);
+            assert_eq!(indexed.len(), expected);
+        };
+        check(&store, 0, 3);
+        check(&store, 1, 3);
+        // A record moved to the other channel leaves the first one's list.
+        let mut moved = messages[0].clone();
+        moved
+            .value
+            .insert("channel_sid", serde_json::json!(channels[1]));
+        assert!(store.replace("Message", moved));
+        check(&store, 0, 2);
+        check(&store, 1, 4);
+        assert_eq!(
+            both(&store, "Message", &in_channel(1)).0.first(),
+            messages[0].str("sid").map(str::to_owned).as_ref()
+        );
+        // One removed by sequence, then a channel with every message nested under it.
+        assert!(store.remove_seq("Message", messages[1].seq).is_some());
+        check(&store, 1, 3);
+        assert!(store.remove(channel, &channels[1]));
+        check(&store, 1, 0);
+        check(&store, 0, 2);
+        assert_eq!(store.all("Message").len(), 2);
+        let sid = messages[2].str("sid").unwrap_or_default();
+        assert!(store.find("Message", sid, None, &in_channel(0)).is_some());
+        assert!(store.find("Message", sid, None, &in_channel(1)).is_none());
+    }
 }

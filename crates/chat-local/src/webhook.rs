@@ -21,9 +21,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::deliveries::{ANSWER_LIMIT, Delivery, Destination, Outcome, Timing};
+use crate::fields::Object;
 use crate::generated::{chat_v2, conversations_v1};
 use crate::http::Shared;
 use crate::mapping::{Api, CONVERSATIONS_V1};
@@ -169,7 +170,7 @@ pub(crate) fn requests(
     family: &Family,
     timing: Timing,
     event: &'static Event,
-    record: &Map<String, Value>,
+    record: &impl Object,
     auth_token: &str,
 ) -> Vec<Outgoing> {
     let params = params(family, event, record);
@@ -182,7 +183,7 @@ pub(crate) fn requests(
 
 /// `EventType`, the fixed parameters, and those the description reads from the record (`ChannelSid` <-
 /// `channel_sid`), sorted.
-fn params(family: &Family, event: &Event, record: &Map<String, Value>) -> Vec<(String, String)> {
+fn params(family: &Family, event: &Event, record: &impl Object) -> Vec<(String, String)> {
     let mut params = vec![("EventType".to_owned(), event.event_type.to_owned())];
     params.extend(
         family
@@ -202,17 +203,12 @@ fn params(family: &Family, event: &Event, record: &Map<String, Value>) -> Vec<(S
 
 /// The URLs that may want an event about `record`: the service's (else, for Conversations, the account's global
 /// webhook), and for post-events the conversation's scoped webhooks.
-fn hooks(
-    store: &mut Store,
-    family: &Family,
-    timing: Timing,
-    record: &Map<String, Value>,
-) -> Vec<Hook> {
+fn hooks(store: &mut Store, family: &Family, timing: Timing, record: &impl Object) -> Vec<Hook> {
     let url_field = match timing {
         Timing::Pre => "pre_webhook_url",
         Timing::Post => "post_webhook_url",
     };
-    let service_sid = match record.get(family.service_field).and_then(Value::as_str) {
+    let service_sid = match record.field(family.service_field).and_then(Value::as_str) {
         Some(sid) => sid.to_owned(),
         None if family.global => crate::conversations::default_service(store),
         None => return Vec::new(),
@@ -248,10 +244,10 @@ fn hooks(
         let scoped = &family.scoped;
         // The channel or conversation the record is in, or is.
         let parent = record
-            .get(scoped.parent)
+            .field(scoped.parent)
             .or_else(|| {
                 record
-                    .get("sid")
+                    .field("sid")
                     .filter(|s| s.as_str().is_some_and(|s| s.starts_with("CH")))
             })
             .and_then(Value::as_str);
@@ -264,24 +260,24 @@ fn hooks(
 
 /// A hook read from a record's URL, method and filters fields.
 fn hook(
-    value: &Map<String, Value>,
+    value: &impl Object,
     url_field: &str,
     method_field: &str,
     filters_field: &str,
     destination: Destination,
 ) -> Option<Hook> {
     let url = value
-        .get(url_field)
+        .field(url_field)
         .and_then(Value::as_str)
         .filter(|u| !u.is_empty())?;
     Some(Hook {
         url: url.to_owned(),
         method: value
-            .get(method_field)
+            .field(method_field)
             .and_then(Value::as_str)
             .unwrap_or("POST")
             .to_ascii_uppercase(),
-        filters: strings(value.get(filters_field)),
+        filters: strings(value.field(filters_field)),
         destination,
         extra: Vec::new(),
     })
@@ -360,11 +356,11 @@ fn sign_request(
 }
 
 /// The text of the record field at `path`, when it is a string, number or boolean.
-fn field_text(record: &Map<String, Value>, path: &[&str]) -> Option<String> {
+fn field_text(record: &impl Object, path: &[&str]) -> Option<String> {
     let (first, rest) = path.split_first()?;
     let value = rest
         .iter()
-        .try_fold(record.get(*first)?, |value, key| value.get(key))?;
+        .try_fold(record.field(first)?, |value, key| value.get(key))?;
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

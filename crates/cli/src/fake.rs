@@ -46,7 +46,7 @@ pub fn run(args: FakeArgs) -> Result<String, String> {
         std::env::var("TWILIO_ACCOUNT_SID").ok(),
         std::env::var("TWILIO_AUTH_TOKEN").ok(),
     )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
