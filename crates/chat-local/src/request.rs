@@ -20,6 +20,26 @@ pub(crate) fn resolve_parents(
     raw: &[String],
     path: &str,
 ) -> Result<(Constraints, Vec<Record>), ApiError> {
+    let (constraints, records) = parents(store, route, raw, path)?;
+    Ok((constraints, records.into_iter().cloned().collect()))
+}
+
+/// The constraints of [`resolve_parents`] alone.
+pub(crate) fn parent_constraints(
+    store: &Store,
+    route: &Route,
+    raw: &[String],
+    path: &str,
+) -> Result<Constraints, ApiError> {
+    parents(store, route, raw, path).map(|(constraints, _)| constraints)
+}
+
+fn parents<'s>(
+    store: &'s Store,
+    route: &Route,
+    raw: &[String],
+    path: &str,
+) -> Result<(Constraints, Vec<&'s Record>), ApiError> {
     let instance = matches!(route.kind, Kind::Fetch | Kind::Update | Kind::Delete);
     let parents = if instance {
         &route.path_params[..route.path_params.len().saturating_sub(1)]
@@ -34,7 +54,7 @@ pub(crate) fn resolve_parents(
             .ok_or_else(|| ApiError::not_found(path))?;
         let field = param.field.unwrap_or("sid");
         constraints.push((field, record.str("sid").unwrap_or_default().to_owned()));
-        records.push(record.clone());
+        records.push(record);
     }
     Ok((constraints, records))
 }

@@ -4,7 +4,7 @@
 //! and pages out, errors in Twilio's shape).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError};
+use std::sync::{Arc, OnceLock, PoisonError};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -20,7 +20,7 @@ use crate::generated::chat_v2::ROUTES;
 use crate::http::{Shared, authenticate, error_response, json_response};
 use crate::list::{filtered, page};
 use crate::mapping::{Api, CHAT_V3, CONVERSATIONS_V1};
-use crate::request::{apply_form, required, resolve_parents};
+use crate::request::{apply_form, parent_constraints, required};
 use crate::store::{ApiError, Change, Record, Store};
 use crate::table::{Kind, Resource, Route};
 use crate::webhook::{Happened, family, post_events};
@@ -270,34 +270,28 @@ pub(crate) type Matched = (Option<&'static Api>, &'static Route, Vec<String>);
 /// requests are answered before any table is read.
 pub(crate) fn match_route(method: &str, path: &str) -> Result<Matched, ApiError> {
     let segments: Vec<String> = path.split('/').map(percent_decode).collect();
-    let tables: [(Option<&'static Api>, &'static [Route]); 3] = [
-        (None, ROUTES),
-        (Some(&CHAT_V3), CHAT_V3.routes),
-        (Some(&CONVERSATIONS_V1), CONVERSATIONS_V1.routes),
-    ];
     let mut path_matched = false;
-    for (api, routes) in tables {
-        for route in routes {
-            let template: Vec<&str> = route.path.split('/').collect();
-            if template.len() != segments.len() {
-                continue;
-            }
-            let mut params = Vec::new();
-            let fits = template.iter().zip(&segments).all(|(t, s)| {
+    for (api, route, template) in templates() {
+        let fits = template.len() == segments.len()
+            && template.iter().zip(&segments).all(|(t, s)| {
                 if t.starts_with('{') {
-                    params.push(s.clone());
                     !s.is_empty()
                 } else {
                     t == s
                 }
             });
-            if !fits {
-                continue;
-            }
-            path_matched = true;
-            if route.method == method {
-                return Ok((api, route, params));
-            }
+        if !fits {
+            continue;
+        }
+        path_matched = true;
+        if route.method == method {
+            let params = template
+                .iter()
+                .zip(&segments)
+                .filter(|(t, _)| t.starts_with('{'))
+                .map(|(_, s)| s.clone())
+                .collect();
+            return Ok((*api, route, params));
         }
     }
     if path_matched {
@@ -306,6 +300,29 @@ pub(crate) fn match_route(method: &str, path: &str) -> Result<Matched, ApiError>
         Err(ApiError::not_found(path))
     }
 }
+
+/// Every route of the three tables in matching order, each with its path template split at `/`.
+fn templates() -> &'static [Template] {
+    static TEMPLATES: OnceLock<Vec<Template>> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let tables: [(Option<&'static Api>, &'static [Route]); 3] = [
+            (None, ROUTES),
+            (Some(&CHAT_V3), CHAT_V3.routes),
+            (Some(&CONVERSATIONS_V1), CONVERSATIONS_V1.routes),
+        ];
+        tables
+            .into_iter()
+            .flat_map(|(api, routes)| {
+                routes
+                    .iter()
+                    .map(move |route| (api, route, route.path.split('/').collect()))
+            })
+            .collect()
+    })
+}
+
+/// A route of [`templates`]: its product, the route, its path template's segments.
+type Template = (Option<&'static Api>, &'static Route, Vec<&'static str>);
 
 fn percent_decode(segment: &str) -> String {
     let bytes = segment.as_bytes();
@@ -336,7 +353,7 @@ fn generic(
     query: &Pairs,
     path: &str,
 ) -> Result<(u16, Option<Value>), ApiError> {
-    let (constraints, _) = resolve_parents(store, route, raw, path)?;
+    let constraints = parent_constraints(store, route, raw, path)?;
     let own = || -> Result<Record, ApiError> {
         let param = route
             .path_params
