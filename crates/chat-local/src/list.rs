@@ -1,5 +1,5 @@
-//! Lists in Twilio's page shape: filters on the documented query parameters, `PageSize` (50 by default, 1 to 1000,
-//! anything else refused with 400), `Page` and `PageToken`, and `meta` with absolute `first_page_url`, `previous_page_url`, `url` and
+//! Lists in Twilio's page shape: filters on the documented query parameters, `PageSize` (50 by default, at most
+//! the list's maximum in the description), `Page` and `PageToken`, and `meta` with absolute `first_page_url`, `previous_page_url`, `url` and
 //! `next_page_url` on the local host.
 
 use serde_json::{Map, Value, json};
@@ -18,24 +18,33 @@ pub(crate) fn filtered(route: &Route, query: &Pairs, record: &Record) -> bool {
 }
 
 /// Twilio's default page size.
-const DEFAULT_PAGE_SIZE: usize = 50;
-/// The largest `PageSize` Twilio accepts on any list; larger (or smaller than 1) is refused with 400, code 20001.
-const MAX_PAGE_SIZE: usize = 1000;
+const DEFAULT_PAGE_SIZE: u64 = 50;
 
-/// `PageSize` as sent: [`DEFAULT_PAGE_SIZE`] when absent, else an integer from 1 to [`MAX_PAGE_SIZE`].
-fn page_size(sent: Option<&str>) -> Result<usize, ApiError> {
-    let Some(text) = sent else {
-        return Ok(DEFAULT_PAGE_SIZE);
+/// `PageSize` as sent: the default (50, or the list's maximum when smaller) when absent; below the description's
+/// `minimum` or not an integer, refused with 400 (code 20001); above its `maximum` (5, 50, 100 or 1000 by list),
+/// answered with the maximum, which is what `meta.page_size` then says (Twilio enforces the maximum on its side).
+fn page_size(route: &Route, sent: Option<&str>) -> Result<usize, ApiError> {
+    let range = route.filters.iter().find(|f| f.wire == "PageSize");
+    let minimum = range.and_then(|f| f.minimum).unwrap_or(1);
+    let maximum = range
+        .and_then(|f| f.maximum)
+        .and_then(|m| u64::try_from(m).ok())
+        .unwrap_or(u64::MAX);
+    let size = match sent {
+        None => DEFAULT_PAGE_SIZE,
+        Some(text) => text
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| i64::try_from(*n).map_or(true, |n| n >= minimum))
+            .ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "Invalid PageSize: {} is not an integer of at least {minimum}",
+                    crate::store::shown(text)
+                ))
+            })?,
     };
-    text.trim()
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-        .ok_or_else(|| {
-            ApiError::invalid(format!(
-                "Invalid PageSize: {text} is not an integer from 1 to {MAX_PAGE_SIZE}"
-            ))
-        })
+    Ok(usize::try_from(size.min(maximum)).unwrap_or(usize::MAX))
 }
 
 /// One page of `items` (already filtered and ordered, each with its creation sequence), in Twilio's shape; only
@@ -53,7 +62,7 @@ pub(crate) fn page<T>(
     for filter in route.filters {
         crate::request::one_of(filter.wire, filter.values, &query.all(filter.wire))?;
     }
-    let page_size = page_size(query.last("PageSize"))?;
+    let page_size = page_size(route, query.last("PageSize"))?;
     let page_number = match query.last("Page") {
         None => 0,
         Some(v) => v.trim().parse::<usize>().map_err(|_| {

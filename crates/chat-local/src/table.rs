@@ -130,6 +130,10 @@ pub struct Filter {
     pub kind: ValueKind,
     /// The values the description allows when the parameter is an enum (each item, for a list); empty otherwise.
     pub values: &'static [&'static str],
+    /// The least value the description allows an integer parameter.
+    pub minimum: Option<i64>,
+    /// The greatest value the description allows an integer parameter (`PageSize`: 5, 50, 100 or 1000 by list).
+    pub maximum: Option<i64>,
 }
 
 /// One operation.

@@ -326,18 +326,10 @@ async fn attributes_must_be_json() {
 }
 
 #[tokio::test]
-async fn page_size_is_an_integer_from_1_to_1000() {
+async fn page_size_is_a_positive_integer_capped_at_the_lists_maximum() {
     let chat = twilio_chat_local::start().await.unwrap();
-    chat.client().services().create("s").await.unwrap();
-    for bad in [
-        "0",
-        "1001",
-        "-1",
-        "abc",
-        "",
-        "1e3",
-        "99999999999999999999999",
-    ] {
+    let service = chat.client().services().create("s").await.unwrap();
+    for bad in ["0", "-1", "abc", "", "1e3", "99999999999999999999999"] {
         let answer = get(&chat, &format!("/v2/Services?PageSize={bad}")).await;
         let error = answer.twilio_error(bad);
         assert_eq!(
@@ -350,12 +342,41 @@ async fn page_size_is_an_integer_from_1_to_1000() {
             "{error}"
         );
     }
-    for good in ["1", "1000"] {
-        let answer = get(&chat, &format!("/v2/Services?PageSize={good}")).await;
-        assert_eq!(answer.status, 200);
-        assert_eq!(
-            answer.json(good)["meta"]["page_size"],
-            good.parse::<u64>().unwrap()
+    // Each list's maximum is the description's: 100 for services, 1000 for credentials, 5 for a channel's
+    // webhooks, whose default page is then 5 too.
+    let channel = chat
+        .client()
+        .service(&service.sid)
+        .channels()
+        .create()
+        .send()
+        .await
+        .unwrap();
+    let webhooks = format!(
+        "/v2/Services/{}/Channels/{}/Webhooks",
+        service.sid, channel.sid
+    );
+    for (path, sent, answered) in [
+        ("/v2/Services".to_owned(), Some("1"), 1),
+        ("/v2/Services".to_owned(), Some("100"), 100),
+        ("/v2/Services".to_owned(), Some("1001"), 100),
+        ("/v2/Services".to_owned(), None, 50),
+        ("/v2/Credentials".to_owned(), Some("1000"), 1000),
+        ("/v2/Credentials".to_owned(), Some("5000"), 1000),
+        (webhooks.clone(), Some("50"), 5),
+        (webhooks, None, 5),
+    ] {
+        let query = sent.map_or(String::new(), |n| format!("?PageSize={n}"));
+        let answer = get(&chat, &format!("{path}{query}")).await;
+        assert_eq!(answer.status, 200, "{path}{query}");
+        let page = answer.json(&path);
+        assert_eq!(page["meta"]["page_size"], answered, "{path}{query}");
+        assert!(
+            page["meta"]["url"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("PageSize={answered}&")),
+            "{page}"
         );
     }
 }

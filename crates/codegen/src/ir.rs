@@ -388,8 +388,19 @@ pub struct Parameter {
     pub alternate_key: Option<String>,
     /// For a path parameter: the two-letter prefix of the SIDs it takes, from its `pattern`.
     pub sid_prefix: Option<String>,
+    /// For an integer parameter: the least and greatest values its schema allows (`minimum`, `maximum`).
+    pub range: Range,
     /// Description.
     pub doc: Option<String>,
+}
+
+/// The values an integer parameter's schema allows; `None` where it sets no bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Range {
+    /// `minimum`.
+    pub minimum: Option<i64>,
+    /// `maximum`.
+    pub maximum: Option<i64>,
 }
 
 /// Where a parameter goes.

@@ -259,6 +259,12 @@ fn operation(out: &mut String, op: &Operation, depth: usize) {
         if let Some(key) = &p.alternate_key {
             flags.push(format!("or {key}"));
         }
+        match (p.range.minimum, p.range.maximum) {
+            (Some(min), Some(max)) => flags.push(format!("{min} to {max}")),
+            (Some(min), None) => flags.push(format!("at least {min}")),
+            (None, Some(max)) => flags.push(format!("at most {max}")),
+            (None, None) => {}
+        }
         let wire = if p.wire_ty == p.ty {
             String::new()
         } else {

@@ -296,8 +296,16 @@ fn route_tokens<'a>(
                 let json = opt_str(field(model, &name).map(|f| f.api_name.as_str()));
                 let kind = value_kind(&p.ty, table);
                 let values = enum_values(api, &p.ty);
+                let bound = |b: Option<i64>| match b {
+                    Some(n) => quote! { Some(#n) },
+                    None => quote! { None },
+                };
+                let (minimum, maximum) = (bound(p.range.minimum), bound(p.range.maximum));
                 filters.push(quote! {
-                    #table::Filter { wire: #wire, field: #json, kind: #kind, values: &[#(#values),*] }
+                    #table::Filter {
+                        wire: #wire, field: #json, kind: #kind, values: &[#(#values),*],
+                        minimum: #minimum, maximum: #maximum,
+                    }
                 });
             }
             // Path parameters are above; headers and other bodies carry nothing the table records.

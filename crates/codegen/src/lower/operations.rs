@@ -8,7 +8,7 @@ use super::twilio::{
 use super::{Lowerer, RawOperation, with_op};
 use crate::docs::{format_note, join_doc, with_format_note};
 use crate::error::{Error, ptr};
-use crate::ir::{Location, Method, Operation, Parameter, TypeRef};
+use crate::ir::{Location, Method, Operation, Parameter, Range, TypeRef};
 use crate::naming::BUILDER_METHODS;
 use crate::naming::{Scope, header_method, pascal, snake};
 use openapiv3::{
@@ -171,6 +171,10 @@ impl<'a> Lowerer<'a> {
                     (Location::Path, ReferenceOr::Item(s)) => schema_sid_prefix(s),
                     _ => None,
                 },
+                range: match schema {
+                    ReferenceOr::Item(s) => integer_range(s),
+                    ReferenceOr::Reference { .. } => Range::default(),
+                },
                 doc,
             };
             if location == Location::Path {
@@ -288,6 +292,7 @@ impl<'a> Lowerer<'a> {
                     },
                     alternate_key: None,
                     sid_prefix: None,
+                    range: Range::default(),
                     doc,
                 });
             }
@@ -320,6 +325,7 @@ impl<'a> Lowerer<'a> {
                     sensitive: false,
                     alternate_key: None,
                     sid_prefix: None,
+                    range: Range::default(),
                     doc: body.description.clone(),
                 }],
             ));
@@ -342,6 +348,7 @@ impl<'a> Lowerer<'a> {
                     sensitive: false,
                     alternate_key: None,
                     sid_prefix: None,
+                    range: Range::default(),
                     doc: Some(format!(
                         "Media type of the body (`image/png`, `application/pdf`, ...), sent as its `Content-Type`; \
                          the description accepts `{media_type}`."
@@ -359,6 +366,7 @@ impl<'a> Lowerer<'a> {
                 sensitive: false,
                 alternate_key: None,
                 sid_prefix: None,
+                range: Range::default(),
                 doc: body.description.clone(),
             });
             return Ok((media_type.clone(), params));
@@ -423,5 +431,28 @@ pub(super) fn wire_type(ty: &TypeRef) -> TypeRef {
             inner => TypeRef::Array(Box::new(inner)),
         },
         other => other.clone(),
+    }
+}
+
+/// The bounds an integer schema sets (an exclusive bound moved in by one).
+fn integer_range(schema: &openapiv3::Schema) -> Range {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(i)) => Range {
+            minimum: i.minimum.map(|m| {
+                if i.exclusive_minimum {
+                    m.saturating_add(1)
+                } else {
+                    m
+                }
+            }),
+            maximum: i.maximum.map(|m| {
+                if i.exclusive_maximum {
+                    m.saturating_sub(1)
+                } else {
+                    m
+                }
+            }),
+        },
+        _ => Range::default(),
     }
 }
