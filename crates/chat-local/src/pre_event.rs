@@ -25,7 +25,7 @@ use crate::form::{Pairs, Source};
 use crate::http::Shared;
 use crate::store::{ApiError, Store, decode, set_path};
 use crate::table::{Kind, Route};
-use crate::webhook::{Outgoing, family, requests};
+use crate::webhook::{Outgoing, chosen, family, requests};
 
 /// Twilio's code for a refusal: 403 Forbidden.
 const REJECTED: u32 = 20403;
@@ -47,14 +47,12 @@ pub(crate) async fn run(
     let Some(family) = family(api) else {
         return Ok(None);
     };
-    let Some(event) = family
-        .pre_events
-        .iter()
-        .find(|e| e.resource == route.resource && e.kind == route.kind)
-    else {
+    let Ok(mut form) = Pairs::parse(body, Source::Body) else {
         return Ok(None);
     };
-    let Ok(mut form) = Pairs::parse(body, Source::Body) else {
+    let Some(event) = chosen(family.pre_events, route.resource, route.kind, |wire| {
+        form.has(wire)
+    }) else {
         return Ok(None);
     };
     let outgoing: Vec<Outgoing> = {

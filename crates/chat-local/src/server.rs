@@ -195,6 +195,11 @@ fn respond(
         // Taken under the same lock, so a concurrent request never sees this one's changes.
         happened.extend(store.changes.drain(..).map(|c| Happened {
             family,
+            sent: if c.resource == route.resource {
+                sent(route, &form)
+            } else {
+                Vec::new()
+            },
             resource: c.resource,
             kind: c.kind,
             record: c.record,
@@ -221,9 +226,20 @@ fn respond(
             resource: route.resource,
             kind: route.kind,
             record,
+            sent: sent(route, &form),
         });
     }
     Ok(answer)
+}
+
+/// The form parameters of `route` that `form` has.
+fn sent(route: &Route, form: &Pairs) -> Vec<&'static str> {
+    route
+        .form
+        .iter()
+        .filter(|f| form.has(f.wire))
+        .map(|f| f.wire)
+        .collect()
 }
 
 /// Answers a matched request with the store locked.

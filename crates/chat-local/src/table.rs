@@ -183,4 +183,7 @@ pub struct Event {
     /// For a pre-event: each field its reply may change (`friendlyName`) and the form parameter it replaces
     /// (`FriendlyName`). Empty for post-events.
     pub changes: &'static [(&'static str, &'static str)],
+    /// A form parameter whose presence in the request picks this event over the change's event that names none
+    /// (`MediaSid`: `onMediaMessageSent` rather than `onMessageSent`).
+    pub when: Option<&'static str>,
 }

@@ -121,6 +121,26 @@ pub(crate) struct Happened {
     pub resource: &'static str,
     pub kind: Kind,
     pub record: Value,
+    /// The form parameters the request sent, for events that fire only when one was (`when`).
+    pub sent: Vec<&'static str>,
+}
+
+/// The event of `events` that a change of `resource` by `kind` fires: the one whose `when` parameter the request
+/// sent, else the one that names none.
+pub(crate) fn chosen(
+    events: &'static [Event],
+    resource: &str,
+    kind: Kind,
+    sent: impl Fn(&str) -> bool,
+) -> Option<&'static Event> {
+    let fired = || {
+        events
+            .iter()
+            .filter(move |e| e.resource == resource && e.kind == kind)
+    };
+    fired()
+        .find(|e| e.when.is_some_and(&sent))
+        .or_else(|| fired().find(|e| e.when.is_none()))
 }
 
 /// One webhook request to send.
@@ -154,11 +174,9 @@ pub(crate) fn post_events(
         return Vec::new();
     };
     let family = happened.family;
-    let Some(event) = family
-        .events
-        .iter()
-        .find(|e| e.resource == happened.resource && e.kind == happened.kind)
-    else {
+    let Some(event) = chosen(family.events, happened.resource, happened.kind, |wire| {
+        happened.sent.contains(&wire)
+    }) else {
         return Vec::new();
     };
     requests(store, family, Timing::Post, event, record, auth_token)

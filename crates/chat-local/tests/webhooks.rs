@@ -180,6 +180,15 @@ async fn every_event_sent_reads_back_fully_typed() {
         .await
         .unwrap()
         .sid;
+    // A media message fires the media event.
+    let media = common::upload(&chat, &service, "a.txt", "file").await;
+    chan.messages()
+        .create()
+        .media_sid(&media)
+        .from("ana")
+        .webhook_enabled(on.clone())
+        .await
+        .unwrap();
     chan.message(&message)
         .update()
         .body("hi!")
@@ -217,14 +226,15 @@ async fn every_event_sent_reads_back_fully_typed() {
             .and_then(|o| o.values().next())
             .cloned()
             .unwrap();
-        // Every parameter sent (besides EventType) is in a typed field.
-        let filled = |v: &serde_json::Value| {
+        // Every parameter sent (besides EventType) is in a typed field; a group's parameters are in its struct.
+        fn filled(v: &serde_json::Value) -> usize {
             v.as_object()
                 .unwrap()
-                .values()
-                .filter(|v| !v.is_null())
-                .count()
-        };
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| if k == "media" { filled(v) } else { 1 })
+                .sum()
+        }
         assert_eq!(
             filled(&typed["common"]) - 1 + filled(&payload),
             delivery.params.len() - 1,

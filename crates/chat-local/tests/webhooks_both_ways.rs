@@ -673,3 +673,87 @@ async fn every_conversations_event_sent_reads_back_fully_typed() {
     nothing_more(&mut rx).await;
     assert_eq!(received, expected);
 }
+
+/// A Chat message with `MediaSid` fires `onMediaMessageSend` and `onMediaMessageSent` (the description's `when`),
+/// a message with a body `onMessageSend` and `onMessageSent`.
+#[tokio::test]
+async fn chat_media_messages_fire_the_media_events() {
+    let chat = twilio_chat_local::start_with(Config {
+        pre_events_from_rest: true,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let (base, mut rx) = receiver(acknowledge).await;
+    let (_, service) = call(
+        &chat,
+        "POST",
+        "/v2/Services",
+        &[("FriendlyName", "media")],
+        false,
+    )
+    .await;
+    let service = sid(&service);
+    let (pre, post) = (format!("{base}/pre"), format!("{base}/post"));
+    let (status, _) = call(
+        &chat,
+        "POST",
+        &format!("/v2/Services/{service}"),
+        &[
+            ("PreWebhookUrl", pre.as_str()),
+            ("PostWebhookUrl", post.as_str()),
+            ("WebhookFilters", "onMessageSend"),
+            ("WebhookFilters", "onMessageSent"),
+            ("WebhookFilters", "onMediaMessageSend"),
+            ("WebhookFilters", "onMediaMessageSent"),
+        ],
+        false,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, channel) = call(
+        &chat,
+        "POST",
+        &format!("/v2/Services/{service}/Channels"),
+        &[],
+        false,
+    )
+    .await;
+    let messages = format!("/v2/Services/{service}/Channels/{}/Messages", sid(&channel));
+    let media = common::upload(&chat, &service, "a.txt", "bytes").await;
+
+    let (status, message) = call(
+        &chat,
+        "POST",
+        &messages,
+        &[("MediaSid", media.as_str())],
+        true,
+    )
+    .await;
+    assert_eq!(status, 201, "{message}");
+    let before = next(&mut rx).await;
+    assert_eq!(
+        (before.path.as_str(), before.get("EventType")),
+        ("/pre", Some("onMediaMessageSend"))
+    );
+    let after = next(&mut rx).await;
+    assert_eq!(
+        (after.path.as_str(), after.get("EventType")),
+        ("/post", Some("onMediaMessageSent"))
+    );
+    assert_eq!(after.get("MessageSid"), message["sid"].as_str());
+    assert_eq!(after.get("MediaSid"), Some(media.as_str()));
+
+    call(&chat, "POST", &messages, &[("Body", "words")], true).await;
+    let before = next(&mut rx).await;
+    assert_eq!(
+        (before.path.as_str(), before.get("EventType")),
+        ("/pre", Some("onMessageSend"))
+    );
+    let after = next(&mut rx).await;
+    assert_eq!(
+        (after.path.as_str(), after.get("EventType")),
+        ("/post", Some("onMessageSent"))
+    );
+    nothing_more(&mut rx).await;
+}

@@ -544,6 +544,9 @@ pub struct Event {
     pub before: Vec<String>,
     /// Operations after which the post-event fires (operationIds).
     pub after: Vec<String>,
+    /// A form parameter of every operation in `before` and `after`: the event fires for them only when a request
+    /// sends it (`MediaSid` for `onMediaMessageSend`), in place of the operation's event that names none.
+    pub when: Option<String>,
 }
 
 /// A field a pre-event reply may change.

@@ -143,9 +143,13 @@ fn webhooks(out: &mut String, hooks: &Webhooks) {
         } else {
             format!(" after {}", e.after.join(", "))
         };
+        let when = e
+            .when
+            .as_ref()
+            .map_or(String::new(), |wire| format!(" when {wire} is sent"));
         let _ = writeln!(
             out,
-            "event {} {} of {}{pre}{before}{after}",
+            "event {} {} of {}{pre}{before}{after}{when}",
             e.variant, e.api_name, hooks.payloads[e.payload].type_name
         );
     }

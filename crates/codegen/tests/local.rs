@@ -177,7 +177,11 @@ fn webhook_events_reach_the_route_table_and_the_ir() {
         ir_path: Some("ir.txt".to_owned()),
         ..settings("crate::table")
     };
-    let generated = twilio_codegen::generate(&with_hooks(hooks()), &settings).unwrap();
+    let mut hooks = hooks();
+    hooks["events"].as_array_mut().unwrap().push(serde_json::json!(
+        {"type": "onThingEdited", "payload": "Thing", "after": ["CreateThing"], "when": "FriendlyName"}
+    ));
+    let generated = twilio_codegen::generate(&with_hooks(hooks), &settings).unwrap();
     let table: String = generated.files["local/mod.rs"]
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -187,7 +191,9 @@ fn webhook_events_reach_the_route_table_and_the_ir() {
         r#"crate::table::EventParam { name: "ThingSid", field: &["sid"], }"#,
         r#"pub(crate) const ACCOUNT_SID: &str = "AccountSid";"#,
         r#"event_type: "onThingAdd", resource: "Thing", kind: crate::table::Kind::Create"#,
-        r#"changes: &[("friendlyName", "FriendlyName")],"#,
+        r#"changes: &[("friendlyName", "FriendlyName")], when: None,"#,
+        r#"event_type: "onThingEdited", resource: "Thing", kind: crate::table::Kind::Create"#,
+        r#"when: Some("FriendlyName"),"#,
     ] {
         assert!(table.contains(expected), "missing `{expected}` in {table}");
     }
@@ -199,6 +205,10 @@ fn webhook_events_reach_the_route_table_and_the_ir() {
         "{ir}"
     );
     assert!(ir.contains("count: u32 `Count`"), "{ir}");
+    assert!(
+        ir.contains("event ThingEdited onThingEdited of ThingEvent after CreateThing when FriendlyName is sent"),
+        "{ir}"
+    );
 }
 
 #[test]
@@ -256,6 +266,12 @@ fn a_malformed_webhook_extension_is_an_error_naming_where() {
         &|h| h["events"][0]["pre"]["changes"][0] = "nickname".into(),
         "/x-twilio-webhooks/events",
         "the reply to onThingAdd may change `nickname`, but CreateThing has no form parameter Nickname",
+    );
+    // An event fires `when` a form parameter is sent only where every operation it names takes it.
+    check(
+        &|h| h["events"][1]["when"] = "MediaSid".into(),
+        "/x-twilio-webhooks/events/1/when",
+        "onThingAdded fires when MediaSid is sent, but CreateThing has no form parameter MediaSid",
     );
     // A group read by two payloads is one type: the second must have the same parameters.
     let group = |param: &str| serde_json::json!({"group": "Binding", "params": [{"name": param, "kind": "string"}]});

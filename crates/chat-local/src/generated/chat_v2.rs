@@ -3597,22 +3597,23 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
             crate::table::EventParam {
                 name: "MediaSid",
-                field: &[],
+                field: &["media", "sid"],
             },
             crate::table::EventParam {
                 name: "MediaContentType",
-                field: &[],
+                field: &["media", "content_type"],
             },
             crate::table::EventParam {
                 name: "MediaFilename",
-                field: &[],
+                field: &["media", "filename"],
             },
             crate::table::EventParam {
                 name: "MediaSize",
-                field: &[],
+                field: &["media", "size"],
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageUpdated",
@@ -3661,22 +3662,23 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
             crate::table::EventParam {
                 name: "MediaSid",
-                field: &[],
+                field: &["media", "sid"],
             },
             crate::table::EventParam {
                 name: "MediaContentType",
-                field: &[],
+                field: &["media", "content_type"],
             },
             crate::table::EventParam {
                 name: "MediaFilename",
-                field: &[],
+                field: &["media", "filename"],
             },
             crate::table::EventParam {
                 name: "MediaSize",
-                field: &[],
+                field: &["media", "size"],
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageRemoved",
@@ -3725,22 +3727,88 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
             crate::table::EventParam {
                 name: "MediaSid",
-                field: &[],
+                field: &["media", "sid"],
             },
             crate::table::EventParam {
                 name: "MediaContentType",
-                field: &[],
+                field: &["media", "content_type"],
             },
             crate::table::EventParam {
                 name: "MediaFilename",
-                field: &[],
+                field: &["media", "filename"],
             },
             crate::table::EventParam {
                 name: "MediaSize",
-                field: &[],
+                field: &["media", "size"],
             },
         ],
         changes: &[],
+        when: None,
+    },
+    crate::table::Event {
+        event_type: "onMediaMessageSent",
+        resource: "Message",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "From",
+                field: &["from"],
+            },
+            crate::table::EventParam {
+                name: "To",
+                field: &["to"],
+            },
+            crate::table::EventParam {
+                name: "ModifiedBy",
+                field: &["last_updated_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MediaSid",
+                field: &["media", "sid"],
+            },
+            crate::table::EventParam {
+                name: "MediaContentType",
+                field: &["media", "content_type"],
+            },
+            crate::table::EventParam {
+                name: "MediaFilename",
+                field: &["media", "filename"],
+            },
+            crate::table::EventParam {
+                name: "MediaSize",
+                field: &["media", "size"],
+            },
+        ],
+        changes: &[],
+        when: Some("MediaSid"),
     },
     crate::table::Event {
         event_type: "onChannelAdded",
@@ -3781,6 +3849,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onChannelUpdated",
@@ -3821,6 +3890,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onChannelDestroyed",
@@ -3861,6 +3931,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMemberAdded",
@@ -3905,6 +3976,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMemberUpdated",
@@ -3949,6 +4021,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMemberRemoved",
@@ -3993,6 +4066,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onUserAdded",
@@ -4029,6 +4103,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onUserUpdated",
@@ -4065,6 +4140,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
 ];
 /// Every pre-event the description declares, once per kind of change it comes before, with the fields
@@ -4117,22 +4193,23 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
             crate::table::EventParam {
                 name: "MediaSid",
-                field: &[],
+                field: &["media", "sid"],
             },
             crate::table::EventParam {
                 name: "MediaContentType",
-                field: &[],
+                field: &["media", "content_type"],
             },
             crate::table::EventParam {
                 name: "MediaFilename",
-                field: &[],
+                field: &["media", "filename"],
             },
             crate::table::EventParam {
                 name: "MediaSize",
-                field: &[],
+                field: &["media", "size"],
             },
         ],
         changes: &[("body", "Body"), ("attributes", "Attributes")],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageUpdate",
@@ -4181,22 +4258,23 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
             crate::table::EventParam {
                 name: "MediaSid",
-                field: &[],
+                field: &["media", "sid"],
             },
             crate::table::EventParam {
                 name: "MediaContentType",
-                field: &[],
+                field: &["media", "content_type"],
             },
             crate::table::EventParam {
                 name: "MediaFilename",
-                field: &[],
+                field: &["media", "filename"],
             },
             crate::table::EventParam {
                 name: "MediaSize",
-                field: &[],
+                field: &["media", "size"],
             },
         ],
         changes: &[("body", "Body"), ("attributes", "Attributes")],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageRemove",
@@ -4245,22 +4323,88 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
             crate::table::EventParam {
                 name: "MediaSid",
-                field: &[],
+                field: &["media", "sid"],
             },
             crate::table::EventParam {
                 name: "MediaContentType",
-                field: &[],
+                field: &["media", "content_type"],
             },
             crate::table::EventParam {
                 name: "MediaFilename",
-                field: &[],
+                field: &["media", "filename"],
             },
             crate::table::EventParam {
                 name: "MediaSize",
-                field: &[],
+                field: &["media", "size"],
             },
         ],
         changes: &[],
+        when: None,
+    },
+    crate::table::Event {
+        event_type: "onMediaMessageSend",
+        resource: "Message",
+        kind: crate::table::Kind::Create,
+        params: &[
+            crate::table::EventParam {
+                name: "ChannelSid",
+                field: &["channel_sid"],
+            },
+            crate::table::EventParam {
+                name: "MessageSid",
+                field: &["sid"],
+            },
+            crate::table::EventParam {
+                name: "Index",
+                field: &["index"],
+            },
+            crate::table::EventParam {
+                name: "Body",
+                field: &["body"],
+            },
+            crate::table::EventParam {
+                name: "Attributes",
+                field: &["attributes"],
+            },
+            crate::table::EventParam {
+                name: "From",
+                field: &["from"],
+            },
+            crate::table::EventParam {
+                name: "To",
+                field: &["to"],
+            },
+            crate::table::EventParam {
+                name: "ModifiedBy",
+                field: &["last_updated_by"],
+            },
+            crate::table::EventParam {
+                name: "DateCreated",
+                field: &["date_created"],
+            },
+            crate::table::EventParam {
+                name: "DateUpdated",
+                field: &["date_updated"],
+            },
+            crate::table::EventParam {
+                name: "MediaSid",
+                field: &["media", "sid"],
+            },
+            crate::table::EventParam {
+                name: "MediaContentType",
+                field: &["media", "content_type"],
+            },
+            crate::table::EventParam {
+                name: "MediaFilename",
+                field: &["media", "filename"],
+            },
+            crate::table::EventParam {
+                name: "MediaSize",
+                field: &["media", "size"],
+            },
+        ],
+        changes: &[("attributes", "Attributes")],
+        when: Some("MediaSid"),
     },
     crate::table::Event {
         event_type: "onChannelAdd",
@@ -4305,6 +4449,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             ("uniqueName", "UniqueName"),
             ("attributes", "Attributes"),
         ],
+        when: None,
     },
     crate::table::Event {
         event_type: "onChannelUpdate",
@@ -4349,6 +4494,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             ("uniqueName", "UniqueName"),
             ("attributes", "Attributes"),
         ],
+        when: None,
     },
     crate::table::Event {
         event_type: "onChannelDestroy",
@@ -4389,6 +4535,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMemberAdd",
@@ -4433,6 +4580,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMemberUpdate",
@@ -4477,6 +4625,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMemberRemove",
@@ -4521,6 +4670,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onUserUpdate",
@@ -4557,6 +4707,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
 ];
 /// The parameters every webhook request may carry, besides `EventType`.

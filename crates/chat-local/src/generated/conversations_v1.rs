@@ -6719,6 +6719,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationAdded",
@@ -6775,6 +6776,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationAdded",
@@ -6831,6 +6833,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationAdded",
@@ -6887,6 +6890,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationUpdated",
@@ -6943,6 +6947,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationUpdated",
@@ -6999,6 +7004,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationRemoved",
@@ -7055,6 +7061,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationRemoved",
@@ -7111,6 +7118,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageAdded",
@@ -7159,6 +7167,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageAdded",
@@ -7207,6 +7216,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageUpdated",
@@ -7255,6 +7265,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageUpdated",
@@ -7303,6 +7314,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageRemoved",
@@ -7351,6 +7363,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageRemoved",
@@ -7399,6 +7412,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantAdded",
@@ -7455,6 +7469,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantAdded",
@@ -7511,6 +7526,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantUpdated",
@@ -7567,6 +7583,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantUpdated",
@@ -7623,6 +7640,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantRemoved",
@@ -7679,6 +7697,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantRemoved",
@@ -7735,6 +7754,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onUserAdded",
@@ -7771,6 +7791,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onUserAdded",
@@ -7807,6 +7828,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onUserUpdated",
@@ -7843,6 +7865,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onUserUpdated",
@@ -7879,6 +7902,7 @@ pub(crate) static EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
 ];
 /// Every pre-event the description declares, once per kind of change it comes before, with the fields
@@ -7943,6 +7967,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             ("unique_name", "UniqueName"),
             ("attributes", "Attributes"),
         ],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationAdd",
@@ -8003,6 +8028,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             ("unique_name", "UniqueName"),
             ("attributes", "Attributes"),
         ],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationAdd",
@@ -8063,6 +8089,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             ("unique_name", "UniqueName"),
             ("attributes", "Attributes"),
         ],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationAdd",
@@ -8123,6 +8150,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             ("unique_name", "UniqueName"),
             ("attributes", "Attributes"),
         ],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationUpdate",
@@ -8183,6 +8211,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             ("unique_name", "UniqueName"),
             ("attributes", "Attributes"),
         ],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationUpdate",
@@ -8243,6 +8272,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             ("unique_name", "UniqueName"),
             ("attributes", "Attributes"),
         ],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationRemove",
@@ -8299,6 +8329,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onConversationRemove",
@@ -8355,6 +8386,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageAdd",
@@ -8403,6 +8435,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[("body", "Body"), ("author", "Author"), ("attributes", "Attributes")],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageAdd",
@@ -8451,6 +8484,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[("body", "Body"), ("author", "Author"), ("attributes", "Attributes")],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageUpdate",
@@ -8499,6 +8533,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[("body", "Body"), ("author", "Author"), ("attributes", "Attributes")],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageUpdate",
@@ -8547,6 +8582,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[("body", "Body"), ("author", "Author"), ("attributes", "Attributes")],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageRemove",
@@ -8595,6 +8631,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onMessageRemove",
@@ -8643,6 +8680,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantAdd",
@@ -8699,6 +8737,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantAdd",
@@ -8755,6 +8794,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantUpdate",
@@ -8811,6 +8851,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantUpdate",
@@ -8867,6 +8908,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantRemove",
@@ -8923,6 +8965,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onParticipantRemove",
@@ -8979,6 +9022,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onUserUpdate",
@@ -9015,6 +9059,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
     crate::table::Event {
         event_type: "onUserUpdate",
@@ -9051,6 +9096,7 @@ pub(crate) static PRE_EVENTS: &[crate::table::Event] = &[
             },
         ],
         changes: &[],
+        when: None,
     },
 ];
 /// The parameters every webhook request may carry, besides `EventType`.

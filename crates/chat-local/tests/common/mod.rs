@@ -134,3 +134,30 @@ fn parse(bytes: &[u8]) -> Answer {
         body: bytes[split + 4..].to_vec(),
     }
 }
+
+/// Uploads `body` as a text file named `filename` to the service's Media Content Service; the new media's SID.
+pub async fn upload(
+    chat: &twilio_chat_local::LocalChat,
+    service: &str,
+    filename: &str,
+    body: &str,
+) -> String {
+    let credentials = chat.credentials();
+    let answer = reqwest::Client::new()
+        .post(format!(
+            "{}/v1/Services/{service}/Media?Filename={filename}",
+            chat.base_url()
+        ))
+        .basic_auth(credentials.account_sid(), Some(credentials.auth_token()))
+        .header("content-type", "text/plain")
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("the upload is answered");
+    assert_eq!(answer.status(), 201, "the upload is stored");
+    let media: Value = answer.json().await.expect("the upload answers JSON");
+    media["sid"]
+        .as_str()
+        .expect("the media has a SID")
+        .to_owned()
+}

@@ -23,6 +23,10 @@ pub(super) fn emit(
     for event in &hooks.events {
         let payload = &hooks.payloads[event.payload];
         let params = params(&payload.params, table);
+        let when = match &event.when {
+            Some(wire) => quote!(Some(#wire)),
+            None => quote!(None),
+        };
         for id in &event.after {
             let (resource, kind, _) = fired_by(api, id)?;
             let event_type = &event.api_name;
@@ -33,6 +37,7 @@ pub(super) fn emit(
                     kind: #table::Kind::#kind,
                     params: &[#(#params),*],
                     changes: &[],
+                    when: #when,
                 }
             });
         }
@@ -66,6 +71,7 @@ pub(super) fn emit(
                     kind: #table::Kind::#kind,
                     params: &[#(#params),*],
                     changes: &[#(#changes),*],
+                    when: #when,
                 }
             });
         }

@@ -12,7 +12,8 @@ use serde_json::{Map, Value};
 use super::Component;
 use crate::error::{Error, ptr};
 use crate::ir::{
-    Api, Event, EventKind, EventParam, Group, Payload, ReplyField, Resource, Schema, Webhooks,
+    Api, Event, EventKind, EventParam, Group, Location, Payload, ReplyField, Resource, Schema,
+    Webhooks,
 };
 use crate::naming::{Scope, snake};
 
@@ -116,6 +117,27 @@ pub(super) fn lower_webhooks(
             Some(ops) => operations(api, ops, &ptr(&pointer, "after"))?,
             None => Vec::new(),
         };
+        let when = optional_string(event, &pointer, "when")?;
+        if let Some(wire) = &when {
+            for id in before.iter().chain(&after) {
+                let takes = api.operations.iter().any(|op| {
+                    op.id == *id
+                        && op
+                            .params
+                            .iter()
+                            .any(|p| p.location == Location::Form && p.api_name == *wire)
+                });
+                if !takes {
+                    return Err(Error::new(
+                        Some(id),
+                        ptr(&pointer, "when"),
+                        format!(
+                            "{api_name} fires when {wire} is sent, but {id} has no form parameter {wire}"
+                        ),
+                    ));
+                }
+            }
+        }
         let bare = api_name.strip_prefix("on").unwrap_or(&api_name);
         events.push(Event {
             variant: variants.unique(bare.to_upper_camel_case()),
@@ -125,6 +147,7 @@ pub(super) fn lower_webhooks(
             pre,
             before,
             after,
+            when,
         });
     }
     Ok(Some(Webhooks {
