@@ -270,9 +270,14 @@ fn participant_conversations(
             ] {
                 v.insert(key.to_owned(), value);
             }
+            // The account's list links the account's paths; a service's list, the service's.
+            let conversation = match target.bounds.first() {
+                Some(_) => format!("{}/v1/Services/{service}/Conversations/{}", store.base_url, c.str("sid").unwrap_or_default()),
+                None => format!("{}/v1/Conversations/{}", store.base_url, c.str("sid").unwrap_or_default()),
+            };
             let links = json!({
-                "participant": format!("{}/v1/Services/{service}/Conversations/{}/Participants/{}", store.base_url, c.str("sid").unwrap_or_default(), m.str("sid").unwrap_or_default()),
-                "conversation": format!("{}/v1/Services/{service}/Conversations/{}", store.base_url, c.str("sid").unwrap_or_default()),
+                "participant": format!("{conversation}/Participants/{}", m.str("sid").unwrap_or_default()),
+                "conversation": conversation,
             });
             v.insert("links".to_owned(), links);
             v.retain(|k, _| target.resource.fields.iter().any(|f| f.name == k));

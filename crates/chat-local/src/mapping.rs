@@ -191,7 +191,11 @@ pub(crate) static CONVERSATIONS_V1: Api = Api {
 };
 
 /// Product fields a stored record may lack, with the value Twilio answers for them (JSON text).
-pub(crate) const FALLBACKS: &[(&str, &str)] = &[("state", "\"active\""), ("timers", "{}")];
+pub(crate) const FALLBACKS: &[(&str, &str)] = &[
+    ("state", "\"active\""),
+    ("timers", "{}"),
+    ("bindings", "{}"),
+];
 
 /// A resource that shows every record of `storage` under the product's renames.
 const fn shown(resource: &'static str, storage: &'static str, default_service: bool) -> Mapping {

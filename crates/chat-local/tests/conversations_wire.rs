@@ -264,3 +264,56 @@ async fn the_service_notification_settings_are_the_chat_service_notifications() 
         "a Chat change is seen through Conversations"
     );
 }
+
+/// A GET with the local service's credentials, answered 200 with JSON.
+async fn get_json(local: &LocalChat, path: &str) -> Value {
+    let answer = reqwest::Client::new()
+        .get(format!("{}{path}", local.base_url()))
+        .basic_auth(
+            local.credentials().account_sid(),
+            Some(local.credentials().auth_token()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "{path}");
+    answer.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn participant_conversations_link_the_paths_of_the_list_they_are_read_from() {
+    let local = twilio_chat_local::start().await.unwrap();
+    let conv = setup_client(&local);
+    let conversation = conv.conversations().create().await.unwrap();
+    // A conversation with no bindings answers an empty object, as Twilio does.
+    assert_eq!(conversation.bindings, Some(serde_json::json!({})));
+    let participant = conv
+        .conversation(&conversation.sid)
+        .participants()
+        .create()
+        .identity("ana")
+        .await
+        .unwrap();
+    let service = conversation.chat_service_sid.to_string();
+    let (c, p) = (conversation.sid.to_string(), participant.sid.to_string());
+    for (path, base) in [
+        (
+            "/v1/ParticipantConversations?Identity=ana".to_owned(),
+            format!("/v1/Conversations/{c}"),
+        ),
+        (
+            format!("/v1/Services/{service}/ParticipantConversations?Identity=ana"),
+            format!("/v1/Services/{service}/Conversations/{c}"),
+        ),
+    ] {
+        let page = get_json(&local, &path).await;
+        let links = &page["conversations"][0]["links"];
+        let base = format!("{}{base}", local.base_url());
+        assert_eq!(links["conversation"], base.as_str(), "{path}: {links}");
+        assert_eq!(
+            links["participant"],
+            format!("{base}/Participants/{p}").as_str(),
+            "{path}: {links}"
+        );
+    }
+}
