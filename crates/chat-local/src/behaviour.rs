@@ -283,21 +283,58 @@ fn ensure_user(store: &mut Store, member: &Record) {
 /// A record as answered: its fields plus the ones computed on read.
 pub(crate) fn render(store: &Store, resource: &Resource, record: &Record) -> Value {
     let mut value = record.value.to_map();
+    for (field, computed) in computed(store, resource, record) {
+        value.insert(field.to_owned(), computed);
+    }
+    Value::Object(value)
+}
+
+/// A record as answered, to serialize without building its JSON value: the same fields as [`render`] gives.
+pub(crate) fn view<'r>(store: &Store, resource: &Resource, record: &'r Record) -> View<'r> {
+    View {
+        fields: &record.value,
+        computed: computed(store, resource, record),
+    }
+}
+
+/// A stored record's fields with the ones computed on read in place of theirs, serialized as one JSON object with
+/// its keys in order.
+pub(crate) struct View<'r> {
+    fields: &'r Fields,
+    computed: Vec<(&'static str, Value)>,
+}
+
+impl serde::Serialize for View<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut entries: Vec<(&str, &Value)> = self
+            .fields
+            .iter()
+            .filter(|(k, _)| !self.computed.iter().any(|(c, _)| c == k))
+            .chain(self.computed.iter().map(|(k, v)| (*k, v)))
+            .collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut map = serializer.serialize_map(Some(entries.len()))?;
+        for (key, value) in entries {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// The fields of a record computed when it is read, each with its value: a channel's counts, a user's joined
+/// channels, a binding's link to its user.
+fn computed(store: &Store, resource: &Resource, record: &Record) -> Vec<(&'static str, Value)> {
     let sid = record.str("sid").unwrap_or_default();
     match resource.name {
         "Channel" => {
-            let members = store
-                .all("Member")
-                .iter()
-                .filter(|m| m.str("channel_sid") == Some(sid))
-                .count();
-            let messages = store
-                .all("Message")
-                .iter()
-                .filter(|m| m.str("channel_sid") == Some(sid))
-                .count();
-            value.insert("members_count".to_owned(), json!(members));
-            value.insert("messages_count".to_owned(), json!(messages));
+            let scope = [("channel_sid", sid.to_owned())];
+            let members = store.filter("Member", &scope).count();
+            let messages = store.filter("Message", &scope).count();
+            vec![
+                ("members_count", json!(members)),
+                ("messages_count", json!(messages)),
+            ]
         }
         "Binding" => {
             // A binding names its user by identity; the link needs the user's SID, found here.
@@ -309,8 +346,13 @@ pub(crate) fn render(store: &Store, resource: &Resource, record: &Record) -> Val
             let user = store
                 .find("User", identity, Some("identity"), &scope)
                 .and_then(|u| u.str("url"));
-            if let Some(Value::Object(links)) = value.get_mut("links") {
-                links.insert("user".to_owned(), json!(user));
+            match record.value.get("links") {
+                Some(Value::Object(links)) => {
+                    let mut links = links.clone();
+                    links.insert("user".to_owned(), json!(user));
+                    vec![("links", Value::Object(links))]
+                }
+                _ => Vec::new(),
             }
         }
         "User" => {
@@ -322,11 +364,10 @@ pub(crate) fn render(store: &Store, resource: &Resource, record: &Record) -> Val
                         && m.str("identity") == record.str("identity")
                 })
                 .count();
-            value.insert("joined_channels_count".to_owned(), json!(joined));
+            vec![("joined_channels_count", json!(joined))]
         }
-        _ => {}
+        _ => Vec::new(),
     }
-    Value::Object(value)
 }
 
 /// The user channel of `user` for its membership `member`.
@@ -400,4 +441,72 @@ pub(crate) fn reading<'s>(store: &'s Store, member: &Record) -> (Option<i64>, us
         .get(member.str("sid").unwrap_or_default())
         .map_or("default", String::as_str);
     (consumed, unread, level)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{render, view};
+    use crate::store::Store;
+    use serde_json::json;
+
+    #[test]
+    fn a_view_serializes_as_the_rendered_record() {
+        let mut store = Store::new(
+            "http://127.0.0.1:1".to_owned(),
+            "http://127.0.0.1:2".to_owned(),
+            "AC00000000000000000000000000000000".to_owned(),
+            3,
+        );
+        let resource = |name| Store::resource(name).unwrap_or_else(|| panic!("{name}"));
+        let service = ("service_sid", "IS1".to_owned());
+        let mut channel = store.blank(resource("Channel"), std::slice::from_ref(&service));
+        channel.value.insert("links", json!({"members": "m"}));
+        let parents = [
+            service.clone(),
+            (
+                "channel_sid",
+                channel.str("sid").unwrap_or_default().to_owned(),
+            ),
+        ];
+        for name in ["Member", "Message", "Message"] {
+            let record = store.blank(resource(name), &parents);
+            store.insert(resource(name).name, record);
+        }
+        let mut user = store.blank(resource("User"), std::slice::from_ref(&service));
+        user.value.insert("identity", json!("ana"));
+        user.value
+            .insert("url", json!("http://127.0.0.1:1/v2/Services/IS1/Users/US1"));
+        store.insert("User", user.clone());
+        let mut binding = store.blank(resource("Binding"), std::slice::from_ref(&service));
+        binding.value.insert("identity", json!("ana"));
+        binding.value.insert("links", json!({"user": null}));
+        for (name, record) in [
+            ("Channel", &channel),
+            ("User", &user),
+            ("Binding", &binding),
+        ] {
+            let rendered = render(&store, resource(name), record);
+            let viewed =
+                serde_json::to_value(view(&store, resource(name), record)).unwrap_or_default();
+            assert_eq!(viewed, rendered, "{name}");
+            assert_eq!(
+                serde_json::to_string(&view(&store, resource(name), record)).unwrap_or_default(),
+                serde_json::to_string(&rendered).unwrap_or_default(),
+                "{name}: the same bytes"
+            );
+        }
+        let channel = render(&store, resource("Channel"), &channel);
+        assert_eq!(
+            (
+                channel["members_count"].clone(),
+                channel["messages_count"].clone()
+            ),
+            (json!(1), json!(2))
+        );
+        let binding = render(&store, resource("Binding"), &binding);
+        assert_eq!(
+            binding["links"]["user"],
+            json!("http://127.0.0.1:1/v2/Services/IS1/Users/US1")
+        );
+    }
 }

@@ -50,10 +50,15 @@ impl Shared {
 
 /// A JSON answer.
 pub(crate) fn json_response(status: u16, value: &Value) -> Response {
+    json_bytes_response(status, serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// A JSON answer already serialized.
+pub(crate) fn json_bytes_response(status: u16, body: Vec<u8>) -> Response {
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(serde_json::to_vec(value).unwrap_or_default()))
+        .body(Body::from(body))
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 

@@ -58,6 +58,80 @@ pub(crate) fn page<T>(
     desc: bool,
     render: impl Fn(&T) -> Value,
 ) -> Result<Value, ApiError> {
+    let window = window(store, route, path, query, &items, desc)?;
+    let records: Vec<Value> = window.of(&items).iter().map(|(_, v)| render(v)).collect();
+    let mut body = Map::new();
+    body.insert(window.key.to_owned(), Value::Array(records));
+    body.insert("meta".to_owned(), window.meta);
+    Ok(Value::Object(body))
+}
+
+/// One page of `items` as [`page`] answers it, serialized: each record of the page through `view`, without
+/// building its JSON value.
+pub(crate) fn serialized_page<T, V: serde::Serialize>(
+    store: &Store,
+    route: &Route,
+    path: &str,
+    query: &Pairs,
+    items: Vec<(u64, T)>,
+    desc: bool,
+    view: impl Fn(&T) -> V,
+) -> Result<Vec<u8>, ApiError> {
+    let window = window(store, route, path, query, &items, desc)?;
+    let records: Vec<V> = window.of(&items).iter().map(|(_, v)| view(v)).collect();
+    serde_json::to_vec(&PageBody {
+        key: window.key,
+        records: &records,
+        meta: &window.meta,
+    })
+    .map_err(|e| ApiError::new(500, 20500, format!("Internal error: {e}")))
+}
+
+/// A page's JSON object: its records under their key and its `meta`, keys in order as every answer writes them.
+struct PageBody<'a, V> {
+    key: &'a str,
+    records: &'a [V],
+    meta: &'a Value,
+}
+
+impl<V: serde::Serialize> serde::Serialize for PageBody<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(2))?;
+        if self.key < "meta" {
+            map.serialize_entry(self.key, self.records)?;
+            map.serialize_entry("meta", self.meta)?;
+        } else {
+            map.serialize_entry("meta", self.meta)?;
+            map.serialize_entry(self.key, self.records)?;
+        }
+        map.end()
+    }
+}
+
+/// Where a page starts and ends among a list's items, the key of its records and its `meta`.
+struct Window {
+    start: usize,
+    end: usize,
+    key: &'static str,
+    meta: Value,
+}
+
+impl Window {
+    fn of<'i, T>(&self, items: &'i [(u64, T)]) -> &'i [(u64, T)] {
+        items.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
+/// The window of the page the query asks for: `PageSize`, then `PageToken` or `Page`.
+fn window<T>(
+    store: &Store,
+    route: &Route,
+    path: &str,
+    query: &Pairs,
+    items: &[(u64, T)],
+    desc: bool,
+) -> Result<Window, ApiError> {
     let key = route.records_key.unwrap_or("records");
     for filter in route.filters {
         crate::request::one_of(filter.wire, filter.values, &query.all(filter.wire))?;
@@ -94,12 +168,6 @@ pub(crate) fn page<T>(
         }
     };
     let end = (start + page_size).min(items.len());
-    let records: Vec<Value> = items
-        .get(start..end)
-        .unwrap_or_default()
-        .iter()
-        .map(|(_, v)| render(v))
-        .collect();
     let filters: Vec<(&str, &str)> = route
         .filters
         .iter()
@@ -133,21 +201,21 @@ pub(crate) fn page<T>(
         link(page_number - 1, token)
     });
     let current = link(page_number, query.last("PageToken").map(str::to_owned));
-    let mut body = Map::new();
-    body.insert(key.to_owned(), Value::Array(records));
-    body.insert(
-        "meta".to_owned(),
-        json!({
-            "page": page_number,
-            "page_size": page_size,
-            "first_page_url": link(0, None),
-            "previous_page_url": previous,
-            "url": current,
-            "next_page_url": next,
-            "key": key,
-        }),
-    );
-    Ok(Value::Object(body))
+    let meta = json!({
+        "page": page_number,
+        "page_size": page_size,
+        "first_page_url": link(0, None),
+        "previous_page_url": previous,
+        "url": current,
+        "next_page_url": next,
+        "key": key,
+    });
+    Ok(Window {
+        start,
+        end,
+        key,
+        meta,
+    })
 }
 
 /// Whether a list is asked newest first (`Order=desc`, where the list has that parameter).

@@ -17,8 +17,8 @@ use crate::behaviour;
 use crate::body::Limit;
 use crate::form::{Pairs, Source};
 use crate::generated::chat_v2::ROUTES;
-use crate::http::{Shared, authenticate, error_response, json_response};
-use crate::list::{filtered, page};
+use crate::http::{Shared, authenticate, error_response, json_bytes_response, json_response};
+use crate::list::{filtered, serialized_page};
 use crate::mapping::{Api, CHAT_V3, CONVERSATIONS_V1};
 use crate::request::{apply_form, parent_constraints, required};
 use crate::store::{ApiError, Change, Record, Store};
@@ -99,7 +99,8 @@ async fn answer(shared: &Arc<Shared>, parts: &Parts, body: Body) -> Response {
         send_webhooks(shared, &happened);
     }
     match answer {
-        Ok((status, Some(value))) => json_response(status, &value),
+        Ok((status, Some(Payload::Value(value)))) => json_response(status, &value),
+        Ok((status, Some(Payload::Serialized(bytes)))) => json_bytes_response(status, bytes),
         Ok((status, None)) => Response::builder()
             .status(StatusCode::from_u16(status).unwrap_or(StatusCode::NO_CONTENT))
             .body(Body::empty())
@@ -181,7 +182,7 @@ fn respond(
     uri: &Uri,
     body: &[u8],
     happened: &mut Vec<Happened>,
-) -> Result<(u16, Option<Value>), ApiError> {
+) -> Result<Answer, ApiError> {
     let path = uri.path();
     let (api, route, raw) = match_route(method.as_str(), path)?;
     let query = Pairs::parse(uri.query().unwrap_or_default().as_bytes(), Source::Query)?;
@@ -215,7 +216,9 @@ fn respond(
     let answer = dispatch(&mut store, api, route, &raw, &form, &query, path)?;
     let record = match (&answer, before) {
         (_, Some(before)) => Some(Value::Object(before)),
-        ((_, Some(value)), None) if matches!(route.kind, Kind::Create | Kind::Update) => {
+        ((_, Some(Payload::Value(value))), None)
+            if matches!(route.kind, Kind::Create | Kind::Update) =>
+        {
             Some(value.clone())
         }
         _ => None,
@@ -242,6 +245,22 @@ fn sent(route: &Route, form: &Pairs) -> Vec<&'static str> {
         .collect()
 }
 
+/// An answer: its status and body, if any.
+pub(crate) type Answer = (u16, Option<Payload>);
+
+/// The body of an answer: JSON as a value, or already serialized (a page of stored records, written without
+/// building its value).
+#[derive(Debug)]
+pub(crate) enum Payload {
+    Value(Value),
+    Serialized(Vec<u8>),
+}
+
+/// An answer whose body is a JSON value.
+fn valued((status, value): (u16, Option<Value>)) -> Answer {
+    (status, value.map(Payload::Value))
+}
+
 /// Answers a matched request with the store locked.
 fn dispatch(
     store: &mut Store,
@@ -251,14 +270,18 @@ fn dispatch(
     form: &Pairs,
     query: &Pairs,
     path: &str,
-) -> Result<(u16, Option<Value>), ApiError> {
+) -> Result<Answer, ApiError> {
     if let Some(api) = api {
-        return crate::product::respond(store, api, route, raw, form, query, path);
+        return crate::product::respond(store, api, route, raw, form, query, path).map(valued);
     }
     let resource = Store::resource(route.resource).ok_or_else(|| ApiError::not_found(path))?;
     match route.resource {
-        "UserChannel" => crate::views::user_channel(store, route, resource, raw, form, query, path),
-        "UserBinding" => crate::views::user_binding(store, route, resource, raw, query, path),
+        "UserChannel" => {
+            crate::views::user_channel(store, route, resource, raw, form, query, path).map(valued)
+        }
+        "UserBinding" => {
+            crate::views::user_binding(store, route, resource, raw, query, path).map(valued)
+        }
         _ => generic(store, route, resource, raw, form, query, path),
     }
 }
@@ -271,7 +294,7 @@ pub(crate) fn fetch_view(store: &mut Store, path: &str) -> Option<Map<String, Va
     }
     let empty = Pairs::default();
     match dispatch(store, api, route, &raw, &empty, &empty, path) {
-        Ok((_, Some(Value::Object(record)))) => Some(record),
+        Ok((_, Some(Payload::Value(Value::Object(record))))) => Some(record),
         _ => None,
     }
 }
@@ -368,7 +391,7 @@ fn generic(
     form: &Pairs,
     query: &Pairs,
     path: &str,
-) -> Result<(u16, Option<Value>), ApiError> {
+) -> Result<Answer, ApiError> {
     let constraints = parent_constraints(store, route, raw, path)?;
     let own = || -> Result<Record, ApiError> {
         let param = route
@@ -397,11 +420,12 @@ fn generic(
             let out = behaviour::render(store, resource, &record);
             store.insert(resource.name, record);
             store.changes.push(change(resource, Kind::Create, &out));
-            Ok((201, Some(out)))
+            Ok((201, Some(Payload::Value(out))))
         }
         Kind::Fetch => {
             let record = own()?;
-            Ok((200, Some(behaviour::render(store, resource, &record))))
+            let out = behaviour::render(store, resource, &record);
+            Ok((200, Some(Payload::Value(out))))
         }
         Kind::Update => {
             let old = own()?;
@@ -417,7 +441,7 @@ fn generic(
             let out = behaviour::render(store, resource, &record);
             store.replace(resource.name, record);
             store.changes.push(change(resource, Kind::Update, &out));
-            Ok((200, Some(out)))
+            Ok((200, Some(Payload::Value(out))))
         }
         Kind::Delete => {
             let record = own()?;
@@ -436,10 +460,10 @@ fn generic(
             if desc {
                 items.reverse();
             }
-            page(store, route, path, query, items, desc, |r| {
-                behaviour::render(store, resource, r)
+            serialized_page(store, route, path, query, items, desc, |r| {
+                behaviour::view(store, resource, r)
             })
-            .map(|v| (200, Some(v)))
+            .map(|bytes| (200, Some(Payload::Serialized(bytes))))
         }
     }
 }
