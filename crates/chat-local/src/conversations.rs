@@ -182,7 +182,7 @@ fn user_conversations(
             .map(|(m, c)| (m.seq, render(store, m, c)))
             .collect();
         return page(store, target.route, path, query, items, false, Value::clone)
-            .map(|v| (200, Some(v)));
+            .map(|p| (200, Some(p.into_value())));
     }
     let key = target.raw.last().ok_or_else(|| ApiError::not_found(path))?;
     let (member, channel) = mine
@@ -293,7 +293,7 @@ fn participant_conversations(
         false,
         Value::clone,
     )
-    .map(|v| (200, Some(v)))
+    .map(|p| (200, Some(p.into_value())))
 }
 
 /// Completes a record created through a product: a conversation's `Participant`s join it, a message gets its

@@ -49,61 +49,60 @@ fn page_size(route: &Route, sent: Option<&str>) -> Result<usize, ApiError> {
 
 /// One page of `items` (already filtered and ordered, each with its creation sequence), in Twilio's shape; only
 /// the records of the page go through `render`.
-pub(crate) fn page<T>(
+pub(crate) fn page<T, V>(
     store: &Store,
     route: &Route,
     path: &str,
     query: &Pairs,
     items: Vec<(u64, T)>,
     desc: bool,
-    render: impl Fn(&T) -> Value,
-) -> Result<Value, ApiError> {
+    render: impl Fn(&T) -> V,
+) -> Result<Page<V>, ApiError> {
     let window = window(store, route, path, query, &items, desc)?;
-    let records: Vec<Value> = window.of(&items).iter().map(|(_, v)| render(v)).collect();
-    let mut body = Map::new();
-    body.insert(window.key.to_owned(), Value::Array(records));
-    body.insert("meta".to_owned(), window.meta);
-    Ok(Value::Object(body))
-}
-
-/// One page of `items` as [`page`] answers it, serialized: each record of the page through `view`, without
-/// building its JSON value.
-pub(crate) fn serialized_page<T, V: serde::Serialize>(
-    store: &Store,
-    route: &Route,
-    path: &str,
-    query: &Pairs,
-    items: Vec<(u64, T)>,
-    desc: bool,
-    view: impl Fn(&T) -> V,
-) -> Result<Vec<u8>, ApiError> {
-    let window = window(store, route, path, query, &items, desc)?;
-    let records: Vec<V> = window.of(&items).iter().map(|(_, v)| view(v)).collect();
-    serde_json::to_vec(&PageBody {
+    let records = window.of(&items).iter().map(|(_, v)| render(v)).collect();
+    Ok(Page {
         key: window.key,
-        records: &records,
-        meta: &window.meta,
+        records,
+        meta: window.meta,
     })
-    .map_err(|e| ApiError::new(500, 20500, format!("Internal error: {e}")))
 }
 
-/// A page's JSON object: its records under their key and its `meta`, keys in order as every answer writes them.
-struct PageBody<'a, V> {
-    key: &'a str,
-    records: &'a [V],
-    meta: &'a Value,
+/// A page: its records under their key (`meta.key`) and its `meta`.
+pub(crate) struct Page<V> {
+    key: &'static str,
+    records: Vec<V>,
+    meta: Value,
 }
 
-impl<V: serde::Serialize> serde::Serialize for PageBody<'_, V> {
+impl Page<Value> {
+    /// The page as a JSON value.
+    pub fn into_value(self) -> Value {
+        let mut body = Map::new();
+        body.insert(self.key.to_owned(), Value::Array(self.records));
+        body.insert("meta".to_owned(), self.meta);
+        Value::Object(body)
+    }
+}
+
+impl<V: serde::Serialize> Page<V> {
+    /// The page as JSON text, written without building its value.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ApiError> {
+        serde_json::to_vec(self)
+            .map_err(|e| ApiError::new(500, 20500, format!("Internal error: {e}")))
+    }
+}
+
+/// The two keys in order, as every answer writes a JSON object's keys.
+impl<V: serde::Serialize> serde::Serialize for Page<V> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(Some(2))?;
         if self.key < "meta" {
-            map.serialize_entry(self.key, self.records)?;
-            map.serialize_entry("meta", self.meta)?;
+            map.serialize_entry(self.key, &self.records)?;
+            map.serialize_entry("meta", &self.meta)?;
         } else {
-            map.serialize_entry("meta", self.meta)?;
-            map.serialize_entry(self.key, self.records)?;
+            map.serialize_entry("meta", &self.meta)?;
+            map.serialize_entry(self.key, &self.records)?;
         }
         map.end()
     }
@@ -236,5 +235,5 @@ pub(crate) fn answer(
     if desc {
         items.reverse();
     }
-    page(store, route, path, query, items, desc, Value::clone).map(|v| (200, Some(v)))
+    page(store, route, path, query, items, desc, Value::clone).map(|p| (200, Some(p.into_value())))
 }

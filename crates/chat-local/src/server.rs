@@ -18,7 +18,7 @@ use crate::body::Limit;
 use crate::form::{Pairs, Source};
 use crate::generated::chat_v2::ROUTES;
 use crate::http::{Shared, authenticate, error_response, json_bytes_response, json_response};
-use crate::list::{filtered, serialized_page};
+use crate::list::{filtered, page};
 use crate::mapping::{Api, CHAT_V3, CONVERSATIONS_V1};
 use crate::request::{apply_form, parent_constraints, required};
 use crate::store::{ApiError, Change, Record, Store};
@@ -460,10 +460,10 @@ fn generic(
             if desc {
                 items.reverse();
             }
-            serialized_page(store, route, path, query, items, desc, |r| {
+            let page = page(store, route, path, query, items, desc, |r| {
                 behaviour::view(store, resource, r)
-            })
-            .map(|bytes| (200, Some(Payload::Serialized(bytes))))
+            })?;
+            Ok((200, Some(Payload::Serialized(page.to_bytes()?))))
         }
     }
 }

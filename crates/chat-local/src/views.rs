@@ -45,7 +45,7 @@ pub(crate) fn user_channel(
         return page(store, route, path, query, items, false, |m| {
             behaviour::user_channel(store, resource, &user, m)
         })
-        .map(|v| (200, Some(v)));
+        .map(|p| (200, Some(p.into_value())));
     }
     let key = raw.last().ok_or_else(|| ApiError::not_found(path))?;
     let channel = store
@@ -143,7 +143,7 @@ pub(crate) fn user_binding(
         return page(store, route, path, query, items, false, |b| {
             behaviour::user_binding(store, resource, &user, b)
         })
-        .map(|v| (200, Some(v)));
+        .map(|p| (200, Some(p.into_value())));
     }
     let key = raw.last().ok_or_else(|| ApiError::not_found(path))?;
     let binding = store
