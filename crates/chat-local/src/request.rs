@@ -114,13 +114,33 @@ pub(crate) fn one_of(wire: &str, allowed: &[&str], values: &[&str]) -> Result<()
 }
 
 /// The checks Twilio makes of a form before anything changes: `Attributes` are JSON, enum parameters take one
-/// of their values.
+/// of their values, SID parameters SIDs of their prefix.
 pub(crate) fn form_is_valid(route: &Route, form: &Pairs) -> Result<(), ApiError> {
     attributes_are_json(route, form)?;
     for field in route.form {
-        one_of(field.wire, field.values, &form.all(field.wire))?;
+        let values = form.all(field.wire);
+        one_of(field.wire, field.values, &values)?;
+        if let Some(prefix) = field.sid_prefix {
+            sids(field.wire, prefix, &values)?;
+        }
     }
     Ok(())
+}
+
+/// Refuses, with 400 and code 20001 naming the parameter, a value that is not a SID with `prefix` (the prefix and
+/// 32 hex digits), as the parameter's `pattern` in the description requires.
+fn sids(wire: &str, prefix: &str, values: &[&str]) -> Result<(), ApiError> {
+    let is_sid = |v: &str| {
+        v.strip_prefix(prefix)
+            .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    match values.iter().find(|v| !is_sid(v)) {
+        None => Ok(()),
+        Some(bad) => Err(ApiError::invalid(format!(
+            "Invalid {wire}: `{}` is not a SID starting with {prefix} followed by 32 hex digits",
+            crate::store::shown(bad)
+        ))),
+    }
 }
 
 /// Checks the form's fields and sets the model fields they map to.

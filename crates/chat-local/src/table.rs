@@ -117,6 +117,8 @@ pub struct FormField {
     pub required: bool,
     /// The values the description allows when the parameter is an enum (each item, for a list); empty otherwise.
     pub values: &'static [&'static str],
+    /// The two-letter prefix of the SIDs the parameter takes (`RL` for `RoleSid`), from its `pattern`.
+    pub sid_prefix: Option<&'static str>,
 }
 
 /// A query parameter of a list.

@@ -533,3 +533,48 @@ async fn every_nth_request_meets_a_fault_and_the_journal_shows_each_answer() {
     assert_eq!(seen[2], ("GET", "/v2/Services", 503));
     assert_eq!(seen[6], ("GET", "/v2/Services", 200));
 }
+
+#[tokio::test]
+async fn sid_parameters_take_sids_of_their_prefix() {
+    let chat = twilio_chat_local::start().await.unwrap();
+    let client = chat.client();
+    let is = client.services().create("s").await.unwrap().sid;
+    let channel = client.service(&is).channels().create().await.unwrap().sid;
+    let members = format!("/v2/Services/{is}/Channels/{channel}/Members");
+    // Not a SID, a SID of another kind, a role SID one digit short, one with a character that is not hex.
+    let role = "RL0123456789abcdef0123456789abcdef";
+    for bad in [
+        "admin".to_owned(),
+        format!("CH{}", &role[2..]),
+        role[..33].to_owned(),
+        format!("{}g", &role[..33]),
+    ] {
+        let answer = post_form(&chat, &members, &format!("Identity=ana&RoleSid={bad}")).await;
+        let error = answer.twilio_error(&bad);
+        assert_eq!(
+            (answer.status, code(&error)),
+            (400, Some(20001)),
+            "{bad}: {error}"
+        );
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("Invalid RoleSid"),
+            "{error}"
+        );
+    }
+    assert!(chat.state().records("Member").is_empty(), "nothing stored");
+    // The same rule on Conversations, from its own description.
+    let answer = post_form(
+        &chat,
+        &format!("/v1/Services/{is}/Conversations"),
+        "MessagingServiceSid=MG123",
+    )
+    .await;
+    let error = answer.twilio_error("messaging service");
+    assert_eq!((answer.status, code(&error)), (400, Some(20001)), "{error}");
+    // A SID of the right form goes through.
+    let answer = post_form(&chat, &members, &format!("Identity=ana&RoleSid={role}")).await;
+    assert_eq!(answer.status, 201, "{answer:?}");
+}

@@ -386,7 +386,7 @@ pub struct Parameter {
     /// For a path parameter: the field of the addressed record that may be given instead of its SID
     /// (`unique_name`, `identity`), from the description's `x-twilio-alternate-key`.
     pub alternate_key: Option<String>,
-    /// For a path parameter: the two-letter prefix of the SIDs it takes, from its `pattern`.
+    /// For a path or form parameter: the two-letter prefix of the SIDs it takes, from its `pattern`.
     pub sid_prefix: Option<String>,
     /// For an integer parameter: the least and greatest values its schema allows (`minimum`, `maximum`).
     pub range: Range,

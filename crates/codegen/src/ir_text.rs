@@ -263,6 +263,9 @@ fn operation(out: &mut String, op: &Operation, depth: usize) {
         if let Some(key) = &p.alternate_key {
             flags.push(format!("or {key}"));
         }
+        if let (Some(prefix), Location::Form) = (&p.sid_prefix, p.location) {
+            flags.push(format!("{prefix} SID"));
+        }
         match (p.range.minimum, p.range.maximum) {
             (Some(min), Some(max)) => flags.push(format!("{min} to {max}")),
             (Some(min), None) => flags.push(format!("at least {min}")),

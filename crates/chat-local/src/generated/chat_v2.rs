@@ -1069,6 +1069,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &["gcm", "apn", "fcm"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "FriendlyName",
@@ -1076,6 +1077,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Certificate",
@@ -1083,6 +1085,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PrivateKey",
@@ -1090,6 +1093,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Sandbox",
@@ -1097,6 +1101,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "ApiKey",
@@ -1104,6 +1109,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Secret",
@@ -1111,6 +1117,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -1155,6 +1162,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Certificate",
@@ -1162,6 +1170,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PrivateKey",
@@ -1169,6 +1178,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Sandbox",
@@ -1176,6 +1186,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "ApiKey",
@@ -1183,6 +1194,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Secret",
@@ -1190,6 +1202,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -1263,6 +1276,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -1307,6 +1321,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DefaultServiceRoleSid",
@@ -1314,6 +1329,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "DefaultChannelRoleSid",
@@ -1321,6 +1337,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "DefaultChannelCreatorRoleSid",
@@ -1328,6 +1345,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "ReadStatusEnabled",
@@ -1335,6 +1353,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "ReachabilityEnabled",
@@ -1342,6 +1361,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "TypingIndicatorTimeout",
@@ -1349,6 +1369,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "ConsumptionReportInterval",
@@ -1356,6 +1377,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.NewMessage.Enabled",
@@ -1363,6 +1385,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.NewMessage.Template",
@@ -1370,6 +1393,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.NewMessage.Sound",
@@ -1377,6 +1401,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.NewMessage.BadgeCountEnabled",
@@ -1384,6 +1409,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.AddedToChannel.Enabled",
@@ -1391,6 +1417,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.AddedToChannel.Template",
@@ -1398,6 +1425,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.AddedToChannel.Sound",
@@ -1405,6 +1433,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.RemovedFromChannel.Enabled",
@@ -1412,6 +1441,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.RemovedFromChannel.Template",
@@ -1419,6 +1449,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.RemovedFromChannel.Sound",
@@ -1426,6 +1457,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.InvitedToChannel.Enabled",
@@ -1433,6 +1465,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.InvitedToChannel.Template",
@@ -1440,6 +1473,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.InvitedToChannel.Sound",
@@ -1447,6 +1481,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PreWebhookUrl",
@@ -1454,6 +1489,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PostWebhookUrl",
@@ -1461,6 +1497,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "WebhookMethod",
@@ -1468,6 +1505,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["GET", "POST"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "WebhookFilters",
@@ -1475,6 +1513,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Limits.ChannelMembers",
@@ -1482,6 +1521,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Limits.UserChannels",
@@ -1489,6 +1529,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Media.CompatibilityMessage",
@@ -1496,6 +1537,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PreWebhookRetryCount",
@@ -1503,6 +1545,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PostWebhookRetryCount",
@@ -1510,6 +1553,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Notifications.LogEnabled",
@@ -1517,6 +1561,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -1719,6 +1764,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "UniqueName",
@@ -1726,6 +1772,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -1733,6 +1780,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Type",
@@ -1740,6 +1788,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["public", "private"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -1747,6 +1796,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -1754,6 +1804,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "CreatedBy",
@@ -1761,6 +1812,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -1817,6 +1869,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "UniqueName",
@@ -1824,6 +1877,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -1831,6 +1885,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -1838,6 +1893,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -1845,6 +1901,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "CreatedBy",
@@ -1852,6 +1909,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -1965,6 +2023,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -1972,6 +2031,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
         ],
         filters: &[],
@@ -2121,6 +2181,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -2128,6 +2189,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "LastConsumedMessageIndex",
@@ -2135,6 +2197,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastConsumptionTimestamp",
@@ -2142,6 +2205,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -2149,6 +2213,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -2156,6 +2221,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -2163,6 +2229,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2231,6 +2298,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "LastConsumedMessageIndex",
@@ -2238,6 +2306,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastConsumptionTimestamp",
@@ -2245,6 +2314,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -2252,6 +2322,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -2259,6 +2330,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -2266,6 +2338,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2385,6 +2458,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -2392,6 +2466,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -2399,6 +2474,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -2406,6 +2482,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastUpdatedBy",
@@ -2413,6 +2490,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Body",
@@ -2420,6 +2498,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MediaSid",
@@ -2427,6 +2506,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("ME"),
             },
         ],
         filters: &[],
@@ -2495,6 +2575,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -2502,6 +2583,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -2509,6 +2591,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -2516,6 +2599,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastUpdatedBy",
@@ -2523,6 +2607,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "From",
@@ -2530,6 +2615,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2641,6 +2727,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &["webhook", "trigger", "studio"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Url",
@@ -2648,6 +2735,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Method",
@@ -2655,6 +2743,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["GET", "POST"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Filters",
@@ -2662,6 +2751,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Triggers",
@@ -2669,6 +2759,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.FlowSid",
@@ -2676,6 +2767,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("FW"),
             },
             crate::table::FormField {
                 wire: "Configuration.RetryCount",
@@ -2683,6 +2775,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2751,6 +2844,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Method",
@@ -2758,6 +2852,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["GET", "POST"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Filters",
@@ -2765,6 +2860,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Triggers",
@@ -2772,6 +2868,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.FlowSid",
@@ -2779,6 +2876,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("FW"),
             },
             crate::table::FormField {
                 wire: "Configuration.RetryCount",
@@ -2786,6 +2884,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2986,6 +3085,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Type",
@@ -2993,6 +3093,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &["channel", "deployment"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Permission",
@@ -3000,6 +3101,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3056,6 +3158,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3149,6 +3252,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -3156,6 +3260,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -3163,6 +3268,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "FriendlyName",
@@ -3170,6 +3276,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3226,6 +3333,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -3233,6 +3341,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "FriendlyName",
@@ -3240,6 +3349,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3498,6 +3608,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["default", "muted"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastConsumedMessageIndex",
@@ -3505,6 +3616,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastConsumptionTimestamp",
@@ -3512,6 +3624,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],

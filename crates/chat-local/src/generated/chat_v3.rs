@@ -122,6 +122,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["public", "private"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingServiceSid",
@@ -129,6 +130,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("MG"),
             },
         ],
         filters: &[],

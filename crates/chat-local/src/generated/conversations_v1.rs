@@ -2119,6 +2119,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("IS"),
             },
             crate::table::FormField {
                 wire: "DefaultMessagingServiceSid",
@@ -2126,6 +2127,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("MG"),
             },
             crate::table::FormField {
                 wire: "DefaultInactiveTimer",
@@ -2133,6 +2135,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DefaultClosedTimer",
@@ -2140,6 +2143,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2212,6 +2216,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                     "apple",
                     "chat",
                 ],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Address",
@@ -2219,6 +2224,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "FriendlyName",
@@ -2226,6 +2232,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.Enabled",
@@ -2233,6 +2240,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.Type",
@@ -2240,6 +2248,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["webhook", "studio", "default"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.ConversationServiceSid",
@@ -2247,6 +2256,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("IS"),
             },
             crate::table::FormField {
                 wire: "AutoCreation.WebhookUrl",
@@ -2254,6 +2264,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.WebhookMethod",
@@ -2261,6 +2272,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["get", "post"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.WebhookFilters",
@@ -2268,6 +2280,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.StudioFlowSid",
@@ -2275,6 +2288,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("FW"),
             },
             crate::table::FormField {
                 wire: "AutoCreation.StudioRetryCount",
@@ -2282,6 +2296,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AddressCountry",
@@ -2289,6 +2304,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2333,6 +2349,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.Enabled",
@@ -2340,6 +2357,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.Type",
@@ -2347,6 +2365,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["webhook", "studio", "default"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.ConversationServiceSid",
@@ -2354,6 +2373,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("IS"),
             },
             crate::table::FormField {
                 wire: "AutoCreation.WebhookUrl",
@@ -2361,6 +2381,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.WebhookMethod",
@@ -2368,6 +2389,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["get", "post"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.WebhookFilters",
@@ -2375,6 +2397,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AutoCreation.StudioFlowSid",
@@ -2382,6 +2405,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("FW"),
             },
             crate::table::FormField {
                 wire: "AutoCreation.StudioRetryCount",
@@ -2389,6 +2413,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2437,6 +2462,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Filters",
@@ -2444,6 +2470,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PreWebhookUrl",
@@ -2451,6 +2478,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PostWebhookUrl",
@@ -2458,6 +2486,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Target",
@@ -2465,6 +2494,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["webhook", "flex"],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2484,6 +2514,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "UniqueName",
@@ -2491,6 +2522,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -2498,6 +2530,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -2505,6 +2538,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingServiceSid",
@@ -2512,6 +2546,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("MG"),
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -2519,6 +2554,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "State",
@@ -2526,6 +2562,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["initializing", "inactive", "active", "closed"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Inactive",
@@ -2533,6 +2570,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Closed",
@@ -2540,6 +2578,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Address",
@@ -2547,6 +2586,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Name",
@@ -2554,6 +2594,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Participant",
@@ -2561,6 +2602,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2640,6 +2682,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "UniqueName",
@@ -2647,6 +2690,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -2654,6 +2698,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -2661,6 +2706,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingServiceSid",
@@ -2668,6 +2714,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("MG"),
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -2675,6 +2722,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "State",
@@ -2682,6 +2730,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["initializing", "inactive", "active", "closed"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Inactive",
@@ -2689,6 +2738,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Closed",
@@ -2696,6 +2746,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Address",
@@ -2703,6 +2754,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Name",
@@ -2710,6 +2762,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2754,6 +2807,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -2761,6 +2815,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -2768,6 +2823,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -2775,6 +2831,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingServiceSid",
@@ -2782,6 +2839,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("MG"),
             },
             crate::table::FormField {
                 wire: "State",
@@ -2789,6 +2847,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["initializing", "inactive", "active", "closed"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Inactive",
@@ -2796,6 +2855,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Closed",
@@ -2803,6 +2863,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "UniqueName",
@@ -2810,6 +2871,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Address",
@@ -2817,6 +2879,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Name",
@@ -2824,6 +2887,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -2919,6 +2983,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Body",
@@ -2926,6 +2991,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -2933,6 +2999,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -2940,6 +3007,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -2947,6 +3015,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MediaSid",
@@ -2954,6 +3023,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("ME"),
             },
             crate::table::FormField {
                 wire: "ContentSid",
@@ -2961,6 +3031,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("HX"),
             },
             crate::table::FormField {
                 wire: "ContentVariables",
@@ -2968,6 +3039,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Subject",
@@ -2975,6 +3047,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3031,6 +3104,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Body",
@@ -3038,6 +3112,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -3045,6 +3120,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -3052,6 +3128,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -3059,6 +3136,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Subject",
@@ -3066,6 +3144,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3238,6 +3317,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingBinding.Address",
@@ -3245,6 +3325,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingBinding.ProxyAddress",
@@ -3252,6 +3333,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -3259,6 +3341,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -3266,6 +3349,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -3273,6 +3357,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingBinding.ProjectedAddress",
@@ -3280,6 +3365,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -3287,6 +3373,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
         ],
         filters: &[],
@@ -3343,6 +3430,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -3350,6 +3438,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -3357,6 +3446,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -3364,6 +3454,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "MessagingBinding.ProxyAddress",
@@ -3371,6 +3462,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingBinding.ProjectedAddress",
@@ -3378,6 +3470,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Identity",
@@ -3385,6 +3478,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastReadMessageIndex",
@@ -3392,6 +3486,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastReadTimestamp",
@@ -3399,6 +3494,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3492,6 +3588,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &["webhook", "trigger", "studio"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Url",
@@ -3499,6 +3596,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Method",
@@ -3506,6 +3604,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["get", "post"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Filters",
@@ -3513,6 +3612,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Triggers",
@@ -3520,6 +3620,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.FlowSid",
@@ -3527,6 +3628,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("FW"),
             },
             crate::table::FormField {
                 wire: "Configuration.ReplayAfter",
@@ -3534,6 +3636,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3590,6 +3693,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Method",
@@ -3597,6 +3701,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["get", "post"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Filters",
@@ -3604,6 +3709,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Triggers",
@@ -3611,6 +3717,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.FlowSid",
@@ -3618,6 +3725,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("FW"),
             },
         ],
         filters: &[],
@@ -3697,6 +3805,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &["apn", "gcm", "fcm"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "FriendlyName",
@@ -3704,6 +3813,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Certificate",
@@ -3711,6 +3821,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PrivateKey",
@@ -3718,6 +3829,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Sandbox",
@@ -3725,6 +3837,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "ApiKey",
@@ -3732,6 +3845,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Secret",
@@ -3739,6 +3853,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3783,6 +3898,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["apn", "gcm", "fcm"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "FriendlyName",
@@ -3790,6 +3906,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Certificate",
@@ -3797,6 +3914,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PrivateKey",
@@ -3804,6 +3922,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Sandbox",
@@ -3811,6 +3930,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "ApiKey",
@@ -3818,6 +3938,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Secret",
@@ -3825,6 +3946,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -3950,6 +4072,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Type",
@@ -3957,6 +4080,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &["conversation", "service"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Permission",
@@ -3964,6 +4088,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -4008,6 +4133,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -4081,6 +4207,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -4268,6 +4395,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "DefaultConversationRoleSid",
@@ -4275,6 +4403,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "DefaultChatServiceRoleSid",
@@ -4282,6 +4411,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "ReachabilityEnabled",
@@ -4289,6 +4419,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -4333,6 +4464,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "NewMessage.Enabled",
@@ -4340,6 +4472,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "NewMessage.Template",
@@ -4347,6 +4480,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "NewMessage.Sound",
@@ -4354,6 +4488,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "NewMessage.BadgeCountEnabled",
@@ -4361,6 +4496,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AddedToConversation.Enabled",
@@ -4368,6 +4504,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AddedToConversation.Template",
@@ -4375,6 +4512,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "AddedToConversation.Sound",
@@ -4382,6 +4520,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RemovedFromConversation.Enabled",
@@ -4389,6 +4528,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RemovedFromConversation.Template",
@@ -4396,6 +4536,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RemovedFromConversation.Sound",
@@ -4403,6 +4544,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "NewMessage.WithMedia.Enabled",
@@ -4410,6 +4552,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Bool,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "NewMessage.WithMedia.Template",
@@ -4417,6 +4560,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -4461,6 +4605,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "PostWebhookUrl",
@@ -4468,6 +4613,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Filters",
@@ -4475,6 +4621,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Method",
@@ -4482,6 +4629,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -4508,6 +4656,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "UniqueName",
@@ -4515,6 +4664,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -4522,6 +4672,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -4529,6 +4680,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingServiceSid",
@@ -4536,6 +4688,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("MG"),
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -4543,6 +4696,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "State",
@@ -4550,6 +4704,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["initializing", "inactive", "active", "closed"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Inactive",
@@ -4557,6 +4712,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Closed",
@@ -4564,6 +4720,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Address",
@@ -4571,6 +4728,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Name",
@@ -4578,6 +4736,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Participant",
@@ -4585,6 +4744,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -4678,6 +4838,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "UniqueName",
@@ -4685,6 +4846,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -4692,6 +4854,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingServiceSid",
@@ -4699,6 +4862,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("MG"),
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -4706,6 +4870,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -4713,6 +4878,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "State",
@@ -4720,6 +4886,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["inactive", "active", "closed", "initializing"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Inactive",
@@ -4727,6 +4894,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Closed",
@@ -4734,6 +4902,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Address",
@@ -4741,6 +4910,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Name",
@@ -4748,6 +4918,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -4804,6 +4975,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -4811,6 +4983,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -4818,6 +4991,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -4825,6 +4999,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingServiceSid",
@@ -4832,6 +5007,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("MG"),
             },
             crate::table::FormField {
                 wire: "State",
@@ -4839,6 +5015,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["inactive", "active", "closed", "initializing"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Inactive",
@@ -4846,6 +5023,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Timers.Closed",
@@ -4853,6 +5031,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "UniqueName",
@@ -4860,6 +5039,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Address",
@@ -4867,6 +5047,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Bindings.Email.Name",
@@ -4874,6 +5055,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -4987,6 +5169,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Body",
@@ -4994,6 +5177,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -5001,6 +5185,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -5008,6 +5193,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -5015,6 +5201,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MediaSid",
@@ -5022,6 +5209,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("ME"),
             },
             crate::table::FormField {
                 wire: "ContentSid",
@@ -5029,6 +5217,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("HX"),
             },
             crate::table::FormField {
                 wire: "ContentVariables",
@@ -5036,6 +5225,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Subject",
@@ -5043,6 +5233,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -5111,6 +5302,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Body",
@@ -5118,6 +5310,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -5125,6 +5318,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -5132,6 +5326,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -5139,6 +5334,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Subject",
@@ -5146,6 +5342,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -5348,6 +5545,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingBinding.Address",
@@ -5355,6 +5553,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingBinding.ProxyAddress",
@@ -5362,6 +5561,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateCreated",
@@ -5369,6 +5569,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -5376,6 +5577,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -5383,6 +5585,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingBinding.ProjectedAddress",
@@ -5390,6 +5593,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -5397,6 +5601,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
         ],
         filters: &[],
@@ -5465,6 +5670,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "DateUpdated",
@@ -5472,6 +5678,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Identity",
@@ -5479,6 +5686,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -5486,6 +5694,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -5493,6 +5702,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
             crate::table::FormField {
                 wire: "MessagingBinding.ProxyAddress",
@@ -5500,6 +5710,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "MessagingBinding.ProjectedAddress",
@@ -5507,6 +5718,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastReadMessageIndex",
@@ -5514,6 +5726,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastReadTimestamp",
@@ -5521,6 +5734,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -5632,6 +5846,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &["webhook", "trigger", "studio"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Url",
@@ -5639,6 +5854,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Method",
@@ -5646,6 +5862,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["get", "post"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Filters",
@@ -5653,6 +5870,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Triggers",
@@ -5660,6 +5878,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.FlowSid",
@@ -5667,6 +5886,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("FW"),
             },
             crate::table::FormField {
                 wire: "Configuration.ReplayAfter",
@@ -5674,6 +5894,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -5742,6 +5963,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Method",
@@ -5749,6 +5971,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["get", "post"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Filters",
@@ -5756,6 +5979,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.Triggers",
@@ -5763,6 +5987,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Configuration.FlowSid",
@@ -5770,6 +5995,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("FW"),
             },
         ],
         filters: &[],
@@ -5928,6 +6154,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Type",
@@ -5935,6 +6162,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &["conversation", "service"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Permission",
@@ -5942,6 +6170,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -5998,6 +6227,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::List,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -6091,6 +6321,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "FriendlyName",
@@ -6098,6 +6329,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -6105,6 +6337,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -6112,6 +6345,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
         ],
         filters: &[],
@@ -6168,6 +6402,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -6175,6 +6410,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -6182,6 +6418,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
         ],
         filters: &[],
@@ -6323,6 +6560,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["default", "muted"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastReadTimestamp",
@@ -6330,6 +6568,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastReadMessageIndex",
@@ -6337,6 +6576,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],
@@ -6422,6 +6662,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: true,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "FriendlyName",
@@ -6429,6 +6670,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -6436,6 +6678,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -6443,6 +6686,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
         ],
         filters: &[],
@@ -6487,6 +6731,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "Attributes",
@@ -6494,6 +6739,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "RoleSid",
@@ -6501,6 +6747,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::Some("RL"),
             },
         ],
         filters: &[],
@@ -6618,6 +6865,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Str,
                 required: false,
                 values: &["default", "muted"],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastReadTimestamp",
@@ -6625,6 +6873,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::DateTime,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
             crate::table::FormField {
                 wire: "LastReadMessageIndex",
@@ -6632,6 +6881,7 @@ pub(crate) static ROUTES: &[crate::table::Route] = &[
                 kind: crate::table::ValueKind::Int,
                 required: false,
                 values: &[],
+                sid_prefix: ::core::option::Option::None,
             },
         ],
         filters: &[],

@@ -286,8 +286,12 @@ fn route_tokens<'a>(
                 let kind = value_kind(ty, table);
                 let required = p.required;
                 let values = enum_values(api, &p.ty);
+                let sid_prefix = opt_str(p.sid_prefix.as_deref());
                 form.push(quote! {
-                    #table::FormField { wire: #wire, field: &[#(#target),*], kind: #kind, required: #required, values: &[#(#values),*] }
+                    #table::FormField {
+                        wire: #wire, field: &[#(#target),*], kind: #kind, required: #required, values: &[#(#values),*],
+                        sid_prefix: #sid_prefix,
+                    }
                 });
             }
             ir::Location::Query => {

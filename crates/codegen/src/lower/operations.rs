@@ -291,7 +291,10 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Reference { .. } => is_sensitive(&Default::default(), key),
                     },
                     alternate_key: None,
-                    sid_prefix: None,
+                    sid_prefix: match prop {
+                        ReferenceOr::Item(s) => schema_sid_prefix(s),
+                        ReferenceOr::Reference { .. } => None,
+                    },
                     range: Range::default(),
                     doc,
                 });
