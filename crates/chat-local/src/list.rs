@@ -223,17 +223,26 @@ pub(crate) fn descending(route: &Route, query: &Pairs) -> bool {
 }
 
 /// The answer to a list: `items` (in creation order, each with its sequence) reversed when the query asks for
-/// `Order=desc`, then one page of them.
-pub(crate) fn answer(
+/// `Order=desc`, then one page of them, each record of the page through `render`.
+pub(crate) fn answer<T>(
     store: &Store,
     route: &Route,
     path: &str,
     query: &Pairs,
-    mut items: Vec<(u64, Value)>,
+    mut items: Vec<(u64, T)>,
+    render: impl Fn(&T) -> Value,
 ) -> Result<(u16, Option<Value>), ApiError> {
     let desc = descending(route, query);
     if desc {
         items.reverse();
     }
-    page(store, route, path, query, items, desc, Value::clone).map(|p| (200, Some(p.into_value())))
+    page(store, route, path, query, items, desc, render).map(|p| (200, Some(p.into_value())))
+}
+
+/// Whether the query sends a value for any of the list's filters on record fields.
+pub(crate) fn filters_sent(route: &Route, query: &Pairs) -> bool {
+    route
+        .filters
+        .iter()
+        .any(|f| f.field.is_some() && query.has(f.wire))
 }

@@ -104,7 +104,7 @@ pub(crate) fn respond(
                 .map(|r| (r.seq, own_view(store, resource, r)))
                 .filter(|(_, v)| passes(route, query, v))
                 .collect();
-            crate::list::answer(store, route, path, query, items)
+            crate::list::answer(store, route, path, query, items, Value::clone)
         }
     }
 }

@@ -376,12 +376,16 @@ fn mapped(
             Ok((204, None))
         }
         Kind::List => {
-            let items: Vec<(u64, Value)> = store
+            // Filters compare the records as the product shows them; without any, only the page is shown.
+            let filtering = crate::list::filters_sent(route, query);
+            let items: Vec<(u64, &Record)> = store
                 .filter(storage.name, &constraints)
-                .map(|r| (r.seq, view(store, target, mapping, r)))
-                .filter(|(_, v)| passes(route, query, v))
+                .filter(|r| !filtering || passes(route, query, &view(store, target, mapping, r)))
+                .map(|r| (r.seq, r))
                 .collect();
-            crate::list::answer(store, route, path, query, items)
+            crate::list::answer(store, route, path, query, items, |r| {
+                view(store, target, mapping, r)
+            })
         }
     }
 }
