@@ -324,7 +324,11 @@ impl serde::Serialize for View<'_> {
 
 /// The fields of a record computed when it is read, each with its value: a channel's counts, a user's joined
 /// channels, a binding's link to its user.
-fn computed(store: &Store, resource: &Resource, record: &Record) -> Vec<(&'static str, Value)> {
+pub(crate) fn computed(
+    store: &Store,
+    resource: &Resource,
+    record: &Record,
+) -> Vec<(&'static str, Value)> {
     let sid = record.str("sid").unwrap_or_default();
     match resource.name {
         "Channel" => {

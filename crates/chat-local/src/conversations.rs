@@ -177,10 +177,7 @@ fn user_conversations(
         .filter(|(m, _)| identity.is_some() && m.str("identity") == identity.as_deref())
         .collect();
     if target.route.kind == Kind::List {
-        let items = mine
-            .iter()
-            .map(|(m, c)| (m.seq, render(store, m, c)))
-            .collect();
+        let items = mine.iter().map(|(m, c)| (m.seq, render(store, m, c)));
         return page(store, target.route, path, query, items, false, Value::clone)
             .map(|p| (200, Some(p.into_value())));
     }
@@ -289,7 +286,7 @@ fn participant_conversations(
         target.route,
         target.path,
         query,
-        items,
+        items.into_iter(),
         false,
         Value::clone,
     )

@@ -53,6 +53,22 @@ pub(crate) fn json_response(status: u16, value: &Value) -> Response {
     json_bytes_response(status, serde_json::to_vec(value).unwrap_or_default())
 }
 
+/// An answer: its status and body, if any.
+pub(crate) type Answer = (u16, Option<Payload>);
+
+/// The body of an answer: JSON as a value, or already serialized (a page of records, written without building
+/// its value).
+#[derive(Debug)]
+pub(crate) enum Payload {
+    Value(Value),
+    Serialized(Vec<u8>),
+}
+
+/// An answer whose body is a JSON value.
+pub(crate) fn valued((status, value): (u16, Option<Value>)) -> Answer {
+    (status, value.map(Payload::Value))
+}
+
 /// A JSON answer already serialized.
 pub(crate) fn json_bytes_response(status: u16, body: Vec<u8>) -> Response {
     Response::builder()

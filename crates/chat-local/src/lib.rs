@@ -78,6 +78,7 @@ mod product;
 mod request;
 mod server;
 mod settle;
+mod shown;
 mod state;
 mod store;
 pub mod table;

@@ -87,6 +87,20 @@ pub(crate) fn value_of(
     }
 }
 
+/// The value a product shows for a stored `value` of `field`, when it differs (a Chat role of type `channel` is a
+/// Conversations role of type `conversation`).
+pub(crate) fn shown_value(
+    mapping: &Mapping,
+    field: &str,
+    value: &serde_json::Value,
+) -> Option<serde_json::Value> {
+    mapping
+        .values
+        .iter()
+        .find(|(f, _, stored)| *f == field && value.as_str() == Some(*stored))
+        .map(|(_, product, _)| serde_json::Value::from(*product))
+}
+
 impl Api {
     /// The product resource named `name`.
     pub fn resource(&self, name: &str) -> Option<&'static Resource> {

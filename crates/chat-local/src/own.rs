@@ -102,7 +102,7 @@ pub(crate) fn respond(
             let items: Vec<(u64, Value)> = store
                 .filter(stored.name, &constraints)
                 .map(|r| (r.seq, own_view(store, resource, r)))
-                .filter(|(_, v)| passes(route, query, v))
+                .filter(|(_, v)| v.as_object().is_some_and(|m| passes(route, query, m)))
                 .collect();
             crate::list::answer(store, route, path, query, items, Value::clone)
         }

@@ -9,10 +9,13 @@ use serde_json::{Map, Value, json};
 use crate::behaviour;
 use crate::fields::Object;
 use crate::form::Pairs;
-use crate::mapping::{Api, FALLBACKS, Mapping, stored_name, value_of};
+use crate::http::{Answer, Payload, valued};
+use crate::mapping::{Api, FALLBACKS, Mapping, shown_value, stored_name, value_of};
 use crate::request::{form_is_valid, required};
+use crate::shown::Shown;
 use crate::store::{ApiError, Record, Store, decode, set_path};
 use crate::table::{Kind, Resource, Route};
+use std::borrow::Cow;
 
 /// A resolved parent: the product field that names it on the records below (`chat_service_sid`) and its SID.
 #[derive(Debug, Clone)]
@@ -42,7 +45,7 @@ pub(crate) fn respond(
     form: &Pairs,
     query: &Pairs,
     path: &str,
-) -> Result<(u16, Option<Value>), ApiError> {
+) -> Result<Answer, ApiError> {
     let resource = api
         .resource(route.resource)
         .ok_or_else(|| ApiError::not_found(path))?;
@@ -58,11 +61,11 @@ pub(crate) fn respond(
         path,
     };
     if let Some(answer) = crate::conversations::special(store, &target, form, query)? {
-        return Ok(answer);
+        return Ok(valued(answer));
     }
     match target.mapping {
         Some(mapping) => mapped(store, &target, mapping, form, query),
-        None => crate::own::respond(store, &target, form, query),
+        None => crate::own::respond(store, &target, form, query).map(valued),
     }
 }
 
@@ -171,51 +174,122 @@ pub(crate) fn own_constraints(
 pub(crate) fn view(
     store: &Store,
     target: &Target<'_>,
-    mapping: &Mapping,
+    mapping: &'static Mapping,
     record: &Record,
 ) -> Value {
-    let api = target.api;
-    let Some(storage) = Store::resource(mapping.storage) else {
-        return Value::Null;
-    };
-    let Value::Object(stored) = behaviour::render(store, storage, record) else {
-        return Value::Null;
-    };
-    let apart = store.apart.get(record.str("sid").unwrap_or_default());
-    let mut v = Map::new();
-    for field in target.resource.fields {
-        // A stored name may be a path into the record (`notifications.new_message`).
-        let mut path = stored_name(api, Some(mapping), field.name).split('.');
-        let name = path.next().unwrap_or_default();
-        let shared = !mapping.apart.contains(&field.name)
-            && storage.fields.iter().any(|f| f.name == name)
-            && !matches!(name, "url" | "links");
-        let value = if shared {
-            path.try_fold(stored.get(name), |v, key| {
-                Ok::<_, ()>(v.and_then(|v| v.get(key)))
+    Viewer::new(target, mapping).map_or(Value::Null, |v| v.view(store, record))
+}
+
+/// How the fields of a product resource are read from stored records through a mapping, decided once for all the
+/// records of an answer.
+pub(crate) struct Viewer {
+    mapping: &'static Mapping,
+    storage: &'static Resource,
+    located: &'static Resource,
+    fields: Vec<(&'static crate::table::Field, Source)>,
+}
+
+/// Where a product field's value is read.
+enum Source {
+    /// The stored record's field, then keys into it (`notifications.new_message`); `listed` when the product shows
+    /// a list of the stored object.
+    Stored {
+        path: Vec<&'static str>,
+        listed: bool,
+    },
+    /// The record's product fields kept apart.
+    Apart,
+}
+
+impl Viewer {
+    /// The viewer of `target`'s resource through `mapping`; `None` when the mapping names no stored resource.
+    pub fn new(target: &Target<'_>, mapping: &'static Mapping) -> Option<Self> {
+        let api = target.api;
+        let storage = Store::resource(mapping.storage)?;
+        let fields = target
+            .resource
+            .fields
+            .iter()
+            .map(|field| {
+                // A stored name may be a path into the record (`notifications.new_message`).
+                let path: Vec<&'static str> = stored_name(api, Some(mapping), field.name)
+                    .split('.')
+                    .collect();
+                let name = path.first().copied().unwrap_or_default();
+                let shared = !mapping.apart.contains(&field.name)
+                    && storage.fields.iter().any(|f| f.name == name)
+                    && !matches!(name, "url" | "links");
+                let source = if shared {
+                    Source::Stored {
+                        path,
+                        listed: mapping.listed.contains(&field.name),
+                    }
+                } else {
+                    Source::Apart
+                };
+                (field, source)
             })
-            .ok()
-            .flatten()
-            .cloned()
-        } else {
-            apart.and_then(|a| a.get(field.name)).cloned()
-        };
-        let value = match value {
-            Some(one) if mapping.listed.contains(&field.name) && !one.is_null() => {
-                Some(Value::Array(vec![one]))
-            }
-            other => other,
-        };
-        let mut value = value.unwrap_or_else(|| fallback(field));
-        value_of(mapping, field.name, &mut value, false);
-        v.insert(field.name.to_owned(), value);
+            .collect();
+        let located = mapping
+            .located_as
+            .and_then(|name| api.resource(name))
+            .unwrap_or(target.resource);
+        Some(Self {
+            mapping,
+            storage,
+            located,
+            fields,
+        })
     }
-    let located = mapping
-        .located_as
-        .and_then(|name| api.resource(name))
-        .unwrap_or(target.resource);
-    store.locate(located, &mut v);
-    Value::Object(v)
+
+    /// `record` as the product shows it.
+    pub fn view(&self, store: &Store, record: &Record) -> Value {
+        self.shown(store, record).into_value()
+    }
+
+    /// `record` as the product shows it, borrowing what the product shows unchanged.
+    pub fn shown<'a>(&self, store: &'a Store, record: &'a Record) -> Shown<'a> {
+        let mut computed = behaviour::computed(store, self.storage, record);
+        let apart = store.apart.get(record.str("sid").unwrap_or_default());
+        let mut shown = Shown::with_capacity(self.fields.len());
+        for (field, source) in &self.fields {
+            let value: Option<Cow<'a, Value>> = match source {
+                Source::Stored { path, listed } => {
+                    let (first, rest) = path.split_first().unwrap_or((&"", &[]));
+                    let top = match computed.iter().position(|(k, _)| k == first) {
+                        Some(at) => Some(Cow::Owned(computed.swap_remove(at).1)),
+                        None => record.value.get(first).map(Cow::Borrowed),
+                    };
+                    let found = top.and_then(|top| match top {
+                        Cow::Borrowed(v) => rest
+                            .iter()
+                            .try_fold(v, |v, key| v.get(key))
+                            .map(Cow::Borrowed),
+                        Cow::Owned(v) => rest
+                            .iter()
+                            .try_fold(&v, |v, key| v.get(key))
+                            .cloned()
+                            .map(Cow::Owned),
+                    });
+                    match found {
+                        Some(one) if *listed && !one.is_null() => {
+                            Some(Cow::Owned(Value::Array(vec![one.into_owned()])))
+                        }
+                        other => other,
+                    }
+                }
+                Source::Apart => apart.and_then(|a| a.get(field.name)).map(Cow::Borrowed),
+            };
+            let value = value.unwrap_or_else(|| Cow::Owned(fallback(field)));
+            let value = match shown_value(self.mapping, field.name, &value) {
+                Some(product) => Cow::Owned(product),
+                None => value,
+            };
+            shown.push(field.name, value);
+        }
+        store.locate(self.located, &mut shown);
+        shown
+    }
 }
 
 /// The value of a field no record holds: the description's default, else Twilio's, else null.
@@ -265,15 +339,11 @@ fn apply_mapped(
 }
 
 /// Whether a record passes the list's filters that were sent, on its product view.
-pub(crate) fn passes(route: &Route, query: &Pairs, view: &Value) -> bool {
+pub(crate) fn passes(route: &Route, query: &Pairs, view: &impl Object) -> bool {
     route.filters.iter().all(|f| {
         let Some(field) = f.field else { return true };
         let wanted = query.all(f.wire);
-        wanted.is_empty()
-            || view
-                .get(field)
-                .and_then(Value::as_str)
-                .is_some_and(|v| wanted.contains(&v))
+        wanted.is_empty() || view.text(field).is_some_and(|v| wanted.contains(&v))
     })
 }
 
@@ -284,7 +354,7 @@ fn mapped(
     mapping: &'static Mapping,
     form: &Pairs,
     query: &Pairs,
-) -> Result<(u16, Option<Value>), ApiError> {
+) -> Result<Answer, ApiError> {
     let path = target.path;
     let route = target.route;
     let storage = Store::resource(mapping.storage).ok_or_else(|| ApiError::not_found(path))?;
@@ -335,7 +405,7 @@ fn mapped(
             store.apart.insert(sid.clone(), apart);
             store.insert(storage.name, record.clone());
             crate::conversations::created(store, target, form, &record)?;
-            Ok((201, Some(view(store, target, mapping, &record))))
+            Ok(valued((201, Some(view(store, target, mapping, &record)))))
         }
         Kind::Create | Kind::Update => {
             let old = find(store)?;
@@ -362,11 +432,11 @@ fn mapped(
                 *slot = record.clone();
             }
             store.apart.insert(sid, apart);
-            Ok((200, Some(view(store, target, mapping, &record))))
+            Ok(valued((200, Some(view(store, target, mapping, &record)))))
         }
         Kind::Fetch => {
             let record = find(store)?;
-            Ok((200, Some(view(store, target, mapping, &record))))
+            Ok(valued((200, Some(view(store, target, mapping, &record)))))
         }
         Kind::Delete => {
             let record = find(store)?;
@@ -376,16 +446,19 @@ fn mapped(
             Ok((204, None))
         }
         Kind::List => {
+            let viewer = Viewer::new(target, mapping).ok_or_else(|| ApiError::not_found(path))?;
             // Filters compare the records as the product shows them; without any, only the page is shown.
             let filtering = crate::list::filters_sent(route, query);
-            let items: Vec<(u64, &Record)> = store
+            let items = store
                 .filter(storage.name, &constraints)
-                .filter(|r| !filtering || passes(route, query, &view(store, target, mapping, r)))
-                .map(|r| (r.seq, r))
-                .collect();
-            crate::list::answer(store, route, path, query, items, |r| {
-                view(store, target, mapping, r)
-            })
+                .filter(|r| !filtering || passes(route, query, &viewer.shown(store, r)))
+                .map(|r| (r.seq, r));
+            let desc = crate::list::descending(route, query);
+            let items = crate::list::in_order(items, desc);
+            let page = crate::list::page(store, route, path, query, items, desc, |r| {
+                viewer.shown(store, r)
+            })?;
+            Ok((200, Some(Payload::Serialized(page.to_bytes()?))))
         }
     }
 }

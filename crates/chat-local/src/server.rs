@@ -17,7 +17,10 @@ use crate::behaviour;
 use crate::body::Limit;
 use crate::form::{Pairs, Source};
 use crate::generated::chat_v2::ROUTES;
-use crate::http::{Shared, authenticate, error_response, json_bytes_response, json_response};
+use crate::http::{
+    Answer, Payload, Shared, authenticate, error_response, json_bytes_response, json_response,
+    valued,
+};
 use crate::list::{filtered, page};
 use crate::mapping::{Api, CHAT_V3, CONVERSATIONS_V1};
 use crate::request::{apply_form, parent_constraints, required};
@@ -245,22 +248,6 @@ fn sent(route: &Route, form: &Pairs) -> Vec<&'static str> {
         .collect()
 }
 
-/// An answer: its status and body, if any.
-pub(crate) type Answer = (u16, Option<Payload>);
-
-/// The body of an answer: JSON as a value, or already serialized (a page of stored records, written without
-/// building its value).
-#[derive(Debug)]
-pub(crate) enum Payload {
-    Value(Value),
-    Serialized(Vec<u8>),
-}
-
-/// An answer whose body is a JSON value.
-fn valued((status, value): (u16, Option<Value>)) -> Answer {
-    (status, value.map(Payload::Value))
-}
-
 /// Answers a matched request with the store locked.
 fn dispatch(
     store: &mut Store,
@@ -272,7 +259,7 @@ fn dispatch(
     path: &str,
 ) -> Result<Answer, ApiError> {
     if let Some(api) = api {
-        return crate::product::respond(store, api, route, raw, form, query, path).map(valued);
+        return crate::product::respond(store, api, route, raw, form, query, path);
     }
     let resource = Store::resource(route.resource).ok_or_else(|| ApiError::not_found(path))?;
     match route.resource {
@@ -451,15 +438,12 @@ fn generic(
             Ok((204, None))
         }
         Kind::List => {
-            let mut items: Vec<(u64, &Record)> = store
+            let items = store
                 .filter(resource.name, &constraints)
                 .filter(|r| filtered(route, query, r))
-                .map(|r| (r.seq, r))
-                .collect();
+                .map(|r| (r.seq, r));
             let desc = crate::list::descending(route, query);
-            if desc {
-                items.reverse();
-            }
+            let items = crate::list::in_order(items, desc);
             let page = page(store, route, path, query, items, desc, |r| {
                 behaviour::view(store, resource, r)
             })?;

@@ -237,7 +237,7 @@ impl Store {
         &'a self,
         resource: &str,
         constraints: &'a [(&'a str, String)],
-    ) -> impl Iterator<Item = &'a Record> + 'a {
+    ) -> impl DoubleEndedIterator<Item = &'a Record> + 'a {
         let (records, rest) = self.candidates(resource, constraints);
         records.filter(move |r| rest.iter().all(|(field, sid)| r.str(field) == Some(sid)))
     }
@@ -250,7 +250,7 @@ impl Store {
         resource: &str,
         constraints: &'c [(&'f str, String)],
     ) -> (
-        impl Iterator<Item = &Record> + '_,
+        impl DoubleEndedIterator<Item = &Record> + '_,
         Vec<&'c (&'f str, String)>,
     ) {
         let all = self.all(resource);
@@ -310,9 +310,9 @@ impl Store {
     /// Sets `url` and `links` of a record from the resource's path templates (null where a field is missing).
     pub fn locate(&self, resource: &Resource, value: &mut impl Object) {
         let absolute = |path: &str, value: &dyn Object| {
-            fill(path, value).map_or(Value::Null, |p| {
-                Value::String(format!("{}{p}", self.base_url))
-            })
+            let mut base = String::with_capacity(self.base_url.len() + path.len() + 64);
+            base.push_str(&self.base_url);
+            fill(base, path, value).map_or(Value::Null, Value::String)
         };
         // A singleton (no SIDs) is found at its collection path.
         let own = match (resource.instance_path, resource.sid_prefix) {
@@ -520,6 +520,12 @@ fn whole_seconds(at: Timestamp) -> Timestamp {
 /// `ServiceSid` -> `service_sid`.
 pub(crate) fn snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
+    snake_into(name, &mut out);
+    out
+}
+
+/// Appends the snake case of `name` to `out`.
+fn snake_into(name: &str, out: &mut String) {
     for (i, c) in name.chars().enumerate() {
         if c.is_ascii_uppercase() {
             if i > 0 {
@@ -530,22 +536,26 @@ pub(crate) fn snake(name: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
-/// Fills `{Param}` segments of a path template from the record's fields (`{ServiceSid}` -> `service_sid`);
-/// `None` when a field is missing.
-pub(crate) fn fill(template: &str, value: &(impl Object + ?Sized)) -> Option<String> {
-    template
-        .split('/')
-        .map(
-            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(param) => value.text(&snake(param)).map(str::to_owned),
-                None => Some(segment.to_owned()),
-            },
-        )
-        .collect::<Option<Vec<_>>>()
-        .map(|segments| segments.join("/"))
+/// Appends to `out` (a base URL) a path template with its `{Param}` segments filled from the record's fields
+/// (`{ServiceSid}` -> `service_sid`); `None` when a field is missing.
+fn fill(mut out: String, template: &str, value: &(impl Object + ?Sized)) -> Option<String> {
+    let mut field = String::new();
+    for (i, segment) in template.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                field.clear();
+                snake_into(param, &mut field);
+                out.push_str(value.text(&field)?);
+            }
+            None => out.push_str(segment),
+        }
+    }
+    Some(out)
 }
 
 /// Decodes the form or query values of `wire` as `kind`.

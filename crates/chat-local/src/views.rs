@@ -41,7 +41,7 @@ pub(crate) fn user_channel(
             .collect()
     };
     if route.kind == Kind::List {
-        let items = memberships(store).into_iter().map(|m| (m.seq, m)).collect();
+        let items = memberships(store).into_iter().map(|m| (m.seq, m));
         return page(store, route, path, query, items, false, |m| {
             behaviour::user_channel(store, resource, &user, m)
         })
@@ -138,8 +138,7 @@ pub(crate) fn user_binding(
             .all("Binding")
             .iter()
             .filter(|b| matches(b, &scope) && filtered(route, query, b))
-            .map(|b| (b.seq, b))
-            .collect();
+            .map(|b| (b.seq, b));
         return page(store, route, path, query, items, false, |b| {
             behaviour::user_binding(store, resource, &user, b)
         })
