@@ -51,6 +51,15 @@ impl Request {
         }
     }
 
+    /// List-messages of Conversations v1 under a service and conversation, `PageSize=50`.
+    pub fn list_conversation_messages(service: &str, conversation: &str) -> Self {
+        Self::Get {
+            path_and_query: format!(
+                "/v1/Services/{service}/Conversations/{conversation}/Messages?PageSize=50"
+            ),
+        }
+    }
+
     /// The status a successful answer has: 201 for a create, 200 for a read.
     pub fn expected_status(&self) -> u16 {
         match self {

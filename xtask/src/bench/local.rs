@@ -1,6 +1,7 @@
 //! The local Chat service's rows: `local_bench memory` (peak RSS of `twilio-chat fake` holding 100,000 messages,
 //! against the JSON of those records) and `local_bench load` (requests per second and p99 latency of create- and
-//! list-message under concurrent clients, against Prism mocking Twilio's Chat v2 description in the same run).
+//! list-message under concurrent clients, and of the same list through Conversations v1, against Prism mocking
+//! Twilio's Chat v2 and Conversations v1 descriptions in the same run).
 //!
 //! Prism is found through the `PRISM` environment variable, then `prism` on `PATH`, then
 //! `<WORK>/prism/node_modules/.bin/prism` (`npm install --prefix /tmp/twilio-chat-bench/prism
@@ -16,6 +17,10 @@ use std::process::Command;
 
 /// Twilio's Chat v2 description that Prism mocks, beside the checkout.
 pub(super) const PRISM_SPEC: &str = "../shared/twilio-oai/twilio_chat_v2.json";
+
+/// Twilio's Conversations v1 description that a second Prism mocks for the Conversations list row.
+pub(super) const PRISM_CONVERSATIONS_SPEC: &str =
+    "../shared/twilio-oai/twilio_conversations_v1.json";
 
 /// What the baseline column says when Prism is not found.
 const NOT_INSTALLED: &str = "Prism not installed: npm install -g @stoplight/prism-cli";
@@ -62,6 +67,10 @@ pub(super) fn local_load(
         Some(prism) => {
             step(&format!("local_bench load (Prism: {})", prism.display()));
             command.arg("--prism").arg(prism).arg("--spec").arg(&spec);
+            let conversations = root.join(PRISM_CONVERSATIONS_SPEC);
+            if conversations.is_file() {
+                command.arg("--conversations-spec").arg(conversations);
+            }
             None
         }
         None => {
@@ -154,6 +163,12 @@ pub(super) fn local_load_rows(r: &Results) -> Vec<Row> {
                 num(g("local.load.seeded"), "", 0).trim_end()
             ),
         ),
+        (
+            "list-conversation",
+            "list the same messages through Conversations v1 (`GET \
+             /v1/Services/{IS}/Conversations/{CH}/Messages?PageSize=50`)"
+                .to_owned(),
+        ),
     ]
     .into_iter()
     .map(|(op, label)| {
@@ -172,9 +187,17 @@ pub(super) fn local_load_rows(r: &Results) -> Vec<Row> {
         };
         let (local_rps, local) = side("local");
         let (prism_rps, prism) = side("prism");
-        let base = match prism_missing {
+        let (description, missing) = match op {
+            "list-conversation" => (
+                "twilio_conversations_v1.json",
+                prism_missing.or(r.note("local.load.prism.conversations")),
+            ),
+            _ => ("twilio_chat_v2.json", prism_missing),
+        };
+        let base = match missing {
             Some(why) if prism_rps.is_none() => why.to_owned(),
-            _ => format!("Prism{version} (`prism mock` of twilio_chat_v2.json): {prism}"),
+            None if prism_rps.is_none() => format!("not measured: Prism did not mock {description}"),
+            _ => format!("Prism{version} (`prism mock` of {description}): {prism}"),
         };
         let x = ratio(local_rps, prism_rps);
         row(

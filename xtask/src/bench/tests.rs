@@ -573,12 +573,22 @@ fn local_load_rows_compare_with_prism() {
         ("create", "prism", 1_000.0, 40.0),
         ("list", "local", 3_000.0, 9.0),
         ("list", "prism", 600.0, 50.0),
+        ("list-conversation", "local", 2_400.0, 9.0),
+        ("list-conversation", "prism", 200.0, 60.0),
     ]);
     r.notes
         .insert("local.load.prism.version".into(), "5.14.2".into());
     let rows = render(&super::local::local_load_rows(&r));
     let rows: Vec<&str> = rows.lines().skip(2).collect();
-    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert_eq!(rows.len(), 3, "{rows:#?}");
+    assert!(
+        rows[2].contains("through Conversations v1")
+            && rows[2]
+                .contains("Prism 5.14.2 (`prism mock` of twilio_conversations_v1.json): 200 req/s")
+            && rows[2].ends_with("| 12.00x | >= 10x Prism's req/s | met |"),
+        "{}",
+        rows[2]
+    );
     assert!(
         rows[0].starts_with(
             "| Local service (`twilio-chat fake`, release) under 16 concurrent clients on loopback, create message \
@@ -611,12 +621,14 @@ fn local_load_rows_say_when_prism_is_missing() {
     let mut r = load_results(&[
         ("create", "local", 12_000.0, 3.0),
         ("list", "local", 3_000.0, 9.0),
+        ("list-conversation", "local", 3_000.0, 9.0),
     ]);
     r.notes.insert(
         "local.load.prism".into(),
         "Prism not installed: npm install -g @stoplight/prism-cli".into(),
     );
     let rows = render(&super::local::local_load_rows(&r));
+    assert_eq!(rows.lines().skip(2).count(), 3, "{rows}");
     for row in rows.lines().skip(2) {
         assert!(
             row.contains("| 12000 req/s") || row.contains("| 3000 req/s"),
@@ -680,6 +692,6 @@ fn the_full_table_has_the_local_service_rows() {
         table
             .matches("| Local service (`twilio-chat fake`, release) under")
             .count(),
-        2
+        3
     );
 }

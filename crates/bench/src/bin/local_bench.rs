@@ -7,9 +7,11 @@
 //! `local.memory.peak_kib`, `local.memory.start_kib` (after the service and channel, before the messages) and
 //! `local.memory.json_bytes` (the bodies of the 100,000 create answers: the records as stored and answered).
 //!
-//! `local_bench load TWILIO_CHAT_BINARY [--prism PRISM --spec DESCRIPTION] [--quick]` measures list-messages
-//! (`GET ?PageSize=50` on a channel of 1,000 messages) and then create-message (`POST` with `From` and `Body`) with
-//! 16 concurrent clients, in timed rounds that alternate the local service and Prism (`prism mock`); it prints
+//! `local_bench load TWILIO_CHAT_BINARY [--prism PRISM --spec DESCRIPTION [--conversations-spec DESCRIPTION]]
+//! [--quick]` measures list-messages (`GET ?PageSize=50` on a private channel of 1,000 messages), the same
+//! messages listed through Conversations v1 (`list-conversation`), and then create-message (`POST` with `From` and
+//! `Body`) with 16 concurrent clients, in timed rounds that alternate the local service and Prism (`prism mock` of
+//! Chat v2's description, and of Conversations v1's for `list-conversation`); it prints
 //! `local.load.<op>.<side>.rps`, `.p50_ms`, `.p99_ms` and `.bytes` (mean answer body), medians of the rounds.
 //! Without `--prism`, or when Prism fails, the local side is still measured and `local.load.prism` says why.
 
@@ -46,7 +48,7 @@ fn main() -> ExitCode {
         }
         _ => Err(
             "usage: local_bench memory TWILIO_CHAT_BINARY | local_bench load TWILIO_CHAT_BINARY \
-             [--prism PRISM --spec DESCRIPTION] [--quick]"
+             [--prism PRISM --spec DESCRIPTION [--conversations-spec DESCRIPTION]] [--quick]"
                 .to_owned(),
         ),
     })
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
 struct LoadOptions {
     prism: Option<PathBuf>,
     spec: Option<PathBuf>,
+    conversations_spec: Option<PathBuf>,
     quick: bool,
 }
 
@@ -73,16 +76,20 @@ impl LoadOptions {
             match arg.as_str() {
                 "--prism" => options.prism = Some(value()?),
                 "--spec" => options.spec = Some(value()?),
+                "--conversations-spec" => options.conversations_spec = Some(value()?),
                 "--quick" => options.quick = true,
                 other => {
                     return Err(format!(
-                        "unknown argument `{other}` (expected --prism, --spec or --quick)"
+                        "unknown argument `{other}` (expected --prism, --spec, --conversations-spec or --quick)"
                     ));
                 }
             }
         }
         if options.prism.is_some() != options.spec.is_some() {
             return Err("--prism and --spec go together".to_owned());
+        }
+        if options.conversations_spec.is_some() && options.prism.is_none() {
+            return Err("--conversations-spec needs --prism".to_owned());
         }
         Ok(options)
     }
@@ -150,10 +157,11 @@ fn start_local(binary: &Path) -> Result<Served, String> {
     })
 }
 
-/// `prism mock` of `spec` on a free loopback port, once it answers a request.
+/// `prism mock` of `spec` on a free loopback port, once it answers `probe`.
 fn start_prism(
     prism: &Path,
     spec: &Path,
+    probe: &Request,
     http: &reqwest::Client,
     rt: &tokio::runtime::Runtime,
 ) -> Result<Served, String> {
@@ -175,7 +183,6 @@ fn start_prism(
         target: target(format!("http://127.0.0.1:{port}")),
         _stdout: None,
     };
-    let probe = Request::list_messages(PRISM_SERVICE, PRISM_CHANNEL);
     let started = Instant::now();
     loop {
         if let Ok(Some(status)) = served.child.try_wait() {
@@ -184,7 +191,7 @@ fn start_prism(
             ));
         }
         if rt
-            .block_on(run(http, &served.target, &probe, 1, Stop::Count(1)))
+            .block_on(run(http, &served.target, probe, 1, Stop::Count(1)))
             .is_ok()
         {
             return Ok(served);
@@ -241,7 +248,7 @@ async fn create(
     }
 }
 
-/// A service and `channels` channels in it: their SIDs.
+/// A service and `channels` private channels in it (conversations too): their SIDs.
 async fn service_and_channels(
     http: &reqwest::Client,
     target: &Target,
@@ -251,7 +258,8 @@ async fn service_and_channels(
     let mut sids = Vec::new();
     for i in 0..channels {
         let path = format!("/v2/Services/{service}/Channels");
-        sids.push(create(http, target, &path, &format!("FriendlyName=bench-{i}")).await?);
+        let form = format!("FriendlyName=bench-{i}&Type=private");
+        sids.push(create(http, target, &path, &form).await?);
     }
     Ok((service, sids))
 }
@@ -282,15 +290,17 @@ fn memory(binary: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// One side of the load rows: where it listens and which service and channels it is asked about.
+/// One side of an operation's rows: where it listens, the request it is sent, its measured rounds.
 #[derive(Debug)]
-struct Side {
+struct Side<'s> {
     name: &'static str,
-    served: Served,
-    list: Request,
-    create: Request,
+    served: &'s Served,
+    request: Request,
     rounds: Vec<Measured>,
 }
+
+/// The operations of the load rows: lists first, since the creates add messages to the local service.
+const OPERATIONS: [&str; 3] = ["list", "list-conversation", "create"];
 
 fn load(binary: &Path, options: &LoadOptions) -> Result<(), String> {
     let (rounds, seconds) = if options.quick { (1, 1.0) } else { (3, 2.0) };
@@ -306,39 +316,65 @@ fn load(binary: &Path, options: &LoadOptions) -> Result<(), String> {
         CLIENTS,
         Stop::Count(SEEDED),
     ))?;
-    let mut sides = vec![Side {
-        name: "local",
-        served: local,
-        list: Request::list_messages(&service, &channels[0]),
-        create: Request::create_message(&service, &channels[1]),
-        rounds: Vec::new(),
-    }];
+    let mut prism = None;
+    let mut prism_conversations = None;
     match (&options.prism, &options.spec) {
-        (Some(prism), Some(spec)) => match start_prism(prism, spec, &http, &rt) {
-            Ok(served) => {
-                if let Some(version) = prism_version(prism) {
-                    report_text("local.load.prism.version", &version);
+        (Some(path), Some(spec)) => {
+            let probe = Request::list_messages(PRISM_SERVICE, PRISM_CHANNEL);
+            match start_prism(path, spec, &probe, &http, &rt) {
+                Ok(served) => {
+                    if let Some(version) = prism_version(path) {
+                        report_text("local.load.prism.version", &version);
+                    }
+                    prism = Some(served);
                 }
-                sides.push(Side {
-                    name: "prism",
-                    served,
-                    list: Request::list_messages(PRISM_SERVICE, PRISM_CHANNEL),
-                    create: Request::create_message(PRISM_SERVICE, PRISM_CHANNEL),
-                    rounds: Vec::new(),
-                });
+                Err(e) => report_text("local.load.prism", &e),
             }
-            Err(e) => report_text("local.load.prism", &e),
-        },
+            if let (Some(spec), true) = (&options.conversations_spec, prism.is_some()) {
+                let probe = Request::list_conversation_messages(PRISM_SERVICE, PRISM_CHANNEL);
+                match start_prism(path, spec, &probe, &http, &rt) {
+                    Ok(served) => prism_conversations = Some(served),
+                    Err(e) => report_text("local.load.prism.conversations", &e),
+                }
+            }
+        }
         _ => report_text("local.load.prism", "not given (--prism)"),
     }
     report("local.load.clients", CLIENTS as f64, "clients");
     report("local.load.rounds", rounds as f64, "rounds");
     report("local.load.round_s", seconds, "s");
     report("local.load.seeded", SEEDED as f64, "messages");
-    // Lists first: the creates add messages to the local service, which the lists would then read through.
-    for op in ["list", "create"] {
-        for side in &mut sides {
-            side.rounds.clear();
+    for op in OPERATIONS {
+        let (local_request, prism_request, prism_served) = match op {
+            "list" => (
+                Request::list_messages(&service, &channels[0]),
+                Request::list_messages(PRISM_SERVICE, PRISM_CHANNEL),
+                prism.as_ref(),
+            ),
+            "list-conversation" => (
+                Request::list_conversation_messages(&service, &channels[0]),
+                Request::list_conversation_messages(PRISM_SERVICE, PRISM_CHANNEL),
+                prism_conversations.as_ref(),
+            ),
+            _ => (
+                Request::create_message(&service, &channels[1]),
+                Request::create_message(PRISM_SERVICE, PRISM_CHANNEL),
+                prism.as_ref(),
+            ),
+        };
+        let mut sides = vec![Side {
+            name: "local",
+            served: &local,
+            request: local_request,
+            rounds: Vec::new(),
+        }];
+        if let Some(served) = prism_served {
+            sides.push(Side {
+                name: "prism",
+                served,
+                request: prism_request,
+                rounds: Vec::new(),
+            });
         }
         for round in 0..=rounds {
             let mut order: Vec<usize> = (0..sides.len()).collect();
@@ -346,11 +382,8 @@ fn load(binary: &Path, options: &LoadOptions) -> Result<(), String> {
                 order.reverse();
             }
             for i in order {
-                let side = &mut sides[i];
-                let request = if op == "list" {
-                    &side.list
-                } else {
-                    &side.create
+                let Some(side) = sides.get_mut(i) else {
+                    continue;
                 };
                 // Round 0 warms up (connections, caches, Prism's validators) and is not kept.
                 let stop = if round == 0 {
@@ -358,7 +391,13 @@ fn load(binary: &Path, options: &LoadOptions) -> Result<(), String> {
                 } else {
                     Stop::After(Duration::from_secs_f64(seconds))
                 };
-                match rt.block_on(run(&http, &side.served.target, request, CLIENTS, stop)) {
+                match rt.block_on(run(
+                    &http,
+                    &side.served.target,
+                    &side.request,
+                    CLIENTS,
+                    stop,
+                )) {
                     Ok(measured) if round > 0 => side.rounds.push(measured),
                     Ok(_) => {}
                     Err(e) if side.name == "prism" => {
