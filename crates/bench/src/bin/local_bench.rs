@@ -449,6 +449,23 @@ mod tests {
         assert_eq!(options.spec, Some(PathBuf::from("chat.json")));
         assert!(options.quick);
         assert!(parse(&[]).is_ok_and(|o| o.prism.is_none() && !o.quick));
+        let both = parse(&[
+            "--prism",
+            "/bin/prism",
+            "--spec",
+            "chat.json",
+            "--conversations-spec",
+            "conversations.json",
+        ])
+        .unwrap_or_default();
+        assert_eq!(
+            both.conversations_spec,
+            Some(PathBuf::from("conversations.json"))
+        );
+        assert_eq!(
+            parse(&["--conversations-spec", "conversations.json"]).map(|_| ()),
+            Err("--conversations-spec needs --prism".to_owned())
+        );
         assert_eq!(
             parse(&["--prism", "/bin/prism"]).map(|_| ()),
             Err("--prism and --spec go together".to_owned())
@@ -459,7 +476,10 @@ mod tests {
         );
         assert_eq!(
             parse(&["--fast"]).map(|_| ()),
-            Err("unknown argument `--fast` (expected --prism, --spec or --quick)".to_owned())
+            Err(
+                "unknown argument `--fast` (expected --prism, --spec, --conversations-spec or --quick)"
+                    .to_owned()
+            )
         );
     }
 }
