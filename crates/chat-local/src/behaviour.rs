@@ -306,19 +306,13 @@ pub(crate) struct View<'r> {
 
 impl serde::Serialize for View<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut entries: Vec<(&str, &Value)> = self
+        let entries = self
             .fields
             .iter()
             .filter(|(k, _)| !self.computed.iter().any(|(c, _)| c == k))
             .chain(self.computed.iter().map(|(k, v)| (*k, v)))
             .collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut map = serializer.serialize_map(Some(entries.len()))?;
-        for (key, value) in entries {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        crate::fields::serialize_sorted(serializer, entries)
     }
 }
 

@@ -106,6 +106,21 @@ fn key(name: &str) -> Key {
     }
 }
 
+/// Serializes `entries` as one JSON object with its keys in order, as every answer writes them (a `serde_json`
+/// map's order), without building the map.
+pub(crate) fn serialize_sorted<S: serde::Serializer>(
+    serializer: S,
+    mut entries: Vec<(&str, &Value)>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap as _;
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut map = serializer.serialize_map(Some(entries.len()))?;
+    for (key, value) in entries {
+        map.serialize_entry(key, value)?;
+    }
+    map.end()
+}
+
 /// What reading and writing a record needs of a JSON object: a stored record's [`Fields`] or a `serde_json` map.
 pub(crate) trait Object {
     /// The value of `name`.

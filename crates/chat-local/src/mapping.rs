@@ -67,38 +67,40 @@ pub(crate) fn stored_name(
         .map_or(field, |(_, s)| s)
 }
 
-/// A value of `field` as stored (`to_stored`) or as the product shows it.
-pub(crate) fn value_of(
+/// The value stored for a product's `value` of `field`, when it differs (a Conversations role of type
+/// `conversation` is a Chat role of type `channel`).
+pub(crate) fn stored_value(
     mapping: &Mapping,
     field: &str,
-    value: &mut serde_json::Value,
-    to_stored: bool,
-) {
-    for (f, product, stored) in mapping.values {
-        let (from, to) = if to_stored {
-            (product, stored)
-        } else {
-            (stored, product)
-        };
-        if *f == field && value.as_str() == Some(from) {
-            *value = serde_json::Value::from(*to);
-            return;
-        }
-    }
+    value: &serde_json::Value,
+) -> Option<serde_json::Value> {
+    translated(mapping, field, value, true)
 }
 
-/// The value a product shows for a stored `value` of `field`, when it differs (a Chat role of type `channel` is a
-/// Conversations role of type `conversation`).
+/// The value a product shows for a stored `value` of `field`, when it differs.
 pub(crate) fn shown_value(
     mapping: &Mapping,
     field: &str,
     value: &serde_json::Value,
 ) -> Option<serde_json::Value> {
-    mapping
-        .values
-        .iter()
-        .find(|(f, _, stored)| *f == field && value.as_str() == Some(*stored))
-        .map(|(_, product, _)| serde_json::Value::from(*product))
+    translated(mapping, field, value, false)
+}
+
+/// `value` of `field` translated by the mapping's `values`, to the stored value or to the product's.
+fn translated(
+    mapping: &Mapping,
+    field: &str,
+    value: &serde_json::Value,
+    to_stored: bool,
+) -> Option<serde_json::Value> {
+    mapping.values.iter().find_map(|(f, product, stored)| {
+        let (from, to) = if to_stored {
+            (product, stored)
+        } else {
+            (stored, product)
+        };
+        (*f == field && value.as_str() == Some(*from)).then(|| serde_json::Value::from(*to))
+    })
 }
 
 impl Api {

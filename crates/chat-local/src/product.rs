@@ -10,7 +10,7 @@ use crate::behaviour;
 use crate::fields::Object;
 use crate::form::Pairs;
 use crate::http::{Answer, Payload, valued};
-use crate::mapping::{Api, FALLBACKS, Mapping, shown_value, stored_name, value_of};
+use crate::mapping::{Api, FALLBACKS, Mapping, shown_value, stored_name, stored_value};
 use crate::request::{form_is_valid, required};
 use crate::shown::Shown;
 use crate::store::{ApiError, Record, Store, decode, set_path};
@@ -323,7 +323,9 @@ fn apply_mapped(
             continue;
         }
         let mut decoded = decode(field.wire, field.kind, &values)?;
-        value_of(mapping, first, &mut decoded, true);
+        if let Some(stored) = stored_value(mapping, first, &decoded) {
+            decoded = stored;
+        }
         let stored: Vec<&str> = stored_name(target.api, Some(mapping), first)
             .split('.')
             .collect();

@@ -64,14 +64,8 @@ impl Object for Shown<'_> {
 
 impl serde::Serialize for Shown<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut entries: Vec<&(&'static str, Cow<'_, Value>)> = self.entries.iter().collect();
-        entries.sort_unstable_by_key(|(k, _)| *k);
-        let mut map = serializer.serialize_map(Some(entries.len()))?;
-        for (key, value) in entries {
-            map.serialize_entry(key, value.as_ref())?;
-        }
-        map.end()
+        let entries = self.entries.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        crate::fields::serialize_sorted(serializer, entries)
     }
 }
 

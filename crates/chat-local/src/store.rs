@@ -254,17 +254,20 @@ impl Store {
         Vec<&'c (&'f str, String)>,
     ) {
         let all = self.all(resource);
-        let named = parent_field(resource)
-            .and_then(|field| constraints.iter().position(|(f, _)| *f == field));
+        let named = parent(resource).and_then(|(name, field)| {
+            let at = constraints.iter().position(|(f, _)| *f == field)?;
+            Some((name, at))
+        });
         let rest = constraints
             .iter()
             .enumerate()
-            .filter(|(i, _)| Some(*i) != named)
+            .filter(|(i, _)| named.is_none_or(|(_, at)| *i != at))
             .map(|(_, c)| c)
             .collect();
-        let parent = named.and_then(|i| constraints.get(i)).map(|(_, sid)| {
-            let key = (resource_key(resource), sid.clone());
-            self.children.get(&key).map_or(&[][..], Vec::as_slice)
+        let parent = named.and_then(|(name, at)| {
+            let (_, sid) = constraints.get(at)?;
+            let key = (name, sid.clone());
+            Some(self.children.get(&key).map_or(&[][..], Vec::as_slice))
         });
         let (indexed, scanned) = match parent {
             Some(seqs) => (Some(seqs.iter().filter_map(|seq| by_seq(all, *seq))), None),
@@ -335,8 +338,8 @@ impl Store {
 
     /// Stores a record, in creation order.
     pub fn insert(&mut self, resource: &'static str, record: Record) {
-        if let Some(parent) = parent_of(resource, &record) {
-            let seqs = self.children.entry((resource, parent)).or_default();
+        if let Some(key) = parent_key(resource, &record) {
+            let seqs = self.children.entry(key).or_default();
             let at = seqs.partition_point(|s| *s < record.seq);
             seqs.insert(at, record.seq);
         }
@@ -354,7 +357,7 @@ impl Store {
         }) else {
             return false;
         };
-        if parent_of(resource, slot) == parent_of(resource, &record) {
+        if parent_key(resource, slot) == parent_key(resource, &record) {
             *slot = record;
             return true;
         }
@@ -368,13 +371,12 @@ impl Store {
         let list = self.records.get_mut(resource)?;
         let at = list.binary_search_by_key(&seq, |r| r.seq).ok()?;
         let record = list.remove(at);
-        if let Some(parent) = parent_of(resource, &record) {
-            let key = (resource_key(resource), parent);
-            if let Some(seqs) = self.children.get_mut(&key) {
-                seqs.retain(|s| *s != seq);
-                if seqs.is_empty() {
-                    self.children.remove(&key);
-                }
+        if let Some(key) = parent_key(resource, &record)
+            && let Some(seqs) = self.children.get_mut(&key)
+        {
+            seqs.retain(|s| *s != seq);
+            if seqs.is_empty() {
+                self.children.remove(&key);
             }
         }
         Some(record)
@@ -390,11 +392,8 @@ impl Store {
     pub fn reindex(&mut self, resource: &'static str) {
         self.children.retain(|(name, _), _| *name != resource);
         for record in self.records.get(resource).into_iter().flatten() {
-            if let Some(parent) = parent_of(resource, record) {
-                self.children
-                    .entry((resource, parent))
-                    .or_default()
-                    .push(record.seq);
+            if let Some(key) = parent_key(resource, record) {
+                self.children.entry(key).or_default().push(record.seq);
             }
         }
     }
@@ -437,24 +436,18 @@ fn by_seq(list: &[Record], seq: u64) -> Option<&Record> {
         .and_then(|at| list.get(at))
 }
 
-/// The field naming the innermost parent of a stored resource's records (`channel_sid` for `Message`): the last
-/// parameter of its collection path, in every table that has a resource of that name.
-fn parent_field(resource: &str) -> Option<&'static str> {
-    parents().get(resource).copied()
-}
-
-/// `resource` as the `&'static str` the parent lists are keyed by.
-fn resource_key(resource: &str) -> &'static str {
+/// A stored resource's name as the parent lists are keyed by, and the field naming the innermost parent of its
+/// records (`channel_sid` for `Message`: the last parameter of its collection path).
+fn parent(resource: &str) -> Option<(&'static str, &'static str)> {
     parents()
         .get_key_value(resource)
-        .map_or("", |(name, _)| *name)
+        .map(|(name, field)| (*name, *field))
 }
 
-/// The parent a record of `resource` names, when its resource has one.
-fn parent_of(resource: &str, record: &Record) -> Option<String> {
-    parent_field(resource)
-        .and_then(|field| record.str(field))
-        .map(str::to_owned)
+/// The key of the parent list a record of `resource` is in, when its resource has parents and it names one.
+fn parent_key(resource: &str, record: &Record) -> Option<(&'static str, String)> {
+    let (name, field) = parent(resource)?;
+    Some((name, record.str(field)?.to_owned()))
 }
 
 /// Each stored resource's parent field, from the generated tables. Chat v2's resources are stored under their
@@ -631,7 +624,11 @@ pub(crate) fn set_path(value: &mut impl Object, path: &[&str], new: Value) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Store, matches, parent_field};
+    use super::{Store, matches, parent};
+
+    fn parent_field(resource: &str) -> Option<&'static str> {
+        parent(resource).map(|(_, field)| field)
+    }
 
     fn store() -> Store {
         Store::new(
