@@ -1,5 +1,6 @@
-//! The in-memory state: records of every stored resource as JSON objects in creation order, SIDs, dates, URLs and
-//! links, and the errors the service answers with. What is specific to one resource lives in `behaviour.rs`.
+//! The in-memory state: the records of every stored resource in creation order (their fields kept as `Fields`),
+//! the list of each parent's records (a channel's messages), SIDs, dates, URLs and links, and the errors the
+//! service answers with. What is specific to one resource lives in `behaviour.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
