@@ -2,28 +2,14 @@
 //! every path of the generated table, values that do not parse as their type, `Attributes` that are not JSON, a
 //! public channel seen as a conversation, a default conversation service that does not exist.
 
+mod common;
+
 use serde_json::Value;
 use twilio_chat_local::LocalChat;
 use twilio_chat_local::table::{Kind, ValueKind};
 
 async fn send(local: &LocalChat, method: &str, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let url = format!("{}{path}", local.base_url());
-    let http = reqwest::Client::new();
-    let request = match method {
-        "GET" => http.get(url),
-        "POST" => http.post(url).form(form),
-        _ => http.delete(url),
-    };
-    let response = request
-        .basic_auth(
-            local.credentials().account_sid(),
-            Some(local.credentials().auth_token()),
-        )
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    common::call(local, method, path, form, false).await
 }
 
 /// Asserts Twilio's error shape with `status` and `code`.

@@ -2,6 +2,8 @@
 //! `Order=desc`, the service's webhook settings shared with Chat, and the records seen at both the account's and the
 //! service's paths.
 
+mod common;
+
 use serde_json::Value;
 use twilio_chat_local::LocalChat;
 use twilio_chat_v2::models as chat;
@@ -267,17 +269,9 @@ async fn the_service_notification_settings_are_the_chat_service_notifications() 
 
 /// A GET with the local service's credentials, answered 200 with JSON.
 async fn get_json(local: &LocalChat, path: &str) -> Value {
-    let answer = reqwest::Client::new()
-        .get(format!("{}{path}", local.base_url()))
-        .basic_auth(
-            local.credentials().account_sid(),
-            Some(local.credentials().auth_token()),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 200, "{path}");
-    answer.json().await.unwrap()
+    let (status, body) = common::call(local, "GET", path, &[], false).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
 }
 
 #[tokio::test]

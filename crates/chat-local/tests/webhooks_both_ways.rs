@@ -7,46 +7,11 @@ mod common;
 
 use std::time::Duration;
 
+use common::call;
 use common::receiver::{Received, acknowledge, next, nothing_more, receiver};
 use serde_json::Value;
-use twilio_chat_local::{Config, Destination, LocalChat, Outcome, Timing};
+use twilio_chat_local::{Config, Destination, Outcome, Timing};
 use twilio_chat_v2::runtime::webhook::RequestValidator;
-
-/// A form request to the local service with its credentials; the status and the JSON body (`null` when empty).
-async fn call(
-    chat: &LocalChat,
-    method: &str,
-    path: &str,
-    form: &[(&str, &str)],
-    hooks: bool,
-) -> (u16, Value) {
-    let http = reqwest::Client::new();
-    let url = format!("{}{path}", chat.base_url());
-    let request = match method {
-        "POST" => http.post(&url).form(form),
-        "DELETE" => http.delete(&url),
-        _ => http.get(&url),
-    };
-    let request = if hooks {
-        request.header("X-Twilio-Webhook-Enabled", "true")
-    } else {
-        request
-    };
-    let credentials = chat.credentials();
-    let answer = request
-        .basic_auth(credentials.account_sid(), Some(credentials.auth_token()))
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    let text = answer.text().await.unwrap();
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap()
-    };
-    (status, body)
-}
 
 fn sid(value: &Value) -> String {
     value["sid"].as_str().unwrap().to_owned()

@@ -161,3 +161,35 @@ pub async fn upload(
         .expect("the media has a SID")
         .to_owned()
 }
+
+/// A request to the local service with its credentials (`GET`, `POST` with `form`, or `DELETE`), asking for webhooks
+/// when `hooks`: the status and the JSON body (`null` when empty or not JSON).
+pub async fn call(
+    chat: &twilio_chat_local::LocalChat,
+    method: &str,
+    path: &str,
+    form: &[(&str, &str)],
+    hooks: bool,
+) -> (u16, Value) {
+    let http = reqwest::Client::new();
+    let url = format!("{}{path}", chat.base_url());
+    let request = match method {
+        "POST" => http.post(&url).form(form),
+        "DELETE" => http.delete(&url),
+        _ => http.get(&url),
+    };
+    let request = if hooks {
+        request.header("X-Twilio-Webhook-Enabled", "true")
+    } else {
+        request
+    };
+    let credentials = chat.credentials();
+    let answer = request
+        .basic_auth(credentials.account_sid(), Some(credentials.auth_token()))
+        .send()
+        .await
+        .expect("the local service answers");
+    let status = answer.status().as_u16();
+    let text = answer.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
