@@ -20,7 +20,7 @@ use serde_json::Value;
 
 mod support;
 
-use support::{ALWAYS_SENT, RECORD_FIELDS, declared_always_sent};
+use support::{ALWAYS_SENT, RECORD_FIELDS, declared_always_sent, resolve};
 
 /// Each description and the folder of `../shared/scenarios/` recorded against the same API.
 const PRODUCTS: [(&str, &str); 3] = [
@@ -361,19 +361,6 @@ fn all_operations(doc: &Value) -> Vec<&Value> {
         .flat_map(|(_, item)| item.as_object().into_iter().flatten())
         .filter_map(|(_, op)| op.get("operationId").is_some().then_some(op))
         .collect()
-}
-
-fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
-            return value;
-        };
-        match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-            Some(target) => value = target,
-            None => return value,
-        }
-    }
-    value
 }
 
 /// The scenarios of a folder, by file name, in name order.

@@ -29,7 +29,7 @@ use serde_json::Value;
 
 mod support;
 
-use support::{ALWAYS_SENT, RECORD_FIELDS, declared_always_sent};
+use support::{ALWAYS_SENT, RECORD_FIELDS, declared_always_sent, resolve};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -823,21 +823,6 @@ fn compare_schema(
             );
         }
     }
-}
-
-/// Follows `$ref` chains (`#/...` only) inside `doc`; other siblings of `$ref` are ignored,
-/// as OpenAPI 3.0 says.
-fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
-            return value;
-        };
-        match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-            Some(target) => value = target,
-            None => return value,
-        }
-    }
-    value
 }
 
 fn escape(segment: &str) -> String {

@@ -31,3 +31,18 @@ pub fn declared_always_sent(doc: &Value) -> Vec<(String, String)> {
     }
     out
 }
+
+/// Follows `$ref` chains (`#/...` only) inside `doc`; other siblings of `$ref` are ignored,
+/// as OpenAPI 3.0 says.
+pub fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            return value;
+        };
+        match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+            Some(target) => value = target,
+            None => return value,
+        }
+    }
+    value
+}
